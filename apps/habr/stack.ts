@@ -1,0 +1,152 @@
+import { App, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import {
+  checkPinnedImage, DefaultDenyIngress, ExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps,
+  RedisStatefulSet, WebApp,
+} from '../../lib';
+import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
+import { AutoscalingSettings, Component, StageConfig } from './stages';
+
+const TCP_READINESS: ProbeProps = { tcpSocket: {}, periodSeconds: 5, failureThreshold: 3 };
+const TCP_LIVENESS: ProbeProps = { tcpSocket: {}, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 };
+
+/**
+ * The habr demo: mongo, redis, backend, worker and frontend, one chart each after a platform
+ * chart, wired through the constructs' addresses and declared connections.
+ */
+export class HabrStack {
+  public readonly charts: readonly Chart[];
+  public readonly mongo: MongoStatefulSet;
+  public readonly redis: RedisStatefulSet;
+  public readonly backend: WebApp;
+  public readonly worker: WebApp;
+  public readonly frontend: WebApp;
+  /** Objects the manifests reference but do not create. */
+  public readonly externalObjects: readonly ExternalObject[];
+
+  constructor(app: App, private readonly stage: StageConfig) {
+    const namespace = stage.namespace;
+    const platform = new Chart(app, 'platform');
+    new DefaultDenyIngress(platform, 'DefaultDenyIngress', { namespace });
+
+    const chart = (id: string, ...dependencies: Chart[]) => {
+      const c = new Chart(app, id, { namespace, disableResourceNameHashes: true });
+      c.addDependency(platform, ...dependencies);
+      return c;
+    };
+    const mongoChart = chart('mongo');
+    const redisChart = chart('redis');
+    const backendChart = chart('backend', mongoChart, redisChart);
+    const workerChart = chart('worker', mongoChart, redisChart);
+    const frontendChart = chart('frontend', backendChart);
+    this.charts = [platform, mongoChart, redisChart, backendChart, workerChart, frontendChart];
+
+    this.mongo = new MongoStatefulSet(mongoChart, 'Mongo', {
+      image: this.image(mongoChart, 'mongo'),
+      rootUsername: CONTRACT.mongoRootUsername,
+      passwordSecret: CONTRACT.passwordSecret,
+      storage: stage.mongoStorage,
+      storageClassName: stage.storageClassName,
+      resources: stage.resources?.mongo,
+    });
+    this.redis = new RedisStatefulSet(redisChart, 'Redis', {
+      image: this.image(redisChart, 'redis'),
+      resources: stage.resources?.redis,
+    });
+    expectContract('the Mongo address', this.mongo.podAddress(0), CONTRACT.mongoAddress);
+    expectContract('the Redis address', this.redis.podAddress(0), CONTRACT.redisAddress);
+
+    const databaseClient = {
+      imagePullPolicy: stage.appImagePullPolicy,
+      env: { APP_ENV: CONTRACT.appEnvWithSecrets },
+      secretMounts: [this.mongo.passwordSecretMount],
+    };
+    const ingress = (host: string, app: string) => ({
+      host,
+      ingressClassName: stage.ingressClassName,
+      annotations: {
+        ...stage.ingressAnnotations,
+        ...(stage.tls?.clusterIssuer ? { 'cert-manager.io/cluster-issuer': stage.tls.clusterIssuer } : {}),
+      },
+      tls: stage.tls ? { secretName: `${app}-${stage.tls.secretSuffix}` } : undefined,
+    });
+
+    this.backend = new WebApp(backendChart, 'Backend', {
+      ...databaseClient,
+      ...this.availability('backend'),
+      name: 'backend',
+      image: this.image(backendChart, 'backend'),
+      port: CONTRACT.backendPort,
+      serviceType: stage.serviceType,
+      ingress: ingress(stage.hosts.backend, 'backend'),
+      // gunicorn has no health endpoint (every path but /api/v1/card/… is a 404): TCP is all it offers.
+      readiness: TCP_READINESS,
+      liveness: TCP_LIVENESS,
+      resources: stage.resources?.backend ?? { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '512Mi' } },
+    });
+    expectContract('the backend address', this.backend.serviceAddress(), CONTRACT.backendAddress);
+
+    this.worker = new WebApp(workerChart, 'Worker', {
+      ...databaseClient,
+      ...this.availability('worker'),
+      name: 'worker',
+      image: this.image(workerChart, 'worker'),
+      resources: stage.resources?.worker ?? { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+    });
+
+    this.frontend = new WebApp(frontendChart, 'Frontend', {
+      ...this.availability('frontend'),
+      name: 'frontend',
+      image: this.image(frontendChart, 'frontend'),
+      imagePullPolicy: stage.appImagePullPolicy,
+      port: CONTRACT.frontendPort,
+      serviceType: stage.serviceType,
+      ingress: ingress(stage.hosts.frontend, 'frontend'),
+      env: {
+        APP_ENV: CONTRACT.frontendAppEnv,
+        APP_FRONTEND_PORT: String(CONTRACT.frontendPort),
+        APP_BACKEND_URL: this.backend.serviceAddress(),
+      },
+      // Not HTTP: the frontend answers 500 while the backend is down, and restarting it would not help.
+      readiness: TCP_READINESS,
+      liveness: TCP_LIVENESS,
+      resources: stage.resources?.frontend,
+    });
+
+    this.autoscale(backendChart, this.backend, stage.autoscaling?.backend);
+    this.autoscale(frontendChart, this.frontend, stage.autoscaling?.frontend);
+
+    for (const client of [this.backend, this.worker]) {
+      client.connections.allowTo(this.mongo);
+      client.connections.allowTo(this.redis);
+    }
+    this.backend.connections.allowFrom(this.frontend);
+    this.backend.connections.allowFrom(Peer.ingressController());
+    this.frontend.connections.allowFrom(Peer.ingressController());
+
+    this.externalObjects = [
+      { kind: 'Secret', name: CONTRACT.passwordSecret.secretName, namespace },
+      ...(stage.tls ? ['frontend', 'backend'].map((app) => ({ kind: 'Secret', name: `${app}-${stage.tls!.secretSuffix}`, namespace })) : []),
+    ];
+  }
+
+  private image(scope: Construct, component: Component): string {
+    const image = this.stage.images[component];
+    return this.stage.requirePinnedImages ? checkPinnedImage(scope, `images.${component} (stage ${this.stage.name})`, image) : image;
+  }
+
+  private availability(component: 'backend' | 'worker' | 'frontend') {
+    const replicas = this.stage.replicas[component];
+    const ha = this.stage.highAvailability && replicas > 1;
+    return {
+      replicas,
+      rollout: this.stage.rollout?.[component],
+      disruptionBudget: ha ? { maxUnavailable: 1 } : undefined,
+      spreadAcrossNodes: ha,
+    };
+  }
+
+  private autoscale(scope: Construct, target: WebApp, settings: AutoscalingSettings | undefined): void {
+    if (settings) new HpaPolicy(scope, `${target.node.id}Autoscaling`, { ...settings, target });
+  }
+}

@@ -1,0 +1,121 @@
+import { ImagePullPolicy, ServiceType } from 'cdk8s-plus-27';
+import { HpaPolicyProps, ResourceProps, RolloutProps } from '../../lib';
+
+/** The five components of the habr demo. */
+export type Component = 'backend' | 'worker' | 'frontend' | 'mongo' | 'redis';
+
+/** Autoscaling of one Deployment (an `autoscaling/v2` HPA). */
+export type AutoscalingSettings = Omit<HpaPolicyProps, 'target'>;
+
+/** TLS on the Ingress hosts. */
+export interface TlsSettings {
+  /** Secret per host: `<app>-tls`, created beforehand or issued by cert-manager. */
+  readonly secretSuffix: string;
+  /** cert-manager ClusterIssuer that issues the certificates through the Ingress annotation. @default - the Secrets exist already */
+  readonly clusterIssuer?: string;
+}
+
+/** Everything that differs between stages, in one typed place. */
+export interface StageConfig {
+  /** Stage name; it selects the output folder (`dist/` for dev, `dist/<name>/` otherwise). */
+  readonly name: string;
+  /** The images hard-code `default` in their peers' host names (see the app contract). */
+  readonly namespace: 'default';
+  /** Image reference per component. */
+  readonly images: Readonly<Record<Component, string>>;
+  /** Pull policy for the app images (`Never` for images built inside minikube). */
+  readonly appImagePullPolicy: ImagePullPolicy;
+  /** Refuse `latest` and untagged images. */
+  readonly requirePinnedImages: boolean;
+  /** Type of the frontend and backend Services. */
+  readonly serviceType: ServiceType;
+  /** Host names of the two Ingresses. */
+  readonly hosts: { readonly frontend: string; readonly backend: string };
+  readonly ingressClassName: string;
+  /** Annotations on both Ingresses. */
+  readonly ingressAnnotations: Readonly<Record<string, string>>;
+  /** @default - plain HTTP */
+  readonly tls?: TlsSettings;
+  /** Replicas of the Deployments that are not autoscaled. */
+  readonly replicas: { readonly backend: number; readonly frontend: number; readonly worker: number };
+  /** Autoscaled Deployments. @default - none */
+  readonly autoscaling?: { readonly backend?: AutoscalingSettings; readonly frontend?: AutoscalingSettings };
+  /** PodDisruptionBudgets and spreading over nodes for every multi-replica workload. */
+  readonly highAvailability: boolean;
+  /** Rolling-update settings per Deployment. @default - Kubernetes' */
+  readonly rollout?: { readonly backend?: RolloutProps; readonly frontend?: RolloutProps; readonly worker?: RolloutProps };
+  /** Resource overrides per component. @default - the constructs' defaults */
+  readonly resources?: Partial<Readonly<Record<Component, ResourceProps>>>;
+  /** Size of Mongo's data volume (the article asks for 100Mi). */
+  readonly mongoStorage: string;
+  /** @default - the cluster's default storage class */
+  readonly storageClassName?: string;
+}
+
+const DEV_IMAGE_REPOSITORY = 'docker.io/habr-app-demo';
+
+/** minikube, exactly as the article deploys it (images built locally, NodePort Services). */
+export const DEV: StageConfig = {
+  name: 'dev',
+  namespace: 'default',
+  images: {
+    backend: `${DEV_IMAGE_REPOSITORY}/backend:latest`,
+    worker: `${DEV_IMAGE_REPOSITORY}/worker:latest`,
+    frontend: `${DEV_IMAGE_REPOSITORY}/frontend:latest`,
+    mongo: 'mongo:6.0.6',
+    redis: 'redis:7.0.11-alpine',
+  },
+  appImagePullPolicy: ImagePullPolicy.NEVER,
+  requirePinnedImages: false,
+  serviceType: ServiceType.NODE_PORT,
+  hosts: { frontend: 'frontend.localhost', backend: 'backend.localhost' },
+  ingressClassName: 'nginx',
+  ingressAnnotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' },
+  replicas: { backend: 2, frontend: 2, worker: 2 },
+  highAvailability: false,
+  mongoStorage: '100Mi',
+};
+
+const PROD_REGISTRY = 'registry.digitalocean.com/habr-app-demo';
+const PROD_RELEASE = '1.0.0';
+
+/** A real cluster: pinned images from a registry, TLS, autoscaling, disruption budgets. */
+export const PROD: StageConfig = {
+  name: 'prod',
+  namespace: 'default',
+  images: {
+    backend: `${PROD_REGISTRY}/backend:${PROD_RELEASE}`,
+    worker: `${PROD_REGISTRY}/worker:${PROD_RELEASE}`,
+    frontend: `${PROD_REGISTRY}/frontend:${PROD_RELEASE}`,
+    mongo: 'mongo:6.0.6',
+    redis: 'redis:7.0.11-alpine',
+  },
+  appImagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,
+  requirePinnedImages: true,
+  serviceType: ServiceType.CLUSTER_IP,
+  hosts: { frontend: 'habr-demo.example.com', backend: 'api.habr-demo.example.com' },
+  ingressClassName: 'nginx',
+  ingressAnnotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' },
+  tls: { secretSuffix: 'tls', clusterIssuer: 'letsencrypt' },
+  replicas: { backend: 2, frontend: 2, worker: 2 },
+  autoscaling: {
+    backend: { minReplicas: 2, maxReplicas: 20, cpuUtilization: 75, memoryAverageValue: '400Mi' },
+    frontend: { minReplicas: 2, maxReplicas: 10, cpuUtilization: 75 },
+  },
+  highAvailability: true,
+  rollout: {
+    backend: { maxUnavailable: '10%', maxSurge: '50%' },
+    frontend: { maxUnavailable: '10%', maxSurge: '50%' },
+    worker: { maxUnavailable: 0, maxSurge: 1 },
+  },
+  mongoStorage: '10Gi',
+};
+
+export const STAGES: Readonly<Record<string, StageConfig>> = { dev: DEV, prod: PROD };
+
+/** The stage called `name`, or an error listing the stages there are. */
+export function stageNamed(name: string): StageConfig {
+  const stage = STAGES[name];
+  if (!stage) throw new Error(`unknown stage ${JSON.stringify(name)}: use one of ${Object.keys(STAGES).join(', ')}`);
+  return stage;
+}

@@ -1,0 +1,103 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { invalidProp } from './props';
+import { findPort, IPodTarget } from './workload';
+
+/** Something outside the stack's workloads that connects in, such as the ingress controller. */
+export class Peer {
+  /** Every pod of the ingress controller's namespace (ingress-nginx's own namespace by default). */
+  public static ingressController(namespace = 'ingress-nginx'): Peer {
+    return new Peer(`ingress controller (${namespace})`, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
+  }
+
+  /** Every pod of a namespace. */
+  public static namespace(namespace: string): Peer {
+    return new Peer(`namespace ${namespace}`, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
+  }
+
+  private constructor(public readonly description: string, public readonly peer: k8s.NetworkPolicyPeer) {}
+}
+
+/** One allowed edge into a workload. */
+export interface AllowedConnection {
+  readonly from: IPodTarget | Peer;
+  readonly ports: readonly number[];
+}
+
+/**
+ * Who may open connections to a workload's pods. Each workload owns one; its NetworkPolicy
+ * (`<name>-network-policy`) admits exactly the declared edges, so an undeclared client is refused
+ * even without a namespace-wide default-deny.
+ */
+export class Connections {
+  private readonly allowed: AllowedConnection[] = [];
+
+  constructor(private readonly owner: IPodTarget) {}
+
+  /** Lets `client` connect to this workload on `ports` (default: every port it declares). */
+  public allowFrom(client: IPodTarget | Peer, ...ports: number[]): void {
+    const declared = this.owner.containerPorts.map((p) => p.port);
+    if (!declared.length) {
+      throw invalidProp(this.owner, 'connections.allowFrom', describe(client), `${this.owner.name} declares no port, so nothing can connect to it`);
+    }
+    for (const port of ports) {
+      if (!findPort(this.owner, port)) {
+        throw invalidProp(this.owner, 'connections.allowFrom port', port, `must be a port ${this.owner.name} declares (${declared.join(', ')})`);
+      }
+    }
+    this.allowed.push({ from: client, ports: ports.length ? ports : declared });
+  }
+
+  /** Lets this workload connect to `server` (recorded on the server's side). */
+  public allowTo(server: IPodTarget, ...ports: number[]): void {
+    server.connections.allowFrom(this.owner, ...ports);
+  }
+
+  /** The edges declared so far, in declaration order. */
+  public get ingress(): readonly AllowedConnection[] {
+    return this.allowed;
+  }
+
+  /** The NetworkPolicy that enforces the declared edges; its rules are read at synthesis. */
+  public createPolicy(scope: Construct, name: string): k8s.KubeNetworkPolicy {
+    return new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+      metadata: { name },
+      spec: {
+        podSelector: { matchLabels: { ...this.owner.selectorLabels } },
+        policyTypes: ['Ingress'],
+        ingress: Lazy.any({ produce: () => this.allowed.map((edge) => this.toRule(edge)) }) as unknown as k8s.NetworkPolicyIngressRule[],
+      },
+    });
+  }
+
+  private toRule(edge: AllowedConnection): k8s.NetworkPolicyIngressRule {
+    return {
+      from: [edge.from instanceof Peer ? edge.from.peer : this.peerFor(edge.from)],
+      ports: edge.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+    };
+  }
+
+  private peerFor(client: IPodTarget): k8s.NetworkPolicyPeer {
+    const podSelector = { matchLabels: { ...client.selectorLabels } };
+    if (client.namespace === this.owner.namespace) return { podSelector };
+    return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': client.namespace } } };
+  }
+}
+
+function describe(client: IPodTarget | Peer): string {
+  return client instanceof Peer ? client.description : client.name;
+}
+
+/** A namespace-wide policy that refuses every incoming connection not allowed by another policy. */
+export class DefaultDenyIngress extends Construct {
+  public readonly policy: k8s.KubeNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: { readonly namespace?: string } = {}) {
+    super(scope, id);
+    this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      metadata: { name: 'default-deny-ingress', namespace: props.namespace },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+  }
+}

@@ -1,0 +1,77 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { checkInteger, invalidProp } from './props';
+import { isQuantity } from './quantity';
+import { IScalable } from './workload';
+
+/** Props of an {@link HpaPolicy}. */
+export interface HpaPolicyProps {
+  /** The workload to scale (a construct, so its requests can be checked). */
+  readonly target: IScalable;
+  /** @default 1 */
+  readonly minReplicas?: number;
+  readonly maxReplicas: number;
+  /** Average CPU utilization across pods, in percent of the CPU request. @default - not a metric */
+  readonly cpuUtilization?: number;
+  /** Average memory utilization, in percent of the memory request. @default - not a metric */
+  readonly memoryUtilization?: number;
+  /** Average memory use per pod, e.g. `400Mi`. @default - not a metric */
+  readonly memoryAverageValue?: string;
+  /** Scale-up and scale-down behaviour (stabilization windows, policies). @default - Kubernetes' */
+  readonly behavior?: k8s.HorizontalPodAutoscalerBehaviorV2;
+}
+
+/**
+ * An `autoscaling/v2` HorizontalPodAutoscaler (`<name>-hpa`). It refuses utilization targets for
+ * resources the pods do not request (the HPA would never scale), and makes the target stop fixing
+ * `spec.replicas` (every apply would otherwise fight the autoscaler).
+ */
+export class HpaPolicy extends Construct {
+  public readonly hpa: k8s.KubeHorizontalPodAutoscalerV2;
+
+  constructor(scope: Construct, id: string, props: HpaPolicyProps) {
+    super(scope, id);
+    const minReplicas = checkInteger(this, 'minReplicas', props.minReplicas ?? 1, 1);
+    const maxReplicas = checkInteger(this, 'maxReplicas', props.maxReplicas, 1);
+    if (minReplicas > maxReplicas) {
+      throw invalidProp(this, 'minReplicas', minReplicas, `must not exceed maxReplicas (${maxReplicas})`);
+    }
+    const metrics: k8s.MetricSpecV2[] = [];
+    if (props.cpuUtilization !== undefined) metrics.push(this.utilization('cpu', props.cpuUtilization, props.target));
+    if (props.memoryUtilization !== undefined) metrics.push(this.utilization('memory', props.memoryUtilization, props.target));
+    if (props.memoryAverageValue !== undefined) {
+      if (!isQuantity(props.memoryAverageValue)) {
+        throw invalidProp(this, 'memoryAverageValue', props.memoryAverageValue, 'must be a Kubernetes quantity such as "400Mi"');
+      }
+      metrics.push(resourceMetric('memory', { type: 'AverageValue', averageValue: k8s.Quantity.fromString(props.memoryAverageValue) }));
+    }
+    if (!metrics.length) {
+      throw invalidProp(this, 'metrics', undefined, 'give at least one of cpuUtilization, memoryUtilization or memoryAverageValue');
+    }
+    props.target.releaseReplicasToAutoscaler();
+    this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
+      metadata: { name: `${props.target.name}-hpa` },
+      spec: {
+        scaleTargetRef: { ...props.target.scaleTargetRef },
+        minReplicas,
+        maxReplicas,
+        metrics,
+        behavior: props.behavior,
+      },
+    });
+  }
+
+  private utilization(resource: 'cpu' | 'memory', percent: number, target: IScalable): k8s.MetricSpecV2 {
+    checkInteger(this, `${resource}Utilization`, percent, 1);
+    const missing = target.containerRequests.some((requests) => requests[resource] === undefined);
+    if (missing) {
+      throw invalidProp(this, `${resource}Utilization`, percent,
+        `${target.name} has a container without a ${resource} request; utilization is a percentage of the request, so the HPA would never scale. Set resources.requests.${resource}`);
+    }
+    return resourceMetric(resource, { type: 'Utilization', averageUtilization: percent });
+  }
+}
+
+function resourceMetric(name: string, target: k8s.MetricTargetV2): k8s.MetricSpecV2 {
+  return { type: 'Resource', resource: { name, target } };
+}

@@ -1,0 +1,72 @@
+import { HttpIngressPathType, k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, invalidProp } from './props';
+import { createService, ServiceOptions } from './service';
+
+/** TLS for an Ingress host. */
+export interface IngressTlsProps {
+  /** Secret holding the certificate (`tls.crt`, `tls.key`); cert-manager can issue it. */
+  readonly secretName: string;
+}
+
+/** The routing half of an {@link IngressedService}: how a host name reaches the Service. */
+export interface IngressOptions {
+  /** Host name the Ingress routes, e.g. `frontend.localhost`. */
+  readonly host: string;
+  /** URL path prefix. @default '/' */
+  readonly path?: string;
+  /** @default HttpIngressPathType.PREFIX */
+  readonly pathType?: HttpIngressPathType;
+  /** Ingress class, e.g. `nginx`. @default - the cluster's default class */
+  readonly ingressClassName?: string;
+  /** Annotations for the ingress controller (or cert-manager). @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Serve the host over TLS with this Secret's certificate. @default - plain HTTP */
+  readonly tls?: IngressTlsProps;
+}
+
+/** Props of an {@link IngressedService}. */
+export interface IngressedServiceProps extends ServiceOptions, IngressOptions {}
+
+const PATH_TYPES = [HttpIngressPathType.PREFIX, HttpIngressPathType.EXACT, HttpIngressPathType.IMPLEMENTATION_SPECIFIC] as const;
+
+/**
+ * A Service in front of a workload's pods plus an Ingress routing a host to it
+ * (`<name>-service`, `<name>-ingress`). Refuses a port the pods do not serve.
+ */
+export class IngressedService extends Construct {
+  public readonly service: k8s.KubeService;
+  public readonly ingress: k8s.KubeIngress;
+
+  constructor(scope: Construct, id: string, props: IngressedServiceProps) {
+    super(scope, id);
+    checkDns1123Label(this, 'name', props.name);
+    checkDns1123Subdomain(this, 'host', props.host);
+    const path = props.path ?? '/';
+    if (!path.startsWith('/')) throw invalidProp(this, 'path', path, 'must start with "/"');
+    const pathType = checkOneOf(this, 'pathType', props.pathType ?? HttpIngressPathType.PREFIX, PATH_TYPES);
+    if (props.ingressClassName !== undefined) checkDns1123Subdomain(this, 'ingressClassName', props.ingressClassName);
+    if (props.tls) checkDns1123Subdomain(this, 'tls.secretName', props.tls.secretName);
+    checkAnnotations(this, 'annotations', props.annotations);
+
+    const { service, port: servicePort } = createService(this, 'Service', props);
+    this.service = service;
+    this.ingress = new k8s.KubeIngress(this, 'Ingress', {
+      metadata: { name: `${props.name}-ingress`, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } },
+      spec: {
+        ingressClassName: props.ingressClassName,
+        tls: props.tls ? [{ hosts: [props.host], secretName: props.tls.secretName }] : undefined,
+        rules: [{
+          host: props.host,
+          http: {
+            paths: [{
+              path,
+              pathType,
+              backend: { service: { name: this.service.name, port: { number: servicePort } } },
+            }],
+          },
+        }],
+      },
+    });
+  }
+}

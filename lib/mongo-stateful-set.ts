@@ -1,0 +1,111 @@
+import { Construct } from 'constructs';
+import { ContainerDefaults, ContainerProps, SecretMount } from './pod-template';
+import { checkDns1123Label, checkNonEmpty, invalidProp } from './props';
+import { StatefulApp, StatefulAppProps } from './stateful-app';
+
+/** Where MongoDB's root password comes from: a key of an existing Secret, mounted as a file. */
+export interface MongoPasswordSecret {
+  /** Name of the Secret (created out of band, e.g. `kubectl create secret generic`). @default 'mongodb-secret' */
+  readonly secretName?: string;
+  /** Key holding the password; it becomes the file name. @default 'password.txt' */
+  readonly key?: string;
+  /** Directory the Secret is mounted at. @default '/run/secrets/mongodb' */
+  readonly mountPath?: string;
+}
+
+/** Props of a {@link MongoStatefulSet}. */
+export interface MongoStatefulSetProps extends Partial<ContainerProps>, Pick<StatefulAppProps,
+'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget'> {
+  /** Base name: `<name>-statefulset`, `<name>-service`. @default 'mongodb' */
+  readonly name?: string;
+  /** @default 'mongo:6.0.6' */
+  readonly image?: string;
+  /** The root user created on first start. @default 'root' */
+  readonly rootUsername?: string;
+  /** The root password's Secret. @default - Secret `mongodb-secret`, key `password.txt`, at `/run/secrets/mongodb` */
+  readonly passwordSecret?: MongoPasswordSecret;
+  /** Size of the data volume. @default '1Gi' */
+  readonly storage?: string;
+  /** Storage class of the data volume. @default - the cluster's default */
+  readonly storageClassName?: string;
+  /** @default ['ReadWriteOnce'] */
+  readonly accessModes?: readonly string[];
+  /** Only 1 is supported: more pods would be independent databases, not a replica set. @default 1 */
+  readonly replicas?: number;
+}
+
+export const MONGO_PORT = 27017;
+export const MONGO_UID = 999;
+
+/**
+ * The official mongo image runs as its own user (uid 999) when started directly non-root; its
+ * entrypoint writes a temporary config to /tmp, and mongod its data to the /data/db volume.
+ * The initial root-user setup briefly binds to localhost only, so a startup probe gives it time.
+ */
+export const MONGO_DEFAULTS: ContainerDefaults = {
+  resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
+  security: { runAsUser: MONGO_UID, runAsGroup: MONGO_UID, writablePaths: ['/tmp'] },
+  liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 6 },
+  readiness: { tcpSocket: {}, periodSeconds: 5 },
+};
+
+/**
+ * A single MongoDB server: StatefulSet, headless Service, a data volume at /data/db, and the root
+ * user whose password is read from an existing Secret mounted as a file.
+ */
+export class MongoStatefulSet extends StatefulApp {
+  /** The Secret mount clients need to read the same password file. */
+  public readonly passwordSecretMount: SecretMount;
+  /** Path of the password file, in this container and in clients that mount {@link passwordSecretMount}. */
+  public readonly passwordFile: string;
+  public readonly rootUsername: string;
+
+  constructor(scope: Construct, id: string, props: MongoStatefulSetProps = {}) {
+    const secret = mongoSecret(props.passwordSecret);
+    const rootUsername = props.rootUsername ?? 'root';
+    super(scope, id, {
+      startup: { tcpSocket: {}, periodSeconds: 5, failureThreshold: 60 },
+      ...props,
+      name: props.name ?? 'mongodb',
+      image: props.image ?? 'mongo:6.0.6',
+      port: MONGO_PORT,
+      portName: 'mongodb',
+      defaults: MONGO_DEFAULTS,
+      env: {
+        MONGO_INITDB_ROOT_USERNAME: rootUsername,
+        MONGO_INITDB_ROOT_PASSWORD_FILE: secret.file,
+        ...props.env,
+      },
+      secretMounts: [{ secretName: secret.secretName, mountPath: secret.mountPath }, ...(props.secretMounts ?? [])],
+      volumeClaims: [{
+        name: 'data',
+        mountPath: '/data/db',
+        storage: props.storage ?? '1Gi',
+        storageClassName: props.storageClassName,
+        accessModes: props.accessModes,
+      }],
+    });
+    checkNonEmpty(this, 'rootUsername', rootUsername);
+    checkDns1123Label(this, 'passwordSecret.secretName', secret.secretName);
+    if (!/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
+      throw invalidProp(this, 'passwordSecret.key', secret.key, 'must be a Secret key: letters, digits, "-", "_" and "."');
+    }
+    if (this.replicas !== 1) {
+      throw invalidProp(this, 'replicas', this.replicas, 'must be 1: this construct runs a standalone mongod, and more pods would be separate databases');
+    }
+    this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
+    this.passwordFile = secret.file;
+    this.rootUsername = rootUsername;
+  }
+
+  public releaseReplicasToAutoscaler(): void {
+    throw invalidProp(this, 'autoscaling', this.name, 'a standalone mongod cannot be scaled out by a HorizontalPodAutoscaler');
+  }
+}
+
+function mongoSecret(secret: MongoPasswordSecret | undefined) {
+  const secretName = secret?.secretName ?? 'mongodb-secret';
+  const key = secret?.key ?? 'password.txt';
+  const mountPath = secret?.mountPath ?? '/run/secrets/mongodb';
+  return { secretName, key, mountPath, file: `${mountPath.replace(/\/$/, '')}/${key}` };
+}

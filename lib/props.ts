@@ -1,0 +1,165 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Prop validation shared by every construct. Each check throws an Error that names the
+ * construct path, the field, the bad value and what is allowed, before any object is created.
+ */
+
+/** The error every construct throws for a bad prop. */
+export function invalidProp(scope: IConstruct, field: string, value: unknown, allowed: string): Error {
+  return new Error(`${scope.node.path}: invalid ${field} ${describe(value)}: ${allowed}`);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return '(missing)';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+export function isDns1035Label(value: string): boolean {
+  return value.length <= 63 && DNS1035_LABEL.test(value);
+}
+
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/** A name used for objects whose names become DNS labels (Services, StatefulSet pods, containers). */
+export function checkDns1123Label(scope: IConstruct, field: string, value: string): string {
+  if (typeof value !== 'string' || !isDns1123Label(value)) {
+    throw invalidProp(scope, field, value, 'must be a DNS-1123 label: at most 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit');
+  }
+  return value;
+}
+
+/** Service names must also start with a letter (DNS-1035). */
+export function checkDns1035Label(scope: IConstruct, field: string, value: string): string {
+  if (typeof value !== 'string' || !isDns1035Label(value)) {
+    throw invalidProp(scope, field, value, 'must be a DNS-1035 label: at most 63 characters of a-z, 0-9 and "-", starting with a letter and ending with a letter or digit');
+  }
+  return value;
+}
+
+export function checkDns1123Subdomain(scope: IConstruct, field: string, value: string): string {
+  if (typeof value !== 'string' || !isDns1123Subdomain(value)) {
+    throw invalidProp(scope, field, value, 'must be a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", at most 253 characters');
+  }
+  return value;
+}
+
+export function checkPort(scope: IConstruct, field: string, value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw invalidProp(scope, field, value, 'must be an integer port from 1 to 65535');
+  }
+  return value;
+}
+
+/** Named ports (container ports, Service ports) are IANA service names: at most 15 characters. */
+export function checkPortName(scope: IConstruct, field: string, value: string): string {
+  if (typeof value !== 'string' || value.length > 15 || !IANA_SVC_NAME.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
+    throw invalidProp(scope, field, value, 'must be an IANA service name: at most 15 characters of a-z, 0-9 and "-", with at least one letter and no "--"');
+  }
+  return value;
+}
+
+export function checkInteger(scope: IConstruct, field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+    throw invalidProp(scope, field, value, `must be ${range}`);
+  }
+  return value;
+}
+
+export function checkNonEmpty(scope: IConstruct, field: string, value: string): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw invalidProp(scope, field, value, 'must be a non-empty string');
+  }
+  return value;
+}
+
+export function checkAbsolutePath(scope: IConstruct, field: string, value: string): string {
+  if (typeof value !== 'string' || !value.startsWith('/') || value.includes(':') || value.split('/').includes('..')) {
+    throw invalidProp(scope, field, value, 'must be an absolute path without ".." or ":"');
+  }
+  return value;
+}
+
+export function checkEnvName(scope: IConstruct, field: string, value: string): string {
+  if (!ENV_VAR_NAME.test(value)) {
+    throw invalidProp(scope, field, value, 'must be a C identifier-like name of letters, digits, "_", "-" and ".", not starting with a digit');
+  }
+  return value;
+}
+
+/** Label and annotation keys: an optional DNS-1123 subdomain prefix and a name of at most 63 characters. */
+export function isQualifiedName(key: string): boolean {
+  const parts = key.split('/');
+  if (parts.length > 2) return false;
+  const name = parts[parts.length - 1];
+  if (name.length > 63 || !LABEL_NAME.test(name)) return false;
+  return parts.length === 1 || isDns1123Subdomain(parts[0]);
+}
+
+export function isLabelValue(value: string): boolean {
+  return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
+}
+
+export function checkLabels(scope: IConstruct, field: string, labels: Readonly<Record<string, string>> | undefined): void {
+  for (const [key, value] of Object.entries(labels ?? {})) {
+    if (!isQualifiedName(key)) {
+      throw invalidProp(scope, `${field} key`, key, 'must be a qualified name: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."');
+    }
+    if (!isLabelValue(value)) {
+      throw invalidProp(scope, `${field}["${key}"]`, value, 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+    }
+  }
+}
+
+export function checkAnnotations(scope: IConstruct, field: string, annotations: Readonly<Record<string, string>> | undefined): void {
+  for (const [key, value] of Object.entries(annotations ?? {})) {
+    if (!isQualifiedName(key)) {
+      throw invalidProp(scope, `${field} key`, key, 'must be a qualified name: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."');
+    }
+    if (typeof value !== 'string') {
+      throw invalidProp(scope, `${field}["${key}"]`, value, 'must be a string (quote numbers and booleans)');
+    }
+  }
+}
+
+/** One of a fixed set of values. */
+export function checkOneOf<T extends string>(scope: IConstruct, field: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) {
+    throw invalidProp(scope, field, value, `must be one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}`);
+  }
+  return value;
+}
+
+/**
+ * An image pinned to a version: a digest, or a tag other than `latest`. Production stages use it
+ * so that what runs is what was reviewed.
+ */
+export function checkPinnedImage(scope: IConstruct, field: string, image: string): string {
+  const digest = /@sha256:[a-f0-9]{64}$/.test(image);
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
+  if (!digest && (tag === undefined || tag === 'latest')) {
+    throw invalidProp(scope, field, image, 'must be pinned: a tag other than "latest" (e.g. ":1.4.2") or a digest ("@sha256:…")');
+  }
+  return image;
+}

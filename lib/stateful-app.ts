@@ -1,0 +1,176 @@
+import { Lazy } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Connections } from './connections';
+import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
+import { buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList } from './pod-template';
+import {
+  checkAbsolutePath, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels,
+  checkPort, checkPortName, invalidProp,
+} from './props';
+import { isQuantity } from './quantity';
+import { createService } from './service';
+import { IScalable, namespaceOf, selectorLabelsFor } from './workload';
+
+/** A persistent volume per pod, from a volumeClaimTemplate. */
+export interface VolumeClaimProps {
+  /** Name of the claim template; each pod's claim is `<name>-<statefulset>-<ordinal>`. */
+  readonly name: string;
+  /** Where the volume is mounted in the container. */
+  readonly mountPath: string;
+  /** Requested size, e.g. `100Mi`. */
+  readonly storage: string;
+  /** Storage class. @default - the cluster's default class */
+  readonly storageClassName?: string;
+  /** @default ['ReadWriteOnce'] */
+  readonly accessModes?: readonly string[];
+}
+
+/** Props of a {@link StatefulApp}. */
+export interface StatefulAppProps extends ContainerProps {
+  /** Base name: `<name>-statefulset` and its headless `<name>-service`; also the `app.kubernetes.io/name` label. */
+  readonly name: string;
+  /** Port the container listens on. */
+  readonly port: number;
+  /** Name of the container port. @default 'tcp' */
+  readonly portName?: string;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** Persistent volumes, one set per pod. @default - none */
+  readonly volumeClaims?: readonly VolumeClaimProps[];
+  /** DNS domain of the cluster, for the pods' stable names. @default 'cluster.local' */
+  readonly clusterDomain?: string;
+  /** Keep at most this many pods away during voluntary evictions. @default - no PodDisruptionBudget */
+  readonly disruptionBudget?: DisruptionBudgetProps;
+  /** Extra labels on every object and pod. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the StatefulSet. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations on the pods. @default - none */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Create a NetworkPolicy admitting only connections declared through `connections`. @default true */
+  readonly networkPolicy?: boolean;
+  /** Defaults for the fields left out (used by presets such as MongoStatefulSet). @default - WebApp's defaults */
+  readonly defaults?: ContainerDefaults;
+}
+
+const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+
+/** Defaults for a stateful container: bounded resources, non-root, read-only root, writable /tmp. */
+export const STATEFUL_APP_DEFAULTS: ContainerDefaults = {
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+  security: { writablePaths: ['/tmp'] },
+};
+
+/**
+ * A StatefulSet with its headless governing Service and per-pod persistent volumes. Each pod has
+ * a stable DNS name ({@link podDnsName}) that clients can be wired to.
+ */
+export class StatefulApp extends Construct implements IScalable {
+  public readonly name: string;
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The headless governing Service. */
+  public readonly service: k8s.KubeService;
+  public readonly disruptionBudget?: WorkloadDisruptionBudget;
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  public readonly connections: Connections;
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  public readonly containerPorts: readonly ContainerPort[];
+  public readonly containerRequests: readonly ResourceList[];
+  public readonly namespace: string;
+  public readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  public readonly replicas: number;
+  private readonly clusterDomain: string;
+  private autoscaled = false;
+
+  constructor(scope: Construct, id: string, props: StatefulAppProps) {
+    super(scope, id);
+    this.name = checkDns1123Label(this, 'name', props.name);
+    const statefulSetName = checkDns1123Label(this, 'name (as "<name>-statefulset")', `${props.name}-statefulset`);
+    this.replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0);
+    checkPort(this, 'port', props.port);
+    const portName = checkPortName(this, 'portName', props.portName ?? 'tcp');
+    this.clusterDomain = checkDns1123Subdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+    checkLabels(this, 'labels', props.labels);
+    checkAnnotations(this, 'annotations', props.annotations);
+    checkAnnotations(this, 'podAnnotations', props.podAnnotations);
+    const claims = (props.volumeClaims ?? []).map((claim) => this.toClaimTemplate(claim));
+    const defaults = props.defaults ?? STATEFUL_APP_DEFAULTS;
+
+    this.namespace = namespaceOf(this);
+    this.selectorLabels = selectorLabelsFor(this.name);
+    this.containerPorts = [{ name: portName, port: props.port }];
+    this.containerRequests = [mergeResources(defaults.resources, props.resources).requests ?? {}];
+    this.connections = new Connections(this);
+    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSetName };
+    const labels = { ...props.labels, ...this.selectorLabels };
+
+    this.service = createService(this, 'Service', { name: this.name, target: this, headless: true, labels }).service;
+    const template = buildPodTemplate(this, {
+      containerName: this.name,
+      container: props,
+      defaults,
+      labels,
+      annotations: props.podAnnotations,
+      ports: this.containerPorts,
+      claimMounts: (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath })),
+    });
+    const replicas = this.replicas;
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: { name: statefulSetName, labels, annotations: props.annotations && { ...props.annotations } },
+      spec: {
+        serviceName: this.service.name,
+        replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
+        selector: { matchLabels: { ...this.selectorLabels } },
+        template,
+        volumeClaimTemplates: claims.length ? claims : undefined,
+      },
+    });
+    if (props.disruptionBudget) {
+      this.disruptionBudget = new WorkloadDisruptionBudget(this, 'DisruptionBudget', {
+        ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas),
+      });
+    }
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = this.connections.createPolicy(this, `${this.name}-network-policy`);
+    }
+  }
+
+  /** The stable DNS name of pod `ordinal`: `<statefulset>-<n>.<service>.<namespace>.svc.<cluster domain>`. */
+  public podDnsName(ordinal = 0): string {
+    if (!Number.isInteger(ordinal) || ordinal < 0 || (!this.autoscaled && ordinal >= this.replicas)) {
+      throw invalidProp(this, 'podDnsName ordinal', ordinal, `must be an integer from 0 to ${this.replicas - 1} (the StatefulSet has ${this.replicas} replicas)`);
+    }
+    return `${this.statefulSet.name}-${ordinal}.${this.service.name}.${this.namespace}.svc.${this.clusterDomain}`;
+  }
+
+  /** `host:port` of pod `ordinal`, for clients. */
+  public podAddress(ordinal = 0): string {
+    return `${this.podDnsName(ordinal)}:${this.containerPorts[0].port}`;
+  }
+
+  public releaseReplicasToAutoscaler(): void {
+    this.autoscaled = true;
+  }
+
+  private toClaimTemplate(claim: VolumeClaimProps): k8s.KubePersistentVolumeClaimProps {
+    checkDns1123Label(this, 'volumeClaims[].name', claim.name);
+    checkAbsolutePath(this, 'volumeClaims[].mountPath', claim.mountPath);
+    if (!isQuantity(claim.storage)) {
+      throw invalidProp(this, 'volumeClaims[].storage', claim.storage, 'must be a Kubernetes quantity such as "100Mi" or "10Gi"');
+    }
+    if (claim.storageClassName !== undefined) checkDns1123Subdomain(this, 'volumeClaims[].storageClassName', claim.storageClassName);
+    const accessModes = claim.accessModes ?? ['ReadWriteOnce'];
+    for (const mode of accessModes) {
+      if (!ACCESS_MODES.includes(mode)) throw invalidProp(this, 'volumeClaims[].accessModes[]', mode, `must be one of ${ACCESS_MODES.join(', ')}`);
+    }
+    return {
+      metadata: { name: claim.name },
+      spec: {
+        accessModes: [...accessModes],
+        storageClassName: claim.storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(claim.storage) } },
+      },
+    };
+  }
+}

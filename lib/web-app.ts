@@ -1,0 +1,200 @@
+import { Lazy } from 'cdk8s';
+import { k8s, ServiceType } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { Connections } from './connections';
+import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
+import { IngressedService, IngressOptions } from './ingressed-service';
+import { buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList } from './pod-template';
+import {
+  checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
+} from './props';
+import { createService } from './service';
+import { IScalable, namespaceOf, selectorLabelsFor } from './workload';
+
+/** How a Deployment replaces its pods: Kubernetes' `maxSurge` / `maxUnavailable`. */
+export interface RolloutProps {
+  /** Extra pods above `replicas` during a rollout: a count or a percentage such as `"50%"`. @default "25%" */
+  readonly maxSurge?: number | string;
+  /** Pods that may be unavailable during a rollout: a count or a percentage such as `"10%"`. @default "25%" */
+  readonly maxUnavailable?: number | string;
+}
+
+/** Props of a {@link WebApp}. */
+export interface WebAppProps extends ContainerProps {
+  /** Base name: objects are `<name>-deployment`, `<name>-service`, and so on; also the `app.kubernetes.io/name` label. */
+  readonly name: string;
+  /** Port the container listens on; with it the app gets a Service. @default - no port, no Service (a worker) */
+  readonly port?: number;
+  /** Name of the container port (probes and Services refer to it). @default 'http' */
+  readonly portName?: string;
+  /** Pods to run; ignored once an HpaPolicy targets the app. @default 1 */
+  readonly replicas?: number;
+  /** Service type. @default ServiceType.CLUSTER_IP */
+  readonly serviceType?: ServiceType;
+  /** Port the Service exposes. @default - the container port */
+  readonly servicePort?: number;
+  /** Fixed node port, for `ServiceType.NODE_PORT`. @default - assigned by Kubernetes */
+  readonly nodePort?: number;
+  /** Also route a host name to the Service through an Ingress. @default - no Ingress */
+  readonly ingress?: IngressOptions;
+  /** Rolling-update settings. @default - Kubernetes' 25% / 25% */
+  readonly rollout?: RolloutProps;
+  /** Keep at most this many pods away during voluntary evictions (node drains). @default - no PodDisruptionBudget */
+  readonly disruptionBudget?: DisruptionBudgetProps;
+  /** Spread pods across nodes (topology spread on `kubernetes.io/hostname`, best effort). @default false */
+  readonly spreadAcrossNodes?: boolean;
+  /** Extra labels on every object and pod. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the Deployment. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations on the pods. @default - none */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** Create a NetworkPolicy admitting only connections declared through `connections`. @default true */
+  readonly networkPolicy?: boolean;
+}
+
+/** Defaults for application containers: small, bounded, non-root, read-only root with a writable /tmp. */
+export const WEB_APP_DEFAULTS: ContainerDefaults = {
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+  security: { writablePaths: ['/tmp'] },
+};
+
+/**
+ * A stateless application: a Deployment and, when it has a port, a Service (and optionally an
+ * Ingress). Pods are selected by `app.kubernetes.io/name`, so moving the construct in the tree
+ * never changes an immutable selector.
+ */
+export class WebApp extends Construct implements IScalable {
+  public readonly name: string;
+  public readonly deployment: k8s.KubeDeployment;
+  /** The Service in front of the pods, when the app has a port. */
+  public readonly service?: k8s.KubeService;
+  /** The Service and Ingress, when `ingress` is set. */
+  public readonly ingress?: IngressedService;
+  public readonly disruptionBudget?: WorkloadDisruptionBudget;
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  public readonly connections: Connections;
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  public readonly containerPorts: readonly ContainerPort[];
+  public readonly containerRequests: readonly ResourceList[];
+  public readonly namespace: string;
+  public readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  private autoscaled = false;
+
+  constructor(scope: Construct, id: string, props: WebAppProps) {
+    super(scope, id);
+    this.name = checkDns1123Label(this, 'name', props.name);
+    checkDns1123Label(this, 'name (as "<name>-deployment")', `${props.name}-deployment`);
+    const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0);
+    if (props.port !== undefined) checkPort(this, 'port', props.port);
+    const portName = checkPortName(this, 'portName', props.portName ?? 'http');
+    checkLabels(this, 'labels', props.labels);
+    checkAnnotations(this, 'annotations', props.annotations);
+    checkAnnotations(this, 'podAnnotations', props.podAnnotations);
+    const strategy = rolloutStrategy(this, props.rollout);
+    if (props.port === undefined) {
+      for (const field of ['serviceType', 'servicePort', 'nodePort', 'ingress'] as const) {
+        if (props[field] !== undefined) throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
+      }
+    }
+
+    this.namespace = namespaceOf(this);
+    this.selectorLabels = selectorLabelsFor(this.name);
+    this.containerPorts = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
+    this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
+    this.connections = new Connections(this);
+    const labels = { ...props.labels, ...this.selectorLabels };
+
+    const template = buildPodTemplate(this, {
+      containerName: this.name,
+      container: props,
+      defaults: WEB_APP_DEFAULTS,
+      labels,
+      annotations: props.podAnnotations,
+      ports: this.containerPorts,
+      topologySpreadConstraints: props.spreadAcrossNodes ? [spreadOverNodes(this.selectorLabels)] : undefined,
+    });
+
+    const deploymentName = `${this.name}-deployment`;
+    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName };
+    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      metadata: { name: deploymentName, labels, annotations: props.annotations && { ...props.annotations } },
+      spec: {
+        replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
+        selector: { matchLabels: { ...this.selectorLabels } },
+        strategy,
+        template,
+      },
+    });
+
+    if (props.port !== undefined) {
+      const serviceOptions = {
+        name: this.name,
+        port: props.servicePort ?? props.port,
+        targetPort: portName,
+        serviceType: props.serviceType,
+        nodePort: props.nodePort,
+        labels,
+      };
+      if (props.ingress) {
+        this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress, target: this });
+        this.service = this.ingress.service;
+      } else {
+        this.service = createService(this, 'Service', { ...serviceOptions, target: this }).service;
+      }
+    }
+    if (props.disruptionBudget) {
+      this.disruptionBudget = new WorkloadDisruptionBudget(this, 'DisruptionBudget', {
+        ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas),
+      });
+    }
+    if (props.networkPolicy ?? true) {
+      this.networkPolicy = this.connections.createPolicy(this, `${this.name}-network-policy`);
+    }
+  }
+
+  public releaseReplicasToAutoscaler(): void {
+    this.autoscaled = true;
+  }
+
+  /** `host:port` of the app's Service inside the cluster, e.g. `backend-service.default.svc.cluster.local:40001`. */
+  public serviceAddress(clusterDomain = 'cluster.local'): string {
+    if (!this.service) throw invalidProp(this, 'serviceAddress', this.name, 'the app has no port and so no Service');
+    const port = this.service.toJson().spec.ports[0].port;
+    return `${this.service.name}.${this.namespace}.svc.${clusterDomain}:${port}`;
+  }
+}
+
+function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k8s.DeploymentStrategy | undefined {
+  if (!rollout) return undefined;
+  const surge = checkIntOrPercent(scope, 'rollout.maxSurge', rollout.maxSurge);
+  const unavailable = checkIntOrPercent(scope, 'rollout.maxUnavailable', rollout.maxUnavailable);
+  if (isZero(rollout.maxSurge) && isZero(rollout.maxUnavailable)) {
+    throw invalidProp(scope, 'rollout', rollout, 'maxSurge and maxUnavailable cannot both be zero: the rollout could never replace a pod');
+  }
+  return { type: 'RollingUpdate', rollingUpdate: { maxSurge: surge, maxUnavailable: unavailable } };
+}
+
+function isZero(value: number | string | undefined): boolean {
+  return value === 0 || value === '0%';
+}
+
+/** A count (integer >= 0) or a percentage string (`"0%"` to `"100%"`). */
+export function checkIntOrPercent(scope: Construct, field: string, value: number | string | undefined): k8s.IntOrString | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return k8s.IntOrString.fromNumber(checkInteger(scope, field, value, 0));
+  const match = /^(\d{1,3})%$/.exec(value);
+  if (!match || Number(match[1]) > 100) {
+    throw invalidProp(scope, field, value, 'must be a non-negative integer or a percentage from "0%" to "100%"');
+  }
+  return k8s.IntOrString.fromString(value);
+}
+
+function spreadOverNodes(selectorLabels: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint {
+  return {
+    maxSkew: 1,
+    topologyKey: 'kubernetes.io/hostname',
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: { ...selectorLabels } },
+  };
+}

@@ -1,0 +1,46 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { Connections } from './connections';
+import { ContainerPort, ResourceList } from './pod-template';
+
+/** The label every construct selects its pods by: short, stable, and independent of the construct tree. */
+export const NAME_LABEL = 'app.kubernetes.io/name';
+
+/** The selector labels of a workload called `name`. */
+export function selectorLabelsFor(name: string): Record<string, string> {
+  return { [NAME_LABEL]: name };
+}
+
+/** Pods that other constructs can put a Service, an Ingress or a network policy in front of. */
+export interface IPodTarget extends IConstruct {
+  /** The workload's base name (e.g. `backend`). */
+  readonly name: string;
+  /** Labels that select exactly this workload's pods. */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  /** Ports the pods' container listens on. */
+  readonly containerPorts: readonly ContainerPort[];
+  /** Namespace of the pods. */
+  readonly namespace: string;
+  /** Who may connect to these pods; becomes a NetworkPolicy. */
+  readonly connections: Connections;
+}
+
+/** A workload a HorizontalPodAutoscaler can scale. */
+export interface IScalable extends IPodTarget {
+  /** What `spec.scaleTargetRef` names. */
+  readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  /** Requests of each container, so an autoscaler can refuse utilization targets without them. */
+  readonly containerRequests: readonly ResourceList[];
+  /** Called by an autoscaler: the workload stops fixing `spec.replicas`. */
+  releaseReplicasToAutoscaler(): void;
+}
+
+/** The namespace objects in `scope` end up in. */
+export function namespaceOf(scope: IConstruct): string {
+  return Chart.of(scope).namespace ?? 'default';
+}
+
+/** Resolves a container port by number or name. */
+export function findPort(target: IPodTarget, port: number | string): ContainerPort | undefined {
+  return target.containerPorts.find((p) => p.port === port || p.name === port);
+}
