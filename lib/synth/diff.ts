@@ -184,13 +184,13 @@ function diffValues(before: unknown, after: unknown, path: string): ObjectChange
 }
 
 function diffRecords(before: Record<string, unknown>, after: Record<string, unknown>, path: string): ObjectChange[] {
-  const keys = [...Object.keys(before), ...Object.keys(after).filter((key) => !(key in before))];
+  const keys = [...Object.keys(before), ...Object.keys(after).filter((key) => !Object.hasOwn(before, key))];
   return keys.flatMap((key) => {
     const childPath = joinKey(path, key);
-    if (!(key in after)) {
+    if (!Object.hasOwn(after, key)) {
       return [{ path: childPath, before: before[key] }];
     }
-    if (!(key in before)) {
+    if (!Object.hasOwn(before, key)) {
       return [{ path: childPath, after: after[key] }];
     }
     return diffValues(before[key], after[key], childPath);
@@ -273,7 +273,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function renderValue(change: ObjectChange, side: 'before' | 'after'): string {
-  return side in change ? renderCompact(change[side]) : '(absent)';
+  return Object.hasOwn(change, side) ? renderCompact(change[side]) : '(absent)';
 }
 
 /** Strings that would read as another type, or that are empty or padded, are quoted. */

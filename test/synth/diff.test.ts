@@ -118,6 +118,14 @@ describe('diffManifests', () => {
     ]);
   });
 
+  test('keys named like Object.prototype members are data like any other', () => {
+    const config = (data: Record<string, string>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' }, data });
+    expect(diffManifests(sourced([config({ constructor: 'a' })]), sourced([config({ toString: 'b' })])).changed[0].changes).toEqual([
+      { path: 'data.constructor', before: 'a' },
+      { path: 'data.toString', after: 'b' },
+    ]);
+  });
+
   test('lists without a unique name are compared by index', () => {
     const before = service(40001, { externalIPs: ['10.0.0.1', '10.0.0.2'] });
     const after = service(40001, { externalIPs: ['10.0.0.1', '10.0.0.3', '10.0.0.4'] });
