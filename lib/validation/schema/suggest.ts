@@ -1,4 +1,4 @@
-/** Levenshtein distance, compared case-insensitively: `containerport` is one typo from `containerPort`. */
+/** Levenshtein distance, ignoring case: `containerport` is no distance from `containerPort`. */
 export function editDistance(a: string, b: string): number {
   const left = a.toLowerCase();
   const right = b.toLowerCase();
