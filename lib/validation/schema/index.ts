@@ -1,0 +1,349 @@
+/**
+ * Strict schema validation of plain Kubernetes objects against the API of one Kubernetes release:
+ * what `kubectl apply` with strict field validation (kubectl's default) would reject.
+ * The schemas are generated from @kubernetes/client-node by scripts/gen-k8s-schemas.js.
+ */
+import type { Finding, KubeObject, SourcedObject } from '../types';
+import {
+  compareKubernetesVersions,
+  FieldType,
+  loadSchema,
+  Model,
+  Resource,
+  ResourceScope,
+  resourceKey,
+  ScalarType,
+  Schema,
+  SUPPORTED_VERSIONS,
+} from './load';
+import { groupsOfRemovedApis, releaseThatRemoved } from './removed-apis';
+import { closestName } from './suggest';
+
+export type { ResourceScope } from './load';
+
+/** Kubernetes releases with a generated schema. */
+export const SCHEMA_VERSIONS: readonly string[] = SUPPORTED_VERSIONS;
+export const DEFAULT_SCHEMA_VERSION = '1.27';
+
+/** Whether a built-in kind lives in a namespace; `undefined` when the release does not serve it. */
+export function resourceScope(
+  apiVersion: string,
+  kind: string,
+  version: string = DEFAULT_SCHEMA_VERSION,
+): ResourceScope | undefined {
+  return loadSchema(version).resources.get(resourceKey(apiVersion, kind))?.scope;
+}
+
+/** Checks every object against the schema of Kubernetes `version`; throws for an unsupported version. */
+export function checkSchema(objects: readonly SourcedObject[], version: string = DEFAULT_SCHEMA_VERSION): Finding[] {
+  const schema = loadSchema(version);
+  return objects.flatMap((sourced) => checkObject(sourced, schema));
+}
+
+interface Walk {
+  readonly schema: Schema;
+  readonly report: (rule: string, path: string, message: string) => void;
+}
+
+function checkObject({ object, source }: SourcedObject, schema: Schema): Finding[] {
+  const untyped = (['apiVersion', 'kind'] as const).find((field) => typeof object[field] !== 'string' || !object[field]);
+  if (untyped) return [missingTypeFinding(object, untyped, source)];
+  const resource = schema.resources.get(resourceKey(object.apiVersion, object.kind));
+  if (!resource) return [unknownKindFinding(object, source, schema)];
+
+  const findings: Finding[] = [];
+  const label = objectLabel(object, resource.scope);
+  const report = (rule: string, path: string, message: string): void => {
+    findings.push({ rule, severity: 'error', source, object: label, path, message, apiServer: 'rejects' });
+  };
+  const walk: Walk = { schema, report };
+  checkFields(object, modelNamed(schema, resource.model), '', walk);
+  checkNamePresent(object, walk);
+  return findings;
+}
+
+function modelNamed(schema: Schema, name: string): Model {
+  const model = schema.models.get(name);
+  if (!model) throw new Error(`schema for Kubernetes ${schema.kubernetesVersion} has no model ${name}`);
+  return model;
+}
+
+function inRelease(schema: Schema): string {
+  return `(Kubernetes ${schema.kubernetesVersion})`;
+}
+
+function checkFields(value: Readonly<Record<string, unknown>>, model: Model, path: string, walk: Walk): void {
+  for (const [field, fieldValue] of Object.entries(value)) {
+    const type = model.fields.get(field);
+    if (type) checkValue(fieldValue, type, joinPath(path, field), `${model.name}.${field}`, walk);
+    else walk.report('schema-unknown-field', joinPath(path, field), unknownFieldMessage(field, model, walk.schema));
+  }
+  for (const field of model.required) {
+    if (value[field] === undefined || value[field] === null) {
+      walk.report(
+        'schema-required',
+        joinPath(path, field),
+        `missing required field "${field}" in ${model.name} ${inRelease(walk.schema)}`,
+      );
+    }
+  }
+}
+
+/** `null` means "not set" to the API server, for any field. */
+function checkValue(value: unknown, type: FieldType, path: string, where: string, walk: Walk): void {
+  if (value === null || value === undefined) return;
+  switch (type.kind) {
+    case 'scalar':
+      return checkScalar(value, type.scalar, path, where, walk);
+    case 'array':
+      if (!Array.isArray(value)) return reportWrongType(value, type, path, where, walk);
+      value.forEach((item, index) => checkValue(item, type.items, `${path}[${index}]`, `an item of ${where}`, walk));
+      return;
+    case 'map':
+      if (!isPlainObject(value)) return reportWrongType(value, type, path, where, walk);
+      for (const [key, entry] of Object.entries(value)) {
+        checkValue(entry, type.values, joinPath(path, key), `a value of ${where}`, walk);
+      }
+      return;
+    case 'model':
+      if (!isPlainObject(value)) return reportWrongType(value, type, path, where, walk);
+      return checkFields(value, modelNamed(walk.schema, type.model), path, walk);
+  }
+}
+
+// The pattern Kubernetes quotes when it rejects a quantity.
+const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
+const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+
+function checkScalar(value: unknown, scalar: ScalarType, path: string, where: string, walk: Walk): void {
+  if (!hasScalarType(value, scalar)) return reportWrongType(value, { kind: 'scalar', scalar }, path, where, walk);
+  const format = scalar === 'quantity' ? QUANTITY : scalar === 'date-time' ? RFC3339 : undefined;
+  if (format && typeof value === 'string' && !format.test(value)) {
+    walk.report(
+      'schema-format',
+      path,
+      `${where} must be ${describeType({ kind: 'scalar', scalar })}, not ${describeValue(value)} ${inRelease(walk.schema)}`,
+    );
+  }
+}
+
+function hasScalarType(value: unknown, scalar: ScalarType): boolean {
+  switch (scalar) {
+    case 'string':
+    case 'date-time':
+      return typeof value === 'string';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'integer':
+      return Number.isInteger(value);
+    case 'int-or-string':
+      return typeof value === 'string' || Number.isInteger(value);
+    case 'quantity':
+      return typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value));
+    case 'any':
+      return true;
+  }
+}
+
+function reportWrongType(value: unknown, type: FieldType, path: string, where: string, walk: Walk): void {
+  walk.report(
+    'schema-type',
+    path,
+    `${where} must be ${describeType(type)}, not ${describeValue(value)} ${inRelease(walk.schema)}`,
+  );
+}
+
+const SCALAR_DESCRIPTIONS: Readonly<Record<ScalarType, string>> = {
+  string: 'a string',
+  boolean: 'a boolean (true or false)',
+  number: 'a number',
+  integer: 'an integer',
+  'date-time': 'an RFC 3339 date-time string (e.g. "2024-01-31T12:00:00Z")',
+  'int-or-string': 'an integer or a string',
+  quantity: 'a quantity: a number or a string such as "500m" or "1Gi"',
+  any: 'any value',
+};
+
+const SCALAR_PLURALS: Readonly<Record<ScalarType, string>> = {
+  string: 'strings',
+  boolean: 'booleans',
+  number: 'numbers',
+  integer: 'integers',
+  'date-time': 'RFC 3339 date-time strings',
+  'int-or-string': 'integers or strings',
+  quantity: 'quantities',
+  any: 'values',
+};
+
+function describeType(type: FieldType): string {
+  switch (type.kind) {
+    case 'scalar':
+      return SCALAR_DESCRIPTIONS[type.scalar];
+    case 'array':
+      return `a list of ${describeItems(type.items)}`;
+    case 'map':
+      return `a map of ${describeItems(type.values)}`;
+    case 'model':
+      return `a ${type.model} object`;
+  }
+}
+
+function describeItems(type: FieldType): string {
+  switch (type.kind) {
+    case 'scalar':
+      return SCALAR_PLURALS[type.scalar];
+    case 'array':
+      return 'lists';
+    case 'map':
+      return 'maps';
+    case 'model':
+      return `${type.model} objects`;
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  return `the ${typeof value} ${String(value)}`;
+}
+
+function unknownFieldMessage(field: string, model: Model, schema: Schema): string {
+  const suggestion = closestName(field, model.fields.keys());
+  const hint = suggestion
+    ? `did you mean "${suggestion}"?`
+    : `${model.name} has: ${[...model.fields.keys()].join(', ')}`;
+  const elsewhere = SCHEMA_VERSIONS.filter(
+    (version) => version !== schema.kubernetesVersion && loadSchema(version).models.get(model.name)?.fields.has(field),
+  );
+  const otherReleases = elsewhere.length ? ` ("${field}" exists in Kubernetes ${elsewhere.join(', ')})` : '';
+  return `unknown field "${field}" in ${model.name} ${inRelease(schema)}${otherReleases}; ${hint}`;
+}
+
+function checkNamePresent(object: KubeObject, walk: Walk): void {
+  const name = object.metadata?.name;
+  if (name === undefined || name === null || name === '') {
+    walk.report(
+      'schema-required',
+      'metadata.name',
+      `missing metadata.name ${inRelease(walk.schema)}: kubectl apply needs a name (generateName works only with kubectl create)`,
+    );
+  }
+}
+
+function missingTypeFinding(object: KubeObject, field: 'apiVersion' | 'kind', source: string): Finding {
+  return {
+    rule: 'schema-required',
+    severity: 'error',
+    source,
+    object: objectLabel(object, undefined),
+    path: field,
+    message: `missing ${field}: every Kubernetes object needs a string apiVersion and kind`,
+    apiServer: 'rejects',
+  };
+}
+
+function unknownKindFinding(object: KubeObject, source: string, schema: Schema): Finding {
+  const { apiVersion, kind } = object;
+  const builtIn = builtInGroups().has(groupOf(apiVersion));
+  const kindServedInApiVersion = [...schema.resources.values()].some((resource) => resource.apiVersion === apiVersion);
+  return {
+    rule: 'schema-unknown-kind',
+    severity: builtIn ? 'error' : 'warning',
+    source,
+    object: objectLabel(object, undefined),
+    path: builtIn && kindServedInApiVersion ? 'kind' : 'apiVersion',
+    message: builtIn
+      ? `${apiVersion} ${kind} ${availability(apiVersion, kind, schema)}; ${replacementHint(apiVersion, kind, schema)}`
+      : `${apiVersion} ${kind} is not a built-in kind of Kubernetes ${schema.kubernetesVersion} (a custom resource?), ` +
+        'so its fields are not checked; kubectl apply accepts it only once its CustomResourceDefinition is installed',
+    apiServer: builtIn ? 'rejects' : 'accepts',
+  };
+}
+
+function availability(apiVersion: string, kind: string, schema: Schema): string {
+  const version = schema.kubernetesVersion;
+  const key = resourceKey(apiVersion, kind);
+  const removedIn = releaseThatRemoved(key);
+  if (removedIn && compareKubernetesVersions(removedIn, version) <= 0) {
+    return `was removed in Kubernetes ${removedIn} and is not served by Kubernetes ${version}`;
+  }
+  const servedBy = SCHEMA_VERSIONS.filter((other) => loadSchema(other).resources.has(key));
+  const later = servedBy.filter((other) => compareKubernetesVersions(other, version) > 0);
+  if (later.length) return `is not served yet by Kubernetes ${version} (it is served by Kubernetes ${later.join(', ')})`;
+  if (servedBy.length) return `is no longer served by Kubernetes ${version} (it was served by Kubernetes ${servedBy.join(', ')})`;
+  return `is not served by Kubernetes ${version}`;
+}
+
+function replacementHint(apiVersion: string, kind: string, schema: Schema): string {
+  const group = groupOf(apiVersion);
+  const served = [...schema.resources.values()];
+  const inSameGroupFirst = (a: Resource, b: Resource): number =>
+    Number(groupOf(b.apiVersion) === group) - Number(groupOf(a.apiVersion) === group);
+  const sameKind = served
+    .filter((resource) => resource.kind === kind)
+    .sort((a, b) => inSameGroupFirst(a, b) || compareApiVersionPriority(a.apiVersion, b.apiVersion));
+  if (sameKind.length) return `use apiVersion: ${sameKind[0].apiVersion} (fields can differ between API versions)`;
+
+  const kindsOfApiVersion = served.filter((resource) => resource.apiVersion === apiVersion).map((r) => r.kind);
+  const suggestion = closestName(kind, kindsOfApiVersion);
+  if (suggestion) return `did you mean kind: ${suggestion}?`;
+
+  const versionsOfGroup = new Set(served.filter((r) => groupOf(r.apiVersion) === group).map((r) => r.apiVersion));
+  if (!versionsOfGroup.size) return `no version of kind ${kind} is served`;
+  return `API versions served for group "${group || 'core'}": ${[...versionsOfGroup].sort(compareApiVersionPriority).join(', ')}`;
+}
+
+/** `apps/v1` -> `apps`; `v1` (the core group) -> ``. */
+function groupOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
+/** Kubernetes' own order: GA before beta before alpha, then the higher version first. */
+function compareApiVersionPriority(a: string, b: string): number {
+  const [aStability, aMajor, aMinor] = versionPriority(a);
+  const [bStability, bMajor, bMinor] = versionPriority(b);
+  return bStability - aStability || bMajor - aMajor || bMinor - aMinor;
+}
+
+const STABILITY: Readonly<Record<string, number>> = { alpha: 0, beta: 1, '': 2 };
+
+function versionPriority(apiVersion: string): [number, number, number] {
+  const match = /\/?v(\d+)(?:(alpha|beta)(\d+))?$/.exec(apiVersion);
+  if (!match) return [-1, 0, 0];
+  return [STABILITY[match[2] ?? ''], Number(match[1]), Number(match[3] ?? 0)];
+}
+
+let builtInGroupsCache: ReadonlySet<string> | undefined;
+
+/** Groups served by some supported release or that once held built-in APIs (e.g. `extensions`). */
+function builtInGroups(): ReadonlySet<string> {
+  builtInGroupsCache ??= new Set([
+    '',
+    ...groupsOfRemovedApis(),
+    ...SCHEMA_VERSIONS.flatMap((version) =>
+      [...loadSchema(version).resources.values()].map((resource) => groupOf(resource.apiVersion))),
+  ]);
+  return builtInGroupsCache;
+}
+
+/** `Kind namespace/name`, or `Kind name` for cluster-scoped kinds (and for unknown kinds without a namespace). */
+function objectLabel(object: KubeObject, scope: ResourceScope | undefined): string {
+  const name = object.metadata?.name || '(unnamed)';
+  const namespace = object.metadata?.namespace;
+  if (scope === 'Cluster') return `${object.kind} ${name}`;
+  if (scope === 'Namespaced') return `${object.kind} ${namespace || 'default'}/${name}`;
+  return namespace ? `${object.kind} ${namespace}/${name}` : `${object.kind} ${name}`;
+}
+
+function joinPath(path: string, key: string): string {
+  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
+  return path ? `${path}.${key}` : key;
+}
+
+function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
