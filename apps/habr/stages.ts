@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { ImagePullPolicy, ServiceType } from 'cdk8s-plus-27';
 import { HpaPolicyProps, ResourceProps, RolloutProps } from '../../lib';
 
@@ -118,4 +119,9 @@ export function stageNamed(name: string): StageConfig {
   const stage = STAGES[name];
   if (!stage) throw new Error(`unknown stage ${JSON.stringify(name)}: use one of ${Object.keys(STAGES).join(', ')}`);
   return stage;
+}
+
+/** Where a stage's manifests go: `dist/` for dev (what `kubectl apply -f dist` reads), `dist/<stage>/` otherwise. */
+export function outputFolder(stage: string, root = 'dist'): string {
+  return stage === 'dev' ? root : path.join(root, stage);
 }

@@ -1,0 +1,30 @@
+import * as path from 'path';
+import { App } from 'cdk8s';
+import { mermaidDiagram } from '../../lib/synth/diagram';
+import { SynthesisError, synthesize } from '../../lib/synth/synthesize';
+import { formatReport } from '../../lib/validation';
+import { writeOutputFiles } from '../../lib/synth/write';
+import { HabrStack } from './stack';
+import { outputFolder, stageNamed } from './stages';
+
+function main(): void {
+  const stage = stageNamed(process.env.STAGE ?? 'dev');
+  const outdir = outputFolder(stage.name);
+  const app = new App({ outdir });
+  const stack = new HabrStack(app, stage);
+  try {
+    const result = synthesize(app, outdir, { externalObjects: stack.externalObjects });
+    const diagram = mermaidDiagram(result.objects, { title: `habr demo: ${stage.name} stage` });
+    writeOutputFiles('docs', [{ file: stage.name === 'dev' ? 'architecture.md' : `architecture-${stage.name}.md`, content: diagram }]);
+    for (const m of result.manifests) console.log(`${path.join(outdir, m.file)}  ${m.objects.length} objects`);
+    if (result.report.warnings) console.log(formatReport(result.report));
+    console.log(`stage ${stage.name}: ${result.objects.length} objects in ${result.files.length} files, ${result.report.warnings} warnings`);
+  } catch (error) {
+    if (!(error instanceof SynthesisError)) throw error;
+    console.error(formatReport(error.report));
+    console.error(`stage ${stage.name}: nothing written to ${outdir}`);
+    process.exitCode = 1;
+  }
+}
+
+main();

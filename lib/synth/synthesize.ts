@@ -1,0 +1,72 @@
+import { App } from 'cdk8s';
+import { formatReport, validateObjects, ValidationReport } from '../validation';
+import { checkSchema, DEFAULT_SCHEMA_VERSION } from '../validation/schema';
+import { ExternalObject, Finding, SourcedObject } from '../validation/types';
+import { appManifests, ChartManifest, sourcedObjects } from './manifests';
+import { OutputFile, writeOutputFiles } from './write';
+import { toYamlStream } from './yaml';
+
+/** How an app is checked before it is written. */
+export interface SynthesizeOptions {
+  /** Objects the manifests reference but that are created outside them (e.g. a Secret made with kubectl). @default - none */
+  readonly externalObjects?: readonly ExternalObject[];
+  /** The Kubernetes version the manifests target; its schema findings are errors. @default '1.27' */
+  readonly kubernetesVersion?: string;
+  /** Newer versions to check too; what they would reject is reported as a warning. @default ['1.33'] */
+  readonly upgradeVersions?: readonly string[];
+}
+
+/** An app turned into files and checked, but not yet written. */
+export interface RenderedApp {
+  readonly manifests: readonly ChartManifest[];
+  readonly objects: readonly SourcedObject[];
+  readonly files: readonly OutputFile[];
+  readonly report: ValidationReport;
+}
+
+/** A synthesis stopped by validation errors; nothing was written. */
+export class SynthesisError extends Error {
+  constructor(public readonly report: ValidationReport) {
+    super(`synthesis stopped: ${report.errors} error(s); nothing was written\n${formatReport(report)}`);
+    this.name = 'SynthesisError';
+  }
+}
+
+/** The objects of an app, in apply order, validated as a whole and serialized per chart. */
+export function renderApp(app: App, options: SynthesizeOptions = {}): RenderedApp {
+  const manifests = appManifests(app);
+  const objects = sourcedObjects(manifests);
+  const report = validateObjects(objects, {
+    externalObjects: options.externalObjects,
+    extraChecks: [schemaChecks(options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION, options.upgradeVersions ?? ['1.33'])],
+  });
+  const files = manifests.map((m) => ({ file: m.file, content: toYamlStream(m.objects) }));
+  return { manifests, objects, files, report };
+}
+
+/** Renders, validates and writes the app into `outdir`; throws {@link SynthesisError} and writes nothing on errors. */
+export function synthesize(app: App, outdir: string, options: SynthesizeOptions = {}): RenderedApp {
+  const rendered = renderApp(app, options);
+  if (rendered.report.errors > 0) throw new SynthesisError(rendered.report);
+  writeOutputFiles(outdir, rendered.files);
+  return rendered;
+}
+
+/**
+ * Schema findings for the target version as they are, and those only a newer version has as
+ * warnings: the manifests work today and will break on upgrade.
+ */
+function schemaChecks(target: string, upgrades: readonly string[]) {
+  return (objects: readonly SourcedObject[]): Finding[] => {
+    const current = checkSchema(objects, target);
+    const seen = new Set(current.map(findingKey));
+    const upcoming = upgrades.flatMap((version) => checkSchema(objects, version)
+      .filter((finding) => !seen.has(findingKey(finding)))
+      .map((finding): Finding => ({ ...finding, severity: 'warning', message: `on upgrade to Kubernetes ${version}: ${finding.message}` })));
+    return [...current, ...upcoming];
+  };
+}
+
+function findingKey(finding: Finding): string {
+  return `${finding.source}\u0000${finding.object}\u0000${finding.path}\u0000${finding.rule}`;
+}
