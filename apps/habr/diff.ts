@@ -1,0 +1,18 @@
+/**
+ * `npm run diff`: what a fresh synth of the stage (STAGE, default dev) would change in the
+ * committed manifests, object by object and field by field. Writes nothing.
+ */
+import { App } from 'cdk8s';
+import { diffManifests, formatDiff } from '../../lib/synth/diff';
+import { readManifestFolder } from '../../lib/synth/read-manifests';
+import { renderApp } from '../../lib/synth/synthesize';
+import { HabrStack } from './stack';
+import { outputFolder, stageNamed } from './stages';
+
+const stage = stageNamed(process.env.STAGE ?? 'dev');
+const app = new App();
+const stack = new HabrStack(app, stage);
+const rendered = renderApp(app, { externalObjects: stack.externalObjects });
+const committedFolder = outputFolder(stage.name);
+console.log(`stage ${stage.name}: ${committedFolder}/ (committed) → fresh synth`);
+process.stdout.write(formatDiff(diffManifests(readManifestFolder(committedFolder), rendered.objects)));

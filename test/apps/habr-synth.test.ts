@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Testing } from 'cdk8s';
+import { HabrStack } from '../../apps/habr/stack';
+import { outputFolder, STAGES } from '../../apps/habr/stages';
+import { renderApp } from '../../lib/synth/synthesize';
+
+const REPO = path.resolve(__dirname, '../..');
+
+function render(stageName: string) {
+  const app = new App({ outdir: fs.mkdtempSync('/tmp/habr-test-') });
+  const stack = new HabrStack(app, STAGES[stageName]);
+  return { stack, rendered: renderApp(app, { externalObjects: stack.externalObjects }) };
+}
+
+describe.each(Object.keys(STAGES))('the %s stage', (stageName) => {
+  const { stack, rendered } = render(stageName);
+
+  test('passes whole-app validation with zero findings', () => {
+    expect(rendered.report.findings).toEqual([]);
+  });
+
+  test.each(stack.charts.map((chart) => [chart.node.id, chart] as const))('chart %s matches its snapshot', (_id, chart) => {
+    expect(Testing.synth(chart)).toMatchSnapshot();
+  });
+
+  test('the committed manifests are what `npm run synth` writes', () => {
+    const outdir = path.join(REPO, outputFolder(stageName));
+    const committed = fs.readdirSync(outdir).filter((f) => /\.ya?ml$/.test(f)).sort();
+    expect(committed).toEqual(rendered.files.map((f) => f.file));
+    for (const file of rendered.files) {
+      expect({ file: file.file, content: fs.readFileSync(path.join(outdir, file.file), 'utf8') }).toEqual(file);
+    }
+  });
+
+  test('synthesis is deterministic', () => {
+    expect(render(stageName).rendered.files).toEqual(rendered.files);
+  });
+});
+
+test('dev files are numbered in apply order, platform first', () => {
+  const { rendered } = render('dev');
+  expect(rendered.files.map((f) => f.file)).toEqual([
+    '00-platform.yaml', '01-mongo.yaml', '02-redis.yaml', '03-backend.yaml', '04-worker.yaml', '05-frontend.yaml',
+  ]);
+});

@@ -1,0 +1,74 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { SynthesisError, synthesize } from '../../lib/synth/synthesize';
+import { WebApp } from '../../lib';
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'synth-'));
+}
+
+function snapshotFolder(dir: string): Record<string, string> {
+  return Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
+}
+
+test('a failing synth leaves the output folder exactly as it was', () => {
+  const outdir = tempDir();
+  fs.writeFileSync(path.join(outdir, '00-old.yaml'), 'kind: Old\n');
+  const before = snapshotFolder(outdir);
+
+  const app = new App();
+  const chart = new Chart(app, 'broken');
+  new k8s.KubeService(chart, 'Orphan', {
+    metadata: { name: 'orphan-service' },
+    spec: { selector: { app: 'nothing' }, ports: [{ port: 80 }] },
+  });
+
+  expect(() => synthesize(app, outdir)).toThrow(SynthesisError);
+  expect(snapshotFolder(outdir)).toEqual(before);
+});
+
+test('a successful synth writes numbered files and removes stale ones, leaving subfolders alone', () => {
+  const outdir = tempDir();
+  fs.writeFileSync(path.join(outdir, '07-stale.yaml'), 'kind: Stale\n');
+  fs.mkdirSync(path.join(outdir, 'prod'));
+  fs.writeFileSync(path.join(outdir, 'prod', 'keep.yaml'), 'kind: Keep\n');
+
+  const app = new App();
+  const first = new Chart(app, 'first');
+  const second = new Chart(app, 'second');
+  new WebApp(second, 'Api', { name: 'api', image: 'api:1.0', port: 8080 });
+  new WebApp(first, 'Worker', { name: 'worker', image: 'worker:1.0' });
+  second.addDependency(first);
+
+  const result = synthesize(app, outdir);
+
+  expect(fs.readdirSync(outdir).sort()).toEqual(['00-first.yaml', '01-second.yaml', 'prod']);
+  expect(fs.readFileSync(path.join(outdir, 'prod', 'keep.yaml'), 'utf8')).toBe('kind: Keep\n');
+  expect(result.manifests.map((m) => [m.file, m.objects.map((o) => o.kind)])).toEqual([
+    ['00-first.yaml', ['Deployment', 'NetworkPolicy']],
+    ['01-second.yaml', ['Deployment', 'Service', 'NetworkPolicy']],
+  ]);
+});
+
+test('charts are ordered after their dependencies even when added before them', () => {
+  const app = new App();
+  const late = new Chart(app, 'late');
+  const early = new Chart(app, 'early');
+  late.addDependency(early);
+  new WebApp(early, 'A', { name: 'a', image: 'a:1' });
+  new WebApp(late, 'B', { name: 'b', image: 'b:1' });
+  const result = synthesize(app, tempDir());
+  expect(result.files.map((f) => f.file)).toEqual(['00-early.yaml', '01-late.yaml']);
+});
+
+test('a dependency cycle between charts is refused', () => {
+  const app = new App();
+  const a = new Chart(app, 'a');
+  const b = new Chart(app, 'b');
+  a.addDependency(b);
+  b.addDependency(a);
+  expect(() => synthesize(app, tempDir())).toThrow(/cycle: a -> b -> a/);
+});
