@@ -12,8 +12,8 @@ function checkNamespace(index: ObjectIndex, context: RuleContext, namespace: str
     // Reported once, on the first object, rather than on every object of the namespace.
     const first = members[0];
     return [finding(namespaceOrder, first, 'metadata.namespace',
-      `namespace ${namespace} (used by ${members.length} object(s)) is not created by any Namespace object in the set; the API server rejects every object in it `
-      + `("namespaces \\"${namespace}\\" not found") unless it exists first. Add a Namespace object before them, or declare it external (--external Namespace/${namespace}).`,
+      `namespace ${namespace} (used by ${members.length} object(s)) is not created by any Namespace object in the set; it must exist before they are applied, `
+      + `or the API server rejects every object in it ("namespaces \\"${namespace}\\" not found"). Add a Namespace object before them, or declare it external (--external Namespace/${namespace}).`,
       { severity: 'warning', apiServer: 'rejects' })];
   }
   return members.filter((member) => member.order < creator.order).map((member) =>
