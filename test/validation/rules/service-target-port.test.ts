@@ -21,6 +21,13 @@ describe('service-target-port', () => {
     expect(findings[0].message).toContain('targetPort defaults to port');
   });
 
+  it('counts ports of sidecars (init containers with restartPolicy Always) but not of plain init containers', () => {
+    const withInit = (restartPolicy?: string) => deployment({ containers: [container()], podSpec: { initContainers: [container({ name: 'proxy', restartPolicy, ports: [{ containerPort: 15001, name: 'proxy' }] })] } });
+    const proxyService = service({ ports: [{ port: 80, targetPort: 'proxy' }] });
+    expect(runRule(serviceTargetPort, [withInit('Always'), proxyService])).toEqual([]);
+    expect(runRule(serviceTargetPort, [withInit(), proxyService]).map((f) => f.path)).toEqual(['spec.ports[0].targetPort']);
+  });
+
   it('leaves Services that select nothing to service-selector', () => {
     expect(runRule(serviceTargetPort, [web, service({ selector: { app: 'other' }, ports: [{ port: 1 }] })])).toEqual([]);
   });
