@@ -1,0 +1,120 @@
+import { asRecord, field, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { Finding } from '../types';
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+export function isDns1035Label(value: string): boolean {
+  return value.length <= 63 && DNS1035_LABEL.test(value);
+}
+
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && value.split('.').every((part) => DNS1123_LABEL.test(part));
+}
+
+/** Why a label (or annotation) key is invalid, or `undefined` when it is valid. */
+export function labelKeyProblem(key: string): string | undefined {
+  const slash = key.indexOf('/');
+  const prefix = slash >= 0 ? key.slice(0, slash) : undefined;
+  const name = slash >= 0 ? key.slice(slash + 1) : key;
+  if (prefix !== undefined && !isDns1123Subdomain(prefix)) return `its prefix "${prefix}" must be a DNS-1123 subdomain (lowercase letters, digits, "-" and ".")`;
+  if (name.length === 0 || name.length > 63) return 'its name part must be 1 to 63 characters';
+  if (!LABEL_NAME.test(name)) return 'its name part must start and end with a letter or digit and contain only letters, digits, "-", "_" and "."';
+  return undefined;
+}
+
+/** Why a label value is invalid, or `undefined` when it is valid. */
+export function labelValueProblem(value: unknown): string | undefined {
+  if (typeof value !== 'string') return `it is a ${value === null ? 'null' : typeof value}, not a string (quote it in YAML)`;
+  if (value.length > 63) return 'it is longer than 63 characters';
+  if (value !== '' && !LABEL_NAME.test(value)) return 'it must be empty or start and end with a letter or digit and contain only letters, digits, "-", "_" and "."';
+  return undefined;
+}
+
+interface NameFormat {
+  readonly describe: string;
+  readonly valid: (name: string) => boolean;
+}
+
+const SUBDOMAIN: NameFormat = { describe: 'a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters)', valid: isDns1123Subdomain };
+const LABEL_1123: NameFormat = { describe: 'a DNS-1123 label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)', valid: isDns1123Label };
+
+const NAME_FORMATS: Readonly<Record<string, NameFormat>> = {
+  Service: { describe: 'a DNS-1035 label (lowercase letters, digits and "-", starting with a letter, at most 63 characters), since it becomes a DNS name', valid: isDns1035Label },
+  Namespace: LABEL_1123,
+  // Pod hostnames are <statefulset>-<ordinal>, so the name must itself be a valid hostname label.
+  StatefulSet: { ...LABEL_1123, describe: `${LABEL_1123.describe}, since pod hostnames derive from it` },
+  // Jobs created by a CronJob get an 11-character suffix, so the API server caps the name at 52.
+  CronJob: { describe: 'a DNS-1123 subdomain of at most 52 characters', valid: (name) => name.length <= 52 && isDns1123Subdomain(name) },
+  ...Object.fromEntries([
+    'Deployment', 'DaemonSet', 'ReplicaSet', 'Job', 'Pod', 'ConfigMap', 'Secret', 'Ingress', 'PersistentVolumeClaim', 'PersistentVolume',
+    'ServiceAccount', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy', 'StorageClass', 'IngressClass', 'PriorityClass',
+    'LimitRange', 'ResourceQuota',
+  ].map((kind) => [kind, SUBDOMAIN])),
+};
+
+function checkName(object: IndexedObject): Finding[] {
+  const metadata = object.object.metadata ?? {};
+  if (metadata.name === undefined) {
+    if (metadata.generateName !== undefined) return [];
+    return [finding(names, object, 'metadata.name', 'metadata.name is missing; the API server rejects the object (kubectl apply needs a name). Give it a name.')];
+  }
+  const format = NAME_FORMATS[object.kind];
+  if (!format || format.valid(String(metadata.name))) return [];
+  return [finding(names, object, 'metadata.name',
+    `metadata.name "${String(metadata.name)}" is not ${format.describe}; the API server rejects it. Rename it, e.g. "${suggestName(String(metadata.name))}".`)];
+}
+
+function suggestName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 63) || 'name';
+}
+
+function checkNamespace(object: IndexedObject): Finding[] {
+  const namespace = object.object.metadata?.namespace;
+  if (namespace === undefined || isDns1123Label(String(namespace))) return [];
+  return [finding(names, object, 'metadata.namespace', `metadata.namespace "${String(namespace)}" is not ${LABEL_1123.describe}; the API server rejects it. Use a valid namespace name.`)];
+}
+
+/** `metadata.labels.app`, or `metadata.labels["app.kubernetes.io/name"]` when the key has dots or slashes. */
+function keyPath(path: string, key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
+}
+
+function checkLabels(object: IndexedObject, labels: unknown, path: string): Finding[] {
+  const record = asRecord(labels);
+  if (!record) return [];
+  const findings: Finding[] = [];
+  for (const [key, value] of Object.entries(record)) {
+    const keyProblem = labelKeyProblem(key);
+    if (keyProblem) findings.push(finding(names, object, keyPath(path, key), `label key "${key}" at ${path} is invalid: ${keyProblem}; the API server rejects it. Fix the key.`));
+    const valueProblem = labelValueProblem(value);
+    if (valueProblem) findings.push(finding(names, object, keyPath(path, key), `label value ${JSON.stringify(value)} of "${key}" at ${path} is invalid: ${valueProblem}; the API server rejects it. Fix the value.`));
+  }
+  return findings;
+}
+
+function labelPlaces(index: ObjectIndex, object: IndexedObject): [unknown, string][] {
+  const places: [unknown, string][] = [[object.object.metadata?.labels, 'metadata.labels']];
+  const template = index.podTemplateOf(object);
+  if (template && template.labelsPath !== 'metadata.labels') places.push([template.labels, template.labelsPath]);
+  if (object.kind === 'Service') places.push([field(object.object, 'spec', 'selector'), 'spec.selector']);
+  else places.push([field(object.object, 'spec', 'selector', 'matchLabels'), 'spec.selector.matchLabels']);
+  return places;
+}
+
+export const names: Rule = {
+  id: 'names',
+  summary: 'Object names, namespaces, label keys and label values follow the Kubernetes syntax for their kind.',
+  breaks: 'kubectl apply fails: the API server rejects invalid names and labels.',
+  apiServer: 'rejects',
+  check: (index) => index.objects.flatMap((object) => [
+    ...checkName(object),
+    ...checkNamespace(object),
+    ...labelPlaces(index, object).flatMap(([labels, path]) => checkLabels(object, labels, path)),
+  ]),
+};

@@ -1,0 +1,23 @@
+import { asRecord, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { Finding } from '../types';
+import { describeLabelSelector, describeTemplates, isEmptySelector, matchesLabelSelector } from '../selectors';
+
+function checkPolicy(index: ObjectIndex, policy: IndexedObject): Finding[] {
+  const selector = asRecord(asRecord(policy.object.spec)?.podSelector);
+  // An empty podSelector deliberately selects every pod of the namespace (e.g. default-deny).
+  if (!selector || isEmptySelector(selector)) return [];
+  const candidates = index.podTemplatesIn(policy.namespace ?? '');
+  if (candidates.some((template) => matchesLabelSelector(selector, template.labels))) return [];
+  return [finding(networkPolicySelector, policy, 'spec.podSelector',
+    `spec.podSelector (${describeLabelSelector(selector)}) matches no pod template in namespace ${policy.namespace}; the API server accepts it, `
+    + `but the policy applies to no pod, so the traffic it was meant to restrict stays open. Pods in the namespace: ${describeTemplates(candidates)}. Select the labels of the pods to isolate.`,
+    { severity: 'warning' })];
+}
+
+export const networkPolicySelector: Rule = {
+  id: 'network-policy-selector',
+  summary: 'A NetworkPolicy podSelector (unless empty) matches pods in its namespace.',
+  breaks: 'The policy applies to no pod: the traffic it should restrict stays allowed.',
+  apiServer: 'accepts',
+  check: (index) => index.byKind('NetworkPolicy').flatMap((policy) => checkPolicy(index, policy)),
+};

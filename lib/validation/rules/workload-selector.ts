@@ -1,0 +1,42 @@
+import { asRecord, field, finding, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { Finding } from '../types';
+import { describeLabelMap, describeLabelSelector, isEmptySelector, matchesLabelSelector } from '../selectors';
+
+/** Kinds whose `spec.selector` is required and must select their own template. */
+const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+/** Kinds whose selector is generated when absent. */
+const SELECTOR_OPTIONAL = new Set(['Job', 'CronJob']);
+
+function selectorPathOf(template: PodTemplate): string {
+  return template.owner.kind === 'CronJob' ? 'spec.jobTemplate.spec.selector' : 'spec.selector';
+}
+
+function checkTemplate(template: PodTemplate): Finding[] {
+  const { owner } = template;
+  const required = SELECTOR_REQUIRED.has(owner.kind);
+  if (!required && !SELECTOR_OPTIONAL.has(owner.kind)) return [];
+  const path = selectorPathOf(template);
+  const selector = asRecord(field(owner.object, ...path.split('.')));
+  if (!selector) {
+    return required
+      ? [finding(workloadSelector, template.owner, path,
+        `${owner.kind} has no ${path}; the API server rejects it. Set ${path}.matchLabels to labels of ${template.labelsPath} (currently ${describeLabelMap(template.labels)}).`)]
+      : [];
+  }
+  if (required && isEmptySelector(selector)) {
+    return [finding(workloadSelector, owner, path,
+      `${path} is empty; the API server rejects an empty selector for a ${owner.kind}. Set ${path}.matchLabels to labels of ${template.labelsPath} (currently ${describeLabelMap(template.labels)}).`)];
+  }
+  if (matchesLabelSelector(selector, template.labels)) return [];
+  return [finding(workloadSelector, owner, path,
+    `${path} (${describeLabelSelector(selector)}) does not match the template labels at ${template.labelsPath} (${describeLabelMap(template.labels)}); `
+    + `the API server rejects it ("selector does not match template labels"). Make the selector a subset of the template labels.`)];
+}
+
+export const workloadSelector: Rule = {
+  id: 'workload-selector',
+  summary: 'A workload selector (matchLabels and matchExpressions) matches the labels of its own pod template.',
+  breaks: 'kubectl apply fails: the API server rejects a selector that does not match the template labels.',
+  apiServer: 'rejects',
+  check: (index: ObjectIndex) => index.podTemplates.flatMap(checkTemplate),
+};

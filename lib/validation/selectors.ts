@@ -1,0 +1,55 @@
+/** Label selector semantics, as the API server and controllers apply them. */
+import { asArray, asRecord, asString, Json, PodTemplate } from './rule';
+
+type Labels = Readonly<Record<string, unknown>>;
+
+/** A Service-style selector: every key must be present with that value. */
+export function matchesLabelMap(selector: Labels, labels: Labels): boolean {
+  return Object.entries(selector).every(([key, value]) => labels[key] === value);
+}
+
+function matchesExpression(expression: Json, labels: Labels): boolean {
+  const key = asString(expression.key) ?? '';
+  const values = asArray(expression.values);
+  const has = Object.prototype.hasOwnProperty.call(labels, key);
+  switch (expression.operator) {
+    case 'In': return has && values.includes(labels[key]);
+    case 'NotIn': return !has || !values.includes(labels[key]);
+    case 'Exists': return has;
+    case 'DoesNotExist': return !has;
+    default: return false;
+  }
+}
+
+/** A `LabelSelector` (matchLabels and matchExpressions); an empty selector matches everything. */
+export function matchesLabelSelector(selector: Json, labels: Labels): boolean {
+  const matchLabels = asRecord(selector.matchLabels) ?? {};
+  return matchesLabelMap(matchLabels, labels)
+    && asArray(selector.matchExpressions).every((expression) => matchesExpression(asRecord(expression) ?? {}, labels));
+}
+
+export function isEmptySelector(selector: Json): boolean {
+  return Object.keys(asRecord(selector.matchLabels) ?? {}).length === 0 && asArray(selector.matchExpressions).length === 0;
+}
+
+export function describeLabelMap(labels: Labels): string {
+  const entries = Object.entries(labels);
+  return entries.length === 0 ? '{}' : entries.map(([key, value]) => `${key}=${String(value)}`).join(',');
+}
+
+export function describeLabelSelector(selector: Json): string {
+  const parts = [describeLabelMap(asRecord(selector.matchLabels) ?? {})].filter((part) => part !== '{}');
+  for (const expression of asArray(selector.matchExpressions)) {
+    const record = asRecord(expression) ?? {};
+    const values = asArray(record.values);
+    parts.push(`${String(record.key)} ${String(record.operator)}${values.length ? ` (${values.join(',')})` : ''}`);
+  }
+  return parts.length ? parts.join(',') : '{}';
+}
+
+/** `Deployment web (app=web,tier=front)`, for messages that list candidate pods. */
+export function describeTemplates(templates: readonly PodTemplate[], limit = 3): string {
+  if (templates.length === 0) return 'none';
+  const shown = templates.slice(0, limit).map((t) => `${t.owner.kind} ${t.owner.name} (${describeLabelMap(t.labels)})`);
+  return templates.length > limit ? `${shown.join('; ')}; and ${templates.length - limit} more` : shown.join('; ');
+}
