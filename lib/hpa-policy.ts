@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkInteger, invalidProp } from './props';
-import { isQuantity } from './quantity';
+import { isQuantity } from './validation/quantity';
 import { IScalable } from './workload';
 
 /** Props of an {@link HpaPolicy}. */

@@ -4,7 +4,7 @@ import {
   checkAbsolutePath, checkDns1123Label, checkEnvName, checkInteger, checkNonEmpty, checkPort,
   invalidProp,
 } from './props';
-import { parseQuantity } from './quantity';
+import { parseQuantity } from './validation/quantity';
 
 /** CPU and memory amounts, as Kubernetes quantities (`250m`, `512Mi`). */
 export interface ResourceList {

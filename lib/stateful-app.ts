@@ -8,7 +8,7 @@ import {
   checkAbsolutePath, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels,
   checkPort, checkPortName, invalidProp,
 } from './props';
-import { isQuantity } from './quantity';
+import { isQuantity } from './validation/quantity';
 import { createService } from './service';
 import { IScalable, namespaceOf, selectorLabelsFor } from './workload';
 

@@ -4,7 +4,7 @@
  */
 import { App } from 'cdk8s';
 import { diffManifests, formatDiff } from '../../lib/synth/diff';
-import { readManifestFolder } from '../../lib/synth/read-manifests';
+import { loadManifestFolder } from '../../lib/validation/load';
 import { renderApp } from '../../lib/synth/synthesize';
 import { HabrStack } from './stack';
 import { outputFolder, stageNamed } from './stages';
@@ -15,4 +15,4 @@ const stack = new HabrStack(app, stage);
 const rendered = renderApp(app, { externalObjects: stack.externalObjects });
 const committedFolder = outputFolder(stage.name);
 console.log(`stage ${stage.name}: ${committedFolder}/ (committed) → fresh synth`);
-process.stdout.write(formatDiff(diffManifests(readManifestFolder(committedFolder), rendered.objects)));
+process.stdout.write(formatDiff(diffManifests(loadManifestFolder(committedFolder), rendered.objects)));

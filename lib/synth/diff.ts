@@ -1,5 +1,5 @@
 import { KubeObject, SourcedObject } from '../validation/types';
-import { readManifestFolder } from './read-manifests';
+import { loadManifestFolder } from '../validation/load';
 
 /** One difference inside an object. `before` is absent for an added field, `after` for a removed one. */
 export interface ObjectChange {
@@ -108,9 +108,9 @@ export function diffManifests(before: readonly SourcedObject[], after: readonly 
   };
 }
 
-/** Reads both folders with {@link readManifestFolder} and diffs them. */
+/** Reads both folders with {@link loadManifestFolder} and diffs them. */
 export function diffFolders(beforeDir: string, afterDir: string): ManifestDiff {
-  return diffManifests(readManifestFolder(beforeDir), readManifestFolder(afterDir));
+  return diffManifests(loadManifestFolder(beforeDir), loadManifestFolder(afterDir));
 }
 
 /** The diff for a human: one line per object (`+`, `-`, `~`, `>` moved), changed fields indented, then a summary. */

@@ -23,3 +23,7 @@ export function parseQuantity(quantity: string | number): number | undefined {
   const value = Number(number) * multiplier;
   return Number.isFinite(value) ? value : undefined;
 }
+
+export function isQuantity(quantity: string | number): boolean {
+  return parseQuantity(quantity) !== undefined;
+}

@@ -3,7 +3,6 @@ import * as os from 'os';
 import * as path from 'path';
 import { runDiffCommand } from '../../scripts/diff';
 import { diffFolders, diffManifests, formatDiff } from '../../lib/synth/diff';
-import { readManifestFolder } from '../../lib/synth/read-manifests';
 import { KubeObject, SourcedObject } from '../../lib/validation/types';
 
 function sourced(objects: KubeObject[], source = 'app.k8s.yaml'): SourcedObject[] {
@@ -231,29 +230,6 @@ describe('folders and the CLI', () => {
 
   const serviceYaml = (port: number) =>
     `apiVersion: v1\nkind: Service\nmetadata:\n  name: backend-service\nspec:\n  ports:\n    - name: http\n      port: ${port}\n`;
-
-  test('readManifestFolder reads top-level YAML files in lexical order, skipping empty documents and other files', () => {
-    const dir = writeFolder('dist', {
-      'b.yml': 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: second\n',
-      'a.yaml': `---\n${serviceYaml(1)}---\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: habr\n`,
-      'notes.txt': 'not a manifest',
-    });
-    fs.mkdirSync(path.join(dir, 'nested.yaml'));
-    expect(readManifestFolder(dir).map(({ object, source, order }) => [object.kind, source, order])).toEqual([
-      ['Service', 'a.yaml', 0],
-      ['Namespace', 'a.yaml', 1],
-      ['ConfigMap', 'b.yml', 2],
-    ]);
-  });
-
-  test('readManifestFolder names the file that does not parse or holds something else than an object', () => {
-    expect(() => readManifestFolder(writeFolder('broken', { 'ok.yaml': serviceYaml(1), 'bad.yaml': 'kind: [\n' }))).toThrow(
-      /^bad\.yaml: document 1 does not parse/,
-    );
-    expect(() => readManifestFolder(writeFolder('list', { 'x.yaml': serviceYaml(1) + '---\n- 1\n' }))).toThrow(
-      /^x\.yaml: document 2 is not a Kubernetes object/,
-    );
-  });
 
   test('diffFolders and the CLI compare two folders, whatever the file split', () => {
     const before = writeFolder('before', { 'all.yaml': serviceYaml(40001) });
