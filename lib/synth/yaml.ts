@@ -39,6 +39,11 @@ const UNESCAPED_BY_JSON = /[\p{C}\u2028\u2029]/gu;
  * `:`, and a leading document-end marker `...`.
  */
 const STRUCTURAL_PITFALL = /^[-?:,[\]{}#&*!|>'"%@`\s]|^\.\.\.|\s$|: | #|:$/;
+/**
+ * Most manifest strings (names, keys, paths, enum values) match this, and then only a reserved
+ * word can be misread: no indicator, space, colon, `#`, number or date can be involved.
+ */
+const SIMPLE_WORD = /^[A-Za-z_/][A-Za-z0-9_./-]*$/;
 /** YAML 1.1 booleans and nulls in any case, the merge key `<<` and the YAML 1.1 value key `=`. */
 const RESERVED_WORD = /^(?:y|yes|n|no|true|false|on|off|null|~|<<|=)$/i;
 /**
@@ -176,6 +181,7 @@ function formatFlowString(value: string): string {
 }
 
 function canBePlain(value: string): boolean {
+  if (SIMPLE_WORD.test(value)) return !RESERVED_WORD.test(value);
   return (
     value.length > 0 &&
     !STRUCTURAL_PITFALL.test(value) &&
