@@ -1,0 +1,70 @@
+/**
+ * Runs one scaled scenario in a fresh process and prints its timings as one JSON line.
+ * Started by measure.ts; never imported.
+ */
+import type { App } from 'cdk8s';
+import type { AppScenario, ObjectsScenario, Serializer } from './scenarios';
+
+export interface ChildSpec {
+  readonly scenario: AppScenario | ObjectsScenario;
+  /** The esbuild output for `scenario.module`. */
+  readonly compiledModule: string;
+  readonly units: number;
+}
+
+export interface ChildResult {
+  readonly buildMs: number;
+  readonly emitMs: number;
+  readonly documents: number;
+  readonly bytes: number;
+}
+
+function timed<T>(work: () => T): [T, number] {
+  const start = performance.now();
+  const result = work();
+  return [result, performance.now() - start];
+}
+
+function loadExport<T>(spec: ChildSpec): T {
+  const exported = require(spec.compiledModule)[spec.scenario.exportName];
+  if (typeof exported !== 'function') {
+    throw new Error(`${spec.scenario.module} does not export a function ${spec.scenario.exportName}`);
+  }
+  return exported as T;
+}
+
+function countDocuments(yaml: string): number {
+  return yaml === '' ? 0 : yaml.split(/^---$/m).length;
+}
+
+function runApp(spec: ChildSpec): ChildResult {
+  const { App: AppClass } = require('cdk8s') as typeof import('cdk8s');
+  const build = loadExport<(app: App, units: number) => void>(spec);
+  const app = new AppClass();
+  const [, buildMs] = timed(() => build(app, spec.units));
+  const [yaml, emitMs] = timed(() => app.synthYaml());
+  return { buildMs, emitMs, documents: countDocuments(yaml), bytes: Buffer.byteLength(yaml) };
+}
+
+/** Required lazily, so a scenario only loads the serializer it measures. */
+function loadSerializer(serializer: Serializer): (objects: readonly object[]) => string {
+  if (serializer === 'toYamlStream') {
+    return (require('../lib/synth/yaml') as typeof import('../lib/synth/yaml')).toYamlStream;
+  }
+  const YAML = require('yaml') as typeof import('yaml');
+  // Exactly what cdk8s' Yaml.stringify does per document.
+  const options = { keepUndefined: true, lineWidth: 0, version: '1.1' } as const;
+  return (objects) => objects.map((object) => YAML.stringify(object, options)).join('---\n');
+}
+
+function runObjects(spec: ChildSpec & { scenario: ObjectsScenario }): ChildResult {
+  const build = loadExport<(units: number) => object[]>(spec);
+  const serialize = loadSerializer(spec.scenario.serializer);
+  const [objects, buildMs] = timed(() => build(spec.units));
+  const [yaml, emitMs] = timed(() => serialize(objects));
+  return { buildMs, emitMs, documents: objects.length, bytes: Buffer.byteLength(yaml) };
+}
+
+const spec = JSON.parse(process.argv[2]) as ChildSpec;
+const result = spec.scenario.kind === 'app' ? runApp(spec) : runObjects(spec as ChildSpec & { scenario: ObjectsScenario });
+process.stdout.write(JSON.stringify(result) + '\n');
