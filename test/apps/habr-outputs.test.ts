@@ -1,0 +1,44 @@
+import { App } from 'cdk8s';
+import { HabrStack } from '../../apps/habr/stack';
+import { STAGES } from '../../apps/habr/stages';
+import { mermaidDiagram } from '../../lib/synth/diagram';
+import { renderApp } from '../../lib/synth/synthesize';
+
+function render(stageName: string) {
+  const app = new App();
+  const stack = new HabrStack(app, STAGES[stageName]);
+  return renderApp(app, { externalObjects: stack.externalObjects });
+}
+
+const SENSITIVE_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY/i;
+
+describe.each(Object.keys(STAGES))('the %s stage', (stageName) => {
+  const rendered = render(stageName);
+
+  test('no secret value is in the manifests: no Secret objects, no sensitive env literals', () => {
+    expect(rendered.objects.filter(({ object }) => object.kind === 'Secret')).toEqual([]);
+    const literals = rendered.files.flatMap((f) => [...f.content.matchAll(/- name: (\w+)\n\s+value: (.*)/g)])
+      .map(([, name, value]) => ({ name, value }))
+      .filter(({ name }) => SENSITIVE_NAME.test(name) && !name.endsWith('_FILE'));
+    expect(literals).toEqual([]);
+  });
+
+  test('the architecture diagram shows every workload and every declared connection', () => {
+    const diagram = mermaidDiagram(rendered.objects);
+    for (const workload of ['backend-deployment', 'worker-deployment', 'frontend-deployment', 'mongodb-statefulset', 'redis-statefulset']) {
+      expect(diagram).toContain(`<br/>${workload}<br/>`);
+    }
+    const edges = [
+      ['backend_deployment', '27017', 'mongodb_statefulset'],
+      ['backend_deployment', '6379', 'redis_statefulset'],
+      ['worker_deployment', '27017', 'mongodb_statefulset'],
+      ['worker_deployment', '6379', 'redis_statefulset'],
+      ['frontend_deployment', '40001', 'backend_deployment'],
+      ['ingress_nginx', '40001', 'backend_deployment'],
+      ['ingress_nginx', '40002', 'frontend_deployment'],
+    ];
+    for (const [from, port, to] of edges) {
+      expect(diagram).toMatch(new RegExp(`${from} ==>\\|"${port}"\\| \\w*${to}`));
+    }
+  });
+});
