@@ -21,6 +21,8 @@ export interface AppScenario {
   readonly module: string;
   readonly exportName: string;
   readonly fixedSize?: boolean;
+  /** `cdk8s`: `app.synthYaml()`; `ours`: `renderApp` (whole-app validation + toYamlStream). @default 'cdk8s' */
+  readonly pipeline?: 'cdk8s' | 'ours';
 }
 
 export type Serializer = 'yaml.stringify' | 'toYamlStream';
@@ -66,18 +68,20 @@ export const SCENARIOS: readonly Scenario[] = [
     exportName: 'buildPlainUnits',
     serializer: 'toYamlStream',
   },
-  // ── Extension point ────────────────────────────────────────────────────────────────────────
-  // Add scenarios here; nothing else in bench/ needs to change. For example, once they exist:
-  //
-  //   our constructs: a module exporting `buildWebAppUnits(app: App, units: number)` that adds
-  //   one WebApp (+ its Service and HPA) per unit, in its own Chart:
-  //     { kind: 'app', name: 'WebApp → App.synthYaml', module: 'bench/units-webapp.ts',
-  //       exportName: 'buildWebAppUnits' },
-  //
-  //   the demo stack in-process: a function that adds the whole demo stack to the given App:
-  //     { kind: 'app', name: 'demo stack (in-process)', module: 'apps/habr/stack.ts',
-  //       exportName: 'addDemoStack', fixedSize: true },
-  //
-  //   the demo stack end to end, as a user runs it:
-  //     { kind: 'command', name: 'demo stack: npm run synth', argv: ['npm', 'run', '--silent', 'synth'] },
+  {
+    kind: 'app',
+    name: 'our WebApp + HpaPolicy → renderApp',
+    module: 'bench/units-webapp.ts',
+    exportName: 'buildWebAppUnits',
+    pipeline: 'ours',
+  },
+  {
+    kind: 'app',
+    name: 'demo stack (in-process, renderApp)',
+    module: 'bench/demo-stack.ts',
+    exportName: 'addDemoStack',
+    fixedSize: true,
+    pipeline: 'ours',
+  },
+  { kind: 'command', name: 'demo stack: npm run synth (end to end)', argv: ['npm', 'run', '--silent', 'synth'] },
 ];

@@ -11,8 +11,8 @@ import { outputFolder, stageNamed } from './stages';
 
 const stage = stageNamed(process.env.STAGE ?? 'dev');
 const app = new App();
-const stack = new HabrStack(app, stage);
-const rendered = renderApp(app, { externalObjects: stack.externalObjects });
+new HabrStack(app, stage);
+const rendered = renderApp(app);
 const committedFolder = outputFolder(stage.name);
 console.log(`stage ${stage.name}: ${committedFolder}/ (committed) → fresh synth`);
 process.stdout.write(formatDiff(diffManifests(loadManifestFolder(committedFolder), rendered.objects)));

@@ -11,9 +11,9 @@ function main(): void {
   const stage = stageNamed(process.env.STAGE ?? 'dev');
   const outdir = outputFolder(stage.name);
   const app = new App({ outdir });
-  const stack = new HabrStack(app, stage);
+  new HabrStack(app, stage);
   try {
-    const result = synthesize(app, outdir, { externalObjects: stack.externalObjects });
+    const result = synthesize(app, outdir);
     const diagram = mermaidDiagram(result.objects, { title: `habr demo: ${stage.name} stage` });
     writeOutputFiles('docs', [{ file: stage.name === 'dev' ? 'architecture.md' : `architecture-${stage.name}.md`, content: diagram }]);
     for (const m of result.manifests) console.log(`${path.join(outdir, m.file)}  ${m.objects.length} objects`);

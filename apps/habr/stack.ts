@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  checkPinnedImage, DefaultDenyIngress, ExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps,
+  checkPinnedImage, declareExternalObject, DefaultDenyIngress, HpaPolicy, MongoStatefulSet, Peer, ProbeProps,
   RedisStatefulSet, WebApp,
 } from '../../lib';
 import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
@@ -21,8 +21,6 @@ export class HabrStack {
   public readonly backend: WebApp;
   public readonly worker: WebApp;
   public readonly frontend: WebApp;
-  /** Objects the manifests reference but do not create. */
-  public readonly externalObjects: readonly ExternalObject[];
 
   constructor(app: App, private readonly stage: StageConfig) {
     const namespace = stage.namespace;
@@ -124,10 +122,13 @@ export class HabrStack {
     this.backend.connections.allowFrom(Peer.ingressController());
     this.frontend.connections.allowFrom(Peer.ingressController());
 
-    this.externalObjects = [
-      { kind: 'Secret', name: CONTRACT.passwordSecret.secretName, namespace },
-      ...(stage.tls ? ['frontend', 'backend'].map((app) => ({ kind: 'Secret', name: `${app}-${stage.tls!.secretSuffix}`, namespace })) : []),
-    ];
+    // Created out of band (`kubectl create secret`), and by cert-manager from the Ingress annotation.
+    declareExternalObject(app, { kind: 'Secret', name: CONTRACT.passwordSecret.secretName, namespace });
+    if (stage.tls) {
+      for (const tlsApp of ['frontend', 'backend']) {
+        declareExternalObject(app, { kind: 'Secret', name: `${tlsApp}-${stage.tls.secretSuffix}`, namespace });
+      }
+    }
   }
 
   private image(scope: Construct, component: Component): string {

@@ -1,4 +1,4 @@
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
 import { KubeObject, SourcedObject } from '../validation/types';
 
 /** The objects of one chart and the file they are written to. */
@@ -34,19 +34,28 @@ export function chartsInApplyOrder(app: App): Chart[] {
 }
 
 /**
- * Every chart's plain objects, in apply order, with their file names. Runs the constructs'
- * own validations first, so an invalid tree produces no objects at all.
+ * Every chart's plain objects, in apply order, with their file names.
+ *
+ * cdk8s' `Chart.toJson()` prepares and validates the whole app on every call, which makes
+ * synthesizing N charts cost O(N²). The first chart goes through it once, so the app's implicit
+ * dependencies are resolved and every construct is validated (an invalid tree throws before any
+ * object exists); the others are then read in the same dependency order without repeating it.
  */
 export function appManifests(app: App): ChartManifest[] {
-  const errors = app.node.findAll().flatMap((c) => c.node.validate().map((message) => `${c.node.path}: ${message}`));
-  if (errors.length) throw new Error(`validation failed:\n${errors.join('\n')}`);
   const charts = chartsInApplyOrder(app);
   const width = Math.max(2, String(charts.length - 1).length);
   return charts.map((chart, index) => ({
     chart,
     file: `${String(index).padStart(width, '0')}-${chart.node.id}.yaml`,
-    objects: chart.toJson() as KubeObject[],
+    objects: (index === 0 ? chart.toJson() : chartObjects(chart)) as KubeObject[],
   }));
+}
+
+/** What `Chart.toJson()` returns, once the app has been prepared. */
+function chartObjects(chart: Chart): unknown[] {
+  return new DependencyGraph(chart.node).topology()
+    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    .map((o) => o.toJson());
 }
 
 /** The objects of all charts, each with its file and its position in apply order. */

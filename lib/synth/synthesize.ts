@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { formatReport, validateObjects, ValidationReport } from '../validation';
 import { checkSchema, DEFAULT_SCHEMA_VERSION } from '../validation/schema';
+import { externalObjectsOf } from '../external-objects';
 import { ExternalObject, Finding, SourcedObject } from '../validation/types';
 import { appManifests, ChartManifest, sourcedObjects } from './manifests';
 import { OutputFile, writeOutputFiles } from './write';
@@ -8,7 +9,7 @@ import { toYamlStream } from './yaml';
 
 /** How an app is checked before it is written. */
 export interface SynthesizeOptions {
-  /** Objects the manifests reference but that are created outside them (e.g. a Secret made with kubectl). @default - none */
+  /** More objects created outside the manifests, besides those declared with `declareExternalObject`. @default - none */
   readonly externalObjects?: readonly ExternalObject[];
   /** The Kubernetes version the manifests target; its schema findings are errors. @default '1.27' */
   readonly kubernetesVersion?: string;
@@ -37,7 +38,7 @@ export function renderApp(app: App, options: SynthesizeOptions = {}): RenderedAp
   const manifests = appManifests(app);
   const objects = sourcedObjects(manifests);
   const report = validateObjects(objects, {
-    externalObjects: options.externalObjects,
+    externalObjects: [...externalObjectsOf(app), ...(options.externalObjects ?? [])],
     extraChecks: [schemaChecks(options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION, options.upgradeVersions ?? ['1.33'])],
   });
   const files = manifests.map((m) => ({ file: m.file, content: toYamlStream(m.objects) }));

@@ -64,6 +64,12 @@ export interface ObjectIndex {
   /** The object of that kind and name; `namespace` is ignored for cluster-scoped kinds. */
   find(kind: string, namespace: string | undefined, name: string): IndexedObject | undefined;
   podTemplatesIn(namespace: string): readonly PodTemplate[];
+  /**
+   * Pod templates in `namespace` that may match `matchLabels`: those carrying its rarest
+   * key=value pair (every template of the namespace when it is empty). Callers still apply the
+   * full selector; the narrowing keeps Services × pods linear instead of quadratic.
+   */
+  podTemplateCandidates(namespace: string, matchLabels: Readonly<Record<string, unknown>> | undefined): readonly PodTemplate[];
   podTemplateOf(owner: IndexedObject): PodTemplate | undefined;
   readonly podTemplates: readonly PodTemplate[];
 }
@@ -185,6 +191,8 @@ export function buildIndex(objects: readonly SourcedObject[]): ObjectIndex {
   const templatesByNamespace = new Map<string, PodTemplate[]>();
   const templateByOwner = new Map<IndexedObject, PodTemplate>();
   const templates: PodTemplate[] = [];
+  const templatesByLabel = new Map<string, PodTemplate[]>();
+  const labelKey = (namespace: string, key: string, value: unknown) => `${namespace}\u0000${key}\u0000${String(value)}`;
   for (const object of indexed) {
     pushTo(byKind, object.kind, object);
     const key = keyOf(object.kind, object.namespace, object.name);
@@ -195,6 +203,7 @@ export function buildIndex(objects: readonly SourcedObject[]): ObjectIndex {
       templates.push(template);
       templateByOwner.set(object, template);
       pushTo(templatesByNamespace, template.namespace, template);
+      for (const [key, value] of Object.entries(template.labels)) pushTo(templatesByLabel, labelKey(template.namespace, key, value), template);
     }
   }
   return {
@@ -203,6 +212,12 @@ export function buildIndex(objects: readonly SourcedObject[]): ObjectIndex {
     byKind: (kind) => byKind.get(kind) ?? [],
     find: (kind, namespace, name) => byKey.get(keyOf(kind, isClusterScoped(kind) ? undefined : namespace ?? DEFAULT_NAMESPACE, name)),
     podTemplatesIn: (namespace) => templatesByNamespace.get(namespace) ?? [],
+    podTemplateCandidates: (namespace, matchLabels) => {
+      const entries = Object.entries(matchLabels ?? {});
+      if (!entries.length) return templatesByNamespace.get(namespace) ?? [];
+      const postings = entries.map(([key, value]) => templatesByLabel.get(labelKey(namespace, key, value)) ?? []);
+      return postings.reduce((rarest, list) => (list.length < rarest.length ? list : rarest));
+    },
     podTemplateOf: (owner) => templateByOwner.get(owner),
   };
 }

@@ -6,8 +6,8 @@ import { renderApp } from '../../lib/synth/synthesize';
 
 function render(stageName: string) {
   const app = new App();
-  const stack = new HabrStack(app, STAGES[stageName]);
-  return renderApp(app, { externalObjects: stack.externalObjects });
+  new HabrStack(app, STAGES[stageName]);
+  return renderApp(app);
 }
 
 const SENSITIVE_NAME = /PASSWORD|SECRET|TOKEN|CREDENTIAL|PRIVATE|API_?KEY/i;

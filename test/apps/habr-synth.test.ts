@@ -10,7 +10,7 @@ const REPO = path.resolve(__dirname, '../..');
 function render(stageName: string) {
   const app = new App({ outdir: fs.mkdtempSync('/tmp/habr-test-') });
   const stack = new HabrStack(app, STAGES[stageName]);
-  return { stack, rendered: renderApp(app, { externalObjects: stack.externalObjects }) };
+  return { stack, rendered: renderApp(app) };
 }
 
 describe.each(Object.keys(STAGES))('the %s stage', (stageName) => {

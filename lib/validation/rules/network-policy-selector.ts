@@ -6,11 +6,11 @@ function checkPolicy(index: ObjectIndex, policy: IndexedObject): Finding[] {
   const selector = asRecord(asRecord(policy.object.spec)?.podSelector);
   // An empty podSelector deliberately selects every pod of the namespace (e.g. default-deny).
   if (!selector || isEmptySelector(selector)) return [];
-  const candidates = index.podTemplatesIn(policy.namespace ?? '');
+  const candidates = index.podTemplateCandidates(policy.namespace ?? '', asRecord(selector.matchLabels));
   if (candidates.some((template) => matchesLabelSelector(selector, template.labels))) return [];
   return [finding(networkPolicySelector, policy, 'spec.podSelector',
     `spec.podSelector (${describeLabelSelector(selector)}) matches no pod template in namespace ${policy.namespace}; the API server accepts it, `
-    + `but the policy applies to no pod, so the traffic it was meant to restrict stays open. Pods in the namespace: ${describeTemplates(candidates)}. Select the labels of the pods to isolate.`,
+    + `but the policy applies to no pod, so the traffic it was meant to restrict stays open. Pods in the namespace: ${describeTemplates(index.podTemplatesIn(policy.namespace ?? ''))}. Select the labels of the pods to isolate.`,
     { severity: 'warning' })];
 }
 

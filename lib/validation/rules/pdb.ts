@@ -49,12 +49,12 @@ function isZero(value: unknown): boolean {
 function checkBudget(index: ObjectIndex, floors: HpaFloors, pdb: IndexedObject): Finding[] {
   const spec = asRecord(pdb.object.spec) ?? {};
   const selector = asRecord(spec.selector);
-  const candidates = index.podTemplatesIn(pdb.namespace ?? '');
+  const candidates = index.podTemplateCandidates(pdb.namespace ?? '', asRecord(selector?.matchLabels));
   const selected = selector ? candidates.filter((template) => matchesLabelSelector(selector, template.labels)) : [];
   if (selected.length === 0) {
     return [finding(pdbRule, pdb, 'spec.selector',
       `spec.selector (${selector ? describeLabelSelector(selector) : 'absent: selects nothing'}) matches no pod template in namespace ${pdb.namespace}; the API server accepts it, `
-      + `but the budget protects nothing and evictions proceed unchecked. Pods in the namespace: ${describeTemplates(candidates)}. Select the labels of the pods to protect.`,
+      + `but the budget protects nothing and evictions proceed unchecked. Pods in the namespace: ${describeTemplates(index.podTemplatesIn(pdb.namespace ?? ''))}. Select the labels of the pods to protect.`,
       { severity: 'warning' })];
   }
   const drainHangs = 'the API server accepts it, but every eviction is refused, so `kubectl drain` and node upgrades hang';

@@ -6,7 +6,7 @@ import { describeLabelMap, describeTemplates, matchesLabelMap } from '../selecto
 export function templatesSelectedByService(index: ObjectIndex, service: IndexedObject): PodTemplate[] | undefined {
   const selector = asRecord((service.object.spec as Record<string, unknown> | undefined)?.selector);
   if (!selector || Object.keys(selector).length === 0 || service.namespace === undefined) return undefined;
-  return index.podTemplatesIn(service.namespace).filter((template) => matchesLabelMap(selector, template.labels));
+  return index.podTemplateCandidates(service.namespace, selector).filter((template) => matchesLabelMap(selector, template.labels));
 }
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
