@@ -11,3 +11,4 @@ export * from './stateful-app';
 export * from './mongo-stateful-set';
 export * from './redis-stateful-set';
 export * from './hpa-policy';
+export * from './job';
