@@ -12,3 +12,4 @@ export * from './mongo-stateful-set';
 export * from './redis-stateful-set';
 export * from './hpa-policy';
 export * from './job';
+export * from './cron-job';
