@@ -13,3 +13,4 @@ export * from './redis-stateful-set';
 export * from './hpa-policy';
 export * from './job';
 export * from './cron-job';
+export * from './config-map';
