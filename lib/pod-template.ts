@@ -165,6 +165,12 @@ export interface PodTemplateInput {
 
 export const DEFAULT_APP_UID = 10001;
 
+/** Defaults for application containers: small, bounded, non-root, read-only root with a writable /tmp. */
+export const APP_CONTAINER_DEFAULTS: ContainerDefaults = {
+  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
+  security: { writablePaths: ['/tmp'] },
+};
+
 const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'exec'] as const;
 
 /** Builds the pod template; validates every container prop first, so bad input creates nothing. */

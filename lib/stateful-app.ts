@@ -3,7 +3,9 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
-import { buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList } from './pod-template';
+import {
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
+} from './pod-template';
 import {
   checkAbsolutePath, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels,
   checkPort, checkPortName, invalidProp,
@@ -56,11 +58,8 @@ export interface StatefulAppProps extends ContainerProps {
 
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 
-/** Defaults for a stateful container: bounded resources, non-root, read-only root, writable /tmp. */
-export const STATEFUL_APP_DEFAULTS: ContainerDefaults = {
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-  security: { writablePaths: ['/tmp'] },
-};
+/** Defaults of a stateful container: the shared application defaults. */
+export const STATEFUL_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
 
 /**
  * A StatefulSet with its headless governing Service and per-pod persistent volumes. Each pod has

@@ -4,7 +4,9 @@ import { Construct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
 import { IngressedService, IngressOptions } from './ingressed-service';
-import { buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList } from './pod-template';
+import {
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
+} from './pod-template';
 import {
   checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
 } from './props';
@@ -53,11 +55,8 @@ export interface WebAppProps extends ContainerProps {
   readonly networkPolicy?: boolean;
 }
 
-/** Defaults for application containers: small, bounded, non-root, read-only root with a writable /tmp. */
-export const WEB_APP_DEFAULTS: ContainerDefaults = {
-  resources: { requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } },
-  security: { writablePaths: ['/tmp'] },
-};
+/** Defaults of a WebApp's container: the shared application defaults. */
+export const WEB_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
 
 /**
  * A stateless application: a Deployment and, when it has a port, a Service (and optionally an

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  checkPinnedImage, declareExternalObject, DefaultDenyIngress, HpaPolicy, MongoStatefulSet, Peer, ProbeProps,
+  BatchJob, checkPinnedImage, declareExternalObject, DefaultDenyIngress, HpaPolicy, MongoStatefulSet, Peer, ProbeProps,
   RedisStatefulSet, WebApp,
 } from '../../lib';
 import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
@@ -12,7 +12,8 @@ const TCP_LIVENESS: ProbeProps = { tcpSocket: {}, initialDelaySeconds: 10, perio
 
 /**
  * The habr demo: mongo, redis, backend, worker and frontend, one chart each after a platform
- * chart, wired through the constructs' addresses and declared connections.
+ * chart, wired through the constructs' addresses and declared connections; a last chart seeds
+ * the test content.
  */
 export class HabrStack {
   public readonly charts: readonly Chart[];
@@ -21,6 +22,8 @@ export class HabrStack {
   public readonly backend: WebApp;
   public readonly worker: WebApp;
   public readonly frontend: WebApp;
+  /** Loads the article's test content once (`python -m tools.add_test_content` in the backend image). */
+  public readonly seed: BatchJob;
 
   constructor(app: App, private readonly stage: StageConfig) {
     const namespace = stage.namespace;
@@ -37,7 +40,8 @@ export class HabrStack {
     const backendChart = chart('backend', mongoChart, redisChart);
     const workerChart = chart('worker', mongoChart, redisChart);
     const frontendChart = chart('frontend', backendChart);
-    this.charts = [platform, mongoChart, redisChart, backendChart, workerChart, frontendChart];
+    const seedChart = chart('seed', backendChart);
+    this.charts = [platform, mongoChart, redisChart, backendChart, workerChart, frontendChart, seedChart];
 
     this.mongo = new MongoStatefulSet(mongoChart, 'Mongo', {
       image: this.image(mongoChart, 'mongo'),
@@ -111,10 +115,20 @@ export class HabrStack {
       resources: stage.resources?.frontend,
     });
 
+    this.seed = new BatchJob(seedChart, 'Seed', {
+      ...databaseClient,
+      name: 'seed',
+      image: this.image(seedChart, 'backend'),
+      command: ['python', '-m', 'tools.add_test_content'],
+      // Retried with a growing delay (up to 6 minutes) until mongo accepts connections.
+      backoffLimit: 6,
+      resources: stage.resources?.backend ?? { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '512Mi' } },
+    });
+
     this.autoscale(backendChart, this.backend, stage.autoscaling?.backend);
     this.autoscale(frontendChart, this.frontend, stage.autoscaling?.frontend);
 
-    for (const client of [this.backend, this.worker]) {
+    for (const client of [this.backend, this.worker, this.seed]) {
       client.connections.allowTo(this.mongo);
       client.connections.allowTo(this.redis);
     }

@@ -1,0 +1,109 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { Connections } from './connections';
+import { APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerPort, ContainerProps } from './pod-template';
+import { checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf } from './props';
+import { IPodTarget, namespaceOf, selectorLabelsFor } from './workload';
+
+/** What the kubelet does when a Job's container exits with an error. */
+export type JobRestartPolicy = 'OnFailure' | 'Never';
+
+const JOB_RESTART_POLICIES: readonly JobRestartPolicy[] = ['OnFailure', 'Never'];
+
+/** What a Job runs and how often it may fail: shared by {@link BatchJob} and {@link ScheduledJob}. */
+export interface JobProps extends ContainerProps {
+  /** `OnFailure` restarts the container in the same pod; `Never` starts a new pod for each retry. @default 'OnFailure' */
+  readonly restartPolicy?: JobRestartPolicy;
+  /** Retries before the Job is marked failed (the delay doubles each time, up to 6 minutes). @default 6 (Kubernetes' default) */
+  readonly backoffLimit?: number;
+  /** Seconds the Job may run, retries included, before its pods are stopped and it is marked failed. @default - no limit */
+  readonly activeDeadlineSeconds?: number;
+  /**
+   * Seconds after finishing before Kubernetes deletes the Job. Unset on purpose: a Job that is part
+   * of the manifests and has been deleted is re-created, and so re-run, by the next
+   * `kubectl apply -f dist`. A CronJob cleans up through its history limits instead.
+   * @default - the finished Job is kept
+   */
+  readonly ttlSecondsAfterFinished?: number;
+  /** Extra labels on the Job and its pods. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the Job. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations on the pods. @default - none */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+}
+
+/** The parts of a Job built from {@link JobProps}: its labels and spec. */
+export interface JobTemplate {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly spec: k8s.JobSpec;
+}
+
+/**
+ * Validates the job props and builds the Job spec with a single-container pod template
+ * (the application defaults: restricted security, bounded resources, no ports).
+ */
+export function buildJobTemplate(scope: IConstruct, name: string, props: JobProps): JobTemplate {
+  const restartPolicy = checkOneOf(scope, 'restartPolicy', props.restartPolicy ?? 'OnFailure', JOB_RESTART_POLICIES);
+  const backoffLimit = optionalInteger(scope, 'backoffLimit', props.backoffLimit, 0);
+  const activeDeadlineSeconds = optionalInteger(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1);
+  const ttlSecondsAfterFinished = optionalInteger(scope, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished, 0);
+  checkLabels(scope, 'labels', props.labels);
+  checkAnnotations(scope, 'annotations', props.annotations);
+  checkAnnotations(scope, 'podAnnotations', props.podAnnotations);
+
+  const labels = { ...props.labels, ...selectorLabelsFor(name) };
+  const template = buildPodTemplate(scope, {
+    containerName: name,
+    container: props,
+    defaults: APP_CONTAINER_DEFAULTS,
+    labels,
+    annotations: props.podAnnotations,
+    ports: [],
+    restartPolicy,
+  });
+  return { labels, spec: { backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished, template } };
+}
+
+function optionalInteger(scope: IConstruct, field: string, value: number | undefined, min: number): number | undefined {
+  return value === undefined ? undefined : checkInteger(scope, field, value, min);
+}
+
+/** Props of a {@link BatchJob}. */
+export interface BatchJobProps extends JobProps {
+  /** Base name: the Job is `<name>-job`; also the `app.kubernetes.io/name` label of its pods. */
+  readonly name: string;
+}
+
+/**
+ * A Job that runs one pod to completion, retrying on failure. Its pods carry the
+ * `app.kubernetes.io/name` label, so it can be a client in `connections.allowTo(server)`;
+ * it listens on no port, so nothing can connect to it.
+ *
+ * A Job's pod template is immutable: applying changed manifests (a new image, say) fails until the
+ * old Job is deleted.
+ */
+export class BatchJob extends Construct implements IPodTarget {
+  public readonly name: string;
+  public readonly job: k8s.KubeJob;
+  public readonly connections: Connections;
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  public readonly containerPorts: readonly ContainerPort[] = [];
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: BatchJobProps) {
+    super(scope, id);
+    this.name = checkDns1123Label(this, 'name', props.name);
+    // The Job controller labels pods with the Job's name, so it must be a label value too.
+    const jobName = checkDns1123Label(this, 'name (as "<name>-job")', `${props.name}-job`);
+    const { labels, spec } = buildJobTemplate(this, this.name, props);
+
+    this.namespace = namespaceOf(this);
+    this.selectorLabels = selectorLabelsFor(this.name);
+    this.connections = new Connections(this);
+    this.job = new k8s.KubeJob(this, 'Job', {
+      metadata: { name: jobName, labels, annotations: props.annotations && { ...props.annotations } },
+      spec,
+    });
+  }
+}
