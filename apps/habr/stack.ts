@@ -1,9 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  checkPinnedImage, DefaultDenyIngress, ExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps,
+  checkPinnedImage, DefaultDenyIngress, HpaPolicy, MongoStatefulSet, Peer, ProbeProps,
   RedisStatefulSet, WebApp,
 } from '../../lib';
+import { ExternalObject } from '../../lib/validation/types';
 import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
 import { AutoscalingSettings, Component, StageConfig } from './stages';
 
