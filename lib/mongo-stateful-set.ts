@@ -85,13 +85,19 @@ export class MongoStatefulSet extends StatefulApp {
         accessModes: props.accessModes,
       }],
     });
-    checkNonEmpty(this, 'rootUsername', rootUsername);
-    checkDns1123Label(this, 'passwordSecret.secretName', secret.secretName);
-    if (!/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
-      throw invalidProp(this, 'passwordSecret.key', secret.key, 'must be a Secret key: letters, digits, "-", "_" and "."');
-    }
-    if (this.replicas !== 1) {
-      throw invalidProp(this, 'replicas', this.replicas, 'must be 1: this construct runs a standalone mongod, and more pods would be separate databases');
+    try {
+      checkNonEmpty(this, 'rootUsername', rootUsername);
+      checkDns1123Label(this, 'passwordSecret.secretName', secret.secretName);
+      if (!/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
+        throw invalidProp(this, 'passwordSecret.key', secret.key, 'must be a Secret key: letters, digits, "-", "_" and "."');
+      }
+      if (this.replicas !== 1) {
+        throw invalidProp(this, 'replicas', this.replicas, 'must be 1: this construct runs a standalone mongod, and more pods would be separate databases');
+      }
+    } catch (error) {
+      // A refused prop leaves nothing behind: drop the objects StatefulApp built before the check.
+      scope.node.tryRemoveChild(id);
+      throw error;
     }
     this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
     this.passwordFile = secret.file;

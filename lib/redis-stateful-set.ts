@@ -47,6 +47,8 @@ export class RedisStatefulSet extends StatefulApp {
       volumeClaims: persistent ? [{ name: 'data', mountPath: '/data', storage: props.storage!, storageClassName: props.storageClassName }] : [],
     });
     if (this.replicas !== 1) {
+      // A refused prop leaves nothing behind: drop the objects StatefulApp built before the check.
+      scope.node.tryRemoveChild(id);
       throw invalidProp(this, 'replicas', this.replicas, 'must be 1: more pods would be independent Redis servers, not replicas');
     }
   }

@@ -84,54 +84,60 @@ export class StatefulApp extends Construct implements IScalable {
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
-    this.name = checkDns1123Label(this, 'name', props.name);
-    const statefulSetName = checkDns1123Label(this, 'name (as "<name>-statefulset")', `${props.name}-statefulset`);
-    this.replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0);
-    checkPort(this, 'port', props.port);
-    const portName = checkPortName(this, 'portName', props.portName ?? 'tcp');
-    this.clusterDomain = checkDns1123Subdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-    checkLabels(this, 'labels', props.labels);
-    checkAnnotations(this, 'annotations', props.annotations);
-    checkAnnotations(this, 'podAnnotations', props.podAnnotations);
-    const claims = (props.volumeClaims ?? []).map((claim) => this.toClaimTemplate(claim));
-    const defaults = props.defaults ?? STATEFUL_APP_DEFAULTS;
+    try {
+      this.name = checkDns1123Label(this, 'name', props.name);
+      const statefulSetName = checkDns1123Label(this, 'name (as "<name>-statefulset")', `${props.name}-statefulset`);
+      this.replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0);
+      checkPort(this, 'port', props.port);
+      const portName = checkPortName(this, 'portName', props.portName ?? 'tcp');
+      this.clusterDomain = checkDns1123Subdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
+      checkLabels(this, 'labels', props.labels);
+      checkAnnotations(this, 'annotations', props.annotations);
+      checkAnnotations(this, 'podAnnotations', props.podAnnotations);
+      const claims = (props.volumeClaims ?? []).map((claim) => this.toClaimTemplate(claim));
+      const defaults = props.defaults ?? STATEFUL_APP_DEFAULTS;
 
-    this.namespace = namespaceOf(this);
-    this.selectorLabels = selectorLabelsFor(this.name);
-    this.containerPorts = [{ name: portName, port: props.port }];
-    this.containerRequests = [mergeResources(defaults.resources, props.resources).requests ?? {}];
-    this.connections = new Connections(this);
-    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSetName };
-    const labels = { ...props.labels, ...this.selectorLabels };
+      this.namespace = namespaceOf(this);
+      this.selectorLabels = selectorLabelsFor(this.name);
+      this.containerPorts = [{ name: portName, port: props.port }];
+      this.containerRequests = [mergeResources(defaults.resources, props.resources).requests ?? {}];
+      this.connections = new Connections(this);
+      this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSetName };
+      const labels = { ...props.labels, ...this.selectorLabels };
 
-    this.service = createService(this, 'Service', { name: this.name, target: this, headless: true, labels }).service;
-    const template = buildPodTemplate(this, {
-      containerName: this.name,
-      container: props,
-      defaults,
-      labels,
-      annotations: props.podAnnotations,
-      ports: this.containerPorts,
-      claimMounts: (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath })),
-    });
-    const replicas = this.replicas;
-    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
-      metadata: { name: statefulSetName, labels, annotations: props.annotations && { ...props.annotations } },
-      spec: {
-        serviceName: this.service.name,
-        replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
-        selector: { matchLabels: { ...this.selectorLabels } },
-        template,
-        volumeClaimTemplates: claims.length ? claims : undefined,
-      },
-    });
-    if (props.disruptionBudget) {
-      this.disruptionBudget = new WorkloadDisruptionBudget(this, 'DisruptionBudget', {
-        ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas),
+      this.service = createService(this, 'Service', { name: this.name, target: this, headless: true, labels }).service;
+      const template = buildPodTemplate(this, {
+        containerName: this.name,
+        container: props,
+        defaults,
+        labels,
+        annotations: props.podAnnotations,
+        ports: this.containerPorts,
+        claimMounts: (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath })),
       });
-    }
-    if (props.networkPolicy ?? true) {
-      this.networkPolicy = this.connections.createPolicy(this, `${this.name}-network-policy`);
+      const replicas = this.replicas;
+      this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+        metadata: { name: statefulSetName, labels, annotations: props.annotations && { ...props.annotations } },
+        spec: {
+          serviceName: this.service.name,
+          replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
+          selector: { matchLabels: { ...this.selectorLabels } },
+          template,
+          volumeClaimTemplates: claims.length ? claims : undefined,
+        },
+      });
+      if (props.disruptionBudget) {
+        this.disruptionBudget = new WorkloadDisruptionBudget(this, 'DisruptionBudget', {
+          ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas),
+        });
+      }
+      if (props.networkPolicy ?? true) {
+        this.networkPolicy = this.connections.createPolicy(this, `${this.name}-network-policy`);
+      }
+    } catch (error) {
+      // A refused prop leaves nothing behind: drop the objects built before the check.
+      scope.node.tryRemoveChild(id);
+      throw error;
     }
   }
 

@@ -82,73 +82,79 @@ export class WebApp extends Construct implements IScalable {
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
-    this.name = checkDns1123Label(this, 'name', props.name);
-    checkDns1123Label(this, 'name (as "<name>-deployment")', `${props.name}-deployment`);
-    const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0);
-    if (props.port !== undefined) checkPort(this, 'port', props.port);
-    const portName = checkPortName(this, 'portName', props.portName ?? 'http');
-    checkLabels(this, 'labels', props.labels);
-    checkAnnotations(this, 'annotations', props.annotations);
-    checkAnnotations(this, 'podAnnotations', props.podAnnotations);
-    const strategy = rolloutStrategy(this, props.rollout);
-    if (props.port === undefined) {
-      for (const field of ['serviceType', 'servicePort', 'nodePort', 'ingress'] as const) {
-        if (props[field] !== undefined) throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
+    try {
+      this.name = checkDns1123Label(this, 'name', props.name);
+      checkDns1123Label(this, 'name (as "<name>-deployment")', `${props.name}-deployment`);
+      const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0);
+      if (props.port !== undefined) checkPort(this, 'port', props.port);
+      const portName = checkPortName(this, 'portName', props.portName ?? 'http');
+      checkLabels(this, 'labels', props.labels);
+      checkAnnotations(this, 'annotations', props.annotations);
+      checkAnnotations(this, 'podAnnotations', props.podAnnotations);
+      const strategy = rolloutStrategy(this, props.rollout);
+      if (props.port === undefined) {
+        for (const field of ['serviceType', 'servicePort', 'nodePort', 'ingress'] as const) {
+          if (props[field] !== undefined) throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
+        }
       }
-    }
 
-    this.namespace = namespaceOf(this);
-    this.selectorLabels = selectorLabelsFor(this.name);
-    this.containerPorts = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
-    this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
-    this.connections = new Connections(this);
-    const labels = { ...props.labels, ...this.selectorLabels };
+      this.namespace = namespaceOf(this);
+      this.selectorLabels = selectorLabelsFor(this.name);
+      this.containerPorts = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
+      this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
+      this.connections = new Connections(this);
+      const labels = { ...props.labels, ...this.selectorLabels };
 
-    const template = buildPodTemplate(this, {
-      containerName: this.name,
-      container: props,
-      defaults: WEB_APP_DEFAULTS,
-      labels,
-      annotations: props.podAnnotations,
-      ports: this.containerPorts,
-      topologySpreadConstraints: props.spreadAcrossNodes ? [spreadOverNodes(this.selectorLabels)] : undefined,
-    });
-
-    const deploymentName = `${this.name}-deployment`;
-    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName };
-    this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
-      metadata: { name: deploymentName, labels, annotations: props.annotations && { ...props.annotations } },
-      spec: {
-        replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
-        selector: { matchLabels: { ...this.selectorLabels } },
-        strategy,
-        template,
-      },
-    });
-
-    if (props.port !== undefined) {
-      const serviceOptions = {
-        name: this.name,
-        port: props.servicePort ?? props.port,
-        targetPort: portName,
-        serviceType: props.serviceType,
-        nodePort: props.nodePort,
+      const template = buildPodTemplate(this, {
+        containerName: this.name,
+        container: props,
+        defaults: WEB_APP_DEFAULTS,
         labels,
-      };
-      if (props.ingress) {
-        this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress, target: this });
-        this.service = this.ingress.service;
-      } else {
-        this.service = createService(this, 'Service', { ...serviceOptions, target: this }).service;
-      }
-    }
-    if (props.disruptionBudget) {
-      this.disruptionBudget = new WorkloadDisruptionBudget(this, 'DisruptionBudget', {
-        ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas),
+        annotations: props.podAnnotations,
+        ports: this.containerPorts,
+        topologySpreadConstraints: props.spreadAcrossNodes ? [spreadOverNodes(this.selectorLabels)] : undefined,
       });
-    }
-    if (props.networkPolicy ?? true) {
-      this.networkPolicy = this.connections.createPolicy(this, `${this.name}-network-policy`);
+
+      const deploymentName = `${this.name}-deployment`;
+      this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName };
+      this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+        metadata: { name: deploymentName, labels, annotations: props.annotations && { ...props.annotations } },
+        spec: {
+          replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
+          selector: { matchLabels: { ...this.selectorLabels } },
+          strategy,
+          template,
+        },
+      });
+
+      if (props.port !== undefined) {
+        const serviceOptions = {
+          name: this.name,
+          port: props.servicePort ?? props.port,
+          targetPort: portName,
+          serviceType: props.serviceType,
+          nodePort: props.nodePort,
+          labels,
+        };
+        if (props.ingress) {
+          this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress, target: this });
+          this.service = this.ingress.service;
+        } else {
+          this.service = createService(this, 'Service', { ...serviceOptions, target: this }).service;
+        }
+      }
+      if (props.disruptionBudget) {
+        this.disruptionBudget = new WorkloadDisruptionBudget(this, 'DisruptionBudget', {
+          ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas),
+        });
+      }
+      if (props.networkPolicy ?? true) {
+        this.networkPolicy = this.connections.createPolicy(this, `${this.name}-network-policy`);
+      }
+    } catch (error) {
+      // A refused prop leaves nothing behind: drop the objects built before the check.
+      scope.node.tryRemoveChild(id);
+      throw error;
     }
   }
 

@@ -4,6 +4,8 @@
  * another namespace fails at synth instead of crash-looping on the cluster.
  */
 export const HABR_IMAGE_CONTRACT = {
+  /** The peers' host names above end in `.default.svc`. */
+  namespace: 'default',
   mongoAddress: 'mongodb-statefulset-0.mongodb-service.default.svc.cluster.local:27017',
   redisAddress: 'redis-statefulset-0.redis-service.default.svc.cluster.local:6379',
   backendAddress: 'backend-service.default.svc.cluster.local:40001',

@@ -27,6 +27,8 @@ export class HabrStack {
 
   constructor(app: App, private readonly stage: StageConfig) {
     const namespace = stage.namespace;
+    // Without a namespace the objects land in kubectl's current one, while every address below would still say `default`.
+    expectContract('the namespace', String(namespace), CONTRACT.namespace);
     const platform = new Chart(app, 'platform');
     new DefaultDenyIngress(platform, 'DefaultDenyIngress', { namespace });
 

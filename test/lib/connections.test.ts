@@ -1,0 +1,90 @@
+import { DefaultDenyIngress, Peer, StatefulApp, WebApp } from '../../lib';
+import { find, invalid, newChart, synth } from '../helpers';
+
+function apps(chart = newChart()) {
+  const api = new WebApp(chart, 'Api', { name: 'api', image: 'api:1.0', port: 8080 });
+  const web = new WebApp(chart, 'Web', { name: 'web', image: 'web:1.0', port: 3000 });
+  const worker = new WebApp(chart, 'Worker', { name: 'worker', image: 'worker:1.0' });
+  const db = new StatefulApp(chart, 'Db', { name: 'db', image: 'db:1.0', port: 5432 });
+  return { chart, api, web, worker, db };
+}
+
+const tcp = (port: number) => ({ protocol: 'TCP', port });
+
+describe('Connections', () => {
+  test('allowFrom a workload admits its pods on every declared port; allowTo records on the server', () => {
+    const { chart, api, web, worker, db } = apps();
+    api.connections.allowFrom(web);
+    worker.connections.allowTo(db);
+    const objects = synth(chart);
+    expect(find(objects, 'NetworkPolicy', 'api-network-policy').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } },
+      policyTypes: ['Ingress'],
+      ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [tcp(8080)] }],
+    });
+    expect(find(objects, 'NetworkPolicy', 'db-network-policy').spec.ingress).toEqual([
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'worker' } } }], ports: [tcp(5432)] },
+    ]);
+    expect(find(objects, 'NetworkPolicy', 'worker-network-policy').spec.ingress).toEqual([]);
+    expect(db.connections.ingress.map((edge) => edge.ports)).toEqual([[5432]]);
+  });
+
+  test('edges declared after the policy was created still appear (read at synthesis)', () => {
+    const { chart, api, web } = apps();
+    expect(find(synth(chart), 'NetworkPolicy', 'api-network-policy').spec.ingress).toEqual([]);
+    api.connections.allowFrom(web, 8080);
+    expect(find(synth(chart), 'NetworkPolicy', 'api-network-policy').spec.ingress).toHaveLength(1);
+  });
+
+  test('Peer.ingressController selects the controller namespace', () => {
+    const { chart, web } = apps();
+    web.connections.allowFrom(Peer.ingressController());
+    web.connections.allowFrom(Peer.ingressController('traefik'));
+    web.connections.allowFrom(Peer.namespace('monitoring'), 3000);
+    expect(find(synth(chart), 'NetworkPolicy', 'web-network-policy').spec.ingress).toEqual([
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [tcp(3000)] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'traefik' } } }], ports: [tcp(3000)] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }], ports: [tcp(3000)] },
+    ]);
+  });
+
+  test('a client in another namespace also gets a namespaceSelector', () => {
+    const server = newChart('data', 'data');
+    const client = newChart('shop', 'shop');
+    const db = new StatefulApp(server, 'Db', { name: 'db', image: 'db:1.0', port: 5432 });
+    const api = new WebApp(client, 'Api', { name: 'api', image: 'api:1.0', port: 8080 });
+    api.connections.allowTo(db);
+    expect(find(synth(server), 'NetworkPolicy', 'db-network-policy').spec.ingress).toEqual([{
+      from: [{
+        podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } },
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } },
+      }],
+      ports: [tcp(5432)],
+    }]);
+  });
+
+  test('a port the server does not declare is refused', () => {
+    const { api, web } = apps();
+    expect(() => api.connections.allowFrom(web, 9090)).toThrow(invalid('test/Api', 'connections.allowFrom port', 9090));
+    expect(() => web.connections.allowTo(api, 22)).toThrow(invalid('test/Api', 'connections.allowFrom port', 22));
+  });
+
+  test('nothing can connect to a workload without ports', () => {
+    const { api, worker } = apps();
+    expect(() => worker.connections.allowFrom(api)).toThrow(invalid('test/Worker', 'connections.allowFrom', 'api'));
+    expect(() => worker.connections.allowFrom(Peer.ingressController())).toThrow(invalid('test/Worker', 'connections.allowFrom', 'ingress controller (ingress-nginx)'));
+  });
+});
+
+describe('DefaultDenyIngress', () => {
+  test('selects every pod and allows no ingress', () => {
+    const chart = newChart();
+    new DefaultDenyIngress(chart, 'Deny', { namespace: 'shop' });
+    expect(find(synth(chart), 'NetworkPolicy', 'default-deny-ingress')).toEqual({
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: 'default-deny-ingress', namespace: 'shop' },
+      spec: { podSelector: {}, policyTypes: ['Ingress'] },
+    });
+  });
+});

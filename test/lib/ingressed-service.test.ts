@@ -1,0 +1,78 @@
+import { HttpIngressPathType, ServiceType } from 'cdk8s-plus-27';
+import { IngressedService, IngressedServiceProps, WebApp } from '../../lib';
+import { find, invalid, newChart, synth } from '../helpers';
+
+function setup() {
+  const chart = newChart();
+  const target = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, networkPolicy: false });
+  let count = 0;
+  // The first is `Public`, later ones `Public2`…: a refused construct stays in the tree (without objects).
+  const make = (props: Partial<IngressedServiceProps> = {}) =>
+    new IngressedService(chart, `Public${++count > 1 ? count : ''}`, { name: 'public', target, host: 'app.example.com', ...props });
+  return { chart, target, make };
+}
+
+describe('IngressedService', () => {
+  test('a Service and an Ingress routing the host (path / Prefix by default)', () => {
+    const { chart, make } = setup();
+    make();
+    const objects = synth(chart);
+    expect(find(objects, 'Service', 'public-service').spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
+    const ingress = find(objects, 'Ingress', 'public-ingress');
+    expect(ingress.apiVersion).toBe('networking.k8s.io/v1');
+    expect(ingress.metadata.annotations).toBeUndefined();
+    expect(ingress.spec).toEqual({
+      rules: [{
+        host: 'app.example.com',
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'public-service', port: { number: 8080 } } } }] },
+      }],
+    });
+  });
+
+  test('path, pathType, ingressClassName, annotations, TLS, service port and type', () => {
+    const { chart, make } = setup();
+    make({
+      path: '/api', pathType: HttpIngressPathType.EXACT, ingressClassName: 'nginx', port: 80, serviceType: ServiceType.NODE_PORT,
+      annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' }, tls: { secretName: 'app-tls' }, labels: { team: 'web' },
+    });
+    const objects = synth(chart);
+    const ingress = find(objects, 'Ingress', 'public-ingress');
+    expect(ingress.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' });
+    expect(ingress.metadata.labels).toEqual({ team: 'web' });
+    expect(ingress.spec.ingressClassName).toBe('nginx');
+    expect(ingress.spec.tls).toEqual([{ hosts: ['app.example.com'], secretName: 'app-tls' }]);
+    expect(ingress.spec.rules[0].http.paths[0]).toEqual({
+      path: '/api', pathType: 'Exact', backend: { service: { name: 'public-service', port: { number: 80 } } },
+    });
+    const service = find(objects, 'Service', 'public-service');
+    expect(service.spec.type).toBe('NodePort');
+    expect(service.spec.ports[0]).toMatchObject({ port: 80, targetPort: 'http' });
+  });
+
+  test('refuses a port the pods do not serve', () => {
+    const { chart, make } = setup();
+    expect(() => make({ targetPort: 9000 })).toThrow(invalid('test/Public', 'targetPort', 9000));
+    expect(() => make({ targetPort: 'admin' })).toThrow(invalid('test/Public2', 'targetPort', 'admin'));
+    expect(synth(chart).filter((o) => o.kind !== 'Deployment' && o.metadata.name !== 'app-service')).toEqual([]);
+  });
+
+  test('validation', () => {
+    const make = (props: Partial<IngressedServiceProps>) => setup().make(props);
+    expect(() => make({ name: 'Public' })).toThrow(invalid('test/Public', 'name', 'Public'));
+    expect(() => make({ host: 'App.Example.com' })).toThrow(invalid('test/Public', 'host', 'App.Example.com'));
+    expect(() => make({ host: 'https://app.example.com' })).toThrow(invalid('test/Public', 'host', 'https://app.example.com'));
+    expect(() => make({ path: 'api' })).toThrow(invalid('test/Public', 'path', 'api'));
+    expect(() => make({ pathType: 'Regex' as HttpIngressPathType })).toThrow(invalid('test/Public', 'pathType', 'Regex'));
+    expect(() => make({ ingressClassName: 'Nginx' })).toThrow(invalid('test/Public', 'ingressClassName', 'Nginx'));
+    expect(() => make({ tls: { secretName: 'TLS' } })).toThrow(invalid('test/Public', 'tls.secretName', 'TLS'));
+    expect(() => make({ annotations: { 'not a key': 'x' } })).toThrow(invalid('test/Public', 'annotations key', 'not a key'));
+  });
+
+  test('a refused IngressedService creates no objects', () => {
+    const chart = newChart();
+    const target = new WebApp(newChart(), 'App', { name: 'app', image: 'app:1.0', port: 8080 });
+    expect(() => new IngressedService(chart, 'Public', { name: 'public', target, host: 'a.example.com', targetPort: 1 })).toThrow(/^test\/Public/);
+    expect(() => new IngressedService(chart, 'Public2', { name: 'public', target, host: 'a.example.com', path: 'x' })).toThrow(/^test\/Public2/);
+    expect(synth(chart)).toEqual([]);
+  });
+});

@@ -1,0 +1,127 @@
+import { StatefulApp, StatefulAppProps } from '../../lib';
+import { container, find, invalid, mountAt, newChart, podSpec, synth } from '../helpers';
+
+function make(props: Partial<StatefulAppProps> = {}, chart = newChart()) {
+  const app = new StatefulApp(chart, 'Db', { name: 'db', image: 'db:1.0', port: 5432, ...props });
+  return { chart, app, objects: synth(chart) };
+}
+
+function build(props: Partial<StatefulAppProps>) {
+  return () => make(props);
+}
+
+const data = { name: 'data', mountPath: '/var/lib/db', storage: '1Gi' };
+
+describe('StatefulApp', () => {
+  test('a StatefulSet governed by a headless Service', () => {
+    const { objects } = make({ replicas: 3 });
+    const service = find(objects, 'Service', 'db-service');
+    expect(service.spec.clusterIP).toBe('None');
+    expect(service.spec.type).toBeUndefined();
+    expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'db' });
+    expect(service.spec.ports).toEqual([{ name: 'tcp', port: 5432, targetPort: 'tcp', protocol: 'TCP' }]);
+    const set = find(objects, 'StatefulSet', 'db-statefulset');
+    expect(set.spec.serviceName).toBe('db-service');
+    expect(set.spec.replicas).toBe(3);
+    expect(set.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'db' } });
+    expect(set.spec.volumeClaimTemplates).toBeUndefined();
+    expect(container(set).ports).toEqual([{ name: 'tcp', containerPort: 5432, protocol: 'TCP' }]);
+    expect(find(objects, 'NetworkPolicy', 'db-network-policy').spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'db' } });
+  });
+
+  test('volumeClaimTemplates are mounted in the container', () => {
+    const set = find(make({ volumeClaims: [{ ...data, storageClassName: 'fast-ssd', accessModes: ['ReadWriteOncePod'] }] }).objects, 'StatefulSet', 'db-statefulset');
+    expect(set.spec.volumeClaimTemplates).toEqual([{
+      metadata: { name: 'data' },
+      spec: { accessModes: ['ReadWriteOncePod'], storageClassName: 'fast-ssd', resources: { requests: { storage: '1Gi' } } },
+    }]);
+    expect(mountAt(set, '/var/lib/db').mount).toEqual({ name: 'data', mountPath: '/var/lib/db' });
+    expect(mountAt(set, '/var/lib/db').volume).toBeUndefined();
+    const plain = find(make({ volumeClaims: [data] }).objects, 'StatefulSet', 'db-statefulset');
+    expect(plain.spec.volumeClaimTemplates[0].spec.accessModes).toEqual(['ReadWriteOnce']);
+  });
+
+  test('the same security defaults as a WebApp', () => {
+    const set = find(make().objects, 'StatefulSet', 'db-statefulset');
+    expect(podSpec(set).securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(container(set).securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(mountAt(set, '/tmp').volume).toEqual({ name: 'tmp', emptyDir: {} });
+  });
+
+  test('podDnsName and podAddress follow <statefulset>-<n>.<service>.<namespace>.svc.<domain>', () => {
+    const { app } = make({ replicas: 2 }, newChart('data'));
+    expect(app.podDnsName()).toBe('db-statefulset-0.db-service.data.svc.cluster.local');
+    expect(app.podDnsName(1)).toBe('db-statefulset-1.db-service.data.svc.cluster.local');
+    expect(app.podAddress(1)).toBe('db-statefulset-1.db-service.data.svc.cluster.local:5432');
+    expect(make({ clusterDomain: 'corp.local' }).app.podAddress()).toBe('db-statefulset-0.db-service.default.svc.corp.local:5432');
+  });
+
+  test('podDnsName refuses an ordinal the StatefulSet does not have', () => {
+    const { app } = make({ replicas: 2 });
+    expect(() => app.podDnsName(2)).toThrow(invalid('test/Db', 'podDnsName ordinal', 2));
+    expect(() => app.podDnsName(-1)).toThrow(invalid('test/Db', 'podDnsName ordinal', -1));
+  });
+
+  test('labels, annotations, podAnnotations', () => {
+    const set = find(make({ labels: { tier: 'data' }, annotations: { 'a.io/x': 'y' }, podAnnotations: { 'b.io/z': 'w' } }).objects, 'StatefulSet', 'db-statefulset');
+    expect(set.metadata.labels).toEqual({ tier: 'data', 'app.kubernetes.io/name': 'db' });
+    expect(set.metadata.annotations).toEqual({ 'a.io/x': 'y' });
+    expect(set.spec.template.metadata).toEqual({ labels: { tier: 'data', 'app.kubernetes.io/name': 'db' }, annotations: { 'b.io/z': 'w' } });
+  });
+
+  test('a disruption budget needs 2 replicas', () => {
+    const pdb = find(make({ replicas: 3, disruptionBudget: { maxUnavailable: '34%' } }).objects, 'PodDisruptionBudget', 'db-pdb');
+    expect(pdb.spec).toEqual({ maxUnavailable: '34%', selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } } });
+    expect(build({ disruptionBudget: {} })).toThrow(invalid('test/Db/DisruptionBudget', 'replicas', 1));
+  });
+
+  test('networkPolicy: false', () => {
+    expect(make({ networkPolicy: false }).objects.map((o) => o.kind)).toEqual(['Service', 'StatefulSet']);
+  });
+
+  describe('validation', () => {
+    test('names', () => {
+      expect(build({ name: 'Db' })).toThrow(invalid('test/Db', 'name', 'Db'));
+      const long = 'd'.repeat(55);
+      expect(build({ name: long })).toThrow(invalid('test/Db', 'name (as "<name>-statefulset")', `${long}-statefulset`));
+      expect(build({ portName: 'pg_sql' })).toThrow(invalid('test/Db', 'portName', 'pg_sql'));
+    });
+    test('port and replicas', () => {
+      expect(build({ port: 0 })).toThrow(invalid('test/Db', 'port', 0));
+      expect(build({ port: 65536 })).toThrow(invalid('test/Db', 'port', 65536));
+      expect(build({ replicas: -2 })).toThrow(invalid('test/Db', 'replicas', -2));
+    });
+    test('clusterDomain, labels and annotations', () => {
+      expect(build({ clusterDomain: 'Cluster.Local' })).toThrow(invalid('test/Db', 'clusterDomain', 'Cluster.Local'));
+      expect(build({ labels: { '-x': 'y' } })).toThrow(invalid('test/Db', 'labels key', '-x'));
+      expect(build({ annotations: { 'x/y/z': 'y' } })).toThrow(invalid('test/Db', 'annotations key', 'x/y/z'));
+      expect(build({ podAnnotations: { 'x/y/z': 'y' } })).toThrow(invalid('test/Db', 'podAnnotations key', 'x/y/z'));
+    });
+    test('volume claims', () => {
+      expect(build({ volumeClaims: [{ ...data, name: 'Data' }] })).toThrow(invalid('test/Db', 'volumeClaims[].name', 'Data'));
+      expect(build({ volumeClaims: [{ ...data, mountPath: 'data' }] })).toThrow(invalid('test/Db', 'volumeClaims[].mountPath', 'data'));
+      expect(build({ volumeClaims: [{ ...data, storage: '1 GB' }] })).toThrow(invalid('test/Db', 'volumeClaims[].storage', '1 GB'));
+      expect(build({ volumeClaims: [{ ...data, storageClassName: 'Fast' }] })).toThrow(invalid('test/Db', 'volumeClaims[].storageClassName', 'Fast'));
+      expect(build({ volumeClaims: [{ ...data, accessModes: ['ReadWriteSometimes'] }] })).toThrow(invalid('test/Db', 'volumeClaims[].accessModes[]', 'ReadWriteSometimes'));
+    });
+    test('a claim mounted over a writable path is refused', () => {
+      expect(build({ volumeClaims: [{ ...data, mountPath: '/tmp' }] })).toThrow(invalid('test/Db', 'mount path', '/tmp'));
+    });
+  });
+
+  describe('a bad prop creates no objects', () => {
+    test.each<[string, Partial<StatefulAppProps>]>([
+      ['bad name', { name: 'Db' }],
+      ['bad claim', { volumeClaims: [{ ...data, storage: 'big' }] }],
+      ['bad container prop', { liveness: {} }],
+      ['runAsUser 0', { security: { runAsUser: 0 } }],
+      ['budget on one replica', { disruptionBudget: {} }],
+    ])('%s', (_, props) => {
+      const chart = newChart();
+      expect(() => new StatefulApp(chart, 'Db', { name: 'db', image: 'db:1.0', port: 5432, ...props })).toThrow(/^test\/Db/);
+      expect(synth(chart)).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,202 @@
+import { ServiceType } from 'cdk8s-plus-27';
+import { WebApp, WebAppProps } from '../../lib';
+import { allOf, find, has, invalid, newChart, podSpec, synth } from '../helpers';
+
+function make(props: Partial<WebAppProps> = {}, chart = newChart()) {
+  const app = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, ...props });
+  return { chart, app, objects: synth(chart) };
+}
+
+function build(props: Partial<WebAppProps>) {
+  return () => make(props);
+}
+
+describe('objects and names', () => {
+  test('a Deployment <name>-deployment and a Service <name>-service selecting app.kubernetes.io/name', () => {
+    const { objects } = make();
+    const deployment = find(objects, 'Deployment', 'app-deployment');
+    expect(deployment.apiVersion).toBe('apps/v1');
+    expect(deployment.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'app' } });
+    expect(deployment.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'app' });
+    expect(deployment.spec.replicas).toBe(1);
+    expect(deployment.spec.strategy).toBeUndefined();
+    const service = find(objects, 'Service', 'app-service');
+    expect(service.spec).toEqual({
+      type: 'ClusterIP',
+      selector: { 'app.kubernetes.io/name': 'app' },
+      ports: [{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }],
+    });
+    expect(allOf(objects, 'Ingress')).toHaveLength(0);
+    expect(allOf(objects, 'PodDisruptionBudget')).toHaveLength(0);
+  });
+  test('without a port there is no Service (a worker)', () => {
+    const { objects, app } = make({ port: undefined });
+    expect(allOf(objects, 'Service')).toHaveLength(0);
+    expect(app.service).toBeUndefined();
+    expect(find(objects, 'Deployment', 'app-deployment').spec.template.spec.containers[0].ports).toBeUndefined();
+  });
+  test('the objects land in the chart namespace', () => {
+    const { objects, app } = make({}, newChart('shop'));
+    expect(objects.every((o) => o.metadata.namespace === 'shop')).toBe(true);
+    expect(app.namespace).toBe('shop');
+  });
+  test('replicas', () => {
+    expect(find(make({ replicas: 3 }).objects, 'Deployment', 'app-deployment').spec.replicas).toBe(3);
+    expect(find(make({ replicas: 0 }).objects, 'Deployment', 'app-deployment').spec.replicas).toBe(0);
+  });
+  test('labels go on every object and the pods; they cannot override the selector label', () => {
+    const { objects } = make({ labels: { team: 'web', 'app.kubernetes.io/name': 'other' } });
+    const expected = { team: 'web', 'app.kubernetes.io/name': 'app' };
+    const deployment = find(objects, 'Deployment', 'app-deployment');
+    expect(deployment.metadata.labels).toEqual(expected);
+    expect(deployment.spec.template.metadata.labels).toEqual(expected);
+    expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'app' });
+    expect(find(objects, 'Service', 'app-service').metadata.labels).toEqual(expected);
+  });
+  test('annotations on the Deployment, podAnnotations on the pods', () => {
+    const deployment = find(make({ annotations: { 'a.io/x': '1' }, podAnnotations: { 'b.io/y': '2' } }).objects, 'Deployment', 'app-deployment');
+    expect(deployment.metadata.annotations).toEqual({ 'a.io/x': '1' });
+    expect(deployment.spec.template.metadata.annotations).toEqual({ 'b.io/y': '2' });
+    const plain = find(make().objects, 'Deployment', 'app-deployment');
+    expect(plain.metadata.annotations).toBeUndefined();
+    expect(plain.spec.template.metadata.annotations).toBeUndefined();
+  });
+});
+
+describe('rollout', () => {
+  test('counts', () => {
+    const strategy = find(make({ rollout: { maxSurge: 1, maxUnavailable: 0 } }).objects, 'Deployment', 'app-deployment').spec.strategy;
+    expect(strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } });
+  });
+  test('percentages', () => {
+    const strategy = find(make({ rollout: { maxSurge: '50%', maxUnavailable: '10%' } }).objects, 'Deployment', 'app-deployment').spec.strategy;
+    expect(strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: '50%', maxUnavailable: '10%' } });
+  });
+  test('both zero is refused, as counts or percentages', () => {
+    expect(build({ rollout: { maxSurge: 0, maxUnavailable: 0 } })).toThrow(invalid('test/App', 'rollout', { maxSurge: 0, maxUnavailable: 0 }));
+    expect(build({ rollout: { maxSurge: '0%', maxUnavailable: 0 } })).toThrow(invalid('test/App', 'rollout', { maxSurge: '0%', maxUnavailable: 0 }));
+  });
+  test.each(['101%', '10', '-5%', 'half', '5.5%'])('maxSurge %j is refused', (value) => {
+    expect(build({ rollout: { maxSurge: value } })).toThrow(invalid('test/App', 'rollout.maxSurge', value));
+  });
+  test.each([-1, 0.5])('maxUnavailable %p is refused', (value) => {
+    expect(build({ rollout: { maxUnavailable: value } })).toThrow(invalid('test/App', 'rollout.maxUnavailable', value));
+  });
+});
+
+describe('Service options', () => {
+  test('serviceType NodePort with a fixed nodePort and a servicePort', () => {
+    const service = find(make({ serviceType: ServiceType.NODE_PORT, nodePort: 30080, servicePort: 80 }).objects, 'Service', 'app-service');
+    expect(service.spec.type).toBe('NodePort');
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', nodePort: 30080 }]);
+  });
+  test('LoadBalancer', () => {
+    expect(find(make({ serviceType: ServiceType.LOAD_BALANCER }).objects, 'Service', 'app-service').spec.type).toBe('LoadBalancer');
+  });
+  test('nodePort out of range or with ClusterIP is refused', () => {
+    expect(build({ serviceType: ServiceType.NODE_PORT, nodePort: 8080 })).toThrow(invalid('test/App', 'nodePort', 8080));
+    expect(build({ serviceType: ServiceType.NODE_PORT, nodePort: 32768 })).toThrow(invalid('test/App', 'nodePort', 32768));
+    expect(build({ nodePort: 30080 })).toThrow(/test\/App: invalid nodePort 30080: needs serviceType NodePort or LoadBalancer/);
+  });
+  test('ExternalName is not a Service type a WebApp can have', () => {
+    expect(build({ serviceType: ServiceType.EXTERNAL_NAME })).toThrow(invalid('test/App', 'serviceType', 'ExternalName'));
+  });
+  test('service fields without a port are refused', () => {
+    expect(build({ port: undefined, serviceType: ServiceType.NODE_PORT })).toThrow(invalid('test/App', 'serviceType', 'NodePort'));
+    expect(build({ port: undefined, servicePort: 80 })).toThrow(invalid('test/App', 'servicePort', 80));
+    expect(build({ port: undefined, nodePort: 30000 })).toThrow(invalid('test/App', 'nodePort', 30000));
+    expect(build({ port: undefined, ingress: { host: 'a.example.com' } })).toThrow(invalid('test/App', 'ingress', { host: 'a.example.com' }));
+  });
+  test('serviceAddress is host:port of the Service in the namespace', () => {
+    expect(make({ servicePort: 80 }, newChart('shop')).app.serviceAddress()).toBe('app-service.shop.svc.cluster.local:80');
+    expect(make().app.serviceAddress('corp.local')).toBe('app-service.default.svc.corp.local:8080');
+    expect(() => make({ port: undefined }).app.serviceAddress()).toThrow(invalid('test/App', 'serviceAddress', 'app'));
+  });
+});
+
+describe('ingress option', () => {
+  test('adds an Ingress routing the host to the Service port', () => {
+    const { objects, app } = make({ servicePort: 80, ingress: { host: 'app.example.com', ingressClassName: 'nginx' } });
+    const ingress = find(objects, 'Ingress', 'app-ingress');
+    expect(ingress.spec.ingressClassName).toBe('nginx');
+    expect(ingress.spec.rules).toEqual([{
+      host: 'app.example.com',
+      http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app-service', port: { number: 80 } } } }] },
+    }]);
+    expect(allOf(objects, 'Service')).toHaveLength(1);
+    expect(app.service).toBe(app.ingress!.service);
+  });
+});
+
+describe('disruption budget and spreading', () => {
+  test('a PodDisruptionBudget <name>-pdb selecting the pods', () => {
+    const pdb = find(make({ replicas: 3, disruptionBudget: { maxUnavailable: 1 } }).objects, 'PodDisruptionBudget', 'app-pdb');
+    expect(pdb.apiVersion).toBe('policy/v1');
+    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'app' } } });
+    expect(find(make({ replicas: 2, disruptionBudget: {} }).objects, 'PodDisruptionBudget', 'app-pdb').spec.maxUnavailable).toBe(1);
+  });
+  test('a budget on a single replica is refused', () => {
+    expect(build({ disruptionBudget: { maxUnavailable: 1 } })).toThrow(invalid('test/App/DisruptionBudget', 'replicas', 1));
+  });
+  test('spreadAcrossNodes adds a best-effort topology spread over hostnames', () => {
+    const spec = podSpec(find(make({ spreadAcrossNodes: true }).objects, 'Deployment', 'app-deployment'));
+    expect(spec.topologySpreadConstraints).toEqual([{
+      maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
+      labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'app' } },
+    }]);
+    expect(podSpec(find(make().objects, 'Deployment', 'app-deployment')).topologySpreadConstraints).toBeUndefined();
+  });
+});
+
+describe('network policy', () => {
+  test('by default a policy admitting nothing until connections are declared', () => {
+    const policy = find(make().objects, 'NetworkPolicy', 'app-network-policy');
+    expect(policy.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'app' } }, policyTypes: ['Ingress'], ingress: [] });
+  });
+  test('networkPolicy: false creates none', () => {
+    expect(has(make({ networkPolicy: false }).objects, 'NetworkPolicy', 'app-network-policy')).toBe(false);
+  });
+});
+
+describe('validation', () => {
+  test.each(['App', 'my_app', 'app-', 'a'.repeat(64)])('name %j is refused', (name) => {
+    expect(build({ name })).toThrow(invalid('test/App', 'name', name));
+  });
+  test('a name whose Deployment name would exceed 63 characters is refused', () => {
+    const name = 'a'.repeat(60);
+    expect(build({ name })).toThrow(invalid('test/App', 'name (as "<name>-deployment")', `${name}-deployment`));
+  });
+  test('a name not starting with a letter cannot name a Service', () => {
+    expect(build({ name: '1app' })).toThrow(invalid('test/App', 'service name (as "<name>-service")', '1app-service'));
+    expect(build({ name: '1app', port: undefined })).not.toThrow();
+  });
+  test.each([0, 70000, -80, 80.5])('port %p is refused', (port) => {
+    expect(build({ port })).toThrow(invalid('test/App', 'port', port));
+  });
+  test('negative or fractional replicas are refused', () => {
+    expect(build({ replicas: -1 })).toThrow(invalid('test/App', 'replicas', -1));
+    expect(build({ replicas: 1.5 })).toThrow(invalid('test/App', 'replicas', 1.5));
+  });
+  test('bad portName, labels and annotations are refused', () => {
+    expect(build({ portName: 'HTTP' })).toThrow(invalid('test/App', 'portName', 'HTTP'));
+    expect(build({ labels: { team: 'a b' } })).toThrow(invalid('test/App', 'labels["team"]', 'a b'));
+    expect(build({ annotations: { 'bad key': 'x' } })).toThrow(invalid('test/App', 'annotations key', 'bad key'));
+    expect(build({ podAnnotations: { 'a/b/c': 'x' } })).toThrow(invalid('test/App', 'podAnnotations key', 'a/b/c'));
+  });
+});
+
+describe('a bad prop creates no objects', () => {
+  test.each<[string, Partial<WebAppProps>]>([
+    ['bad port', { port: 70000 }],
+    ['bad container prop', { security: { runAsUser: 0 } }],
+    ['nodePort with ClusterIP', { nodePort: 30080 }],
+    ['nodePort out of range', { serviceType: ServiceType.NODE_PORT, nodePort: 80 }],
+    ['bad ingress host', { ingress: { host: 'Not A Host' } }],
+    ['budget on one replica', { disruptionBudget: {} }],
+    ['budget of zero', { replicas: 2, disruptionBudget: { maxUnavailable: 0 } }],
+  ])('%s', (_, props) => {
+    const chart = newChart();
+    expect(() => new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, ...props })).toThrow(/^test\/App/);
+    expect(synth(chart)).toEqual([]);
+  });
+});
