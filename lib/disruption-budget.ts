@@ -13,13 +13,14 @@ export interface DisruptionBudgetProps {
 /** Props of a {@link WorkloadDisruptionBudget}. */
 export interface WorkloadDisruptionBudgetProps extends DisruptionBudgetProps {
   readonly target: IPodTarget;
-  /** The target's fixed replica count, if any, read at synthesis. @default - not checked */
+  /** The target's fixed replica count, if any, read when the budget is created. @default - not checked */
   readonly replicas?: () => number | undefined;
 }
 
 /**
  * A PodDisruptionBudget (`<name>-pdb`) for a workload. It never blocks every eviction: a budget
- * of zero, or of 100% unavailable, is refused, and so is one on a single fixed replica.
+ * of zero is refused (node drains would hang), and so is one on a single fixed replica, which
+ * protects nothing. The replica count is read when the budget is created.
  */
 export class WorkloadDisruptionBudget extends Construct {
   public readonly budget: k8s.KubePodDisruptionBudget;

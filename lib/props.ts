@@ -155,10 +155,13 @@ export function checkOneOf<T extends string>(scope: IConstruct, field: string, v
  * so that what runs is what was reviewed.
  */
 export function checkPinnedImage(scope: IConstruct, field: string, image: string): string {
-  const digest = /@sha256:[a-f0-9]{64}$/.test(image);
+  if (image.includes('@')) {
+    if (/@sha256:[a-f0-9]{64}$/.test(image)) return image;
+    throw invalidProp(scope, field, image, 'has a malformed digest: use "@sha256:" followed by 64 hexadecimal digits');
+  }
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
-  if (!digest && (tag === undefined || tag === 'latest')) {
+  if (tag === undefined || tag === '' || tag === 'latest') {
     throw invalidProp(scope, field, image, 'must be pinned: a tag other than "latest" (e.g. ":1.4.2") or a digest ("@sha256:…")');
   }
   return image;

@@ -98,6 +98,9 @@ describe('checkPinnedImage', () => {
     'registry.example.com/team/app',
     'localhost:5000/app',
     'localhost:5000/app:latest',
+    'app:',
+    'app@sha256:abc',
+    'app:1.0@sha1:0123',
   ])('refuses %j, naming the field and the image', (image) => {
     expect(() => checkPinnedImage(scope(), 'images.backend', image)).toThrow(invalid('test/App', 'images.backend', image));
   });
