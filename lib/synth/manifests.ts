@@ -51,9 +51,15 @@ export function appManifests(app: App): ChartManifest[] {
   }));
 }
 
-/** What `Chart.toJson()` returns, once the app has been prepared. */
+/**
+ * What `Chart.toJson()` returns, once the app has been prepared: the chart's own objects in
+ * dependency order. Without dependencies that order is the construct tree's, so the graph is
+ * only built when some construct of the chart declares one.
+ */
 function chartObjects(chart: Chart): unknown[] {
-  return new DependencyGraph(chart.node).topology()
+  const constructs = chart.node.findAll();
+  const ordered = constructs.some((c) => c.node.dependencies.length > 0) ? new DependencyGraph(chart.node).topology() : constructs;
+  return ordered
     .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
     .map((o) => o.toJson());
 }

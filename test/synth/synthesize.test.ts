@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
+import { appManifests } from '../../lib/synth/manifests';
 import { SynthesisError, synthesize } from '../../lib/synth/synthesize';
 import { WebApp } from '../../lib';
 
@@ -71,4 +72,23 @@ test('a dependency cycle between charts is refused', () => {
   a.addDependency(b);
   b.addDependency(a);
   expect(() => synthesize(app, tempDir())).toThrow(/cycle: a -> b -> a/);
+});
+
+test('appManifests returns, chart by chart, exactly what cdk8s Chart.toJson() returns', () => {
+  const app = new App();
+  const data = new Chart(app, 'data');
+  const web = new Chart(app, 'web');
+  const jobs = new Chart(app, 'jobs');
+  web.addDependency(data);
+  const db = new WebApp(data, 'Db', { name: 'db', image: 'db:1', port: 5432 });
+  const api = new WebApp(web, 'Api', { name: 'api', image: 'api:1', port: 8080 });
+  new WebApp(web, 'Ui', { name: 'ui', image: 'ui:1', port: 3000 });
+  new WebApp(jobs, 'Worker', { name: 'worker', image: 'worker:1' });
+  api.connections.allowTo(db);
+  // Explicit object-level dependency inside one chart: the Service must come before the Deployment.
+  api.deployment.addDependency(api.service!);
+
+  const manifests = appManifests(app);
+  for (const manifest of manifests) expect(manifest.objects).toEqual(manifest.chart.toJson());
+  expect(manifests.find((m) => m.chart === web)!.objects.map((o) => o.kind).slice(0, 2)).toEqual(['Service', 'Deployment']);
 });

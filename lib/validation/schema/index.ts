@@ -57,7 +57,7 @@ function checkObject({ object, source }: SourcedObject, schema: Schema): Finding
     findings.push({ rule, severity: 'error', source, object: label, path, message, apiServer: 'rejects' });
   };
   const walk: Walk = { schema, report };
-  checkFields(object, modelNamed(schema, resource.model), '', walk);
+  checkFields(object, modelNamed(schema, resource.model), undefined, walk);
   checkNamePresent(object, walk);
   return findings;
 }
@@ -72,17 +72,44 @@ function inRelease(schema: Schema): string {
   return `(Kubernetes ${schema.kubernetesVersion})`;
 }
 
-function checkFields(value: Readonly<Record<string, unknown>>, model: Model, path: string, walk: Walk): void {
-  for (const [field, fieldValue] of Object.entries(value)) {
+/**
+ * Where a value sits, as a chain to its parent. Field paths and descriptions are spelled out
+ * only when a finding is reported, so a clean object costs no string building.
+ */
+interface Location {
+  readonly parent?: Location;
+  readonly key: string | number;
+  /** The model the field belongs to (set for object fields). */
+  readonly model?: string;
+  /** How the value relates to its parent field (set for list items and map values). */
+  readonly role?: 'item' | 'value';
+}
+
+function pathOf(location: Location | undefined): string {
+  if (!location) return '';
+  const parent = pathOf(location.parent);
+  return typeof location.key === 'number' ? `${parent}[${location.key}]` : joinPath(parent, location.key);
+}
+
+function whereOf(location: Location): string {
+  if (location.role === 'item') return `an item of ${whereOf(location.parent!)}`;
+  if (location.role === 'value') return `a value of ${whereOf(location.parent!)}`;
+  return `${location.model}.${location.key}`;
+}
+
+function checkFields(value: Readonly<Record<string, unknown>>, model: Model, parent: Location | undefined, walk: Walk): void {
+  for (const field in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, field)) continue;
     const type = model.fields.get(field);
-    if (type) checkValue(fieldValue, type, joinPath(path, field), `${model.name}.${field}`, walk);
-    else walk.report('schema-unknown-field', joinPath(path, field), unknownFieldMessage(field, model, walk.schema));
+    const location: Location = { parent, key: field, model: model.name };
+    if (type) checkValue(value[field], type, location, walk);
+    else walk.report('schema-unknown-field', pathOf(location), unknownFieldMessage(field, model, walk.schema));
   }
   for (const field of model.required) {
     if (value[field] === undefined || value[field] === null) {
       walk.report(
         'schema-required',
-        joinPath(path, field),
+        pathOf({ parent, key: field }),
         `missing required field "${field}" in ${model.name} ${inRelease(walk.schema)}`,
       );
     }
@@ -90,24 +117,26 @@ function checkFields(value: Readonly<Record<string, unknown>>, model: Model, pat
 }
 
 /** `null` means "not set" to the API server, for any field. */
-function checkValue(value: unknown, type: FieldType, path: string, where: string, walk: Walk): void {
+function checkValue(value: unknown, type: FieldType, location: Location, walk: Walk): void {
   if (value === null || value === undefined) return;
   switch (type.kind) {
     case 'scalar':
-      return checkScalar(value, type.scalar, path, where, walk);
+      return checkScalar(value, type.scalar, location, walk);
     case 'array':
-      if (!Array.isArray(value)) return reportWrongType(value, type, path, where, walk);
-      value.forEach((item, index) => checkValue(item, type.items, `${path}[${index}]`, `an item of ${where}`, walk));
+      if (!Array.isArray(value)) return reportWrongType(value, type, location, walk);
+      for (let index = 0; index < value.length; index++) {
+        checkValue(value[index], type.items, { parent: location, key: index, role: 'item' }, walk);
+      }
       return;
     case 'map':
-      if (!isPlainObject(value)) return reportWrongType(value, type, path, where, walk);
-      for (const [key, entry] of Object.entries(value)) {
-        checkValue(entry, type.values, joinPath(path, key), `a value of ${where}`, walk);
+      if (!isPlainObject(value)) return reportWrongType(value, type, location, walk);
+      for (const key in value) {
+        if (Object.prototype.hasOwnProperty.call(value, key)) checkValue(value[key], type.values, { parent: location, key, role: 'value' }, walk);
       }
       return;
     case 'model':
-      if (!isPlainObject(value)) return reportWrongType(value, type, path, where, walk);
-      return checkFields(value, modelNamed(walk.schema, type.model), path, walk);
+      if (!isPlainObject(value)) return reportWrongType(value, type, location, walk);
+      return checkFields(value, modelNamed(walk.schema, type.model), location, walk);
   }
 }
 
@@ -115,14 +144,14 @@ function checkValue(value: unknown, type: FieldType, path: string, where: string
 const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-function checkScalar(value: unknown, scalar: ScalarType, path: string, where: string, walk: Walk): void {
-  if (!hasScalarType(value, scalar)) return reportWrongType(value, { kind: 'scalar', scalar }, path, where, walk);
+function checkScalar(value: unknown, scalar: ScalarType, location: Location, walk: Walk): void {
+  if (!hasScalarType(value, scalar)) return reportWrongType(value, { kind: 'scalar', scalar }, location, walk);
   const format = scalar === 'quantity' ? QUANTITY : scalar === 'date-time' ? RFC3339 : undefined;
   if (format && typeof value === 'string' && !format.test(value)) {
     walk.report(
       'schema-format',
-      path,
-      `${where} must be ${describeType({ kind: 'scalar', scalar })}, not ${describeValue(value)} ${inRelease(walk.schema)}`,
+      pathOf(location),
+      `${whereOf(location)} must be ${describeType({ kind: 'scalar', scalar })}, not ${describeValue(value)} ${inRelease(walk.schema)}`,
     );
   }
 }
@@ -147,11 +176,11 @@ function hasScalarType(value: unknown, scalar: ScalarType): boolean {
   }
 }
 
-function reportWrongType(value: unknown, type: FieldType, path: string, where: string, walk: Walk): void {
+function reportWrongType(value: unknown, type: FieldType, location: Location, walk: Walk): void {
   walk.report(
     'schema-type',
-    path,
-    `${where} must be ${describeType(type)}, not ${describeValue(value)} ${inRelease(walk.schema)}`,
+    pathOf(location),
+    `${whereOf(location)} must be ${describeType(type)}, not ${describeValue(value)} ${inRelease(walk.schema)}`,
   );
 }
 
