@@ -1,7 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { invalidProp } from './props';
-import { checkIntOrPercent } from './web-app';
+import { checkIntOrPercent, invalidProp } from './props';
 import { IPodTarget } from './workload';
 
 /** How many pods voluntary evictions (node drains, upgrades) may take away at once. */

@@ -8,6 +8,7 @@ export * from './service';
 export * from './web-app';
 export * from './ingressed-service';
 export * from './disruption-budget';
+export * from './protection';
 export * from './stateful-app';
 export * from './mongo-stateful-set';
 export * from './redis-stateful-set';

@@ -1,4 +1,7 @@
+import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+
+type IntOrString = k8s.IntOrString;
 
 /**
  * Prop validation shared by every construct. Each check throws an Error that names the
@@ -165,4 +168,15 @@ export function checkPinnedImage(scope: IConstruct, field: string, image: string
     throw invalidProp(scope, field, image, 'must be pinned: a tag other than "latest" (e.g. ":1.4.2") or a digest ("@sha256:…")');
   }
   return image;
+}
+
+/** A count (integer >= 0) or a percentage string (`"0%"` to `"100%"`). */
+export function checkIntOrPercent(scope: IConstruct, field: string, value: number | string | undefined): IntOrString | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return k8s.IntOrString.fromNumber(checkInteger(scope, field, value, 0));
+  const match = /^(\d{1,3})%$/.exec(value);
+  if (!match || Number(match[1]) > 100) {
+    throw invalidProp(scope, field, value, 'must be a non-negative integer or a percentage from "0%" to "100%"');
+  }
+  return k8s.IntOrString.fromString(value);
 }

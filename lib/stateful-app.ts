@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
+import { addProtection } from './protection';
 import {
   APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
 } from './pod-template';
@@ -126,14 +127,8 @@ export class StatefulApp extends Construct implements IScalable {
           volumeClaimTemplates: claims.length ? claims : undefined,
         },
       });
-      if (props.disruptionBudget) {
-        this.disruptionBudget = new WorkloadDisruptionBudget(this, 'DisruptionBudget', {
-          ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas),
-        });
-      }
-      if (props.networkPolicy ?? true) {
-        this.networkPolicy = this.connections.createPolicy(this, `${this.name}-network-policy`);
-      }
+      ({ disruptionBudget: this.disruptionBudget, networkPolicy: this.networkPolicy } = addProtection(
+        this, props, () => (this.autoscaled ? undefined : replicas)));
     } catch (error) {
       // A refused prop leaves nothing behind: drop the objects built before the check.
       scope.node.tryRemoveChild(id);

@@ -3,12 +3,13 @@ import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
+import { addProtection } from './protection';
 import { IngressedService, IngressOptions } from './ingressed-service';
 import {
   APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
 } from './pod-template';
 import {
-  checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
+  checkAnnotations, checkDns1123Label, checkIntOrPercent, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
 } from './props';
 import { createService } from './service';
 import { IScalable, namespaceOf, selectorLabelsFor } from './workload';
@@ -143,14 +144,8 @@ export class WebApp extends Construct implements IScalable {
           this.service = createService(this, 'Service', { ...serviceOptions, target: this }).service;
         }
       }
-      if (props.disruptionBudget) {
-        this.disruptionBudget = new WorkloadDisruptionBudget(this, 'DisruptionBudget', {
-          ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas),
-        });
-      }
-      if (props.networkPolicy ?? true) {
-        this.networkPolicy = this.connections.createPolicy(this, `${this.name}-network-policy`);
-      }
+      ({ disruptionBudget: this.disruptionBudget, networkPolicy: this.networkPolicy } = addProtection(
+        this, props, () => (this.autoscaled ? undefined : replicas)));
     } catch (error) {
       // A refused prop leaves nothing behind: drop the objects built before the check.
       scope.node.tryRemoveChild(id);
@@ -182,17 +177,6 @@ function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k
 
 function isZero(value: number | string | undefined): boolean {
   return value === 0 || value === '0%';
-}
-
-/** A count (integer >= 0) or a percentage string (`"0%"` to `"100%"`). */
-export function checkIntOrPercent(scope: Construct, field: string, value: number | string | undefined): k8s.IntOrString | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return k8s.IntOrString.fromNumber(checkInteger(scope, field, value, 0));
-  const match = /^(\d{1,3})%$/.exec(value);
-  if (!match || Number(match[1]) > 100) {
-    throw invalidProp(scope, field, value, 'must be a non-negative integer or a percentage from "0%" to "100%"');
-  }
-  return k8s.IntOrString.fromString(value);
 }
 
 function spreadOverNodes(selectorLabels: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint {

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { mermaidDiagram } from '../../lib/synth/diagram';
+import * as fs from 'fs';
+import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/synth/diagram';
 import { SynthesisError, synthesize } from '../../lib/synth/synthesize';
 import { formatReport } from '../../lib/validation';
 import { writeOutputFiles } from '../../lib/synth/write';
@@ -16,6 +17,11 @@ function main(): void {
     const result = synthesize(app, outdir);
     const diagram = mermaidDiagram(result.objects, { title: `habr demo: ${stage.name} stage` });
     writeOutputFiles('docs', [{ file: stage.name === 'dev' ? 'architecture.md' : `architecture-${stage.name}.md`, content: diagram }]);
+    if (stage.name === 'dev') {
+      const readme = fs.readFileSync('README.md', 'utf8');
+      const updated = embedBetweenMarkers(readme, 'architecture', mermaidBlock(result.objects));
+      if (updated !== readme) fs.writeFileSync('README.md', updated);
+    }
     for (const m of result.manifests) console.log(`${path.join(outdir, m.file)}  ${m.objects.length} objects`);
     if (result.report.warnings) console.log(formatReport(result.report));
     console.log(`stage ${stage.name}: ${result.objects.length} objects in ${result.files.length} files, ${result.report.warnings} warnings`);

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { HabrStack } from '../../apps/habr/stack';
 import { outputFolder, STAGES } from '../../apps/habr/stages';
+import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/synth/diagram';
 import { renderApp } from '../../lib/synth/synthesize';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -43,4 +44,11 @@ test('dev files are numbered in apply order, platform first', () => {
   expect(rendered.files.map((f) => f.file)).toEqual([
     '00-platform.yaml', '01-mongo.yaml', '02-redis.yaml', '03-backend.yaml', '04-worker.yaml', '05-frontend.yaml', '06-seed.yaml',
   ]);
+});
+
+test('the README embeds the current architecture diagram of the dev stage', () => {
+  const { rendered } = render('dev');
+  const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
+  expect(embedBetweenMarkers(readme, 'architecture', mermaidBlock(rendered.objects))).toBe(readme);
+  expect(fs.readFileSync(path.join(REPO, 'docs/architecture.md'), 'utf8')).toBe(mermaidDiagram(rendered.objects, { title: 'habr demo: dev stage' }));
 });

@@ -1,0 +1,28 @@
+import { k8s } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
+import { IPodTarget } from './workload';
+
+/** The protections a workload construct can add around its pods. */
+export interface ProtectionProps {
+  /** Keep at most this many pods away during voluntary evictions. @default - no PodDisruptionBudget */
+  readonly disruptionBudget?: DisruptionBudgetProps;
+  /** Create a NetworkPolicy admitting only connections declared through `connections`. @default true */
+  readonly networkPolicy?: boolean;
+}
+
+/** What {@link addProtection} created. */
+export interface Protection {
+  readonly disruptionBudget?: WorkloadDisruptionBudget;
+  readonly networkPolicy?: k8s.KubeNetworkPolicy;
+}
+
+/** Adds a workload's PodDisruptionBudget and NetworkPolicy, the same way for every workload construct. */
+export function addProtection(workload: IPodTarget & Construct, props: ProtectionProps, replicas: () => number | undefined): Protection {
+  return {
+    disruptionBudget: props.disruptionBudget
+      ? new WorkloadDisruptionBudget(workload, 'DisruptionBudget', { ...props.disruptionBudget, target: workload, replicas })
+      : undefined,
+    networkPolicy: props.networkPolicy ?? true ? workload.connections.createPolicy(workload, `${workload.name}-network-policy`) : undefined,
+  };
+}
