@@ -2,8 +2,8 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
-import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
-import { addProtection } from './protection';
+import { WorkloadDisruptionBudget } from './disruption-budget';
+import { addProtection, ProtectionProps } from './protection';
 import {
   APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
 } from './pod-template';
@@ -13,7 +13,7 @@ import {
 } from './props';
 import { isQuantity } from './validation/quantity';
 import { createService } from './service';
-import { IScalable, namespaceOf, selectorLabelsFor } from './workload';
+import { IScalable, namespaceOf, selectorLabelsFor, WorkloadMetadataProps } from './workload';
 
 /** A persistent volume per pod, from a volumeClaimTemplate. */
 export interface VolumeClaimProps {
@@ -30,7 +30,7 @@ export interface VolumeClaimProps {
 }
 
 /** Props of a {@link StatefulApp}. */
-export interface StatefulAppProps extends ContainerProps {
+export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps, ProtectionProps {
   /** Base name: `<name>-statefulset` and its headless `<name>-service`; also the `app.kubernetes.io/name` label. */
   readonly name: string;
   /** Port the container listens on. */
@@ -43,16 +43,6 @@ export interface StatefulAppProps extends ContainerProps {
   readonly volumeClaims?: readonly VolumeClaimProps[];
   /** DNS domain of the cluster, for the pods' stable names. @default 'cluster.local' */
   readonly clusterDomain?: string;
-  /** Keep at most this many pods away during voluntary evictions. @default - no PodDisruptionBudget */
-  readonly disruptionBudget?: DisruptionBudgetProps;
-  /** Extra labels on every object and pod. @default - none */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Annotations on the StatefulSet. @default - none */
-  readonly annotations?: Readonly<Record<string, string>>;
-  /** Annotations on the pods. @default - none */
-  readonly podAnnotations?: Readonly<Record<string, string>>;
-  /** Create a NetworkPolicy admitting only connections declared through `connections`. @default true */
-  readonly networkPolicy?: boolean;
   /** Defaults for the fields left out (used by presets such as MongoStatefulSet). @default - WebApp's defaults */
   readonly defaults?: ContainerDefaults;
 }

@@ -2,8 +2,8 @@ import { Lazy } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
-import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
-import { addProtection } from './protection';
+import { WorkloadDisruptionBudget } from './disruption-budget';
+import { addProtection, ProtectionProps } from './protection';
 import { IngressedService, IngressOptions } from './ingressed-service';
 import {
   APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
@@ -12,7 +12,7 @@ import {
   checkAnnotations, checkDns1123Label, checkIntOrPercent, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
 } from './props';
 import { createService } from './service';
-import { IScalable, namespaceOf, selectorLabelsFor } from './workload';
+import { IScalable, namespaceOf, selectorLabelsFor, WorkloadMetadataProps } from './workload';
 
 /** How a Deployment replaces its pods: Kubernetes' `maxSurge` / `maxUnavailable`. */
 export interface RolloutProps {
@@ -23,7 +23,7 @@ export interface RolloutProps {
 }
 
 /** Props of a {@link WebApp}. */
-export interface WebAppProps extends ContainerProps {
+export interface WebAppProps extends ContainerProps, WorkloadMetadataProps, ProtectionProps {
   /** Base name: objects are `<name>-deployment`, `<name>-service`, and so on; also the `app.kubernetes.io/name` label. */
   readonly name: string;
   /** Port the container listens on; with it the app gets a Service. @default - no port, no Service (a worker) */
@@ -42,18 +42,8 @@ export interface WebAppProps extends ContainerProps {
   readonly ingress?: IngressOptions;
   /** Rolling-update settings. @default - Kubernetes' 25% / 25% */
   readonly rollout?: RolloutProps;
-  /** Keep at most this many pods away during voluntary evictions (node drains). @default - no PodDisruptionBudget */
-  readonly disruptionBudget?: DisruptionBudgetProps;
   /** Spread pods across nodes (topology spread on `kubernetes.io/hostname`, best effort). @default false */
   readonly spreadAcrossNodes?: boolean;
-  /** Extra labels on every object and pod. @default - none */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Annotations on the Deployment. @default - none */
-  readonly annotations?: Readonly<Record<string, string>>;
-  /** Annotations on the pods. @default - none */
-  readonly podAnnotations?: Readonly<Record<string, string>>;
-  /** Create a NetworkPolicy admitting only connections declared through `connections`. @default true */
-  readonly networkPolicy?: boolean;
 }
 
 /** Defaults of a WebApp's container: the shared application defaults. */

@@ -11,6 +11,16 @@ export function selectorLabelsFor(name: string): Record<string, string> {
   return { [NAME_LABEL]: name };
 }
 
+/** Labels and annotations every workload construct accepts. */
+export interface WorkloadMetadataProps {
+  /** Extra labels on every object and pod. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations on the workload object (Deployment, StatefulSet, …). @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations on the pods. @default - none */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+}
+
 /** Pods that other constructs can put a Service, an Ingress or a network policy in front of. */
 export interface IPodTarget extends IConstruct {
   /** The workload's base name (e.g. `backend`). */
