@@ -3,6 +3,7 @@ export * from './validation/quantity';
 export * from './pod-template';
 export * from './workload';
 export * from './connections';
+export * from './restricted-namespace';
 export * from './external-objects';
 export * from './service';
 export * from './web-app';

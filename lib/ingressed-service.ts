@@ -55,7 +55,7 @@ export class IngressedService extends Construct {
       metadata: { name: `${props.name}-ingress`, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } },
       spec: {
         ingressClassName: props.ingressClassName,
-        tls: props.tls ? [{ hosts: [props.host], secretName: props.tls.secretName }] : undefined,
+        tls: props.tls ? [{ hosts: tlsHosts(props.host, props.annotations), secretName: props.tls.secretName }] : undefined,
         rules: [{
           host: props.host,
           http: {
@@ -69,4 +69,15 @@ export class IngressedService extends Construct {
       },
     });
   }
+}
+
+const WWW_REDIRECT = 'nginx.ingress.kubernetes.io/from-to-www-redirect';
+
+/**
+ * The names the certificate must cover. With ingress-nginx's www redirect the other name is
+ * served too (to redirect it), and TLS fails before the redirect unless the certificate has it.
+ */
+function tlsHosts(host: string, annotations: Readonly<Record<string, string>> | undefined): string[] {
+  if (annotations?.[WWW_REDIRECT] !== 'true') return [host];
+  return [host, host.startsWith('www.') ? host.slice(4) : `www.${host}`];
 }

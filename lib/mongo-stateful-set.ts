@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { ContainerDefaults, ContainerProps, SecretMount } from './pod-template';
+import { ContainerDefaults, ContainerProps, mergeResources, ProbeProps, ResourceProps, SecretMount } from './pod-template';
+import { parseQuantity } from './validation/quantity';
 import { checkDns1123Label, checkNonEmpty, invalidProp } from './props';
 import { StatefulApp, StatefulAppProps } from './stateful-app';
 
@@ -32,6 +33,14 @@ export interface MongoStatefulSetProps extends Partial<ContainerProps>, Pick<Sta
   readonly accessModes?: readonly string[];
   /** Only 1 is supported: more pods would be independent databases, not a replica set. @default 1 */
   readonly replicas?: number;
+  /**
+   * WiredTiger's cache, in GB. mongod sizes it from the node's memory, not the container's limit,
+   * and is then OOM-killed; this keeps it inside the limit.
+   * @default - half of (memory limit − 1 GiB), at least 0.25, as mongod would on a host of that size
+   */
+  readonly wiredTigerCacheSizeGB?: number;
+  /** Waits for the first start, which creates the root user while mongod listens on localhost only. @default - TCP, every 5 s, for up to 5 minutes */
+  readonly startup?: ProbeProps;
 }
 
 export const MONGO_PORT = 27017;
@@ -39,12 +48,12 @@ export const MONGO_UID = 999;
 
 /**
  * The official mongo image runs as its own user (uid 999) when started directly non-root; its
- * entrypoint writes a temporary config to /tmp, and mongod its data to the /data/db volume.
- * The initial root-user setup briefly binds to localhost only, so a startup probe gives it time.
+ * entrypoint writes a temporary config to /tmp, mongod its data to the /data/db volume (also the
+ * image's HOME, where mongosh keeps its state), and /data/configdb is the image's other volume.
  */
 export const MONGO_DEFAULTS: ContainerDefaults = {
   resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
-  security: { runAsUser: MONGO_UID, runAsGroup: MONGO_UID, writablePaths: ['/tmp'] },
+  security: { runAsUser: MONGO_UID, runAsGroup: MONGO_UID, writablePaths: ['/tmp', '/data/configdb'] },
   liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 6 },
   readiness: { tcpSocket: {}, periodSeconds: 5 },
 };
@@ -63,9 +72,12 @@ export class MongoStatefulSet extends StatefulApp {
   constructor(scope: Construct, id: string, props: MongoStatefulSetProps = {}) {
     const secret = mongoSecret(props.passwordSecret);
     const rootUsername = props.rootUsername ?? 'root';
+    const cacheSizeGB = props.wiredTigerCacheSizeGB ?? defaultCacheSizeGB(mergeResources(MONGO_DEFAULTS.resources, props.resources));
     super(scope, id, {
       startup: { tcpSocket: {}, periodSeconds: 5, failureThreshold: 60 },
       ...props,
+      // The entrypoint runs `mongod` with these when the first argument is an option.
+      args: [...(props.args ?? []), '--wiredTigerCacheSizeGB', String(cacheSizeGB)],
       name: props.name ?? 'mongodb',
       image: props.image ?? 'mongo:6.0.6',
       port: MONGO_PORT,
@@ -87,6 +99,9 @@ export class MongoStatefulSet extends StatefulApp {
     });
     try {
       checkNonEmpty(this, 'rootUsername', rootUsername);
+      if (!(cacheSizeGB >= 0.25 && cacheSizeGB <= 10000)) {
+        throw invalidProp(this, 'wiredTigerCacheSizeGB', cacheSizeGB, 'must be a number of GB from 0.25 (mongod\'s minimum) upwards');
+      }
       checkDns1123Label(this, 'passwordSecret.secretName', secret.secretName);
       if (!/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
         throw invalidProp(this, 'passwordSecret.key', secret.key, 'must be a Secret key: letters, digits, "-", "_" and "."');
@@ -107,6 +122,14 @@ export class MongoStatefulSet extends StatefulApp {
   public releaseReplicasToAutoscaler(): void {
     throw invalidProp(this, 'autoscaling', this.name, 'a standalone mongod cannot be scaled out by a HorizontalPodAutoscaler');
   }
+}
+
+/** What mongod would choose on a host with the container's memory limit: half of (RAM − 1 GiB), at least 0.25 GB. */
+function defaultCacheSizeGB(resources: ResourceProps): number {
+  const limit = resources.limits?.memory === undefined ? undefined : parseQuantity(resources.limits.memory);
+  if (limit === undefined) return 0.25;
+  const half = (limit / 2 ** 30 - 1) / 2;
+  return Math.max(0.25, Math.round(half * 100) / 100);
 }
 
 function mongoSecret(secret: MongoPasswordSecret | undefined) {

@@ -1,19 +1,22 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  BatchJob, checkPinnedImage, declareExternalObject, DefaultDenyIngress, HpaPolicy, MongoStatefulSet, Peer, ProbeProps,
-  RedisStatefulSet, WebApp,
+  BatchJob, checkPinnedImage, declareExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps, RedisStatefulSet,
+  ResourceProps, RestrictedNamespace, WebApp,
 } from '../../lib';
 import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
 import { AutoscalingSettings, Component, StageConfig } from './stages';
 
 const TCP_READINESS: ProbeProps = { tcpSocket: {}, periodSeconds: 5, failureThreshold: 3 };
 const TCP_LIVENESS: ProbeProps = { tcpSocket: {}, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 };
+/** gunicorn with gevent and the Python app: the backend and the seed Job run the same image. */
+const BACKEND_RESOURCES: ResourceProps = { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '512Mi' } };
 
 /**
  * The habr demo: mongo, redis, backend, worker and frontend, one chart each after a platform
- * chart, wired through the constructs' addresses and declared connections; a last chart seeds
- * the test content.
+ * chart (the namespace, held to the restricted Pod Security Standard, with a default-deny
+ * ingress policy), wired through the constructs' addresses and declared connections; where the
+ * stage asks for it, a last chart seeds the test content.
  */
 export class HabrStack {
   public readonly charts: readonly Chart[];
@@ -22,15 +25,15 @@ export class HabrStack {
   public readonly backend: WebApp;
   public readonly worker: WebApp;
   public readonly frontend: WebApp;
-  /** Loads the article's test content once (`python -m tools.add_test_content` in the backend image). */
-  public readonly seed: BatchJob;
+  /** Loads the article's test content once (`python -m tools.add_test_content` in the backend image), if the stage asks. */
+  public readonly seed?: BatchJob;
 
   constructor(app: App, private readonly stage: StageConfig) {
     const namespace = stage.namespace;
     // Without a namespace the objects land in kubectl's current one, while every address below would still say `default`.
     expectContract('the namespace', String(namespace), CONTRACT.namespace);
     const platform = new Chart(app, 'platform');
-    new DefaultDenyIngress(platform, 'DefaultDenyIngress', { namespace });
+    new RestrictedNamespace(platform, 'Namespace', { name: namespace });
 
     const chart = (id: string, ...dependencies: Chart[]) => {
       const c = new Chart(app, id, { namespace, disableResourceNameHashes: true });
@@ -42,8 +45,8 @@ export class HabrStack {
     const backendChart = chart('backend', mongoChart, redisChart);
     const workerChart = chart('worker', mongoChart, redisChart);
     const frontendChart = chart('frontend', backendChart);
-    const seedChart = chart('seed', backendChart);
-    this.charts = [platform, mongoChart, redisChart, backendChart, workerChart, frontendChart, seedChart];
+    const seedChart = stage.seedTestContent ? chart('seed', backendChart) : undefined;
+    this.charts = [platform, mongoChart, redisChart, backendChart, workerChart, frontendChart, ...(seedChart ? [seedChart] : [])];
 
     this.mongo = new MongoStatefulSet(mongoChart, 'Mongo', {
       image: this.image(mongoChart, 'mongo'),
@@ -55,6 +58,8 @@ export class HabrStack {
     });
     this.redis = new RedisStatefulSet(redisChart, 'Redis', {
       image: this.image(redisChart, 'redis'),
+      storage: stage.redisStorage,
+      storageClassName: stage.redisStorage ? stage.storageClassName : undefined,
       resources: stage.resources?.redis,
     });
     expectContract('the Mongo address', this.mongo.podAddress(0), CONTRACT.mongoAddress);
@@ -86,7 +91,7 @@ export class HabrStack {
       // gunicorn has no health endpoint (every path but /api/v1/card/… is a 404): TCP is all it offers.
       readiness: TCP_READINESS,
       liveness: TCP_LIVENESS,
-      resources: stage.resources?.backend ?? { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '512Mi' } },
+      resources: stage.resources?.backend ?? BACKEND_RESOURCES,
     });
     expectContract('the backend address', this.backend.serviceAddress(), CONTRACT.backendAddress);
 
@@ -103,6 +108,9 @@ export class HabrStack {
       name: 'frontend',
       image: this.image(frontendChart, 'frontend'),
       imagePullPolicy: stage.appImagePullPolicy,
+      // The image's `npm run start` runs exactly this; started directly, node gets SIGTERM itself and
+      // npm does not look for a writable home directory on the read-only root filesystem.
+      command: ['node', '/app/server.js'],
       port: CONTRACT.frontendPort,
       serviceType: stage.serviceType,
       ingress: ingress(stage.hosts.frontend, 'frontend'),
@@ -117,26 +125,29 @@ export class HabrStack {
       resources: stage.resources?.frontend,
     });
 
-    this.seed = new BatchJob(seedChart, 'Seed', {
-      ...databaseClient,
-      name: 'seed',
-      image: this.image(seedChart, 'backend'),
-      command: ['python', '-m', 'tools.add_test_content'],
-      // Retried with a growing delay (up to 6 minutes) until mongo accepts connections.
-      backoffLimit: 6,
-      resources: stage.resources?.backend ?? { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '512Mi' } },
-    });
+    if (seedChart) {
+      this.seed = new BatchJob(seedChart, 'Seed', {
+        ...databaseClient,
+        name: 'seed',
+        image: this.image(seedChart, 'backend'),
+        command: ['python', '-m', 'tools.add_test_content'],
+        // Retried with a growing delay (about 10 minutes in all) until mongo accepts connections.
+        backoffLimit: 6,
+        resources: stage.resources?.backend ?? BACKEND_RESOURCES,
+      });
+    }
 
     this.autoscale(backendChart, this.backend, stage.autoscaling?.backend);
     this.autoscale(frontendChart, this.frontend, stage.autoscaling?.frontend);
 
-    for (const client of [this.backend, this.worker, this.seed]) {
+    for (const client of [this.backend, this.worker, ...(this.seed ? [this.seed] : [])]) {
       client.connections.allowTo(this.mongo);
       client.connections.allowTo(this.redis);
     }
     this.backend.connections.allowFrom(this.frontend);
-    this.backend.connections.allowFrom(Peer.ingressController());
-    this.frontend.connections.allowFrom(Peer.ingressController());
+    const ingressController = Peer.ingressController(stage.ingressControllerNamespace);
+    this.backend.connections.allowFrom(ingressController);
+    this.frontend.connections.allowFrom(ingressController);
 
     // Created out of band (`kubectl create secret`), and by cert-manager from the Ingress annotation.
     declareExternalObject(app, { kind: 'Secret', name: CONTRACT.passwordSecret.secretName, namespace });

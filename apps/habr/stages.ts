@@ -33,6 +33,8 @@ export interface StageConfig {
   /** Host names of the two Ingresses. */
   readonly hosts: { readonly frontend: string; readonly backend: string };
   readonly ingressClassName: string;
+  /** Namespace of the ingress controller's pods, which the NetworkPolicies admit to frontend and backend. */
+  readonly ingressControllerNamespace: string;
   /** Annotations on both Ingresses. */
   readonly ingressAnnotations: Readonly<Record<string, string>>;
   /** @default - plain HTTP */
@@ -49,6 +51,10 @@ export interface StageConfig {
   readonly resources?: Partial<Readonly<Record<Component, ResourceProps>>>;
   /** Size of Mongo's data volume (the article asks for 100Mi). */
   readonly mongoStorage: string;
+  /** Size of Redis' data volume, so the task queue survives a restart. @default - an emptyDir (lost with the pod) */
+  readonly redisStorage?: string;
+  /** Run the Job that loads the article's test content (demo cards). */
+  readonly seedTestContent: boolean;
   /** @default - the cluster's default storage class */
   readonly storageClassName?: string;
 }
@@ -71,10 +77,12 @@ export const DEV: StageConfig = {
   serviceType: ServiceType.NODE_PORT,
   hosts: { frontend: 'frontend.localhost', backend: 'backend.localhost' },
   ingressClassName: 'nginx',
+  ingressControllerNamespace: 'ingress-nginx',
   ingressAnnotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' },
   replicas: { backend: 2, frontend: 2, worker: 2 },
   highAvailability: false,
   mongoStorage: '100Mi',
+  seedTestContent: true,
 };
 
 const PROD_REGISTRY = 'registry.digitalocean.com/habr-app-demo';
@@ -96,7 +104,9 @@ export const PROD: StageConfig = {
   serviceType: ServiceType.CLUSTER_IP,
   hosts: { frontend: 'habr-demo.example.com', backend: 'api.habr-demo.example.com' },
   ingressClassName: 'nginx',
-  ingressAnnotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' },
+  ingressControllerNamespace: 'ingress-nginx',
+  // No www redirect: the hosts are served over TLS as they are, and www.api.… would be meaningless.
+  ingressAnnotations: {},
   tls: { secretSuffix: 'tls', clusterIssuer: 'letsencrypt' },
   replicas: { backend: 2, frontend: 2, worker: 2 },
   autoscaling: {
@@ -110,6 +120,8 @@ export const PROD: StageConfig = {
     worker: { maxUnavailable: 0, maxSurge: 1 },
   },
   mongoStorage: '10Gi',
+  redisStorage: '1Gi',
+  seedTestContent: false,
 };
 
 export const STAGES: Readonly<Record<string, StageConfig>> = { dev: DEV, prod: PROD };

@@ -25,8 +25,17 @@ const appImages = { backend, worker, frontend };
 
 describe('names and namespace', () => {
   test('every object is in namespace default', () => {
-    expect(objects.length).toBeGreaterThan(0);
-    for (const object of objects) expect([object.kind, object.metadata.name, object.metadata.namespace]).toEqual([object.kind, object.metadata.name, 'default']);
+    const namespaced = objects.filter((o) => o.kind !== 'Namespace');
+    expect(namespaced.length).toBeGreaterThan(0);
+    for (const object of namespaced) expect([object.kind, object.metadata.name, object.metadata.namespace]).toEqual([object.kind, object.metadata.name, 'default']);
+  });
+  test('namespace default enforces the restricted Pod Security Standard, so every pod must meet it', () => {
+    const namespace = find(objects, 'Namespace', 'default');
+    expect(namespace.metadata.namespace).toBeUndefined();
+    expect(namespace.metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.27',
+    });
   });
   test('Mongo: mongodb-statefulset governed by the headless mongodb-service on 27017', () => {
     expect(mongo.spec.serviceName).toBe('mongodb-service');

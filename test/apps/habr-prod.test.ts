@@ -36,10 +36,8 @@ describe('prod stage', () => {
   ] as const)('%s serves %s over TLS from %s issued by cert-manager', (name, host, secretName, service, port) => {
     const ingress = find(objects, 'Ingress', name);
     expect(ingress.spec.tls).toEqual([{ hosts: [host], secretName }]);
-    expect(ingress.metadata.annotations).toEqual({
-      'cert-manager.io/cluster-issuer': 'letsencrypt',
-      'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true',
-    });
+    // No www redirect in prod: the certificate covers exactly the host that is served.
+    expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
     expect(ingress.spec.rules[0].host).toBe(host);
     expect(ingress.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: service, port: { number: port } } });
   });
@@ -110,9 +108,14 @@ describe('prod stage', () => {
     expect(strategy('worker')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
   });
 
-  test('Mongo data on a 10Gi claim; every object in namespace default', () => {
+  test('Mongo data on a 10Gi claim, Redis on a 1Gi claim; every namespaced object in namespace default', () => {
     expect(find(objects, 'StatefulSet', 'mongodb-statefulset').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('10Gi');
-    expect(objects.every((o) => o.metadata.namespace === 'default')).toBe(true);
+    expect(find(objects, 'StatefulSet', 'redis-statefulset').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe('1Gi');
+    expect(objects.filter((o) => o.kind !== 'Namespace').every((o) => o.metadata.namespace === 'default')).toBe(true);
+  });
+
+  test('no test content is seeded in prod', () => {
+    expect(allOf(objects, 'Job')).toEqual([]);
   });
 
   test.each([

@@ -9,7 +9,7 @@ import { renderApp } from '../../lib/synth/synthesize';
 const REPO = path.resolve(__dirname, '../..');
 
 function render(stageName: string) {
-  const app = new App({ outdir: fs.mkdtempSync('/tmp/habr-test-') });
+  const app = new App();
   const stack = new HabrStack(app, STAGES[stageName]);
   return { stack, rendered: renderApp(app) };
 }

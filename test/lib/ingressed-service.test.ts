@@ -40,7 +40,7 @@ describe('IngressedService', () => {
     expect(ingress.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' });
     expect(ingress.metadata.labels).toEqual({ team: 'web' });
     expect(ingress.spec.ingressClassName).toBe('nginx');
-    expect(ingress.spec.tls).toEqual([{ hosts: ['app.example.com'], secretName: 'app-tls' }]);
+    expect(ingress.spec.tls).toEqual([{ hosts: ['app.example.com', 'www.app.example.com'], secretName: 'app-tls' }]);
     expect(ingress.spec.rules[0].http.paths[0]).toEqual({
       path: '/api', pathType: 'Exact', backend: { service: { name: 'public-service', port: { number: 80 } } },
     });
@@ -74,5 +74,25 @@ describe('IngressedService', () => {
     expect(() => new IngressedService(chart, 'Public', { name: 'public', target, host: 'a.example.com', targetPort: 1 })).toThrow(/^test\/Public/);
     expect(() => new IngressedService(chart, 'Public2', { name: 'public', target, host: 'a.example.com', path: 'x' })).toThrow(/^test\/Public2/);
     expect(synth(chart)).toEqual([]);
+  });
+});
+
+describe('IngressedService TLS with the www redirect', () => {
+  test('the certificate also covers the www name that ingress-nginx redirects from', () => {
+    const chart = newChart();
+    new WebApp(chart, 'Site', {
+      name: 'site', image: 'site:1', port: 8080,
+      ingress: { host: 'shop.example.com', annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' }, tls: { secretName: 'site-tls' } },
+    });
+    expect(find(synth(chart), 'Ingress', 'site-ingress').spec.tls).toEqual([{ hosts: ['shop.example.com', 'www.shop.example.com'], secretName: 'site-tls' }]);
+  });
+
+  test('a www host gets its bare name added; without the redirect only the host is covered', () => {
+    const chart = newChart();
+    new WebApp(chart, 'A', { name: 'a', image: 'a:1', port: 80, ingress: { host: 'www.a.example.com', annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' }, tls: { secretName: 'a-tls' } } });
+    new WebApp(chart, 'B', { name: 'b', image: 'b:1', port: 80, ingress: { host: 'b.example.com', tls: { secretName: 'b-tls' } } });
+    const objects = synth(chart);
+    expect(find(objects, 'Ingress', 'a-ingress').spec.tls[0].hosts).toEqual(['www.a.example.com', 'a.example.com']);
+    expect(find(objects, 'Ingress', 'b-ingress').spec.tls[0].hosts).toEqual(['b.example.com']);
   });
 });

@@ -95,3 +95,29 @@ describe('MongoStatefulSet', () => {
     expect(synth(chart)).toEqual([]);
   });
 });
+
+describe('MongoStatefulSet WiredTiger cache and writable paths', () => {
+  const argsOf = (props: MongoStatefulSetProps) => {
+    const chart = newChart();
+    new MongoStatefulSet(chart, 'Mongo', props);
+    return container(find(synth(chart), 'StatefulSet', 'mongodb-statefulset')).args;
+  };
+
+  test('the cache is sized from the memory limit as mongod would on a host that size, at least 0.25 GB', () => {
+    expect(argsOf({})).toEqual(['--wiredTigerCacheSizeGB', '0.25']);
+    expect(argsOf({ resources: { limits: { memory: '4Gi' } } })).toEqual(['--wiredTigerCacheSizeGB', '1.5']);
+    expect(argsOf({ wiredTigerCacheSizeGB: 2, args: ['--quiet'] })).toEqual(['--quiet', '--wiredTigerCacheSizeGB', '2']);
+  });
+
+  test('refuses a cache below mongod\'s minimum', () => {
+    expect(() => new MongoStatefulSet(newChart(), 'Mongo', { wiredTigerCacheSizeGB: 0.1 })).toThrow(invalid('test/Mongo', 'wiredTigerCacheSizeGB', 0.1));
+  });
+
+  test('/data/configdb, the image\'s second volume, is writable on the read-only root', () => {
+    const chart = newChart();
+    new MongoStatefulSet(chart, 'Mongo');
+    const { mount, volume } = mountAt(find(synth(chart), 'StatefulSet', 'mongodb-statefulset'), '/data/configdb');
+    expect(mount).toBeDefined();
+    expect(volume?.emptyDir).toEqual({});
+  });
+});

@@ -1,0 +1,38 @@
+import { RestrictedNamespace } from '../../lib';
+import { find, invalid, newChart, synth } from '../helpers';
+
+describe('RestrictedNamespace', () => {
+  test('labels the namespace to enforce, warn and audit the restricted standard, pinned to v1.27, with a default-deny policy', () => {
+    const chart = newChart();
+    new RestrictedNamespace(chart, 'Ns', { name: 'shop' });
+    const objects = synth(chart);
+    expect(find(objects, 'Namespace', 'shop').metadata.labels).toEqual({
+      'pod-security.kubernetes.io/enforce': 'restricted',
+      'pod-security.kubernetes.io/enforce-version': 'v1.27',
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/warn-version': 'v1.27',
+      'pod-security.kubernetes.io/audit': 'restricted',
+      'pod-security.kubernetes.io/audit-version': 'v1.27',
+    });
+    const deny = find(objects, 'NetworkPolicy', 'default-deny-ingress');
+    expect(deny.metadata.namespace).toBe('shop');
+    expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+  });
+
+  test('level, version and the default-deny policy can be overridden', () => {
+    const chart = newChart();
+    new RestrictedNamespace(chart, 'Ns', { name: 'legacy', podSecurity: 'baseline', podSecurityVersion: 'latest', defaultDenyIngress: false });
+    const objects = synth(chart);
+    expect(find(objects, 'Namespace', 'legacy').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
+    expect(find(objects, 'Namespace', 'legacy').metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('latest');
+    expect(objects.map((o) => o.kind)).toEqual(['Namespace']);
+  });
+
+  test.each([
+    ['name', { name: 'Shop' }, 'Shop'],
+    ['podSecurity', { name: 'shop', podSecurity: 'strict' as never }, 'strict'],
+    ['podSecurityVersion', { name: 'shop', podSecurityVersion: '1.27' }, '1.27'],
+  ])('refuses a bad %s', (field, props, value) => {
+    expect(() => new RestrictedNamespace(newChart(), 'Ns', props)).toThrow(invalid('test/Ns', field, value));
+  });
+});
