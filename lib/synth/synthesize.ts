@@ -1,8 +1,7 @@
 import { App } from 'cdk8s';
 import { formatReport, validateObjects, ValidationReport } from '../validation';
-import { checkSchema, DEFAULT_SCHEMA_VERSION } from '../validation/schema';
 import { externalObjectsOf } from '../external-objects';
-import { ExternalObject, Finding, SourcedObject } from '../validation/types';
+import { ExternalObject, SourcedObject } from '../validation/types';
 import { appManifests, ChartManifest, sourcedObjects } from './manifests';
 import { OutputFile, writeOutputFiles } from './write';
 import { toYamlStream } from './yaml';
@@ -13,7 +12,7 @@ export interface SynthesizeOptions {
   readonly externalObjects?: readonly ExternalObject[];
   /** The Kubernetes version the manifests target; its schema findings are errors. @default '1.27' */
   readonly kubernetesVersion?: string;
-  /** Newer versions to check too; what they would reject is reported as a warning. @default ['1.33'] */
+  /** Newer versions to check too; what only they reject is reported as a warning. @default - every supported newer version ('1.33') */
   readonly upgradeVersions?: readonly string[];
 }
 
@@ -39,7 +38,8 @@ export function renderApp(app: App, options: SynthesizeOptions = {}): RenderedAp
   const objects = sourcedObjects(manifests);
   const report = validateObjects(objects, {
     externalObjects: [...externalObjectsOf(app), ...(options.externalObjects ?? [])],
-    extraChecks: [schemaChecks(options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION, options.upgradeVersions ?? ['1.33'])],
+    kubernetesVersion: options.kubernetesVersion,
+    upgradeVersions: options.upgradeVersions,
   });
   const files = manifests.map((m) => ({ file: m.file, content: toYamlStream(m.objects) }));
   return { manifests, objects, files, report };
@@ -51,23 +51,4 @@ export function synthesize(app: App, outdir: string, options: SynthesizeOptions 
   if (rendered.report.errors > 0) throw new SynthesisError(rendered.report);
   writeOutputFiles(outdir, rendered.files);
   return rendered;
-}
-
-/**
- * Schema findings for the target version as they are, and those only a newer version has as
- * warnings: the manifests work today and will break on upgrade.
- */
-function schemaChecks(target: string, upgrades: readonly string[]) {
-  return (objects: readonly SourcedObject[]): Finding[] => {
-    const current = checkSchema(objects, target);
-    const seen = new Set(current.map(findingKey));
-    const upcoming = upgrades.flatMap((version) => checkSchema(objects, version)
-      .filter((finding) => !seen.has(findingKey(finding)))
-      .map((finding): Finding => ({ ...finding, severity: 'warning', message: `on upgrade to Kubernetes ${version}: ${finding.message}` })));
-    return [...current, ...upcoming];
-  };
-}
-
-function findingKey(finding: Finding): string {
-  return `${finding.source}\u0000${finding.object}\u0000${finding.path}\u0000${finding.rule}`;
 }

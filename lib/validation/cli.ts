@@ -1,9 +1,9 @@
-/** The logic behind `npm run validate -- <folder> [--external Kind/name ...]`, kept testable without a process. */
+/** The logic behind `npm run validate -- <folder> [--external Kind/name ...] [--kubernetes-version 1.27]`, kept testable without a process. */
 import { formatReport, validateObjects } from './index';
 import { loadManifestFolder } from './load';
 import { ExternalObject } from './types';
 
-export const USAGE = 'usage: npm run validate -- <folder> [--external Kind/name | Kind/namespace/name ...]';
+export const USAGE = 'usage: npm run validate -- <folder> [--external Kind/name | Kind/namespace/name ...] [--kubernetes-version 1.27|1.33]';
 
 export interface CliResult {
   readonly exitCode: number;
@@ -13,6 +13,8 @@ export interface CliResult {
 export interface CliArguments {
   readonly folder: string;
   readonly externalObjects: readonly ExternalObject[];
+  /** @default - the default schema version (1.27) */
+  readonly kubernetesVersion?: string;
 }
 
 /** `Secret/db-password` or `Secret/prod/db-password`. */
@@ -27,10 +29,16 @@ export function parseExternal(spec: string): ExternalObject {
 export function parseArguments(args: readonly string[]): CliArguments {
   const folders: string[] = [];
   const externalObjects: ExternalObject[] = [];
+  let kubernetesVersion: string | undefined;
   let readingExternals = false;
-  for (const arg of args) {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
     if (arg === '--external') readingExternals = true;
-    else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
+    else if (arg === '--kubernetes-version') {
+      kubernetesVersion = args[++i];
+      if (!kubernetesVersion || kubernetesVersion.startsWith('--')) throw new Error('--kubernetes-version needs a version, e.g. 1.27');
+      readingExternals = false;
+    } else if (arg.startsWith('--')) throw new Error(`unknown option ${arg}`);
     else if (readingExternals && arg.includes('/')) externalObjects.push(parseExternal(arg));
     else {
       readingExternals = false;
@@ -38,7 +46,7 @@ export function parseArguments(args: readonly string[]): CliArguments {
     }
   }
   if (folders.length !== 1) throw new Error(folders.length ? `expected one folder, got ${folders.join(', ')}` : 'missing folder');
-  return { folder: folders[0], externalObjects };
+  return { folder: folders[0], externalObjects, kubernetesVersion };
 }
 
 /** Exit code 0: no errors; 1: errors found; 2: the command itself could not run. */
@@ -50,7 +58,10 @@ export function runValidateCli(args: readonly string[]): CliResult {
     return { exitCode: 2, output: `${(error as Error).message}\n${USAGE}` };
   }
   try {
-    const report = validateObjects(loadManifestFolder(parsed.folder), { externalObjects: parsed.externalObjects });
+    const report = validateObjects(loadManifestFolder(parsed.folder), {
+      externalObjects: parsed.externalObjects,
+      kubernetesVersion: parsed.kubernetesVersion,
+    });
     return { exitCode: report.errors > 0 ? 1 : 0, output: formatReport(report) };
   } catch (error) {
     return { exitCode: 2, output: `cannot validate ${parsed.folder}: ${(error as Error).message}` };

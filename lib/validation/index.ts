@@ -1,5 +1,9 @@
-/** Runs every cross-object rule over a set of plain Kubernetes objects and reports the findings. */
+/**
+ * Runs strict schema validation and every cross-object rule over a set of plain Kubernetes
+ * objects and reports the findings. `npm run synth` and `npm run validate` both come here.
+ */
 import { buildIndex, Rule, RuleContext } from './rule';
+import { checkSchema, DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS } from './schema';
 import { ExternalObject, Finding, SourcedObject } from './types';
 import { configReferences } from './rules/config-references';
 import { hpaRule } from './rules/hpa';
@@ -38,7 +42,14 @@ export const RULES: readonly Rule[] = [
 ];
 
 export interface ValidateOptions {
+  /** Objects the manifests reference but that are created outside them. @default - none */
   readonly externalObjects?: readonly ExternalObject[];
+  /** The Kubernetes version the manifests target; what its schema rejects is an error. @default '1.27' */
+  readonly kubernetesVersion?: string;
+  /** Newer versions to check too; what only they reject is a warning (it breaks on upgrade). @default - every supported version newer than kubernetesVersion */
+  readonly upgradeVersions?: readonly string[];
+  /** Run the schema checks at all (off only for tests of the rules on partial objects). @default true */
+  readonly schema?: boolean;
   /** More checks over the same objects (e.g. schema validation); their findings are merged and sorted with the rules'. */
   readonly extraChecks?: ReadonlyArray<(objects: readonly SourcedObject[]) => Finding[]>;
 }
@@ -71,6 +82,7 @@ export function validateObjects(objects: readonly SourcedObject[], options: Vali
   const index = buildIndex(objects);
   const context: RuleContext = { externalObjects: options.externalObjects ?? [] };
   const findings = [
+    ...(options.schema ?? true ? schemaFindings(objects, options) : []),
     ...RULES.flatMap((rule) => rule.check(index, context)),
     ...(options.extraChecks ?? []).flatMap((check) => check(objects)),
   ];
@@ -81,6 +93,31 @@ export function validateObjects(objects: readonly SourcedObject[], options: Vali
     errors: sorted.filter((f) => f.severity === 'error').length,
     warnings: sorted.filter((f) => f.severity === 'warning').length,
   };
+}
+
+/**
+ * Schema findings for the target version as they are, and those only a newer version has as
+ * warnings: the manifests work today and will break on upgrade.
+ */
+function schemaFindings(objects: readonly SourcedObject[], options: ValidateOptions): Finding[] {
+  const target = options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION;
+  const upgrades = options.upgradeVersions ?? SCHEMA_VERSIONS.filter((version) => compareVersions(version, target) > 0);
+  const current = checkSchema(objects, target);
+  const seen = new Set(current.map(findingKey));
+  const upcoming = upgrades.flatMap((version) => checkSchema(objects, version)
+    .filter((finding) => !seen.has(findingKey(finding)))
+    .map((finding): Finding => ({ ...finding, severity: 'warning', message: `on upgrade to Kubernetes ${version}: ${finding.message}` })));
+  return [...current, ...upcoming];
+}
+
+function compareVersions(a: string, b: string): number {
+  const [aMajor, aMinor] = a.split('.').map(Number);
+  const [bMajor, bMinor] = b.split('.').map(Number);
+  return aMajor - bMajor || aMinor - bMinor;
+}
+
+function findingKey(finding: Finding): string {
+  return `${finding.source}\u0000${finding.object}\u0000${finding.path}\u0000${finding.rule}`;
 }
 
 /** One block per source, one line per finding, then the summary line. */

@@ -1,4 +1,6 @@
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { parseArguments, runValidateCli } from '../../lib/validation/cli';
 
@@ -38,5 +40,28 @@ describe('validate CLI', () => {
     const run = spawnSync(process.execPath, ['scripts/run.js', 'scripts/validate.ts', BROKEN], { cwd: ROOT, encoding: 'utf8' });
     expect(run.status).toBe(1);
     expect(run.stdout.trim().split('\n').pop()).toBe('4 objects checked, 3 errors, 0 warnings');
+  });
+
+  describe('schema checks, the same as npm run synth', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-schema-'));
+    fs.writeFileSync(path.join(folder, 'hpa.yaml'), [
+      'apiVersion: v1', 'kind: ConfigMap', 'metadata:', '  name: settings', 'data:', '  mode: fast', 'immutible: true', '',
+    ].join('\n'));
+
+    it('reports an unknown field as an error of the target version', () => {
+      const result = runValidateCli([folder]);
+      expect(result.exitCode).toBe(1);
+      expect(result.output).toContain('ConfigMap default/settings immutible: unknown field "immutible"');
+      expect(result.output).toContain('(Kubernetes 1.27)');
+    });
+
+    it('checks against the version given with --kubernetes-version', () => {
+      expect(parseArguments([folder, '--kubernetes-version', '1.33']).kubernetesVersion).toBe('1.33');
+      expect(runValidateCli([folder, '--kubernetes-version', '1.33']).output).toContain('(Kubernetes 1.33)');
+      expect(runValidateCli([folder, '--kubernetes-version', '1.19'])).toEqual({
+        exitCode: 2, output: expect.stringMatching(/supported versions: 1\.27, 1\.33/),
+      });
+      expect(runValidateCli([folder, '--kubernetes-version'])).toEqual({ exitCode: 2, output: expect.stringMatching(/needs a version/) });
+    });
   });
 });
