@@ -1,7 +1,7 @@
 /** The logic behind `npm run validate -- <folder> [--external Kind/name ...] [--kubernetes-version 1.27]`, kept testable without a process. */
 import { formatReport, validateObjects } from './index';
 import { loadManifestFolder } from './load';
-import { ExternalObject } from './types';
+import { ExternalObject, Finding } from './types';
 
 export const USAGE = 'usage: npm run validate -- <folder> [--external Kind/name | Kind/namespace/name ...] [--kubernetes-version 1.27|1.33]';
 
@@ -58,9 +58,11 @@ export function runValidateCli(args: readonly string[]): CliResult {
     return { exitCode: 2, output: `${(error as Error).message}\n${USAGE}` };
   }
   try {
-    const report = validateObjects(loadManifestFolder(parsed.folder), {
+    const unreadable: Finding[] = [];
+    const report = validateObjects(loadManifestFolder(parsed.folder, unreadable), {
       externalObjects: parsed.externalObjects,
       kubernetesVersion: parsed.kubernetesVersion,
+      extraChecks: [() => unreadable],
     });
     return { exitCode: report.errors > 0 ? 1 : 0, output: formatReport(report) };
   } catch (error) {

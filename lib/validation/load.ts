@@ -2,7 +2,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { KubeObject, SourcedObject } from './types';
+import { Finding, KubeObject, SourcedObject } from './types';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -25,8 +25,11 @@ function expandList(object: KubeObject, where: string): KubeObject[] {
   return object.items.map((item, i) => asKubeObject(item, `${where} items[${i}]`));
 }
 
-/** Every object of one file, in document order; throws with the file name and line on a YAML error. */
-export function parseManifestText(text: string, file: string): KubeObject[] {
+/**
+ * Every object of one file, in document order; throws with the file name and line on a YAML error.
+ * A document that is not a Kubernetes object throws too, unless `problems` collects it as a finding.
+ */
+export function parseManifestText(text: string, file: string, problems?: Finding[]): KubeObject[] {
   const objects: KubeObject[] = [];
   parseAllDocuments(text).forEach((document, i) => {
     const [error] = document.errors;
@@ -36,7 +39,16 @@ export function parseManifestText(text: string, file: string): KubeObject[] {
     }
     const value: unknown = document.toJS();
     if (value === null || value === undefined) return; // an empty document, e.g. a trailing `---`
-    objects.push(...expandList(asKubeObject(value, `${file} document ${i + 1}`), `${file} document ${i + 1}`));
+    const where = `${file} document ${i + 1}`;
+    try {
+      objects.push(...expandList(asKubeObject(value, where), where));
+    } catch (notAnObject) {
+      if (!problems) throw notAnObject;
+      problems.push({
+        rule: 'manifest-document', severity: 'error', source: file, object: `document ${i + 1}`, path: 'apiVersion',
+        message: (notAnObject as Error).message.slice(where.length + 2), apiServer: 'rejects',
+      });
+    }
   });
   return objects;
 }
@@ -49,10 +61,14 @@ export function manifestFiles(dir: string): string[] {
     .sort();
 }
 
-export function loadManifestFolder(dir: string): SourcedObject[] {
+/**
+ * The objects of a folder, as `kubectl apply -f <dir>` reads them. Documents that are not
+ * Kubernetes objects throw, or are collected in `problems` when given (the rest is still read).
+ */
+export function loadManifestFolder(dir: string, problems?: Finding[]): SourcedObject[] {
   const sourced: SourcedObject[] = [];
   for (const file of manifestFiles(dir)) {
-    const objects = parseManifestText(fs.readFileSync(path.join(dir, file), 'utf8'), file);
+    const objects = parseManifestText(fs.readFileSync(path.join(dir, file), 'utf8'), file, problems);
     for (const object of objects) sourced.push({ object, source: file, order: sourced.length });
   }
   return sourced;

@@ -64,4 +64,14 @@ describe('validate CLI', () => {
       expect(runValidateCli([folder, '--kubernetes-version'])).toEqual({ exitCode: 2, output: expect.stringMatching(/needs a version/) });
     });
   });
+
+  it('reports a document that is not an object (a kubectl patch body) and still checks the rest of the folder', () => {
+    const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'validate-patch-'));
+    fs.writeFileSync(path.join(folder, 'a-patch.yaml'), 'spec:\n  replicas: 3\n');
+    fs.writeFileSync(path.join(folder, 'b-config.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\n');
+    const result = runValidateCli([folder]);
+    expect(result.exitCode).toBe(1);
+    expect(result.output).toContain('a-patch.yaml\n  error   document 1 apiVersion: not a Kubernetes object');
+    expect(result.output.split('\n').pop()).toBe('1 objects checked, 1 errors, 0 warnings');
+  });
 });
