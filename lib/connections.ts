@@ -1,18 +1,20 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { invalidProp } from './props';
+import { checkDns1123Label, DNS1123_LABEL_RULE, invalidProp, invalidValue, isDns1123Label, removeHalfBuilt } from './props';
 import { findPort, IPodTarget } from './workload';
 
 /** Something outside the stack's workloads that connects in, such as the ingress controller. */
 export class Peer {
   /** Every pod of the ingress controller's namespace (ingress-nginx's own namespace by default). */
   public static ingressController(namespace = 'ingress-nginx'): Peer {
+    checkNamespace('Peer.ingressController', namespace);
     return new Peer(`ingress controller (${namespace})`, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
   }
 
   /** Every pod of a namespace. */
   public static namespace(namespace: string): Peer {
+    checkNamespace('Peer.namespace', namespace);
     return new Peer(`namespace ${namespace}`, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
   }
 
@@ -89,15 +91,33 @@ function describe(client: IPodTarget | Peer): string {
   return client instanceof Peer ? client.description : client.name;
 }
 
+/** A namespace name, as the `kubernetes.io/metadata.name` label of a namespace selector. */
+function checkNamespace(caller: string, namespace: string): void {
+  if (typeof namespace !== 'string' || !isDns1123Label(namespace)) {
+    throw invalidValue(caller, 'namespace', namespace, DNS1123_LABEL_RULE);
+  }
+}
+
+/** Props of a {@link DefaultDenyIngress}. */
+export interface DefaultDenyIngressProps {
+  /** Namespace the policy applies to. @default - the chart's namespace */
+  readonly namespace?: string;
+}
+
 /** A namespace-wide policy that refuses every incoming connection not allowed by another policy. */
 export class DefaultDenyIngress extends Construct {
   public readonly policy: k8s.KubeNetworkPolicy;
 
-  constructor(scope: Construct, id: string, props: { readonly namespace?: string } = {}) {
+  constructor(scope: Construct, id: string, props: DefaultDenyIngressProps = {}) {
     super(scope, id);
-    this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
-      metadata: { name: 'default-deny-ingress', namespace: props.namespace },
-      spec: { podSelector: {}, policyTypes: ['Ingress'] },
-    });
+    try {
+      if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
+      this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
+        metadata: { name: 'default-deny-ingress', namespace: props.namespace },
+        spec: { podSelector: {}, policyTypes: ['Ingress'] },
+      });
+    } catch (error) {
+      throw removeHalfBuilt(this, error);
+    }
   }
 }

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { Connections } from './connections';
 import { buildJobTemplate, JobProps } from './job';
 import { ContainerPort } from './pod-template';
-import { checkDns1123Label, checkInteger, checkOneOf, invalidProp } from './props';
+import { checkDns1123Label, checkInteger, checkOneOf, invalidProp, removeHalfBuilt } from './props';
 import { IPodTarget, namespaceOf, selectorLabelsFor } from './workload';
 
 /** What the CronJob controller does when a run is due while the previous one still runs. */
@@ -52,39 +52,43 @@ export class ScheduledJob extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
-    this.name = checkDns1123Label(this, 'name', props.name);
-    const cronJobName = checkDns1123Label(this, 'name (as "<name>-cronjob")', `${props.name}-cronjob`);
-    if (cronJobName.length > MAX_CRON_JOB_NAME) {
-      throw invalidProp(this, 'name (as "<name>-cronjob")', cronJobName, `must be at most ${MAX_CRON_JOB_NAME} characters: the names of the Jobs it creates add 11`);
-    }
-    const schedule = checkSchedule(this, props.schedule);
-    if (props.timeZone !== undefined) checkTimeZone(this, props.timeZone);
-    const concurrencyPolicy = checkOneOf(this, 'concurrencyPolicy', props.concurrencyPolicy ?? 'Forbid', CONCURRENCY_POLICIES);
-    if (props.startingDeadlineSeconds !== undefined) {
-      checkInteger(this, 'startingDeadlineSeconds', props.startingDeadlineSeconds, MIN_STARTING_DEADLINE_SECONDS);
-    }
-    for (const field of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
-      const limit = props[field];
-      if (limit !== undefined) checkInteger(this, field, limit, 0);
-    }
-    const { labels, spec } = buildJobTemplate(this, this.name, props);
+    try {
+      this.name = checkDns1123Label(this, 'name', props.name);
+      const cronJobName = checkDns1123Label(this, 'name (as "<name>-cronjob")', `${props.name}-cronjob`);
+      if (cronJobName.length > MAX_CRON_JOB_NAME) {
+        throw invalidProp(this, 'name (as "<name>-cronjob")', cronJobName, `must be at most ${MAX_CRON_JOB_NAME} characters: the names of the Jobs it creates add 11`);
+      }
+      const schedule = checkSchedule(this, props.schedule);
+      if (props.timeZone !== undefined) checkTimeZone(this, props.timeZone);
+      const concurrencyPolicy = checkOneOf(this, 'concurrencyPolicy', props.concurrencyPolicy ?? 'Forbid', CONCURRENCY_POLICIES);
+      if (props.startingDeadlineSeconds !== undefined) {
+        checkInteger(this, 'startingDeadlineSeconds', props.startingDeadlineSeconds, MIN_STARTING_DEADLINE_SECONDS);
+      }
+      for (const field of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
+        const limit = props[field];
+        if (limit !== undefined) checkInteger(this, field, limit, 0);
+      }
+      const { labels, spec } = buildJobTemplate(this, this.name, props);
 
-    this.namespace = namespaceOf(this);
-    this.selectorLabels = selectorLabelsFor(this.name);
-    this.connections = new Connections(this);
-    this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
-      metadata: { name: cronJobName, labels, annotations: props.annotations && { ...props.annotations } },
-      spec: {
-        schedule,
-        timeZone: props.timeZone,
-        concurrencyPolicy,
-        startingDeadlineSeconds: props.startingDeadlineSeconds,
-        successfulJobsHistoryLimit: props.successfulJobsHistoryLimit,
-        failedJobsHistoryLimit: props.failedJobsHistoryLimit,
-        suspend: props.suspend,
-        jobTemplate: { metadata: { labels }, spec },
-      },
-    });
+      this.namespace = namespaceOf(this);
+      this.selectorLabels = selectorLabelsFor(this.name);
+      this.connections = new Connections(this);
+      this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
+        metadata: { name: cronJobName, labels, annotations: props.annotations && { ...props.annotations } },
+        spec: {
+          schedule,
+          timeZone: props.timeZone,
+          concurrencyPolicy,
+          startingDeadlineSeconds: props.startingDeadlineSeconds,
+          successfulJobsHistoryLimit: props.successfulJobsHistoryLimit,
+          failedJobsHistoryLimit: props.failedJobsHistoryLimit,
+          suspend: props.suspend,
+          jobTemplate: { metadata: { labels }, spec },
+        },
+      });
+    } catch (error) {
+      throw removeHalfBuilt(this, error);
+    }
   }
 }
 

@@ -1,46 +1,75 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkIntOrPercent, invalidProp } from './props';
+import { checkIntOrPercent, checkOneOf, invalidProp, removeHalfBuilt } from './props';
+import { isZeroIntOrPercent } from './validation/int-or-percent';
 import { IPodTarget } from './workload';
+
+/**
+ * Whether pods that are running but not ready may be evicted: `AlwaysAllow` lets a drain evict
+ * crash-looping pods whatever the budget; `IfHealthyBudget` only while the budget is met.
+ */
+export type UnhealthyPodEvictionPolicy = 'AlwaysAllow' | 'IfHealthyBudget';
+
+const UNHEALTHY_POD_EVICTION_POLICIES: readonly UnhealthyPodEvictionPolicy[] = ['AlwaysAllow', 'IfHealthyBudget'];
 
 /** How many pods voluntary evictions (node drains, upgrades) may take away at once. */
 export interface DisruptionBudgetProps {
   /** Pods that may be evicted at once: a count or a percentage. @default 1 */
   readonly maxUnavailable?: number | string;
+  /**
+   * Whether running but unready pods may be evicted. With `IfHealthyBudget`, crash-looping pods
+   * can block a node drain for good.
+   * @default 'AlwaysAllow'
+   */
+  readonly unhealthyPodEvictionPolicy?: UnhealthyPodEvictionPolicy;
 }
 
 /** Props of a {@link WorkloadDisruptionBudget}. */
 export interface WorkloadDisruptionBudgetProps extends DisruptionBudgetProps {
   readonly target: IPodTarget;
-  /** The target's fixed replica count, if any, read when the budget is created. @default - not checked */
+  /**
+   * The target's fixed replica count, if any, read at synthesis (after an HpaPolicy may have taken
+   * the replicas over). @default - not checked
+   */
   readonly replicas?: () => number | undefined;
 }
 
 /**
  * A PodDisruptionBudget (`<name>-pdb`) for a workload. It never blocks every eviction: a budget
- * of zero is refused (node drains would hang), and so is one on a single fixed replica, which
- * protects nothing. The replica count is read when the budget is created.
+ * of zero is refused (node drains would hang), unhealthy pods may always be evicted unless told
+ * otherwise, and a budget on a single fixed replica, which protects nothing, is refused when the
+ * app is synthesized, so that an HpaPolicy created after the budget can still raise the floor.
  */
 export class WorkloadDisruptionBudget extends Construct {
   public readonly budget: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: WorkloadDisruptionBudgetProps) {
     super(scope, id);
-    const maxUnavailable = props.maxUnavailable ?? 1;
-    const value = checkIntOrPercent(this, 'disruptionBudget.maxUnavailable', maxUnavailable);
-    if (maxUnavailable === 0 || maxUnavailable === '0%') {
-      throw invalidProp(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 'must be above zero: a budget of zero blocks every node drain');
+    try {
+      const maxUnavailable = props.maxUnavailable ?? 1;
+      const value = checkIntOrPercent(this, 'disruptionBudget.maxUnavailable', maxUnavailable);
+      if (isZeroIntOrPercent(maxUnavailable)) {
+        throw invalidProp(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 'must be above zero: a budget of zero blocks every node drain');
+      }
+      const unhealthyPodEvictionPolicy = checkOneOf(this, 'disruptionBudget.unhealthyPodEvictionPolicy',
+        props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow', UNHEALTHY_POD_EVICTION_POLICIES);
+      this.budget = new k8s.KubePodDisruptionBudget(this, 'Resource', {
+        metadata: { name: `${props.target.name}-pdb` },
+        spec: {
+          maxUnavailable: value,
+          selector: { matchLabels: { ...props.target.selectorLabels } },
+          unhealthyPodEvictionPolicy,
+        },
+      });
+      this.node.addValidation({ validate: () => this.replicaProblems(props.replicas) });
+    } catch (error) {
+      throw removeHalfBuilt(this, error);
     }
-    const replicas = props.replicas?.();
-    if (replicas !== undefined && replicas < 2) {
-      throw invalidProp(this, 'replicas', replicas, 'a disruption budget needs at least 2 replicas; with one, any eviction takes the workload down anyway');
-    }
-    this.budget = new k8s.KubePodDisruptionBudget(this, 'Resource', {
-      metadata: { name: `${props.target.name}-pdb` },
-      spec: {
-        maxUnavailable: value,
-        selector: { matchLabels: { ...props.target.selectorLabels } },
-      },
-    });
+  }
+
+  private replicaProblems(replicasOf: (() => number | undefined) | undefined): string[] {
+    const replicas = replicasOf?.();
+    if (replicas === undefined || replicas >= 2) return [];
+    return [invalidProp(this, 'replicas', replicas, 'a disruption budget needs at least 2 replicas; with one, any eviction takes the workload down anyway').message];
   }
 }

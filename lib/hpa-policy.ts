@@ -1,7 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkInteger, invalidProp } from './props';
-import { isQuantity } from './validation/quantity';
+import { checkInteger, checkPositiveQuantity, invalidProp, removeHalfBuilt } from './props';
 import { IScalable } from './workload';
 
 /** Props of an {@link HpaPolicy}. */
@@ -24,41 +23,44 @@ export interface HpaPolicyProps {
 /**
  * An `autoscaling/v2` HorizontalPodAutoscaler (`<name>-hpa`). It refuses utilization targets for
  * resources the pods do not request (the HPA would never scale), and makes the target stop fixing
- * `spec.replicas` (every apply would otherwise fight the autoscaler).
+ * `spec.replicas` (every apply would otherwise fight the autoscaler). A target takes one HpaPolicy:
+ * a second one, which would fight the first, is refused.
  */
 export class HpaPolicy extends Construct {
   public readonly hpa: k8s.KubeHorizontalPodAutoscalerV2;
 
   constructor(scope: Construct, id: string, props: HpaPolicyProps) {
     super(scope, id);
-    const minReplicas = checkInteger(this, 'minReplicas', props.minReplicas ?? 1, 1);
-    const maxReplicas = checkInteger(this, 'maxReplicas', props.maxReplicas, 1);
-    if (minReplicas > maxReplicas) {
-      throw invalidProp(this, 'minReplicas', minReplicas, `must not exceed maxReplicas (${maxReplicas})`);
-    }
-    const metrics: k8s.MetricSpecV2[] = [];
-    if (props.cpuUtilization !== undefined) metrics.push(this.utilization('cpu', props.cpuUtilization, props.target));
-    if (props.memoryUtilization !== undefined) metrics.push(this.utilization('memory', props.memoryUtilization, props.target));
-    if (props.memoryAverageValue !== undefined) {
-      if (!isQuantity(props.memoryAverageValue)) {
-        throw invalidProp(this, 'memoryAverageValue', props.memoryAverageValue, 'must be a Kubernetes quantity such as "400Mi"');
+    try {
+      const minReplicas = checkInteger(this, 'minReplicas', props.minReplicas ?? 1, 1);
+      const maxReplicas = checkInteger(this, 'maxReplicas', props.maxReplicas, 1);
+      if (minReplicas > maxReplicas) {
+        throw invalidProp(this, 'minReplicas', minReplicas, `must not exceed maxReplicas (${maxReplicas})`);
       }
-      metrics.push(resourceMetric('memory', { type: 'AverageValue', averageValue: k8s.Quantity.fromString(props.memoryAverageValue) }));
+      const metrics: k8s.MetricSpecV2[] = [];
+      if (props.cpuUtilization !== undefined) metrics.push(this.utilization('cpu', props.cpuUtilization, props.target));
+      if (props.memoryUtilization !== undefined) metrics.push(this.utilization('memory', props.memoryUtilization, props.target));
+      if (props.memoryAverageValue !== undefined) {
+        checkPositiveQuantity(this, 'memoryAverageValue', props.memoryAverageValue, '"400Mi"');
+        metrics.push(resourceMetric('memory', { type: 'AverageValue', averageValue: k8s.Quantity.fromString(props.memoryAverageValue) }));
+      }
+      if (!metrics.length) {
+        throw invalidProp(this, 'metrics', undefined, 'give at least one of cpuUtilization, memoryUtilization or memoryAverageValue');
+      }
+      props.target.releaseReplicasToAutoscaler();
+      this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
+        metadata: { name: `${props.target.name}-hpa` },
+        spec: {
+          scaleTargetRef: { ...props.target.scaleTargetRef },
+          minReplicas,
+          maxReplicas,
+          metrics,
+          behavior: props.behavior,
+        },
+      });
+    } catch (error) {
+      throw removeHalfBuilt(this, error);
     }
-    if (!metrics.length) {
-      throw invalidProp(this, 'metrics', undefined, 'give at least one of cpuUtilization, memoryUtilization or memoryAverageValue');
-    }
-    props.target.releaseReplicasToAutoscaler();
-    this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
-      metadata: { name: `${props.target.name}-hpa` },
-      spec: {
-        scaleTargetRef: { ...props.target.scaleTargetRef },
-        minReplicas,
-        maxReplicas,
-        metrics,
-        behavior: props.behavior,
-      },
-    });
   }
 
   private utilization(resource: 'cpu' | 'memory', percent: number, target: IScalable): k8s.MetricSpecV2 {

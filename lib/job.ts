@@ -2,8 +2,8 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
 import { APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerPort, ContainerProps } from './pod-template';
-import { checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf } from './props';
-import { IPodTarget, namespaceOf, selectorLabelsFor } from './workload';
+import { checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
+import { IPodTarget, namespaceOf, selectorLabelsFor, workloadLabels } from './workload';
 
 /** What the kubelet does when a Job's container exits with an error. */
 export type JobRestartPolicy = 'OnFailure' | 'Never';
@@ -52,7 +52,7 @@ export function buildJobTemplate(scope: IConstruct, name: string, props: JobProp
   checkAnnotations(scope, 'annotations', props.annotations);
   checkAnnotations(scope, 'podAnnotations', props.podAnnotations);
 
-  const labels = { ...props.labels, ...selectorLabelsFor(name) };
+  const labels = workloadLabels(scope, name, props.labels);
   const template = buildPodTemplate(scope, {
     containerName: name,
     container: props,
@@ -93,17 +93,21 @@ export class BatchJob extends Construct implements IPodTarget {
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
-    this.name = checkDns1123Label(this, 'name', props.name);
-    // The Job controller labels pods with the Job's name, so it must be a label value too.
-    const jobName = checkDns1123Label(this, 'name (as "<name>-job")', `${props.name}-job`);
-    const { labels, spec } = buildJobTemplate(this, this.name, props);
+    try {
+      this.name = checkDns1123Label(this, 'name', props.name);
+      // The Job controller labels pods with the Job's name, so it must be a label value too.
+      const jobName = checkDns1123Label(this, 'name (as "<name>-job")', `${props.name}-job`);
+      const { labels, spec } = buildJobTemplate(this, this.name, props);
 
-    this.namespace = namespaceOf(this);
-    this.selectorLabels = selectorLabelsFor(this.name);
-    this.connections = new Connections(this);
-    this.job = new k8s.KubeJob(this, 'Job', {
-      metadata: { name: jobName, labels, annotations: props.annotations && { ...props.annotations } },
-      spec,
-    });
+      this.namespace = namespaceOf(this);
+      this.selectorLabels = selectorLabelsFor(this.name);
+      this.connections = new Connections(this);
+      this.job = new k8s.KubeJob(this, 'Job', {
+        metadata: { name: jobName, labels, annotations: props.annotations && { ...props.annotations } },
+        spec,
+      });
+    } catch (error) {
+      throw removeHalfBuilt(this, error);
+    }
   }
 }

@@ -1,7 +1,7 @@
 import { EnvValue, ImagePullPolicy, k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import {
-  checkAbsolutePath, checkDns1123Label, checkEnvName, checkInteger, checkNonEmpty, checkPort,
+  checkAbsolutePath, checkDns1123Label, checkEnvName, checkInteger, checkNonEmpty, checkOneOf, checkPort,
   invalidProp,
 } from './props';
 import { parseQuantity } from './validation/quantity';
@@ -145,7 +145,9 @@ export interface ContainerPort {
 export interface ContainerDefaults {
   readonly resources: ResourceProps;
   readonly security: SecurityProps;
+  /** Liveness probe when the user gives none. @default - no liveness probe */
   readonly liveness?: ProbeProps;
+  /** Readiness probe when the user gives none. @default - no readiness probe */
   readonly readiness?: ProbeProps;
 }
 
@@ -155,11 +157,14 @@ export interface PodTemplateInput {
   readonly container: ContainerProps;
   readonly defaults: ContainerDefaults;
   readonly labels: Readonly<Record<string, string>>;
+  /** Annotations on the pods. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
   readonly ports: readonly ContainerPort[];
-  /** Mounts of volumes defined elsewhere (volumeClaimTemplates). */
+  /** Mounts of volumes defined elsewhere (volumeClaimTemplates). @default - none */
   readonly claimMounts?: readonly k8s.VolumeMount[];
+  /** The pod's restartPolicy. @default - Kubernetes' ('Always') */
   readonly restartPolicy?: string;
+  /** How the pods spread over the cluster's topology. @default - none */
   readonly topologySpreadConstraints?: k8s.TopologySpreadConstraint[];
 }
 
@@ -172,6 +177,10 @@ export const APP_CONTAINER_DEFAULTS: ContainerDefaults = {
 };
 
 const PROBE_HANDLERS = ['httpGet', 'tcpSocket', 'exec'] as const;
+const IMAGE_PULL_POLICIES = [ImagePullPolicy.ALWAYS, ImagePullPolicy.IF_NOT_PRESENT, ImagePullPolicy.NEVER] as const;
+const HTTP_SCHEMES = ['HTTP', 'HTTPS'] as const;
+/** An HTTP header name: an RFC 7230 token. */
+const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 /** Builds the pod template; validates every container prop first, so bad input creates nothing. */
 export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8s.PodTemplateSpec {
@@ -207,6 +216,7 @@ export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8
     mounts.push({ name, mountPath: mount.mountPath, readOnly: true });
   }
   checkUniqueMountPaths(scope, mounts);
+  checkUniqueVolumeNames(scope, [...(input.claimMounts ?? []).map((m) => m.name), ...volumes.map((v) => v.name)]);
 
   const liveness = props.liveness ?? defaults.liveness;
   const readiness = props.readiness ?? defaults.readiness;
@@ -270,7 +280,13 @@ function volumeNameForPath(scope: IConstruct, path: string): string {
 function checkContainer(scope: IConstruct, props: ContainerProps, ports: readonly ContainerPort[]): void {
   checkNonEmpty(scope, 'image', props.image);
   if (/\s/.test(props.image)) throw invalidProp(scope, 'image', props.image, 'must be an image reference without whitespace');
-  for (const name of Object.keys(props.env ?? {})) checkEnvName(scope, 'env key', name);
+  if (props.imagePullPolicy !== undefined) checkOneOf(scope, 'imagePullPolicy', props.imagePullPolicy, IMAGE_PULL_POLICIES);
+  checkStringList(scope, 'command', props.command, 'must name a command; leave `command` out to keep the image\'s ENTRYPOINT');
+  checkStringList(scope, 'args', props.args);
+  for (const [name, value] of Object.entries(props.env ?? {})) {
+    checkEnvName(scope, 'env key', name);
+    checkEnvValue(scope, name, value);
+  }
   for (const mount of props.secretMounts ?? []) {
     checkDns1123Label(scope, 'secretMounts[].secretName', mount.secretName);
     checkAbsolutePath(scope, 'secretMounts[].mountPath', mount.mountPath);
@@ -314,6 +330,34 @@ function checkResources(scope: IConstruct, resources: ResourceProps): void {
   }
 }
 
+/** Strings only; `emptyMeans` refuses an empty list and says why. */
+function checkStringList(scope: IConstruct, field: string, list: readonly string[] | undefined, emptyMeans?: string): void {
+  if (list === undefined) return;
+  if (!Array.isArray(list)) throw invalidProp(scope, field, list, 'must be a list of strings');
+  if (emptyMeans !== undefined && list.length === 0) throw invalidProp(scope, field, list, emptyMeans);
+  const bad = list.findIndex((item) => typeof item !== 'string');
+  if (bad >= 0) throw invalidProp(scope, `${field}[${bad}]`, list[bad], 'must be a string (quote numbers)');
+}
+
+/** A literal string or an `EnvValue` (which carries `value` or `valueFrom`); plain JS may pass anything. */
+function checkEnvValue(scope: IConstruct, name: string, value: unknown): void {
+  if (typeof value === 'string') return;
+  const reference = value as Partial<EnvValue> | null;
+  if (typeof reference === 'object' && reference !== null && (reference.value !== undefined || reference.valueFrom !== undefined)) return;
+  throw invalidProp(scope, `env["${name}"]`, value, 'must be a string or an EnvValue (quote numbers and booleans)');
+}
+
+function checkUniqueVolumeNames(scope: IConstruct, names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) {
+      throw invalidProp(scope, 'volume name', name, 'each volume of the pod needs its own name: mount each Secret and ConfigMap once, and keep '
+        + 'writable paths and volume claims apart ("/var/tmp" and "/var-tmp" both become "var-tmp")');
+    }
+    seen.add(name);
+  }
+}
+
 function checkUniqueMountPaths(scope: IConstruct, mounts: readonly k8s.VolumeMount[]): void {
   const seen = new Set<string>();
   for (const mount of mounts) {
@@ -339,14 +383,25 @@ function checkProbe(scope: IConstruct, field: string, probe: ProbeProps, ports: 
   if (field !== 'readiness' && probe.successThreshold !== undefined && probe.successThreshold !== 1) {
     throw invalidProp(scope, `${field}.successThreshold`, probe.successThreshold, `must be 1 for ${field} probes`);
   }
-  if (probe.httpGet && !probe.httpGet.path.startsWith('/')) {
-    throw invalidProp(scope, `${field}.httpGet.path`, probe.httpGet.path, 'must start with "/"');
-  }
-  if (probe.exec && probe.exec.command.length === 0) {
-    throw invalidProp(scope, `${field}.exec.command`, probe.exec.command, 'must name a command');
-  }
+  if (probe.httpGet) checkHttpGet(scope, `${field}.httpGet`, probe.httpGet);
+  if (probe.exec) checkStringList(scope, `${field}.exec.command`, probe.exec.command, 'must name a command');
   const port = probe.httpGet?.port ?? probe.tcpSocket?.port;
   if (probe.exec === undefined) resolveProbePort(scope, field, port, ports);
+}
+
+function checkHttpGet(scope: IConstruct, field: string, httpGet: HttpGetProbeProps): void {
+  if (typeof httpGet.path !== 'string' || !httpGet.path.startsWith('/')) {
+    throw invalidProp(scope, `${field}.path`, httpGet.path, 'must start with "/"');
+  }
+  if (httpGet.scheme !== undefined) checkOneOf(scope, `${field}.scheme`, httpGet.scheme, HTTP_SCHEMES);
+  for (const [name, value] of Object.entries(httpGet.headers ?? {})) {
+    if (!HTTP_TOKEN.test(name)) {
+      throw invalidProp(scope, `${field}.headers key`, name, 'must be an HTTP header name (RFC 7230 token): letters, digits and !#$%&\'*+-.^_`|~');
+    }
+    if (typeof value !== 'string' || /[\r\n\0]/.test(value)) {
+      throw invalidProp(scope, `${field}.headers["${name}"]`, value, 'must be a string without line breaks');
+    }
+  }
 }
 
 function resolveProbePort(scope: IConstruct, field: string, port: number | string | undefined, ports: readonly ContainerPort[]): number | string {

@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { parseQuantity } from './validation/quantity';
 
 type IntOrString = k8s.IntOrString;
 
@@ -10,7 +11,22 @@ type IntOrString = k8s.IntOrString;
 
 /** The error every construct throws for a bad prop. */
 export function invalidProp(scope: IConstruct, field: string, value: unknown, allowed: string): Error {
-  return new Error(`${scope.node.path}: invalid ${field} ${describe(value)}: ${allowed}`);
+  return invalidValue(scope.node.path, field, value, allowed);
+}
+
+/** The same error for code without a construct scope (static factories): `where` names the caller. */
+export function invalidValue(where: string, field: string, value: unknown, allowed: string): Error {
+  return new Error(`${where}: invalid ${field} ${describe(value)}: ${allowed}`);
+}
+
+/**
+ * Detaches a construct whose constructor failed from its parent and returns the error to rethrow,
+ * so that a caught error leaves no half-built objects in the tree:
+ * `try { … } catch (error) { throw removeHalfBuilt(this, error); }`.
+ */
+export function removeHalfBuilt(construct: IConstruct, error: unknown): unknown {
+  construct.node.scope?.node.tryRemoveChild(construct.node.id);
+  return error;
 }
 
 function describe(value: unknown): string {
@@ -43,10 +59,13 @@ export function isDns1123Subdomain(value: string): boolean {
   return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
 }
 
+/** What a DNS-1123 label may be, as error messages say it. */
+export const DNS1123_LABEL_RULE = 'must be a DNS-1123 label: at most 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit';
+
 /** A name used for objects whose names become DNS labels (Services, StatefulSet pods, containers). */
 export function checkDns1123Label(scope: IConstruct, field: string, value: string): string {
   if (typeof value !== 'string' || !isDns1123Label(value)) {
-    throw invalidProp(scope, field, value, 'must be a DNS-1123 label: at most 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit');
+    throw invalidProp(scope, field, value, DNS1123_LABEL_RULE);
   }
   return value;
 }
@@ -153,21 +172,55 @@ export function checkOneOf<T extends string>(scope: IConstruct, field: string, v
   return value;
 }
 
+/** A repository path component of an image reference (the distribution/reference grammar). */
+const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const REGISTRY_HOST_LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
+const REGISTRY_HOST = new RegExp(`^${REGISTRY_HOST_LABEL}(?:\\.${REGISTRY_HOST_LABEL})*(?::\\d+)?$`);
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
 /**
  * An image pinned to a version: a digest, or a tag other than `latest`. Production stages use it
- * so that what runs is what was reviewed.
+ * so that what runs is what was reviewed. The reference must also be well-formed, or the kubelet
+ * fails to pull it (`InvalidImageName`).
  */
 export function checkPinnedImage(scope: IConstruct, field: string, image: string): string {
-  if (image.includes('@')) {
-    if (/@sha256:[a-f0-9]{64}$/.test(image)) return image;
+  const at = image.indexOf('@');
+  if (at >= 0 && !/^sha256:[a-f0-9]{64}$/.test(image.slice(at + 1))) {
     throw invalidProp(scope, field, image, 'has a malformed digest: use "@sha256:" followed by 64 hexadecimal digits');
   }
-  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
-  const tag = lastSegment.includes(':') ? lastSegment.slice(lastSegment.indexOf(':') + 1) : undefined;
-  if (tag === undefined || tag === '' || tag === 'latest') {
+  const nameAndTag = at >= 0 ? image.slice(0, at) : image;
+  const lastSegment = nameAndTag.slice(nameAndTag.lastIndexOf('/') + 1);
+  const colon = lastSegment.indexOf(':');
+  const tag = colon >= 0 ? lastSegment.slice(colon + 1) : undefined;
+  if (at < 0 && (tag === undefined || tag === '' || tag === 'latest')) {
     throw invalidProp(scope, field, image, 'must be pinned: a tag other than "latest" (e.g. ":1.4.2") or a digest ("@sha256:…")');
   }
+  const repository = tag === undefined ? nameAndTag : nameAndTag.slice(0, nameAndTag.length - tag.length - 1);
+  if (!isImageRepository(repository)) {
+    throw invalidProp(scope, field, image, 'must be an image reference: an optional registry host (with port) and "/", then "/"-separated lowercase path components of a-z and 0-9 joined by ".", "_", "__" or "-"');
+  }
+  if (tag !== undefined && !IMAGE_TAG.test(tag)) {
+    throw invalidProp(scope, field, image, 'has a malformed tag: at most 128 characters of letters, digits, "_", "." and "-", not starting with "." or "-"');
+  }
   return image;
+}
+
+/** `[host[:port]/]path[/path…]`; like Docker, the first component is a host only when it looks like one. */
+function isImageRepository(repository: string): boolean {
+  const components = repository.split('/');
+  const first = components[0];
+  const hasHost = components.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost');
+  if (hasHost && !REGISTRY_HOST.test(first)) return false;
+  return components.slice(hasHost ? 1 : 0).every((component) => IMAGE_PATH_COMPONENT.test(component));
+}
+
+/** A quantity above zero, such as a volume size: `0` or `-1Gi` would be refused or meaningless. */
+export function checkPositiveQuantity(scope: IConstruct, field: string, value: string, example: string): string {
+  const amount = parseQuantity(value);
+  if (amount === undefined || amount <= 0) {
+    throw invalidProp(scope, field, value, `must be a Kubernetes quantity above zero, such as ${example}`);
+  }
+  return value;
 }
 
 /** A count (integer >= 0) or a percentage string (`"0%"` to `"100%"`). */

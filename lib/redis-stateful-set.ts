@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ContainerDefaults, ContainerProps } from './pod-template';
-import { invalidProp } from './props';
+import { invalidProp, removeHalfBuilt } from './props';
 import { StatefulApp, StatefulAppProps } from './stateful-app';
 
 /** Props of a {@link RedisStatefulSet}. */
@@ -12,7 +12,7 @@ export interface RedisStatefulSetProps extends Partial<ContainerProps>, Pick<Sta
   readonly image?: string;
   /** Keep /data on a persistent volume of this size; without it, data lives as long as the pod. @default - an emptyDir */
   readonly storage?: string;
-  /** Storage class of the data volume. @default - the cluster's default */
+  /** Storage class of the data volume; needs `storage`. @default - the cluster's default */
   readonly storageClassName?: string;
   /** Only 1 is supported: more pods would be independent servers, not replicas. @default 1 */
   readonly replicas?: number;
@@ -46,10 +46,15 @@ export class RedisStatefulSet extends StatefulApp {
       defaults: redisDefaults(persistent),
       volumeClaims: persistent ? [{ name: 'data', mountPath: '/data', storage: props.storage!, storageClassName: props.storageClassName }] : [],
     });
-    if (this.replicas !== 1) {
-      // A refused prop leaves nothing behind: drop the objects StatefulApp built before the check.
-      scope.node.tryRemoveChild(id);
-      throw invalidProp(this, 'replicas', this.replicas, 'must be 1: more pods would be independent Redis servers, not replicas');
+    try {
+      if (this.replicas !== 1) {
+        throw invalidProp(this, 'replicas', this.replicas, 'must be 1: more pods would be independent Redis servers, not replicas');
+      }
+      if (props.storageClassName !== undefined && !persistent) {
+        throw invalidProp(this, 'storageClassName', props.storageClassName, 'needs `storage`: without it /data is an emptyDir and no volume of that class is claimed');
+      }
+    } catch (error) {
+      throw removeHalfBuilt(this, error);
     }
   }
 

@@ -25,16 +25,16 @@ export interface ServiceOptions {
 
 const SERVICE_TYPES = [ServiceType.CLUSTER_IP, ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER] as const;
 
-/**
- * A Service selecting `target`'s pods. Refuses a target port the pods do not serve, which
- * Kubernetes would accept and then answer with refused connections.
- */
 /** A Service and the port it exposes. */
 export interface CreatedService {
   readonly service: k8s.KubeService;
   readonly port: number;
 }
 
+/**
+ * A Service selecting `target`'s pods. Refuses a target port the pods do not serve, which
+ * Kubernetes would accept and then answer with refused connections.
+ */
 export function createService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
   const serviceName = checkDns1035Label(scope, 'service name (as "<name>-service")', `${options.name}-service`);
   const { target } = options;

@@ -9,11 +9,12 @@ import {
 } from './pod-template';
 import {
   checkAbsolutePath, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels,
-  checkPort, checkPortName, invalidProp,
+  checkPort, checkPortName, checkPositiveQuantity, invalidProp, removeHalfBuilt,
 } from './props';
-import { isQuantity } from './validation/quantity';
 import { createService } from './service';
-import { IScalable, namespaceOf, selectorLabelsFor, WorkloadMetadataProps } from './workload';
+import {
+  alreadyAutoscaled, IScalable, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps,
+} from './workload';
 
 /** A persistent volume per pod, from a volumeClaimTemplate. */
 export interface VolumeClaimProps {
@@ -31,7 +32,10 @@ export interface VolumeClaimProps {
 
 /** Props of a {@link StatefulApp}. */
 export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps, ProtectionProps {
-  /** Base name: `<name>-statefulset` and its headless `<name>-service`; also the `app.kubernetes.io/name` label. */
+  /**
+   * Base name: `<name>-statefulset` and its headless `<name>-service`; also the `app.kubernetes.io/name`
+   * label. At most 40 characters, so that the pods' `controller-revision-hash` label fits.
+   */
   readonly name: string;
   /** Port the container listens on. */
   readonly port: number;
@@ -48,6 +52,9 @@ export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps,
 }
 
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
+
+/** `<name>-statefulset-<revision hash>` must fit a 63-character label value: 40 + 12 + 11. */
+const MAX_NAME_LENGTH = 40;
 
 /** Defaults of a stateful container: the shared application defaults. */
 export const STATEFUL_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
@@ -77,7 +84,11 @@ export class StatefulApp extends Construct implements IScalable {
     super(scope, id);
     try {
       this.name = checkDns1123Label(this, 'name', props.name);
-      const statefulSetName = checkDns1123Label(this, 'name (as "<name>-statefulset")', `${props.name}-statefulset`);
+      if (this.name.length > MAX_NAME_LENGTH) {
+        throw invalidProp(this, 'name', this.name, `must be at most ${MAX_NAME_LENGTH} characters: the StatefulSet controller labels each pod `
+          + '"controller-revision-hash: <name>-statefulset-<hash of up to 10 characters>", and a longer label value (over 63) means no pod is created');
+      }
+      const statefulSetName = `${this.name}-statefulset`;
       this.replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0);
       checkPort(this, 'port', props.port);
       const portName = checkPortName(this, 'portName', props.portName ?? 'tcp');
@@ -94,7 +105,7 @@ export class StatefulApp extends Construct implements IScalable {
       this.containerRequests = [mergeResources(defaults.resources, props.resources).requests ?? {}];
       this.connections = new Connections(this);
       this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSetName };
-      const labels = { ...props.labels, ...this.selectorLabels };
+      const labels = workloadLabels(this, this.name, props.labels);
 
       this.service = createService(this, 'Service', { name: this.name, target: this, headless: true, labels }).service;
       const template = buildPodTemplate(this, {
@@ -120,9 +131,7 @@ export class StatefulApp extends Construct implements IScalable {
       ({ disruptionBudget: this.disruptionBudget, networkPolicy: this.networkPolicy } = addProtection(
         this, props, () => (this.autoscaled ? undefined : replicas)));
     } catch (error) {
-      // A refused prop leaves nothing behind: drop the objects built before the check.
-      scope.node.tryRemoveChild(id);
-      throw error;
+      throw removeHalfBuilt(this, error);
     }
   }
 
@@ -140,15 +149,14 @@ export class StatefulApp extends Construct implements IScalable {
   }
 
   public releaseReplicasToAutoscaler(): void {
+    if (this.autoscaled) throw alreadyAutoscaled(this);
     this.autoscaled = true;
   }
 
   private toClaimTemplate(claim: VolumeClaimProps): k8s.KubePersistentVolumeClaimProps {
     checkDns1123Label(this, 'volumeClaims[].name', claim.name);
     checkAbsolutePath(this, 'volumeClaims[].mountPath', claim.mountPath);
-    if (!isQuantity(claim.storage)) {
-      throw invalidProp(this, 'volumeClaims[].storage', claim.storage, 'must be a Kubernetes quantity such as "100Mi" or "10Gi"');
-    }
+    checkPositiveQuantity(this, 'volumeClaims[].storage', claim.storage, '"100Mi" or "10Gi"');
     if (claim.storageClassName !== undefined) checkDns1123Subdomain(this, 'volumeClaims[].storageClassName', claim.storageClassName);
     const accessModes = claim.accessModes ?? ['ReadWriteOnce'];
     for (const mode of accessModes) {

@@ -10,9 +10,13 @@ import {
 } from './pod-template';
 import {
   checkAnnotations, checkDns1123Label, checkIntOrPercent, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
+  removeHalfBuilt,
 } from './props';
 import { createService } from './service';
-import { IScalable, namespaceOf, selectorLabelsFor, WorkloadMetadataProps } from './workload';
+import { isZeroIntOrPercent } from './validation/int-or-percent';
+import {
+  alreadyAutoscaled, IScalable, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps,
+} from './workload';
 
 /** How a Deployment replaces its pods: Kubernetes' `maxSurge` / `maxUnavailable`. */
 export interface RolloutProps {
@@ -94,7 +98,7 @@ export class WebApp extends Construct implements IScalable {
       this.containerPorts = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
       this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
       this.connections = new Connections(this);
-      const labels = { ...props.labels, ...this.selectorLabels };
+      const labels = workloadLabels(this, this.name, props.labels);
 
       const template = buildPodTemplate(this, {
         containerName: this.name,
@@ -137,13 +141,12 @@ export class WebApp extends Construct implements IScalable {
       ({ disruptionBudget: this.disruptionBudget, networkPolicy: this.networkPolicy } = addProtection(
         this, props, () => (this.autoscaled ? undefined : replicas)));
     } catch (error) {
-      // A refused prop leaves nothing behind: drop the objects built before the check.
-      scope.node.tryRemoveChild(id);
-      throw error;
+      throw removeHalfBuilt(this, error);
     }
   }
 
   public releaseReplicasToAutoscaler(): void {
+    if (this.autoscaled) throw alreadyAutoscaled(this);
     this.autoscaled = true;
   }
 
@@ -159,14 +162,10 @@ function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k
   if (!rollout) return undefined;
   const surge = checkIntOrPercent(scope, 'rollout.maxSurge', rollout.maxSurge);
   const unavailable = checkIntOrPercent(scope, 'rollout.maxUnavailable', rollout.maxUnavailable);
-  if (isZero(rollout.maxSurge) && isZero(rollout.maxUnavailable)) {
+  if (isZeroIntOrPercent(rollout.maxSurge) && isZeroIntOrPercent(rollout.maxUnavailable)) {
     throw invalidProp(scope, 'rollout', rollout, 'maxSurge and maxUnavailable cannot both be zero: the rollout could never replace a pod');
   }
   return { type: 'RollingUpdate', rollingUpdate: { maxSurge: surge, maxUnavailable: unavailable } };
-}
-
-function isZero(value: number | string | undefined): boolean {
-  return value === 0 || value === '0%';
 }
 
 function spreadOverNodes(selectorLabels: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint {

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { Connections } from './connections';
 import { ContainerPort, ResourceList } from './pod-template';
+import { invalidProp } from './props';
 
 /** The label every construct selects its pods by: short, stable, and independent of the construct tree. */
 export const NAME_LABEL = 'app.kubernetes.io/name';
@@ -9,6 +10,18 @@ export const NAME_LABEL = 'app.kubernetes.io/name';
 /** The selector labels of a workload called `name`. */
 export function selectorLabelsFor(name: string): Record<string, string> {
   return { [NAME_LABEL]: name };
+}
+
+/**
+ * The workload's labels with its selector label: refuses a `labels` prop that sets the selector
+ * label to another value, which would otherwise be silently overridden.
+ */
+export function workloadLabels(scope: IConstruct, name: string, labels: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  const given = labels?.[NAME_LABEL];
+  if (given !== undefined && given !== name) {
+    throw invalidProp(scope, `labels["${NAME_LABEL}"]`, given, `must be the workload's name "${name}" or left out: the construct selects its pods by it`);
+  }
+  return { ...labels, ...selectorLabelsFor(name) };
 }
 
 /** Labels and annotations every workload construct accepts. */
@@ -41,8 +54,16 @@ export interface IScalable extends IPodTarget {
   readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   /** Requests of each container, so an autoscaler can refuse utilization targets without them. */
   readonly containerRequests: readonly ResourceList[];
-  /** Called by an autoscaler: the workload stops fixing `spec.replicas`. */
+  /**
+   * Called by an autoscaler: the workload stops fixing `spec.replicas`. Throws when another
+   * autoscaler already took them over (or the workload cannot be scaled).
+   */
   releaseReplicasToAutoscaler(): void;
+}
+
+/** The error of a second autoscaler on the same workload: the two would fight over its replicas. */
+export function alreadyAutoscaled(target: IScalable): Error {
+  return invalidProp(target, 'autoscaling', target.name, 'another HpaPolicy already scales this workload; two autoscalers would fight over its replica count');
 }
 
 /** The namespace objects in `scope` end up in. */

@@ -72,3 +72,11 @@ export function invalid(path: string, field: string, value: unknown): RegExp {
   const shown = value === undefined ? '(missing)' : JSON.stringify(value);
   return new RegExp(`^${literal(`${path}: invalid ${field} ${shown}: `)}`);
 }
+
+/**
+ * The same message reported by a construct validation when the app is synthesized: cdk8s
+ * collects them as `[<path>] <message>` under "Validation failed with the following errors".
+ */
+export function invalidAtSynth(path: string, field: string, value: unknown): RegExp {
+  return new RegExp(`^Validation failed with the following errors:[^]*\\n  ${literal(`[${path}] `)}${invalid(path, field, value).source.slice(1)}`);
+}

@@ -1,5 +1,5 @@
 import { DefaultDenyIngress, Peer, StatefulApp, WebApp } from '../../lib';
-import { find, invalid, newChart, synth } from '../helpers';
+import { find, invalid, literal, newChart, synth } from '../helpers';
 
 function apps(chart = newChart()) {
   const api = new WebApp(chart, 'Api', { name: 'api', image: 'api:1.0', port: 8080 });
@@ -76,7 +76,21 @@ describe('Connections', () => {
   });
 });
 
+describe('Peer', () => {
+  test.each(['Not Valid!', 'UPPER', '', 'a'.repeat(64)])('Peer.namespace refuses %j', (namespace) => {
+    const shown = JSON.stringify(namespace);
+    expect(() => Peer.namespace(namespace)).toThrow(new RegExp(`^${literal(`Peer.namespace: invalid namespace ${shown}: must be a DNS-1123 label`)}`));
+    expect(() => Peer.ingressController(namespace)).toThrow(new RegExp(`^${literal(`Peer.ingressController: invalid namespace ${shown}: must be a DNS-1123 label`)}`));
+  });
+});
+
 describe('DefaultDenyIngress', () => {
+  test('a namespace that is not a DNS-1123 label is refused, leaving nothing behind', () => {
+    const chart = newChart();
+    expect(() => new DefaultDenyIngress(chart, 'Deny', { namespace: 'Shop' })).toThrow(invalid('test/Deny', 'namespace', 'Shop'));
+    expect(chart.node.tryFindChild('Deny')).toBeUndefined();
+  });
+
   test('selects every pod and allows no ingress', () => {
     const chart = newChart();
     new DefaultDenyIngress(chart, 'Deny', { namespace: 'shop' });

@@ -5,7 +5,7 @@ function setup(appProps: Partial<WebAppProps> = {}) {
   const chart = newChart();
   const target = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, replicas: 3, networkPolicy: false, ...appProps });
   let count = 0;
-  // The first HpaPolicy is `Hpa`, later ones `Hpa2`, `Hpa3`…: a refused one stays in the construct tree.
+  // The first HpaPolicy is `Hpa`, later ones `Hpa2`, `Hpa3`…, so that each message names its own construct.
   const make = (props: Partial<HpaPolicyProps>) =>
     new HpaPolicy(chart, `Hpa${++count > 1 ? count : ''}`, { target, maxReplicas: 5, cpuUtilization: 80, ...props });
   return { chart, target, make };
@@ -70,6 +70,23 @@ describe('HpaPolicy', () => {
     expect(() => make({ cpuUtilization: 0 })).toThrow(invalid('test/Hpa', 'cpuUtilization', 0));
     expect(() => make({ cpuUtilization: 75.5 })).toThrow(invalid('test/Hpa', 'cpuUtilization', 75.5));
     expect(() => make({ memoryAverageValue: '400 MB' })).toThrow(invalid('test/Hpa', 'memoryAverageValue', '400 MB'));
+    expect(() => make({ memoryAverageValue: '-1Gi' })).toThrow(invalid('test/Hpa', 'memoryAverageValue', '-1Gi'));
+    expect(() => make({ memoryAverageValue: '0' })).toThrow(invalid('test/Hpa', 'memoryAverageValue', '0'));
+  });
+
+  test('a second HPA on the same target is refused, naming the target', () => {
+    const { chart, make } = setup();
+    make({});
+    expect(() => make({ memoryAverageValue: '400Mi' })).toThrow(invalid('test/App', 'autoscaling', 'app'));
+    expect(chart.node.tryFindChild('Hpa2')).toBeUndefined();
+    expect(synth(chart).filter((o) => o.kind === 'HorizontalPodAutoscaler')).toHaveLength(1);
+  });
+
+  test('a second HPA on the same StatefulApp is refused', () => {
+    const chart = newChart();
+    const db = new StatefulApp(chart, 'Db', { name: 'db', image: 'db:1.0', port: 5432, replicas: 2 });
+    new HpaPolicy(chart, 'Hpa', { target: db, maxReplicas: 4, cpuUtilization: 60 });
+    expect(() => new HpaPolicy(chart, 'Hpa2', { target: db, maxReplicas: 6, cpuUtilization: 80 })).toThrow(invalid('test/Db', 'autoscaling', 'db'));
   });
 
   test('a refused HPA creates no object and leaves the replicas fixed', () => {
@@ -79,5 +96,7 @@ describe('HpaPolicy', () => {
     const objects = synth(chart);
     expect(has(objects, 'HorizontalPodAutoscaler', 'app-hpa')).toBe(false);
     expect(find(objects, 'Deployment', 'app-deployment').spec.replicas).toBe(3);
+    expect(chart.node.tryFindChild('Hpa')).toBeUndefined();
+    expect(chart.node.tryFindChild('Hpa2')).toBeUndefined();
   });
 });

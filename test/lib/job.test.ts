@@ -76,6 +76,7 @@ describe('BatchJob', () => {
       ['annotations', { annotations: { 'bad key!': 'x' } }, 'test/Migrate: invalid annotations key "bad key!"'],
       ['podAnnotations', { podAnnotations: { 'bad key!': 'x' } }, 'test/Migrate: invalid podAnnotations key "bad key!"'],
       ['container props', { image: '' }, 'test/Migrate: invalid image "": must be a non-empty string'],
+      ['selector label', { labels: { 'app.kubernetes.io/name': 'other' } }, 'test/Migrate: invalid labels["app.kubernetes.io/name"] "other": must be the workload\'s name "migrate"'],
     ])('%s', (_field, props, message) => {
       expect(() => synthJob(props)).toThrow(message);
     });

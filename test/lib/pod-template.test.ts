@@ -1,5 +1,5 @@
 import { ConfigMap, EnvValue, ImagePullPolicy, Secret } from 'cdk8s-plus-27';
-import { DEFAULT_APP_UID, WebApp, WebAppProps } from '../../lib';
+import { DEFAULT_APP_UID, HttpGetProbeProps, WebApp, WebAppProps } from '../../lib';
 import { container, envOf, find, invalid, mountAt, newChart, podSpec, synth } from '../helpers';
 
 /** Builds a WebApp `app` (port 8080 unless overridden) and returns its synthesized Deployment. */
@@ -51,6 +51,24 @@ describe('env', () => {
   });
   test('a bad env name is refused', () => {
     expect(build({ env: { '1BAD': 'x' } })).toThrow(invalid('test/App', 'env key', '1BAD'));
+  });
+  test.each([8080, true, null, {}])('an env value %j, neither a string nor an EnvValue, is refused', (value) => {
+    expect(build({ env: { PORT: value as unknown as string } })).toThrow(invalid('test/App', 'env["PORT"]', value));
+  });
+});
+
+describe('command, args and pull policy', () => {
+  test('an empty command is refused', () => {
+    expect(build({ command: [] })).toThrow(invalid('test/App', 'command', []));
+  });
+  test('command and args must be strings', () => {
+    expect(build({ args: ['--port', 8080 as unknown as string] })).toThrow(invalid('test/App', 'args[1]', 8080));
+    expect(build({ command: [null as unknown as string] })).toThrow(invalid('test/App', 'command[0]', null));
+    expect(container(deploymentOf({ args: [] })).args).toEqual([]);
+  });
+  test('an imagePullPolicy other than Always, IfNotPresent or Never is refused', () => {
+    expect(build({ imagePullPolicy: 'Sometimes' as ImagePullPolicy })).toThrow(invalid('test/App', 'imagePullPolicy', 'Sometimes'));
+    expect(container(deploymentOf({ imagePullPolicy: ImagePullPolicy.ALWAYS })).imagePullPolicy).toBe('Always');
   });
 });
 
@@ -134,6 +152,25 @@ describe('probes', () => {
     expect(build({ liveness: { httpGet: { path: 'healthz' } } })).toThrow(invalid('test/App', 'liveness.httpGet.path', 'healthz'));
     expect(build({ liveness: { exec: { command: [] } } })).toThrow(invalid('test/App', 'liveness.exec.command', []));
   });
+  test('an httpGet without a path is refused, not a TypeError', () => {
+    const noPath = { port: 8080 } as HttpGetProbeProps;
+    expect(build({ readiness: { httpGet: noPath } })).toThrow(invalid('test/App', 'readiness.httpGet.path', undefined));
+  });
+  test('the scheme must be HTTP or HTTPS', () => {
+    const scheme = 'FTP' as 'HTTP';
+    expect(build({ liveness: { httpGet: { path: '/', scheme } } })).toThrow(invalid('test/App', 'liveness.httpGet.scheme', 'FTP'));
+    expect(container(deploymentOf({ liveness: { httpGet: { path: '/', scheme: 'HTTPS' } } })).livenessProbe.httpGet.scheme).toBe('HTTPS');
+  });
+  test.each(['X Reason', 'X-Reason:', 'Ünicode', ''])('a header name %j that is not an RFC 7230 token is refused', (name) => {
+    expect(build({ liveness: { httpGet: { path: '/', headers: { [name]: 'x' } } } })).toThrow(invalid('test/App', 'liveness.httpGet.headers key', name));
+  });
+  test('header values must be strings on one line', () => {
+    const headers = { 'X-Count': 3 as unknown as string };
+    expect(build({ liveness: { httpGet: { path: '/', headers } } })).toThrow(invalid('test/App', 'liveness.httpGet.headers["X-Count"]', 3));
+    expect(build({ liveness: { httpGet: { path: '/', headers: { 'X-A': 'a\r\nX-B: b' } } } }))
+      .toThrow(invalid('test/App', 'liveness.httpGet.headers["X-A"]', 'a\r\nX-B: b'));
+    expect(() => deploymentOf({ liveness: { httpGet: { path: '/', headers: { "X-Probe_Reason.v1!#$%&'*+^`|~": 'any value: with spaces' } } } })).not.toThrow();
+  });
 });
 
 describe('mounts', () => {
@@ -166,6 +203,17 @@ describe('mounts', () => {
       secretMounts: [{ secretName: 'a', mountPath: '/run/x' }],
       configMapMounts: [{ configMapName: 'b', mountPath: '/run/x' }],
     })).toThrow(invalid('test/App', 'mount path', '/run/x'));
+  });
+  test('the same Secret or ConfigMap mounted twice is refused: the volume names would clash', () => {
+    expect(build({
+      secretMounts: [{ secretName: 'db', mountPath: '/run/a' }, { secretName: 'db', mountPath: '/run/b' }],
+    })).toThrow(invalid('test/App', 'volume name', 'db-volume'));
+    expect(build({
+      configMapMounts: [{ configMapName: 'c', mountPath: '/etc/a' }, { configMapName: 'c', mountPath: '/etc/b' }],
+    })).toThrow(invalid('test/App', 'volume name', 'c-volume'));
+  });
+  test('writable paths that map to the same volume name are refused', () => {
+    expect(build({ security: { writablePaths: ['/var/tmp', '/var-tmp'] } })).toThrow(invalid('test/App', 'volume name', 'var-tmp'));
   });
 });
 

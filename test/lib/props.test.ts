@@ -2,7 +2,8 @@ import { Construct } from 'constructs';
 import {
   checkAbsolutePath, checkAnnotations, checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkEnvName,
   checkInteger, checkLabels, checkNonEmpty, checkOneOf, checkPinnedImage, checkPort, checkPortName, invalidProp,
-  isQuantity, parseQuantity,
+  isQuantity, parseQuantity, AppConfig, BatchJob, DefaultDenyIngress, HpaPolicy, MongoStatefulSet, RedisStatefulSet,
+  ScheduledJob, StatefulApp, WebApp, WorkloadDisruptionBudget,
 } from '../../lib';
 import { invalid, newChart } from '../helpers';
 
@@ -89,6 +90,26 @@ describe('labels and annotations', () => {
   });
 });
 
+describe('removeHalfBuilt: a construct that throws leaves no node behind', () => {
+  const target = (chart: Construct) => new WebApp(chart, 'Target', { name: 'target', image: 'app:1.0', port: 8080, replicas: 2 });
+  test.each<[string, (chart: Construct) => unknown]>([
+    ['WebApp', (chart) => new WebApp(chart, 'Bad', { name: 'bad', image: 'app:1.0', port: 70000 })],
+    ['StatefulApp', (chart) => new StatefulApp(chart, 'Bad', { name: 'bad', image: 'db:1.0', port: 5432, replicas: -1 })],
+    ['RedisStatefulSet', (chart) => new RedisStatefulSet(chart, 'Bad', { replicas: 2 })],
+    ['MongoStatefulSet', (chart) => new MongoStatefulSet(chart, 'Bad', { replicas: 2 })],
+    ['BatchJob', (chart) => new BatchJob(chart, 'Bad', { name: 'bad', image: 'app:1.0', backoffLimit: -1 })],
+    ['ScheduledJob', (chart) => new ScheduledJob(chart, 'Bad', { name: 'bad', image: 'app:1.0', schedule: 'never' })],
+    ['HpaPolicy', (chart) => new HpaPolicy(chart, 'Bad', { target: target(chart), maxReplicas: 0, cpuUtilization: 80 })],
+    ['AppConfig', (chart) => new AppConfig(chart, 'Bad', { name: 'bad', data: { 'bad key': 'x' } })],
+    ['WorkloadDisruptionBudget', (chart) => new WorkloadDisruptionBudget(chart, 'Bad', { target: target(chart), maxUnavailable: '00%' })],
+    ['DefaultDenyIngress', (chart) => new DefaultDenyIngress(chart, 'Bad', { namespace: 'Bad' })],
+  ])('%s', (_, create) => {
+    const chart = newChart();
+    expect(() => create(chart)).toThrow(/^test\/Bad(\/|:)/);
+    expect(chart.node.tryFindChild('Bad')).toBeUndefined();
+  });
+});
+
 describe('checkPinnedImage', () => {
   const digest = `@sha256:${'a'.repeat(64)}`;
   test.each([
@@ -105,7 +126,26 @@ describe('checkPinnedImage', () => {
     expect(() => checkPinnedImage(scope(), 'images.backend', image)).toThrow(invalid('test/App', 'images.backend', image));
   });
   test.each([
+    'Registry/App:v1!!',
+    'App:1.0',
+    'team/App:1.0',
+    'app:v1!!',
+    'app:.hidden',
+    `app:${'t'.repeat(129)}`,
+    'registry_example.com/app:1.0',
+    'registry.example.com:port/app:1.0',
+    'team//app:1.0',
+    'team/app-:1.0',
+    `App${digest}`,
+  ])('refuses the malformed reference %j', (image) => {
+    expect(() => checkPinnedImage(scope(), 'images.backend', image)).toThrow(invalid('test/App', 'images.backend', image));
+  });
+  test.each([
     'app:1.4.2',
+    'Registry.Example.com:5000/team/app:V1_2',
+    'my__app:1.0',
+    'my--app.x_y:1.0',
+    `app:${'t'.repeat(128)}`,
     'localhost:5000/app:1.0',
     'registry.example.com/team/app:2023-05-01',
     `app${digest}`,

@@ -39,6 +39,12 @@ describe('RedisStatefulSet', () => {
     expect(() => make({ name: 'Cache' })).toThrow(invalid('test/Redis', 'name', 'Cache'));
   });
 
+  test('storageClassName without storage is refused: there would be no claim to give it to', () => {
+    const chart = newChart();
+    expect(() => new RedisStatefulSet(chart, 'Redis', { storageClassName: 'fast' })).toThrow(invalid('test/Redis', 'storageClassName', 'fast'));
+    expect(chart.node.tryFindChild('Redis')).toBeUndefined();
+  });
+
   test('an HPA on Redis is refused', () => {
     const chart = newChart();
     const redis = new RedisStatefulSet(chart, 'Redis');

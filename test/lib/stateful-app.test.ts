@@ -1,5 +1,5 @@
-import { StatefulApp, StatefulAppProps } from '../../lib';
-import { container, find, invalid, mountAt, newChart, podSpec, synth } from '../helpers';
+import { HpaPolicy, StatefulApp, StatefulAppProps } from '../../lib';
+import { container, find, invalid, invalidAtSynth, mountAt, newChart, podSpec, synth } from '../helpers';
 
 function make(props: Partial<StatefulAppProps> = {}, chart = newChart()) {
   const app = new StatefulApp(chart, 'Db', { name: 'db', image: 'db:1.0', port: 5432, ...props });
@@ -73,8 +73,23 @@ describe('StatefulApp', () => {
 
   test('a disruption budget needs 2 replicas', () => {
     const pdb = find(make({ replicas: 3, disruptionBudget: { maxUnavailable: '34%' } }).objects, 'PodDisruptionBudget', 'db-pdb');
-    expect(pdb.spec).toEqual({ maxUnavailable: '34%', selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } } });
-    expect(build({ disruptionBudget: {} })).toThrow(invalid('test/Db/DisruptionBudget', 'replicas', 1));
+    expect(pdb.spec).toEqual({
+      maxUnavailable: '34%', selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+    expect(build({ disruptionBudget: {} })).toThrow(invalidAtSynth('test/Db/DisruptionBudget', 'replicas', 1));
+  });
+
+  test('a disruption budget on one replica is kept when an HpaPolicy takes the replicas over', () => {
+    const chart = newChart();
+    const db = new StatefulApp(chart, 'Db', { name: 'db', image: 'db:1.0', port: 5432, disruptionBudget: {} });
+    new HpaPolicy(chart, 'Hpa', { target: db, minReplicas: 2, maxReplicas: 3, cpuUtilization: 70 });
+    expect(find(synth(chart), 'PodDisruptionBudget', 'db-pdb').spec.maxUnavailable).toBe(1);
+  });
+
+  test('labels may not set the selector label to another name', () => {
+    expect(build({ labels: { 'app.kubernetes.io/name': 'other' } })).toThrow(invalid('test/Db', 'labels["app.kubernetes.io/name"]', 'other'));
+    expect(find(make({ labels: { 'app.kubernetes.io/name': 'db' } }).objects, 'StatefulSet', 'db-statefulset').metadata.labels)
+      .toEqual({ 'app.kubernetes.io/name': 'db' });
   });
 
   test('networkPolicy: false', () => {
@@ -84,9 +99,13 @@ describe('StatefulApp', () => {
   describe('validation', () => {
     test('names', () => {
       expect(build({ name: 'Db' })).toThrow(invalid('test/Db', 'name', 'Db'));
-      const long = 'd'.repeat(55);
-      expect(build({ name: long })).toThrow(invalid('test/Db', 'name (as "<name>-statefulset")', `${long}-statefulset`));
       expect(build({ portName: 'pg_sql' })).toThrow(invalid('test/Db', 'portName', 'pg_sql'));
+    });
+    test('names over 40 characters are refused: the pods\' controller-revision-hash label would not fit', () => {
+      const longest = 'd'.repeat(40);
+      expect(find(make({ name: longest }).objects, 'StatefulSet', `${longest}-statefulset`).metadata.name).toHaveLength(52);
+      expect(build({ name: `${longest}d` })).toThrow(invalid('test/Db', 'name', `${longest}d`));
+      expect(build({ name: 'd'.repeat(55) })).toThrow(/must be at most 40 characters: the StatefulSet controller labels each pod/);
     });
     test('port and replicas', () => {
       expect(build({ port: 0 })).toThrow(invalid('test/Db', 'port', 0));
@@ -103,8 +122,14 @@ describe('StatefulApp', () => {
       expect(build({ volumeClaims: [{ ...data, name: 'Data' }] })).toThrow(invalid('test/Db', 'volumeClaims[].name', 'Data'));
       expect(build({ volumeClaims: [{ ...data, mountPath: 'data' }] })).toThrow(invalid('test/Db', 'volumeClaims[].mountPath', 'data'));
       expect(build({ volumeClaims: [{ ...data, storage: '1 GB' }] })).toThrow(invalid('test/Db', 'volumeClaims[].storage', '1 GB'));
+      expect(build({ volumeClaims: [{ ...data, storage: '-1Gi' }] })).toThrow(invalid('test/Db', 'volumeClaims[].storage', '-1Gi'));
+      expect(build({ volumeClaims: [{ ...data, storage: '0' }] })).toThrow(invalid('test/Db', 'volumeClaims[].storage', '0'));
       expect(build({ volumeClaims: [{ ...data, storageClassName: 'Fast' }] })).toThrow(invalid('test/Db', 'volumeClaims[].storageClassName', 'Fast'));
       expect(build({ volumeClaims: [{ ...data, accessModes: ['ReadWriteSometimes'] }] })).toThrow(invalid('test/Db', 'volumeClaims[].accessModes[]', 'ReadWriteSometimes'));
+    });
+    test('a claim named like a writable path\'s volume is refused', () => {
+      expect(build({ volumeClaims: [{ ...data, name: 'cache' }], security: { writablePaths: ['/cache'] } }))
+        .toThrow(invalid('test/Db', 'volume name', 'cache'));
     });
     test('a claim mounted over a writable path is refused', () => {
       expect(build({ volumeClaims: [{ ...data, mountPath: '/tmp' }] })).toThrow(invalid('test/Db', 'mount path', '/tmp'));
@@ -117,7 +142,7 @@ describe('StatefulApp', () => {
       ['bad claim', { volumeClaims: [{ ...data, storage: 'big' }] }],
       ['bad container prop', { liveness: {} }],
       ['runAsUser 0', { security: { runAsUser: 0 } }],
-      ['budget on one replica', { disruptionBudget: {} }],
+      ['selector label overridden', { labels: { 'app.kubernetes.io/name': 'other' } }],
     ])('%s', (_, props) => {
       const chart = newChart();
       expect(() => new StatefulApp(chart, 'Db', { name: 'db', image: 'db:1.0', port: 5432, ...props })).toThrow(/^test\/Db/);

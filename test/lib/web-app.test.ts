@@ -1,6 +1,7 @@
+import { App } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { WebApp, WebAppProps } from '../../lib';
-import { allOf, find, has, invalid, newChart, podSpec, synth } from '../helpers';
+import { appManifests, HpaPolicy, WebApp, WebAppProps } from '../../lib';
+import { allOf, find, has, invalid, invalidAtSynth, newChart, podSpec, synth } from '../helpers';
 
 function make(props: Partial<WebAppProps> = {}, chart = newChart()) {
   const app = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, ...props });
@@ -45,7 +46,8 @@ describe('objects and names', () => {
     expect(find(make({ replicas: 0 }).objects, 'Deployment', 'app-deployment').spec.replicas).toBe(0);
   });
   test('labels go on every object and the pods; they cannot override the selector label', () => {
-    const { objects } = make({ labels: { team: 'web', 'app.kubernetes.io/name': 'other' } });
+    expect(build({ labels: { 'app.kubernetes.io/name': 'other' } })).toThrow(invalid('test/App', 'labels["app.kubernetes.io/name"]', 'other'));
+    const { objects } = make({ labels: { team: 'web', 'app.kubernetes.io/name': 'app' } });
     const expected = { team: 'web', 'app.kubernetes.io/name': 'app' };
     const deployment = find(objects, 'Deployment', 'app-deployment');
     expect(deployment.metadata.labels).toEqual(expected);
@@ -75,6 +77,7 @@ describe('rollout', () => {
   test('both zero is refused, as counts or percentages', () => {
     expect(build({ rollout: { maxSurge: 0, maxUnavailable: 0 } })).toThrow(invalid('test/App', 'rollout', { maxSurge: 0, maxUnavailable: 0 }));
     expect(build({ rollout: { maxSurge: '0%', maxUnavailable: 0 } })).toThrow(invalid('test/App', 'rollout', { maxSurge: '0%', maxUnavailable: 0 }));
+    expect(build({ rollout: { maxSurge: '00%', maxUnavailable: '000%' } })).toThrow(invalid('test/App', 'rollout', { maxSurge: '00%', maxUnavailable: '000%' }));
   });
   test.each(['101%', '10', '-5%', 'half', '5.5%'])('maxSurge %j is refused', (value) => {
     expect(build({ rollout: { maxSurge: value } })).toThrow(invalid('test/App', 'rollout.maxSurge', value));
@@ -132,11 +135,23 @@ describe('disruption budget and spreading', () => {
   test('a PodDisruptionBudget <name>-pdb selecting the pods', () => {
     const pdb = find(make({ replicas: 3, disruptionBudget: { maxUnavailable: 1 } }).objects, 'PodDisruptionBudget', 'app-pdb');
     expect(pdb.apiVersion).toBe('policy/v1');
-    expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'app' } } });
+    expect(pdb.spec).toEqual({
+      maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'app' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
     expect(find(make({ replicas: 2, disruptionBudget: {} }).objects, 'PodDisruptionBudget', 'app-pdb').spec.maxUnavailable).toBe(1);
   });
-  test('a budget on a single replica is refused', () => {
-    expect(build({ disruptionBudget: { maxUnavailable: 1 } })).toThrow(invalid('test/App/DisruptionBudget', 'replicas', 1));
+  test('a budget on a single replica is refused when the app is synthesized', () => {
+    const chart = newChart();
+    new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, disruptionBudget: { maxUnavailable: 1 } });
+    expect(() => appManifests(App.of(chart) as App)).toThrow(invalidAtSynth('test/App/DisruptionBudget', 'replicas', 1));
+  });
+  test('a budget on a single replica is kept when an HpaPolicy created afterwards takes the replicas over', () => {
+    const chart = newChart();
+    const app = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, replicas: 1, disruptionBudget: {} });
+    new HpaPolicy(chart, 'Hpa', { target: app, minReplicas: 2, maxReplicas: 4, cpuUtilization: 80 });
+    const objects = appManifests(App.of(chart) as App)[0].objects;
+    expect(find(objects, 'PodDisruptionBudget', 'app-pdb').spec.maxUnavailable).toBe(1);
+    expect(find(objects, 'HorizontalPodAutoscaler', 'app-hpa').spec.minReplicas).toBe(2);
   });
   test('spreadAcrossNodes adds a best-effort topology spread over hostnames', () => {
     const spec = podSpec(find(make({ spreadAcrossNodes: true }).objects, 'Deployment', 'app-deployment'));
@@ -192,8 +207,8 @@ describe('a bad prop creates no objects', () => {
     ['nodePort with ClusterIP', { nodePort: 30080 }],
     ['nodePort out of range', { serviceType: ServiceType.NODE_PORT, nodePort: 80 }],
     ['bad ingress host', { ingress: { host: 'Not A Host' } }],
-    ['budget on one replica', { disruptionBudget: {} }],
     ['budget of zero', { replicas: 2, disruptionBudget: { maxUnavailable: 0 } }],
+    ['selector label overridden', { labels: { 'app.kubernetes.io/name': 'other' } }],
   ])('%s', (_, props) => {
     const chart = newChart();
     expect(() => new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, ...props })).toThrow(/^test\/App/);

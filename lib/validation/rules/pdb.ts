@@ -1,6 +1,7 @@
 import { asRecord, finding, IndexedObject, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { describeLabelSelector, describeTemplates, matchesLabelSelector } from '../selectors';
+import { isZeroIntOrPercent } from '../int-or-percent';
 
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
@@ -42,10 +43,6 @@ function totalMinimumReplicas(floors: HpaFloors, templates: readonly PodTemplate
   return total;
 }
 
-function isZero(value: unknown): boolean {
-  return value === 0 || value === '0%' || value === '0';
-}
-
 function checkBudget(index: ObjectIndex, floors: HpaFloors, pdb: IndexedObject): Finding[] {
   const spec = asRecord(pdb.object.spec) ?? {};
   const selector = asRecord(spec.selector);
@@ -58,7 +55,7 @@ function checkBudget(index: ObjectIndex, floors: HpaFloors, pdb: IndexedObject):
       { severity: 'warning' })];
   }
   const drainHangs = 'the API server accepts it, but every eviction is refused, so `kubectl drain` and node upgrades hang';
-  if (spec.maxUnavailable !== undefined && isZero(spec.maxUnavailable)) {
+  if (spec.maxUnavailable !== undefined && isZeroIntOrPercent(spec.maxUnavailable)) {
     return [finding(pdbRule, pdb, 'spec.maxUnavailable',
       `spec.maxUnavailable is ${String(spec.maxUnavailable)}: no pod may ever be evicted; ${drainHangs}. Set maxUnavailable to 1 (or more).`)];
   }

@@ -24,6 +24,10 @@ describe('pdb', () => {
     expect(summarize(findings)).toEqual([{ rule: 'pdb', path: 'spec.maxUnavailable', severity: 'error' }]);
     expect(findings[0].message).toMatch(/drain.*hang/);
   });
+  it.each([0, '0%', '00%', '0'])('reports maxUnavailable %j as zero', (maxUnavailable) => {
+    const findings = runRule(pdbRule, [deployment({ replicas: 3 }), pdb({ maxUnavailable })]);
+    expect(summarize(findings)).toEqual([{ rule: 'pdb', path: 'spec.maxUnavailable', severity: 'error' }]);
+  });
 
   it('reports minAvailable at or above the replica count, using the HPA floor when an HPA scales the pods', () => {
     expect(summarize(runRule(pdbRule, [deployment({ replicas: 2 }), pdb({ minAvailable: 2 })]))).toEqual([{ rule: 'pdb', path: 'spec.minAvailable', severity: 'error' }]);

@@ -1,0 +1,13 @@
+/**
+ * Kubernetes int-or-string fields that count pods (`maxUnavailable`, `maxSurge`, `minAvailable`):
+ * a count, or a percentage string. Shared by the constructs and the validation rules.
+ */
+
+/**
+ * Whether an int-or-percent value means zero pods: `0`, and any string of zeros with or without
+ * `%` (`"0%"`, `"00%"`, `"0"`), which Kubernetes reads as zero just the same.
+ */
+export function isZeroIntOrPercent(value: unknown): boolean {
+  if (typeof value === 'number') return value === 0;
+  return typeof value === 'string' && /^0+%?$/.test(value);
+}
