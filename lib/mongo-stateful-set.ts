@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ContainerDefaults, ContainerProps, mergeResources, ProbeProps, ResourceProps, SecretMount } from './pod-template';
 import { parseQuantity } from './validation/quantity';
-import { checkDns1123Label, checkNonEmpty, invalidProp } from './props';
+import { checkDns1123Label, checkNonEmpty, invalidProp, removeHalfBuilt } from './props';
 import { StatefulApp, StatefulAppProps } from './stateful-app';
 
 /** Where MongoDB's root password comes from: a key of an existing Secret, mounted as a file. */
@@ -110,9 +110,7 @@ export class MongoStatefulSet extends StatefulApp {
         throw invalidProp(this, 'replicas', this.replicas, 'must be 1: this construct runs a standalone mongod, and more pods would be separate databases');
       }
     } catch (error) {
-      // A refused prop leaves nothing behind: drop the objects StatefulApp built before the check.
-      scope.node.tryRemoveChild(id);
-      throw error;
+      throw removeHalfBuilt(this, error);
     }
     this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
     this.passwordFile = secret.file;

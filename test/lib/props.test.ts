@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import {
   checkAbsolutePath, checkAnnotations, checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkEnvName,
   checkInteger, checkLabels, checkNonEmpty, checkOneOf, checkPinnedImage, checkPort, checkPortName, invalidProp,
-  isQuantity, parseQuantity, AppConfig, BatchJob, DefaultDenyIngress, HpaPolicy, MongoStatefulSet, RedisStatefulSet,
+  isQuantity, parseQuantity, AppConfig, BatchJob, DefaultDenyIngress, HpaPolicy, IngressedService, MongoStatefulSet, RedisStatefulSet,
   ScheduledJob, StatefulApp, WebApp, WorkloadDisruptionBudget,
 } from '../../lib';
 import { invalid, newChart } from '../helpers';
@@ -103,6 +103,7 @@ describe('removeHalfBuilt: a construct that throws leaves no node behind', () =>
     ['AppConfig', (chart) => new AppConfig(chart, 'Bad', { name: 'bad', data: { 'bad key': 'x' } })],
     ['WorkloadDisruptionBudget', (chart) => new WorkloadDisruptionBudget(chart, 'Bad', { target: target(chart), maxUnavailable: '00%' })],
     ['DefaultDenyIngress', (chart) => new DefaultDenyIngress(chart, 'Bad', { namespace: 'Bad' })],
+    ['IngressedService', (chart) => new IngressedService(chart, 'Bad', { name: 'bad', target: target(chart), host: 'Not A Host' })],
   ])('%s', (_, create) => {
     const chart = newChart();
     expect(() => create(chart)).toThrow(/^test\/Bad(\/|:)/);
