@@ -1,4 +1,5 @@
 import { App } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { HabrStack } from '../../apps/habr/stack';
 import { STAGES } from '../../apps/habr/stages';
 import { mermaidDiagram } from '../../lib/synth/diagram';
@@ -39,6 +40,17 @@ describe.each(Object.keys(STAGES))('the %s stage', (stageName) => {
     ];
     for (const [from, port, to] of edges) {
       expect(diagram).toMatch(new RegExp(`${from} ==>\\|"${port}"\\| \\w*${to}`));
+    }
+  });
+});
+
+describe.each(Object.keys(STAGES))('the %s stage, as written', (stageName) => {
+  const rendered = render(stageName);
+  test.each(['1.1', '1.2'] as const)('every emitted document reads back as the object it came from (YAML %s)', (version) => {
+    for (const manifest of rendered.manifests) {
+      const file = rendered.files.find((f) => f.file === manifest.file)!;
+      const documents = parseAllDocuments(file.content, { version }).map((d) => d.toJS());
+      expect(documents).toEqual(manifest.objects);
     }
   });
 });
