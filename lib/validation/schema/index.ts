@@ -101,6 +101,8 @@ function checkFields(value: Readonly<Record<string, unknown>>, model: Model, par
   for (const field in value) {
     if (!Object.prototype.hasOwnProperty.call(value, field)) continue;
     const type = model.fields.get(field);
+    // Most fields are valid scalars: accept them without building a location.
+    if (type?.kind === 'scalar' && isValidScalar(value[field], type.scalar)) continue;
     const location: Location = { parent, key: field, model: model.name };
     if (type) checkValue(value[field], type, location, walk);
     else walk.report('schema-unknown-field', pathOf(location), unknownFieldMessage(field, model, walk.schema));
@@ -144,9 +146,20 @@ function checkValue(value: unknown, type: FieldType, location: Location, walk: W
 const QUANTITY = /^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$/;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
+function formatOf(scalar: ScalarType): RegExp | undefined {
+  return scalar === 'quantity' ? QUANTITY : scalar === 'date-time' ? RFC3339 : undefined;
+}
+
+function isValidScalar(value: unknown, scalar: ScalarType): boolean {
+  if (value === null || value === undefined) return true;
+  if (!hasScalarType(value, scalar)) return false;
+  const format = formatOf(scalar);
+  return !format || typeof value !== 'string' || format.test(value);
+}
+
 function checkScalar(value: unknown, scalar: ScalarType, location: Location, walk: Walk): void {
   if (!hasScalarType(value, scalar)) return reportWrongType(value, { kind: 'scalar', scalar }, location, walk);
-  const format = scalar === 'quantity' ? QUANTITY : scalar === 'date-time' ? RFC3339 : undefined;
+  const format = formatOf(scalar);
   if (format && typeof value === 'string' && !format.test(value)) {
     walk.report(
       'schema-format',
