@@ -17,7 +17,7 @@ const LINKED_FROM_REPO = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml', '@type
 
 const CONSUMER_PROGRAM = `
 import { App, Chart } from 'cdk8s';
-import { HpaPolicy, IngressedService, MongoStatefulSet, WebApp } from '${PACKAGE_NAME}';
+import { declareExternalObject, HpaPolicy, IngressedService, MongoStatefulSet, renderApp, WebApp } from '${PACKAGE_NAME}';
 
 const app = new App();
 const chart = new Chart(app, 'shop', { disableResourceNameHashes: true });
@@ -26,7 +26,11 @@ const api = new WebApp(chart, 'Api', { name: 'api', image: 'shop/api:1.2.3', por
 new IngressedService(chart, 'Public', { name: 'api-public', target: api, host: 'api.shop.example' });
 new HpaPolicy(chart, 'ApiScaling', { target: api, minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 });
 api.connections.allowTo(mongo);
-process.stdout.write(app.synthYaml());
+declareExternalObject(chart, { kind: 'Secret', name: 'mongodb-secret' });
+// The whole-app validation (schema files included) must work from the installed package too.
+const rendered = renderApp(app);
+if (rendered.report.findings.length) throw new Error(JSON.stringify(rendered.report.findings, null, 2));
+process.stdout.write(rendered.files.map((file) => file.content).join('---\\n'));
 `;
 
 const CONSUMER_TSCONFIG = {
@@ -91,7 +95,10 @@ describe('the packed library', () => {
     expect(files).toContain('package.json');
     expect(files).toContain('build/lib/index.js');
     expect(files).toContain('build/lib/index.d.ts');
-    expect(files.filter((file) => !/^build\/lib\/.*\.(js|d\.ts)$/.test(file) && !/^(package\.json|README[^/]*|LICENSE[^/]*)$/.test(file))).toEqual([]);
+    expect(files).toContain('build/lib/validation/schema/k8s-1.27.json');
+    expect(files.filter((file) => !/^build\/lib\/.*\.(js|d\.ts)$/.test(file)
+      && !/^build\/lib\/validation\/schema\/k8s-[\d.]+\.json$/.test(file)
+      && !/^(package\.json|README[^/]*|LICENSE[^/]*)$/.test(file))).toEqual([]);
   });
 
   test('compiles and synthesizes in another project', () => {
