@@ -50,5 +50,10 @@ test('the README embeds the current architecture diagram of the dev stage', () =
   const { rendered } = render('dev');
   const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
   expect(embedBetweenMarkers(readme, 'architecture', mermaidBlock(rendered.objects))).toBe(readme);
-  expect(fs.readFileSync(path.join(REPO, 'docs/architecture.md'), 'utf8')).toBe(mermaidDiagram(rendered.objects, { title: 'habr demo: dev stage' }));
+});
+
+test.each(Object.keys(STAGES))('docs/ holds the current architecture diagram of the %s stage', (stageName) => {
+  const { rendered } = render(stageName);
+  const file = stageName === 'dev' ? 'architecture.md' : `architecture-${stageName}.md`;
+  expect(fs.readFileSync(path.join(REPO, 'docs', file), 'utf8')).toBe(mermaidDiagram(rendered.objects, { title: `habr demo: ${stageName} stage` }));
 });
