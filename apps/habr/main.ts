@@ -6,7 +6,7 @@ import { SynthesisError, synthesize } from '../../lib/synth/synthesize';
 import { formatReport } from '../../lib/validation';
 import { writeOutputFiles } from '../../lib/synth/write';
 import { HabrStack } from './stack';
-import { outputFolder, stageNamed } from './stages';
+import { diagramFile, outputFolder, stageNamed } from './stages';
 
 function main(): void {
   const stage = stageNamed(process.env.STAGE ?? 'dev');
@@ -16,7 +16,8 @@ function main(): void {
   try {
     const result = synthesize(app, outdir);
     const diagram = mermaidDiagram(result.objects, { title: `habr demo: ${stage.name} stage` });
-    writeOutputFiles('docs', [{ file: stage.name === 'dev' ? 'architecture.md' : `architecture-${stage.name}.md`, content: diagram }]);
+    const diagramPath = diagramFile(stage.name);
+    writeOutputFiles(path.dirname(diagramPath), [{ file: path.basename(diagramPath), content: diagram }]);
     if (stage.name === 'dev') {
       const readme = fs.readFileSync('README.md', 'utf8');
       const updated = embedBetweenMarkers(readme, 'architecture', mermaidBlock(result.objects));

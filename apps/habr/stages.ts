@@ -137,3 +137,8 @@ export function stageNamed(name: string): StageConfig {
 export function outputFolder(stage: string, root = 'dist'): string {
   return stage === 'dev' ? root : path.join(root, stage);
 }
+
+/** Where synth writes a stage's architecture diagram. */
+export function diagramFile(stage: string, root = 'docs'): string {
+  return path.join(root, stage === 'dev' ? 'architecture.md' : `architecture-${stage}.md`);
+}

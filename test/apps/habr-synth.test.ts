@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { HabrStack } from '../../apps/habr/stack';
-import { outputFolder, STAGES } from '../../apps/habr/stages';
+import { diagramFile, outputFolder, STAGES } from '../../apps/habr/stages';
 import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/synth/diagram';
 import { renderApp } from '../../lib/synth/synthesize';
 
@@ -54,6 +54,5 @@ test('the README embeds the current architecture diagram of the dev stage', () =
 
 test.each(Object.keys(STAGES))('docs/ holds the current architecture diagram of the %s stage', (stageName) => {
   const { rendered } = render(stageName);
-  const file = stageName === 'dev' ? 'architecture.md' : `architecture-${stageName}.md`;
-  expect(fs.readFileSync(path.join(REPO, 'docs', file), 'utf8')).toBe(mermaidDiagram(rendered.objects, { title: `habr demo: ${stageName} stage` }));
+  expect(fs.readFileSync(path.join(REPO, diagramFile(stageName)), 'utf8')).toBe(mermaidDiagram(rendered.objects, { title: `habr demo: ${stageName} stage` }));
 });
