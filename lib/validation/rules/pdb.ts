@@ -69,6 +69,13 @@ function checkBudget(index: ObjectIndex, floors: HpaFloors, pdb: IndexedObject):
       `spec.minAvailable is ${minAvailable}, but the selected pods (${describeTemplates(selected)}) can run as few as ${replicas} replica(s); ${drainHangs}. `
       + `Make minAvailable lower than the replica count, or use maxUnavailable: 1.`)];
   }
+  if (spec.unhealthyPodEvictionPolicy !== 'AlwaysAllow') {
+    return [finding(pdbRule, pdb, 'spec.unhealthyPodEvictionPolicy',
+      `spec.unhealthyPodEvictionPolicy is ${spec.unhealthyPodEvictionPolicy === undefined ? 'not set (IfHealthyBudget)' : String(spec.unhealthyPodEvictionPolicy)}: `
+      + 'pods that are not ready still count against the budget, so while they crash-loop no eviction is allowed and node drains hang; '
+      + 'the API server accepts it. Set unhealthyPodEvictionPolicy: AlwaysAllow (Kubernetes 1.27+).',
+      { severity: 'warning' })];
+  }
   return [];
 }
 

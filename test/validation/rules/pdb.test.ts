@@ -3,7 +3,10 @@ import { KubeObject } from '../../../lib/validation/types';
 import { deployment, runRule, summarize, workload } from '../helpers';
 
 function pdb(spec: Record<string, unknown>): KubeObject {
-  return { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' }, spec: { selector: { matchLabels: { app: 'web' } }, ...spec } };
+  return {
+    apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'web' },
+    spec: { selector: { matchLabels: { app: 'web' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow', ...spec },
+  };
 }
 
 describe('pdb', () => {
@@ -39,5 +42,11 @@ describe('pdb', () => {
 
   it('reports minAvailable 100%', () => {
     expect(runRule(pdbRule, [deployment({ replicas: 5 }), pdb({ minAvailable: '100%' })]).map((f) => f.path)).toEqual(['spec.minAvailable']);
+  });
+
+  it.each([undefined, 'IfHealthyBudget'])('warns when unhealthy pods count against the budget (unhealthyPodEvictionPolicy %j)', (policy) => {
+    const findings = runRule(pdbRule, [deployment({ replicas: 3 }), pdb({ maxUnavailable: 1, unhealthyPodEvictionPolicy: policy })]);
+    expect(summarize(findings)).toEqual([{ rule: 'pdb', path: 'spec.unhealthyPodEvictionPolicy', severity: 'warning' }]);
+    expect(findings[0].message).toMatch(/crash-loop.*drains hang.*AlwaysAllow/);
   });
 });
