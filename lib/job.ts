@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
 import { APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerPort, ContainerProps } from './pod-template';
 import { checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
-import { IPodTarget, namespaceOf, selectorLabelsFor, workloadLabels } from './workload';
+import { IPodTarget, namespaceOf, selectorLabelsFor, WorkloadMetadataProps, workloadLabels } from './workload';
 
 /** What the kubelet does when a Job's container exits with an error. */
 export type JobRestartPolicy = 'OnFailure' | 'Never';
@@ -11,7 +11,7 @@ export type JobRestartPolicy = 'OnFailure' | 'Never';
 const JOB_RESTART_POLICIES: readonly JobRestartPolicy[] = ['OnFailure', 'Never'];
 
 /** What a Job runs and how often it may fail: shared by {@link BatchJob} and {@link ScheduledJob}. */
-export interface JobProps extends ContainerProps {
+export interface JobProps extends ContainerProps, WorkloadMetadataProps {
   /** `OnFailure` restarts the container in the same pod; `Never` starts a new pod for each retry. @default 'OnFailure' */
   readonly restartPolicy?: JobRestartPolicy;
   /** Retries before the Job is marked failed (the delay doubles each time, up to 6 minutes). @default 6 (Kubernetes' default) */
@@ -25,12 +25,6 @@ export interface JobProps extends ContainerProps {
    * @default - the finished Job is kept
    */
   readonly ttlSecondsAfterFinished?: number;
-  /** Extra labels on the Job and its pods. @default - none */
-  readonly labels?: Readonly<Record<string, string>>;
-  /** Annotations on the Job. @default - none */
-  readonly annotations?: Readonly<Record<string, string>>;
-  /** Annotations on the pods. @default - none */
-  readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** The parts of a Job built from {@link JobProps}: its labels and spec. */
