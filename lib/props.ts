@@ -1,6 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
+import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from './validation/names';
 import { parseQuantity } from './validation/quantity';
+
+export { isDns1035Label, isDns1123Label, isDns1123Subdomain };
 
 type IntOrString = k8s.IntOrString;
 
@@ -39,25 +42,8 @@ function describe(value: unknown): string {
   }
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
-export function isDns1123Label(value: string): boolean {
-  return value.length <= 63 && DNS1123_LABEL.test(value);
-}
-
-export function isDns1035Label(value: string): boolean {
-  return value.length <= 63 && DNS1035_LABEL.test(value);
-}
-
-export function isDns1123Subdomain(value: string): boolean {
-  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
-}
 
 /** What a DNS-1123 label may be, as error messages say it. */
 export const DNS1123_LABEL_RULE = 'must be a DNS-1123 label: at most 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit';
@@ -131,15 +117,11 @@ export function checkEnvName(scope: IConstruct, field: string, value: string): s
 
 /** Label and annotation keys: an optional DNS-1123 subdomain prefix and a name of at most 63 characters. */
 export function isQualifiedName(key: string): boolean {
-  const parts = key.split('/');
-  if (parts.length > 2) return false;
-  const name = parts[parts.length - 1];
-  if (name.length > 63 || !LABEL_NAME.test(name)) return false;
-  return parts.length === 1 || isDns1123Subdomain(parts[0]);
+  return labelKeyProblem(key) === undefined;
 }
 
 export function isLabelValue(value: string): boolean {
-  return typeof value === 'string' && value.length <= 63 && LABEL_VALUE.test(value);
+  return labelValueProblem(value) === undefined;
 }
 
 export function checkLabels(scope: IConstruct, field: string, labels: Readonly<Record<string, string>> | undefined): void {
