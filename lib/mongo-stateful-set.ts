@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
-import { ContainerDefaults, ContainerProps, mergeResources, ProbeProps, ResourceProps, SecretMount } from './pod-template';
+import { ContainerDefaults, mergeResources, ProbeProps, ResourceProps, SecretMount } from './pod-template';
 import { parseQuantity } from './validation/quantity';
 import { checkDns1123Label, checkNonEmpty, invalidProp, removeHalfBuilt } from './props';
-import { StatefulApp, StatefulAppProps } from './stateful-app';
+import { StatefulApp, StatefulPresetProps } from './stateful-app';
 
 /** Where MongoDB's root password comes from: a key of an existing Secret, mounted as a file. */
 export interface MongoPasswordSecret {
@@ -15,8 +15,7 @@ export interface MongoPasswordSecret {
 }
 
 /** Props of a {@link MongoStatefulSet}. */
-export interface MongoStatefulSetProps extends Partial<ContainerProps>, Pick<StatefulAppProps,
-'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget'> {
+export interface MongoStatefulSetProps extends StatefulPresetProps {
   /** Base name: `<name>-statefulset`, `<name>-service`. @default 'mongodb' */
   readonly name?: string;
   /** @default 'mongo:6.0.6' */

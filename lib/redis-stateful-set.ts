@@ -1,11 +1,10 @@
 import { Construct } from 'constructs';
-import { ContainerDefaults, ContainerProps } from './pod-template';
+import { ContainerDefaults } from './pod-template';
 import { invalidProp, removeHalfBuilt } from './props';
-import { StatefulApp, StatefulAppProps } from './stateful-app';
+import { StatefulApp, StatefulPresetProps } from './stateful-app';
 
 /** Props of a {@link RedisStatefulSet}. */
-export interface RedisStatefulSetProps extends Partial<ContainerProps>, Pick<StatefulAppProps,
-'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget'> {
+export interface RedisStatefulSetProps extends StatefulPresetProps {
   /** Base name: `<name>-statefulset`, `<name>-service`. @default 'redis' */
   readonly name?: string;
   /** @default 'redis:7.0.11-alpine' */

@@ -51,6 +51,14 @@ export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps,
   readonly defaults?: ContainerDefaults;
 }
 
+/**
+ * What presets built on StatefulApp (MongoStatefulSet, RedisStatefulSet) pass through: every
+ * container prop, made optional because the preset supplies image, port and volumes, and the
+ * workload-level props.
+ */
+export interface StatefulPresetProps extends Partial<ContainerProps>, Pick<StatefulAppProps,
+'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget'> {}
+
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 
 /** `<name>-statefulset-<revision hash>` must fit a 63-character label value: 40 + 12 + 11. */
