@@ -37,6 +37,8 @@ const PATH_TYPES = [HttpIngressPathType.PREFIX, HttpIngressPathType.EXACT, HttpI
 export class IngressedService extends Construct {
   public readonly service: k8s.KubeService;
   public readonly ingress: k8s.KubeIngress;
+  /** The port the Service exposes and the Ingress routes to. */
+  public readonly servicePort: number;
 
   constructor(scope: Construct, id: string, props: IngressedServiceProps) {
     super(scope, id);
@@ -52,6 +54,7 @@ export class IngressedService extends Construct {
 
       const { service, port: servicePort } = createService(this, 'Service', props);
       this.service = service;
+      this.servicePort = servicePort;
       this.ingress = new k8s.KubeIngress(this, 'Ingress', {
         metadata: { name: `${props.name}-ingress`, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } },
         spec: {

@@ -65,6 +65,8 @@ export class WebApp extends Construct implements IScalable {
   public readonly service?: k8s.KubeService;
   /** The Service and Ingress, when `ingress` is set. */
   public readonly ingress?: IngressedService;
+  /** The port the Service exposes, when the app has a port. */
+  public readonly servicePort?: number;
   public readonly disruptionBudget?: WorkloadDisruptionBudget;
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   public readonly connections: Connections;
@@ -134,8 +136,9 @@ export class WebApp extends Construct implements IScalable {
         if (props.ingress) {
           this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress, target: this });
           this.service = this.ingress.service;
+          this.servicePort = this.ingress.servicePort;
         } else {
-          this.service = createService(this, 'Service', { ...serviceOptions, target: this }).service;
+          ({ service: this.service, port: this.servicePort } = createService(this, 'Service', { ...serviceOptions, target: this }));
         }
       }
       ({ disruptionBudget: this.disruptionBudget, networkPolicy: this.networkPolicy } = addProtection(
@@ -153,8 +156,7 @@ export class WebApp extends Construct implements IScalable {
   /** `host:port` of the app's Service inside the cluster, e.g. `backend-service.default.svc.cluster.local:40001`. */
   public serviceAddress(clusterDomain = 'cluster.local'): string {
     if (!this.service) throw invalidProp(this, 'serviceAddress', this.name, 'the app has no port and so no Service');
-    const port = this.service.toJson().spec.ports[0].port;
-    return `${this.service.name}.${this.namespace}.svc.${clusterDomain}:${port}`;
+    return `${this.service.name}.${this.namespace}.svc.${clusterDomain}:${this.servicePort}`;
   }
 }
 
