@@ -88,6 +88,8 @@ function typeDescriptor(type, format) {
     case 'number':
       return format === 'int32' || format === 'int64' ? 'integer' : 'number';
     case 'Date':
+    // metav1.MicroTime: an RFC 3339 timestamp with microseconds, which the clients leave undefined.
+    case 'V1MicroTime':
       return 'date-time';
     case 'IntOrString':
       return 'int-or-string';
@@ -189,6 +191,12 @@ function buildSchema(client, usedQuantityFields) {
     if (model) models.push([model.modelName, model.model]);
   }
   const modelNames = new Set(models.map(([name]) => name));
+  for (const [name, { fields }] of models) {
+    for (const [field, descriptor] of Object.entries(fields)) {
+      const referenced = descriptor.replace(/^(\[\]|\{\})*/, '');
+      if (/^[A-Z]/.test(referenced) && !modelNames.has(referenced)) throw new Error(`${name}.${field}: model ${referenced} not found`);
+    }
+  }
 
   const resources = [];
   for (const file of listFiles(path.join(packageDir, client.apisDir), '.js')) {
@@ -208,6 +216,25 @@ function buildSchema(client, usedQuantityFields) {
   };
 }
 
+/**
+ * client-node 0.19 drops the `format` of numbers, so its int32/int64 fields read as `number`
+ * (which would accept `replicas: 1.5`, which the API server rejects). Kubernetes never changes the
+ * type of a field, so where a newer client has the same model and field as an integer, the older
+ * one is an integer too. Fields with no newer counterpart stay `number`.
+ */
+function restoreIntegers(schemas) {
+  for (const [index, schema] of schemas.entries()) {
+    const newer = schemas.slice(index + 1);
+    for (const [modelName, model] of Object.entries(schema.models)) {
+      for (const [field, descriptor] of Object.entries(model.fields)) {
+        if (!/^(\[\]|\{\})*number$/.test(descriptor)) continue;
+        const integer = descriptor.replace(/number$/, 'integer');
+        if (newer.some((other) => other.models[modelName]?.fields[field] === integer)) model.fields[field] = integer;
+      }
+    }
+  }
+}
+
 /** Compact, but one model or resource per line, so that a regeneration reads well in a diff. */
 function formatSchema(schema) {
   const lines = Object.entries(schema).map(([key, value]) => {
@@ -222,8 +249,10 @@ function main() {
   const outputDir = path.resolve(process.argv[2] || DEFAULT_OUTPUT_DIR);
   fs.mkdirSync(outputDir, { recursive: true });
   const usedQuantityFields = new Set();
-  for (const client of CLIENTS) {
-    const schema = buildSchema(client, usedQuantityFields);
+  const schemas = CLIENTS.map((client) => buildSchema(client, usedQuantityFields));
+  restoreIntegers(schemas);
+  for (const [index, client] of CLIENTS.entries()) {
+    const schema = schemas[index];
     const file = path.join(outputDir, `k8s-${client.kubernetesVersion}.json`);
     fs.writeFileSync(file, formatSchema(schema));
     const size = fs.statSync(file).size;

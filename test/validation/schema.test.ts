@@ -175,7 +175,7 @@ describe('checkSchema', () => {
       {
         rule: 'schema-type',
         path: 'spec.replicas',
-        message: 'V1DeploymentSpec.replicas must be a number, not the string "two" (Kubernetes 1.27)',
+        message: 'V1DeploymentSpec.replicas must be an integer, not the string "two" (Kubernetes 1.27)',
       },
     ]);
   });
@@ -185,9 +185,15 @@ describe('checkSchema', () => {
     expect(findings).toMatchObject([{ rule: 'schema-type', path: 'metadata.labels.version' }]);
   });
 
-  it('rejects a fractional integer where the 1.33 schema says int32', () => {
+  it.each(SCHEMA_VERSIONS)('rejects a fractional int32 on %s (the 1.27 client lost the format; the generator restores it)', (version) => {
     const halfReplica = sourced(withField(deployment, 'spec.replicas', 1.5));
-    expect(checkSchema(halfReplica, '1.33')).toMatchObject([{ rule: 'schema-type', path: 'spec.replicas' }]);
+    expect(checkSchema(halfReplica, version)).toMatchObject([{ rule: 'schema-type', path: 'spec.replicas' }]);
+  });
+
+  it('checks MicroTime fields as RFC 3339 timestamps', () => {
+    const event = { apiVersion: 'events.k8s.io/v1', kind: 'Event', metadata: { name: 'e' }, eventTime: '2024-01-31T12:00:00.123456Z', reportingController: 'c', reportingInstance: 'i', action: 'a', reason: 'r', type: 'Normal', regarding: { kind: 'Pod', name: 'p' } };
+    expect(checkSchema(sourced(event))).toEqual([]);
+    expect(checkSchema(sourced({ ...event, eventTime: 'yesterday' }))).toMatchObject([{ rule: 'schema-format', path: 'eventTime' }]);
   });
 
   it('rejects an object where a list is expected', () => {
