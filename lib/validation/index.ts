@@ -3,7 +3,7 @@
  * objects and reports the findings. `npm run synth` and `npm run validate` both come here.
  */
 import { buildIndex, Rule, RuleContext } from './rule';
-import { checkSchema, DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS } from './schema';
+import { checkSchemaReleases, DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS } from './schema';
 import { ExternalObject, Finding, SourcedObject } from './types';
 import { configReferences } from './rules/config-references';
 import { hpaRule } from './rules/hpa';
@@ -102,12 +102,12 @@ export function validateObjects(objects: readonly SourcedObject[], options: Vali
 function schemaFindings(objects: readonly SourcedObject[], options: ValidateOptions): Finding[] {
   const target = options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION;
   const upgrades = options.upgradeVersions ?? SCHEMA_VERSIONS.filter((version) => compareVersions(version, target) > 0);
-  const current = checkSchema(objects, target);
-  const seen = new Set(current.map(findingKey));
-  const upcoming = upgrades.flatMap((version) => checkSchema(objects, version)
+  const checked = checkSchemaReleases(objects, target, upgrades);
+  const seen = new Set(checked.target.map(findingKey));
+  const upcoming = checked.newer.flatMap(({ version, findings }) => findings
     .filter((finding) => !seen.has(findingKey(finding)))
     .map((finding): Finding => ({ ...finding, severity: 'warning', message: `on upgrade to Kubernetes ${version}: ${finding.message}` })));
-  return [...current, ...upcoming];
+  return [...checked.target, ...upcoming];
 }
 
 function compareVersions(a: string, b: string): number {

@@ -16,6 +16,7 @@ import {
   Schema,
   SUPPORTED_VERSIONS,
 } from './load';
+import { mayBeRejected, UpgradeCompatibility, upgradeCompatibility } from './compatibility';
 import { groupsOfRemovedApis, releaseThatRemoved } from './removed-apis';
 import { closestName } from './suggest';
 
@@ -40,15 +41,64 @@ export function checkSchema(objects: readonly SourcedObject[], version: string =
   return objects.flatMap((sourced) => checkObject(sourced, schema));
 }
 
+/** Schema findings of one newer release. */
+export interface ReleaseFindings {
+  readonly version: string;
+  readonly findings: readonly Finding[];
+}
+
+/**
+ * Checks every object against the `target` release and against each of the `newer` ones.
+ *
+ * Walking every object once per release would double the cost of validation, so the target walk
+ * also follows the matching models of the first newer release and notes where that schema is
+ * narrower (see compatibility.ts). An object without findings under the target that meets no such
+ * place provably has none under that release either; only the others are walked again. Further
+ * newer releases are walked in full.
+ */
+export function checkSchemaReleases(
+  objects: readonly SourcedObject[],
+  target: string,
+  newer: readonly string[],
+): { readonly target: readonly Finding[]; readonly newer: readonly ReleaseFindings[] } {
+  const targetSchema = loadSchema(target);
+  const [tracked, ...untracked] = newer.map((version) => loadSchema(version));
+  const compatibility = tracked && upgradeCompatibility(targetSchema, tracked);
+  const targetFindings: Finding[] = [];
+  const walkAgain: SourcedObject[] = [];
+  for (const sourced of objects) {
+    const upgrade: UpgradeTracking | undefined = compatibility && { newer: tracked, compatibility, mayBeRejected: false };
+    const findings = checkObject(sourced, targetSchema, upgrade);
+    targetFindings.push(...findings);
+    if (upgrade && (findings.length > 0 || upgrade.mayBeRejected)) walkAgain.push(sourced);
+  }
+  return {
+    target: targetFindings,
+    newer: [
+      ...(tracked ? [{ version: tracked.kubernetesVersion, findings: checkSchema(walkAgain, tracked.kubernetesVersion) }] : []),
+      ...untracked.map((schema) => ({ version: schema.kubernetesVersion, findings: checkSchema(objects, schema.kubernetesVersion) })),
+    ],
+  };
+}
+
 interface Walk {
   readonly schema: Schema;
   readonly report: (rule: string, path: string, message: string) => void;
+  readonly upgrade?: UpgradeTracking;
 }
 
-function checkObject({ object, source }: SourcedObject, schema: Schema): Finding[] {
+/** Follows a newer release's models alongside the walk, until a value it may reject is met. */
+interface UpgradeTracking {
+  readonly newer: Schema;
+  readonly compatibility: UpgradeCompatibility;
+  mayBeRejected: boolean;
+}
+
+function checkObject({ object, source }: SourcedObject, schema: Schema, upgrade?: UpgradeTracking): Finding[] {
   const untyped = (['apiVersion', 'kind'] as const).find((field) => typeof object[field] !== 'string' || !object[field]);
   if (untyped) return [missingTypeFinding(object, untyped, source)];
-  const resource = schema.resources.get(resourceKey(object.apiVersion, object.kind));
+  const key = resourceKey(object.apiVersion, object.kind);
+  const resource = schema.resources.get(key);
   if (!resource) return [unknownKindFinding(object, source, schema)];
 
   const findings: Finding[] = [];
@@ -56,8 +106,13 @@ function checkObject({ object, source }: SourcedObject, schema: Schema): Finding
   const report = (rule: string, path: string, message: string): void => {
     findings.push({ rule, severity: 'error', source, object: label, path, message, apiServer: 'rejects' });
   };
-  const walk: Walk = { schema, report };
-  checkFields(object, modelNamed(schema, resource.model), undefined, walk);
+  const walk: Walk = { schema, report, upgrade };
+  let counterpart: Model | undefined;
+  if (upgrade) {
+    if (upgrade.compatibility.servedByBoth.has(key)) counterpart = modelNamed(upgrade.newer, upgrade.newer.resources.get(key)!.model);
+    else upgrade.mayBeRejected = true;
+  }
+  checkFields(object, modelNamed(schema, resource.model), undefined, walk, counterpart);
   checkNamePresent(object, walk);
   return findings;
 }
@@ -97,14 +152,25 @@ function whereOf(location: Location): string {
   return `${location.model}.${location.key}`;
 }
 
-function checkFields(value: Readonly<Record<string, unknown>>, model: Model, parent: Location | undefined, walk: Walk): void {
+/** `counterpart` is the newer release's model at the same place, while an upgrade is tracked. */
+function checkFields(
+  value: Readonly<Record<string, unknown>>,
+  model: Model,
+  parent: Location | undefined,
+  walk: Walk,
+  counterpart?: Model,
+): void {
+  if (counterpart && mayBeRejected(walk.upgrade!.compatibility, model.name, counterpart.name, value)) {
+    walk.upgrade!.mayBeRejected = true;
+  }
   for (const field in value) {
     if (!Object.prototype.hasOwnProperty.call(value, field)) continue;
     const type = model.fields.get(field);
     // Most fields are valid scalars: accept them without building a location.
     if (type?.kind === 'scalar' && isValidScalar(value[field], type.scalar)) continue;
     const location: Location = { parent, key: field, model: model.name };
-    if (type) checkValue(value[field], type, location, walk);
+    const tracked = counterpart && !walk.upgrade!.mayBeRejected ? counterpart.fields.get(field) : undefined;
+    if (type) checkValue(value[field], type, location, walk, tracked);
     else walk.report('schema-unknown-field', pathOf(location), unknownFieldMessage(field, model, walk.schema));
   }
   for (const field of model.required) {
@@ -118,27 +184,37 @@ function checkFields(value: Readonly<Record<string, unknown>>, model: Model, par
   }
 }
 
-/** `null` means "not set" to the API server, for any field. */
-function checkValue(value: unknown, type: FieldType, location: Location, walk: Walk): void {
+/**
+ * `null` means "not set" to the API server, for any field. `counterpart` is the newer release's
+ * type at the same place, while an upgrade is tracked; where its shape differs, the narrowing was
+ * already noted by the enclosing model.
+ */
+function checkValue(value: unknown, type: FieldType, location: Location, walk: Walk, counterpart?: FieldType): void {
   if (value === null || value === undefined) return;
   switch (type.kind) {
     case 'scalar':
       return checkScalar(value, type.scalar, location, walk);
-    case 'array':
+    case 'array': {
       if (!Array.isArray(value)) return reportWrongType(value, type, location, walk);
+      const items = counterpart?.kind === 'array' ? counterpart.items : undefined;
       for (let index = 0; index < value.length; index++) {
-        checkValue(value[index], type.items, { parent: location, key: index, role: 'item' }, walk);
+        checkValue(value[index], type.items, { parent: location, key: index, role: 'item' }, walk, items);
       }
       return;
-    case 'map':
+    }
+    case 'map': {
       if (!isPlainObject(value)) return reportWrongType(value, type, location, walk);
+      const values = counterpart?.kind === 'map' ? counterpart.values : undefined;
       for (const key in value) {
-        if (Object.prototype.hasOwnProperty.call(value, key)) checkValue(value[key], type.values, { parent: location, key, role: 'value' }, walk);
+        if (Object.prototype.hasOwnProperty.call(value, key)) checkValue(value[key], type.values, { parent: location, key, role: 'value' }, walk, values);
       }
       return;
-    case 'model':
+    }
+    case 'model': {
       if (!isPlainObject(value)) return reportWrongType(value, type, location, walk);
-      return checkFields(value, modelNamed(walk.schema, type.model), location, walk);
+      const model = counterpart?.kind === 'model' && !walk.upgrade!.mayBeRejected ? modelNamed(walk.upgrade!.newer, counterpart.model) : undefined;
+      return checkFields(value, modelNamed(walk.schema, type.model), location, walk, model);
+    }
   }
 }
 
