@@ -14,8 +14,10 @@ export function isDns1035Label(value: string): boolean {
   return value.length <= 63 && DNS1035_LABEL.test(value);
 }
 
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 export function isDns1123Subdomain(value: string): boolean {
-  return value.length <= 253 && value.split('.').every((part) => DNS1123_LABEL.test(part));
+  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
 }
 
 /** Why a label (or annotation) key is invalid, or `undefined` when it is valid. */

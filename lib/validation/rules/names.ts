@@ -26,26 +26,27 @@ const NAME_FORMATS: Readonly<Record<string, NameFormat>> = {
   ].map((kind) => [kind, SUBDOMAIN])),
 };
 
-function checkName(object: IndexedObject): Finding[] {
+function checkName(object: IndexedObject, findings: Finding[]): void {
   const metadata = object.object.metadata ?? {};
   if (metadata.name === undefined) {
-    if (metadata.generateName !== undefined) return [];
-    return [finding(names, object, 'metadata.name', 'metadata.name is missing; the API server rejects the object (kubectl apply needs a name). Give it a name.')];
+    if (metadata.generateName !== undefined) return;
+    findings.push(finding(names, object, 'metadata.name', 'metadata.name is missing; the API server rejects the object (kubectl apply needs a name). Give it a name.'));
+    return;
   }
   const format = NAME_FORMATS[object.kind];
-  if (!format || format.valid(String(metadata.name))) return [];
-  return [finding(names, object, 'metadata.name',
-    `metadata.name "${String(metadata.name)}" is not ${format.describe}; the API server rejects it. Rename it, e.g. "${suggestName(String(metadata.name))}".`)];
+  if (!format || format.valid(String(metadata.name))) return;
+  findings.push(finding(names, object, 'metadata.name',
+    `metadata.name "${String(metadata.name)}" is not ${format.describe}; the API server rejects it. Rename it, e.g. "${suggestName(String(metadata.name))}".`));
 }
 
 function suggestName(name: string): string {
   return name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 63) || 'name';
 }
 
-function checkNamespace(object: IndexedObject): Finding[] {
+function checkNamespace(object: IndexedObject, findings: Finding[]): void {
   const namespace = object.object.metadata?.namespace;
-  if (namespace === undefined || isDns1123Label(String(namespace))) return [];
-  return [finding(names, object, 'metadata.namespace', `metadata.namespace "${String(namespace)}" is not ${LABEL_1123.describe}; the API server rejects it. Use a valid namespace name.`)];
+  if (namespace === undefined || isDns1123Label(String(namespace))) return;
+  findings.push(finding(names, object, 'metadata.namespace', `metadata.namespace "${String(namespace)}" is not ${LABEL_1123.describe}; the API server rejects it. Use a valid namespace name.`));
 }
 
 /** `metadata.labels.app`, or `metadata.labels["app.kubernetes.io/name"]` when the key has dots or slashes. */
@@ -53,26 +54,37 @@ function keyPath(path: string, key: string): string {
   return /^[A-Za-z0-9_-]+$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
-function checkLabels(object: IndexedObject, labels: unknown, path: string): Finding[] {
-  const record = asRecord(labels);
-  if (!record) return [];
-  const findings: Finding[] = [];
-  for (const [key, value] of Object.entries(record)) {
-    const keyProblem = labelKeyProblem(key);
-    if (keyProblem) findings.push(finding(names, object, keyPath(path, key), `label key "${key}" at ${path} is invalid: ${keyProblem}; the API server rejects it. Fix the key.`));
-    const valueProblem = labelValueProblem(value);
-    if (valueProblem) findings.push(finding(names, object, keyPath(path, key), `label value ${JSON.stringify(value)} of "${key}" at ${path} is invalid: ${valueProblem}; the API server rejects it. Fix the value.`));
+/** Checks the labels of every object; the same few keys recur on every object, so their verdicts are kept. */
+class LabelChecker {
+  private readonly keyProblems = new Map<string, string | undefined>();
+
+  constructor(private readonly findings: Finding[]) {}
+
+  check(object: IndexedObject, labels: unknown, path: string): void {
+    const record = asRecord(labels);
+    if (!record) return;
+    for (const key in record) {
+      if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
+      const keyProblem = this.keyProblem(key);
+      if (keyProblem) this.findings.push(finding(names, object, keyPath(path, key), `label key "${key}" at ${path} is invalid: ${keyProblem}; the API server rejects it. Fix the key.`));
+      const value = record[key];
+      const valueProblem = labelValueProblem(value);
+      if (valueProblem) this.findings.push(finding(names, object, keyPath(path, key), `label value ${JSON.stringify(value)} of "${key}" at ${path} is invalid: ${valueProblem}; the API server rejects it. Fix the value.`));
+    }
   }
-  return findings;
+
+  private keyProblem(key: string): string | undefined {
+    if (!this.keyProblems.has(key)) this.keyProblems.set(key, labelKeyProblem(key));
+    return this.keyProblems.get(key);
+  }
 }
 
-function labelPlaces(index: ObjectIndex, object: IndexedObject): [unknown, string][] {
-  const places: [unknown, string][] = [[object.object.metadata?.labels, 'metadata.labels']];
+function checkLabelPlaces(index: ObjectIndex, object: IndexedObject, labels: LabelChecker): void {
+  labels.check(object, object.object.metadata?.labels, 'metadata.labels');
   const template = index.podTemplateOf(object);
-  if (template && template.labelsPath !== 'metadata.labels') places.push([template.labels, template.labelsPath]);
-  if (object.kind === 'Service') places.push([field(object.object, 'spec', 'selector'), 'spec.selector']);
-  else places.push([field(object.object, 'spec', 'selector', 'matchLabels'), 'spec.selector.matchLabels']);
-  return places;
+  if (template && template.labelsPath !== 'metadata.labels') labels.check(object, template.labels, template.labelsPath);
+  if (object.kind === 'Service') labels.check(object, field(object.object, 'spec', 'selector'), 'spec.selector');
+  else labels.check(object, field(object.object, 'spec', 'selector', 'matchLabels'), 'spec.selector.matchLabels');
 }
 
 export const names: Rule = {
@@ -80,9 +92,14 @@ export const names: Rule = {
   summary: 'Object names, namespaces, label keys and label values follow the Kubernetes syntax for their kind.',
   breaks: 'kubectl apply fails: the API server rejects invalid names and labels.',
   apiServer: 'rejects',
-  check: (index) => index.objects.flatMap((object) => [
-    ...checkName(object),
-    ...checkNamespace(object),
-    ...labelPlaces(index, object).flatMap(([labels, path]) => checkLabels(object, labels, path)),
-  ]),
+  check: (index) => {
+    const findings: Finding[] = [];
+    const labels = new LabelChecker(findings);
+    for (const object of index.objects) {
+      checkName(object, findings);
+      checkNamespace(object, findings);
+      checkLabelPlaces(index, object, labels);
+    }
+    return findings;
+  },
 };
