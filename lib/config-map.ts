@@ -4,6 +4,7 @@ import { ConfigMap, EnvValue, IConfigMap, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ConfigMapMount } from './pod-template';
 import { checkAbsolutePath, checkDns1123Label, checkLabels, invalidProp, removeHalfBuilt } from './props';
+import { createJsonFormObject } from './json-form';
 
 /** Props of an {@link AppConfig}. */
 export interface AppConfigProps {
@@ -79,7 +80,7 @@ export class AppConfig extends Construct {
       this.textKeys = Object.keys(data);
       this.binaryKeys = Object.keys(binaryData);
       const binaryEntries = Object.entries(binaryData).map(([key, value]) => [key, value.toString('base64')]);
-      this.configMap = new k8s.KubeConfigMap(this, 'ConfigMap', {
+      this.configMap = createJsonFormObject(k8s.KubeConfigMap, this, 'ConfigMap', {
         metadata: { name: this.configMapName, labels: props.labels && { ...props.labels } },
         data: this.textKeys.length ? data : undefined,
         binaryData: binaryEntries.length ? Object.fromEntries(binaryEntries) : undefined,

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkDns1123Label, DNS1123_LABEL_RULE, invalidProp, invalidValue, isDns1123Label, removeHalfBuilt } from './props';
 import { findPort, IPodTarget } from './workload';
+import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /** Something outside the stack's workloads that connects in, such as the ingress controller. */
 export class Peer {
@@ -63,7 +64,7 @@ export class Connections {
 
   /** The NetworkPolicy that enforces the declared edges; its rules are read at synthesis. */
   public createPolicy(scope: Construct, name: string): k8s.KubeNetworkPolicy {
-    return new k8s.KubeNetworkPolicy(scope, 'NetworkPolicy', {
+    return createJsonFormObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
       metadata: { name },
       spec: {
         podSelector: { matchLabels: { ...this.owner.selectorLabels } },
@@ -76,7 +77,7 @@ export class Connections {
   private toRule(edge: AllowedConnection): k8s.NetworkPolicyIngressRule {
     return {
       from: [edge.from instanceof Peer ? edge.from.peer : this.peerFor(edge.from)],
-      ports: edge.ports.map((port) => ({ protocol: 'TCP', port: k8s.IntOrString.fromNumber(port) })),
+      ports: edge.ports.map((port) => ({ protocol: 'TCP', port: intOrStringValue(port) })),
     };
   }
 
@@ -112,7 +113,7 @@ export class DefaultDenyIngress extends Construct {
     super(scope, id);
     try {
       if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
-      this.policy = new k8s.KubeNetworkPolicy(this, 'Resource', {
+      this.policy = createJsonFormObject(k8s.KubeNetworkPolicy, this, 'Resource', {
         metadata: { name: 'default-deny-ingress', namespace: props.namespace },
         spec: { podSelector: {}, policyTypes: ['Ingress'] },
       });

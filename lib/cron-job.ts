@@ -5,6 +5,7 @@ import { buildJobTemplate, JobProps } from './job';
 import { ContainerPort } from './pod-template';
 import { checkDns1123Label, checkInteger, checkOneOf, invalidProp, removeHalfBuilt } from './props';
 import { IPodTarget, namespaceOf, selectorLabelsFor } from './workload';
+import { createJsonFormObject } from './json-form';
 
 /** What the CronJob controller does when a run is due while the previous one still runs. */
 export type ConcurrencyPolicy = 'Allow' | 'Forbid' | 'Replace';
@@ -73,7 +74,7 @@ export class ScheduledJob extends Construct implements IPodTarget {
       this.namespace = namespaceOf(this);
       this.selectorLabels = selectorLabelsFor(this.name);
       this.connections = new Connections(this);
-      this.cronJob = new k8s.KubeCronJob(this, 'CronJob', {
+      this.cronJob = createJsonFormObject(k8s.KubeCronJob, this, 'CronJob', {
         metadata: { name: cronJobName, labels, annotations: props.annotations && { ...props.annotations } },
         spec: {
           schedule,

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { checkIntOrPercent, checkOneOf, invalidProp, removeHalfBuilt } from './props';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
 import { IPodTarget } from './workload';
+import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /**
  * Whether pods that are running but not ready may be evicted: `AlwaysAllow` lets a drain evict
@@ -53,10 +54,10 @@ export class WorkloadDisruptionBudget extends Construct {
       }
       const unhealthyPodEvictionPolicy = checkOneOf(this, 'disruptionBudget.unhealthyPodEvictionPolicy',
         props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow', UNHEALTHY_POD_EVICTION_POLICIES);
-      this.budget = new k8s.KubePodDisruptionBudget(this, 'Resource', {
+      this.budget = createJsonFormObject(k8s.KubePodDisruptionBudget, this, 'Resource', {
         metadata: { name: `${props.target.name}-pdb` },
         spec: {
-          maxUnavailable: value,
+          maxUnavailable: intOrStringValue(value),
           selector: { matchLabels: { ...props.target.selectorLabels } },
           unhealthyPodEvictionPolicy,
         },

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkInteger, checkPositiveQuantity, invalidProp, removeHalfBuilt } from './props';
 import { IScalable } from './workload';
+import { createJsonFormObject, quantityValue } from './json-form';
 
 /** Props of an {@link HpaPolicy}. */
 export interface HpaPolicyProps {
@@ -42,20 +43,20 @@ export class HpaPolicy extends Construct {
       if (props.memoryUtilization !== undefined) metrics.push(this.utilization('memory', props.memoryUtilization, props.target));
       if (props.memoryAverageValue !== undefined) {
         checkPositiveQuantity(this, 'memoryAverageValue', props.memoryAverageValue, '"400Mi"');
-        metrics.push(resourceMetric('memory', { type: 'AverageValue', averageValue: k8s.Quantity.fromString(props.memoryAverageValue) }));
+        metrics.push(resourceMetric('memory', { type: 'AverageValue', averageValue: quantityValue(props.memoryAverageValue) }));
       }
       if (!metrics.length) {
         throw invalidProp(this, 'metrics', undefined, 'give at least one of cpuUtilization, memoryUtilization or memoryAverageValue');
       }
       props.target.releaseReplicasToAutoscaler();
-      this.hpa = new k8s.KubeHorizontalPodAutoscalerV2(this, 'Resource', {
+      this.hpa = createJsonFormObject(k8s.KubeHorizontalPodAutoscalerV2, this, 'Resource', {
         metadata: { name: `${props.target.name}-hpa` },
         spec: {
           scaleTargetRef: { ...props.target.scaleTargetRef },
           minReplicas,
           maxReplicas,
           metrics,
-          behavior: props.behavior,
+          behavior: props.behavior && (k8s.toJson_HorizontalPodAutoscalerBehaviorV2(props.behavior) as k8s.HorizontalPodAutoscalerBehaviorV2),
         },
       });
     } catch (error) {

@@ -2,6 +2,7 @@ import { HttpIngressPathType, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, invalidProp, removeHalfBuilt } from './props';
 import { createService, ServiceOptions } from './service';
+import { createJsonFormObject } from './json-form';
 
 /** TLS for an Ingress host. */
 export interface IngressTlsProps {
@@ -55,7 +56,7 @@ export class IngressedService extends Construct {
       const { service, port: servicePort } = createService(this, 'Service', props);
       this.service = service;
       this.servicePort = servicePort;
-      this.ingress = new k8s.KubeIngress(this, 'Ingress', {
+      this.ingress = createJsonFormObject(k8s.KubeIngress, this, 'Ingress', {
         metadata: { name: `${props.name}-ingress`, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } },
         spec: {
           ingressClassName: props.ingressClassName,

@@ -4,6 +4,7 @@ import { Connections } from './connections';
 import { APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerPort, ContainerProps } from './pod-template';
 import { checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
 import { IPodTarget, namespaceOf, selectorLabelsFor, WorkloadMetadataProps, workloadLabels } from './workload';
+import { createJsonFormObject } from './json-form';
 
 /** What the kubelet does when a Job's container exits with an error. */
 export type JobRestartPolicy = 'OnFailure' | 'Never';
@@ -96,7 +97,7 @@ export class BatchJob extends Construct implements IPodTarget {
       this.namespace = namespaceOf(this);
       this.selectorLabels = selectorLabelsFor(this.name);
       this.connections = new Connections(this);
-      this.job = new k8s.KubeJob(this, 'Job', {
+      this.job = createJsonFormObject(k8s.KubeJob, this, 'Job', {
         metadata: { name: jobName, labels, annotations: props.annotations && { ...props.annotations } },
         spec,
       });

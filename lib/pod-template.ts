@@ -5,6 +5,7 @@ import {
   invalidProp,
 } from './props';
 import { parseQuantity } from './validation/quantity';
+import { intOrStringValue, quantityValue } from './json-form';
 
 /** CPU and memory amounts, as Kubernetes quantities (`250m`, `512Mi`). */
 export interface ResourceList {
@@ -426,7 +427,7 @@ function toProbe(scope: IConstruct, field: string, probe: ProbeProps, ports: rea
     successThreshold: probe.successThreshold,
   };
   if (probe.exec) return { exec: { command: [...probe.exec.command] }, ...timings };
-  const port = k8s.IntOrString.fromString(resolveProbePort(scope, field, probe.httpGet?.port ?? probe.tcpSocket?.port, ports) as string);
+  const port = intOrStringValue(resolveProbePort(scope, field, probe.httpGet?.port ?? probe.tcpSocket?.port, ports) as string);
   if (probe.tcpSocket) return { tcpSocket: { port }, ...timings };
   const http = probe.httpGet!;
   const httpHeaders = Object.entries(http.headers ?? {}).map(([name, value]) => ({ name, value }));
@@ -440,13 +441,13 @@ function toEnvVars(env: ContainerProps['env']): k8s.EnvVar[] | undefined {
   const entries = Object.entries(env ?? {});
   if (!entries.length) return undefined;
   return entries.map(([name, value]) =>
-    typeof value === 'string' ? { name, value } : { name, value: value.value, valueFrom: value.valueFrom });
+    typeof value === 'string' ? { name, value } : { name, value: value.value, valueFrom: value.valueFrom && (k8s.toJson_EnvVarSource(value.valueFrom) as k8s.EnvVarSource) });
 }
 
 function toResourceRequirements(resources: ResourceProps): k8s.ResourceRequirements {
   const toList = (list: ResourceList | undefined) => {
     const entries = Object.entries(list ?? {}).filter(([, q]) => q !== undefined);
-    return entries.length ? Object.fromEntries(entries.map(([k, q]) => [k, k8s.Quantity.fromString(q as string)])) : undefined;
+    return entries.length ? Object.fromEntries(entries.map(([k, q]) => [k, quantityValue(q as string)])) : undefined;
   };
   return { requests: toList(resources.requests), limits: toList(resources.limits) };
 }

@@ -1,11 +1,8 @@
-import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from './validation/names';
 import { parseQuantity } from './validation/quantity';
 
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain };
-
-type IntOrString = k8s.IntOrString;
 
 /**
  * Prop validation shared by every construct. Each check throws an Error that names the
@@ -206,12 +203,12 @@ export function checkPositiveQuantity(scope: IConstruct, field: string, value: s
 }
 
 /** A count (integer >= 0) or a percentage string (`"0%"` to `"100%"`). */
-export function checkIntOrPercent(scope: IConstruct, field: string, value: number | string | undefined): IntOrString | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value === 'number') return k8s.IntOrString.fromNumber(checkInteger(scope, field, value, 0));
-  const match = /^(\d{1,3})%$/.exec(value);
+export function checkIntOrPercent<T extends number | string | undefined>(scope: IConstruct, field: string, value: T): T {
+  if (value === undefined) return value;
+  if (typeof value === 'number') return checkInteger(scope, field, value, 0) as T;
+  const match = /^(\d{1,3})%$/.exec(value as string);
   if (!match || Number(match[1]) > 100) {
     throw invalidProp(scope, field, value, 'must be a non-negative integer or a percentage from "0%" to "100%"');
   }
-  return k8s.IntOrString.fromString(value);
+  return value;
 }

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DefaultDenyIngress } from './connections';
 import { checkDns1123Label, checkOneOf } from './props';
+import { createJsonFormObject } from './json-form';
 
 /** A Pod Security Standard level. */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -42,7 +43,7 @@ export class RestrictedNamespace extends Construct {
       [`pod-security.kubernetes.io/${mode}`, level],
       [`pod-security.kubernetes.io/${mode}-version`, version],
     ]));
-    this.namespace = new k8s.KubeNamespace(this, 'Namespace', { metadata: { name, labels } });
+    this.namespace = createJsonFormObject(k8s.KubeNamespace, this, 'Namespace', { metadata: { name, labels } });
     if (props.defaultDenyIngress ?? true) {
       this.defaultDeny = new DefaultDenyIngress(this, 'DefaultDenyIngress', { namespace: name });
     }

@@ -2,6 +2,7 @@ import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkDns1035Label, checkOneOf, checkPort, invalidProp } from './props';
 import { findPort, IPodTarget } from './workload';
+import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /** What every Service of ours needs: the pods, the port, and how it is reached. */
 export interface ServiceOptions {
@@ -59,16 +60,17 @@ export function createService(scope: Construct, id: string, options: ServiceOpti
     throw invalidProp(scope, 'serviceType', type, 'a headless Service must be ClusterIP');
   }
   const port = options.port ?? served.port;
-  const service = new k8s.KubeService(scope, id, {
+  const service = createJsonFormObject(k8s.KubeService, scope, id, {
     metadata: { name: serviceName, labels: { ...(options.labels ?? target.selectorLabels) } },
     spec: {
       type: options.headless ? undefined : type,
-      clusterIp: options.headless ? 'None' : undefined,
+      // The API spells it clusterIP; the L1 type calls it clusterIp.
+      ...(options.headless ? { clusterIP: 'None' } : {}),
       selector: { ...target.selectorLabels },
       ports: [{
         name: served.name,
         port,
-        targetPort: k8s.IntOrString.fromString(served.name),
+        targetPort: intOrStringValue(served.name),
         protocol: 'TCP',
         nodePort: options.nodePort,
       }],

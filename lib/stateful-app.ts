@@ -15,6 +15,7 @@ import { createService } from './service';
 import {
   alreadyAutoscaled, IScalable, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps,
 } from './workload';
+import { createJsonFormObject, quantityValue } from './json-form';
 
 /** A persistent volume per pod, from a volumeClaimTemplate. */
 export interface VolumeClaimProps {
@@ -126,7 +127,7 @@ export class StatefulApp extends Construct implements IScalable {
         claimMounts: (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath })),
       });
       const replicas = this.replicas;
-      this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      this.statefulSet = createJsonFormObject(k8s.KubeStatefulSet, this, 'StatefulSet', {
         metadata: { name: statefulSetName, labels, annotations: props.annotations && { ...props.annotations } },
         spec: {
           serviceName: this.service.name,
@@ -175,7 +176,7 @@ export class StatefulApp extends Construct implements IScalable {
       spec: {
         accessModes: [...accessModes],
         storageClassName: claim.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(claim.storage) } },
+        resources: { requests: { storage: quantityValue(claim.storage) } },
       },
     };
   }

@@ -17,6 +17,7 @@ import { isZeroIntOrPercent } from './validation/int-or-percent';
 import {
   alreadyAutoscaled, IScalable, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps,
 } from './workload';
+import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /** How a Deployment replaces its pods: Kubernetes' `maxSurge` / `maxUnavailable`. */
 export interface RolloutProps {
@@ -114,7 +115,7 @@ export class WebApp extends Construct implements IScalable {
 
       const deploymentName = `${this.name}-deployment`;
       this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName };
-      this.deployment = new k8s.KubeDeployment(this, 'Deployment', {
+      this.deployment = createJsonFormObject(k8s.KubeDeployment, this, 'Deployment', {
         metadata: { name: deploymentName, labels, annotations: props.annotations && { ...props.annotations } },
         spec: {
           replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
@@ -167,7 +168,11 @@ function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k
   if (isZeroIntOrPercent(rollout.maxSurge) && isZeroIntOrPercent(rollout.maxUnavailable)) {
     throw invalidProp(scope, 'rollout', rollout, 'maxSurge and maxUnavailable cannot both be zero: the rollout could never replace a pod');
   }
-  return { type: 'RollingUpdate', rollingUpdate: { maxSurge: surge, maxUnavailable: unavailable } };
+  const rollingUpdate = {
+    maxSurge: surge === undefined ? undefined : intOrStringValue(surge),
+    maxUnavailable: unavailable === undefined ? undefined : intOrStringValue(unavailable),
+  };
+  return { type: 'RollingUpdate', rollingUpdate };
 }
 
 function spreadOverNodes(selectorLabels: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint {
