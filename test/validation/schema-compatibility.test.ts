@@ -105,6 +105,7 @@ describe('upgradeCompatibility', () => {
     expect(mayBeRejected(compatibility, 'V1HostAlias', 'V1HostAlias', { ip: '10.0.0.1', hostnames: ['a'] })).toBe(false);
     expect(mayBeRejected(compatibility, 'V1NetworkPolicy', 'V1NetworkPolicy', { spec: {} })).toBe(false);
     expect(mayBeRejected(compatibility, 'V1NetworkPolicy', 'V1NetworkPolicy', { spec: {}, status: {} })).toBe(true);
+    expect(mayBeRejected(compatibility, 'V1NetworkPolicy', 'V1NetworkPolicy', { spec: {}, status: null })).toBe(true);
     expect(mayBeRejected(compatibility, 'V1PodSpec', 'V1PodSpec', { containers: [] })).toBe(false);
   });
 });
@@ -116,6 +117,9 @@ describe('checkSchemaReleases', () => {
     'a pod resource claim with the removed `source`': deploymentWith({ resourceClaims: [{ name: 'gpu', source: { resourceClaimName: 'gpu' } }] }),
     'a NetworkPolicy with the removed `status`': { ...networkPolicy, status: { conditions: [] } },
     'a NetworkPolicy without status': networkPolicy,
+    'a NetworkPolicy with status: null (still an unknown field on 1.33)': { ...networkPolicy, status: null },
+    'a pod resource claim with source: null': deploymentWith({ resourceClaims: [{ name: 'gpu', source: null }] }),
+    'a PVC template with claims: null': statefulSetWithClaim({ requests: { storage: '1Gi' }, claims: null }),
     'a PVC template with `claims` (gone from VolumeResourceRequirements)': statefulSetWithClaim({ requests: { storage: '1Gi' }, claims: [{ name: 'x' }] }),
     'a PVC template without claims': statefulSetWithClaim({ requests: { storage: '1Gi' } }),
     'a kind 1.33 no longer serves': { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2', kind: 'FlowSchema', metadata: { name: 'f' }, spec: { priorityLevelConfiguration: { name: 'p' } } },

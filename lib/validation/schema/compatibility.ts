@@ -17,7 +17,7 @@ export interface UpgradeCompatibility {
 
 /** How a newer model is narrower than the older model at the same place. */
 export interface Narrowing {
-  /** Fields of the older model the newer one lacks or gives a narrower type. */
+  /** Fields of the older model the newer one lacks or gives a narrower type (a concern even when set to null: a missing field is unknown). */
   readonly fields: readonly string[];
   /** Fields the newer model requires and the older one does not. */
   readonly required: readonly string[];
@@ -30,7 +30,7 @@ export function mayBeRejected(compatibility: UpgradeCompatibility, older: string
   const narrowing = compatibility.narrowed.get(older)?.get(newer);
   if (!narrowing) return false;
   return narrowing.unknownModel === true
-    || narrowing.fields.some((field) => value[field] !== undefined && value[field] !== null)
+    || narrowing.fields.some((field) => Object.prototype.hasOwnProperty.call(value, field))
     || narrowing.required.some((field) => value[field] === undefined || value[field] === null);
 }
 
