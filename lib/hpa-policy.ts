@@ -2,7 +2,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkInteger, checkPositiveQuantity, invalidProp, removeHalfBuilt } from './props';
 import { IScalable } from './workload';
-import { createJsonFormObject, quantityValue } from './json-form';
+import { convertWhenSynthesized, createJsonFormObject, quantityValue } from './json-form';
 
 /** Props of an {@link HpaPolicy}. */
 export interface HpaPolicyProps {
@@ -56,7 +56,8 @@ export class HpaPolicy extends Construct {
           minReplicas,
           maxReplicas,
           metrics,
-          behavior: props.behavior && (k8s.toJson_HorizontalPodAutoscalerBehaviorV2(props.behavior) as k8s.HorizontalPodAutoscalerBehaviorV2),
+          behavior: props.behavior
+            && convertWhenSynthesized(props.behavior, k8s.toJson_HorizontalPodAutoscalerBehaviorV2, () => this.hpa, ['spec', 'behavior']),
         },
       });
     } catch (error) {

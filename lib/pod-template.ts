@@ -440,6 +440,8 @@ function toProbe(scope: IConstruct, field: string, probe: ProbeProps, ports: rea
 function toEnvVars(env: ContainerProps['env']): k8s.EnvVar[] | undefined {
   const entries = Object.entries(env ?? {});
   if (!entries.length) return undefined;
+  // EnvValue sources come from cdk8s-plus factories, which put user input (names, keys, a Lazy)
+  // only in leaf fields; the conversion passes those through, so converting here is exact.
   return entries.map(([name, value]) =>
     typeof value === 'string' ? { name, value } : { name, value: value.value, valueFrom: value.valueFrom && (k8s.toJson_EnvVarSource(value.valueFrom) as k8s.EnvVarSource) });
 }

@@ -1,4 +1,4 @@
-import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { EnvValue, k8s, ResourceFieldPaths } from 'cdk8s-plus-27';
 import { HpaPolicy, WebApp } from '../../lib';
 import { createJsonFormObject, intOrStringValue, quantityValue } from '../../lib/json-form';
@@ -103,5 +103,45 @@ describe('L1-typed input from users', () => {
     expect(find(synth(chart), 'HorizontalPodAutoscaler', 'app-hpa').spec.behavior).toEqual({
       scaleDown: { policies: [{ periodSeconds: 60, type: 'Pods', value: 1 }], stabilizationWindowSeconds: 60 },
     });
+  });
+});
+
+describe('convertWhenSynthesized', () => {
+  /** The behavior as our HpaPolicy synthesizes it, and as a stock L1 HPA with the same behavior does. */
+  function hpaBehavior(behavior: k8s.HorizontalPodAutoscalerBehaviorV2) {
+    const chart = newChart();
+    const web = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080 });
+    new HpaPolicy(chart, 'Hpa', { target: web, maxReplicas: 5, cpuUtilization: 70, behavior });
+    const stock = new k8s.KubeHorizontalPodAutoscalerV2(chart, 'Stock', {
+      metadata: { name: 'stock' },
+      spec: { scaleTargetRef: { kind: 'Deployment', name: 'app-deployment' }, maxReplicas: 5, behavior },
+    });
+    return { ours: find(synth(chart), 'HorizontalPodAutoscaler', 'app-hpa').spec.behavior, stock: stock.toJson().spec.behavior };
+  }
+  const scaleDown = { stabilizationWindowSeconds: 60, policies: [{ type: 'Pods', value: 1, periodSeconds: 60 }] };
+
+  it('resolves a Lazy that stands for the whole input before converting it', () => {
+    const { ours, stock } = hpaBehavior(Lazy.any({ produce: () => ({ scaleDown }) }));
+    expect(ours).toEqual({ scaleDown: { policies: [{ periodSeconds: 60, type: 'Pods', value: 1 }], stabilizationWindowSeconds: 60 } });
+    expect(JSON.stringify(ours)).toBe(JSON.stringify(stock));
+  });
+
+  it('resolves a Lazy list inside the input and drops nulls, as the stock conversion does', () => {
+    const policies = Lazy.any({ produce: () => [...scaleDown.policies, null] });
+    const { ours, stock } = hpaBehavior({ scaleDown: { ...scaleDown, policies, selectPolicy: null as unknown as string } });
+    expect(ours.scaleDown.policies).toHaveLength(2);
+    expect(ours.scaleDown).not.toHaveProperty('selectPolicy');
+    expect(ours).toEqual(stock);
+    expect(JSON.stringify(ours)).toBe(JSON.stringify(stock));
+  });
+
+  it('gives custom resolvers the usual key', () => {
+    const keys: string[] = [];
+    const app = new App({ resolvers: [{ resolve: (context) => { if (context.key[1] === 'behavior') keys.push(context.key.join('.')); } }] });
+    const chart = new Chart(app, 'test');
+    const web = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080 });
+    new HpaPolicy(chart, 'Hpa', { target: web, maxReplicas: 5, cpuUtilization: 70, behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } });
+    chart.toJson();
+    expect(keys).toEqual(expect.arrayContaining(['spec.behavior', 'spec.behavior.scaleDown', 'spec.behavior.scaleDown.stabilizationWindowSeconds']));
   });
 });
