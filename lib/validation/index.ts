@@ -4,6 +4,7 @@
  */
 import { buildIndex, Rule, RuleContext } from './rule';
 import { checkSchemaReleases, DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS } from './schema';
+import { compareKubernetesVersions } from './schema/load';
 import { ExternalObject, Finding, SourcedObject } from './types';
 import { configReferences } from './rules/config-references';
 import { hpaRule } from './rules/hpa';
@@ -101,19 +102,13 @@ export function validateObjects(objects: readonly SourcedObject[], options: Vali
  */
 function schemaFindings(objects: readonly SourcedObject[], options: ValidateOptions): Finding[] {
   const target = options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION;
-  const upgrades = options.upgradeVersions ?? SCHEMA_VERSIONS.filter((version) => compareVersions(version, target) > 0);
+  const upgrades = options.upgradeVersions ?? SCHEMA_VERSIONS.filter((version) => compareKubernetesVersions(version, target) > 0);
   const checked = checkSchemaReleases(objects, target, upgrades);
   const seen = new Set(checked.target.map(findingKey));
   const upcoming = checked.newer.flatMap(({ version, findings }) => findings
     .filter((finding) => !seen.has(findingKey(finding)))
     .map((finding): Finding => ({ ...finding, severity: 'warning', message: `on upgrade to Kubernetes ${version}: ${finding.message}` })));
   return [...checked.target, ...upcoming];
-}
-
-function compareVersions(a: string, b: string): number {
-  const [aMajor, aMinor] = a.split('.').map(Number);
-  const [bMajor, bMinor] = b.split('.').map(Number);
-  return aMajor - bMajor || aMinor - bMinor;
 }
 
 function findingKey(finding: Finding): string {
