@@ -1,0 +1,89 @@
+/**
+ * The API server's own verdict on objects: each object is sent through `kubectl apply --server-side
+ * --dry-run=server`, so it passes authentication, defaulting, strict field validation, the kind's
+ * validation and every admission plugin (PodSecurity included), and nothing is stored.
+ */
+import { spawn } from 'child_process';
+import { KubectlTarget, kubectlWarnings } from './kubectl';
+import { KubeObject } from './types';
+
+/** What the API server said of one object. */
+export interface ServerVerdict {
+  readonly object: KubeObject;
+  /** `Kind namespace/name`, or `Kind name` without a namespace. */
+  readonly id: string;
+  /** Whether a real apply would have stored it. */
+  readonly accepted: boolean;
+  /** Why it was refused, as the server (or kubectl) put it; empty when accepted. */
+  readonly message: string;
+  /** The `Warning:` lines of an accepted or refused object, e.g. PodSecurity's "would violate". */
+  readonly warnings: readonly string[];
+}
+
+export interface DryRunOptions {
+  /** How many kubectl processes run at once. @default 4 */
+  readonly concurrency?: number;
+  /** The field manager the dry-run applies as. @default 'habr-k8s-validate' */
+  readonly fieldManager?: string;
+}
+
+/** `Kind namespace/name`, or `Kind name` for an object without a namespace. */
+export function objectId(object: KubeObject): string {
+  const name = object.metadata?.name ?? '(no name)';
+  const namespace = object.metadata?.namespace;
+  return `${object.kind} ${namespace ? `${namespace}/${name}` : name}`;
+}
+
+/** kubectl's error lines without its `Error from server (Invalid): error when …:` framing. */
+function refusalMessage(stderr: string): string {
+  const errors = stderr
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('Warning: '))
+    .join('\n')
+    .trim();
+  return errors.replace(/^Error from server \((\w+)\): (?:error when [^:]+: )?/, '$1: ');
+}
+
+function dryRunOne(object: KubeObject, target: KubectlTarget, fieldManager: string): Promise<ServerVerdict> {
+  const args = [
+    ...(target.kubeconfig ? ['--kubeconfig', target.kubeconfig] : []),
+    ...(target.context ? ['--context', target.context] : []),
+    'apply', '--server-side', '--dry-run=server', `--field-manager=${fieldManager}`, '-o', 'name', '-f', '-',
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(target.kubectl ?? 'kubectl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const done = (status: number | null, failure?: string): void => {
+      const accepted = status === 0 && stdout.trim() !== '';
+      resolve({
+        object,
+        id: objectId(object),
+        accepted,
+        message: accepted ? '' : failure ?? (refusalMessage(stderr) || `kubectl exited ${status} without a message`),
+        warnings: kubectlWarnings(stderr),
+      });
+    };
+    child.on('error', (error) => done(null, `cannot run ${target.kubectl ?? 'kubectl'}: ${error.message}`));
+    child.on('close', (status) => done(status));
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(JSON.stringify(object));
+  });
+}
+
+/** Dry-runs every object on its own against the server of `target`; verdicts come back in the objects' order. */
+export async function dryRunObjects(objects: readonly KubeObject[], target: KubectlTarget, options: DryRunOptions = {}): Promise<ServerVerdict[]> {
+  const verdicts: ServerVerdict[] = new Array(objects.length);
+  const fieldManager = options.fieldManager ?? 'habr-k8s-validate';
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < objects.length) {
+      const index = next++;
+      verdicts[index] = await dryRunOne(objects[index], target, fieldManager);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, objects.length) }, worker));
+  return verdicts;
+}

@@ -1,0 +1,118 @@
+/**
+ * The suite's checks can fail: broken manifests meet the same server and the same checks as dist/,
+ * and the server-side dry-run helper reports the server's verdict per object.
+ */
+import { dryRunObjects } from '../../lib/validation/server-dry-run';
+import { KubeObject } from '../../lib/validation/types';
+import { LocalCluster } from '../../tools/cluster/local-cluster';
+import { endpointProblems, eventually, getJson, Json, rolloutFailures, startCluster, stopCluster } from './cluster';
+
+const NAMESPACE = 'broken';
+let cluster: LocalCluster;
+
+const restrictedNamespace: KubeObject = {
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'latest' } },
+};
+
+/** A pod spec that meets restricted; `securityContext` overrides what the test breaks. */
+function podSpec(securityContext: Json = {}): Json {
+  return {
+    automountServiceAccountToken: false,
+    securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: 'RuntimeDefault' }, ...securityContext },
+    containers: [{
+      name: 'app',
+      image: 'registry.example.com/app:1.0.0',
+      ports: [{ name: 'http', containerPort: 8080 }],
+      securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true },
+    }],
+  };
+}
+
+function deployment(name: string, spec: Json): KubeObject {
+  const labels = { 'app.kubernetes.io/name': name };
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: NAMESPACE, labels },
+    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec } },
+  };
+}
+
+const asRoot = { runAsNonRoot: false, runAsUser: 0 };
+
+function readyPodsOf(app: string): string[] {
+  return (getJson(cluster, ['pods', '-n', NAMESPACE, '-l', `app.kubernetes.io/name=${app}`]).items as Json[]).map((p) => p.metadata.name).sort();
+}
+
+beforeAll(async () => {
+  cluster = await startCluster(1);
+  cluster.kubectlOk(['apply', '--server-side', '-f', '-'], JSON.stringify(restrictedNamespace));
+  await eventually(() => (cluster.kubectl(['get', 'serviceaccount', 'default', '-n', NAMESPACE]).status === 0 ? [] : ['no default ServiceAccount yet']));
+});
+afterAll(() => stopCluster(cluster, 'broken manifests'));
+
+test('a pod that runs as root is refused in the restricted namespace', () => {
+  const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'root-pod', namespace: NAMESPACE }, spec: podSpec(asRoot) };
+  const result = cluster.kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(pod));
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toMatch(/pods "root-pod" is forbidden: violates PodSecurity "restricted:latest": .*runAsNonRoot != false/);
+});
+
+test("a Deployment whose pods run as root is stored with a warning, and its pods are refused: the rollout never completes", () => {
+  const result = cluster.kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(deployment('root-app', podSpec(asRoot))));
+  expect(result.status).toBe(0);
+  expect(result.stderr).toMatch(/^Warning: would violate PodSecurity "restricted:latest"/m);
+  const failures = rolloutFailures(cluster, [deployment('root-app', {})], '10s');
+  expect(failures).toHaveLength(1);
+  const events = getJson(cluster, ['events', '-n', NAMESPACE, '--field-selector', 'reason=FailedCreate']).items as Json[];
+  expect(events.some((e) => /violates PodSecurity/.test(e.message))).toBe(true);
+});
+
+test('a Service that selects nothing is caught by the EndpointSlice check', async () => {
+  const app = deployment('web', podSpec());
+  const service: KubeObject = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web-service', namespace: NAMESPACE },
+    spec: { selector: { 'app.kubernetes.io/name': 'wbe' }, ports: [{ name: 'http', port: 80, targetPort: 'http' }] },
+  };
+  const result = cluster.kubectl(['apply', '--server-side', '-f', '-'], [app, service].map((o) => JSON.stringify(o)).join('\n'));
+  expect(result.stderr).toBe('');
+  expect(rolloutFailures(cluster, [app])).toEqual([]);
+  expect(endpointProblems(cluster, service, [app])).toEqual(['Service web-service selects 0 workloads of the manifests, expected 1']);
+
+  // Selecting the pods but naming a port they do not declare: no endpoint for that port.
+  const wrongPort = { ...service, spec: { selector: { 'app.kubernetes.io/name': 'web' }, ports: [{ name: 'http', port: 80, targetPort: 'htp' }] } };
+  cluster.kubectlOk(['apply', '--server-side', '-f', '-'], JSON.stringify(wrongPort));
+  const problems = await eventually(() => (endpointProblems(cluster, wrongPort, [app]).length ? [] : ['not caught yet']));
+  expect(problems).toEqual([]);
+  expect(endpointProblems(cluster, wrongPort, [app])).toEqual([
+    'Service web-service: EndpointSlices list [], the Ready pods of deployment/web are [' + readyPodsOf('web').join(', ') + ']',
+    'Service web-service port http: targetPort htp names no container port of deployment/web',
+  ]);
+});
+
+test('the dry-run helper returns the server verdict and message of every object, in order, storing nothing', async () => {
+  const objects: KubeObject[] = [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fine', namespace: NAMESPACE }, data: { a: 'b' } },
+    { apiVersion: 'v1', kind: 'Service', metadata: { name: 'typo', namespace: NAMESPACE }, spec: { type: 'ClusterIPP', ports: [{ port: 80 }] } },
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unknown-field', namespace: NAMESPACE }, data: { a: 'b' }, dataa: {} },
+    deployment('root-dry-run', podSpec(asRoot)),
+    { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'no-such-kind', namespace: NAMESPACE } },
+  ];
+  const verdicts = await dryRunObjects(objects, { kubectl: cluster.binaries.kubectl, kubeconfig: cluster.kubeconfig });
+  expect(verdicts.map((v) => [v.id, v.accepted])).toEqual([
+    ['ConfigMap broken/fine', true],
+    ['Service broken/typo', false],
+    ['ConfigMap broken/unknown-field', false],
+    ['Deployment broken/root-dry-run', true],
+    ['Widget broken/no-such-kind', false],
+  ]);
+  expect(verdicts[1].message).toMatch(/^Invalid: Service "typo" is invalid: spec.type: Unsupported value: "ClusterIPP"/);
+  expect(verdicts[2].message).toContain('unknown field "dataa"');
+  expect(verdicts[3].warnings.join('\n')).toMatch(/^would violate PodSecurity "restricted:latest"/);
+  expect(verdicts[4].message).toMatch(/no matches for kind "Widget"/);
+  expect(cluster.kubectl(['get', 'configmap', 'fine', '-n', NAMESPACE]).status).not.toBe(0);
+});

@@ -1,0 +1,20 @@
+// npm run test:cluster [-- jest args]: builds or finds the control plane's binaries, then runs the
+// cluster suite with jest. When the binaries can be neither found nor built it says why in one line
+// and fails: the suite is never skipped.
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+import { BinariesUnavailableError, ensureClusterBinaries } from '../../tools/cluster/binaries';
+
+try {
+  ensureClusterBinaries();
+} catch (error) {
+  if (!(error instanceof BinariesUnavailableError)) throw error;
+  console.error(`cluster suite cannot run: ${error.message}`);
+  process.exit(1);
+}
+const root = path.join(__dirname, '..', '..');
+const jest = spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '-c', 'jest.cluster.config.js', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+});
+process.exit(jest.status ?? 1);
