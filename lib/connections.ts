@@ -69,7 +69,9 @@ export class Connections {
       spec: {
         podSelector: { matchLabels: { ...this.owner.selectorLabels } },
         policyTypes: ['Ingress'],
-        ingress: Lazy.any({ produce: () => this.allowed.map((edge) => this.toRule(edge)) }) as unknown as k8s.NetworkPolicyIngressRule[],
+        // No rule admits nothing. An empty list is left out rather than written as `ingress: []`: the
+        // API server stores it as absent, so a server-side apply of `[]` would change the object every time.
+        ingress: Lazy.any({ produce: () => (this.allowed.length ? this.allowed.map((edge) => this.toRule(edge)) : undefined) }) as unknown as k8s.NetworkPolicyIngressRule[],
       },
     });
   }

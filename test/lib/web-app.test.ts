@@ -166,7 +166,7 @@ describe('disruption budget and spreading', () => {
 describe('network policy', () => {
   test('by default a policy admitting nothing until connections are declared', () => {
     const policy = find(make().objects, 'NetworkPolicy', 'app-network-policy');
-    expect(policy.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'app' } }, policyTypes: ['Ingress'], ingress: [] });
+    expect(policy.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'app' } }, policyTypes: ['Ingress'] });
   });
   test('networkPolicy: false creates none', () => {
     expect(has(make({ networkPolicy: false }).objects, 'NetworkPolicy', 'app-network-policy')).toBe(false);
