@@ -34,14 +34,14 @@ export function objectId(object: KubeObject): string {
   return `${object.kind} ${namespace ? `${namespace}/${name}` : name}`;
 }
 
-/** kubectl's error lines without its `Error from server (Invalid): error when …:` framing. */
+/** kubectl's error lines without its `Error from server (Invalid): error when …:` framing: the server's own words. */
 function refusalMessage(stderr: string): string {
   const errors = stderr
     .split('\n')
     .filter((line) => line.trim() && !line.startsWith('Warning: '))
     .join('\n')
     .trim();
-  return errors.replace(/^Error from server \((\w+)\): (?:error when [^:]+: )?/, '$1: ');
+  return errors.replace(/^Error from server(?: \(\w+\))?: (?:error when [^:]+: )?/, '');
 }
 
 function dryRunOne(object: KubeObject, target: KubectlTarget, fieldManager: string): Promise<ServerVerdict> {

@@ -299,11 +299,9 @@ export class LocalCluster {
     if (component.exited !== undefined) return;
     const exited = new Promise<void>((resolve) => component.process.once('exit', () => resolve()));
     component.process.kill('SIGTERM');
-    const timeout = sleep(10_000).then(() => 'timeout');
-    if ((await Promise.race([exited, timeout])) === 'timeout') {
-      component.process.kill('SIGKILL');
-      await exited;
-    }
+    const escalate = setTimeout(() => component.process.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(escalate);
   }
 }
 
@@ -314,7 +312,7 @@ interface NodeJson {
 function httpOk(url: string, tls?: https.RequestOptions): Promise<boolean> {
   return new Promise((resolve) => {
     const client = url.startsWith('https:') ? https : http;
-    const request = client.get(url, { ...tls, timeout: 2000 }, (response) => {
+    const request = client.get(url, { ...tls, timeout: 2000, agent: false }, (response) => {
       response.resume();
       resolve(response.statusCode === 200);
     });
