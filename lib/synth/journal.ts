@@ -75,8 +75,3 @@ export function completeOrDiscard(workDir: string): void {
   }
   discardStaging(workDir);
 }
-
-/** Whether `workDir` holds anything an interrupted commit left: a journal or staged files. */
-export function hasInterruptedCommit(workDir: string): boolean {
-  return exists(path.join(workDir, JOURNAL)) || exists(path.join(workDir, `${JOURNAL}.tmp`)) || exists(path.join(workDir, STAGING));
-}

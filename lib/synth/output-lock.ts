@@ -13,6 +13,7 @@ export interface LockOptions {
 }
 
 const LOCK_FILE = 'lock';
+const BREAK_GUARD = 'lock.break';
 const POLL_MS = 25;
 const TEMPORARY_LOCK = /^lock\.(\d+)\.tmp$/;
 
@@ -35,12 +36,14 @@ function holderOf(content: string | undefined): number {
   return Number((content ?? '').trim());
 }
 
-/** Removes the temporary lock files of processes that died before they could link theirs. */
+/** Removes the temporary lock files, and the guard of {@link breakStaleLock}, of processes that died holding them. */
 function sweepDeadTemporaries(workDir: string): void {
   for (const name of fs.readdirSync(workDir)) {
     const match = TEMPORARY_LOCK.exec(name);
     if (match && !isAlive(Number(match[1]))) fs.rmSync(path.join(workDir, name), { force: true });
   }
+  const guard = path.join(workDir, BREAK_GUARD);
+  if (!isAlive(holderOf(readIfPresent(guard)))) fs.rmSync(guard, { force: true });
 }
 
 /**
@@ -48,7 +51,7 @@ function sweepDeadTemporaries(workDir: string): void {
  * cannot remove the fresh lock another has just taken in place of the stale one.
  */
 function breakStaleLock(lock: string, mine: string, staleContent: string): void {
-  const guard = `${lock}.break`;
+  const guard = path.join(path.dirname(lock), BREAK_GUARD);
   try {
     fs.linkSync(mine, guard);
   } catch (error) {
@@ -106,7 +109,7 @@ export function acquireLock(workDir: string, options: LockOptions = {}): () => v
       continue;
     }
     if (Date.now() - started > timeoutMs) {
-      throw new UserError(`another synth (pid ${holder}) has been writing for over ${Math.round(timeoutMs / 1000)} s; `
+      throw new UserError(`another synth (pid ${holder}) has been writing for over ${timeoutMs / 1000} s; `
         + `run again when it has finished, or delete ${lock} if process ${holder} is not a synth`);
     }
     if (!waited) options.onWait?.(holder);

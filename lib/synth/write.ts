@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { UserError } from '../command';
 import { crashPoint } from './crash-point';
-import { readIfPresent, writeDurably } from './durable-fs';
-import { completeOrDiscard, hasInterruptedCommit, StagedRename, STAGING, writeJournal } from './journal';
+import { exists, readIfPresent, writeDurably } from './durable-fs';
+import { completeOrDiscard, StagedRename, STAGING, writeJournal } from './journal';
 import { acquireLock, LockOptions } from './output-lock';
 import { OutputFile, stageFolder } from './stage-folder';
 
@@ -105,10 +105,11 @@ export function commitOutput(commit: OutputCommit, options: CommitOptions = {}):
 
 /**
  * Finishes or discards a commit into `workDir` that a crash interrupted, so what follows reads a
- * whole output; costs one check when there is none. Run it before reading an output folder.
+ * whole output, and removes what the crash left (a stale lock); costs one check when there is
+ * nothing. Run it before reading an output folder.
  */
 export function recoverOutput(workDir: string, options: LockOptions = {}): void {
-  if (!hasInterruptedCommit(workDir)) return;
+  if (!exists(workDir)) return;
   const release = acquireLock(workDir, options);
   try {
     completeOrDiscard(workDir);
