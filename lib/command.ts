@@ -5,6 +5,11 @@ import * as path from 'path';
 export class UserError extends Error {
   /** 1 for a problem with files or content, 2 for a wrong command line or environment value. */
   readonly exitCode: number = 1;
+
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
 
 /** A wrong argument or environment value (exit code 2). */

@@ -15,7 +15,7 @@ import { outputFolder, stageNamed } from './stages';
 runCommand('diff', () => {
   process.chdir(PROJECT_ROOT);
   recoverOutput(WORK_DIR);
-  const stage = stageNamed(process.env.STAGE ?? 'dev');
+  const stage = stageNamed(process.env.STAGE || 'dev');
   const app = new App();
   new HabrStack(app, stage);
   const rendered = renderApp(app);

@@ -33,7 +33,7 @@ function main(): void {
   // Every path below is relative to the checkout, whatever folder synth is started from.
   process.chdir(PROJECT_ROOT);
   recoverOutput(WORK_DIR);
-  const stage = stageNamed(process.env.STAGE ?? 'dev');
+  const stage = stageNamed(process.env.STAGE || 'dev');
   const outdir = outputFolder(stage.name);
   const app = new App({ outdir });
   new HabrStack(app, stage);
