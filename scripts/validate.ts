@@ -1,6 +1,13 @@
 // Validates a folder of Kubernetes manifests: node scripts/run.js scripts/validate.ts <folder> [--external Kind/name ...]
+import { WORK_DIR } from '../apps/habr/project';
+import { runCommand } from '../lib/command';
+import { recoverOutput } from '../lib/synth/write';
 import { runValidateCli } from '../lib/validation/cli';
 
-const result = runValidateCli(process.argv.slice(2));
-(result.exitCode === 2 ? console.error : console.log)(result.output);
-process.exitCode = result.exitCode;
+runCommand('validate', () => {
+  // A synth interrupted by a crash is finished first, so dist/ is never validated half-swapped.
+  recoverOutput(WORK_DIR);
+  const result = runValidateCli(process.argv.slice(2));
+  (result.exitCode === 2 ? console.error : console.log)(result.output);
+  process.exitCode = result.exitCode;
+});

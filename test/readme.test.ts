@@ -22,7 +22,7 @@ test('the README usage example synthesizes with zero validation findings', () =>
   try {
     const output = execFileSync(process.execPath, [path.join(REPO, 'scripts/run.js'), file], { encoding: 'utf8' });
     expect(JSON.parse(output)).toEqual([]);
-    expect(fs.readdirSync(outdir).sort()).toEqual(['00-platform.yaml', '01-shop.yaml']);
+    expect(fs.readdirSync(outdir).sort()).toEqual(['.habr-k8s-written', '00-platform.yaml', '01-shop.yaml']);
   } finally {
     fs.rmSync(workDir, { recursive: true, force: true });
   }

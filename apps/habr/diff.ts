@@ -3,16 +3,23 @@
  * committed manifests, object by object and field by field. Writes nothing.
  */
 import { App } from 'cdk8s';
+import { runCommand } from '../../lib/command';
 import { diffManifests, formatDiff } from '../../lib/synth/diff';
 import { loadManifestFolder } from '../../lib/validation/load';
 import { renderApp } from '../../lib/synth/synthesize';
+import { recoverOutput } from '../../lib/synth/write';
+import { PROJECT_ROOT, WORK_DIR } from './project';
 import { HabrStack } from './stack';
 import { outputFolder, stageNamed } from './stages';
 
-const stage = stageNamed(process.env.STAGE ?? 'dev');
-const app = new App();
-new HabrStack(app, stage);
-const rendered = renderApp(app);
-const committedFolder = outputFolder(stage.name);
-console.log(`stage ${stage.name}: ${committedFolder}/ (committed) → fresh synth`);
-process.stdout.write(formatDiff(diffManifests(loadManifestFolder(committedFolder), rendered.objects)));
+runCommand('diff', () => {
+  process.chdir(PROJECT_ROOT);
+  recoverOutput(WORK_DIR);
+  const stage = stageNamed(process.env.STAGE || 'dev');
+  const app = new App();
+  new HabrStack(app, stage);
+  const rendered = renderApp(app);
+  const committedFolder = outputFolder(stage.name);
+  console.log(`stage ${stage.name}: ${committedFolder}/ (committed) → fresh synth`);
+  process.stdout.write(formatDiff(diffManifests(loadManifestFolder(committedFolder), rendered.objects)));
+}, { root: PROJECT_ROOT });

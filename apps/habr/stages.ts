@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { ImagePullPolicy, ServiceType } from 'cdk8s-plus-27';
 import { HpaPolicyProps, ResourceProps, RolloutProps } from '../../lib';
+import { UsageError } from '../../lib/command';
 
 /** The five components of the habr demo. */
 export type Component = 'backend' | 'worker' | 'frontend' | 'mongo' | 'redis';
@@ -129,7 +130,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = { dev: DEV, prod: P
 /** The stage called `name`, or an error listing the stages there are. */
 export function stageNamed(name: string): StageConfig {
   const stage = STAGES[name];
-  if (!stage) throw new Error(`unknown stage ${JSON.stringify(name)}: use one of ${Object.keys(STAGES).join(', ')}`);
+  if (!stage) throw new UsageError(`unknown stage ${JSON.stringify(name)}: set STAGE to one of ${Object.keys(STAGES).join(', ')}`);
   return stage;
 }
 

@@ -3,17 +3,24 @@ import { formatReport, validateObjects, ValidationReport } from '../validation';
 import { externalObjectsOf } from '../external-objects';
 import { ExternalObject, SourcedObject } from '../validation/types';
 import { appManifests, ChartManifest, sourcedObjects } from './manifests';
-import { OutputFile, writeOutputFiles } from './write';
+import { CommitOptions, CommitResult, commitOutput, OutputDocument, OutputFile } from './write';
 import { toYamlStream } from './yaml';
 
-/** How an app is checked before it is written. */
-export interface SynthesizeOptions {
+/** How an app is checked before it is written, and what is written with it. */
+export interface SynthesizeOptions extends CommitOptions {
   /** More objects created outside the manifests, besides those declared with `declareExternalObject`. @default - none */
   readonly externalObjects?: readonly ExternalObject[];
   /** The Kubernetes version the manifests target; its schema findings are errors. @default '1.27' */
   readonly kubernetesVersion?: string;
   /** Newer versions to check too; what only they reject is reported as a warning. @default - every supported newer version ('1.33') */
   readonly upgradeVersions?: readonly string[];
+  /** More text files, made from the validated app, committed together with the manifests (e.g. a diagram). @default - none */
+  readonly documents?: (rendered: RenderedApp) => readonly OutputDocument[];
+}
+
+/** An app written: what was rendered, and what the commit did. */
+export interface SynthesizedApp extends RenderedApp {
+  readonly commit: CommitResult;
 }
 
 /** An app turned into files and checked, but not yet written. */
@@ -45,10 +52,14 @@ export function renderApp(app: App, options: SynthesizeOptions = {}): RenderedAp
   return { manifests, objects, files, report };
 }
 
-/** Renders, validates and writes the app into `outdir`; throws {@link SynthesisError} and writes nothing on errors. */
-export function synthesize(app: App, outdir: string, options: SynthesizeOptions = {}): RenderedApp {
+/**
+ * Renders, validates and writes the app into `outdir` (with `options.documents`, in one
+ * crash-safe commit: see {@link commitOutput}); throws {@link SynthesisError} and writes nothing
+ * on errors.
+ */
+export function synthesize(app: App, outdir: string, options: SynthesizeOptions = {}): SynthesizedApp {
   const rendered = renderApp(app, options);
   if (rendered.report.errors > 0) throw new SynthesisError(rendered.report);
-  writeOutputFiles(outdir, rendered.files);
-  return rendered;
+  const commit = commitOutput({ folder: outdir, files: rendered.files, documents: options.documents?.(rendered) }, options);
+  return { ...rendered, commit };
 }

@@ -5,6 +5,7 @@ import { HabrStack } from '../../apps/habr/stack';
 import { diagramFile, outputFolder, STAGES } from '../../apps/habr/stages';
 import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/synth/diagram';
 import { renderApp } from '../../lib/synth/synthesize';
+import { formatWrittenRecord, WRITTEN_RECORD } from '../../lib/synth/written-record';
 
 const REPO = path.resolve(__dirname, '../..');
 
@@ -32,6 +33,7 @@ describe.each(Object.keys(STAGES))('the %s stage', (stageName) => {
     for (const file of rendered.files) {
       expect({ file: file.file, content: fs.readFileSync(path.join(outdir, file.file), 'utf8') }).toEqual(file);
     }
+    expect(fs.readFileSync(path.join(outdir, WRITTEN_RECORD), 'utf8')).toBe(formatWrittenRecord(rendered.files.map((f) => f.file)));
   });
 
   test('synthesis is deterministic', () => {
