@@ -15,4 +15,4 @@ new HabrStack(app, stage);
 const rendered = renderApp(app);
 const committedFolder = outputFolder(stage.name);
 console.log(`stage ${stage.name}: ${committedFolder}/ (committed) → fresh synth`);
-process.stdout.write(formatDiff(diffManifests(loadManifestFolder(committedFolder), rendered.objects)));
+process.stdout.write(formatDiff(diffManifests(loadManifestFolder(committedFolder, undefined, { recursive: false }), rendered.objects)));
