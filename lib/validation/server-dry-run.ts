@@ -89,9 +89,12 @@ export async function dryRunObjects(objects: readonly KubeObject[], target: Kube
   return verdicts;
 }
 
-/** The field the server names in `Kind "name" is invalid: spec.type: …`; empty when it names none or several. */
+/**
+ * The field the server names in `Kind "name" is invalid: spec.type: …` or in server-side apply's
+ * `.dataa: field not declared in schema`; empty when it names none or several.
+ */
 function refusedField(message: string): string {
-  return / is invalid: ([A-Za-z_$][\w$.[\]"-]*): /.exec(message)?.[1] ?? '';
+  return (/ is invalid: ([A-Za-z_$][\w$.[\]"-]*): /.exec(message) ?? /: \.([A-Za-z_$][\w$.[\]"-]*): field not declared in schema/.exec(message))?.[1] ?? '';
 }
 
 /**
@@ -109,7 +112,7 @@ export function serverFindings(verdicts: readonly ServerVerdict[], objects: read
     const refusal: Finding = missing !== undefined && namespaces.has(missing)
       ? { ...base, severity: 'warning', path: 'metadata.namespace', apiServer: 'accepts',
         message: `not checked by the API server: namespace ${missing} is created by this set and does not exist yet (${verdict.message})` }
-      : { ...base, severity: 'error', path: refusedField(verdict.message), apiServer: 'rejects', message: `the API server refuses it: ${verdict.message}` };
+      : { ...base, severity: 'error', path: refusedField(verdict.message), apiServer: 'rejects', message: `the API server refuses it: ${verdict.message.replace(/^Error from server: /, '')}` };
     return [refusal, ...warnings];
   });
 }

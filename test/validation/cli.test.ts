@@ -121,4 +121,10 @@ describe('validate CLI', () => {
       exitCode: 1, output: expect.stringContaining('error   folder: no Kubernetes objects in 1 manifest file(s) at the top (--no-recursive)'),
     });
   });
+
+  it('exits 2 when --server cannot run kubectl (the cluster suite checks a live server)', async () => {
+    expect(await runValidateCli([VALID, '--server', '--kubectl', path.join(os.tmpdir(), 'no-such-kubectl')])).toEqual({
+      exitCode: 2, output: expect.stringMatching(/^cannot reach the cluster for --server: cannot run .*no-such-kubectl: spawnSync .* ENOENT$/),
+    });
+  });
 });
