@@ -23,7 +23,7 @@ import { workloadSelector } from './rules/workload-selector';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from './quantity';
-export { loadManifestFolder } from './load';
+export { loadManifestFolder, readManifestFolder } from './load';
 
 export const RULES: readonly Rule[] = [
   workloadSelector,
