@@ -21,7 +21,7 @@ export * from './validation/types';
 export { RULES, validateObjects, formatReport, ValidateOptions, ValidationReport } from './validation';
 export { Rule, RuleContext, ObjectIndex, IndexedObject, PodTemplate, ContainerRef, Json } from './validation/rule';
 export { checkSchema, resourceScope, ResourceScope, SCHEMA_VERSIONS, DEFAULT_SCHEMA_VERSION } from './validation/schema';
-export { loadManifestFolder } from './validation/load';
+export { loadManifestFolder, readManifestFolder, LoadOptions, ManifestFolder } from './validation/load';
 export * from './synth/manifests';
 export * from './synth/synthesize';
 export * from './synth/write';

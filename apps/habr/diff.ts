@@ -21,5 +21,5 @@ runCommand('diff', () => {
   const rendered = renderApp(app);
   const committedFolder = outputFolder(stage.name);
   console.log(`stage ${stage.name}: ${committedFolder}/ (committed) → fresh synth`);
-  process.stdout.write(formatDiff(diffManifests(loadManifestFolder(committedFolder), rendered.objects)));
+  process.stdout.write(formatDiff(diffManifests(loadManifestFolder(committedFolder, undefined, { recursive: false }), rendered.objects)));
 }, { root: PROJECT_ROOT });

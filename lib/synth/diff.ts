@@ -108,9 +108,9 @@ export function diffManifests(before: readonly SourcedObject[], after: readonly 
   };
 }
 
-/** Reads both folders with {@link loadManifestFolder} and diffs them. */
+/** Reads the top of both folders (as synth writes them; subfolders are other outputs) with {@link loadManifestFolder} and diffs them. */
 export function diffFolders(beforeDir: string, afterDir: string): ManifestDiff {
-  return diffManifests(loadManifestFolder(beforeDir), loadManifestFolder(afterDir));
+  return diffManifests(loadManifestFolder(beforeDir, undefined, { recursive: false }), loadManifestFolder(afterDir, undefined, { recursive: false }));
 }
 
 /** The diff for a human: one line per object (`+`, `-`, `~`, `>` moved), changed fields indented, then a summary. */

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { formatReport, validateObjects, ValidationReport } from '../validation';
-import { externalObjectsOf } from '../external-objects';
+import { externalObjectsOf, outputHeader } from '../external-objects';
 import { ExternalObject, SourcedObject } from '../validation/types';
 import { appManifests, ChartManifest, sourcedObjects } from './manifests';
 import { CommitOptions, CommitResult, commitOutput, OutputDocument, OutputFile } from './write';
@@ -43,12 +43,15 @@ export class SynthesisError extends Error {
 export function renderApp(app: App, options: SynthesizeOptions = {}): RenderedApp {
   const manifests = appManifests(app);
   const objects = sourcedObjects(manifests);
+  const externalObjects = [...externalObjectsOf(app), ...(options.externalObjects ?? [])];
   const report = validateObjects(objects, {
-    externalObjects: [...externalObjectsOf(app), ...(options.externalObjects ?? [])],
+    externalObjects,
     kubernetesVersion: options.kubernetesVersion,
     upgradeVersions: options.upgradeVersions,
   });
-  const files = manifests.map((m) => ({ file: m.file, content: toYamlStream(m.objects) }));
+  // The first file opens with a comment that marks the output and lists the external objects, so
+  // `npm run validate -- <outdir>` checks the output as synth did; kubectl ignores it.
+  const files = manifests.map((m, i) => ({ file: m.file, content: (i === 0 ? outputHeader(externalObjects) : '') + toYamlStream(m.objects) }));
   return { manifests, objects, files, report };
 }
 

@@ -23,7 +23,7 @@ import { workloadSelector } from './rules/workload-selector';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from './quantity';
-export { loadManifestFolder } from './load';
+export { loadManifestFolder, readManifestFolder } from './load';
 
 export const RULES: readonly Rule[] = [
   workloadSelector,
@@ -128,7 +128,7 @@ export function formatReport(report: ValidationReport): string {
     lines.push(source);
     for (const finding of findings) {
       const verdict = finding.apiServer === 'rejects' ? 'API server rejects' : 'API server accepts';
-      lines.push(`  ${finding.severity.padEnd(7)} ${finding.object} ${finding.path}: ${finding.message} [${finding.rule}; ${verdict}]`);
+      lines.push(`  ${finding.severity.padEnd(7)} ${finding.object}${finding.path ? ` ${finding.path}` : ''}: ${finding.message} [${finding.rule}; ${verdict}]`);
     }
     lines.push('');
   }

@@ -116,12 +116,21 @@ export function objectLabel(kind: string, namespace: string | undefined, name: s
   return namespace === undefined ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
 }
 
-function indexObject(sourced: SourcedObject): IndexedObject {
-  const { object, source, order } = sourced;
+function identify(object: KubeObject): Pick<IndexedObject, 'kind' | 'name' | 'namespace' | 'label'> {
   const kind = String(object.kind);
   const name = asString(object.metadata?.name) ?? asString(object.metadata?.generateName) ?? '<unnamed>';
   const namespace = isClusterScoped(kind) ? undefined : asString(object.metadata?.namespace) || DEFAULT_NAMESPACE;
-  return { object, source, order, kind, name, namespace, label: objectLabel(kind, namespace, name) };
+  return { kind, name, namespace, label: objectLabel(kind, namespace, name) };
+}
+
+/** `Kind namespace/name` (`default` when absent), or `Kind name` for cluster-scoped objects: how findings name an object. */
+export function labelOf(object: KubeObject): string {
+  return identify(object).label;
+}
+
+function indexObject(sourced: SourcedObject): IndexedObject {
+  const { object, source, order } = sourced;
+  return { object, source, order, ...identify(object) };
 }
 
 /** Where each workload kind keeps its pod template. */

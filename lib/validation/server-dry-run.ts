@@ -5,7 +5,8 @@
  */
 import { spawn } from 'child_process';
 import { KubectlTarget, kubectlWarnings } from './kubectl';
-import { KubeObject } from './types';
+import { labelOf } from './rule';
+import { Finding, KubeObject, SourcedObject } from './types';
 
 /** What the API server said of one object. */
 export interface ServerVerdict {
@@ -86,4 +87,32 @@ export async function dryRunObjects(objects: readonly KubeObject[], target: Kube
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 4, objects.length) }, worker));
   return verdicts;
+}
+
+/**
+ * The field the server names in `Kind "name" is invalid: spec.type: …` or in server-side apply's
+ * `.dataa: field not declared in schema`; empty when it names none or several.
+ */
+function refusedField(message: string): string {
+  return (/ is invalid: ([A-Za-z_$][\w$.[\]"-]*): /.exec(message) ?? /: \.([A-Za-z_$][\w$.[\]"-]*): field not declared in schema/.exec(message))?.[1] ?? '';
+}
+
+/**
+ * The server's verdicts as findings beside ours (rule `server`): a refusal is an error, a warning
+ * (PodSecurity's "would violate") a warning. An object refused only because its namespace does not
+ * exist yet, while the set creates that Namespace, was not checked: a warning says so.
+ */
+export function serverFindings(verdicts: readonly ServerVerdict[], objects: readonly SourcedObject[]): Finding[] {
+  const namespaces = new Set(objects.filter(({ object }) => object.kind === 'Namespace').map(({ object }) => object.metadata?.name));
+  return verdicts.flatMap((verdict, i): Finding[] => {
+    const base = { rule: 'server', source: objects[i].source, object: labelOf(verdict.object) };
+    const warnings = verdict.warnings.map((message): Finding => ({ ...base, severity: 'warning', path: '', message: `the API server warns: ${message}`, apiServer: 'accepts' }));
+    if (verdict.accepted) return warnings;
+    const missing = /namespaces "([^"]+)" not found/.exec(verdict.message)?.[1];
+    const refusal: Finding = missing !== undefined && namespaces.has(missing)
+      ? { ...base, severity: 'warning', path: 'metadata.namespace', apiServer: 'accepts',
+        message: `not checked by the API server: namespace ${missing} is created by this set and does not exist yet (${verdict.message})` }
+      : { ...base, severity: 'error', path: refusedField(verdict.message), apiServer: 'rejects', message: `the API server refuses it: ${verdict.message.replace(/^Error from server: /, '')}` };
+    return [refusal, ...warnings];
+  });
 }

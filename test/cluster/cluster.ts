@@ -45,9 +45,9 @@ export function applyFolder(cluster: LocalCluster, dir: string, extra: readonly 
   return { ...result, warnings: kubectlWarnings(result.stderr) };
 }
 
-/** Every object of a folder, as kubectl reads it. */
+/** Every object of a folder, as `kubectl apply -f <dir>` (without -R) reads it. */
 export function objectsIn(dir: string): KubeObject[] {
-  return loadManifestFolder(dir).map((s) => s.object);
+  return loadManifestFolder(dir, undefined, { recursive: false }).map((s) => s.object);
 }
 
 export function ref(object: KubeObject): string {

@@ -248,6 +248,6 @@ describe('folders and the CLI', () => {
   test('the CLI exits 1 with a message on a usage or read error', () => {
     expect(runDiffCommand([root])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^usage:/) });
     const broken = writeFolder('broken', { 'bad.yaml': 'kind: [\n' });
-    expect(runDiffCommand([root, broken])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^diff: bad\.yaml:/) });
+    expect(runDiffCommand([root, broken])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^diff: bad\.yaml document 1: invalid YAML at line 2:/) });
   });
 });

@@ -457,7 +457,8 @@ function objectLabel(object: KubeObject, scope: ResourceScope | undefined): stri
   return namespace ? `${object.kind} ${namespace}/${name}` : `${object.kind} ${name}`;
 }
 
-function joinPath(path: string, key: string): string {
+/** `path.key`, or `path["odd key"]` for a key that is not an identifier. */
+export function joinPath(path: string, key: string): string {
   if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
   return path ? `${path}.${key}` : key;
 }

@@ -1,0 +1,84 @@
+/**
+ * YAML scalars as kubectl reads them. kubectl decodes manifests with sigs.k8s.io/yaml, which is
+ * go-yaml v2 (YAML 1.1): `y`, `yes`, `on`, `off`… are booleans, `0755` is octal, `0x`, `0o` and
+ * `0b` prefixes and `_` digit separators make numbers, and `1e3` is a float. Unlike the `yaml`
+ * package's own 1.1 schema, go-yaml v2 has no sexagesimal numbers (`1:30` stays a string) and
+ * keeps timestamps as strings. The tags below follow go-yaml v2's `resolve.go`.
+ */
+import { DocumentOptions, ParseOptions, ScalarTag, SchemaOptions } from 'yaml';
+
+const STRING_TAG = 'tag:yaml.org,2002:str';
+
+/** The JSON type of a value, as a reader of the manifest sees it. */
+export type ScalarType = 'null' | 'boolean' | 'number' | 'string';
+
+/** Digit runs may hold `_` anywhere after their first digit: go-yaml v2 strips every `_` before parsing. */
+const SIGN = '(?:[-+]_*)?';
+/** strconv.ParseInt(s, 0, 64): 0x, 0o, 0b prefixes, a leading 0 for octal, or decimal. */
+const GO_INT = new RegExp(`^${SIGN}(?:0_*[xX]_*[0-9a-fA-F][0-9a-fA-F_]*|0_*[oO]_*[0-7][0-7_]*|0_*[bB]_*[01][01_]*|0[0-7_]*|[1-9][0-9_]*)$`);
+/** go-yaml's yamlStyleFloat, after the `_` are stripped; a leading `.` goes to strconv.ParseFloat as it is. */
+const GO_FLOAT = new RegExp(`^(?:${SIGN}(?:\\._*[0-9][0-9_]*|[0-9][0-9_]*(?:\\.[0-9_]*)?)(?:[eE]_*[-+]?_*[0-9][0-9_]*)?|\\.[0-9]+(?:[eE][-+]?[0-9]+)?)$`);
+
+function goInt(source: string): number {
+  const plain = source.replace(/_/g, '');
+  const negative = plain.startsWith('-');
+  const digits = /^[-+]/.test(plain) ? plain.slice(1) : plain;
+  const prefix = digits.slice(0, 2).toLowerCase();
+  const value = prefix === '0x' ? parseInt(digits.slice(2), 16)
+    : prefix === '0o' ? parseInt(digits.slice(2), 8)
+      : prefix === '0b' ? parseInt(digits.slice(2), 2)
+        : digits.startsWith('0') ? parseInt(digits, 8) || 0
+          : parseInt(digits, 10);
+  return negative ? -value : value;
+}
+
+const CORE_NULL = /^(?:~|null|Null|NULL)?$/;
+const CORE_BOOL = /^(?:true|True|TRUE|false|False|FALSE)$/;
+const CORE_NUMBER = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/;
+
+/** What a YAML 1.2 reader (the core schema) makes of a plain scalar. */
+export function yaml12Type(source: string): ScalarType {
+  if (CORE_NULL.test(source)) return 'null';
+  if (CORE_BOOL.test(source)) return 'boolean';
+  return CORE_NUMBER.test(source) ? 'number' : 'string';
+}
+
+export function scalarType(value: unknown): ScalarType {
+  if (value === null || value === undefined) return 'null';
+  if (typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') return typeof value as ScalarType;
+  return 'string';
+}
+
+/** The tags of go-yaml v2's plain-scalar resolution. */
+function kubectlTags(): ScalarTag[] {
+  const tag = (id: string, test: RegExp, type: ScalarType, resolve: (source: string) => unknown): ScalarTag => ({
+    tag: `tag:yaml.org,2002:${id}`,
+    default: true,
+    test,
+    identify: (value) => value !== undefined && scalarType(value) === type,
+    resolve,
+  });
+  return [
+    tag('null', /^(?:~|null|Null|NULL)?$/, 'null', () => null),
+    tag('bool', /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/, 'boolean', () => true),
+    tag('bool', /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/, 'boolean', () => false),
+    tag('float', /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/, 'number', (s) => (/nan/i.test(s) ? NaN : s.startsWith('-') ? -Infinity : Infinity)),
+    tag('int', GO_INT, 'number', goInt),
+    tag('float', GO_FLOAT, 'number', (s) => Number(s.replace(/_/g, ''))),
+  ];
+}
+
+const KUBECTL_TAGS = kubectlTags();
+
+/** Options for the `yaml` package that read documents as kubectl does: YAML 1.1 syntax, go-yaml v2's scalars and merge keys (`<<`). */
+export const KUBECTL_PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
+  version: '1.1',
+  merge: true,
+  customTags: (base) => [...base.filter((tag) => typeof tag === 'object' && (tag.collection !== undefined || tag.tag === STRING_TAG)), ...KUBECTL_TAGS],
+};
+
+/** `"on"`, `true`, `493`, `null`: a value as a message shows it. */
+export function describeScalar(value: unknown): string {
+  const type = scalarType(value);
+  return type === 'string' ? `the string ${JSON.stringify(value)}` : type === 'null' ? 'null' : `the ${type} ${String(value)}`;
+}
