@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from './validation/names';
+import { envVarNameProblem, isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem, PORT_NAME_RULE, portNameProblem } from './validation/names';
 import { parseQuantity } from './validation/quantity';
 
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain };
@@ -39,8 +39,6 @@ function describe(value: unknown): string {
   }
 }
 
-const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** What a DNS-1123 label may be, as error messages say it. */
 export const DNS1123_LABEL_RULE = 'must be a DNS-1123 label: at most 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit';
@@ -77,8 +75,8 @@ export function checkPort(scope: IConstruct, field: string, value: number): numb
 
 /** Named ports (container ports, Service ports) are IANA service names: at most 15 characters. */
 export function checkPortName(scope: IConstruct, field: string, value: string): string {
-  if (typeof value !== 'string' || value.length > 15 || !IANA_SVC_NAME.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
-    throw invalidProp(scope, field, value, 'must be an IANA service name: at most 15 characters of a-z, 0-9 and "-", with at least one letter and no "--"');
+  if (typeof value !== 'string' || portNameProblem(value) !== undefined) {
+    throw invalidProp(scope, field, value, `must be ${PORT_NAME_RULE}`);
   }
   return value;
 }
@@ -106,7 +104,7 @@ export function checkAbsolutePath(scope: IConstruct, field: string, value: strin
 }
 
 export function checkEnvName(scope: IConstruct, field: string, value: string): string {
-  if (!ENV_VAR_NAME.test(value)) {
+  if (typeof value !== 'string' || envVarNameProblem(value, false) !== undefined) {
     throw invalidProp(scope, field, value, 'must be a C identifier-like name of letters, digits, "_", "-" and ".", not starting with a digit');
   }
   return value;

@@ -20,6 +20,19 @@ import { serviceTargetPort } from './rules/service-target-port';
 import { statefulSetService } from './rules/statefulset-service';
 import { volumeMounts } from './rules/volume-mounts';
 import { workloadSelector } from './rules/workload-selector';
+import { annotations } from './rules/annotations';
+import { configDataKeys } from './rules/config-data';
+import { containerFields } from './rules/container-fields';
+import { duplicateObjects } from './rules/duplicate-objects';
+import { hpaFields } from './rules/hpa-fields';
+import { ingressFields } from './rules/ingress-fields';
+import { jobFields } from './rules/job-fields';
+import { networkPolicyFields } from './rules/network-policy-fields';
+import { pdbFields } from './rules/pdb-fields';
+import { podSpecFields } from './rules/pod-spec-fields';
+import { probeFields } from './rules/probe-fields';
+import { serviceFields } from './rules/service-fields';
+import { workloadFields } from './rules/workload-fields';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from './quantity';
@@ -40,6 +53,19 @@ export const RULES: readonly Rule[] = [
   names,
   resourceQuantities,
   namespaceOrder,
+  duplicateObjects,
+  annotations,
+  podSpecFields,
+  containerFields,
+  probeFields,
+  serviceFields,
+  configDataKeys,
+  workloadFields,
+  jobFields,
+  ingressFields,
+  networkPolicyFields,
+  pdbFields,
+  hpaFields,
 ];
 
 export interface ValidateOptions {
@@ -81,7 +107,7 @@ function sortFindings(findings: readonly Finding[], objects: readonly SourcedObj
 
 export function validateObjects(objects: readonly SourcedObject[], options: ValidateOptions = {}): ValidationReport {
   const index = buildIndex(objects);
-  const context: RuleContext = { externalObjects: options.externalObjects ?? [] };
+  const context: RuleContext = { externalObjects: options.externalObjects ?? [], kubernetesVersion: options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION };
   const findings = [
     ...(options.schema ?? true ? schemaFindings(objects, options) : []),
     ...RULES.flatMap((rule) => rule.check(index, context)),
