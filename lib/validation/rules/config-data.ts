@@ -14,44 +14,47 @@ const REQUIRED_SECRET_KEYS: Readonly<Record<string, readonly string[]>> = {
   'kubernetes.io/tls': ['tls.crt', 'tls.key'],
 };
 
-function decodedLength(value: unknown): number {
-  return typeof value === 'string' ? Buffer.from(value, 'base64').length : 0;
+const base64Length = (value: unknown): number => (typeof value === 'string' ? Buffer.from(value, 'base64').length : 0);
+const utf8Length = (value: unknown): number => (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+
+/**
+ * Checks the keys of each data field and returns the size of each key's value; a key of a later
+ * field wins (a Secret's stringData is merged over its data before the server validates it).
+ */
+function checkData(checks: FieldFindings, object: IndexedObject, fields: readonly (readonly [string, (value: unknown) => number])[]): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const [name, length] of fields) {
+    for (const [key, value] of Object.entries(asRecord(object.object[name]) ?? {})) {
+      const problem = configKeyProblem(key);
+      if (problem) checks.reject(keyPath(name, key), `key ${show(key)} in ${name} is invalid: ${problem}`, 'Keys become file names: use letters, digits, "-", "_" and ".".');
+      sizes.set(key, length(value));
+    }
+  }
+  return sizes;
 }
 
-function checkKeys(checks: FieldFindings, data: Record<string, unknown> | undefined, path: string): void {
-  for (const key of Object.keys(data ?? {})) {
-    const problem = configKeyProblem(key);
-    if (problem) checks.reject(keyPath(path, key), `key ${show(key)} in ${path} is invalid: ${problem}`, 'Keys become file names: use letters, digits, "-", "_" and ".".');
-  }
+function checkSize(checks: FieldFindings, sizes: ReadonlyMap<string, number>, kind: string, fix: string): void {
+  const size = [...sizes.values()].reduce((sum, length) => sum + length, 0);
+  if (size > MAX_DATA_BYTES) checks.reject('data', `the data of the ${kind} is ${size} bytes, more than the 1 MiB (${MAX_DATA_BYTES} bytes) a ${kind} may hold`, fix);
 }
 
 function checkConfigMap(object: IndexedObject): Finding[] {
   const checks = new FieldFindings(configDataKeys, object);
-  const data = asRecord(object.object.data);
-  const binaryData = asRecord(object.object.binaryData);
-  checkKeys(checks, data, 'data');
-  checkKeys(checks, binaryData, 'binaryData');
-  for (const key of Object.keys(data ?? {})) {
-    if (binaryData && key in binaryData) checks.reject(keyPath('data', key), `key ${show(key)} is in both data and binaryData`, 'Keep it in one of them.');
+  const sizes = checkData(checks, object, [['data', utf8Length], ['binaryData', base64Length]]);
+  const binaryData = asRecord(object.object.binaryData) ?? {};
+  for (const key of Object.keys(asRecord(object.object.data) ?? {}).filter((name) => name in binaryData)) {
+    checks.reject(keyPath('data', key), `key ${show(key)} is in both data and binaryData`, 'Keep it in one of them.');
   }
-  const size = Object.values(data ?? {}).reduce<number>((sum, value) => sum + (typeof value === 'string' ? Buffer.byteLength(value) : 0), 0)
-    + Object.values(binaryData ?? {}).reduce<number>((sum, value) => sum + decodedLength(value), 0);
-  if (size > MAX_DATA_BYTES) checks.reject('data', `the data of the ConfigMap is ${size} bytes, more than the 1 MiB (${MAX_DATA_BYTES} bytes) a ConfigMap may hold`, 'Split it, or mount the content from a volume.');
+  checkSize(checks, sizes, 'ConfigMap', 'Split it, or mount the content from a volume.');
   return checks.findings;
 }
 
 function checkSecret(object: IndexedObject): Finding[] {
   const checks = new FieldFindings(configDataKeys, object);
+  const sizes = checkData(checks, object, [['data', base64Length], ['stringData', utf8Length]]);
+  checkSize(checks, sizes, 'Secret', 'Split it into several Secrets.');
   const data = asRecord(object.object.data);
   const stringData = asRecord(object.object.stringData);
-  checkKeys(checks, data, 'data');
-  checkKeys(checks, stringData, 'stringData');
-  // stringData is merged into data (winning over it) before the server validates the Secret.
-  const sizes = new Map<string, number>();
-  for (const [key, value] of Object.entries(data ?? {})) sizes.set(key, decodedLength(value));
-  for (const [key, value] of Object.entries(stringData ?? {})) sizes.set(key, typeof value === 'string' ? Buffer.byteLength(value) : 0);
-  const size = [...sizes.values()].reduce((sum, length) => sum + length, 0);
-  if (size > MAX_DATA_BYTES) checks.reject('data', `the data of the Secret is ${size} bytes, more than the 1 MiB (${MAX_DATA_BYTES} bytes) a Secret may hold`, 'Split it into several Secrets.');
   const type = object.object.type;
   const required = typeof type === 'string' ? REQUIRED_SECRET_KEYS[type] ?? [] : [];
   for (const key of required.filter((name) => !sizes.has(name))) {
