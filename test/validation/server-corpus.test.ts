@@ -22,8 +22,9 @@ describe('server corpus', () => {
     ]));
   });
 
-  const rejected = CORPUS.filter((c) => c.server === 'rejects');
-  const accepted = CORPUS.filter((c) => c.server === 'accepts');
+  // A case where 1.33 differs from the 1.34 server is judged by what 1.33 does, which is what we validate for.
+  const rejected = CORPUS.filter((c) => (c.server === 'rejects') !== (c.differsOn133 !== undefined));
+  const accepted = CORPUS.filter((c) => (c.server === 'accepts') !== (c.differsOn133 !== undefined));
 
   it.each(rejected.map((c) => [c.name, c.breaks, c] as const))('%s (%s): an error that the API server rejects it, on 1.33', (_name, _breaks, testCase) => {
     expect(findings(testCase, '1.33').filter(claimsRejection)).not.toEqual([]);

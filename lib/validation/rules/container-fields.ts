@@ -84,12 +84,31 @@ export function checkSeccompProfile(checks: FieldFindings, value: unknown, path:
   }
 }
 
-function checkSecurityContext(checks: FieldFindings, ref: ContainerRef): void {
+/** ProcMountType is on by default from 1.33; before, the API server resets any procMount to Default instead of validating it. */
+const PROC_MOUNT_VALIDATED_SINCE = '1.33';
+
+function checkProcMount(checks: FieldFindings, ref: ContainerRef, context: Record<string, unknown>, rules: RuleContext, podHostUsers: unknown): void {
+  const path = `${ref.path}.securityContext.procMount`;
+  if (context.procMount === undefined) return;
+  if (compareKubernetesVersions(rules.kubernetesVersion, PROC_MOUNT_VALIDATED_SINCE) < 0) {
+    if (context.procMount !== 'Default') {
+      checks.warn(path, `${path} is ${show(context.procMount)}, but Kubernetes ${rules.kubernetesVersion} has the ProcMountType feature off by default`,
+        'the field is reset to Default and the container runs with the default /proc (from 1.33 on the server validates it)', 'Remove procMount, or enable ProcMountType on the cluster.');
+    }
+    return;
+  }
+  checks.oneOf(path, context.procMount, PROC_MOUNTS);
+  if (context.procMount === 'Unmasked' && podHostUsers !== false) {
+    checks.reject(path, `${path} is Unmasked, which needs a user namespace (hostUsers: false in the pod spec)`, 'Set spec.hostUsers: false, or drop procMount.');
+  }
+}
+
+function checkSecurityContext(checks: FieldFindings, ref: ContainerRef, rules: RuleContext, podHostUsers: unknown): void {
   const context = asRecord(ref.container.securityContext);
   if (!context) return;
   const path = `${ref.path}.securityContext`;
   checkSecurityIds(checks, context, path, ['runAsUser', 'runAsGroup']);
-  checks.oneOf(`${path}.procMount`, context.procMount, PROC_MOUNTS);
+  checkProcMount(checks, ref, context, rules, podHostUsers);
   checkSeccompProfile(checks, context.seccompProfile, `${path}.seccompProfile`);
   if (context.allowPrivilegeEscalation === false) {
     if (context.privileged === true) {
@@ -101,7 +120,26 @@ function checkSecurityContext(checks: FieldFindings, ref: ContainerRef): void {
   }
 }
 
-function checkContainer(checks: FieldFindings, ref: ContainerRef, context: RuleContext): void {
+/**
+ * From 1.34 the API server silently drops a container restartPolicy it does not support (unless the
+ * alpha ContainerRestartRules gate is on); up to 1.33 it rejects it.
+ */
+const CONTAINER_RESTART_POLICY_DROPPED_SINCE = '1.34';
+
+function checkContainerRestartPolicy(checks: FieldFindings, ref: ContainerRef, context: RuleContext): void {
+  const path = `${ref.path}.restartPolicy`;
+  const problem = ref.isInit
+    ? `${path} of init container ${show(ref.container.name)} is ${show(ref.container.restartPolicy)}, but the only restartPolicy an init container takes is Always (which makes it a sidecar)`
+    : `container ${show(ref.container.name)} sets restartPolicy, which only init containers may set (restartPolicy: Always makes a sidecar)`;
+  const fix = ref.isInit ? 'Set restartPolicy: Always for a sidecar, or remove it.' : 'Remove it, or make the container an init container.';
+  if (compareKubernetesVersions(context.kubernetesVersion, CONTAINER_RESTART_POLICY_DROPPED_SINCE) >= 0) {
+    checks.warn(path, `${problem} (Kubernetes ${context.kubernetesVersion})`, 'it drops the field without a word, so the setting has no effect', fix);
+  } else {
+    checks.reject(path, `${problem} (up to Kubernetes 1.33; 1.34 drops the field instead)`, fix);
+  }
+}
+
+function checkContainer(checks: FieldFindings, ref: ContainerRef, context: RuleContext, podHostUsers: unknown): void {
   const { container, path } = ref;
   if (typeof container.name === 'string' && !isDns1123Label(container.name)) {
     checks.reject(`${path}.name`, `container name ${show(container.name)} is not a DNS-1123 label (lowercase letters, digits and "-", starting and ending with a letter or digit, at most 63 characters)`, 'Rename the container.');
@@ -111,16 +149,10 @@ function checkContainer(checks: FieldFindings, ref: ContainerRef, context: RuleC
   }
   checks.oneOf(`${path}.imagePullPolicy`, container.imagePullPolicy, PULL_POLICIES);
   checks.oneOf(`${path}.terminationMessagePolicy`, container.terminationMessagePolicy, TERMINATION_MESSAGE_POLICIES);
-  if (container.restartPolicy !== undefined) {
-    if (!ref.isInit) {
-      checks.reject(`${path}.restartPolicy`, `container ${show(container.name)} sets restartPolicy, which only init containers may set (restartPolicy: Always makes a sidecar)`, 'Remove it, or make the container an init container.');
-    } else {
-      checks.oneOf(`${path}.restartPolicy`, container.restartPolicy, ['Always']);
-    }
-  }
+  if (container.restartPolicy !== undefined && (!ref.isInit || container.restartPolicy !== 'Always')) checkContainerRestartPolicy(checks, ref, context);
   checkPorts(checks, ref);
   checkEnv(checks, ref, context);
-  checkSecurityContext(checks, ref);
+  checkSecurityContext(checks, ref, context, podHostUsers);
 }
 
 function checkTemplate(template: PodTemplate, context: RuleContext): Finding[] {
@@ -130,7 +162,7 @@ function checkTemplate(template: PodTemplate, context: RuleContext): Finding[] {
   }
   const names = new Map<string, string>();
   for (const ref of template.containers) {
-    checkContainer(checks, ref, context);
+    checkContainer(checks, ref, context, template.spec.hostUsers);
     const name = ref.container.name;
     if (typeof name !== 'string' || name === '') continue;
     const first = names.get(name);

@@ -69,3 +69,35 @@ describe('container-fields', () => {
     ]);
   });
 });
+
+describe('container-fields procMount', () => {
+  const objects = [deployment({ containers: [container({ securityContext: { procMount: 'Masked' } })] })];
+
+  it('rejects an unknown procMount from 1.33 on, where ProcMountType is on by default', () => {
+    const findings = runRule(containerFields, objects, [], '1.33');
+    expect(findings.map((f) => [f.path, f.severity, f.apiServer])).toEqual([['spec.template.spec.containers[0].securityContext.procMount', 'error', 'rejects']]);
+  });
+
+  it('warns on 1.27, where the API server resets procMount to Default instead', () => {
+    const findings = runRule(containerFields, objects, [], '1.27');
+    expect(findings.map((f) => [f.severity, f.apiServer])).toEqual([['warning', 'accepts']]);
+    expect(findings[0].message).toContain('the API server accepts it, but the field is reset to Default');
+  });
+});
+
+describe('container-fields restartPolicy', () => {
+  const objects = [deployment({ containers: [container({ restartPolicy: 'Always' })], podSpec: { initContainers: [container({ name: 'init', restartPolicy: 'OnFailure' })] } })];
+
+  it('rejects restartPolicy on a regular container, and other than Always on an init container, up to 1.33', () => {
+    expect(runRule(containerFields, objects, [], '1.33').map((f) => [f.path, f.severity, f.apiServer])).toEqual([
+      ['spec.template.spec.containers[0].restartPolicy', 'error', 'rejects'],
+      ['spec.template.spec.initContainers[0].restartPolicy', 'error', 'rejects'],
+    ]);
+  });
+
+  it('warns from 1.34 on, where the API server drops the field instead', () => {
+    const findings = runRule(containerFields, objects, [], '1.34');
+    expect(findings.map((f) => [f.severity, f.apiServer])).toEqual([['warning', 'accepts'], ['warning', 'accepts']]);
+    expect(findings[0].message).toContain('it drops the field without a word');
+  });
+});
