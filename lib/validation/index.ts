@@ -108,11 +108,11 @@ function sortFindings(findings: readonly Finding[], objects: readonly SourcedObj
 export function validateObjects(objects: readonly SourcedObject[], options: ValidateOptions = {}): ValidationReport {
   const index = buildIndex(objects);
   const context: RuleContext = { externalObjects: options.externalObjects ?? [], kubernetesVersion: options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION };
-  const findings = [
+  const findings = withoutAcceptsInsideRejections([
     ...(options.schema ?? true ? schemaFindings(objects, options) : []),
     ...RULES.flatMap((rule) => rule.check(index, context)),
     ...(options.extraChecks ?? []).flatMap((check) => check(objects)),
-  ];
+  ]);
   const sorted = sortFindings(findings, objects, index.objects.map((object) => object.label));
   return {
     objects: objects.length,
@@ -120,6 +120,23 @@ export function validateObjects(objects: readonly SourcedObject[], options: Vali
     errors: sorted.filter((f) => f.severity === 'error').length,
     warnings: sorted.filter((f) => f.severity === 'warning').length,
   };
+}
+
+/**
+ * Drops the run-time findings ("the API server accepts it, but …") about a field that an error of the
+ * same object says the server rejects, or about anything inside that field: the server refuses it
+ * whole, so the claim would be false (a missing Secret named in an env source the server refuses
+ * for having two sources). They come back once the rejected field is fixed.
+ */
+function withoutAcceptsInsideRejections(findings: readonly Finding[]): Finding[] {
+  const rejected = new Map<string, string[]>();
+  for (const finding of findings) {
+    if (finding.severity !== 'error' || finding.apiServer !== 'rejects') continue;
+    const key = `${finding.source}\u0000${finding.object}`;
+    rejected.set(key, [...(rejected.get(key) ?? []), finding.path]);
+  }
+  return findings.filter((finding) => finding.apiServer !== 'accepts'
+    || !(rejected.get(`${finding.source}\u0000${finding.object}`) ?? []).some((path) => finding.path === path || finding.path.startsWith(`${path}.`) || finding.path.startsWith(`${path}[`)));
 }
 
 /**

@@ -33,10 +33,10 @@ function checkBackend(checks: FieldFindings, backend: Json, path: string): void 
   const port = asRecord(service.port) ?? {};
   const hasName = typeof port.name === 'string' && port.name !== '';
   const hasNumber = port.number !== undefined && port.number !== 0;
-  if (hasName && hasNumber) checks.reject(`${path}.service.port`, `${path}.service.port sets both name and number`, 'Keep one of them.');
+  if (hasName && hasNumber) checks.reject(path, `${path}.service.port sets both name and number`, 'Keep one of them.');
   else if (hasName) checks.portNumberOrName(`${path}.service.port.name`, port.name);
   else if (hasNumber) checks.inRange(`${path}.service.port.number`, port.number, 1, 65535);
-  else checks.reject(`${path}.service.port`, `${path}.service.port has neither a name nor a number`, 'Set service.port.number (or name) to a port of the Service.');
+  else checks.reject(path, `${path}.service.port has neither a name nor a number`, 'Set service.port.number (or name) to a port of the Service.');
 }
 
 function checkPath(checks: FieldFindings, entry: Json, path: string): void {

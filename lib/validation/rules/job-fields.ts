@@ -8,8 +8,9 @@ function checkJobSpec(checks: FieldFindings, spec: Json, path: string): void {
     checks.inRange(`${path}.${field}`, spec[field], 0);
   }
   checks.oneOf(`${path}.completionMode`, spec.completionMode, ['NonIndexed', 'Indexed']);
-  if (spec.completionMode === 'Indexed' && spec.completions === undefined) {
-    checks.reject(`${path}.completions`, `${path}.completionMode is Indexed but completions is not set`, 'Set completions to the number of indexes.');
+  // Without parallelism either, completions defaults to 1; with parallelism it stays unset.
+  if (spec.completionMode === 'Indexed' && spec.completions === undefined && spec.parallelism !== undefined) {
+    checks.reject(`${path}.completions`, `${path}.completionMode is Indexed and parallelism is set, but completions is not`, 'Set completions to the number of indexes.');
   }
   if (spec.completionMode !== 'Indexed') {
     for (const field of ['backoffLimitPerIndex', 'maxFailedIndexes']) {

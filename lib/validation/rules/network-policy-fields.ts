@@ -25,8 +25,8 @@ function checkPeer(checks: FieldFindings, peer: Json, path: string): void {
   const kinds = ['podSelector', 'namespaceSelector', 'ipBlock'].filter((key) => peer[key] !== undefined && peer[key] !== null);
   if (kinds.length === 0) checks.reject(path, `${path} is an empty peer`, 'Set podSelector, namespaceSelector or ipBlock (use {} selectors to mean "all").');
   else if (kinds.includes('ipBlock') && kinds.length > 1) checks.reject(path, `${path} combines ipBlock with ${kinds.filter((k) => k !== 'ipBlock').join(' and ')}`, 'Put the ipBlock in a peer of its own.');
-  checkSelector(checks, peer.podSelector, `${path}.podSelector`, 'peer', true);
-  checkSelector(checks, peer.namespaceSelector, `${path}.namespaceSelector`, 'peer', true);
+  checkSelector(checks, peer.podSelector, `${path}.podSelector`);
+  checkSelector(checks, peer.namespaceSelector, `${path}.namespaceSelector`);
   const ipBlock = asRecord(peer.ipBlock);
   if (!ipBlock) return;
   const cidr = typeof ipBlock.cidr === 'string' ? parseCidr(ipBlock.cidr) : undefined;
@@ -45,7 +45,7 @@ function checkPeer(checks: FieldFindings, peer: Json, path: string): void {
 function checkPolicy(policy: IndexedObject): Finding[] {
   const checks = new FieldFindings(networkPolicyFields, policy);
   const spec = asRecord(policy.object.spec) ?? {};
-  checkSelector(checks, spec.podSelector, 'spec.podSelector', 'NetworkPolicy', true);
+  checkSelector(checks, spec.podSelector, 'spec.podSelector');
   for (const [direction, peers] of [['ingress', 'from'], ['egress', 'to']] as const) {
     asArray(spec[direction]).forEach((rawRule, i) => {
       const rule = asRecord(rawRule) ?? {};

@@ -14,7 +14,7 @@ function checkBudget(pdb: IndexedObject): Finding[] {
     if (value?.percent && value.value > 100) checks.reject(`spec.${field}`, `spec.${field} is ${show(spec[field])}, more than 100%`, 'Use at most 100%.');
   }
   checks.oneOf('spec.unhealthyPodEvictionPolicy', spec.unhealthyPodEvictionPolicy, ['IfHealthyBudget', 'AlwaysAllow']);
-  checkSelector(checks, spec.selector, 'spec.selector', 'PodDisruptionBudget', true);
+  checkSelector(checks, spec.selector, 'spec.selector');
   return checks.findings;
 }
 

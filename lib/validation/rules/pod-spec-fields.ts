@@ -1,6 +1,6 @@
 import { asArray, asRecord, Json, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
-import { configKeyProblem, isDns1123Label } from '../names';
+import { isDns1123Label } from '../names';
 import { FieldFindings, isInteger, show } from '../field-checks';
 import { checkSeccompProfile, checkSecurityIds } from './container-fields';
 
@@ -39,10 +39,6 @@ function checkKeyToPaths(checks: FieldFindings, items: unknown, path: string): v
   asArray(items).forEach((raw, i) => {
     const item = asRecord(raw) ?? {};
     const itemPath = `${path}.items[${i}]`;
-    if (typeof item.key === 'string') {
-      const problem = configKeyProblem(item.key);
-      if (problem) checks.reject(`${itemPath}.key`, `${itemPath}.key ${show(item.key)} is not a valid key: ${problem}`, 'Use the key as it is in the data.');
-    }
     if (typeof item.path === 'string') {
       const parts = item.path.split('/');
       if (item.path === '') checks.reject(`${itemPath}.path`, `${itemPath}.path is empty`, 'Give the file name inside the volume.');

@@ -61,9 +61,6 @@ function checkService(service: IndexedObject): Finding[] {
     checks.reject('spec.ports', 'spec.ports is empty, but a Service with a cluster IP needs at least one port', 'Add the port, or make the Service headless (clusterIP: None).');
   }
   checks.oneOf('spec.sessionAffinity', spec.sessionAffinity, ['None', 'ClientIP']);
-  if (spec.sessionAffinity !== 'ClientIP' && spec.sessionAffinityConfig !== undefined) {
-    checks.reject('spec.sessionAffinityConfig', 'spec.sessionAffinityConfig is set, but sessionAffinity is not ClientIP', 'Remove it or set sessionAffinity: ClientIP.');
-  }
   const externallyAccessible = type === 'NodePort' || type === 'LoadBalancer' || ((type === undefined || type === 'ClusterIP') && asArray(spec.externalIPs).length > 0);
   if (spec.externalTrafficPolicy !== undefined && spec.externalTrafficPolicy !== '' && !externallyAccessible) {
     checks.reject('spec.externalTrafficPolicy', `spec.externalTrafficPolicy is ${show(spec.externalTrafficPolicy)} on a ${String(type ?? 'ClusterIP')} Service without externalIPs, which no traffic from outside reaches`, 'Remove it (it only applies to NodePort and LoadBalancer Services, or ones with externalIPs).');

@@ -2,25 +2,21 @@ import { asArray, asRecord, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { isDns1123Label } from '../names';
 import { parseQuantity } from '../quantity';
+import { SELECTOR_OPERATORS } from '../selectors';
 import { FieldFindings, intOrPercentValue, isInteger, show } from '../field-checks';
 
 /** apps/v1 defaults progressDeadlineSeconds to 600 before the server validates the Deployment. */
 const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
-const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 
-/** A workload's own label selector: not empty, and each expression well formed. */
-export function checkSelector(checks: FieldFindings, selector: unknown, path: string, kind: string, allowEmpty: boolean): void {
+/** The expressions of a label selector are well formed (an empty workload selector is workload-selector's finding). */
+export function checkSelector(checks: FieldFindings, selector: unknown, path: string): void {
   const record = asRecord(selector);
   if (!record) return;
-  const expressions = asArray(record.matchExpressions);
-  if (!allowEmpty && Object.keys(asRecord(record.matchLabels) ?? {}).length === 0 && expressions.length === 0) {
-    checks.reject(path, `${path} is empty, but a ${kind} must select its pods by at least one label`, 'Select the labels of the pod template.');
-  }
-  expressions.forEach((raw, i) => {
+  asArray(record.matchExpressions).forEach((raw, i) => {
     const expression = asRecord(raw) ?? {};
     const expressionPath = `${path}.matchExpressions[${i}]`;
-    checks.oneOf(`${expressionPath}.operator`, expression.operator, OPERATORS);
+    checks.oneOf(`${expressionPath}.operator`, expression.operator, SELECTOR_OPERATORS);
     const values = asArray(expression.values);
     if ((expression.operator === 'In' || expression.operator === 'NotIn') && values.length === 0) {
       checks.reject(`${expressionPath}.values`, `${expressionPath} uses ${String(expression.operator)} without values`, 'List the values, or use Exists.');
@@ -38,7 +34,7 @@ function checkDeployment(object: IndexedObject): Finding[] {
   checks.inRange('spec.minReadySeconds', spec.minReadySeconds, 0);
   checks.inRange('spec.revisionHistoryLimit', spec.revisionHistoryLimit, 0);
   checks.inRange('spec.progressDeadlineSeconds', spec.progressDeadlineSeconds, 0);
-  checkSelector(checks, spec.selector, 'spec.selector', 'Deployment', false);
+  checkSelector(checks, spec.selector, 'spec.selector');
   const minReady = isInteger(spec.minReadySeconds) ? spec.minReadySeconds : 0;
   const deadline = isInteger(spec.progressDeadlineSeconds) ? spec.progressDeadlineSeconds : DEFAULT_PROGRESS_DEADLINE_SECONDS;
   if (deadline <= minReady && deadline >= 0) {
@@ -73,7 +69,7 @@ function checkStatefulSet(object: IndexedObject): Finding[] {
   checks.inRange('spec.minReadySeconds', spec.minReadySeconds, 0);
   checks.inRange('spec.revisionHistoryLimit', spec.revisionHistoryLimit, 0);
   checks.inRange('spec.ordinals.start', asRecord(spec.ordinals)?.start, 0);
-  checkSelector(checks, spec.selector, 'spec.selector', 'StatefulSet', false);
+  checkSelector(checks, spec.selector, 'spec.selector');
   checks.oneOf('spec.podManagementPolicy', spec.podManagementPolicy, ['OrderedReady', 'Parallel']);
   if (typeof spec.serviceName === 'string' && spec.serviceName !== '' && !isDns1123Label(spec.serviceName)) {
     checks.reject('spec.serviceName', `spec.serviceName ${show(spec.serviceName)} is not a DNS-1123 label`, 'Name the headless Service with lowercase letters, digits and "-".');

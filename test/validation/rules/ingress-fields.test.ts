@@ -27,6 +27,6 @@ describe('ingress-fields', () => {
   it('rejects IP hosts, ports with both name and number, and an Ingress that routes nothing', () => {
     const empty: KubeObject = { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'none' }, spec: {} };
     const findings = runRule(ingressFields, [ingress({}, '10.0.0.1'), ingress({ backend: { service: { name: 'web', port: { name: 'http', number: 80 } } } }), empty]);
-    expect(findings.map((f) => f.path)).toEqual(['spec.rules[0].host', 'spec.rules[0].http.paths[0].backend.service.port', 'spec']);
+    expect(findings.map((f) => f.path)).toEqual(['spec.rules[0].host', 'spec.rules[0].http.paths[0].backend', 'spec']);
   });
 });

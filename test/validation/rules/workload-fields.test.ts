@@ -22,10 +22,11 @@ describe('workload-fields', () => {
     expect(findings[0].message).toContain('maxSurge and maxUnavailable are both 0 (0, 0)');
   });
 
-  it('rejects minReadySeconds at or above the default progress deadline, and an empty selector', () => {
-    const findings = runRule(workloadFields, [deployment({ selector: {}, spec: { minReadySeconds: 600 } })]);
+  it('rejects minReadySeconds at or above the default progress deadline, and malformed selector expressions', () => {
+    const findings = runRule(workloadFields, [deployment({ selector: { matchExpressions: [{ key: 'a', operator: 'Equals' }, { key: 'b', operator: 'In', values: [] }] }, spec: { minReadySeconds: 600 } })]);
     expect(findings.map((f) => f.message.split(';')[0])).toEqual([
-      'spec.selector is empty, but a Deployment must select its pods by at least one label',
+      'spec.selector.matchExpressions[0].operator is "Equals", which is not one of In, NotIn, Exists, DoesNotExist',
+      'spec.selector.matchExpressions[1] uses In without values',
       'spec.progressDeadlineSeconds (600, the default) is not greater than spec.minReadySeconds (600)',
     ]);
   });
