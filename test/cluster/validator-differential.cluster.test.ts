@@ -16,6 +16,9 @@
  * Cases marked `differsOn133` (where 1.33, the newest release we validate for, does otherwise than
  * this 1.34 server, e.g. 1.34 drops a container restartPolicy that 1.33 rejects) are left out of
  * the first and last assertion and listed on stderr; the last test checks that each still differs.
+ * Only the 1.33 verdicts are compared: 1.27, our default target, differs from a 1.34 server on purpose
+ * (strict env var names, procMount reset instead of validated, serviceName required by its schema),
+ * and test/validation/server-corpus.test.ts covers those version-aware rules without a cluster.
  * The confusion matrix (server rejects / accepts × our strongest verdict: error that it rejects,
  * any other finding, nothing about the object) is printed to stderr; the README shows it.
  */
