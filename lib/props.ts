@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { envVarNameProblem, isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem, PORT_NAME_RULE, portNameProblem } from './validation/names';
 import { parseQuantity } from './validation/quantity';
+import { show } from './validation/field-checks';
 
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain };
 
@@ -16,7 +17,7 @@ export function invalidProp(scope: IConstruct, field: string, value: unknown, al
 
 /** The same error for code without a construct scope (static factories): `where` names the caller. */
 export function invalidValue(where: string, field: string, value: unknown, allowed: string): Error {
-  return new Error(`${where}: invalid ${field} ${describe(value)}: ${allowed}`);
+  return new Error(`${where}: invalid ${field} ${show(value)}: ${allowed}`);
 }
 
 /**
@@ -28,17 +29,6 @@ export function removeHalfBuilt(construct: IConstruct, error: unknown): unknown 
   construct.node.scope?.node.tryRemoveChild(construct.node.id);
   return error;
 }
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined) return '(missing)';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
 
 /** What a DNS-1123 label may be, as error messages say it. */
 export const DNS1123_LABEL_RULE = 'must be a DNS-1123 label: at most 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit';
