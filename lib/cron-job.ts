@@ -6,6 +6,9 @@ import { ContainerPort } from './pod-template';
 import { checkDns1123Label, checkInteger, checkOneOf, invalidProp, removeHalfBuilt } from './props';
 import { IPodTarget, namespaceOf, selectorLabelsFor } from './workload';
 import { createJsonFormObject } from './json-form';
+import { cronScheduleProblem, SCHEDULE_DESCRIPTORS, timeZoneProblem } from './validation/cron';
+
+export { cronScheduleProblem } from './validation/cron';
 
 /** What the CronJob controller does when a run is due while the previous one still runs. */
 export type ConcurrencyPolicy = 'Allow' | 'Forbid' | 'Replace';
@@ -93,86 +96,16 @@ export class ScheduledJob extends Construct implements IPodTarget {
   }
 }
 
-const SCHEDULE_MACROS = ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly'];
-
 function checkSchedule(scope: Construct, schedule: string): string {
   const problem = typeof schedule === 'string' ? cronScheduleProblem(schedule) : 'not a string';
   if (problem) {
-    throw invalidProp(scope, 'schedule', schedule, `must be five cron fields (minute hour day-of-month month day-of-week) or one of ${SCHEDULE_MACROS.join(', ')}: ${problem}`);
+    throw invalidProp(scope, 'schedule', schedule, `must be five cron fields (minute hour day-of-month month day-of-week) or one of ${SCHEDULE_DESCRIPTORS.join(', ')}, "@every <duration>": ${problem}`);
   }
   return schedule;
 }
 
 function checkTimeZone(scope: Construct, timeZone: string): void {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
-  } catch {
+  if (timeZoneProblem(timeZone) !== undefined) {
     throw invalidProp(scope, 'timeZone', timeZone, 'must be an IANA time zone name such as "Etc/UTC" or "Europe/Moscow"');
   }
-}
-
-interface CronField {
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
-  /** Names accepted instead of numbers, from `min` on (`JAN` = 1, `SUN` = 0). */
-  readonly names?: readonly string[];
-  /** `?` means "any" (day fields only). */
-  readonly anyMark?: boolean;
-}
-
-const CRON_FIELDS: readonly CronField[] = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31, anyMark: true },
-  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
-  { name: 'day of week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'], anyMark: true },
-];
-
-/**
- * What is wrong with a CronJob schedule, or `undefined` when Kubernetes' cron parser accepts it:
- * five fields of `*`, values, ranges `a-b`, steps `/n` and comma lists, or a macro.
- */
-export function cronScheduleProblem(schedule: string): string | undefined {
-  const text = schedule.trim();
-  if (/^(CRON_)?TZ=/.test(text)) return 'a time zone in the schedule is not supported; use `timeZone`';
-  if (text.startsWith('@')) return SCHEDULE_MACROS.includes(text) ? undefined : `unknown macro ${JSON.stringify(text)}`;
-  const fields = text.split(/\s+/);
-  if (fields.length !== CRON_FIELDS.length) return `found ${text === '' ? 0 : fields.length} fields`;
-  for (const [index, spec] of CRON_FIELDS.entries()) {
-    const problem = cronFieldProblem(fields[index], spec);
-    if (problem) return `${spec.name} ${JSON.stringify(fields[index])}: ${problem}`;
-  }
-  return undefined;
-}
-
-function cronFieldProblem(field: string, spec: CronField): string | undefined {
-  for (const item of field.split(',')) {
-    const problem = cronItemProblem(item, spec);
-    if (problem) return problem;
-  }
-  return undefined;
-}
-
-function cronItemProblem(item: string, spec: CronField): string | undefined {
-  const [range, step, ...rest] = item.split('/');
-  if (rest.length) return `"${item}" has more than one "/"`;
-  if (step !== undefined && (!/^\d+$/.test(step) || Number(step) < 1)) return `step "${step}" must be a positive integer`;
-  if (range === '*' || (range === '?' && spec.anyMark)) return undefined;
-  const bounds = range.split('-');
-  if (bounds.length > 2) return `"${range}" is not a value or a range a-b`;
-  const values = bounds.map((bound) => cronValue(bound, spec));
-  const bad = bounds.find((_, i) => values[i] === undefined);
-  if (bad !== undefined) {
-    const names = spec.names ? ` or ${spec.names[0]}-${spec.names[spec.names.length - 1]}` : '';
-    return `"${bad}" must be ${spec.min}-${spec.max}${names}`;
-  }
-  if (values.length === 2 && values[0]! > values[1]!) return `range "${range}" runs backwards`;
-  return undefined;
-}
-
-function cronValue(text: string, spec: CronField): number | undefined {
-  const byName = spec.names?.indexOf(text.toUpperCase()) ?? -1;
-  const value = byName >= 0 ? spec.min + byName : /^\d+$/.test(text) ? Number(text) : undefined;
-  return value !== undefined && value >= spec.min && value <= spec.max ? value : undefined;
 }

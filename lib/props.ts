@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
-import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from './validation/names';
+import { envVarNameProblem, isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem, PORT_NAME_RULE, portNameProblem } from './validation/names';
 import { parseQuantity } from './validation/quantity';
+import { show } from './validation/field-checks';
 
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain };
 
@@ -16,7 +17,7 @@ export function invalidProp(scope: IConstruct, field: string, value: unknown, al
 
 /** The same error for code without a construct scope (static factories): `where` names the caller. */
 export function invalidValue(where: string, field: string, value: unknown, allowed: string): Error {
-  return new Error(`${where}: invalid ${field} ${describe(value)}: ${allowed}`);
+  return new Error(`${where}: invalid ${field} ${show(value)}: ${allowed}`);
 }
 
 /**
@@ -28,19 +29,6 @@ export function removeHalfBuilt(construct: IConstruct, error: unknown): unknown 
   construct.node.scope?.node.tryRemoveChild(construct.node.id);
   return error;
 }
-
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (value === undefined) return '(missing)';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
-const IANA_SVC_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** What a DNS-1123 label may be, as error messages say it. */
 export const DNS1123_LABEL_RULE = 'must be a DNS-1123 label: at most 63 characters of a-z, 0-9 and "-", starting and ending with a letter or digit';
@@ -77,8 +65,8 @@ export function checkPort(scope: IConstruct, field: string, value: number): numb
 
 /** Named ports (container ports, Service ports) are IANA service names: at most 15 characters. */
 export function checkPortName(scope: IConstruct, field: string, value: string): string {
-  if (typeof value !== 'string' || value.length > 15 || !IANA_SVC_NAME.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
-    throw invalidProp(scope, field, value, 'must be an IANA service name: at most 15 characters of a-z, 0-9 and "-", with at least one letter and no "--"');
+  if (typeof value !== 'string' || portNameProblem(value) !== undefined) {
+    throw invalidProp(scope, field, value, `must be ${PORT_NAME_RULE}`);
   }
   return value;
 }
@@ -106,7 +94,7 @@ export function checkAbsolutePath(scope: IConstruct, field: string, value: strin
 }
 
 export function checkEnvName(scope: IConstruct, field: string, value: string): string {
-  if (!ENV_VAR_NAME.test(value)) {
+  if (typeof value !== 'string' || envVarNameProblem(value, false) !== undefined) {
     throw invalidProp(scope, field, value, 'must be a C identifier-like name of letters, digits, "_", "-" and ".", not starting with a digit');
   }
   return value;

@@ -20,6 +20,19 @@ import { serviceTargetPort } from './rules/service-target-port';
 import { statefulSetService } from './rules/statefulset-service';
 import { volumeMounts } from './rules/volume-mounts';
 import { workloadSelector } from './rules/workload-selector';
+import { annotations } from './rules/annotations';
+import { configDataKeys } from './rules/config-data';
+import { containerFields } from './rules/container-fields';
+import { duplicateObjects } from './rules/duplicate-objects';
+import { hpaFields } from './rules/hpa-fields';
+import { ingressFields } from './rules/ingress-fields';
+import { jobFields } from './rules/job-fields';
+import { networkPolicyFields } from './rules/network-policy-fields';
+import { pdbFields } from './rules/pdb-fields';
+import { podSpecFields } from './rules/pod-spec-fields';
+import { probeFields } from './rules/probe-fields';
+import { serviceFields } from './rules/service-fields';
+import { workloadFields } from './rules/workload-fields';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from './quantity';
@@ -40,6 +53,19 @@ export const RULES: readonly Rule[] = [
   names,
   resourceQuantities,
   namespaceOrder,
+  duplicateObjects,
+  annotations,
+  podSpecFields,
+  containerFields,
+  probeFields,
+  serviceFields,
+  configDataKeys,
+  workloadFields,
+  jobFields,
+  ingressFields,
+  networkPolicyFields,
+  pdbFields,
+  hpaFields,
 ];
 
 export interface ValidateOptions {
@@ -81,12 +107,12 @@ function sortFindings(findings: readonly Finding[], objects: readonly SourcedObj
 
 export function validateObjects(objects: readonly SourcedObject[], options: ValidateOptions = {}): ValidationReport {
   const index = buildIndex(objects);
-  const context: RuleContext = { externalObjects: options.externalObjects ?? [] };
-  const findings = [
+  const context: RuleContext = { externalObjects: options.externalObjects ?? [], kubernetesVersion: options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION };
+  const findings = withoutAcceptsInsideRejections([
     ...(options.schema ?? true ? schemaFindings(objects, options) : []),
     ...RULES.flatMap((rule) => rule.check(index, context)),
     ...(options.extraChecks ?? []).flatMap((check) => check(objects)),
-  ];
+  ]);
   const sorted = sortFindings(findings, objects, index.objects.map((object) => object.label));
   return {
     objects: objects.length,
@@ -94,6 +120,23 @@ export function validateObjects(objects: readonly SourcedObject[], options: Vali
     errors: sorted.filter((f) => f.severity === 'error').length,
     warnings: sorted.filter((f) => f.severity === 'warning').length,
   };
+}
+
+/**
+ * Drops the run-time findings ("the API server accepts it, but …") about a field that an error of the
+ * same object says the server rejects, or about anything inside that field: the server refuses it
+ * whole, so the claim would be false (a missing Secret named in an env source the server refuses
+ * for having two sources). They come back once the rejected field is fixed.
+ */
+function withoutAcceptsInsideRejections(findings: readonly Finding[]): Finding[] {
+  const rejected = new Map<string, string[]>();
+  for (const finding of findings) {
+    if (finding.severity !== 'error' || finding.apiServer !== 'rejects') continue;
+    const key = `${finding.source}\u0000${finding.object}`;
+    rejected.set(key, [...(rejected.get(key) ?? []), finding.path]);
+  }
+  return findings.filter((finding) => finding.apiServer !== 'accepts'
+    || !(rejected.get(`${finding.source}\u0000${finding.object}`) ?? []).some((path) => finding.path === path || finding.path.startsWith(`${path}.`) || finding.path.startsWith(`${path}[`)));
 }
 
 /**

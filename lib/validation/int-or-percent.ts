@@ -11,3 +11,8 @@ export function isZeroIntOrPercent(value: unknown): boolean {
   if (typeof value === 'number') return value === 0;
   return typeof value === 'string' && /^0+%?$/.test(value);
 }
+
+/** A string percentage as int-or-percent fields take it: digits and a trailing "%" (`"25%"`, not `"25"` or `"2.5%"`). */
+export function isPercent(value: string): boolean {
+  return /^[0-9]+%$/.test(value);
+}

@@ -38,3 +38,59 @@ export function labelValueProblem(value: unknown): string | undefined {
   if (value !== '' && !LABEL_NAME.test(value)) return 'it must be empty or start and end with a letter or digit and contain only letters, digits, "-", "_" and "."';
   return undefined;
 }
+
+const WILDCARD_DNS1123_SUBDOMAIN = /^\*\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** `*.example.com`: a wildcard followed by a DNS-1123 subdomain (Ingress hosts). */
+export function isWildcardDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && WILDCARD_DNS1123_SUBDOMAIN.test(value);
+}
+
+/** What a port name (IANA_SVC_NAME) may be, as messages say it. */
+export const PORT_NAME_RULE = 'an IANA service name: at most 15 characters of a-z, 0-9 and "-", with at least one letter, no "--" and no "-" at either end';
+
+/**
+ * Why a port name is invalid (container ports, Service targetPorts, probe ports, Ingress backend
+ * ports), or `undefined` when it is valid.
+ */
+export function portNameProblem(value: string): string | undefined {
+  if (value.length > 15) return 'it is longer than 15 characters';
+  if (!/^[-a-z0-9]+$/.test(value)) return 'it may contain only a-z, 0-9 and "-"';
+  if (!/[a-z]/.test(value)) return 'it needs at least one letter';
+  if (value.includes('--')) return 'it contains "--"';
+  if (value.startsWith('-') || value.endsWith('-')) return 'it starts or ends with "-"';
+  return undefined;
+}
+
+/** Environment variable names before Kubernetes 1.32 (and on any server with RelaxedEnvironmentVariableValidation off). */
+const STRICT_ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+
+/** The first release whose API server accepts any printable ASCII env var name but "=" by default (beta in 1.32, GA in 1.34). */
+export const RELAXED_ENV_VAR_NAMES_SINCE = '1.32';
+
+/**
+ * Why an environment variable name is invalid, or `undefined` when it is valid. `relaxed`: the
+ * 1.32+ rule (printable ASCII except "="); otherwise letters, digits, "_", "-" and ".", not
+ * starting with a digit.
+ */
+export function envVarNameProblem(name: string, relaxed: boolean): string | undefined {
+  if (name === '') return 'it is empty';
+  if (relaxed) return /^[\x20-\x3c\x3e-\x7e]+$/.test(name) ? undefined : 'it may contain only printable ASCII characters other than "="';
+  return STRICT_ENV_VAR_NAME.test(name) ? undefined : 'it may contain only letters, digits, "_", "-" and ".", and must not start with a digit';
+}
+
+/** Why a ConfigMap or Secret key (also a volume item key) is invalid, or `undefined` when it is valid. */
+export function configKeyProblem(key: string): string | undefined {
+  if (key.length > 253) return 'it is longer than 253 characters';
+  if (!/^[-._a-zA-Z0-9]+$/.test(key)) return 'it may contain only letters, digits, "-", "_" and "."';
+  if (key === '.' || key === '..') return `it is "${key}"`;
+  if (key.startsWith('..')) return 'it starts with ".."';
+  return undefined;
+}
+
+/** Names that become a URL path segment (HPA targets, metric names): not "." or "..", no "/" or "%". */
+export function pathSegmentProblem(name: string): string | undefined {
+  if (name === '.' || name === '..') return `it is "${name}"`;
+  if (name.includes('/') || name.includes('%')) return 'it contains "/" or "%"';
+  return undefined;
+}

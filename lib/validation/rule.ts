@@ -7,6 +7,8 @@ import { ApiServerVerdict, ExternalObject, Finding, KubeObject, Severity, Source
 export interface RuleContext {
   /** Objects the manifests reference but that are created outside them. */
   readonly externalObjects: readonly ExternalObject[];
+  /** The Kubernetes release the manifests target (`1.27`, `1.33`): rules whose facts changed between releases read it. */
+  readonly kubernetesVersion: string;
 }
 
 export interface Rule {

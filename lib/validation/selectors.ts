@@ -28,6 +28,14 @@ export function matchesLabelSelector(selector: Json, labels: Labels): boolean {
     && asArray(selector.matchExpressions).every((expression) => matchesExpression(asRecord(expression) ?? {}, labels));
 }
 
+/** The operators of `matchExpressions`. */
+export const SELECTOR_OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/** Whether every expression uses an operator the API server knows (otherwise it refuses the selector, so what it would match is moot). */
+export function hasKnownOperators(selector: Json): boolean {
+  return asArray(selector.matchExpressions).every((expression) => SELECTOR_OPERATORS.includes(String(asRecord(expression)?.operator)));
+}
+
 export function isEmptySelector(selector: Json): boolean {
   return Object.keys(asRecord(selector.matchLabels) ?? {}).length === 0 && asArray(selector.matchExpressions).length === 0;
 }

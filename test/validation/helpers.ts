@@ -6,8 +6,8 @@ export function sourced(...objects: KubeObject[]): SourcedObject[] {
   return objects.map((object, order) => ({ object, source: `${String(order).padStart(2, '0')}-${object.kind.toLowerCase()}.yaml`, order }));
 }
 
-export function runRule(rule: Rule, objects: KubeObject[], externalObjects: ExternalObject[] = []): Finding[] {
-  return rule.check(buildIndex(sourced(...objects)), { externalObjects });
+export function runRule(rule: Rule, objects: KubeObject[], externalObjects: ExternalObject[] = [], kubernetesVersion = '1.27'): Finding[] {
+  return rule.check(buildIndex(sourced(...objects)), { externalObjects, kubernetesVersion });
 }
 
 export interface ContainerOptions {

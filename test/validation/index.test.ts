@@ -52,3 +52,20 @@ describe('formatReport', () => {
     expect(formatReport({ objects: 2, findings: [], errors: 0, warnings: 0 })).toBe('2 objects checked, 0 errors, 0 warnings');
   });
 });
+
+describe('validateObjects on a field the API server rejects', () => {
+  it('drops "the API server accepts it" findings inside that field: the server refuses it whole', () => {
+    const object = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },
+      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{
+        name: 'app', image: 'example/app:1.0', readinessProbe: { httpGet: { path: '/', port: 0 } },
+        env: [{ name: 'X', valueFrom: { fieldRef: { fieldPath: 'metadata.name' }, secretKeyRef: { name: 'missing', key: 'k' } } }],
+      }] } } },
+    };
+    const findings = validateObjects([{ object, source: 'web.yaml', order: 0 }], { schema: false }).findings;
+    expect(findings.map((f) => [f.rule, f.path, f.apiServer])).toEqual([
+      ['container-fields', 'spec.template.spec.containers[0].env[0].valueFrom', 'rejects'],
+      ['probe-fields', 'spec.template.spec.containers[0].readinessProbe.httpGet.port', 'rejects'],
+    ]);
+  });
+});

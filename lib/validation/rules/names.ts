@@ -1,6 +1,7 @@
 import { asRecord, field, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../names';
 import { Finding } from '../types';
+import { keyPath } from '../field-checks';
 
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../names';
 
@@ -47,11 +48,6 @@ function checkNamespace(object: IndexedObject, findings: Finding[]): void {
   const namespace = object.object.metadata?.namespace;
   if (namespace === undefined || isDns1123Label(String(namespace))) return;
   findings.push(finding(names, object, 'metadata.namespace', `metadata.namespace "${String(namespace)}" is not ${LABEL_1123.describe}; the API server rejects it. Use a valid namespace name.`));
-}
-
-/** `metadata.labels.app`, or `metadata.labels["app.kubernetes.io/name"]` when the key has dots or slashes. */
-function keyPath(path: string, key: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
 }
 
 /** Checks the labels of every object; the same few keys recur on every object, so their verdicts are kept. */

@@ -1,11 +1,13 @@
 import { asRecord, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
-import { describeLabelSelector, describeTemplates, isEmptySelector, matchesLabelSelector } from '../selectors';
+import { describeLabelSelector, describeTemplates, hasKnownOperators, isEmptySelector, matchesLabelSelector } from '../selectors';
 
 function checkPolicy(index: ObjectIndex, policy: IndexedObject): Finding[] {
   const selector = asRecord(asRecord(policy.object.spec)?.podSelector);
   // An empty podSelector deliberately selects every pod of the namespace (e.g. default-deny).
   if (!selector || isEmptySelector(selector)) return [];
+  // An unknown operator is network-policy-fields' error: the server refuses the policy.
+  if (!hasKnownOperators(selector)) return [];
   const candidates = index.podTemplateCandidates(policy.namespace ?? '', asRecord(selector.matchLabels));
   if (candidates.some((template) => matchesLabelSelector(selector, template.labels))) return [];
   return [finding(networkPolicySelector, policy, 'spec.podSelector',

@@ -1,6 +1,6 @@
 import { asRecord, finding, IndexedObject, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
-import { describeLabelSelector, describeTemplates, matchesLabelSelector } from '../selectors';
+import { describeLabelSelector, describeTemplates, hasKnownOperators, matchesLabelSelector } from '../selectors';
 import { isZeroIntOrPercent } from '../int-or-percent';
 
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
@@ -46,6 +46,8 @@ function totalMinimumReplicas(floors: HpaFloors, templates: readonly PodTemplate
 function checkBudget(index: ObjectIndex, floors: HpaFloors, pdb: IndexedObject): Finding[] {
   const spec = asRecord(pdb.object.spec) ?? {};
   const selector = asRecord(spec.selector);
+  // An unknown operator is pdb-fields' error: the server refuses the budget.
+  if (selector && !hasKnownOperators(selector)) return [];
   const candidates = index.podTemplateCandidates(pdb.namespace ?? '', asRecord(selector?.matchLabels));
   const selected = selector ? candidates.filter((template) => matchesLabelSelector(selector, template.labels)) : [];
   if (selected.length === 0) {

@@ -1,6 +1,7 @@
 import { asRecord, ContainerRef, finding, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { containerDeclaresPort, declaredPorts, describePort } from '../ports';
+import { portNameProblem } from '../names';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
@@ -17,6 +18,8 @@ function checkContainer(template: PodTemplate, ref: ContainerRef): Finding[] {
     for (const handler of HANDLERS) {
       const port = asRecord(probe?.[handler])?.port;
       if (port === undefined || containerDeclaresPort(ref.container, port)) continue;
+      // A name the API server refuses is probe-fields' finding, not a run-time one.
+      if (typeof port === 'string' && portNameProblem(port) !== undefined) continue;
       const path = `${ref.path}.${probeName}.${handler}.port`;
       const restart = probeName === 'readinessProbe' ? 'the pod never becomes Ready and gets no traffic' : 'the probe fails and the kubelet restarts the container';
       if (typeof port === 'string') {

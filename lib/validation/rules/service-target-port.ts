@@ -1,6 +1,7 @@
 import { asArray, asRecord, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { describePort, templateDeclaresPort } from '../ports';
+import { portNameProblem } from '../names';
 import { templatesSelectedByService } from './service-selector';
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
@@ -11,6 +12,8 @@ function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
     const port = asRecord(rawPort) ?? {};
     const targetPort = port.targetPort ?? port.port;
     const path = port.targetPort === undefined ? `spec.ports[${i}].port` : `spec.ports[${i}].targetPort`;
+    // A name the API server refuses (e.g. longer than 15 characters) is service-fields' finding, not a run-time one.
+    if (typeof targetPort === 'string' && portNameProblem(targetPort) !== undefined) return;
     for (const template of selected) {
       if (templateDeclaresPort(template, targetPort)) continue;
       const pods = `${template.owner.kind} ${template.owner.name}`;

@@ -31,4 +31,8 @@ describe('probe-ports', () => {
     ]);
     expect(findings[0].message).toContain('never becomes Ready');
   });
+
+  it('never says the API server accepts a probe port name it rejects: probe-fields reports it', () => {
+    expect(runRule(probePorts, [deployment({ containers: [container({ readinessProbe: { tcpSocket: { port: 'http-metrics-abc' } } })] })])).toEqual([]);
+  });
 });

@@ -31,4 +31,8 @@ describe('service-target-port', () => {
   it('leaves Services that select nothing to service-selector', () => {
     expect(runRule(serviceTargetPort, [web, service({ selector: { app: 'other' }, ports: [{ port: 1 }] })])).toEqual([]);
   });
+
+  it('never says the API server accepts a targetPort name it rejects (longer than 15 characters): service-fields reports it', () => {
+    expect(runRule(serviceTargetPort, [web, service({ ports: [{ name: 'http', port: 80, targetPort: 'http-metrics-abc' }] })])).toEqual([]);
+  });
 });

@@ -1,0 +1,41 @@
+import { asRecord, field, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { Finding } from '../types';
+import { labelKeyProblem } from '../names';
+import { FieldFindings, keyPath, show } from '../field-checks';
+
+/** The most all annotations of one object may hold together: keys plus values, in bytes. */
+export const MAX_ANNOTATION_BYTES = 256 * 1024;
+
+function checkAnnotations(checks: FieldFindings, annotations: unknown, path: string): void {
+  const record = asRecord(annotations);
+  if (!record) return;
+  let size = 0;
+  for (const [key, value] of Object.entries(record)) {
+    // Annotation keys follow the label key grammar, except that upper case is allowed in the prefix.
+    const problem = labelKeyProblem(key.toLowerCase());
+    if (problem) checks.reject(keyPath(path, key), `annotation key ${show(key)} at ${path} is invalid: ${problem}`, 'Fix the key.');
+    size += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
+  }
+  if (size > MAX_ANNOTATION_BYTES) {
+    checks.reject(path, `the annotations at ${path} total ${size} bytes (keys and values), more than the ${MAX_ANNOTATION_BYTES} bytes (256 KiB) an object may carry`, 'Move large content into a ConfigMap.');
+  }
+}
+
+function checkObject(index: ObjectIndex, object: IndexedObject): Finding[] {
+  const checks = new FieldFindings(annotations, object);
+  checkAnnotations(checks, object.object.metadata?.annotations, 'metadata.annotations');
+  const template = index.podTemplateOf(object);
+  if (template && template.labelsPath !== 'metadata.labels') {
+    const annotationsPath = template.labelsPath.replace(/\.labels$/, '.annotations');
+    checkAnnotations(checks, field(object.object, ...annotationsPath.split('.')), annotationsPath);
+  }
+  return checks.findings;
+}
+
+export const annotations: Rule = {
+  id: 'annotations',
+  summary: 'Annotation keys (on objects and pod templates) are qualified names, and one object\'s annotations total at most 256 KiB.',
+  breaks: 'kubectl apply fails: the API server validates every object\'s metadata.',
+  apiServer: 'rejects',
+  check: (index: ObjectIndex) => index.objects.flatMap((object) => checkObject(index, object)),
+};
