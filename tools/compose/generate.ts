@@ -42,7 +42,7 @@ class GeneratedApp {
 
   constructor(private readonly plan: ImportPlan, private readonly options: GenerateOptions) {
     this.stackClass = `${pascalCase(options.appName)}Stack`;
-    this.replicated = plan.services.filter((s) => s.kind !== 'mongo' && s.kind !== 'redis');
+    this.replicated = plan.services.filter((s) => s.kind === 'web' || s.kind === 'worker' || (s.kind === 'stateful' && !s.database));
     this.stored = plan.services.filter((s) => s.volumeClaims.length);
     this.built = plan.services.filter((s) => s.build);
     this.outputRoot = `dist-${options.appName}`;
@@ -53,7 +53,7 @@ class GeneratedApp {
     const record = (services: readonly ServicePlan[], value: (s: ServicePlan) => string) =>
       `{\n${services.map((s) => `    ${propertyKey(s.name)}: ${value(s)},`).join('\n')}\n  }`;
     const images = this.plan.services.map((s) => {
-      const from = s.build && `    // Built from ${s.build.context}${s.build.dockerfile ? ` (${s.build.dockerfile})` : ''}${s.build.target ? `, target ${s.build.target}` : ''}: \`docker compose build ${s.compose}\`.\n`;
+      const from = s.build && `    // Built from ${contextPath(s.build.context)}${s.build.dockerfile ? ` (${s.build.dockerfile})` : ''}${s.build.target ? `, target ${s.build.target}` : ''}: \`docker compose build ${s.compose}\`.\n`;
       return `${from ?? ''}    ${propertyKey(s.name)}: ${quote(s.image)},`;
     }).join('\n');
     const lines = [
@@ -225,7 +225,7 @@ class GeneratedApp {
     };
     if (s.kind === 'mongo') return { ...common, rootUsername: s.rootUsername, ...claims, ...container };
     if (s.kind === 'redis') return { ...common, ...claims, ...container };
-    const replicas = expr(key.startsWith("'") ? `stage.replicas[${key}]` : `stage.replicas.${key}`);
+    const replicas = s.database ? undefined : expr(key.startsWith("'") ? `stage.replicas[${key}]` : `stage.replicas.${key}`);
     if (s.kind === 'stateful') {
       return {
         ...common,
@@ -273,6 +273,11 @@ class GeneratedApp {
     }
     return lines;
   }
+}
+
+/** A build context as a path, the way a person points at a folder: `./api`. */
+function contextPath(context: string): string {
+  return /^[./~]/.test(context) || context.includes('://') ? context : `./${context}`;
 }
 
 function pullPolicyMember(policy: NonNullable<ServicePlan['imagePullPolicy']>): string {

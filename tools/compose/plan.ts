@@ -35,6 +35,8 @@ export interface ServicePlan {
   /** The base name of the objects: the compose name as a DNS label. */
   readonly name: string;
   readonly kind: WorkloadKind;
+  /** A database the importer knows (its image's port, data folder and uid): it runs one pod. */
+  readonly database: boolean;
   /** The image for the stage config. */
   readonly image: string;
   /** Where a built image comes from, for a comment next to it. */
@@ -203,6 +205,9 @@ function planService(
         + `the chart dependency orders the apply, and ${service.name} must retry until ${dependency.service} is ready`);
     }
   }
+  if (known && (service.replicas ?? 1) !== 1) {
+    warn('deploy.replicas', `${service.replicas} not converted: more pods of ${imageRepositoryLabel(image)} would be independent servers, not replicas; it runs one`);
+  }
   const env = planEnvironment(service, kind, known, warn);
   const user = planUser(service, kind, warn);
   if (service.restart !== undefined && !RESTARTS_AS_KUBERNETES.includes(service.restart)) {
@@ -218,6 +223,7 @@ function planService(
     compose: service.name,
     name,
     kind,
+    database: known !== undefined,
     image,
     build: service.build,
     port,
@@ -235,7 +241,7 @@ function planService(
     configMounts: planConfigs(project, service, warn),
     dependsOn,
     connectsTo: dependsOn.filter((d) => portOf.get(d) !== undefined || knownImage(byName.get(d)!.image ?? '') !== undefined),
-    replicas: service.replicas ?? 1,
+    replicas: known ? 1 : service.replicas ?? 1,
     resources: planResources(service, known, warn),
     serviceType: labels.serviceType,
     nodePort: labels.nodePort,
@@ -313,8 +319,8 @@ function planVolumes(service: ComposeService, kind: WorkloadKind, known: KnownIm
     } else if (kind === 'stateful') {
       claims.push({ name: claimName(mount.source), mountPath: mount.target });
     } else {
-      warn('volumes', `named volume ${shown} became an emptyDir, lost with the pod: a ${kind === 'worker' ? 'worker' : 'Deployment'} claims no volume `
-        + '(with a port, label kompose.controller.type=statefulset makes it a StatefulApp with volume claims)');
+      warn('volumes', `named volume ${shown} became an emptyDir, lost with the pod: a worker (a service without a port) claims no volume; `
+        + 'only a service with a port becomes a StatefulApp with volume claims');
       emptyDirs.push(mount.target);
     }
   }
