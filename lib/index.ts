@@ -25,5 +25,6 @@ export { loadManifestFolder, readManifestFolder, LoadOptions, ManifestFolder } f
 export * from './synth/manifests';
 export * from './synth/synthesize';
 export * from './synth/write';
+export * from './synth/synthesize-and-report';
 export { diffManifests, formatDiff, ManifestDiff, ObjectChange, ObjectIdentity, ChangedObject, MovedObject } from './synth/diff';
 export { mermaidDiagram } from './synth/diagram';

@@ -6,8 +6,13 @@ import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /** What every Service of ours needs: the pods, the port, and how it is reached. */
 export interface ServiceOptions {
-  /** Base name; the Service is `<name>-service`. */
+  /** Base name; the Service is `<name>-service` unless `serviceName` is given. */
   readonly name: string;
+  /**
+   * The exact name of the Service, e.g. the host name clients already use (a compose service's
+   * name). It must be a DNS-1035 label. @default `<name>-service`
+   */
+  readonly serviceName?: string;
   /** The pods behind the Service. */
   readonly target: IPodTarget;
   /** Port the Service exposes. @default - the target's first port */
@@ -37,7 +42,9 @@ export interface CreatedService {
  * Kubernetes would accept and then answer with refused connections.
  */
 export function createService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
-  const serviceName = checkDns1035Label(scope, 'service name (as "<name>-service")', `${options.name}-service`);
+  const serviceName = options.serviceName === undefined
+    ? checkDns1035Label(scope, 'service name (as "<name>-service")', `${options.name}-service`)
+    : checkDns1035Label(scope, 'serviceName', options.serviceName);
   const { target } = options;
   if (!target.containerPorts.length) {
     throw invalidProp(scope, 'target', target.name, 'the target declares no container port, so a Service would have nothing to send traffic to');

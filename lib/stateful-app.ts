@@ -38,6 +38,12 @@ export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps,
    * label. At most 40 characters, so that the pods' `controller-revision-hash` label fits.
    */
   readonly name: string;
+  /**
+   * The exact name of the headless Service, e.g. the host name clients already use (`mongo` for a
+   * compose service; with one replica it resolves to the pod's address): a DNS-1035 label.
+   * @default `<name>-service`
+   */
+  readonly serviceName?: string;
   /** Port the container listens on. */
   readonly port: number;
   /** Name of the container port. @default 'tcp' */
@@ -58,7 +64,7 @@ export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps,
  * workload-level props.
  */
 export interface StatefulPresetProps extends Partial<ContainerProps>, Pick<StatefulAppProps,
-'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget'> {}
+'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget' | 'serviceName'> {}
 
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 
@@ -116,7 +122,7 @@ export class StatefulApp extends Construct implements IScalable {
       this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSetName };
       const labels = workloadLabels(this, this.name, props.labels);
 
-      this.service = createService(this, 'Service', { name: this.name, target: this, headless: true, labels }).service;
+      this.service = createService(this, 'Service', { name: this.name, serviceName: props.serviceName, target: this, headless: true, labels }).service;
       const template = buildPodTemplate(this, {
         containerName: this.name,
         container: props,

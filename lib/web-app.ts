@@ -37,6 +37,11 @@ export interface WebAppProps extends ContainerProps, WorkloadMetadataProps, Prot
   readonly portName?: string;
   /** Pods to run; ignored once an HpaPolicy targets the app. @default 1 */
   readonly replicas?: number;
+  /**
+   * The exact name of the Service, e.g. the host name clients already use (`backend` for a
+   * compose service): a DNS-1035 label. Needs a `port`. @default `<name>-service`
+   */
+  readonly serviceName?: string;
   /** Service type. @default ServiceType.CLUSTER_IP */
   readonly serviceType?: ServiceType;
   /** Port the Service exposes. @default - the container port */
@@ -91,7 +96,7 @@ export class WebApp extends Construct implements IScalable {
       checkAnnotations(this, 'podAnnotations', props.podAnnotations);
       const strategy = rolloutStrategy(this, props.rollout);
       if (props.port === undefined) {
-        for (const field of ['serviceType', 'servicePort', 'nodePort', 'ingress'] as const) {
+        for (const field of ['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress'] as const) {
           if (props[field] !== undefined) throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
         }
       }
@@ -128,6 +133,7 @@ export class WebApp extends Construct implements IScalable {
       if (props.port !== undefined) {
         const serviceOptions = {
           name: this.name,
+          serviceName: props.serviceName,
           port: props.servicePort ?? props.port,
           targetPort: portName,
           serviceType: props.serviceType,

@@ -21,6 +21,12 @@ describe('MongoStatefulSet', () => {
     expect(mongo.podAddress()).toBe('mongodb-statefulset-0.mongodb-service.default.svc.cluster.local:27017');
   });
 
+  test('serviceName passes through the preset: the compose host name `mongo`', () => {
+    const named = make({ name: 'mongo', serviceName: 'mongo' });
+    expect(find(named.objects, 'Service', 'mongo').spec.clusterIP).toBe('None');
+    expect(named.mongo.podAddress()).toBe('mongo-statefulset-0.mongo.default.svc.cluster.local:27017');
+  });
+
   test('root user and password file from the Secret mounted read-only', () => {
     expect(envOf(set)).toEqual({
       MONGO_INITDB_ROOT_USERNAME: { name: 'MONGO_INITDB_ROOT_USERNAME', value: 'root' },

@@ -96,6 +96,14 @@ describe('StatefulApp', () => {
     expect(make({ networkPolicy: false }).objects.map((o) => o.kind)).toEqual(['Service', 'StatefulSet']);
   });
 
+  test('serviceName names the headless Service exactly (a compose host name); pod DNS names follow it', () => {
+    const { objects, app } = make({ serviceName: 'postgres' });
+    expect(find(objects, 'Service', 'postgres').spec.clusterIP).toBe('None');
+    expect(find(objects, 'StatefulSet', 'db-statefulset').spec.serviceName).toBe('postgres');
+    expect(app.podDnsName(0)).toBe('db-statefulset-0.postgres.default.svc.cluster.local');
+    expect(build({ serviceName: 'my_db' })).toThrow(invalid('test/Db', 'serviceName', 'my_db'));
+  });
+
   describe('validation', () => {
     test('names', () => {
       expect(build({ name: 'Db' })).toThrow(invalid('test/Db', 'name', 'Db'));

@@ -107,8 +107,20 @@ describe('Service options', () => {
   test('service fields without a port are refused', () => {
     expect(build({ port: undefined, serviceType: ServiceType.NODE_PORT })).toThrow(invalid('test/App', 'serviceType', 'NodePort'));
     expect(build({ port: undefined, servicePort: 80 })).toThrow(invalid('test/App', 'servicePort', 80));
+    expect(build({ port: undefined, serviceName: 'app' })).toThrow(invalid('test/App', 'serviceName', 'app'));
     expect(build({ port: undefined, nodePort: 30000 })).toThrow(invalid('test/App', 'nodePort', 30000));
     expect(build({ port: undefined, ingress: { host: 'a.example.com' } })).toThrow(invalid('test/App', 'ingress', { host: 'a.example.com' }));
+  });
+  test('serviceName names the Service exactly, e.g. as the host name clients use; serviceAddress follows it', () => {
+    const { objects, app } = make({ serviceName: 'backend' });
+    expect(find(objects, 'Service', 'backend').spec.selector).toEqual({ 'app.kubernetes.io/name': 'app' });
+    expect(has(objects, 'Service', 'app-service')).toBe(false);
+    expect(app.serviceAddress()).toBe('backend.default.svc.cluster.local:8080');
+    const ingressed = make({ serviceName: 'web', ingress: { host: 'a.example.com' } }).objects;
+    expect(find(ingressed, 'Ingress', 'app-ingress').spec.rules[0].http.paths[0].backend.service.name).toBe('web');
+  });
+  test.each(['1backend', 'Backend', 'my_app', 'a'.repeat(64)])('serviceName %j is refused: not a DNS-1035 label', (serviceName) => {
+    expect(build({ serviceName })).toThrow(invalid('test/App', 'serviceName', serviceName));
   });
   test('serviceAddress is host:port of the Service in the namespace', () => {
     expect(make({ servicePort: 80 }, newChart('shop')).app.serviceAddress()).toBe('app-service.shop.svc.cluster.local:80');

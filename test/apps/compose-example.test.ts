@@ -1,0 +1,29 @@
+import { App } from 'cdk8s';
+import { ComposeExampleStack } from '../../apps/compose-example/stack';
+import { DEV } from '../../apps/compose-example/stages';
+import { renderApp } from '../../lib/synth/synthesize';
+import { find } from '../helpers';
+
+const app = new App();
+new ComposeExampleStack(app, DEV);
+const rendered = renderApp(app);
+const objects = rendered.objects.map((o) => o.object);
+
+test('the imported example passes whole-app validation with zero findings', () => {
+  expect(rendered.report.findings).toEqual([]);
+});
+
+test('compose host names keep working: every served service has a Service named as its compose service', () => {
+  expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata?.name)).toEqual(['db', 'cache', 'api', 'web']);
+  expect(find(objects, 'Service', 'db').spec.clusterIP).toBe('None');
+  expect(find(objects, 'Service', 'api').spec.ports).toEqual([{ name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' }]);
+});
+
+test('depends_on became NetworkPolicy edges and the apply order', () => {
+  const from = (name: string) => find(objects, 'NetworkPolicy', `${name}-network-policy`).spec.ingress
+    .map((rule: { from: { podSelector: { matchLabels: Record<string, string> } }[] }) => rule.from[0].podSelector.matchLabels['app.kubernetes.io/name']);
+  expect(from('db')).toEqual(['api', 'queue']);
+  expect(from('api')).toEqual(['web']);
+  expect(from('web')).toEqual([]);
+  expect(rendered.files.map((f) => f.file)).toEqual(['00-platform.yaml', '01-db.yaml', '02-cache.yaml', '03-api.yaml', '04-web.yaml', '05-queue.yaml']);
+});

@@ -1,0 +1,294 @@
+import { ImportPlan, ServicePlan } from './plan';
+import { camelCase, expr, pascalCase, propertyKey, quote, source, SourceValue } from './source';
+
+/** Where the generated app lives and how it names itself. */
+export interface GenerateOptions {
+  /** The app's folder name, e.g. `shop` for `apps/shop`: the stack class, the namespace and the output folder follow it. */
+  readonly appName: string;
+  /** The compose file's name, for the comments. */
+  readonly composeFile: string;
+  /** Module the constructs are imported from: a relative path to `lib`, or `habr-k8s`. */
+  readonly libraryModule: string;
+  /** @default - the app name */
+  readonly namespace?: string;
+}
+
+/** A generated source file, relative to the app's folder. */
+export interface GeneratedFile {
+  readonly file: string;
+  readonly content: string;
+}
+
+const CONSTRUCT: Readonly<Record<ServicePlan['kind'], string>> = {
+  mongo: 'MongoStatefulSet', redis: 'RedisStatefulSet', stateful: 'StatefulApp', web: 'WebApp', worker: 'WebApp',
+};
+
+/** The app's `stages.ts`, `stack.ts` and `main.ts`. */
+export function generateApp(plan: ImportPlan, options: GenerateOptions): GeneratedFile[] {
+  const app = new GeneratedApp(plan, options);
+  return [
+    { file: 'stages.ts', content: app.stages() },
+    { file: 'stack.ts', content: app.stack() },
+    { file: 'main.ts', content: app.main() },
+  ];
+}
+
+class GeneratedApp {
+  private readonly stackClass: string;
+  private readonly replicated: readonly ServicePlan[];
+  private readonly stored: readonly ServicePlan[];
+  private readonly built: readonly ServicePlan[];
+  private readonly outputRoot: string;
+
+  constructor(private readonly plan: ImportPlan, private readonly options: GenerateOptions) {
+    this.stackClass = `${pascalCase(options.appName)}Stack`;
+    this.replicated = plan.services.filter((s) => s.kind === 'web' || s.kind === 'worker' || (s.kind === 'stateful' && !s.database));
+    this.stored = plan.services.filter((s) => s.volumeClaims.length);
+    this.built = plan.services.filter((s) => s.build);
+    this.outputRoot = `dist-${options.appName}`;
+  }
+
+  public stages(): string {
+    const union = (services: readonly ServicePlan[]) => services.map((s) => quote(s.name)).join(' | ');
+    const record = (services: readonly ServicePlan[], value: (s: ServicePlan) => string) =>
+      `{\n${services.map((s) => `    ${propertyKey(s.name)}: ${value(s)},`).join('\n')}\n  }`;
+    const images = this.plan.services.map((s) => {
+      const from = s.build && `    // Built from ${contextPath(s.build.context)}${s.build.dockerfile ? ` (${s.build.dockerfile})` : ''}${s.build.target ? `, target ${s.build.target}` : ''}: \`docker compose build ${s.compose}\`.\n`;
+      return `${from ?? ''}    ${propertyKey(s.name)}: ${quote(s.image)},`;
+    }).join('\n');
+    const lines = [
+      this.header('The stage config: everything that differs between clusters, in one typed place.'),
+      ...(this.built.length ? ["import { ImagePullPolicy } from 'cdk8s-plus-27';", ''] : []),
+      `/** The services of ${this.options.composeFile}. */`,
+      `export type Service = ${union(this.plan.services)};`,
+      ...(this.replicated.length ? ['/** Services whose number of pods the stage chooses. */', `export type ReplicatedService = ${union(this.replicated)};`] : []),
+      ...(this.stored.length ? ['/** Services that keep data on volume claims. */', `export type StoredService = ${union(this.stored)};`] : []),
+      '',
+      'export interface StageConfig {',
+      '  /** Stage name; the manifests go to `' + this.outputRoot + '/<name>/`. */',
+      '  readonly name: string;',
+      '  /** Namespace of every object, held to the restricted Pod Security Standard; compose host names resolve inside it. */',
+      '  readonly namespace: string;',
+      '  /** Image per service. */',
+      '  readonly images: Readonly<Record<Service, string>>;',
+      ...(this.built.length ? ['  /** Pull policy of the images compose builds (`Never` for images built inside minikube\'s Docker). */', '  readonly builtImagePullPolicy: ImagePullPolicy;'] : []),
+      ...(this.replicated.length ? [
+        '  /**',
+        '   * Uid the application images run as. Compose runs them as their image\'s USER, often root; the restricted',
+        '   * Pod Security Standard needs a non-root uid, and the root filesystem is read-only with a writable /tmp.',
+        '   * An image that needs its own uid or more writable folders gets them in stack.ts (`security`).',
+        '   */',
+        '  readonly runAsUser: number;',
+        '  readonly replicas: Readonly<Record<ReplicatedService, number>>;',
+      ] : []),
+      ...(this.stored.length ? [
+        '  /** Size of each volume claim of a service. */',
+        '  readonly storage: Readonly<Record<StoredService, string>>;',
+        '  /** @default - the cluster\'s default storage class */',
+        '  readonly storageClassName?: string;',
+      ] : []),
+      '}',
+      '',
+      'export const DEV: StageConfig = {',
+      "  name: 'dev',",
+      `  namespace: ${quote(this.options.namespace ?? this.options.appName)},`,
+      `  images: {\n${images}\n  },`,
+      ...(this.built.length ? ['  builtImagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,'] : []),
+      ...(this.replicated.length ? ['  runAsUser: 10001,', `  replicas: ${record(this.replicated, (s) => String(s.replicas))},`] : []),
+      ...(this.stored.length ? [`  storage: ${record(this.stored, (s) => quote(s.storage!))},`] : []),
+      '};',
+      '',
+      'export const STAGES: Readonly<Record<string, StageConfig>> = { dev: DEV };',
+      '',
+    ];
+    return lines.join('\n');
+  }
+
+  public stack(): string {
+    const services = this.plan.services;
+    const constructs = [...new Set(services.map((s) => CONSTRUCT[s.kind]))];
+    const needsPeer = services.some((s) => s.ingress);
+    const pluses = [
+      ...(services.some((s) => !s.build && s.imagePullPolicy) ? ['ImagePullPolicy'] : []),
+      ...(services.some((s) => s.serviceType) ? ['ServiceType'] : []),
+    ];
+    const externals = this.externalObjects();
+    const libraryImports = [...constructs, 'RestrictedNamespace', ...(needsPeer ? ['Peer'] : []), ...(externals.length ? ['declareExternalObject'] : [])]
+      .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+    const body: string[] = [];
+    body.push(
+      '    const platform = new Chart(app, \'platform\');',
+      '    new RestrictedNamespace(platform, \'Namespace\', { name: stage.namespace });',
+      '    const chart = (id: string, ...dependencies: Chart[]) => {',
+      '      const c = new Chart(app, id, { namespace: stage.namespace, disableResourceNameHashes: true });',
+      '      c.addDependency(platform, ...dependencies);',
+      '      return c;',
+      '    };',
+    );
+    for (const s of services) {
+      body.push(`    const ${chartVariable(s)} = chart(${[quote(s.name), ...s.dependsOn.map((d) => chartVariable(this.service(d)))].join(', ')});`);
+    }
+    body.push(`    this.charts = [platform, ${services.map(chartVariable).join(', ')}];`, '');
+    for (const s of services) {
+      body.push(`    this.${field(s)} = new ${CONSTRUCT[s.kind]}(${chartVariable(s)}, ${quote(pascalCase(s.name))}, ${source(this.props(s), '    ')});`);
+    }
+    const connections = services.flatMap((s) => s.connectsTo.map((d) => `    this.${field(s)}.connections.allowTo(this.${field(this.service(d))});`));
+    const fromIngress = services.filter((s) => s.ingress).map((s) => `    this.${field(s)}.connections.allowFrom(Peer.ingressController());`);
+    if (connections.length || fromIngress.length) body.push('', '    // depends_on: each client may connect to the services it depends on, and nothing else can.', ...connections, ...fromIngress);
+    if (externals.length) body.push('', ...externals);
+
+    const lines = [
+      this.header(`The stack imported from ${this.options.composeFile}: one chart per service, applied after the services it depends on.`),
+      "import { App, Chart } from 'cdk8s';",
+      ...(pluses.length ? [`import { ${pluses.join(', ')} } from 'cdk8s-plus-27';`] : []),
+      `import { ${libraryImports.join(', ')} } from ${quote(this.options.libraryModule)};`,
+      "import { StageConfig } from './stages';",
+      '',
+      '/**',
+      ` * The services of ${this.options.composeFile}, after a platform chart (the namespace, which enforces the restricted Pod`,
+      ' * Security Standard, and a default-deny ingress policy). Every Service is named as its compose service, so compose',
+      ' * host names such as ' + this.hostExample() + ' keep working; `depends_on` became connections (NetworkPolicy edges)',
+      ' * and chart dependencies (the apply order).',
+      ' */',
+      `export class ${this.stackClass} {`,
+      '  public readonly charts: readonly Chart[];',
+      ...services.map((s) => `  public readonly ${field(s)}: ${CONSTRUCT[s.kind]};`),
+      '',
+      '  constructor(app: App, stage: StageConfig) {',
+      ...body,
+      '  }',
+      '}',
+      '',
+    ];
+    return lines.join('\n');
+  }
+
+  public main(): string {
+    const lines = [
+      this.header(`Synthesizes a stage: \`node scripts/run.js <this folder>/main.ts\` validates it and writes ${this.outputRoot}/<stage>/.`),
+      "import * as path from 'path';",
+      "import { App } from 'cdk8s';",
+      `import { synthesizeAndReport } from ${quote(this.options.libraryModule)};`,
+      `import { ${this.stackClass} } from './stack';`,
+      "import { STAGES } from './stages';",
+      '',
+      "const stageName = process.env.STAGE ?? 'dev';",
+      'const stage = STAGES[stageName];',
+      'if (!stage) throw new Error(`unknown stage ${JSON.stringify(stageName)}: use one of ${Object.keys(STAGES).join(\', \')}`);',
+      '// OUTDIR overrides the folder, e.g. for a temporary synth.',
+      `const outdir = process.env.OUTDIR ?? path.join(${quote(this.outputRoot)}, stage.name);`,
+      'const app = new App({ outdir });',
+      `new ${this.stackClass}(app, stage);`,
+      'if (!synthesizeAndReport(app, outdir, `stage ${stage.name}`)) process.exitCode = 1;',
+      '',
+    ];
+    return lines.join('\n');
+  }
+
+  private header(summary: string): string {
+    return `// ${summary}\n// Written once by \`npm run import:compose\` from ${this.options.composeFile}; the code is yours now.\n`;
+  }
+
+  private hostExample(): string {
+    const served = this.plan.services.find((s) => s.port !== undefined);
+    return served ? `\`${served.name}:${served.port}\`` : 'the service names';
+  }
+
+  private service(compose: string): ServicePlan {
+    return this.plan.services.find((s) => s.compose === compose)!;
+  }
+
+  private props(s: ServicePlan): Record<string, SourceValue> {
+    const key = propertyKey(s.name);
+    const stageField = (group: string) => expr(key.startsWith("'") ? `stage.${group}[${key}]` : `stage.${group}.${key}`);
+    const env = s.env.length ? Object.fromEntries(s.env) : undefined;
+    const claims = s.volumeClaims.length ? { storage: stageField('storage'), storageClassName: expr('stage.storageClassName') } : {};
+    const security = s.kind === 'mongo' || s.kind === 'redis'
+      ? undefined
+      : { runAsUser: s.runAsUser ?? expr('stage.runAsUser'), runAsGroup: s.runAsGroup, writablePaths: s.writablePaths };
+    const served = s.kind !== 'worker';
+    const common = {
+      name: s.name,
+      serviceName: served ? s.name : undefined,
+      image: stageField('images'),
+      imagePullPolicy: s.build ? expr('stage.builtImagePullPolicy') : s.imagePullPolicy && expr(`ImagePullPolicy.${pullPolicyMember(s.imagePullPolicy)}`),
+    };
+    const container = {
+      command: s.command,
+      args: s.args,
+      env,
+      readiness: s.readiness as SourceValue,
+      resources: s.resources as SourceValue,
+      security,
+      secretMounts: s.secretMount && [{ secretName: s.secretMount.secretName, mountPath: s.secretMount.mountPath }],
+      configMapMounts: s.configMounts.length ? s.configMounts.map((m) => ({ configMapName: m.configMapName, mountPath: m.mountPath })) : undefined,
+    };
+    if (s.kind === 'mongo') return { ...common, rootUsername: s.rootUsername, ...claims, ...container };
+    if (s.kind === 'redis') return { ...common, ...claims, ...container };
+    const replicas = s.database ? undefined : expr(key.startsWith("'") ? `stage.replicas[${key}]` : `stage.replicas.${key}`);
+    if (s.kind === 'stateful') {
+      return {
+        ...common,
+        replicas,
+        port: s.port,
+        portName: s.portName,
+        volumeClaims: s.volumeClaims.map((c) => ({ name: c.name, mountPath: c.mountPath, storage: stageField('storage'), storageClassName: expr('stage.storageClassName') })),
+        ...container,
+      };
+    }
+    return {
+      ...common,
+      replicas,
+      port: s.port,
+      serviceType: s.serviceType && expr(`ServiceType.${s.serviceType === 'NodePort' ? 'NODE_PORT' : 'LOAD_BALANCER'}`),
+      nodePort: s.nodePort,
+      ingress: s.ingress && { host: s.ingress.host, ingressClassName: s.ingress.ingressClassName, tls: s.ingress.tlsSecret ? { secretName: s.ingress.tlsSecret } : undefined },
+      ...container,
+    };
+  }
+
+  /** `declareExternalObject` for every Secret and ConfigMap created outside the manifests, with how to create it. */
+  private externalObjects(): string[] {
+    const lines: string[] = [];
+    const declared = new Set<string>();
+    const declare = (kind: string, name: SourceValue, comment: string) => {
+      const id = `${kind}/${source(name)}`;
+      if (declared.has(id)) return;
+      declared.add(id);
+      lines.push(`    // ${comment}`, `    declareExternalObject(app, { kind: '${kind}', name: ${source(name)}, namespace: stage.namespace });`);
+    };
+    for (const s of this.plan.services) {
+      if (s.kind === 'mongo') {
+        declare('Secret', expr(`this.${field(s)}.passwordSecretMount.secretName`),
+          'The root password: kubectl create secret generic mongodb-secret -n <namespace> --from-file=password.txt');
+      }
+      if (s.secretMount) {
+        const sources = s.secretMount.keys.map((k) => `--from-file=${k.key}=${k.file ?? (k.environment ? `<(echo -n "$${k.environment}")` : '<file>')}`);
+        declare('Secret', s.secretMount.secretName, `compose secrets of ${s.compose}, as files in /run/secrets: kubectl create secret generic ${s.secretMount.secretName} -n <namespace> ${sources.join(' ')}`);
+      }
+      for (const m of s.configMounts) {
+        declare('ConfigMap', m.configMapName, `kubectl create configmap ${m.configMapName} -n <namespace> --from-file=${m.key}=${m.file ?? '<file>'}`);
+      }
+      if (s.ingress?.tlsSecret) declare('Secret', s.ingress.tlsSecret, `The TLS certificate of ${s.ingress.host}.`);
+    }
+    return lines;
+  }
+}
+
+/** A build context as a path, the way a person points at a folder: `./api`. */
+function contextPath(context: string): string {
+  return /^[./~]/.test(context) || context.includes('://') ? context : `./${context}`;
+}
+
+function pullPolicyMember(policy: NonNullable<ServicePlan['imagePullPolicy']>): string {
+  return policy === 'IfNotPresent' ? 'IF_NOT_PRESENT' : policy.toUpperCase();
+}
+
+function field(s: ServicePlan): string {
+  const name = camelCase(s.name);
+  return name === 'charts' ? 'chartsService' : name;
+}
+
+function chartVariable(s: ServicePlan): string {
+  return `${camelCase(s.name)}Chart`;
+}

@@ -1,0 +1,99 @@
+/**
+ * The value syntaxes of a compose file, parsed as docker compose reads them: durations, byte
+ * sizes, commands in string form and `${VARIABLE}` interpolation.
+ */
+
+/** A compose file the importer cannot read; its message names the file and the field. */
+export class ComposeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ComposeError';
+  }
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001, µs: 0.000001, ns: 1e-9 };
+
+/** Seconds of a Go duration such as `30s`, `1m30s` or `500ms`; undefined when it is not one. */
+export function parseDuration(text: string): number | undefined {
+  if (!/^(\d+(\.\d+)?(h|m|s|ms|us|µs|ns))+$/.test(text)) return undefined;
+  let seconds = 0;
+  for (const [, amount, , unit] of text.matchAll(/(\d+(\.\d+)?)(h|ms|m|s|us|µs|ns)/g)) seconds += Number(amount) * DURATION_UNITS[unit];
+  return seconds;
+}
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, kb: 2 ** 10, m: 2 ** 20, mb: 2 ** 20, g: 2 ** 30, gb: 2 ** 30 };
+
+/**
+ * A docker byte size (`512m`, `1g`, `1.5G`; units are powers of 1024) as a Kubernetes quantity:
+ * `512Mi`, `1Gi`, `1536Mi`, or plain bytes. Undefined when it is not one.
+ */
+export function bytesToQuantity(text: string | number): string | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(String(text).trim().toLowerCase());
+  if (!match || !(match[2] in BYTE_UNITS)) return undefined;
+  const bytes = Math.round(Number(match[1]) * BYTE_UNITS[match[2]]);
+  for (const [suffix, size] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${suffix}`;
+  }
+  return String(bytes);
+}
+
+/** Docker's `cpus` (`0.5`, `2`) as a Kubernetes CPU quantity: `500m`, `2`. Undefined when it is not a positive number. */
+export function cpusToQuantity(cpus: string | number): string | undefined {
+  const value = Number(cpus);
+  if (!Number.isFinite(value) || value <= 0) return undefined;
+  return Number.isInteger(value) ? String(value) : `${Math.round(value * 1000)}m`;
+}
+
+/**
+ * A command in string form split into words as compose does (POSIX shell quoting, without
+ * expansion): `sh -c "echo a b"` is `['sh', '-c', 'echo a b']`.
+ */
+export function splitCommand(text: string): string[] | undefined {
+  const words: string[] = [];
+  let word: string | undefined;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+    } else if (c === '\\' && i + 1 < text.length && (quote === undefined || '"\\$`'.includes(text[i + 1]))) {
+      word = (word ?? '') + text[++i];
+    } else if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else word += c;
+    } else if (c === '"' || c === "'") {
+      quote = c;
+      word = word ?? '';
+    } else if (/\s/.test(c)) {
+      if (word !== undefined) words.push(word);
+      word = undefined;
+    } else {
+      word = (word ?? '') + c;
+    }
+  }
+  if (quote) return undefined;
+  if (word !== undefined) words.push(word);
+  return words;
+}
+
+/** A `${NAME}` reference that had no default: compose would take it from the shell. */
+export interface UnsetVariable {
+  readonly name: string;
+}
+
+/**
+ * Compose's interpolation without a shell environment, so that an import never depends on who
+ * runs it: `${NAME:-default}` and `${NAME-default}` become the default, `$$` a `$`, and a
+ * reference without a default (`$NAME`, `${NAME}`, `${NAME:?error}`) an empty string, reported
+ * through `unset`.
+ */
+export function interpolate(text: string, unset: (variable: UnsetVariable) => void): string {
+  return text.replace(/\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
+    (_match, body: string, braced?: string, operator?: string, argument?: string, bare?: string) => {
+      if (body === '$') return '$';
+      if (operator === ':-' || operator === '-') return argument ?? '';
+      unset({ name: (braced ?? bare)! });
+      return '';
+    });
+}
