@@ -135,8 +135,13 @@ function withoutAcceptsInsideRejections(findings: readonly Finding[]): Finding[]
     const key = `${finding.source}\u0000${finding.object}`;
     rejected.set(key, [...(rejected.get(key) ?? []), finding.path]);
   }
-  return findings.filter((finding) => finding.apiServer !== 'accepts'
-    || !(rejected.get(`${finding.source}\u0000${finding.object}`) ?? []).some((path) => finding.path === path || finding.path.startsWith(`${path}.`) || finding.path.startsWith(`${path}[`)));
+  const insideRejection = (finding: Finding): boolean => (rejected.get(`${finding.source}\u0000${finding.object}`) ?? [])
+    .some((path) => finding.path === path || finding.path.startsWith(`${path}.`) || finding.path.startsWith(`${path}[`));
+  return findings.flatMap((finding) => {
+    if (finding.apiServer !== 'accepts' || !insideRejection(finding)) return [finding];
+    // How kubectl reads a YAML 1.1 value is what explains the rejection: kept, with the verdict the value gets.
+    return finding.rule === 'yaml-1.1' ? [{ ...finding, apiServer: 'rejects' as const }] : [];
+  });
 }
 
 /**

@@ -20,7 +20,7 @@ test('compose host names keep working: every served service has a Service named 
 });
 
 test('depends_on became NetworkPolicy edges and the apply order', () => {
-  const from = (name: string) => find(objects, 'NetworkPolicy', `${name}-network-policy`).spec.ingress
+  const from = (name: string) => (find(objects, 'NetworkPolicy', `${name}-network-policy`).spec.ingress ?? [])
     .map((rule: { from: { podSelector: { matchLabels: Record<string, string> } }[] }) => rule.from[0].podSelector.matchLabels['app.kubernetes.io/name']);
   expect(from('db')).toEqual(['api', 'queue']);
   expect(from('api')).toEqual(['web']);

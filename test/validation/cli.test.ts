@@ -115,7 +115,7 @@ describe('validate CLI', () => {
     expect(result.output).toContain('a-broken.yaml\n  error   document 1: invalid YAML at line 4: Tabs are not allowed as indentation [yaml; API server rejects]');
     expect(result.output).toContain('sub/b-env.yaml\n  error   ConfigMap default/flags data.debug: a value of V1ConfigMap.data must be a string, not the boolean true');
     expect(result.output).toContain('  warning ConfigMap default/flags data.debug: line 6: kubectl reads `on` as the boolean true (YAML 1.1, as go-yaml v2 does); '
-      + 'a YAML 1.2 reader sees the string "on". Quote it if you mean the string. [yaml-1.1; API server accepts]');
+      + 'a YAML 1.2 reader sees the string "on". Quote it if you mean the string. [yaml-1.1; API server rejects]');
     expect(result.output.split('\n').pop()).toBe('1 objects checked, 2 errors, 1 warnings');
     expect(await runValidateCli([folder, '--no-recursive'])).toEqual({
       exitCode: 1, output: expect.stringContaining('error   folder: no Kubernetes objects in 1 manifest file(s) at the top (--no-recursive)'),
