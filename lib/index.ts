@@ -25,6 +25,7 @@ export { loadManifestFolder, readManifestFolder, LoadOptions, ManifestFolder } f
 export * from './synth/manifests';
 export * from './synth/synthesize';
 export * from './synth/write';
+export type { LockOptions } from './synth/output-lock';
 export * from './synth/synthesize-and-report';
 export { diffManifests, formatDiff, ManifestDiff, ObjectChange, ObjectIdentity, ChangedObject, MovedObject } from './synth/diff';
 export { mermaidDiagram } from './synth/diagram';
