@@ -88,7 +88,7 @@ export function cacheRoot(): string {
 }
 
 function goVersion(): string {
-  const result = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8' });
+  const result = spawnSync('go', ['env', 'GOVERSION'], { encoding: 'utf8', env: process.env });
   if (result.error || result.status !== 0) {
     throw new BinariesUnavailableError(
       'the cluster suite needs Go on PATH to build kube-apiserver, etcd, kwok and the rest from tools/cluster/*/go.mod, ' +
@@ -147,7 +147,8 @@ function ensureBuilt(component: Component, names: readonly string[], log: (line:
   const result = spawnSync('go', ['build', '-trimpath', '-ldflags', ldflags, '-o', output, ...packages], {
     cwd: moduleDir,
     stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly' },
+    // No VCS stamp: the binaries must not depend on the state of this checkout.
+    env: { ...process.env, CGO_ENABLED: '0', GOFLAGS: '-mod=readonly -buildvcs=false' },
   });
   if (result.status !== 0) {
     fs.rmSync(staging, { recursive: true, force: true });
