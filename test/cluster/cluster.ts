@@ -28,6 +28,14 @@ export async function startCluster(nodes = 3): Promise<LocalCluster> {
   return LocalCluster.start({ nodes, binaries, log: () => undefined });
 }
 
+/** A fresh cluster with what the README has a user provide before `kubectl apply -f dist`: storage and the Secret. */
+export async function startStackCluster(): Promise<LocalCluster> {
+  const cluster = await startCluster();
+  createPersistentVolumes(cluster, 4);
+  createOutOfBandSecret(cluster);
+  return cluster;
+}
+
 export async function stopCluster(cluster: LocalCluster | undefined, label: string): Promise<void> {
   if (!cluster) return;
   const memory = cluster.peakMemory();

@@ -12,17 +12,15 @@ import { HabrStack } from '../../apps/habr/stack';
 import { DEV } from '../../apps/habr/stages';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
-  applyFolder, createOutOfBandSecret, createPersistentVolumes, DEV_DIST, endpointProblems, eventually, getJson, Json,
-  objectsIn, PROD_DIST, ref, rolloutFailures, startCluster, stopCluster, temporaryFolder,
+  applyFolder, DEV_DIST, endpointProblems, eventually, getJson, Json,
+  objectsIn, PROD_DIST, ref, rolloutFailures, startStackCluster, stopCluster, temporaryFolder,
 } from './cluster';
 
 let cluster: LocalCluster;
 const dev = objectsIn(DEV_DIST);
 
 beforeAll(async () => {
-  cluster = await startCluster();
-  createPersistentVolumes(cluster, 4);
-  createOutOfBandSecret(cluster);
+  cluster = await startStackCluster();
 });
 afterAll(() => stopCluster(cluster, 'dev stage'));
 

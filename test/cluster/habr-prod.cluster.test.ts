@@ -5,17 +5,15 @@
  */
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
-  applyFolder, createOutOfBandSecret, createPersistentVolumes, endpointProblems, eventually, getJson, Json, objectsIn,
-  PROD_DIST, rolloutFailures, startCluster, stopCluster,
+  applyFolder, endpointProblems, eventually, getJson, Json, objectsIn,
+  PROD_DIST, rolloutFailures, startStackCluster, stopCluster,
 } from './cluster';
 
 let cluster: LocalCluster;
 const prod = objectsIn(PROD_DIST);
 
 beforeAll(async () => {
-  cluster = await startCluster();
-  createPersistentVolumes(cluster, 4);
-  createOutOfBandSecret(cluster);
+  cluster = await startStackCluster();
 });
 afterAll(() => stopCluster(cluster, 'prod stage'));
 
