@@ -231,11 +231,21 @@ function isSynthesizedOutput(dir: string): boolean {
   }
 }
 
+/** A Helm chart's folder (it holds a Chart.yaml): templates with `{{ }}`, not manifests. */
+function isHelmChart(dir: string): boolean {
+  try {
+    return fs.statSync(path.join(dir, 'Chart.yaml')).isFile();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The objects of a folder, as `kubectl apply -R -f <dir>` reads them: every *.yaml, *.yml and
  * *.json file in lexical order, subfolders in place (unless `recursive: false`), symlinked files
  * followed and symlinked folders not (as kubectl). A subfolder holding its own synthesized output
- * (another stage under `dist/`) is skipped with a note. Nothing stops the reading: every problem
+ * (another stage under `dist/`) or a Helm chart (a folder with a Chart.yaml, such as
+ * `dist/helm/<chart>`) is skipped with a note. Nothing stops the reading: every problem
  * is a finding.
  */
 export function readManifestFolder(dir: string, options: LoadOptions = {}): ManifestFolder {
@@ -252,6 +262,8 @@ function readFolderInto(folder: Reading, root: string, relative: string, recursi
     if (type === 'folder' && recursive) {
       if (isSynthesizedOutput(path.join(root, source))) {
         folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(root, source)}`);
+      } else if (isHelmChart(path.join(root, source))) {
+        folder.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${path.join(root, source)}`);
       } else readFolderInto(folder, root, source, recursive);
     } else if (type === 'linked-folder' && recursive) {
       folder.notes.push(`${source}/: skipped, a symlinked folder (kubectl apply -R does not follow it either)`);

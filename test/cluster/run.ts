@@ -3,10 +3,12 @@
 // and fails: the suite is never skipped.
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { BinariesUnavailableError, ensureClusterBinaries } from '../../tools/cluster/binaries';
+import { BinariesUnavailableError, ensureClusterBinaries, ensureHelm } from '../../tools/cluster/binaries';
 
 try {
   ensureClusterBinaries();
+  // The Helm tests run the real helm on dist/helm.
+  ensureHelm();
 } catch (error) {
   if (!(error instanceof BinariesUnavailableError)) throw error;
   console.error(`cluster suite cannot run: ${error.message}`);

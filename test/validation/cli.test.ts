@@ -101,7 +101,8 @@ describe('validate CLI', () => {
     expect(await runValidateCli([path.join(ROOT, 'dist/prod')])).toEqual({ exitCode: 0, output: '23 objects checked, 0 errors, 0 warnings' });
     expect(await runValidateCli([path.join(ROOT, 'dist')])).toEqual({
       exitCode: 0,
-      output: `note: prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(ROOT, 'dist/prod')}\n`
+      output: `note: helm/habr/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${path.join(ROOT, 'dist/helm/habr')}\n`
+        + `note: prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(ROOT, 'dist/prod')}\n`
         + '19 objects checked, 0 errors, 0 warnings',
     });
   });

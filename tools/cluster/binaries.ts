@@ -58,6 +58,23 @@ const COMPONENTS: readonly Component[] = [
   },
 ];
 
+/**
+ * The helm CLI: not part of the control plane, so `ensureClusterBinaries` leaves it out; the Helm
+ * tests ask for it with `ensureHelm`. Stamped like helm's own Makefile does, so `helm version` and
+ * the default `.Capabilities.KubeVersion` of `helm template` are those of its pinned client-go.
+ */
+const HELM: Component = {
+  folder: 'helm',
+  module: 'helm.sh/helm/v3',
+  binaries: { helm: 'helm.sh/helm/v3/cmd/helm' },
+  ldflags: (version) => {
+    const [, minor] = pinnedVersion('helm', 'k8s.io/client-go').replace(/^v/, '').split('.');
+    const kube = `-X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/lint/rules.k8sVersionMinor=${minor}`;
+    const chartutil = `-X helm.sh/helm/v3/pkg/chartutil.k8sVersionMajor=1 -X helm.sh/helm/v3/pkg/chartutil.k8sVersionMinor=${minor}`;
+    return `-s -w -X helm.sh/helm/v3/internal/version.version=${version} -X helm.sh/helm/v3/internal/version.gitTreeState=clean ${kube} ${chartutil}`;
+  },
+};
+
 export type BinaryName = 'etcd' | 'kube-apiserver' | 'kube-controller-manager' | 'kube-scheduler' | 'kubectl' | 'kwok';
 
 /** Absolute paths of every binary the local cluster runs. */
@@ -177,4 +194,22 @@ export function ensureClusterBinaries(log: (line: string) => void = (line) => co
     if (missing.length) Object.assign(binaries, ensureBuilt(component, missing, log));
   }
   return binaries as ClusterBinaries;
+}
+
+/**
+ * The helm binary: `$HELM_BIN` when set (a helm the user already has), else built once from
+ * tools/cluster/helm/go.mod and cached next to the control-plane binaries.
+ */
+export function ensureHelm(log: (line: string) => void = (line) => console.error(line)): string {
+  const fromEnv = process.env.HELM_BIN;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new BinariesUnavailableError(`HELM_BIN=${fromEnv} is not an executable file`);
+    return path.resolve(fromEnv);
+  }
+  return ensureBuilt(HELM, ['helm'], log).helm;
+}
+
+/** The helm release the Helm tests run, e.g. `v3.22.0`. */
+export function helmVersion(): string {
+  return pinnedVersion(HELM.folder, HELM.module);
 }
