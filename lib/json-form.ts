@@ -96,6 +96,8 @@ interface MetadataFields {
   readonly labels?: Record<string, string>;
 }
 
+const OWN_METADATA_KEYS = new Set(['name', 'namespace', 'annotations', 'finalizers', 'ownerReferences', 'labels']);
+
 /**
  * `object.metadata.toJson()` in the same walk: resolved, without empty lists and objects. It reads
  * the definition's private fields, so when their shape is not what cdk8s 2 has it asks the
@@ -107,15 +109,29 @@ function metadataJson(object: ApiObject): unknown {
     || !Array.isArray(fields.finalizers) || !Array.isArray(fields.ownerReferences)) {
     return object.metadata.toJson();
   }
-  return sanitizedValue({
-    ...fields._additionalAttributes,
+  // What `{ ...additionalAttributes, name, namespace, annotations, … }` holds, without building it:
+  // the attributes object is in dictionary mode (cdk8s deletes a key of it), which makes a spread slow.
+  const attributes = fields._additionalAttributes;
+  const own: Record<string, unknown> = {
     name: fields.name,
     namespace: fields.namespace,
     annotations: fields.annotations,
     finalizers: fields.finalizers,
     ownerReferences: fields.ownerReferences,
     labels: fields.labels,
-  }, object, true);
+  };
+  const keys = Object.keys(own);
+  for (const key of Object.keys(attributes)) if (!OWN_METADATA_KEYS.has(key)) keys.push(key);
+  const metadata: Record<string, unknown> = {};
+  let empty = true;
+  for (const key of keys.sort()) {
+    const kept = sanitizedValue(OWN_METADATA_KEYS.has(key) ? own[key] : attributes[key], object, true);
+    if (kept !== undefined && kept !== null) {
+      metadata[key] = kept;
+      empty = false;
+    }
+  }
+  return empty ? undefined : metadata;
 }
 
 /**
