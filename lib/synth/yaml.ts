@@ -63,58 +63,20 @@ const HAS_CONTENT = /[^\n]/;
 
 /** Serializes one JSON-like value as a YAML document (without a leading `---`). */
 export function toYaml(value: unknown): string {
-  const out: string[] = [];
-  writeDocument(value, out);
-  return out.join('');
+  if (value === undefined) {
+    throw new TypeError('toYaml: undefined is not a YAML document');
+  }
+  if (isNonEmptySequence(value)) return writeSequence(value, '', '');
+  if (isNonEmptyMapping(value)) return writeMapping(value, '', '');
+  return writeScalar(value, INDENT_STEP) + '\n';
 }
 
 /** Serializes documents into one multi-document stream, separated like cdk8s does (`---\n`). */
 export function toYamlStream(values: readonly unknown[]): string {
-  // The text is gathered as a list of small flat pieces and joined once: concatenating strings
-  // builds a tree of ropes that V8 must walk to flatten, which cost more than writing the pieces.
-  const out: string[] = [];
-  for (let i = 0; i < values.length; i++) {
-    if (i > 0) out.push('---\n');
-    writeDocument(values[i], out);
-  }
-  return out.join('');
+  return values.map(toYaml).join('---\n');
 }
 
 type Mapping = Record<string, unknown>;
-
-function writeDocument(value: unknown, out: string[]): void {
-  if (value === undefined) {
-    throw new TypeError('toYaml: undefined is not a YAML document');
-  }
-  if (isNonEmptySequence(value)) writeSequence(value, 0, '', out);
-  else if (isNonEmptyMapping(value)) writeMapping(value, 0, '', out);
-  else out.push(writeScalar(value, INDENT_STEP), '\n');
-}
-
-/** `INDENTS[depth]` is `depth` indentation steps. */
-const INDENTS: string[] = [''];
-
-function indentAt(depth: number): string {
-  while (INDENTS.length <= depth) INDENTS.push(INDENTS[INDENTS.length - 1] + INDENT_STEP);
-  return INDENTS[depth];
-}
-
-/**
- * Keys as written before their `:` (plain or quoted, in explicit `? key` form when too long), by
- * key: the same few keys recur in every manifest. Bounded, so odd data cannot grow it without end.
- */
-const FORMATTED_KEYS = new Map<string, string>();
-const MAX_FORMATTED_KEYS = 10_000;
-
-function formattedKey(key: string): string {
-  let formatted = FORMATTED_KEYS.get(key);
-  if (formatted === undefined) {
-    formatted = formatFlowString(key);
-    if (FORMATTED_KEYS.size >= MAX_FORMATTED_KEYS) FORMATTED_KEYS.clear();
-    FORMATTED_KEYS.set(key, formatted);
-  }
-  return formatted;
-}
 
 function isNonEmptySequence(value: unknown): value is readonly unknown[] {
   return Array.isArray(value) && value.length > 0;
@@ -137,51 +99,65 @@ function assertPlainObject(value: object): void {
   }
 }
 
-/** Writes entries at `depth`; the first line starts with `firstPrefix` (after a `- `, it is empty). */
-function writeMapping(mapping: Mapping, depth: number, firstPrefix: string, out: string[]): void {
-  const indent = indentAt(depth);
+/** Writes entries at `indent`; the first line starts with `firstPrefix` (after a `- `, it is empty). */
+function writeMapping(mapping: Mapping, indent: string, firstPrefix: string): string {
+  let out = '';
   let prefix = firstPrefix;
   for (const key of Object.keys(mapping)) {
     const value = mapping[key];
     if (value === undefined) continue;
-    const formatted = formattedKey(key);
-    if (formatted.length > MAX_IMPLICIT_KEY_LENGTH) out.push(prefix, '? ', formatted, '\n', indent, ':');
-    else out.push(prefix, formatted, ':');
-    writeEntryValue(value, depth, out);
+    const formattedKey = formattedKeyOf(key);
+    out += formattedKey.length > MAX_IMPLICIT_KEY_LENGTH
+      ? `${prefix}? ${formattedKey}\n${indent}:${writeEntryValue(value, indent)}`
+      : `${prefix}${formattedKey}:${writeEntryValue(value, indent)}`;
     prefix = indent;
   }
+  return out;
 }
 
-/** Writes items at `depth`; the first line starts with `firstPrefix` (after a `- `, it is empty). */
-function writeSequence(sequence: readonly unknown[], depth: number, firstPrefix: string, out: string[]): void {
-  const indent = indentAt(depth);
+/**
+ * Keys as written (plain or quoted), by key: the same few keys recur in every manifest, so each is
+ * checked once. Bounded, so odd data cannot grow it without end.
+ */
+const FORMATTED_KEYS = new Map<string, string>();
+const MAX_FORMATTED_KEYS = 10_000;
+
+function formattedKeyOf(key: string): string {
+  let formatted = FORMATTED_KEYS.get(key);
+  if (formatted === undefined) {
+    formatted = formatFlowString(key);
+    if (FORMATTED_KEYS.size >= MAX_FORMATTED_KEYS) FORMATTED_KEYS.clear();
+    FORMATTED_KEYS.set(key, formatted);
+  }
+  return formatted;
+}
+
+/** Writes items at `indent`; the first line starts with `firstPrefix` (after a `- `, it is empty). */
+function writeSequence(sequence: readonly unknown[], indent: string, firstPrefix: string): string {
+  const childIndent = indent + INDENT_STEP;
+  let out = '';
   let prefix = firstPrefix;
   for (const item of sequence) {
-    out.push(prefix, '- ');
-    writeSequenceItem(item, depth + 1, out);
+    out += `${prefix}- ${writeSequenceItem(item, childIndent)}`;
     prefix = indent;
   }
+  return out;
 }
 
-/** The text after `key:` for a mapping entry whose key sits at `depth`, up to and including the newline. */
-function writeEntryValue(value: unknown, depth: number, out: string[]): void {
-  if (isNonEmptySequence(value)) {
-    out.push('\n');
-    writeSequence(value, depth + 1, indentAt(depth + 1), out);
-  } else if (isNonEmptyMapping(value)) {
-    out.push('\n');
-    writeMapping(value, depth + 1, indentAt(depth + 1), out);
-  } else {
-    out.push(' ', writeScalar(value, indentAt(depth + 1)), '\n');
-  }
+/** The text after `key:` for a mapping entry whose key sits at `indent`, up to and including the newline. */
+function writeEntryValue(value: unknown, indent: string): string {
+  const childIndent = indent + INDENT_STEP;
+  if (isNonEmptySequence(value)) return '\n' + writeSequence(value, childIndent, childIndent);
+  if (isNonEmptyMapping(value)) return '\n' + writeMapping(value, childIndent, childIndent);
+  return ' ' + writeScalar(value, childIndent) + '\n';
 }
 
-/** The text after `- ` for a sequence item whose content is indented to `childDepth`. */
-function writeSequenceItem(item: unknown, childDepth: number, out: string[]): void {
-  if (isNonEmptySequence(item)) writeSequence(item, childDepth, '', out);
-  else if (isNonEmptyMapping(item)) writeMapping(item, childDepth, '', out);
+/** The text after `- ` for a sequence item whose content is indented to `childIndent`. */
+function writeSequenceItem(item: unknown, childIndent: string): string {
+  if (isNonEmptySequence(item)) return writeSequence(item, childIndent, '');
+  if (isNonEmptyMapping(item)) return writeMapping(item, childIndent, '');
   // Arrays hold undefined as null, as JSON does.
-  else out.push(writeScalar(item === undefined ? null : item, indentAt(childDepth)), '\n');
+  return writeScalar(item === undefined ? null : item, childIndent) + '\n';
 }
 
 /** A scalar or empty collection on one line, or a block scalar whose lines are at `blockIndent`. */
