@@ -3,6 +3,7 @@
  * Started by measure.ts; never imported.
  */
 import type { App } from 'cdk8s';
+import type { RenderPhases } from '../lib/synth/synthesize';
 import type { AppScenario, ObjectsScenario, Serializer } from './scenarios';
 
 export interface ChildSpec {
@@ -10,6 +11,8 @@ export interface ChildSpec {
   /** The esbuild output for `scenario.module`. */
   readonly compiledModule: string;
   readonly units: number;
+  /** Units per chart, for app scenarios. */
+  readonly chartSize: number;
 }
 
 export interface ChildResult {
@@ -17,6 +20,8 @@ export interface ChildResult {
   readonly emitMs: number;
   readonly documents: number;
   readonly bytes: number;
+  /** `renderApp`'s phases, for our pipeline. */
+  readonly phases?: RenderPhases;
 }
 
 function timed<T>(work: () => T): [T, number] {
@@ -39,23 +44,26 @@ function countDocuments(yaml: string): number {
 
 function runApp(spec: ChildSpec): ChildResult {
   const { App: AppClass } = require('cdk8s') as typeof import('cdk8s');
-  const build = loadExport<(app: App, units: number) => void>(spec);
+  const build = loadExport<(app: App, units: number, chartSize: number) => void>(spec);
   const app = new AppClass();
-  const [, buildMs] = timed(() => build(app, spec.units));
-  const [yaml, emitMs] = timed(() => (spec.scenario.kind === 'app' && spec.scenario.pipeline === 'ours' ? renderWithOurPipeline(app) : app.synthYaml()));
-  return { buildMs, emitMs, documents: countDocuments(yaml), bytes: Buffer.byteLength(yaml) };
+  const [, buildMs] = timed(() => build(app, spec.units, spec.chartSize));
+  const ours = spec.scenario.kind === 'app' && spec.scenario.pipeline === 'ours';
+  const phases: RenderPhases = {};
+  const [yaml, emitMs] = timed(() => (ours ? renderWithOurPipeline(app, phases) : app.synthYaml()));
+  return { buildMs, emitMs, documents: countDocuments(yaml), bytes: Buffer.byteLength(yaml), ...(ours ? { phases } : {}) };
 }
 
 /** Our synthesis: apply-ordered charts, whole-app validation (schema + rules), toYamlStream per chart. */
-function renderWithOurPipeline(app: App): string {
+function renderWithOurPipeline(app: App, phases: RenderPhases): string {
   const { renderApp } = require('../lib/synth/synthesize') as typeof import('../lib/synth/synthesize');
-  const rendered = renderApp(app);
+  const rendered = renderApp(app, {}, phases);
   if (rendered.report.errors) throw new Error(`the scenario's app has validation errors:\n${rendered.report.findings.map((f) => f.message).join('\n')}`);
   return rendered.files.map((f) => f.content).join('---\n');
 }
 
 /** Required lazily, so a scenario only loads the serializer it measures. */
 function loadSerializer(serializer: Serializer): (objects: readonly object[]) => string {
+  if (serializer === 'JSON.stringify') return (objects) => objects.map((object) => JSON.stringify(object)).join('\n');
   if (serializer === 'toYamlStream') {
     return (require('../lib/synth/yaml') as typeof import('../lib/synth/yaml')).toYamlStream;
   }

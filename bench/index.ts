@@ -1,22 +1,33 @@
 /**
  * `npm run bench`: wall time, in-process work time and peak RSS of each scenario in scenarios.ts,
- * each run in fresh child processes, reported as medians with ratios against a baseline.
+ * each run in fresh child processes, reported as medians with same-run ratios against baselines.
+ * App scenarios run in charts of 1, 50 and 500 units (scenarios.ts CHART_SIZES).
  *
- *   --large     also run N = 5000 units (slow: minutes for the cdk8s-plus scenario)
- *   --runs=5    measured runs per scenario and size (after one warm-up run)
- *   --only=txt  only scenarios whose name contains txt
+ *   --large     also run N = 10,000 units (our scenarios and floors only) and
+ *               `npm run validate` of a 10,002-object folder
+ *   --runs=3    measured runs per scenario and size (after one warm-up run)
+ *   --only=txt  only scenarios whose name contains txt (the baselines always run)
  */
 import { buildSync } from 'esbuild';
 import { join, relative, resolve } from 'path';
 import { measure, RunOptions } from './measure';
 import { formatMb, formatMs, formatRatio, formatTable, ResultRow, workMs } from './report';
-import { FLOOR_BASELINE, SCALED_BASELINE, Scenario, SCENARIOS } from './scenarios';
+import { mkdirSync, rmSync, writeFileSync } from 'fs';
+import {
+  CHART_SIZES, FLOOR_BASELINE, JSON_BASELINE, SCALED_BASELINE, Scenario, SCENARIOS, VALIDATE_FOLDER, VALIDATE_UNITS,
+} from './scenarios';
 import type { ChildSpec } from './child';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 const BUILD_DIR = join(PROJECT_ROOT, '.bench', 'build');
 
+/** The command scenarios' baseline: the end-to-end target is `npm run synth` ≤ 1.2× this. */
+const COMMAND_BASELINE = 'floor: npm run bench:floor';
+/** Sizes from this one on are measured with at most 3 runs. */
+const LARGE_SIZE = 10_000;
+
 interface Options {
+  readonly large: boolean;
   readonly sizes: readonly number[];
   readonly runs: number;
   readonly warmups: number;
@@ -25,12 +36,27 @@ interface Options {
 
 function parseOptions(args: readonly string[]): Options {
   const value = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const large = args.includes('--large');
   return {
-    sizes: args.includes('--large') ? [10, 100, 1000, 5000] : [10, 100, 1000],
-    runs: Number(value('runs') ?? 5),
+    large,
+    sizes: large ? [100, 1000, LARGE_SIZE] : [100, 1000],
+    runs: Number(value('runs') ?? 3),
     warmups: 1,
     only: value('only'),
   };
+}
+
+/** The objects of our pipeline for the `npm run validate` scenario, in charts of 50, as synth writes them. */
+function writeValidateFolder(): void {
+  const { App } = require('cdk8s') as typeof import('cdk8s');
+  const { buildWebAppUnits } = require('./units-webapp') as typeof import('./units-webapp');
+  const { renderApp } = require('../lib/synth/synthesize') as typeof import('../lib/synth/synthesize');
+  const app = new App();
+  buildWebAppUnits(app, VALIDATE_UNITS, 50);
+  const folder = join(PROJECT_ROOT, VALIDATE_FOLDER);
+  rmSync(folder, { recursive: true, force: true });
+  mkdirSync(folder, { recursive: true });
+  for (const file of renderApp(app).files) writeFileSync(join(folder, file.file), file.content);
 }
 
 /** Where esbuild writes the bundle of a project-relative .ts path. */
@@ -54,72 +80,100 @@ function compileBenchmark(scenarios: readonly Scenario[]): void {
   });
 }
 
-function childArgv(scenario: Scenario & { kind: 'app' | 'objects' }, units: number): string[] {
-  const spec: ChildSpec = { scenario, compiledModule: compiledPath(scenario.module), units };
+function childArgv(scenario: Scenario & { kind: 'app' | 'objects' }, units: number, chartSize: number): string[] {
+  const spec: ChildSpec = { scenario, compiledModule: compiledPath(scenario.module), units, chartSize };
   return [process.execPath, compiledPath('bench/child.ts'), JSON.stringify(spec)];
+}
+
+/** The chart sizes an app scenario runs with at `units` (none larger than the app). */
+function chartSizesFor(scenario: Scenario, units: number): readonly (number | undefined)[] {
+  if (scenario.kind !== 'app') return [undefined];
+  if (units > (scenario.maxUnits ?? Infinity)) return [];
+  return CHART_SIZES.filter((size) => size <= units && (size > 1 || units <= (scenario.maxUnitsInChartsOfOne ?? Infinity)));
 }
 
 function runScenarios(scenarios: readonly Scenario[], options: Options, runOptions: RunOptions): ResultRow[] {
   const rows: ResultRow[] = [];
-  const run = (scenario: Scenario, argv: readonly string[], units?: number) => {
-    process.stderr.write(`  ${scenario.name}${units === undefined ? '' : ` N=${units}`} ...`);
-    const summary = measure(argv, options.runs, options.warmups, runOptions);
+  const run = (scenario: Scenario, argv: readonly string[], runs: number, units?: number, chartSize?: number) => {
+    process.stderr.write(`  ${scenario.name}${units === undefined ? '' : ` N=${units}`}${chartSize === undefined ? '' : ` charts of ${chartSize}`} ...`);
+    const summary = measure(argv, runs, options.warmups, runOptions);
     process.stderr.write(` ${formatMs(summary.wallMs)} ms\n`);
-    rows.push({ scenario: scenario.name, units, summary });
+    rows.push({ scenario: scenario.name, units, chartSize, summary });
   };
   for (const scenario of scenarios) {
-    if (scenario.kind === 'command') run(scenario, scenario.argv);
-    else if (scenario.kind === 'app' && scenario.fixedSize) run(scenario, childArgv(scenario, 1));
+    if (scenario.kind === 'command' && (!scenario.large || options.large)) run(scenario, scenario.argv, options.runs);
+    else if (scenario.kind === 'app' && scenario.fixedSize) run(scenario, childArgv(scenario, 1, 1), options.runs);
   }
   for (const units of options.sizes) {
+    const runs = units >= LARGE_SIZE ? Math.min(options.runs, 3) : options.runs;
     for (const scenario of scenarios) {
       if (scenario.kind === 'command' || (scenario.kind === 'app' && scenario.fixedSize)) continue;
-      run(scenario, childArgv(scenario, units), units);
+      for (const chartSize of chartSizesFor(scenario, units)) run(scenario, childArgv(scenario, units, chartSize ?? 1), runs, units, chartSize);
     }
   }
   return rows;
 }
 
-function baselineFor(row: ResultRow, rows: readonly ResultRow[]): ResultRow | undefined {
-  const baselineName = row.units === undefined ? FLOOR_BASELINE : SCALED_BASELINE;
-  return rows.find((candidate) => candidate.scenario === baselineName && candidate.units === row.units);
+function findRow(rows: readonly ResultRow[], scenario: string, units: number | undefined): ResultRow | undefined {
+  return rows.find((candidate) => candidate.scenario === scenario && candidate.units === units);
 }
 
 function resultsTable(rows: readonly ResultRow[]): string {
-  const headers = ['scenario', 'N', 'docs', 'wall ms', 'build ms', 'emit ms', 'RSS MB', 'wall ×', 'emit ×', 'RSS ×'];
+  const headers = ['scenario', 'N', 'chart', 'docs', 'wall ms', 'build ms', 'emit ms', 'RSS MB', 'wall × yaml', 'work × yaml', 'wall × JSON', 'work × JSON'];
   return formatTable(
     headers,
     rows.map((row) => {
       const { summary } = row;
-      const baseline = baselineFor(row, rows)?.summary;
+      const floor = findRow(rows, row.units === undefined ? COMMAND_BASELINE : SCALED_BASELINE, row.units)?.summary;
+      const json = row.units === undefined ? undefined : findRow(rows, JSON_BASELINE, row.units)?.summary;
       return [
         row.scenario,
         row.units === undefined ? '-' : String(row.units),
+        row.chartSize === undefined ? '' : String(row.chartSize),
         summary.documents === undefined ? '' : String(summary.documents),
         formatMs(summary.wallMs),
         formatMs(summary.buildMs),
         formatMs(summary.emitMs),
         formatMb(summary.maxRssKb),
-        formatRatio(summary.wallMs, baseline?.wallMs),
-        formatRatio(summary.emitMs, baseline?.emitMs),
-        formatRatio(summary.maxRssKb, baseline?.maxRssKb),
+        formatRatio(summary.wallMs, floor?.wallMs),
+        formatRatio(workMs(summary), floor && workMs(floor)),
+        formatRatio(summary.wallMs, json?.wallMs),
+        formatRatio(workMs(summary), json && workMs(json)),
       ];
     }),
   );
 }
 
+/** Our pipeline's phases inside emit: the charts' objects (cdk8s toJson), validation, YAML. */
+function phasesTable(rows: readonly ResultRow[]): string {
+  const withPhases = rows.filter((row) => row.summary.phases);
+  return formatTable(
+    ['scenario', 'N', 'chart', 'build ms', 'objects ms', 'validation ms', 'yaml ms'],
+    withPhases.map((row) => [
+      row.scenario,
+      row.units === undefined ? '-' : String(row.units),
+      row.chartSize === undefined ? '' : String(row.chartSize),
+      formatMs(row.summary.buildMs),
+      formatMs(row.summary.phases?.objects),
+      formatMs(row.summary.phases?.validation),
+      formatMs(row.summary.phases?.yaml),
+    ]),
+  );
+}
+
 /** Work (build + emit) growth between consecutive sizes: linear scaling means growth ≈ the size factor. */
 function growthTable(rows: readonly ResultRow[], sizes: readonly number[]): string {
-  const pairs = sizes.slice(1).map((to, index) => [sizes[index], to] as const).filter(([from]) => from >= 100);
-  const scaledNames = [...new Set(rows.filter((row) => row.units !== undefined).map((row) => row.scenario))];
-  const find = (scenario: string, units: number) => rows.find((row) => row.scenario === scenario && row.units === units);
+  const pairs = sizes.slice(1).map((to, index) => [sizes[index], to] as const);
+  const keyOf = (row: ResultRow) => `${row.scenario}${row.chartSize === undefined ? '' : ` (charts of ${row.chartSize})`}`;
+  const scaled = new Map(rows.filter((row) => row.units !== undefined).map((row) => [keyOf(row), row] as const));
+  const find = (key: string, units: number) => rows.find((row) => row.units === units && keyOf(row) === key);
   return formatTable(
     ['scenario', ...pairs.map(([from, to]) => `work ${from}→${to} (×${to / from})`)],
-    scaledNames.map((scenario) => [
-      scenario,
+    [...scaled.keys()].map((key) => [
+      key,
       ...pairs.map(([from, to]) => {
-        const before = find(scenario, from);
-        const after = find(scenario, to);
+        const before = find(key, from);
+        const after = find(key, to);
         return before && after ? formatRatio(workMs(after.summary), workMs(before.summary)) : '';
       }),
     ]),
@@ -128,16 +182,21 @@ function growthTable(rows: readonly ResultRow[], sizes: readonly number[]): stri
 
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
-  const scenarios = SCENARIOS.filter((scenario) => !options.only || scenario.name.includes(options.only));
+  const baselines = [COMMAND_BASELINE, SCALED_BASELINE, JSON_BASELINE];
+  const scenarios = SCENARIOS.filter((scenario) => !options.only || baselines.includes(scenario.name) || scenario.name.includes(options.only));
   const started = Date.now();
   compileBenchmark(scenarios);
+  if (options.large) writeValidateFolder();
   const runOptions: RunOptions = { cwd: PROJECT_ROOT, usagePreload: compiledPath('bench/usage-preload.ts') };
   process.stderr.write(`Running ${scenarios.length} scenarios, ${options.runs} runs each after ${options.warmups} warm-up:\n`);
   const rows = runScenarios(scenarios, options, runOptions);
-  console.log(`\nMedians of ${options.runs} runs, node ${process.version}. Ratios: commands vs "${FLOOR_BASELINE}",`);
-  console.log(`scaled scenarios vs "${SCALED_BASELINE}" at the same N. One unit = Deployment + Service + HPA.`);
-  console.log('wall = spawn to exit; build = constructing objects; emit = synth/serialize; RSS = peak.\n');
+  console.log(`\nMedians of ${options.runs} runs (at most 3 at N = ${LARGE_SIZE}), node ${process.version}. One unit = Deployment + Service + HPA;`);
+  console.log(`chart = units per chart. Ratios are same-run: commands vs "${COMMAND_BASELINE}" ("${FLOOR_BASELINE}" is`);
+  console.log(`npm's share), scaled scenarios vs "${SCALED_BASELINE}" (yaml) and "${JSON_BASELINE}" (JSON) at the same N.`);
+  console.log('wall = spawn to exit; build = constructing objects; emit = synth/serialize; work = build + emit; RSS = peak.\n');
   console.log(resultsTable(rows));
+  console.log('\nPhases of our pipeline (emit = objects + validation + yaml):\n');
+  console.log(phasesTable(rows));
   console.log('\nGrowth of work time (build + emit) between sizes:\n');
   console.log(growthTable(rows, options.sizes));
   console.log(`\nTotal benchmark time: ${((Date.now() - started) / 1000).toFixed(0)} s (bundles in ${relative(PROJECT_ROOT, BUILD_DIR)}/)`);

@@ -3,6 +3,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import type { RenderPhases } from '../lib/synth/synthesize';
 import type { ChildResult } from './child';
 
 export interface Sample {
@@ -66,6 +67,8 @@ export interface Summary {
   readonly emitMs?: number;
   readonly documents?: number;
   readonly bytes?: number;
+  /** Medians of our pipeline's phases. */
+  readonly phases?: RenderPhases;
 }
 
 /** Medians of `runs` runs after `warmups` discarded runs (which warm the OS file cache). */
@@ -83,5 +86,10 @@ export function measure(argv: readonly string[], runs: number, warmups: number, 
     emitMs: childMedian((child) => child.emitMs),
     documents: children[0]?.documents,
     bytes: children[0]?.bytes,
+    phases: children[0]?.phases && {
+      objects: childMedian((child) => child.phases?.objects ?? NaN),
+      validation: childMedian((child) => child.phases?.validation ?? NaN),
+      yaml: childMedian((child) => child.phases?.yaml ?? NaN),
+    },
   };
 }

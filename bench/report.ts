@@ -5,6 +5,8 @@ export interface ResultRow {
   readonly scenario: string;
   /** Undefined for fixed-size scenarios (commands, fixed stacks). */
   readonly units?: number;
+  /** Units per chart, for scaled app scenarios. */
+  readonly chartSize?: number;
   readonly summary: Summary;
 }
 

@@ -8,12 +8,15 @@ export interface CommandScenario {
   readonly kind: 'command';
   readonly name: string;
   readonly argv: readonly string[];
+  /** Only with `--large` (e.g. it needs a folder `index.ts` writes first). */
+  readonly large?: boolean;
 }
 
 /**
- * `module` exports `exportName(app: App, units: number): void`, which adds `units` units to a cdk8s
- * App; the child then calls `app.synthYaml()`. Builders that ignore `units` (a fixed stack) set
- * `fixedSize`, so the scenario runs once instead of once per N.
+ * `module` exports `exportName(app: App, units: number, chartSize: number): void`, which adds
+ * `units` units to a cdk8s App, `chartSize` units per chart; the child then synthesizes the app.
+ * Builders that ignore `units` (a fixed stack) set `fixedSize`, so the scenario runs once instead
+ * of once per N and chart size.
  */
 export interface AppScenario {
   readonly kind: 'app';
@@ -23,9 +26,13 @@ export interface AppScenario {
   readonly fixedSize?: boolean;
   /** `cdk8s`: `app.synthYaml()`; `ours`: `renderApp` (whole-app validation + toYamlStream). @default 'cdk8s' */
   readonly pipeline?: 'cdk8s' | 'ours';
+  /** Largest N run with one unit per chart (cdk8s is quadratic in the number of charts). @default - every N */
+  readonly maxUnitsInChartsOfOne?: number;
+  /** Largest N run at all. @default - every N */
+  readonly maxUnits?: number;
 }
 
-export type Serializer = 'yaml.stringify' | 'toYamlStream';
+export type Serializer = 'yaml.stringify' | 'toYamlStream' | 'JSON.stringify';
 
 /** `module` exports `exportName(units: number): object[]`; the child serializes those objects. */
 export interface ObjectsScenario {
@@ -38,8 +45,17 @@ export interface ObjectsScenario {
 
 export type Scenario = CommandScenario | AppScenario | ObjectsScenario;
 
+/** Units per chart of the scaled app scenarios: one chart per service, a realistic app's 50, and a few big charts. */
+export const CHART_SIZES: readonly number[] = [1, 50, 500];
+
 export const FLOOR_BASELINE = 'floor: node -e require(cdk8s, cdk8s-plus-27)';
-export const SCALED_BASELINE = 'plain objects → yaml.stringify';
+/** The `yaml` floor: our exact output objects, built by hand, serialized as cdk8s does. */
+export const SCALED_BASELINE = 'our output objects → yaml.stringify';
+/** The serialization limit: the same objects through `JSON.stringify`. */
+export const JSON_BASELINE = 'our output objects → JSON.stringify';
+/** The folder of `npm run validate` scenario, written by index.ts with `--large`. */
+export const VALIDATE_FOLDER = '.bench/validate-10k';
+export const VALIDATE_UNITS = 3334;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -53,6 +69,9 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'cdk8s-plus-27 → App.synthYaml',
     module: 'bench/units-plus.ts',
     exportName: 'buildPlusUnits',
+    // A minute per run at 1000 units in charts of 1 on the 2-core machine; the 10,000-unit size is ours alone.
+    maxUnitsInChartsOfOne: 100,
+    maxUnits: 1000,
   },
   {
     kind: 'objects',
@@ -63,7 +82,14 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     kind: 'objects',
-    name: 'plain objects → toYamlStream',
+    name: JSON_BASELINE,
+    module: 'bench/units-plain.ts',
+    exportName: 'buildPlainUnits',
+    serializer: 'JSON.stringify',
+  },
+  {
+    kind: 'objects',
+    name: 'our output objects → toYamlStream',
     module: 'bench/units-plain.ts',
     exportName: 'buildPlainUnits',
     serializer: 'toYamlStream',
@@ -84,4 +110,10 @@ export const SCENARIOS: readonly Scenario[] = [
     pipeline: 'ours',
   },
   { kind: 'command', name: 'demo stack: npm run synth (end to end)', argv: ['npm', 'run', '--silent', 'synth'] },
+  {
+    kind: 'command',
+    name: `npm run validate (${VALIDATE_UNITS * 3} objects)`,
+    argv: ['npm', 'run', '--silent', 'validate', '--', VALIDATE_FOLDER],
+    large: true,
+  },
 ];

@@ -1,22 +1,26 @@
 /**
  * One benchmark "unit" is a small web service: a Deployment, a Service in front of it, and a
- * HorizontalPodAutoscaler. This file builds it with cdk8s-plus-27 constructs; units-plain.ts
- * builds the plain objects these constructs synthesize to.
+ * HorizontalPodAutoscaler. This file builds it with cdk8s-plus-27 constructs, with the same
+ * containers, probes and resources as units-webapp.ts (cdk8s-plus adds its own defaults, so its
+ * objects are larger than ours).
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 
 import { unitName } from './units-plain';
 
-/** Builds `units` units with cdk8s-plus-27, one chart per unit (cdk8s' usual shape: a chart per service). */
-export function buildPlusUnits(app: App, units: number): void {
+/** Builds `units` units with cdk8s-plus-27, `chartSize` units per chart (the last chart may hold fewer). */
+export function buildPlusUnits(app: App, units: number, chartSize = 1): void {
+  let chart: Chart | undefined;
   for (let index = 0; index < units; index++) {
-    addPlusUnit(new Chart(app, unitName(index), { disableResourceNameHashes: true }), unitName(index));
+    const name = unitName(index);
+    if (index % chartSize === 0) chart = new Chart(app, chartSize === 1 ? name : `chart-${index / chartSize}`, { disableResourceNameHashes: true });
+    addPlusUnit(chart!, name);
   }
 }
 
 function addPlusUnit(chart: Chart, name: string): void {
-  const deployment = new kplus.Deployment(chart, 'deployment', {
+  const deployment = new kplus.Deployment(chart, `${name}-deployment`, {
     metadata: { name, labels: { 'app.kubernetes.io/name': name } },
     containers: [
       {
@@ -38,7 +42,7 @@ function addPlusUnit(chart: Chart, name: string): void {
     ],
   });
   deployment.exposeViaService({ name, ports: [{ port: 80, targetPort: 8080 }] });
-  new kplus.HorizontalPodAutoscaler(chart, 'hpa', {
+  new kplus.HorizontalPodAutoscaler(chart, `${name}-hpa`, {
     metadata: { name },
     target: deployment,
     minReplicas: 2,

@@ -1,16 +1,18 @@
 /**
- * The benchmark unit (Deployment + Service + HPA, see units-plus.ts) built with our constructs.
+ * The benchmark unit (Deployment + Service + HPA) built with our constructs; units-plain.ts builds
+ * the same output by hand.
  */
 import { App, Chart } from 'cdk8s';
 import { HpaPolicy, WebApp } from '../lib';
 import { unitName } from './units-plain';
 
-/** Builds `units` units with WebApp and HpaPolicy, one chart per unit. */
-export function buildWebAppUnits(app: App, units: number): void {
+/** Builds `units` units with WebApp and HpaPolicy, `chartSize` units per chart (the last chart may hold fewer). */
+export function buildWebAppUnits(app: App, units: number, chartSize = 1): void {
+  let chart: Chart | undefined;
   for (let index = 0; index < units; index++) {
     const name = unitName(index);
-    const chart = new Chart(app, name, { disableResourceNameHashes: true });
-    const web = new WebApp(chart, 'web', {
+    if (index % chartSize === 0) chart = new Chart(app, chartSize === 1 ? name : `chart-${index / chartSize}`, { disableResourceNameHashes: true });
+    const web = new WebApp(chart!, name, {
       name,
       image: `registry.example.com/${name}:1.4.2`,
       port: 8080,
@@ -21,6 +23,6 @@ export function buildWebAppUnits(app: App, units: number): void {
       liveness: { httpGet: { path: '/healthz' }, initialDelaySeconds: 10 },
       networkPolicy: false,
     });
-    new HpaPolicy(chart, 'hpa', { target: web, minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 });
+    new HpaPolicy(chart!, `${name}-hpa`, { target: web, minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 });
   }
 }

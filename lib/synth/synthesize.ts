@@ -39,19 +39,38 @@ export class SynthesisError extends Error {
   }
 }
 
+/** Milliseconds {@link renderApp} spent in each phase (filled in when passed, e.g. by the benchmark). */
+export interface RenderPhases {
+  /** The charts' plain objects (cdk8s `toJson`). */
+  objects?: number;
+  /** Whole-app validation: schema and rules. */
+  validation?: number;
+  /** YAML of every chart. */
+  yaml?: number;
+}
+
 /** The objects of an app, in apply order, validated as a whole and serialized per chart. */
-export function renderApp(app: App, options: SynthesizeOptions = {}): RenderedApp {
+export function renderApp(app: App, options: SynthesizeOptions = {}, phases?: RenderPhases): RenderedApp {
+  let started = performance.now();
+  const lap = (phase: keyof RenderPhases) => {
+    const now = performance.now();
+    if (phases) phases[phase] = now - started;
+    started = now;
+  };
   const manifests = appManifests(app);
   const objects = sourcedObjects(manifests);
+  lap('objects');
   const externalObjects = [...externalObjectsOf(app), ...(options.externalObjects ?? [])];
   const report = validateObjects(objects, {
     externalObjects,
     kubernetesVersion: options.kubernetesVersion,
     upgradeVersions: options.upgradeVersions,
   });
+  lap('validation');
   // The first file opens with a comment that marks the output and lists the external objects, so
   // `npm run validate -- <outdir>` checks the output as synth did; kubectl ignores it.
   const files = manifests.map((m, i) => ({ file: m.file, content: (i === 0 ? outputHeader(externalObjects) : '') + toYamlStream(m.objects) }));
+  lap('yaml');
   return { manifests, objects, files, report };
 }
 

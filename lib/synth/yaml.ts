@@ -106,13 +106,30 @@ function writeMapping(mapping: Mapping, indent: string, firstPrefix: string): st
   for (const key of Object.keys(mapping)) {
     const value = mapping[key];
     if (value === undefined) continue;
-    const formattedKey = formatFlowString(key);
+    const formattedKey = formattedKeyOf(key);
     out += formattedKey.length > MAX_IMPLICIT_KEY_LENGTH
       ? `${prefix}? ${formattedKey}\n${indent}:${writeEntryValue(value, indent)}`
       : `${prefix}${formattedKey}:${writeEntryValue(value, indent)}`;
     prefix = indent;
   }
   return out;
+}
+
+/**
+ * Keys as written (plain or quoted), by key: the same few keys recur in every manifest, so each is
+ * checked once. Bounded, so odd data cannot grow it without end.
+ */
+const FORMATTED_KEYS = new Map<string, string>();
+const MAX_FORMATTED_KEYS = 10_000;
+
+function formattedKeyOf(key: string): string {
+  let formatted = FORMATTED_KEYS.get(key);
+  if (formatted === undefined) {
+    formatted = formatFlowString(key);
+    if (FORMATTED_KEYS.size >= MAX_FORMATTED_KEYS) FORMATTED_KEYS.clear();
+    FORMATTED_KEYS.set(key, formatted);
+  }
+  return formatted;
 }
 
 /** Writes items at `indent`; the first line starts with `firstPrefix` (after a `- `, it is empty). */

@@ -3,6 +3,11 @@ import { EnvValue, k8s, ResourceFieldPaths } from 'cdk8s-plus-27';
 import { HpaPolicy, WebApp } from '../../lib';
 import { createJsonFormObject, intOrStringValue, quantityValue } from '../../lib/json-form';
 import { container, find, newChart, synth } from '../helpers';
+import { ComposeExampleStack } from '../../apps/compose-example/stack';
+import { STAGES as COMPOSE_STAGES } from '../../apps/compose-example/stages';
+import { HabrStack } from '../../apps/habr/stack';
+import { STAGES } from '../../apps/habr/stages';
+import { buildWebAppUnits } from '../../bench/units-webapp';
 
 describe('createJsonFormObject', () => {
   it('creates an object of the L1 class, under the same class name', () => {
@@ -143,5 +148,74 @@ describe('convertWhenSynthesized', () => {
     new HpaPolicy(chart, 'Hpa', { target: web, maxReplicas: 5, cpuUtilization: 70, behavior: { scaleDown: { stabilizationWindowSeconds: 60 } } });
     chart.toJson();
     expect(keys).toEqual(expect.arrayContaining(['spec.behavior', 'spec.behavior.scaleDown', 'spec.behavior.scaleDown.stabilizationWindowSeconds']));
+  });
+});
+
+describe('toJson of JSON-form objects (one walk instead of cdk8s resolve + sanitize)', () => {
+  /** Every ApiObject of the app: what its toJson() gives, and what the stock ApiObject.toJson() gives. */
+  function bothPaths(app: App): Array<{ path: string; ours: string; stock: string }> {
+    return app.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject).map((object) => ({
+      path: object.node.path,
+      ours: JSON.stringify(object.toJson()),
+      stock: JSON.stringify(ApiObject.prototype.toJson.call(object)),
+    }));
+  }
+
+  it.each(Object.keys(STAGES))('gives exactly the stock output for every object of the habr %s stage', (stage) => {
+    const app = new App();
+    new HabrStack(app, STAGES[stage as keyof typeof STAGES]);
+    const objects = bothPaths(app);
+    expect(objects.length).toBeGreaterThan(10);
+    for (const { path, ours, stock } of objects) expect({ path, json: ours }).toEqual({ path, json: stock });
+  });
+
+  it('gives exactly the stock output for the compose example and the benchmark units', () => {
+    const app = new App();
+    new ComposeExampleStack(app, COMPOSE_STAGES.dev);
+    buildWebAppUnits(app, 3, 2);
+    for (const { path, ours, stock } of bothPaths(app)) expect({ path, json: ours }).toEqual({ path, json: stock });
+  });
+
+  it('merges chart labels and namespace into metadata, resolves tokens anywhere, drops nulls in objects and keeps them as undefined in lists', () => {
+    const app = new App();
+    const chart = new Chart(app, 'c', { namespace: 'shop', labels: { team: 'a' } });
+    const object = createJsonFormObject(k8s.KubeConfigMap, chart, 'M', {
+      metadata: { name: 'm', annotations: { note: Lazy.any({ produce: () => 'later' }) as unknown as string } },
+      data: { z: 'last', a: null as unknown as string, m: Lazy.any({ produce: () => undefined }) as unknown as string },
+      binaryData: { resolve: () => ({ b: 'Yg==' }) } as unknown as Record<string, string>,
+      immutable: Lazy.any({ produce: () => Lazy.any({ produce: () => true }) }) as unknown as boolean,
+      ...{ list: [1, null, undefined, { y: 1, x: undefined }], union: k8s.IntOrString.fromNumber(3) },
+    });
+    object.metadata.addFinalizers('example.com/keep');
+    object.metadata.add('generateName', 'm-');
+    object.metadata.add('extra', { empty: {}, list: [], nested: { inner: [] } });
+    object.metadata.addOwnerReference({ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: '1' });
+    expect(JSON.stringify(object.toJson())).toBe(JSON.stringify(ApiObject.prototype.toJson.call(object)));
+    expect(object.toJson().metadata).not.toHaveProperty('extra');
+    expect(object.toJson().metadata.finalizers).toEqual(['example.com/keep']);
+    expect({ ...object.toJson(), metadata: { ...object.toJson().metadata, finalizers: undefined, generateName: undefined, ownerReferences: undefined } }).toEqual({
+      apiVersion: 'v1', kind: 'ConfigMap',
+      metadata: { annotations: { note: 'later' }, labels: { team: 'a' }, name: 'm', namespace: 'shop' },
+      binaryData: { b: 'Yg==' }, data: { z: 'last' }, immutable: true, list: [1, undefined, undefined, { y: 1 }], union: { value: 3 },
+    });
+  });
+
+  it('leaves what it does not know to the stock path: custom resolvers, CDK8S_DISABLE_SORT, values that are not plain', () => {
+    const custom = new App({ resolvers: [{ resolve: (context) => { if (context.value === 'x') context.replaceValue('y'); } }] });
+    const withResolver = createJsonFormObject(k8s.KubeConfigMap, new Chart(custom, 'c'), 'M', { metadata: { name: 'm' }, data: { a: 'x' } });
+    expect(withResolver.toJson().data).toEqual({ a: 'y' });
+
+    const object = createJsonFormObject(k8s.KubeConfigMap, newChart(), 'M', { metadata: { name: 'm' }, data: { b: '2', a: '1' } });
+    process.env.CDK8S_DISABLE_SORT = '1';
+    try {
+      expect(Object.keys(object.toJson().data)).toEqual(['b', 'a']);
+    } finally {
+      delete process.env.CDK8S_DISABLE_SORT;
+    }
+    expect(Object.keys(object.toJson().data)).toEqual(['a', 'b']);
+
+    class Odd { public readonly field = 1; }
+    const odd = createJsonFormObject(k8s.KubeConfigMap, newChart(), 'Odd', { metadata: { name: 'odd' }, data: { a: new Odd() as unknown as string } });
+    expect(() => odd.toJson()).toThrow(/Failed serializing construct at path '.*Odd' with name 'odd': Error: can't render non-simple object of type 'Odd'/);
   });
 });
