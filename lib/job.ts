@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
-import { APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerPort, ContainerProps } from './pod-template';
-import { checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
+import { APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerPort, ContainerProps } from './pod-template';
+import { checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
 import { IPodTarget, namespaceOf, selectorLabelsFor, WorkloadMetadataProps, workloadLabels } from './workload';
 import { createJsonFormObject } from './json-form';
 
@@ -39,14 +39,9 @@ export interface JobTemplate {
  * (the application defaults: restricted security, bounded resources, no ports).
  */
 export function buildJobTemplate(scope: IConstruct, name: string, props: JobProps): JobTemplate {
-  const restartPolicy = checkOneOf(scope, 'restartPolicy', props.restartPolicy ?? 'OnFailure', JOB_RESTART_POLICIES);
-  const backoffLimit = optionalInteger(scope, 'backoffLimit', props.backoffLimit, 0);
-  const activeDeadlineSeconds = optionalInteger(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1);
-  const ttlSecondsAfterFinished = optionalInteger(scope, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished, 0);
-  checkLabels(scope, 'labels', props.labels);
-  checkAnnotations(scope, 'annotations', props.annotations);
-  checkAnnotations(scope, 'podAnnotations', props.podAnnotations);
-
+  checkJobProps(scope, name, props);
+  const restartPolicy = props.restartPolicy ?? 'OnFailure';
+  const { backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished } = props;
   const labels = workloadLabels(scope, name, props.labels);
   const template = buildPodTemplate(scope, {
     containerName: name,
@@ -58,6 +53,25 @@ export function buildJobTemplate(scope: IConstruct, name: string, props: JobProp
     restartPolicy,
   });
   return { labels, spec: { backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished, template } };
+}
+
+/** The checks of {@link buildJobTemplate}, one per prop, for a construct's own {@link checkAll}. */
+export function jobPropChecks(scope: IConstruct, name: string, props: JobProps): (() => unknown)[] {
+  return [
+    () => checkOneOf(scope, 'restartPolicy', props.restartPolicy ?? 'OnFailure', JOB_RESTART_POLICIES),
+    () => optionalInteger(scope, 'backoffLimit', props.backoffLimit, 0),
+    () => optionalInteger(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1),
+    () => optionalInteger(scope, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished, 0),
+    () => checkLabels(scope, 'labels', props.labels),
+    () => workloadLabels(scope, name, props.labels),
+    () => checkAnnotations(scope, 'annotations', props.annotations),
+    () => checkAnnotations(scope, 'podAnnotations', props.podAnnotations),
+    () => checkPodTemplate(scope, { container: props, defaults: APP_CONTAINER_DEFAULTS, ports: [] }),
+  ];
+}
+
+function checkJobProps(scope: IConstruct, name: string, props: JobProps): void {
+  checkAll(scope, jobPropChecks(scope, name, props));
 }
 
 function optionalInteger(scope: IConstruct, field: string, value: number | undefined, min: number): number | undefined {
@@ -89,9 +103,16 @@ export class BatchJob extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
     try {
-      this.name = checkDns1123Label(this, 'name', props.name);
       // The Job controller labels pods with the Job's name, so it must be a label value too.
-      const jobName = checkDns1123Label(this, 'name (as "<name>-job")', `${props.name}-job`);
+      const jobName = `${props.name}-job`;
+      checkAll(this, [
+        () => {
+          checkDns1123Label(this, 'name', props.name);
+          checkDns1123Label(this, 'name (as "<name>-job")', jobName);
+        },
+        ...jobPropChecks(this, props.name, props),
+      ]);
+      this.name = props.name;
       const { labels, spec } = buildJobTemplate(this, this.name, props);
 
       this.namespace = namespaceOf(this);

@@ -1,7 +1,7 @@
 import { EnvValue, ImagePullPolicy, k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import {
-  checkAbsolutePath, checkDns1123Label, checkEnvName, checkInteger, checkNonEmpty, checkOneOf, checkPort,
+  checkAbsolutePath, checkAll, checkDns1123Label, checkEnvName, checkInteger, checkNonEmpty, checkOneOf, checkPort,
   invalidProp,
 } from './props';
 import { parseQuantity } from './validation/quantity';
@@ -183,41 +183,35 @@ const HTTP_SCHEMES = ['HTTP', 'HTTPS'] as const;
 /** An HTTP header name: an RFC 7230 token. */
 const HTTP_TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
-/** Builds the pod template; validates every container prop first, so bad input creates nothing. */
-export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8s.PodTemplateSpec {
+/** What {@link checkPodTemplate} needs of a {@link PodTemplateInput}. */
+export type PodTemplateChecks = Pick<PodTemplateInput, 'container' | 'defaults' | 'ports' | 'claimMounts'>;
+
+/**
+ * Checks every container prop of a pod template and throws one {@link PropsError} with all the
+ * problems; constructs call it among their own checks, so that one error lists everything.
+ */
+export function checkPodTemplate(scope: IConstruct, input: PodTemplateChecks): void {
   const { container: props, defaults } = input;
   const security = { ...defaults.security, ...props.security };
-  checkContainer(scope, props, input.ports);
-  checkSecurity(scope, security);
+  checkAll(scope, [
+    ...containerChecks(scope, props, input.ports),
+    () => checkSecurity(scope, security),
+    () => checkResources(scope, mergeResources(defaults.resources, props.resources)),
+    () => podVolumes(scope, props, security, input.claimMounts),
+  ]);
+}
+
+/** Builds the pod template; validates every container prop first, so bad input creates nothing. */
+export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8s.PodTemplateSpec {
+  checkPodTemplate(scope, input);
+  const { container: props, defaults } = input;
+  const security = { ...defaults.security, ...props.security };
   const resources = mergeResources(defaults.resources, props.resources);
-  checkResources(scope, resources);
 
   const uid = security.runAsUser ?? DEFAULT_APP_UID;
   const gid = security.runAsGroup ?? uid;
-  const writablePaths = security.writablePaths ?? ['/tmp'];
   const readOnlyRoot = security.readOnlyRootFilesystem ?? true;
-
-  const mounts: k8s.VolumeMount[] = [...(input.claimMounts ?? [])];
-  const volumes: k8s.Volume[] = [];
-  for (const path of writablePaths) {
-    const name = volumeNameForPath(scope, path);
-    volumes.push({ name, emptyDir: {} });
-    mounts.push({ name, mountPath: path });
-  }
-  for (const mount of props.secretMounts ?? []) {
-    const name = `${mount.secretName}-volume`;
-    checkDns1123Label(scope, 'secretMounts[].secretName (as a volume name with "-volume")', name);
-    volumes.push({ name, secret: { secretName: mount.secretName, optional: mount.optional ?? false } });
-    mounts.push({ name, mountPath: mount.mountPath, readOnly: true });
-  }
-  for (const mount of props.configMapMounts ?? []) {
-    const name = `${mount.configMapName}-volume`;
-    checkDns1123Label(scope, 'configMapMounts[].configMapName (as a volume name with "-volume")', name);
-    volumes.push({ name, configMap: { name: mount.configMapName, optional: mount.optional ?? false } });
-    mounts.push({ name, mountPath: mount.mountPath, readOnly: true });
-  }
-  checkUniqueMountPaths(scope, mounts);
-  checkUniqueVolumeNames(scope, [...(input.claimMounts ?? []).map((m) => m.name), ...volumes.map((v) => v.name)]);
+  const { volumes, mounts } = podVolumes(scope, props, security, input.claimMounts);
 
   const liveness = props.liveness ?? defaults.liveness;
   const readiness = props.readiness ?? defaults.readiness;
@@ -260,6 +254,33 @@ export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8
   };
 }
 
+/** The pod's volumes and the container's mounts: volume claims, writable paths, Secrets and ConfigMaps. */
+function podVolumes(scope: IConstruct, props: ContainerProps, security: SecurityProps, claimMounts: readonly k8s.VolumeMount[] | undefined) {
+  const writablePaths = security.writablePaths ?? ['/tmp'];
+  const mounts: k8s.VolumeMount[] = [...(claimMounts ?? [])];
+  const volumes: k8s.Volume[] = [];
+  for (const path of writablePaths) {
+    const name = volumeNameForPath(scope, path);
+    volumes.push({ name, emptyDir: {} });
+    mounts.push({ name, mountPath: path });
+  }
+  for (const mount of props.secretMounts ?? []) {
+    const name = `${mount.secretName}-volume`;
+    checkDns1123Label(scope, 'secretMounts[].secretName (as a volume name with "-volume")', name);
+    volumes.push({ name, secret: { secretName: mount.secretName, optional: mount.optional ?? false } });
+    mounts.push({ name, mountPath: mount.mountPath, readOnly: true });
+  }
+  for (const mount of props.configMapMounts ?? []) {
+    const name = `${mount.configMapName}-volume`;
+    checkDns1123Label(scope, 'configMapMounts[].configMapName (as a volume name with "-volume")', name);
+    volumes.push({ name, configMap: { name: mount.configMapName, optional: mount.optional ?? false } });
+    mounts.push({ name, mountPath: mount.mountPath, readOnly: true });
+  }
+  checkUniqueMountPaths(scope, mounts);
+  checkUniqueVolumeNames(scope, [...(claimMounts ?? []).map((m) => m.name), ...volumes.map((v) => v.name)]);
+  return { volumes, mounts };
+}
+
 /** The requests and limits a container ends up with: the construct's defaults, overridden field by field. */
 export function mergeResources(defaults: ResourceProps, overrides: ResourceProps | undefined): ResourceProps {
   return {
@@ -278,57 +299,63 @@ function volumeNameForPath(scope: IConstruct, path: string): string {
   return checkDns1123Label(scope, `security.writablePaths[] ("${path}" as a volume name)`, name);
 }
 
-function checkContainer(scope: IConstruct, props: ContainerProps, ports: readonly ContainerPort[]): void {
-  checkNonEmpty(scope, 'image', props.image);
-  if (/\s/.test(props.image)) throw invalidProp(scope, 'image', props.image, 'must be an image reference without whitespace');
-  if (props.imagePullPolicy !== undefined) checkOneOf(scope, 'imagePullPolicy', props.imagePullPolicy, IMAGE_PULL_POLICIES);
-  checkStringList(scope, 'command', props.command, 'must name a command; leave `command` out to keep the image\'s ENTRYPOINT');
-  checkStringList(scope, 'args', props.args);
-  for (const [name, value] of Object.entries(props.env ?? {})) {
-    checkEnvName(scope, 'env key', name);
-    checkEnvValue(scope, name, value);
-  }
-  for (const mount of props.secretMounts ?? []) {
-    checkDns1123Label(scope, 'secretMounts[].secretName', mount.secretName);
-    checkAbsolutePath(scope, 'secretMounts[].mountPath', mount.mountPath);
-  }
-  for (const mount of props.configMapMounts ?? []) {
-    checkDns1123Label(scope, 'configMapMounts[].configMapName', mount.configMapName);
-    checkAbsolutePath(scope, 'configMapMounts[].mountPath', mount.mountPath);
-  }
-  for (const [field, probe] of [['liveness', props.liveness], ['readiness', props.readiness], ['startup', props.startup]] as const) {
-    if (probe) checkProbe(scope, field, probe, ports);
-  }
+/** One check per container prop (per entry, for lists and maps), for {@link checkAll}. */
+function containerChecks(scope: IConstruct, props: ContainerProps, ports: readonly ContainerPort[]): (() => unknown)[] {
+  return [
+    () => {
+      checkNonEmpty(scope, 'image', props.image);
+      if (/\s/.test(props.image)) throw invalidProp(scope, 'image', props.image, 'must be an image reference without whitespace');
+    },
+    () => props.imagePullPolicy !== undefined && checkOneOf(scope, 'imagePullPolicy', props.imagePullPolicy, IMAGE_PULL_POLICIES),
+    () => checkStringList(scope, 'command', props.command, 'must name a command; leave `command` out to keep the image\'s ENTRYPOINT'),
+    () => checkStringList(scope, 'args', props.args),
+    ...Object.entries(props.env ?? {}).map(([name, value]) => () => {
+      checkEnvName(scope, 'env key', name);
+      checkEnvValue(scope, name, value);
+    }),
+    ...(props.secretMounts ?? []).flatMap((mount) => [
+      () => checkDns1123Label(scope, 'secretMounts[].secretName', mount.secretName),
+      () => checkAbsolutePath(scope, 'secretMounts[].mountPath', mount.mountPath),
+    ]),
+    ...(props.configMapMounts ?? []).flatMap((mount) => [
+      () => checkDns1123Label(scope, 'configMapMounts[].configMapName', mount.configMapName),
+      () => checkAbsolutePath(scope, 'configMapMounts[].mountPath', mount.mountPath),
+    ]),
+    ...([['liveness', props.liveness], ['readiness', props.readiness], ['startup', props.startup]] as const)
+      .map(([field, probe]) => () => probe && checkProbe(scope, field, probe, ports)),
+  ];
 }
 
 function checkSecurity(scope: IConstruct, security: SecurityProps): void {
-  for (const field of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
-    const value = security[field];
-    if (value === undefined) continue;
-    checkInteger(scope, `security.${field}`, value, 0, 2147483647);
-  }
-  if (security.runAsUser === 0 && !security.allowRunAsRoot) {
-    throw invalidProp(scope, 'security.runAsUser', 0, 'must be a non-zero uid; running as root needs the explicit `allowRunAsRoot: true`');
-  }
+  checkAll(scope, [
+    ...(['runAsUser', 'runAsGroup', 'fsGroup'] as const).map((field) => () => {
+      const value = security[field];
+      if (value !== undefined) checkInteger(scope, `security.${field}`, value, 0, 2147483647);
+    }),
+    () => {
+      if (security.runAsUser === 0 && !security.allowRunAsRoot) {
+        throw invalidProp(scope, 'security.runAsUser', 0, 'must be a non-zero uid; running as root needs the explicit `allowRunAsRoot: true`');
+      }
+    },
+  ]);
 }
 
 function checkResources(scope: IConstruct, resources: ResourceProps): void {
-  for (const kind of ['requests', 'limits'] as const) {
-    for (const [resource, quantity] of Object.entries(resources[kind] ?? {})) {
-      if (quantity === undefined) continue;
-      const value = parseQuantity(quantity);
-      if (value === undefined || value < 0) {
-        throw invalidProp(scope, `resources.${kind}.${resource}`, quantity, 'must be a non-negative Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi"');
-      }
+  const quantities = (['requests', 'limits'] as const).flatMap((kind) => Object.entries(resources[kind] ?? {}).map(([resource, quantity]) => () => {
+    if (quantity === undefined) return;
+    const value = parseQuantity(quantity);
+    if (value === undefined || value < 0) {
+      throw invalidProp(scope, `resources.${kind}.${resource}`, quantity, 'must be a non-negative Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi"');
     }
-  }
-  for (const resource of ['cpu', 'memory'] as const) {
+  }));
+  checkAll(scope, quantities);
+  checkAll(scope, (['cpu', 'memory'] as const).map((resource) => () => {
     const request = resources.requests?.[resource];
     const limit = resources.limits?.[resource];
     if (request !== undefined && limit !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
       throw invalidProp(scope, `resources.requests.${resource}`, request, `must not exceed resources.limits.${resource} (${limit}); the API server rejects requests above limits`);
     }
-  }
+  }));
 }
 
 /** Strings only; `emptyMeans` refuses an empty list and says why. */
