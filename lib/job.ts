@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
-import { APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerPort, ContainerProps } from './pod-template';
+import { APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerPort, PodTemplateProps } from './pod-template';
 import { checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
 import { IPodTarget, namespaceOf, selectorLabelsFor, WorkloadMetadataProps, workloadLabels } from './workload';
 import { createJsonFormObject } from './json-form';
@@ -12,7 +12,7 @@ export type JobRestartPolicy = 'OnFailure' | 'Never';
 const JOB_RESTART_POLICIES: readonly JobRestartPolicy[] = ['OnFailure', 'Never'];
 
 /** What a Job runs and how often it may fail: shared by {@link BatchJob} and {@link ScheduledJob}. */
-export interface JobProps extends ContainerProps, WorkloadMetadataProps {
+export interface JobProps extends PodTemplateProps, WorkloadMetadataProps {
   /** `OnFailure` restarts the container in the same pod; `Never` starts a new pod for each retry. @default 'OnFailure' */
   readonly restartPolicy?: JobRestartPolicy;
   /** Retries before the Job is marked failed (the delay doubles each time, up to 6 minutes). @default 6 (Kubernetes' default) */
@@ -66,7 +66,7 @@ export function jobPropChecks(scope: IConstruct, name: string, props: JobProps):
     () => workloadLabels(scope, name, props.labels),
     () => checkAnnotations(scope, 'annotations', props.annotations),
     () => checkAnnotations(scope, 'podAnnotations', props.podAnnotations),
-    () => checkPodTemplate(scope, { container: props, defaults: APP_CONTAINER_DEFAULTS, ports: [] }),
+    () => checkPodTemplate(scope, { container: props, defaults: APP_CONTAINER_DEFAULTS, ports: [], containerName: name }),
   ];
 }
 

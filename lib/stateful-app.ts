@@ -5,7 +5,7 @@ import { Connections } from './connections';
 import { WorkloadDisruptionBudget } from './disruption-budget';
 import { addProtection, ProtectionProps } from './protection';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import {
   checkAbsolutePath, checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels,
@@ -32,7 +32,7 @@ export interface VolumeClaimProps {
 }
 
 /** Props of a {@link StatefulApp}. */
-export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps, ProtectionProps {
+export interface StatefulAppProps extends PodTemplateProps, WorkloadMetadataProps, ProtectionProps {
   /**
    * Base name: `<name>-statefulset` and its headless `<name>-service`; also the `app.kubernetes.io/name`
    * label. At most 40 characters, so that the pods' `controller-revision-hash` label fits.
@@ -63,7 +63,7 @@ export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps,
  * container prop, made optional because the preset supplies image, port and volumes, and the
  * workload-level props.
  */
-export interface StatefulPresetProps extends Partial<ContainerProps>, Pick<StatefulAppProps,
+export interface StatefulPresetProps extends Partial<PodTemplateProps>, Pick<StatefulAppProps,
 'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget' | 'serviceName'> {}
 
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
@@ -118,7 +118,7 @@ export class StatefulApp extends Construct implements IScalable {
         () => checkAnnotations(this, 'annotations', props.annotations),
         () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
         ...(props.volumeClaims ?? []).map((claim) => () => this.toClaimTemplate(claim)),
-        () => checkPodTemplate(this, { container: props, defaults, ports: [{ name: portName, port: props.port }], claimMounts }),
+        () => checkPodTemplate(this, { container: props, defaults, ports: [{ name: portName, port: props.port }], claimMounts, containerName: props.name }),
       ]);
       this.name = props.name;
       const statefulSetName = `${this.name}-statefulset`;

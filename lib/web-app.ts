@@ -6,7 +6,7 @@ import { WorkloadDisruptionBudget } from './disruption-budget';
 import { addProtection, ProtectionProps } from './protection';
 import { IngressedService, IngressOptions } from './ingressed-service';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import {
   checkAll, checkAnnotations, checkDns1123Label, checkIntOrPercent, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
@@ -28,7 +28,7 @@ export interface RolloutProps {
 }
 
 /** Props of a {@link WebApp}. */
-export interface WebAppProps extends ContainerProps, WorkloadMetadataProps, ProtectionProps {
+export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, ProtectionProps {
   /** Base name: objects are `<name>-deployment`, `<name>-service`, and so on; also the `app.kubernetes.io/name` label. */
   readonly name: string;
   /** Port the container listens on; with it the app gets a Service. @default - no port, no Service (a worker) */
@@ -106,7 +106,7 @@ export class WebApp extends Construct implements IScalable {
             throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
           }
         }),
-        () => checkPodTemplate(this, { container: props, defaults: WEB_APP_DEFAULTS, ports }),
+        () => checkPodTemplate(this, { container: props, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
       ]);
       this.name = props.name;
       const replicas = props.replicas ?? 1;
