@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
+import { addNetworkPolicy } from './protection';
 import { buildJobTemplate, jobPropChecks, JobProps } from './job';
 import { ContainerPort } from './pod-template';
 import { checkAll, checkDns1123Label, checkInteger, checkOneOf, invalidProp, removeHalfBuilt } from './props';
@@ -49,6 +50,8 @@ const MIN_STARTING_DEADLINE_SECONDS = 10;
 export class ScheduledJob extends Construct implements IPodTarget {
   public readonly name: string;
   public readonly cronJob: k8s.KubeCronJob;
+  /** Admits no incoming connection and only the declared outgoing ones (and DNS). */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   public readonly connections: Connections;
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[] = [];
@@ -98,6 +101,7 @@ export class ScheduledJob extends Construct implements IPodTarget {
           jobTemplate: { metadata: { labels }, spec },
         },
       });
+      this.networkPolicy = addNetworkPolicy(this, props);
     } catch (error) {
       throw removeHalfBuilt(this, error);
     }

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
+import { addNetworkPolicy, NetworkPolicyProps } from './protection';
 import { APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerPort, PodTemplateProps } from './pod-template';
 import { checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
 import { IPodTarget, namespaceOf, selectorLabelsFor, WorkloadMetadataProps, workloadLabels } from './workload';
@@ -12,7 +13,7 @@ export type JobRestartPolicy = 'OnFailure' | 'Never';
 const JOB_RESTART_POLICIES: readonly JobRestartPolicy[] = ['OnFailure', 'Never'];
 
 /** What a Job runs and how often it may fail: shared by {@link BatchJob} and {@link ScheduledJob}. */
-export interface JobProps extends PodTemplateProps, WorkloadMetadataProps {
+export interface JobProps extends PodTemplateProps, WorkloadMetadataProps, NetworkPolicyProps {
   /** `OnFailure` restarts the container in the same pod; `Never` starts a new pod for each retry. @default 'OnFailure' */
   readonly restartPolicy?: JobRestartPolicy;
   /** Retries before the Job is marked failed (the delay doubles each time, up to 6 minutes). @default 6 (Kubernetes' default) */
@@ -87,7 +88,7 @@ export interface BatchJobProps extends JobProps {
 /**
  * A Job that runs one pod to completion, retrying on failure. Its pods carry the
  * `app.kubernetes.io/name` label, so it can be a client in `connections.allowTo(server)`;
- * it listens on no port, so nothing can connect to it.
+ * it listens on no port, so nothing can connect to it, and its NetworkPolicy says so too.
  *
  * A Job's pod template is immutable: applying changed manifests (a new image, say) fails until the
  * old Job is deleted.
@@ -95,6 +96,8 @@ export interface BatchJobProps extends JobProps {
 export class BatchJob extends Construct implements IPodTarget {
   public readonly name: string;
   public readonly job: k8s.KubeJob;
+  /** Admits no incoming connection and only the declared outgoing ones (and DNS). */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   public readonly connections: Connections;
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[] = [];
@@ -122,6 +125,7 @@ export class BatchJob extends Construct implements IPodTarget {
         metadata: { name: jobName, labels, annotations: props.annotations && { ...props.annotations } },
         spec,
       });
+      this.networkPolicy = addNetworkPolicy(this, props);
     } catch (error) {
       throw removeHalfBuilt(this, error);
     }
