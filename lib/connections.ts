@@ -28,13 +28,41 @@ export interface AllowedConnection {
   readonly ports: readonly number[];
 }
 
+/** One allowed edge out of a workload: to a server's pods, on their container ports. */
+export interface AllowedEgress {
+  readonly to: IPodTarget;
+  readonly ports: readonly number[];
+}
+
+/** How a workload's NetworkPolicy treats the connections its pods open. */
+export interface EgressPolicyOptions {
+  /**
+   * Admit only the declared outgoing edges (`allowTo`, and `allowFrom` on the server's side) and
+   * DNS to the cluster's resolver. `false` admits every outgoing connection, explicitly, so that
+   * a namespace-wide default-deny egress does not cut the pods off.
+   * @default true
+   */
+  readonly restrictEgress?: boolean;
+}
+
+/** The cluster's DNS resolver: CoreDNS (or kube-dns) pods in kube-system, on port 53 over UDP and TCP. */
+export const CLUSTER_DNS_EGRESS_RULE: k8s.NetworkPolicyEgressRule = {
+  to: [{
+    namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+    podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+  }],
+  ports: [{ protocol: 'UDP', port: intOrStringValue(53) }, { protocol: 'TCP', port: intOrStringValue(53) }],
+};
+
 /**
- * Who may open connections to a workload's pods. Each workload owns one; its NetworkPolicy
- * (`<name>-network-policy`) admits exactly the declared edges, so an undeclared client is refused
- * even without a namespace-wide default-deny.
+ * Who may open connections to a workload's pods, and to whom its pods may connect. Each workload
+ * owns one; its NetworkPolicy (`<name>-network-policy`) admits exactly the declared edges, both
+ * ways, so an undeclared client is refused even without a namespace-wide default-deny, and so is
+ * a connection the workload was not declared to make.
  */
 export class Connections {
   private readonly allowed: AllowedConnection[] = [];
+  private readonly allowedOut: AllowedEgress[] = [];
 
   constructor(private readonly owner: IPodTarget) {}
 
@@ -49,7 +77,17 @@ export class Connections {
         throw invalidProp(this.owner, 'connections.allowFrom port', port, `must be a port ${this.owner.name} declares (${declared.join(', ')})`);
       }
     }
-    this.allowed.push({ from: client, ports: ports.length ? ports : declared });
+    const edge = { from: client, ports: ports.length ? ports : declared };
+    this.allowed.push(edge);
+    if (!(client instanceof Peer)) client.connections.recordEgress(this.owner, edge.ports);
+  }
+
+  /**
+   * Records, on the client's side, an edge its server admitted: called by the server's
+   * {@link allowFrom}, so both policies say the same. Not for direct use.
+   */
+  public recordEgress(server: IPodTarget, ports: readonly number[]): void {
+    this.allowedOut.push({ to: server, ports });
   }
 
   /** Lets this workload connect to `server` (recorded on the server's side). */
@@ -62,18 +100,36 @@ export class Connections {
     return this.allowed;
   }
 
+  /** The outgoing edges declared so far, in declaration order. */
+  public get egress(): readonly AllowedEgress[] {
+    return this.allowedOut;
+  }
+
   /** The NetworkPolicy that enforces the declared edges; its rules are read at synthesis. */
-  public createPolicy(scope: Construct, name: string): k8s.KubeNetworkPolicy {
+  public createPolicy(scope: Construct, name: string, options: EgressPolicyOptions = {}): k8s.KubeNetworkPolicy {
+    const restrictEgress = options.restrictEgress ?? true;
+    if (typeof restrictEgress !== 'boolean') throw invalidProp(scope, 'restrictEgress', restrictEgress, 'must be true or false');
     return createJsonFormObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
       metadata: { name },
       spec: {
         podSelector: { matchLabels: { ...this.owner.selectorLabels } },
-        policyTypes: ['Ingress'],
+        policyTypes: ['Ingress', 'Egress'],
         // No rule admits nothing. An empty list is left out rather than written as `ingress: []`: the
         // API server stores it as absent, so a server-side apply of `[]` would change the object every time.
         ingress: Lazy.any({ produce: () => (this.allowed.length ? this.allowed.map((edge) => this.toRule(edge)) : undefined) }) as unknown as k8s.NetworkPolicyIngressRule[],
+        // Without restriction, one empty rule: every destination on every port.
+        egress: Lazy.any({
+          produce: () => (restrictEgress ? [CLUSTER_DNS_EGRESS_RULE, ...this.allowedOut.map((edge) => this.toEgressRule(edge))] : [{}]),
+        }) as unknown as k8s.NetworkPolicyEgressRule[],
       },
     });
+  }
+
+  private toEgressRule(edge: AllowedEgress): k8s.NetworkPolicyEgressRule {
+    return {
+      to: [this.peerFor(edge.to)],
+      ports: edge.ports.map((port) => ({ protocol: 'TCP', port: intOrStringValue(port) })),
+    };
   }
 
   private toRule(edge: AllowedConnection): k8s.NetworkPolicyIngressRule {
@@ -83,10 +139,11 @@ export class Connections {
     };
   }
 
-  private peerFor(client: IPodTarget): k8s.NetworkPolicyPeer {
-    const podSelector = { matchLabels: { ...client.selectorLabels } };
-    if (client.namespace === this.owner.namespace) return { podSelector };
-    return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': client.namespace } } };
+  /** The pods of `other` (a client or a server), as seen from the owner's namespace. */
+  private peerFor(other: IPodTarget): k8s.NetworkPolicyPeer {
+    const podSelector = { matchLabels: { ...other.selectorLabels } };
+    if (other.namespace === this.owner.namespace) return { podSelector };
+    return { podSelector, namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': other.namespace } } };
   }
 }
 
@@ -98,6 +155,33 @@ function describe(client: IPodTarget | Peer): string {
 function checkNamespace(caller: string, namespace: string): void {
   if (typeof namespace !== 'string' || !isDns1123Label(namespace)) {
     throw invalidValue(caller, 'namespace', namespace, DNS1123_LABEL_RULE);
+  }
+}
+
+/** Props of a {@link DefaultDenyEgress}. */
+export interface DefaultDenyEgressProps {
+  /** Namespace the policy applies to. @default - the chart's namespace */
+  readonly namespace?: string;
+}
+
+/**
+ * A namespace-wide policy that refuses every outgoing connection (DNS included) not allowed by
+ * another policy: each workload's own policy admits its declared edges and DNS.
+ */
+export class DefaultDenyEgress extends Construct {
+  public readonly policy: k8s.KubeNetworkPolicy;
+
+  constructor(scope: Construct, id: string, props: DefaultDenyEgressProps = {}) {
+    super(scope, id);
+    try {
+      if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
+      this.policy = createJsonFormObject(k8s.KubeNetworkPolicy, this, 'Resource', {
+        metadata: { name: 'default-deny-egress', namespace: props.namespace },
+        spec: { podSelector: {}, policyTypes: ['Egress'] },
+      });
+    } catch (error) {
+      throw removeHalfBuilt(this, error);
+    }
   }
 }
 

@@ -1,9 +1,10 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
-import { buildJobTemplate, JobProps } from './job';
+import { addNetworkPolicy } from './protection';
+import { buildJobTemplate, jobPropChecks, JobProps } from './job';
 import { ContainerPort } from './pod-template';
-import { checkDns1123Label, checkInteger, checkOneOf, invalidProp, removeHalfBuilt } from './props';
+import { checkAll, checkDns1123Label, checkInteger, checkOneOf, invalidProp, removeHalfBuilt } from './props';
 import { IPodTarget, namespaceOf, selectorLabelsFor } from './workload';
 import { createJsonFormObject } from './json-form';
 import { cronScheduleProblem, SCHEDULE_DESCRIPTORS, timeZoneProblem } from './validation/cron';
@@ -49,6 +50,8 @@ const MIN_STARTING_DEADLINE_SECONDS = 10;
 export class ScheduledJob extends Construct implements IPodTarget {
   public readonly name: string;
   public readonly cronJob: k8s.KubeCronJob;
+  /** Admits no incoming connection and only the declared outgoing ones (and DNS). */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   public readonly connections: Connections;
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[] = [];
@@ -57,21 +60,29 @@ export class ScheduledJob extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
     super(scope, id);
     try {
-      this.name = checkDns1123Label(this, 'name', props.name);
-      const cronJobName = checkDns1123Label(this, 'name (as "<name>-cronjob")', `${props.name}-cronjob`);
-      if (cronJobName.length > MAX_CRON_JOB_NAME) {
-        throw invalidProp(this, 'name (as "<name>-cronjob")', cronJobName, `must be at most ${MAX_CRON_JOB_NAME} characters: the names of the Jobs it creates add 11`);
-      }
-      const schedule = checkSchedule(this, props.schedule);
-      if (props.timeZone !== undefined) checkTimeZone(this, props.timeZone);
-      const concurrencyPolicy = checkOneOf(this, 'concurrencyPolicy', props.concurrencyPolicy ?? 'Forbid', CONCURRENCY_POLICIES);
-      if (props.startingDeadlineSeconds !== undefined) {
-        checkInteger(this, 'startingDeadlineSeconds', props.startingDeadlineSeconds, MIN_STARTING_DEADLINE_SECONDS);
-      }
-      for (const field of ['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const) {
-        const limit = props[field];
-        if (limit !== undefined) checkInteger(this, field, limit, 0);
-      }
+      const cronJobName = `${props.name}-cronjob`;
+      checkAll(this, [
+        () => {
+          checkDns1123Label(this, 'name', props.name);
+          checkDns1123Label(this, 'name (as "<name>-cronjob")', cronJobName);
+          if (cronJobName.length > MAX_CRON_JOB_NAME) {
+            throw invalidProp(this, 'name (as "<name>-cronjob")', cronJobName, `must be at most ${MAX_CRON_JOB_NAME} characters: the names of the Jobs it creates add 11`);
+          }
+        },
+        () => checkSchedule(this, props.schedule),
+        () => props.timeZone !== undefined && checkTimeZone(this, props.timeZone),
+        () => checkOneOf(this, 'concurrencyPolicy', props.concurrencyPolicy ?? 'Forbid', CONCURRENCY_POLICIES),
+        () => props.startingDeadlineSeconds !== undefined
+          && checkInteger(this, 'startingDeadlineSeconds', props.startingDeadlineSeconds, MIN_STARTING_DEADLINE_SECONDS),
+        ...(['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const).map((field) => () => {
+          const limit = props[field];
+          if (limit !== undefined) checkInteger(this, field, limit, 0);
+        }),
+        ...jobPropChecks(this, props.name, props),
+      ]);
+      this.name = props.name;
+      const schedule = props.schedule;
+      const concurrencyPolicy = props.concurrencyPolicy ?? 'Forbid';
       const { labels, spec } = buildJobTemplate(this, this.name, props);
 
       this.namespace = namespaceOf(this);
@@ -90,6 +101,7 @@ export class ScheduledJob extends Construct implements IPodTarget {
           jobTemplate: { metadata: { labels }, spec },
         },
       });
+      this.networkPolicy = addNetworkPolicy(this, props);
     } catch (error) {
       throw removeHalfBuilt(this, error);
     }

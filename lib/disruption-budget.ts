@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkIntOrPercent, checkOneOf, invalidProp, removeHalfBuilt } from './props';
+import { checkAll, checkIntOrPercent, checkOneOf, invalidProp, removeHalfBuilt } from './props';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
 import { IPodTarget } from './workload';
 import { createJsonFormObject, intOrStringValue } from './json-form';
@@ -15,8 +15,14 @@ const UNHEALTHY_POD_EVICTION_POLICIES: readonly UnhealthyPodEvictionPolicy[] = [
 
 /** How many pods voluntary evictions (node drains, upgrades) may take away at once. */
 export interface DisruptionBudgetProps {
-  /** Pods that may be evicted at once: a count or a percentage. @default 1 */
+  /** Pods that may be evicted at once: a count or a percentage. @default 1, unless `minAvailable` is given */
   readonly maxUnavailable?: number | string;
+  /**
+   * Pods that must stay available instead (a count or a percentage below "100%"); exclusive with
+   * `maxUnavailable`. A count must be below the fixed replica count, or no node could be drained.
+   * @default - `maxUnavailable` is used
+   */
+  readonly minAvailable?: number | string;
   /**
    * Whether running but unready pods may be evicted. With `IfHealthyBudget`, crash-looping pods
    * can block a node drain for good.
@@ -47,30 +53,51 @@ export class WorkloadDisruptionBudget extends Construct {
   constructor(scope: Construct, id: string, props: WorkloadDisruptionBudgetProps) {
     super(scope, id);
     try {
-      const maxUnavailable = props.maxUnavailable ?? 1;
-      const value = checkIntOrPercent(this, 'disruptionBudget.maxUnavailable', maxUnavailable);
-      if (isZeroIntOrPercent(maxUnavailable)) {
-        throw invalidProp(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 'must be above zero: a budget of zero blocks every node drain');
-      }
-      const unhealthyPodEvictionPolicy = checkOneOf(this, 'disruptionBudget.unhealthyPodEvictionPolicy',
-        props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow', UNHEALTHY_POD_EVICTION_POLICIES);
+      const minAvailable = props.minAvailable;
+      const maxUnavailable = props.maxUnavailable ?? (minAvailable === undefined ? 1 : undefined);
+      checkAll(this, [
+        () => {
+          if (maxUnavailable === undefined) return;
+          checkIntOrPercent(this, 'disruptionBudget.maxUnavailable', maxUnavailable);
+          if (isZeroIntOrPercent(maxUnavailable)) {
+            throw invalidProp(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 'must be above zero: a budget of zero blocks every node drain');
+          }
+        },
+        () => {
+          if (minAvailable === undefined) return;
+          if (props.maxUnavailable !== undefined) {
+            throw invalidProp(this, 'disruptionBudget.minAvailable', minAvailable, 'cannot be combined with maxUnavailable: give one of them');
+          }
+          checkIntOrPercent(this, 'disruptionBudget.minAvailable', minAvailable);
+          if (minAvailable === '100%') throw invalidProp(this, 'disruptionBudget.minAvailable', minAvailable, 'must be below "100%": keeping every pod blocks every node drain');
+        },
+        () => checkOneOf(this, 'disruptionBudget.unhealthyPodEvictionPolicy', props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow', UNHEALTHY_POD_EVICTION_POLICIES),
+      ]);
+      const unhealthyPodEvictionPolicy = props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow';
       this.budget = createJsonFormObject(k8s.KubePodDisruptionBudget, this, 'Resource', {
         metadata: { name: `${props.target.name}-pdb` },
         spec: {
-          maxUnavailable: intOrStringValue(value),
+          minAvailable: minAvailable === undefined ? undefined : intOrStringValue(minAvailable),
+          maxUnavailable: maxUnavailable === undefined ? undefined : intOrStringValue(maxUnavailable),
           selector: { matchLabels: { ...props.target.selectorLabels } },
           unhealthyPodEvictionPolicy,
         },
       });
-      this.node.addValidation({ validate: () => this.replicaProblems(props.replicas) });
+      this.node.addValidation({ validate: () => this.replicaProblems(props.replicas, minAvailable) });
     } catch (error) {
       throw removeHalfBuilt(this, error);
     }
   }
 
-  private replicaProblems(replicasOf: (() => number | undefined) | undefined): string[] {
+  private replicaProblems(replicasOf: (() => number | undefined) | undefined, minAvailable: number | string | undefined): string[] {
     const replicas = replicasOf?.();
-    if (replicas === undefined || replicas >= 2) return [];
-    return [invalidProp(this, 'replicas', replicas, 'a disruption budget needs at least 2 replicas; with one, any eviction takes the workload down anyway').message];
+    if (replicas === undefined) return [];
+    if (replicas < 2) {
+      return [invalidProp(this, 'replicas', replicas, 'a disruption budget needs at least 2 replicas; with one, any eviction takes the workload down anyway').message];
+    }
+    if (typeof minAvailable === 'number' && minAvailable >= replicas) {
+      return [invalidProp(this, 'disruptionBudget.minAvailable', minAvailable, `must be below the ${replicas} replicas: otherwise no pod may ever be evicted and node drains hang`).message];
+    }
+    return [];
   }
 }

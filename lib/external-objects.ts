@@ -1,4 +1,6 @@
+import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { isClusterScoped } from './validation/rule';
 import { ExternalObject } from './validation/types';
 
 const METADATA_TYPE = 'habr-k8s:external-object';
@@ -8,9 +10,19 @@ const METADATA_TYPE = 'habr-k8s:external-object';
  * with `kubectl create secret`, a certificate issued by cert-manager). Whole-app validation then
  * accepts references to it. Recorded as metadata on the App, so the declaration travels with the
  * construct tree (even across separately bundled copies of this module).
+ *
+ * Without `namespace`, a namespaced object is in the namespace of the chart `scope` is in (the
+ * one the chart's own objects reference it from), or in `default` when `scope` is in no chart or
+ * the chart has no namespace.
  */
 export function declareExternalObject(scope: IConstruct, object: ExternalObject): void {
-  scope.node.root.node.addMetadata(METADATA_TYPE, { ...object });
+  const namespace = object.namespace ?? (isClusterScoped(object.kind) ? undefined : enclosingChart(scope)?.namespace);
+  scope.node.root.node.addMetadata(METADATA_TYPE, namespace === undefined ? { ...object } : { ...object, namespace });
+}
+
+/** The closest chart at or above `scope` (`Chart.of` throws without one). */
+function enclosingChart(scope: IConstruct): Chart | undefined {
+  return scope.node.scopes.reverse().find((c): c is Chart => Chart.isChart(c));
 }
 
 /** Everything declared external in the App that `scope` belongs to, in declaration order. */

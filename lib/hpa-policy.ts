@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkInteger, checkPositiveQuantity, invalidProp, removeHalfBuilt } from './props';
+import { checkAll, checkInteger, checkPositiveQuantity, invalidProp, removeHalfBuilt } from './props';
 import { IScalable } from './workload';
 import { convertWhenSynthesized, createJsonFormObject, quantityValue } from './json-form';
 
@@ -33,20 +33,30 @@ export class HpaPolicy extends Construct {
   constructor(scope: Construct, id: string, props: HpaPolicyProps) {
     super(scope, id);
     try {
-      const minReplicas = checkInteger(this, 'minReplicas', props.minReplicas ?? 1, 1);
-      const maxReplicas = checkInteger(this, 'maxReplicas', props.maxReplicas, 1);
-      if (minReplicas > maxReplicas) {
-        throw invalidProp(this, 'minReplicas', minReplicas, `must not exceed maxReplicas (${maxReplicas})`);
-      }
+      const minReplicas = props.minReplicas ?? 1;
+      const maxReplicas = props.maxReplicas;
+      checkAll(this, [
+        () => {
+          checkAll(this, [
+            () => checkInteger(this, 'minReplicas', minReplicas, 1),
+            () => checkInteger(this, 'maxReplicas', maxReplicas, 1),
+          ]);
+          if (minReplicas > maxReplicas) throw invalidProp(this, 'minReplicas', minReplicas, `must not exceed maxReplicas (${maxReplicas})`);
+        },
+        () => props.cpuUtilization !== undefined && this.utilization('cpu', props.cpuUtilization, props.target),
+        () => props.memoryUtilization !== undefined && this.utilization('memory', props.memoryUtilization, props.target),
+        () => props.memoryAverageValue !== undefined && checkPositiveQuantity(this, 'memoryAverageValue', props.memoryAverageValue, '"400Mi"'),
+        () => {
+          if (props.cpuUtilization === undefined && props.memoryUtilization === undefined && props.memoryAverageValue === undefined) {
+            throw invalidProp(this, 'metrics', undefined, 'give at least one of cpuUtilization, memoryUtilization or memoryAverageValue');
+          }
+        },
+      ]);
       const metrics: k8s.MetricSpecV2[] = [];
       if (props.cpuUtilization !== undefined) metrics.push(this.utilization('cpu', props.cpuUtilization, props.target));
       if (props.memoryUtilization !== undefined) metrics.push(this.utilization('memory', props.memoryUtilization, props.target));
       if (props.memoryAverageValue !== undefined) {
-        checkPositiveQuantity(this, 'memoryAverageValue', props.memoryAverageValue, '"400Mi"');
         metrics.push(resourceMetric('memory', { type: 'AverageValue', averageValue: quantityValue(props.memoryAverageValue) }));
-      }
-      if (!metrics.length) {
-        throw invalidProp(this, 'metrics', undefined, 'give at least one of cpuUtilization, memoryUtilization or memoryAverageValue');
       }
       props.target.releaseReplicasToAutoscaler();
       this.hpa = createJsonFormObject(k8s.KubeHorizontalPodAutoscalerV2, this, 'Resource', {

@@ -1,8 +1,9 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
-import { APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerPort, ContainerProps } from './pod-template';
-import { checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
+import { addNetworkPolicy, NetworkPolicyProps } from './protection';
+import { APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerPort, PodTemplateProps } from './pod-template';
+import { checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
 import { IPodTarget, namespaceOf, selectorLabelsFor, WorkloadMetadataProps, workloadLabels } from './workload';
 import { createJsonFormObject } from './json-form';
 
@@ -12,7 +13,7 @@ export type JobRestartPolicy = 'OnFailure' | 'Never';
 const JOB_RESTART_POLICIES: readonly JobRestartPolicy[] = ['OnFailure', 'Never'];
 
 /** What a Job runs and how often it may fail: shared by {@link BatchJob} and {@link ScheduledJob}. */
-export interface JobProps extends ContainerProps, WorkloadMetadataProps {
+export interface JobProps extends PodTemplateProps, WorkloadMetadataProps, NetworkPolicyProps {
   /** `OnFailure` restarts the container in the same pod; `Never` starts a new pod for each retry. @default 'OnFailure' */
   readonly restartPolicy?: JobRestartPolicy;
   /** Retries before the Job is marked failed (the delay doubles each time, up to 6 minutes). @default 6 (Kubernetes' default) */
@@ -39,14 +40,9 @@ export interface JobTemplate {
  * (the application defaults: restricted security, bounded resources, no ports).
  */
 export function buildJobTemplate(scope: IConstruct, name: string, props: JobProps): JobTemplate {
-  const restartPolicy = checkOneOf(scope, 'restartPolicy', props.restartPolicy ?? 'OnFailure', JOB_RESTART_POLICIES);
-  const backoffLimit = optionalInteger(scope, 'backoffLimit', props.backoffLimit, 0);
-  const activeDeadlineSeconds = optionalInteger(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1);
-  const ttlSecondsAfterFinished = optionalInteger(scope, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished, 0);
-  checkLabels(scope, 'labels', props.labels);
-  checkAnnotations(scope, 'annotations', props.annotations);
-  checkAnnotations(scope, 'podAnnotations', props.podAnnotations);
-
+  checkJobProps(scope, name, props);
+  const restartPolicy = props.restartPolicy ?? 'OnFailure';
+  const { backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished } = props;
   const labels = workloadLabels(scope, name, props.labels);
   const template = buildPodTemplate(scope, {
     containerName: name,
@@ -58,6 +54,25 @@ export function buildJobTemplate(scope: IConstruct, name: string, props: JobProp
     restartPolicy,
   });
   return { labels, spec: { backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished, template } };
+}
+
+/** The checks of {@link buildJobTemplate}, one per prop, for a construct's own {@link checkAll}. */
+export function jobPropChecks(scope: IConstruct, name: string, props: JobProps): (() => unknown)[] {
+  return [
+    () => checkOneOf(scope, 'restartPolicy', props.restartPolicy ?? 'OnFailure', JOB_RESTART_POLICIES),
+    () => optionalInteger(scope, 'backoffLimit', props.backoffLimit, 0),
+    () => optionalInteger(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1),
+    () => optionalInteger(scope, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished, 0),
+    () => checkLabels(scope, 'labels', props.labels),
+    () => workloadLabels(scope, name, props.labels),
+    () => checkAnnotations(scope, 'annotations', props.annotations),
+    () => checkAnnotations(scope, 'podAnnotations', props.podAnnotations),
+    () => checkPodTemplate(scope, { container: props, defaults: APP_CONTAINER_DEFAULTS, ports: [], containerName: name }),
+  ];
+}
+
+function checkJobProps(scope: IConstruct, name: string, props: JobProps): void {
+  checkAll(scope, jobPropChecks(scope, name, props));
 }
 
 function optionalInteger(scope: IConstruct, field: string, value: number | undefined, min: number): number | undefined {
@@ -73,7 +88,7 @@ export interface BatchJobProps extends JobProps {
 /**
  * A Job that runs one pod to completion, retrying on failure. Its pods carry the
  * `app.kubernetes.io/name` label, so it can be a client in `connections.allowTo(server)`;
- * it listens on no port, so nothing can connect to it.
+ * it listens on no port, so nothing can connect to it, and its NetworkPolicy says so too.
  *
  * A Job's pod template is immutable: applying changed manifests (a new image, say) fails until the
  * old Job is deleted.
@@ -81,6 +96,8 @@ export interface BatchJobProps extends JobProps {
 export class BatchJob extends Construct implements IPodTarget {
   public readonly name: string;
   public readonly job: k8s.KubeJob;
+  /** Admits no incoming connection and only the declared outgoing ones (and DNS). */
+  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
   public readonly connections: Connections;
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[] = [];
@@ -89,9 +106,16 @@ export class BatchJob extends Construct implements IPodTarget {
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
     try {
-      this.name = checkDns1123Label(this, 'name', props.name);
       // The Job controller labels pods with the Job's name, so it must be a label value too.
-      const jobName = checkDns1123Label(this, 'name (as "<name>-job")', `${props.name}-job`);
+      const jobName = `${props.name}-job`;
+      checkAll(this, [
+        () => {
+          checkDns1123Label(this, 'name', props.name);
+          checkDns1123Label(this, 'name (as "<name>-job")', jobName);
+        },
+        ...jobPropChecks(this, props.name, props),
+      ]);
+      this.name = props.name;
       const { labels, spec } = buildJobTemplate(this, this.name, props);
 
       this.namespace = namespaceOf(this);
@@ -101,6 +125,7 @@ export class BatchJob extends Construct implements IPodTarget {
         metadata: { name: jobName, labels, annotations: props.annotations && { ...props.annotations } },
         spec,
       });
+      this.networkPolicy = addNetworkPolicy(this, props);
     } catch (error) {
       throw removeHalfBuilt(this, error);
     }

@@ -6,18 +6,72 @@ import { show } from './validation/field-checks';
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain };
 
 /**
- * Prop validation shared by every construct. Each check throws an Error that names the
- * construct path, the field, the bad value and what is allowed, before any object is created.
+ * Prop validation shared by every construct. Each check throws a {@link PropsError} that names the
+ * construct path, the field, the bad value and what is allowed, before any object is created;
+ * constructs run their checks through {@link checkAll}, so that every bad prop is reported at once.
  */
 
+/** One bad prop: where, which field, the value given and what is allowed instead. */
+export interface PropProblem {
+  /** Path of the construct (or the caller, for static factories) the prop was given to. */
+  readonly path: string;
+  /** The prop, e.g. `port` or `resources.requests.cpu`. */
+  readonly field: string;
+  /** The value given. */
+  readonly value: unknown;
+  /** What would have been accepted, e.g. `must be an integer port from 1 to 65535`. */
+  readonly allowed: string;
+}
+
+/**
+ * The error every construct throws for bad props: all of them, one line each
+ * (`shop/Api: invalid port 70000: must be an integer port from 1 to 65535`).
+ */
+export class PropsError extends Error {
+  /** Path of the construct whose props were checked. */
+  public readonly path: string;
+  /** Every bad prop, in the order they were checked. */
+  public readonly problems: readonly PropProblem[];
+
+  constructor(path: string, problems: readonly PropProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'PropsError';
+    this.path = path;
+    this.problems = problems;
+  }
+}
+
+function formatProblem(problem: PropProblem): string {
+  return `${problem.path}: invalid ${problem.field} ${show(problem.value)}: ${problem.allowed}`;
+}
+
 /** The error every construct throws for a bad prop. */
-export function invalidProp(scope: IConstruct, field: string, value: unknown, allowed: string): Error {
+export function invalidProp(scope: IConstruct, field: string, value: unknown, allowed: string): PropsError {
   return invalidValue(scope.node.path, field, value, allowed);
 }
 
 /** The same error for code without a construct scope (static factories): `where` names the caller. */
-export function invalidValue(where: string, field: string, value: unknown, allowed: string): Error {
-  return new Error(`${where}: invalid ${field} ${show(value)}: ${allowed}`);
+export function invalidValue(where: string, field: string, value: unknown, allowed: string): PropsError {
+  return new PropsError(where, [{ path: where, field, value, allowed }]);
+}
+
+/**
+ * Runs every check, each independent of the others, and throws one {@link PropsError} with the
+ * problems of all that failed (a check may itself be a `checkAll`). Checks that depend on an
+ * earlier one belong in the same function: the first failure ends it. Errors other than
+ * PropsError are rethrown as they are.
+ */
+export function checkAll(scope: IConstruct, checks: Iterable<() => unknown>): void {
+  const problems: PropProblem[] = [];
+  for (const check of checks) {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof PropsError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length) throw new PropsError(scope.node.path, problems);
 }
 
 /**
@@ -109,26 +163,24 @@ export function isLabelValue(value: string): boolean {
   return labelValueProblem(value) === undefined;
 }
 
+const QUALIFIED_NAME_RULE = 'must be a qualified name: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."';
+
+/** Every label key and value; each bad entry is its own problem. */
 export function checkLabels(scope: IConstruct, field: string, labels: Readonly<Record<string, string>> | undefined): void {
-  for (const [key, value] of Object.entries(labels ?? {})) {
-    if (!isQualifiedName(key)) {
-      throw invalidProp(scope, `${field} key`, key, 'must be a qualified name: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."');
-    }
+  checkAll(scope, Object.entries(labels ?? {}).map(([key, value]) => () => {
+    if (!isQualifiedName(key)) throw invalidProp(scope, `${field} key`, key, QUALIFIED_NAME_RULE);
     if (!isLabelValue(value)) {
       throw invalidProp(scope, `${field}["${key}"]`, value, 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
     }
-  }
+  }));
 }
 
+/** Every annotation key and value; each bad entry is its own problem. */
 export function checkAnnotations(scope: IConstruct, field: string, annotations: Readonly<Record<string, string>> | undefined): void {
-  for (const [key, value] of Object.entries(annotations ?? {})) {
-    if (!isQualifiedName(key)) {
-      throw invalidProp(scope, `${field} key`, key, 'must be a qualified name: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."');
-    }
-    if (typeof value !== 'string') {
-      throw invalidProp(scope, `${field}["${key}"]`, value, 'must be a string (quote numbers and booleans)');
-    }
-  }
+  checkAll(scope, Object.entries(annotations ?? {}).map(([key, value]) => () => {
+    if (!isQualifiedName(key)) throw invalidProp(scope, `${field} key`, key, QUALIFIED_NAME_RULE);
+    if (typeof value !== 'string') throw invalidProp(scope, `${field}["${key}"]`, value, 'must be a string (quote numbers and booleans)');
+  }));
 }
 
 /** One of a fixed set of values. */

@@ -1,14 +1,19 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
+import { EgressPolicyOptions } from './connections';
 import { IPodTarget } from './workload';
 
+/** The NetworkPolicy of a workload's pods. */
+export interface NetworkPolicyProps extends EgressPolicyOptions {
+  /** Create a NetworkPolicy admitting only connections declared through `connections`, in and out. @default true */
+  readonly networkPolicy?: boolean;
+}
+
 /** The protections a workload construct can add around its pods. */
-export interface ProtectionProps {
+export interface ProtectionProps extends NetworkPolicyProps {
   /** Keep at most this many pods away during voluntary evictions. @default - no PodDisruptionBudget */
   readonly disruptionBudget?: DisruptionBudgetProps;
-  /** Create a NetworkPolicy admitting only connections declared through `connections`. @default true */
-  readonly networkPolicy?: boolean;
 }
 
 /** What {@link addProtection} created. */
@@ -23,6 +28,13 @@ export function addProtection(workload: IPodTarget & Construct, props: Protectio
     disruptionBudget: props.disruptionBudget
       ? new WorkloadDisruptionBudget(workload, 'DisruptionBudget', { ...props.disruptionBudget, target: workload, replicas })
       : undefined,
-    networkPolicy: props.networkPolicy ?? true ? workload.connections.createPolicy(workload, `${workload.name}-network-policy`) : undefined,
+    networkPolicy: addNetworkPolicy(workload, props),
   };
+}
+
+/** The workload's NetworkPolicy, unless `networkPolicy: false`. */
+export function addNetworkPolicy(workload: IPodTarget & Construct, props: NetworkPolicyProps): k8s.KubeNetworkPolicy | undefined {
+  return props.networkPolicy ?? true
+    ? workload.connections.createPolicy(workload, `${workload.name}-network-policy`, { restrictEgress: props.restrictEgress })
+    : undefined;
 }

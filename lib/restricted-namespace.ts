@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { DefaultDenyIngress } from './connections';
+import { DefaultDenyEgress, DefaultDenyIngress } from './connections';
 import { checkDns1123Label, checkOneOf } from './props';
 import { createJsonFormObject } from './json-form';
 
@@ -17,19 +17,22 @@ export interface RestrictedNamespaceProps {
   readonly podSecurityVersion?: string;
   /** Refuse every incoming connection that no other NetworkPolicy allows. @default true */
   readonly defaultDenyIngress?: boolean;
+  /** Refuse every outgoing connection (DNS included) that no other NetworkPolicy allows. @default true */
+  readonly defaultDenyEgress?: boolean;
 }
 
 const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileged'];
 
 /**
  * A Namespace whose pods the API server holds to a Pod Security Standard (`restricted` by
- * default), with a default-deny ingress policy: the defaults of the constructs become rules the
+ * default), with default-deny ingress and egress policies: the defaults of the constructs become rules the
  * cluster enforces, so a pod added later by hand cannot quietly weaken them. Put it in a chart
  * without a namespace, applied before the workloads.
  */
 export class RestrictedNamespace extends Construct {
   public readonly namespace: k8s.KubeNamespace;
   public readonly defaultDeny?: DefaultDenyIngress;
+  public readonly defaultDenyEgress?: DefaultDenyEgress;
 
   constructor(scope: Construct, id: string, props: RestrictedNamespaceProps) {
     super(scope, id);
@@ -46,6 +49,9 @@ export class RestrictedNamespace extends Construct {
     this.namespace = createJsonFormObject(k8s.KubeNamespace, this, 'Namespace', { metadata: { name, labels } });
     if (props.defaultDenyIngress ?? true) {
       this.defaultDeny = new DefaultDenyIngress(this, 'DefaultDenyIngress', { namespace: name });
+    }
+    if (props.defaultDenyEgress ?? true) {
+      this.defaultDenyEgress = new DefaultDenyEgress(this, 'DefaultDenyEgress', { namespace: name });
     }
   }
 }

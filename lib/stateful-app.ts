@@ -5,10 +5,10 @@ import { Connections } from './connections';
 import { WorkloadDisruptionBudget } from './disruption-budget';
 import { addProtection, ProtectionProps } from './protection';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import {
-  checkAbsolutePath, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels,
+  checkAbsolutePath, checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels,
   checkPort, checkPortName, checkPositiveQuantity, invalidProp, removeHalfBuilt,
 } from './props';
 import { createService } from './service';
@@ -32,7 +32,7 @@ export interface VolumeClaimProps {
 }
 
 /** Props of a {@link StatefulApp}. */
-export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps, ProtectionProps {
+export interface StatefulAppProps extends PodTemplateProps, WorkloadMetadataProps, ProtectionProps {
   /**
    * Base name: `<name>-statefulset` and its headless `<name>-service`; also the `app.kubernetes.io/name`
    * label. At most 40 characters, so that the pods' `controller-revision-hash` label fits.
@@ -63,7 +63,7 @@ export interface StatefulAppProps extends ContainerProps, WorkloadMetadataProps,
  * container prop, made optional because the preset supplies image, port and volumes, and the
  * workload-level props.
  */
-export interface StatefulPresetProps extends Partial<ContainerProps>, Pick<StatefulAppProps,
+export interface StatefulPresetProps extends Partial<PodTemplateProps>, Pick<StatefulAppProps,
 'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget' | 'serviceName'> {}
 
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
@@ -98,21 +98,33 @@ export class StatefulApp extends Construct implements IScalable {
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
     super(scope, id);
     try {
-      this.name = checkDns1123Label(this, 'name', props.name);
-      if (this.name.length > MAX_NAME_LENGTH) {
-        throw invalidProp(this, 'name', this.name, `must be at most ${MAX_NAME_LENGTH} characters: the StatefulSet controller labels each pod `
-          + '"controller-revision-hash: <name>-statefulset-<hash of up to 10 characters>", and a longer label value (over 63) means no pod is created');
-      }
-      const statefulSetName = `${this.name}-statefulset`;
-      this.replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0);
-      checkPort(this, 'port', props.port);
-      const portName = checkPortName(this, 'portName', props.portName ?? 'tcp');
-      this.clusterDomain = checkDns1123Subdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local');
-      checkLabels(this, 'labels', props.labels);
-      checkAnnotations(this, 'annotations', props.annotations);
-      checkAnnotations(this, 'podAnnotations', props.podAnnotations);
-      const claims = (props.volumeClaims ?? []).map((claim) => this.toClaimTemplate(claim));
+      const portName = props.portName ?? 'tcp';
       const defaults = props.defaults ?? STATEFUL_APP_DEFAULTS;
+      const claimMounts = (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath }));
+      checkAll(this, [
+        () => {
+          checkDns1123Label(this, 'name', props.name);
+          if (props.name.length > MAX_NAME_LENGTH) {
+            throw invalidProp(this, 'name', props.name, `must be at most ${MAX_NAME_LENGTH} characters: the StatefulSet controller labels each pod `
+              + '"controller-revision-hash: <name>-statefulset-<hash of up to 10 characters>", and a longer label value (over 63) means no pod is created');
+          }
+        },
+        () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
+        () => checkPort(this, 'port', props.port),
+        () => checkPortName(this, 'portName', portName),
+        () => checkDns1123Subdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
+        () => checkLabels(this, 'labels', props.labels),
+        () => workloadLabels(this, props.name, props.labels),
+        () => checkAnnotations(this, 'annotations', props.annotations),
+        () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
+        ...(props.volumeClaims ?? []).map((claim) => () => this.toClaimTemplate(claim)),
+        () => checkPodTemplate(this, { container: props, defaults, ports: [{ name: portName, port: props.port }], claimMounts, containerName: props.name }),
+      ]);
+      this.name = props.name;
+      const statefulSetName = `${this.name}-statefulset`;
+      this.replicas = props.replicas ?? 1;
+      this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+      const claims = (props.volumeClaims ?? []).map((claim) => this.toClaimTemplate(claim));
 
       this.namespace = namespaceOf(this);
       this.selectorLabels = selectorLabelsFor(this.name);
@@ -130,7 +142,7 @@ export class StatefulApp extends Construct implements IScalable {
         labels,
         annotations: props.podAnnotations,
         ports: this.containerPorts,
-        claimMounts: (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath })),
+        claimMounts,
       });
       const replicas = this.replicas;
       this.statefulSet = createJsonFormObject(k8s.KubeStatefulSet, this, 'StatefulSet', {
@@ -169,14 +181,16 @@ export class StatefulApp extends Construct implements IScalable {
   }
 
   private toClaimTemplate(claim: VolumeClaimProps): k8s.KubePersistentVolumeClaimProps {
-    checkDns1123Label(this, 'volumeClaims[].name', claim.name);
-    checkAbsolutePath(this, 'volumeClaims[].mountPath', claim.mountPath);
-    checkPositiveQuantity(this, 'volumeClaims[].storage', claim.storage, '"100Mi" or "10Gi"');
-    if (claim.storageClassName !== undefined) checkDns1123Subdomain(this, 'volumeClaims[].storageClassName', claim.storageClassName);
     const accessModes = claim.accessModes ?? ['ReadWriteOnce'];
-    for (const mode of accessModes) {
-      if (!ACCESS_MODES.includes(mode)) throw invalidProp(this, 'volumeClaims[].accessModes[]', mode, `must be one of ${ACCESS_MODES.join(', ')}`);
-    }
+    checkAll(this, [
+      () => checkDns1123Label(this, 'volumeClaims[].name', claim.name),
+      () => checkAbsolutePath(this, 'volumeClaims[].mountPath', claim.mountPath),
+      () => checkPositiveQuantity(this, 'volumeClaims[].storage', claim.storage, '"100Mi" or "10Gi"'),
+      () => claim.storageClassName !== undefined && checkDns1123Subdomain(this, 'volumeClaims[].storageClassName', claim.storageClassName),
+      ...accessModes.map((mode) => () => {
+        if (!ACCESS_MODES.includes(mode)) throw invalidProp(this, 'volumeClaims[].accessModes[]', mode, `must be one of ${ACCESS_MODES.join(', ')}`);
+      }),
+    ]);
     return {
       metadata: { name: claim.name },
       spec: {

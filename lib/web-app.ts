@@ -6,10 +6,10 @@ import { WorkloadDisruptionBudget } from './disruption-budget';
 import { addProtection, ProtectionProps } from './protection';
 import { IngressedService, IngressOptions } from './ingressed-service';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerDefaults, ContainerPort, ContainerProps, mergeResources, ResourceList,
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import {
-  checkAnnotations, checkDns1123Label, checkIntOrPercent, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
+  checkAll, checkAnnotations, checkDns1123Label, checkIntOrPercent, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
   removeHalfBuilt,
 } from './props';
 import { createService } from './service';
@@ -28,7 +28,7 @@ export interface RolloutProps {
 }
 
 /** Props of a {@link WebApp}. */
-export interface WebAppProps extends ContainerProps, WorkloadMetadataProps, ProtectionProps {
+export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, ProtectionProps {
   /** Base name: objects are `<name>-deployment`, `<name>-service`, and so on; also the `app.kubernetes.io/name` label. */
   readonly name: string;
   /** Port the container listens on; with it the app gets a Service. @default - no port, no Service (a worker) */
@@ -86,24 +86,35 @@ export class WebApp extends Construct implements IScalable {
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
     try {
-      this.name = checkDns1123Label(this, 'name', props.name);
-      checkDns1123Label(this, 'name (as "<name>-deployment")', `${props.name}-deployment`);
-      const replicas = checkInteger(this, 'replicas', props.replicas ?? 1, 0);
-      if (props.port !== undefined) checkPort(this, 'port', props.port);
-      const portName = checkPortName(this, 'portName', props.portName ?? 'http');
-      checkLabels(this, 'labels', props.labels);
-      checkAnnotations(this, 'annotations', props.annotations);
-      checkAnnotations(this, 'podAnnotations', props.podAnnotations);
+      const portName = props.portName ?? 'http';
+      const ports = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
+      checkAll(this, [
+        () => {
+          checkDns1123Label(this, 'name', props.name);
+          checkDns1123Label(this, 'name (as "<name>-deployment")', `${props.name}-deployment`);
+        },
+        () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
+        () => props.port !== undefined && checkPort(this, 'port', props.port),
+        () => checkPortName(this, 'portName', portName),
+        () => checkLabels(this, 'labels', props.labels),
+        () => workloadLabels(this, props.name, props.labels),
+        () => checkAnnotations(this, 'annotations', props.annotations),
+        () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
+        () => rolloutStrategy(this, props.rollout),
+        ...(['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress'] as const).map((field) => () => {
+          if (props.port === undefined && props[field] !== undefined) {
+            throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
+          }
+        }),
+        () => checkPodTemplate(this, { container: props, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
+      ]);
+      this.name = props.name;
+      const replicas = props.replicas ?? 1;
       const strategy = rolloutStrategy(this, props.rollout);
-      if (props.port === undefined) {
-        for (const field of ['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress'] as const) {
-          if (props[field] !== undefined) throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
-        }
-      }
 
       this.namespace = namespaceOf(this);
       this.selectorLabels = selectorLabelsFor(this.name);
-      this.containerPorts = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
+      this.containerPorts = ports;
       this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
       this.connections = new Connections(this);
       const labels = workloadLabels(this, this.name, props.labels);
@@ -169,8 +180,11 @@ export class WebApp extends Construct implements IScalable {
 
 function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k8s.DeploymentStrategy | undefined {
   if (!rollout) return undefined;
-  const surge = checkIntOrPercent(scope, 'rollout.maxSurge', rollout.maxSurge);
-  const unavailable = checkIntOrPercent(scope, 'rollout.maxUnavailable', rollout.maxUnavailable);
+  checkAll(scope, [
+    () => checkIntOrPercent(scope, 'rollout.maxSurge', rollout.maxSurge),
+    () => checkIntOrPercent(scope, 'rollout.maxUnavailable', rollout.maxUnavailable),
+  ]);
+  const { maxSurge: surge, maxUnavailable: unavailable } = rollout;
   if (isZeroIntOrPercent(rollout.maxSurge) && isZeroIntOrPercent(rollout.maxUnavailable)) {
     throw invalidProp(scope, 'rollout', rollout, 'maxSurge and maxUnavailable cannot both be zero: the rollout could never replace a pod');
   }

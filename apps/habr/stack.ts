@@ -14,8 +14,8 @@ const BACKEND_RESOURCES: ResourceProps = { requests: { cpu: '100m', memory: '192
 
 /**
  * The habr demo: mongo, redis, backend, worker and frontend, one chart each after a platform
- * chart (the namespace, held to the restricted Pod Security Standard, with a default-deny
- * ingress policy), wired through the constructs' addresses and declared connections; where the
+ * chart (the namespace, held to the restricted Pod Security Standard, with default-deny
+ * ingress and egress policies), wired through the constructs' addresses and declared connections; where the
  * stage asks for it, a last chart seeds the test content.
  */
 export class HabrStack {

@@ -10,12 +10,17 @@ export interface ChartManifest {
 }
 
 /**
- * The charts of an app in `kubectl apply -f` order: every chart after the charts it depends on,
- * otherwise in the order they were added.
+ * The charts of an app in `kubectl apply -f` order, the order cdk8s' own `app.synth()` writes
+ * them in: every chart after the charts it depends on, otherwise in the order they were added.
+ *
+ * A chart depends on the charts it was told to (`chart.addDependency`), on its nested charts, and
+ * on every chart holding a construct that one of its constructs depends on
+ * (`objA.node.addDependency(objB)`). cdk8s only turns those implicit dependencies into chart
+ * dependencies when it prepares the app, so they are resolved here first, the same way (adding an
+ * existing dependency again changes nothing).
  */
 export function chartsInApplyOrder(app: App): Chart[] {
-  const charts = app.node.children.filter((c): c is Chart => Chart.isChart(c));
-  const ordered: Chart[] = [];
+  resolveChartDependencies(app);
   const state = new Map<Chart, 'visiting' | 'done'>();
   const visit = (chart: Chart, path: readonly string[]) => {
     if (state.get(chart) === 'done') return;
@@ -27,27 +32,48 @@ export function chartsInApplyOrder(app: App): Chart[] {
       if (Chart.isChart(dependency)) visit(dependency, [...path, chart.node.id]);
     }
     state.set(chart, 'done');
-    ordered.push(chart);
   };
+  const charts = app.node.findAll().filter((c): c is Chart => Chart.isChart(c));
   for (const chart of charts) visit(chart, []);
-  return ordered;
+  // The cycle check above names the charts; the order is the one of cdk8s' `App.charts`.
+  return new DependencyGraph(app.node).topology().filter((c): c is Chart => Chart.isChart(c));
+}
+
+/** The chart-level part of what cdk8s does before synthesizing (`resolveDependencies` in its app.js). */
+function resolveChartDependencies(app: App): void {
+  const constructs = app.node.findAll();
+  for (const parent of constructs) {
+    if (!Chart.isChart(parent)) continue;
+    for (const child of parent.node.children) if (Chart.isChart(child)) parent.node.addDependency(child);
+  }
+  for (const source of constructs) {
+    for (const target of source.node.dependencies) {
+      const sourceChart = Chart.of(source);
+      const targetChart = Chart.of(target);
+      if (sourceChart !== targetChart) sourceChart.node.addDependency(targetChart);
+    }
+  }
 }
 
 /**
  * Every chart's plain objects, in apply order, with their file names.
  *
  * cdk8s' `Chart.toJson()` prepares and validates the whole app on every call, which makes
- * synthesizing N charts cost O(N²). The first chart goes through it once, so the app's implicit
- * dependencies are resolved and every construct is validated (an invalid tree throws before any
- * object exists); the others are then read in the same dependency order without repeating it.
+ * synthesizing N charts cost O(N²). The first chart added goes through it once, before the charts
+ * are ordered, so the app's implicit dependencies are resolved and every construct is validated
+ * (an invalid tree throws before any object exists); the others are then read in the same
+ * dependency order without repeating it.
  */
 export function appManifests(app: App): ChartManifest[] {
+  // The app is prepared before it is ordered: the order depends on the dependencies it resolves.
+  const prepared = app.node.children.find((c): c is Chart => Chart.isChart(c));
+  const preparedObjects = prepared?.toJson();
   const charts = chartsInApplyOrder(app);
   const width = Math.max(2, String(charts.length - 1).length);
   return charts.map((chart, index) => ({
     chart,
     file: `${String(index).padStart(width, '0')}-${chart.node.id}.yaml`,
-    objects: (index === 0 ? chart.toJson() : chartObjects(chart)) as KubeObject[],
+    objects: (chart === prepared ? preparedObjects! : chartObjects(chart)) as KubeObject[],
   }));
 }
 

@@ -38,7 +38,7 @@ function outputOf(root: string) {
 
 /** Makes the copy's output one an earlier synth wrote: other manifests, diagram and README section, plus a user's file. */
 function makeOutputOld(root: string): void {
-  const backend = path.join(root, 'dist/03-backend.yaml');
+  const backend = path.join(root, 'dist/04-backend.yaml');
   fs.writeFileSync(backend, fs.readFileSync(backend, 'utf8').replace('replicas: 2', 'replicas: 7'));
   fs.writeFileSync(path.join(root, 'dist/07-gone.yaml'), configMap('gone'));
   fs.appendFileSync(path.join(root, 'dist/.habr-k8s-written'), '07-gone.yaml\n');

@@ -14,7 +14,7 @@ describe('habr seed Job (dev stage)', () => {
 
   test('is the last chart, applied after the backend', () => {
     expect(manifests.map((m) => m.file)).toEqual([
-      '00-platform.yaml', '01-mongo.yaml', '02-redis.yaml', '03-backend.yaml', '04-worker.yaml', '05-frontend.yaml', '06-seed.yaml',
+      '00-platform.yaml', '01-mongo.yaml', '02-redis.yaml', '03-worker.yaml', '04-backend.yaml', '05-frontend.yaml', '06-seed.yaml',
     ]);
     expect(job.metadata.name).toBe('seed-job');
   });

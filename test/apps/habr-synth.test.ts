@@ -41,10 +41,10 @@ describe.each(Object.keys(STAGES))('the %s stage', (stageName) => {
   });
 });
 
-test('dev files are numbered in apply order, platform first', () => {
+test("dev files are numbered in apply order, platform first, as cdk8s's own synth orders them", () => {
   const { rendered } = render('dev');
   expect(rendered.files.map((f) => f.file)).toEqual([
-    '00-platform.yaml', '01-mongo.yaml', '02-redis.yaml', '03-backend.yaml', '04-worker.yaml', '05-frontend.yaml', '06-seed.yaml',
+    '00-platform.yaml', '01-mongo.yaml', '02-redis.yaml', '03-worker.yaml', '04-backend.yaml', '05-frontend.yaml', '06-seed.yaml',
   ]);
 });
 

@@ -1,4 +1,5 @@
-import { DefaultDenyIngress, Peer, StatefulApp, WebApp } from '../../lib';
+import { App, Chart } from 'cdk8s';
+import { BatchJob, CLUSTER_DNS_EGRESS_RULE, DefaultDenyIngress, Peer, ScheduledJob, StatefulApp, WebApp } from '../../lib';
 import { find, invalid, literal, newChart, synth } from '../helpers';
 
 function apps(chart = newChart()) {
@@ -11,6 +12,66 @@ function apps(chart = newChart()) {
 
 const tcp = (port: number) => ({ protocol: 'TCP', port });
 
+describe('egress', () => {
+  test('each declared edge is also an egress rule of the client, to the server pods on their container ports, after DNS', () => {
+    const { chart, api, web, worker, db } = apps();
+    api.connections.allowFrom(web);
+    worker.connections.allowTo(db);
+    web.connections.allowTo(api, 8080);
+    const objects = synth(chart);
+    expect(find(objects, 'NetworkPolicy', 'web-network-policy').spec.egress).toEqual([
+      CLUSTER_DNS_EGRESS_RULE,
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }], ports: [tcp(8080)] },
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }], ports: [tcp(8080)] },
+    ]);
+    expect(find(objects, 'NetworkPolicy', 'worker-network-policy').spec.egress).toEqual([
+      CLUSTER_DNS_EGRESS_RULE,
+      { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db' } } }], ports: [tcp(5432)] },
+    ]);
+    // The server makes no connection of its own: DNS only.
+    expect(find(objects, 'NetworkPolicy', 'db-network-policy').spec.egress).toEqual([CLUSTER_DNS_EGRESS_RULE]);
+    expect(worker.connections.egress.map((edge) => [edge.to.name, edge.ports])).toEqual([['db', [5432]]]);
+  });
+
+  test('DNS goes to the kube-dns pods of kube-system on port 53, UDP and TCP', () => {
+    expect(CLUSTER_DNS_EGRESS_RULE).toEqual({
+      to: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+        podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+      }],
+      ports: [{ protocol: 'UDP', port: 53 }, tcp(53)],
+    });
+  });
+
+  test('a server in another namespace is selected with its namespace', () => {
+    const app = new App();
+    const db = new StatefulApp(new Chart(app, 'data', { namespace: 'data' }), 'Db', { name: 'db', image: 'db:1.0', port: 5432 });
+    const web = new Chart(app, 'web', { namespace: 'web' });
+    const api = new WebApp(web, 'Api', { name: 'api', image: 'api:1.0', port: 8080 });
+    api.connections.allowTo(db);
+    expect(find(synth(web), 'NetworkPolicy', 'api-network-policy').spec.egress[1].to).toEqual([{
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db' } },
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'data' } },
+    }]);
+  });
+
+  test('jobs get a policy too: no incoming connection, the declared outgoing ones and DNS; networkPolicy: false opts out', () => {
+    const { chart, db } = apps();
+    const seed = new BatchJob(chart, 'Seed', { name: 'seed', image: 'seed:1' });
+    const nightly = new ScheduledJob(chart, 'Nightly', { name: 'nightly', image: 'job:1', schedule: '@daily', restrictEgress: false });
+    new BatchJob(chart, 'Open', { name: 'open', image: 'open:1', networkPolicy: false });
+    seed.connections.allowTo(db);
+    const objects = synth(chart);
+    expect(find(objects, 'NetworkPolicy', 'seed-network-policy').spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'seed' } },
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [CLUSTER_DNS_EGRESS_RULE, { to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db' } } }], ports: [tcp(5432)] }],
+    });
+    expect(find(objects, 'NetworkPolicy', 'nightly-network-policy').spec.egress).toEqual([{}]);
+    expect(objects.some((o) => o.metadata.name === 'open-network-policy')).toBe(false);
+  });
+});
+
 describe('Connections', () => {
   test('allowFrom a workload admits its pods on every declared port; allowTo records on the server', () => {
     const { chart, api, web, worker, db } = apps();
@@ -19,8 +80,9 @@ describe('Connections', () => {
     const objects = synth(chart);
     expect(find(objects, 'NetworkPolicy', 'api-network-policy').spec).toEqual({
       podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } },
-      policyTypes: ['Ingress'],
+      policyTypes: ['Ingress', 'Egress'],
       ingress: [{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [tcp(8080)] }],
+      egress: [CLUSTER_DNS_EGRESS_RULE],
     });
     expect(find(objects, 'NetworkPolicy', 'db-network-policy').spec.ingress).toEqual([
       { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'worker' } } }], ports: [tcp(5432)] },

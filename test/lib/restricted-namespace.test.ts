@@ -17,11 +17,14 @@ describe('RestrictedNamespace', () => {
     const deny = find(objects, 'NetworkPolicy', 'default-deny-ingress');
     expect(deny.metadata.namespace).toBe('shop');
     expect(deny.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress'] });
+    const denyEgress = find(objects, 'NetworkPolicy', 'default-deny-egress');
+    expect(denyEgress.metadata.namespace).toBe('shop');
+    expect(denyEgress.spec).toEqual({ podSelector: {}, policyTypes: ['Egress'] });
   });
 
   test('level, version and the default-deny policy can be overridden', () => {
     const chart = newChart();
-    new RestrictedNamespace(chart, 'Ns', { name: 'legacy', podSecurity: 'baseline', podSecurityVersion: 'latest', defaultDenyIngress: false });
+    new RestrictedNamespace(chart, 'Ns', { name: 'legacy', podSecurity: 'baseline', podSecurityVersion: 'latest', defaultDenyIngress: false, defaultDenyEgress: false });
     const objects = synth(chart);
     expect(find(objects, 'Namespace', 'legacy').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
     expect(find(objects, 'Namespace', 'legacy').metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('latest');

@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { appManifests, HpaPolicy, WebApp, WebAppProps } from '../../lib';
+import { appManifests, CLUSTER_DNS_EGRESS_RULE, HpaPolicy, WebApp, WebAppProps } from '../../lib';
 import { allOf, find, has, invalid, invalidAtSynth, newChart, podSpec, synth } from '../helpers';
 
 function make(props: Partial<WebAppProps> = {}, chart = newChart()) {
@@ -176,9 +176,18 @@ describe('disruption budget and spreading', () => {
 });
 
 describe('network policy', () => {
-  test('by default a policy admitting nothing until connections are declared', () => {
+  test('by default a policy admitting nothing but DNS until connections are declared', () => {
     const policy = find(make().objects, 'NetworkPolicy', 'app-network-policy');
-    expect(policy.spec).toEqual({ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'app' } }, policyTypes: ['Ingress'] });
+    expect(policy.spec).toEqual({
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'app' } },
+      policyTypes: ['Ingress', 'Egress'],
+      egress: [CLUSTER_DNS_EGRESS_RULE],
+    });
+  });
+  test('restrictEgress: false admits every outgoing connection, explicitly', () => {
+    const policy = find(make({ restrictEgress: false }).objects, 'NetworkPolicy', 'app-network-policy');
+    expect(policy.spec.policyTypes).toEqual(['Ingress', 'Egress']);
+    expect(policy.spec.egress).toEqual([{}]);
   });
   test('networkPolicy: false creates none', () => {
     expect(has(make({ networkPolicy: false }).objects, 'NetworkPolicy', 'app-network-policy')).toBe(false);

@@ -125,3 +125,73 @@ test('appManifests returns, chart by chart, exactly what cdk8s Chart.toJson() re
   for (const manifest of manifests) expect(manifest.objects).toEqual(manifest.chart.toJson());
   expect(manifests.find((m) => m.chart === web)!.objects.map((o) => o.kind).slice(0, 2)).toEqual(['Service', 'Deployment']);
 });
+
+/** The chart order cdk8s' own `app.synth()` writes: its FILE_PER_CHART files are numbered in apply order. */
+function cdk8sChartOrder(build: (app: App) => void): string[] {
+  const app = new App({ outdir: tempDir() });
+  build(app);
+  app.synth();
+  return fs.readdirSync(app.outdir).sort().map((f) => f.replace(/^\d+-/, '').replace(/\.k8s\.yaml$/, ''));
+}
+
+function ourChartOrder(build: (app: App) => void): string[] {
+  const app = new App();
+  build(app);
+  return appManifests(app).map((m) => m.chart.node.id);
+}
+
+describe('charts are written in the order cdk8s itself applies them', () => {
+  const configMap = (chart: Chart, name: string) => new k8s.KubeConfigMap(chart, name, { metadata: { name }, data: { a: '1' } });
+
+  test('an object-level dependency across two charts puts the depended-on chart first', () => {
+    const build = (app: App) => {
+      const objA = configMap(new Chart(app, 'a'), 'obj-a');
+      const objB = configMap(new Chart(app, 'b'), 'obj-b');
+      objA.node.addDependency(objB);
+    };
+    expect(cdk8sChartOrder(build)).toEqual(['b', 'a']);
+    expect(ourChartOrder(build)).toEqual(['b', 'a']);
+    const app = new App();
+    build(app);
+    expect(appManifests(app).map((m) => m.file)).toEqual(['00-b.yaml', '01-a.yaml']);
+  });
+
+  test('a construct-level dependency on a construct of a later chart, with an unrelated chart in between', () => {
+    const build = (app: App) => {
+      const a = new Chart(app, 'a');
+      new Chart(app, 'b');
+      const c = new Chart(app, 'c');
+      const api = new WebApp(c, 'Api', { name: 'api', image: 'api:1', port: 8080 });
+      const db = new WebApp(a, 'Db', { name: 'db', image: 'db:1', port: 5432 });
+      api.node.addDependency(db);
+      configMap(new Chart(app, 'd'), 'obj-d');
+    };
+    expect(ourChartOrder(build)).toEqual(cdk8sChartOrder(build));
+  });
+
+  test('explicit chart dependencies and chains keep the order cdk8s gives them', () => {
+    const build = (app: App) => {
+      const a = new Chart(app, 'a');
+      const b = new Chart(app, 'b');
+      const c = new Chart(app, 'c');
+      configMap(a, 'obj-a');
+      const objB = configMap(b, 'obj-b');
+      const objC = configMap(c, 'obj-c');
+      a.addDependency(c);
+      objC.node.addDependency(objB);
+    };
+    expect(ourChartOrder(build)).toEqual(cdk8sChartOrder(build));
+    expect(ourChartOrder(build)).toEqual(['b', 'c', 'a']);
+  });
+
+  test('the objects of each chart are still what Chart.toJson() returns', () => {
+    const app = new App();
+    const objA = configMap(new Chart(app, 'a'), 'obj-a');
+    const b = new Chart(app, 'b');
+    const objB = configMap(b, 'obj-b');
+    configMap(b, 'obj-b2');
+    objA.node.addDependency(objB);
+    const manifests = appManifests(app);
+    for (const manifest of manifests) expect(manifest.objects).toEqual(manifest.chart.toJson());
+  });
+});
