@@ -58,7 +58,7 @@ describe('egress', () => {
   test('jobs get a policy too: no incoming connection, the declared outgoing ones and DNS; networkPolicy: false opts out', () => {
     const { chart, db } = apps();
     const seed = new BatchJob(chart, 'Seed', { name: 'seed', image: 'seed:1' });
-    const nightly = new ScheduledJob(chart, 'Nightly', { name: 'nightly', image: 'job:1', schedule: '@daily', restrictEgress: false });
+    new ScheduledJob(chart, 'Nightly', { name: 'nightly', image: 'job:1', schedule: '@daily', restrictEgress: false });
     new BatchJob(chart, 'Open', { name: 'open', image: 'open:1', networkPolicy: false });
     seed.connections.allowTo(db);
     const objects = synth(chart);
