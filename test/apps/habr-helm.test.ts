@@ -120,10 +120,10 @@ describe('the writer keeps the chart', () => {
       },
       { workDir },
     );
-    const before = fs.readFileSync(path.join(dist, 'helm/habr/templates/03-backend.yaml'), 'utf8');
+    const before = fs.readFileSync(path.join(dist, 'helm/habr/templates/04-backend.yaml'), 'utf8');
     writeOutputFiles(dist, [{ file: '00-a.yaml', content: 'a: 2\n' }, { file: '01-b.yaml', content: 'b: 1\n' }], { workDir });
     expect(fs.readFileSync(path.join(dist, '00-a.yaml'), 'utf8')).toBe('a: 2\n');
-    expect(fs.readFileSync(path.join(dist, 'helm/habr/templates/03-backend.yaml'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(dist, 'helm/habr/templates/04-backend.yaml'), 'utf8')).toBe(before);
     for (const document of chart.documents) {
       expect(fs.readFileSync(path.join(root, document.file), 'utf8')).toBe(document.content);
     }
