@@ -2,16 +2,8 @@ import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { BatchJob, PropsError, renderApp, ScheduledJob, StatefulApp, WebApp, WebAppProps } from '../../lib';
 import { container, find, invalid, invalidAtSynth, newChart, podSpec, synth } from '../helpers';
+import { build, deploymentOf } from './web-app-helpers';
 
-function deploymentOf(props: Partial<WebAppProps> = {}) {
-  const chart = newChart();
-  new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, ...props });
-  return find(synth(chart), 'Deployment', 'app-deployment');
-}
-
-function build(props: Partial<WebAppProps>) {
-  return () => new WebApp(newChart(), 'App', { name: 'app', image: 'app:1.0', port: 8080, ...props });
-}
 
 function problemsOf(props: Partial<WebAppProps>): string[] {
   try {

@@ -1,17 +1,8 @@
 import { ConfigMap, EnvValue, ImagePullPolicy, Secret } from 'cdk8s-plus-27';
-import { DEFAULT_APP_UID, HttpGetProbeProps, WebApp, WebAppProps } from '../../lib';
+import { DEFAULT_APP_UID, HttpGetProbeProps, WebApp } from '../../lib';
 import { container, envOf, find, invalid, mountAt, newChart, podSpec, synth } from '../helpers';
+import { build, deploymentOf } from './web-app-helpers';
 
-/** Builds a WebApp `app` (port 8080 unless overridden) and returns its synthesized Deployment. */
-function deploymentOf(props: Partial<WebAppProps> = {}) {
-  const chart = newChart();
-  new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, ...props });
-  return find(synth(chart), 'Deployment', 'app-deployment');
-}
-
-function build(props: Partial<WebAppProps>) {
-  return () => new WebApp(newChart(), 'App', { name: 'app', image: 'app:1.0', port: 8080, ...props });
-}
 
 describe('container basics', () => {
   test('image, pull policy (IfNotPresent by default), command and args', () => {
