@@ -158,6 +158,19 @@ function checkNamespace(caller: string, namespace: string): void {
   }
 }
 
+/** The namespace-wide policy that selects every pod and allows nothing in `direction`; a refused namespace leaves nothing behind. */
+function defaultDenyPolicy(owner: Construct, direction: 'Ingress' | 'Egress', namespace: string | undefined): k8s.KubeNetworkPolicy {
+  try {
+    if (namespace !== undefined) checkDns1123Label(owner, 'namespace', namespace);
+    return createJsonFormObject(k8s.KubeNetworkPolicy, owner, 'Resource', {
+      metadata: { name: `default-deny-${direction.toLowerCase()}`, namespace },
+      spec: { podSelector: {}, policyTypes: [direction] },
+    });
+  } catch (error) {
+    throw removeHalfBuilt(owner, error);
+  }
+}
+
 /** Props of a {@link DefaultDenyEgress}. */
 export interface DefaultDenyEgressProps {
   /** Namespace the policy applies to. @default - the chart's namespace */
@@ -173,15 +186,7 @@ export class DefaultDenyEgress extends Construct {
 
   constructor(scope: Construct, id: string, props: DefaultDenyEgressProps = {}) {
     super(scope, id);
-    try {
-      if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
-      this.policy = createJsonFormObject(k8s.KubeNetworkPolicy, this, 'Resource', {
-        metadata: { name: 'default-deny-egress', namespace: props.namespace },
-        spec: { podSelector: {}, policyTypes: ['Egress'] },
-      });
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    this.policy = defaultDenyPolicy(this, 'Egress', props.namespace);
   }
 }
 
@@ -197,14 +202,6 @@ export class DefaultDenyIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: DefaultDenyIngressProps = {}) {
     super(scope, id);
-    try {
-      if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
-      this.policy = createJsonFormObject(k8s.KubeNetworkPolicy, this, 'Resource', {
-        metadata: { name: 'default-deny-ingress', namespace: props.namespace },
-        spec: { podSelector: {}, policyTypes: ['Ingress'] },
-      });
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    this.policy = defaultDenyPolicy(this, 'Ingress', props.namespace);
   }
 }
