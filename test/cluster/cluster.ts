@@ -53,6 +53,14 @@ export function applyFolder(cluster: LocalCluster, dir: string, extra: readonly 
   return { ...result, warnings: kubectlWarnings(result.stderr) };
 }
 
+/** An apply that stored every one of `objectCount` objects (one output line each) and printed no error and no warning. */
+export function expectCleanApply(result: KubectlResult & { warnings: string[] }, objectCount: number): void {
+  expect(result.stderr).toBe('');
+  expect(result.warnings).toEqual([]);
+  expect(result.status).toBe(0);
+  expect(result.stdout.trim().split('\n')).toHaveLength(objectCount);
+}
+
 /** Every object of a folder, as `kubectl apply -f <dir>` (without -R) reads it. */
 export function objectsIn(dir: string): KubeObject[] {
   return loadManifestFolder(dir, undefined, { recursive: false }).map((s) => s.object);

@@ -5,7 +5,7 @@
  */
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
-  applyFolder, endpointProblems, eventually, getJson, Json, objectsIn,
+  applyFolder, expectCleanApply, endpointProblems, eventually, getJson, Json, objectsIn,
   PROD_DIST, rolloutFailures, startStackCluster, stopCluster,
 } from './cluster';
 
@@ -18,11 +18,7 @@ beforeAll(async () => {
 afterAll(() => stopCluster(cluster, 'prod stage'));
 
 test('kubectl apply --server-side -f dist/prod succeeds with no error and no warning', () => {
-  const result = applyFolder(cluster, PROD_DIST);
-  expect(result.stderr).toBe('');
-  expect(result.warnings).toEqual([]);
-  expect(result.status).toBe(0);
-  expect(result.stdout.trim().split('\n')).toHaveLength(prod.length);
+  expectCleanApply(applyFolder(cluster, PROD_DIST), prod.length);
 });
 
 test('every Deployment and StatefulSet rolls out under restricted', () => {
