@@ -33,6 +33,8 @@ import { podSpecFields } from './rules/pod-spec-fields';
 import { probeFields } from './rules/probe-fields';
 import { serviceFields } from './rules/service-fields';
 import { workloadFields } from './rules/workload-fields';
+import { httpRouteBackend } from './rules/http-route-backend';
+import { httpRouteFields } from './rules/http-route-fields';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from './quantity';
@@ -66,6 +68,8 @@ export const RULES: readonly Rule[] = [
   networkPolicyFields,
   pdbFields,
   hpaFields,
+  httpRouteBackend,
+  httpRouteFields,
 ];
 
 export interface ValidateOptions {

@@ -19,6 +19,7 @@ import {
 import { mayBeRejected, UpgradeCompatibility, upgradeCompatibility } from './compatibility';
 import { groupsOfRemovedApis, releaseThatRemoved } from './removed-apis';
 import { closestName } from './suggest';
+import { checkCrdValue, customResource, CustomResource } from './crd';
 
 export type { ResourceScope } from './load';
 
@@ -99,7 +100,10 @@ function checkObject({ object, source }: SourcedObject, schema: Schema, upgrade?
   if (untyped) return [missingTypeFinding(object, untyped, source)];
   const key = resourceKey(object.apiVersion, object.kind);
   const resource = schema.resources.get(key);
-  if (!resource) return [unknownKindFinding(object, source, schema)];
+  if (!resource) {
+    const custom = customResource(object.apiVersion, object.kind);
+    return custom ? checkCustomObject(object, source, custom) : [unknownKindFinding(object, source, schema)];
+  }
 
   const findings: Finding[] = [];
   const label = objectLabel(object, resource.scope);
@@ -349,6 +353,26 @@ function checkNamePresent(object: KubeObject, walk: Walk): void {
       `missing metadata.name ${inRelease(walk.schema)}: kubectl apply needs a name (generateName works only with kubectl create)`,
     );
   }
+}
+
+/** A custom resource whose CRD we ship: checked against the CRD's schema, whatever the Kubernetes release. */
+function checkCustomObject(object: KubeObject, source: string, resource: CustomResource): Finding[] {
+  const label = objectLabel(object, resource.scope);
+  const where = `(${resource.kind} CRD of ${resource.source}, ${resource.crd})`;
+  const findings: Finding[] = checkCrdValue(object, resource.schema).map((problem) => ({
+    rule: problem.rule,
+    severity: 'error',
+    source,
+    object: label,
+    path: problem.path,
+    message: `${problem.message} ${where}`,
+    apiServer: 'rejects',
+  }));
+  const name = object.metadata?.name;
+  if (name === undefined || name === null || name === '') {
+    findings.push({ rule: 'schema-required', severity: 'error', source, object: label, path: 'metadata.name', message: `missing metadata.name ${where}`, apiServer: 'rejects' });
+  }
+  return findings;
 }
 
 function missingTypeFinding(object: KubeObject, field: 'apiVersion' | 'kind', source: string): Finding {
