@@ -11,6 +11,7 @@ import { HTTP_ROUTE_API_VERSION, httpRoutePathProblem } from '../http-route';
 function checkRoute(route: IndexedObject): Finding[] {
   const checks = new FieldFindings(httpRouteFields, route);
   if (route.object.apiVersion !== HTTP_ROUTE_API_VERSION) return [];
+  checkParentRefs(checks, asArray(asRecord(route.object.spec)?.parentRefs));
   asArray(asRecord(route.object.spec)?.rules).forEach((raw, i) => {
     const rule = asRecord(raw) ?? {};
     asArray(rule.matches).forEach((match, j) => {
@@ -30,9 +31,33 @@ function checkRoute(route: IndexedObject): Finding[] {
   return checks.findings;
 }
 
+/**
+ * The two CEL rules on `spec.parentRefs`: entries naming the same parent (group, kind, namespace,
+ * name) must all set a sectionName or none, and no two of them may name the same section.
+ */
+function checkParentRefs(checks: FieldFindings, refs: readonly unknown[]): void {
+  const seen = new Map<string, { sectioned: boolean; sections: Set<string> }>();
+  refs.forEach((raw, i) => {
+    const ref = asRecord(raw) ?? {};
+    const parent = [ref.group ?? 'gateway.networking.k8s.io', ref.kind ?? 'Gateway', ref.namespace ?? '', ref.name].map(String).join('/');
+    const section = typeof ref.sectionName === 'string' ? ref.sectionName : '';
+    const entry = seen.get(parent);
+    const at = `spec.parentRefs[${i}]`;
+    if (!entry) {
+      seen.set(parent, { sectioned: section !== '', sections: new Set([section]) });
+    } else if (entry.sectioned !== (section !== '')) {
+      checks.reject(at, `${at} names parent ${String(ref.name)} again, and only some of its entries set a sectionName (a CEL rule of the HTTPRoute CRD)`, 'Give every entry of that parent a sectionName, or list it once.');
+    } else if (entry.sections.has(section)) {
+      checks.reject(at, `${at} names parent ${String(ref.name)}${section ? ` section ${section}` : ''} twice (a CEL rule of the HTTPRoute CRD)`, 'List each parent (and section) once.');
+    } else {
+      entry.sections.add(section);
+    }
+  });
+}
+
 export const httpRouteFields: Rule = {
   id: 'http-route-fields',
-  summary: 'HTTPRoute Exact and PathPrefix paths are normalized absolute paths, and Service backendRefs give a port (the CEL rules of the HTTPRoute CRD).',
+  summary: 'HTTPRoute Exact and PathPrefix paths are normalized absolute paths, Service backendRefs give a port, and parentRefs name each parent section once (the CEL rules of the HTTPRoute CRD).',
   breaks: 'kubectl apply fails: the API server evaluates the CRD\'s CEL rules.',
   apiServer: 'rejects',
   check: (index: ObjectIndex) => index.byKind('HTTPRoute').flatMap(checkRoute),
