@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { HttpRoute as HttpRouteL1, HttpRouteSpecRulesMatchesPathType } from '../imports/httproute-gateway.networking.k8s.io';
+import type * as HttpRouteImport from '../imports/httproute-gateway.networking.k8s.io';
 import { createJsonFormObject } from './json-form';
 import {
   checkAll,
@@ -64,6 +64,14 @@ export interface HttpRouteProps {
 const PATH_TYPES = ['PathPrefix', 'Exact'] as const;
 
 /**
+ * The L1 class `cdk8s import` generated from the CRD, loaded on first use: the module is 8000
+ * lines, and loading it with lib/ would add about 15 ms to every synth that routes nothing.
+ */
+function httpRouteL1(): typeof HttpRouteImport.HttpRoute {
+  return (require('../imports/httproute-gateway.networking.k8s.io') as typeof HttpRouteImport).HttpRoute;
+}
+
+/**
  * A Gateway API `HTTPRoute` (`gateway.networking.k8s.io/v1`, from the CRD in imports/crds/) that
  * sends the requests of some hosts and a path to weighted Service backends: a canary release
  * splits traffic with two backends, e.g. weights 90 and 10. The props are checked against the
@@ -91,7 +99,7 @@ export class HttpRoute extends Construct {
         () => checkAnnotations(this, 'annotations', props.annotations),
       ]);
       const routeNamespace = props.namespace ?? Chart.of(this).namespace;
-      this.route = createJsonFormObject(HttpRouteL1, this, 'Route', {
+      this.route = createJsonFormObject(httpRouteL1(), this, 'Route', {
         metadata: {
           name: `${props.name}-route`,
           namespace: routeNamespace,
@@ -102,7 +110,7 @@ export class HttpRoute extends Construct {
           parentRefs: props.gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName })),
           hostnames: props.hostnames?.length ? [...props.hostnames] : undefined,
           rules: [{
-            matches: [{ path: { type: pathType as HttpRouteSpecRulesMatchesPathType, value: path } }],
+            matches: [{ path: { type: pathType as HttpRouteImport.HttpRouteSpecRulesMatchesPathType, value: path } }],
             backendRefs: props.backends.map((backend) => ({
               name: backend.service.name,
               // Only when it differs: the route's own namespace is the default (another needs a ReferenceGrant).

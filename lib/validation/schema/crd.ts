@@ -7,6 +7,7 @@
  * checked by lib/validation/rules/http-route-fields.ts. The schemas are generated from the CRDs
  * by `npm run gen:imports` (lib/validation/schema/gateway-api.json).
  */
+import { describeValue, joinPath } from './describe';
 import type { ResourceScope } from './load';
 
 /** A node of an openAPIV3Schema, as much of it as the checks read. */
@@ -96,19 +97,6 @@ export function checkCrdValue(value: unknown, schema: CrdSchema, path = ''): Crd
   return problems;
 }
 
-function joinField(path: string, field: string): string {
-  if (!/^[A-Za-z_$][\w$-]*$/.test(field)) return `${path}[${JSON.stringify(field)}]`;
-  return path ? `${path}.${field}` : field;
-}
-
-function describe(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (value === null) return 'null';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `the ${typeof value} ${String(value)}`;
-}
-
 function hasType(value: unknown, schema: CrdSchema): boolean {
   if (schema['x-kubernetes-int-or-string']) return typeof value === 'string' || Number.isInteger(value);
   switch (schema.type) {
@@ -151,17 +139,17 @@ function walk(value: unknown, schema: CrdSchema, path: string, problems: CrdProb
     problems.push({ rule, path, message: `${path || 'the object'} ${message}` });
   };
   if (!hasType(value, schema)) {
-    report('schema-type', `must be ${schema['x-kubernetes-int-or-string'] ? 'an integer or a string' : TYPE_NAMES[schema.type ?? ''] ?? 'valid'}, not ${describe(value)}`);
+    report('schema-type', `must be ${schema['x-kubernetes-int-or-string'] ? 'an integer or a string' : TYPE_NAMES[schema.type ?? ''] ?? 'valid'}, not ${describeValue(value)}`);
     return;
   }
   if (schema.enum && !schema.enum.includes(value)) {
-    report('schema-value', `is ${describe(value)}; allowed: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
+    report('schema-value', `is ${describeValue(value)}; allowed: ${schema.enum.map((v) => JSON.stringify(v)).join(', ')}`);
   }
   if (typeof value === 'string') {
     const length = [...value].length;
-    if (schema.minLength !== undefined && length < schema.minLength) report('schema-value', `is ${describe(value)}: at least ${schema.minLength} characters`);
+    if (schema.minLength !== undefined && length < schema.minLength) report('schema-value', `is ${describeValue(value)}: at least ${schema.minLength} characters`);
     if (schema.maxLength !== undefined && length > schema.maxLength) report('schema-value', `is ${length} characters long: at most ${schema.maxLength}`);
-    if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value)) report('schema-value', `is ${describe(value)}, which does not match ${schema.pattern}`);
+    if (schema.pattern !== undefined && !patternOf(schema.pattern).test(value)) report('schema-value', `is ${describeValue(value)}, which does not match ${schema.pattern}`);
   }
   if (typeof value === 'number') {
     if (schema.minimum !== undefined && value < schema.minimum) report('schema-value', `is ${value}: at least ${schema.minimum}`);
@@ -179,7 +167,7 @@ function walk(value: unknown, schema: CrdSchema, path: string, problems: CrdProb
 function walkObject(value: Readonly<Record<string, unknown>>, schema: CrdSchema, path: string, problems: CrdProblem[]): void {
   const { properties, additionalProperties } = schema;
   for (const field of Object.keys(value)) {
-    const fieldPath = joinField(path, field);
+    const fieldPath = joinPath(path, field);
     const known = properties?.[field];
     if (known) walk(value[field], known, fieldPath, problems);
     else if (typeof additionalProperties === 'object') walk(value[field], additionalProperties, fieldPath, problems);
@@ -189,7 +177,7 @@ function walkObject(value: Readonly<Record<string, unknown>>, schema: CrdSchema,
   }
   for (const field of schema.required ?? []) {
     if (value[field] === undefined || value[field] === null) {
-      problems.push({ rule: 'schema-required', path: joinField(path, field), message: `missing required field "${field}"${path ? ` in ${path}` : ''}` });
+      problems.push({ rule: 'schema-required', path: joinPath(path, field), message: `missing required field "${field}"${path ? ` in ${path}` : ''}` });
     }
   }
 }

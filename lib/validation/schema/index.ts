@@ -20,6 +20,9 @@ import { mayBeRejected, UpgradeCompatibility, upgradeCompatibility } from './com
 import { groupsOfRemovedApis, releaseThatRemoved } from './removed-apis';
 import { closestName } from './suggest';
 import { checkCrdValue, customResource, CustomResource } from './crd';
+import { describeValue, joinPath } from './describe';
+
+export { joinPath } from './describe';
 
 export type { ResourceScope } from './load';
 
@@ -325,13 +328,6 @@ function describeItems(type: FieldType): string {
   }
 }
 
-function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `the ${typeof value} ${String(value)}`;
-}
-
 function unknownFieldMessage(field: string, model: Model, schema: Schema): string {
   const suggestion = closestName(field, model.fields.keys());
   const hint = suggestion
@@ -479,12 +475,6 @@ function objectLabel(object: KubeObject, scope: ResourceScope | undefined): stri
   if (scope === 'Cluster') return `${object.kind} ${name}`;
   if (scope === 'Namespaced') return `${object.kind} ${namespace || 'default'}/${name}`;
   return namespace ? `${object.kind} ${namespace}/${name}` : `${object.kind} ${name}`;
-}
-
-/** `path.key`, or `path["odd key"]` for a key that is not an identifier. */
-export function joinPath(path: string, key: string): string {
-  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
-  return path ? `${path}.${key}` : key;
 }
 
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
