@@ -29,3 +29,7 @@ export type { LockOptions } from './synth/output-lock';
 export * from './synth/synthesize-and-report';
 export { diffManifests, formatDiff, ManifestDiff, ObjectChange, ObjectIdentity, ChangedObject, MovedObject } from './synth/diff';
 export { mermaidDiagram } from './synth/diagram';
+export type {
+  AffinityProps, AvoidOwnPodsProps, NodeAffinityProps, NodeLabelRequirement, NodeSelectorTermProps, PodAffinityProps, PodAffinityTermProps,
+  PodLabelRequirement, PreferredNodeTermProps, PreferredPodTermProps,
+} from './affinity';
