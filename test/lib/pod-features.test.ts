@@ -180,9 +180,9 @@ describe('disruption budget minAvailable', () => {
 
   test('is refused with maxUnavailable, at "100%", and at synthesis when it keeps every replica', () => {
     expect(build({ replicas: 3, disruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }))
-      .toThrow(invalid('test/App/DisruptionBudget', 'disruptionBudget.minAvailable', 1));
+      .toThrow(invalid('test/App', 'disruptionBudget.minAvailable', 1));
     expect(build({ replicas: 3, disruptionBudget: { minAvailable: '100%' } }))
-      .toThrow(invalid('test/App/DisruptionBudget', 'disruptionBudget.minAvailable', '100%'));
+      .toThrow(invalid('test/App', 'disruptionBudget.minAvailable', '100%'));
     const chart = newChart();
     new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, replicas: 2, disruptionBudget: { minAvailable: 2 } });
     expect(() => synth(chart)).toThrow(invalidAtSynth('test/App/DisruptionBudget', 'disruptionBudget.minAvailable', 2));
