@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ConfigMap, EnvValue, IConfigMap, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ConfigMapMount } from './pod-template';
-import { checkAbsolutePath, checkDns1123Label, checkLabels, invalidProp, removeHalfBuilt } from './props';
+import { checkAbsolutePath, checkAll, checkBoolean, checkDns1123Label, checkLabels, invalidProp, removeHalfBuilt } from './props';
 import { createJsonFormObject } from './json-form';
 
 /** Props of an {@link AppConfig}. */
@@ -53,29 +53,38 @@ export class AppConfig extends Construct {
   constructor(scope: Construct, id: string, props: AppConfigProps) {
     super(scope, id);
     try {
-      checkDns1123Label(this, 'name', props.name);
-      // A label, not just a subdomain: a mounted ConfigMap's volume is named after it.
-      this.configMapName = checkDns1123Label(this, 'configMapName', props.configMapName ?? `${props.name}-config`);
-      checkLabels(this, 'labels', props.labels);
       const data: Record<string, string> = {};
       const binaryData: Record<string, Buffer> = {};
-      for (const [key, value] of Object.entries(props.data ?? {})) {
-        this.checkKey('data', key);
-        if (typeof value !== 'string') throw invalidProp(this, `data["${key}"]`, value, 'must be a string (quote numbers and booleans)');
-        data[key] = value;
-      }
-      for (const [key, file] of Object.entries(props.files ?? {})) {
-        this.checkKey('files', key);
-        if (key in data) throw invalidProp(this, 'files key', key, 'is also a key of `data`: each key may appear once');
-        const content = this.readFile(key, file);
-        if (isUtf8(content)) data[key] = content.toString('utf8');
-        else binaryData[key] = content;
-      }
-      const size = Object.values(data).reduce((sum, value) => sum + Buffer.byteLength(value, 'utf8'), 0)
-        + Object.values(binaryData).reduce((sum, value) => sum + value.length, 0);
-      if (size > MAX_CONFIG_MAP_BYTES) {
-        throw invalidProp(this, 'data and files', `${size} bytes`, `must add up to at most ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB), the API server's limit for a ConfigMap`);
-      }
+      checkAll(this, [
+        () => checkDns1123Label(this, 'name', props.name),
+        // A label, not just a subdomain: a mounted ConfigMap's volume is named after it.
+        () => checkDns1123Label(this, 'configMapName', props.configMapName ?? `${props.name}-config`),
+        () => checkLabels(this, 'labels', props.labels),
+        () => checkBoolean(this, 'immutable', props.immutable),
+        ...Object.entries(props.data ?? {}).map(([key, value]) => () => {
+          this.checkKey('data', key);
+          if (typeof value !== 'string') throw invalidProp(this, `data["${key}"]`, value, 'must be a string (quote numbers and booleans)');
+          data[key] = value;
+        }),
+        ...Object.entries(props.files ?? {}).map(([key, file]) => () => {
+          this.checkKey('files', key);
+          if (props.data && Object.prototype.hasOwnProperty.call(props.data, key)) {
+            throw invalidProp(this, 'files key', key, 'is also a key of `data`: each key may appear once');
+          }
+          const content = this.readFile(key, file);
+          if (isUtf8(content)) data[key] = content.toString('utf8');
+          else binaryData[key] = content;
+        }),
+        // Over the entries read so far: a total above the limit is one whatever the bad entries hold.
+        () => {
+          const size = Object.values(data).reduce((sum, value) => sum + Buffer.byteLength(value, 'utf8'), 0)
+            + Object.values(binaryData).reduce((sum, value) => sum + value.length, 0);
+          if (size > MAX_CONFIG_MAP_BYTES) {
+            throw invalidProp(this, 'data and files', `${size} bytes`, `must add up to at most ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB), the API server's limit for a ConfigMap`);
+          }
+        },
+      ]);
+      this.configMapName = props.configMapName ?? `${props.name}-config`;
 
       this.textKeys = Object.keys(data);
       this.binaryKeys = Object.keys(binaryData);

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { checkAll, checkIntOrPercent, checkOneOf, invalidProp, removeHalfBuilt } from './props';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
 import { IPodTarget } from './workload';
@@ -42,6 +42,34 @@ export interface WorkloadDisruptionBudgetProps extends DisruptionBudgetProps {
 }
 
 /**
+ * Checks a disruption budget's props and throws one {@link PropsError} with every problem, so that
+ * a workload can report them with its own.
+ * @internal
+ */
+export function checkDisruptionBudget(scope: IConstruct, props: DisruptionBudgetProps): void {
+  const minAvailable = props.minAvailable;
+  const maxUnavailable = props.maxUnavailable ?? (minAvailable === undefined ? 1 : undefined);
+  checkAll(scope, [
+    () => {
+      if (maxUnavailable === undefined) return;
+      checkIntOrPercent(scope, 'disruptionBudget.maxUnavailable', maxUnavailable);
+      if (isZeroIntOrPercent(maxUnavailable)) {
+        throw invalidProp(scope, 'disruptionBudget.maxUnavailable', maxUnavailable, 'must be above zero: a budget of zero blocks every node drain');
+      }
+    },
+    () => {
+      if (minAvailable === undefined) return;
+      if (props.maxUnavailable !== undefined) {
+        throw invalidProp(scope, 'disruptionBudget.minAvailable', minAvailable, 'cannot be combined with maxUnavailable: give one of them');
+      }
+      checkIntOrPercent(scope, 'disruptionBudget.minAvailable', minAvailable);
+      if (minAvailable === '100%') throw invalidProp(scope, 'disruptionBudget.minAvailable', minAvailable, 'must be below "100%": keeping every pod blocks every node drain');
+    },
+    () => checkOneOf(scope, 'disruptionBudget.unhealthyPodEvictionPolicy', props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow', UNHEALTHY_POD_EVICTION_POLICIES),
+  ]);
+}
+
+/**
  * A PodDisruptionBudget (`<name>-pdb`) for a workload. It never blocks every eviction: a budget
  * of zero is refused (node drains would hang), unhealthy pods may always be evicted unless told
  * otherwise, and a budget on a single fixed replica, which protects nothing, is refused when the
@@ -55,24 +83,7 @@ export class WorkloadDisruptionBudget extends Construct {
     try {
       const minAvailable = props.minAvailable;
       const maxUnavailable = props.maxUnavailable ?? (minAvailable === undefined ? 1 : undefined);
-      checkAll(this, [
-        () => {
-          if (maxUnavailable === undefined) return;
-          checkIntOrPercent(this, 'disruptionBudget.maxUnavailable', maxUnavailable);
-          if (isZeroIntOrPercent(maxUnavailable)) {
-            throw invalidProp(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 'must be above zero: a budget of zero blocks every node drain');
-          }
-        },
-        () => {
-          if (minAvailable === undefined) return;
-          if (props.maxUnavailable !== undefined) {
-            throw invalidProp(this, 'disruptionBudget.minAvailable', minAvailable, 'cannot be combined with maxUnavailable: give one of them');
-          }
-          checkIntOrPercent(this, 'disruptionBudget.minAvailable', minAvailable);
-          if (minAvailable === '100%') throw invalidProp(this, 'disruptionBudget.minAvailable', minAvailable, 'must be below "100%": keeping every pod blocks every node drain');
-        },
-        () => checkOneOf(this, 'disruptionBudget.unhealthyPodEvictionPolicy', props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow', UNHEALTHY_POD_EVICTION_POLICIES),
-      ]);
+      checkDisruptionBudget(this, props);
       const unhealthyPodEvictionPolicy = props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow';
       this.budget = createJsonFormObject(k8s.KubePodDisruptionBudget, this, 'Resource', {
         metadata: { name: `${props.target.name}-pdb` },

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { isClusterScoped } from './validation/rule';
+import { isClusterScoped } from './validation/objects';
 import { ExternalObject } from './validation/types';
 
 const METADATA_TYPE = 'habr-k8s:external-object';

@@ -30,3 +30,7 @@ export * from './synth/synthesize-and-report';
 export { diffManifests, formatDiff, ManifestDiff, ObjectChange, ObjectIdentity, ChangedObject, MovedObject } from './synth/diff';
 export { mermaidDiagram } from './synth/diagram';
 export * from './http-route';
+export type {
+  AffinityProps, AvoidOwnPodsProps, NodeAffinityProps, NodeLabelRequirement, NodeSelectorTermProps, PodAffinityProps, PodAffinityTermProps,
+  PodLabelRequirement, PreferredNodeTermProps, PreferredPodTermProps,
+} from './affinity';

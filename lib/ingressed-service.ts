@@ -1,7 +1,7 @@
 import { HttpIngressPathType, k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
-import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, invalidProp, removeHalfBuilt } from './props';
-import { createService, ServiceOptions } from './service';
+import { Construct, IConstruct } from 'constructs';
+import { checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, invalidProp, removeHalfBuilt } from './props';
+import { checkServiceOptions, createService, ServiceOptions } from './service';
 import { createJsonFormObject } from './json-form';
 
 /** TLS for an Ingress host. */
@@ -32,6 +32,25 @@ export interface IngressedServiceProps extends ServiceOptions, IngressOptions {}
 const PATH_TYPES = [HttpIngressPathType.PREFIX, HttpIngressPathType.EXACT, HttpIngressPathType.IMPLEMENTATION_SPECIFIC] as const;
 
 /**
+ * Checks the routing options of an Ingress and throws one {@link PropsError} with every problem;
+ * `prefix` names where they sit in the caller's props (a WebApp's `ingress.`).
+ * @internal
+ */
+export function checkIngressOptions(scope: IConstruct, options: IngressOptions, prefix = ''): void {
+  const path = options.path ?? '/';
+  checkAll(scope, [
+    () => checkDns1123Subdomain(scope, `${prefix}host`, options.host),
+    () => {
+      if (typeof path !== 'string' || !path.startsWith('/')) throw invalidProp(scope, `${prefix}path`, path, 'must start with "/"');
+    },
+    () => checkOneOf(scope, `${prefix}pathType`, options.pathType ?? HttpIngressPathType.PREFIX, PATH_TYPES),
+    () => options.ingressClassName !== undefined && checkDns1123Subdomain(scope, `${prefix}ingressClassName`, options.ingressClassName),
+    () => options.tls && checkDns1123Subdomain(scope, `${prefix}tls.secretName`, options.tls.secretName),
+    () => checkAnnotations(scope, `${prefix}annotations`, options.annotations),
+  ]);
+}
+
+/**
  * A Service in front of a workload's pods plus an Ingress routing a host to it
  * (`<name>-service`, `<name>-ingress`). Refuses a port the pods do not serve.
  */
@@ -44,14 +63,13 @@ export class IngressedService extends Construct {
   constructor(scope: Construct, id: string, props: IngressedServiceProps) {
     super(scope, id);
     try {
-      checkDns1123Label(this, 'name', props.name);
-      checkDns1123Subdomain(this, 'host', props.host);
+      checkAll(this, [
+        () => checkDns1123Label(this, 'name', props.name),
+        () => checkIngressOptions(this, props),
+        () => checkServiceOptions(this, props),
+      ]);
       const path = props.path ?? '/';
-      if (!path.startsWith('/')) throw invalidProp(this, 'path', path, 'must start with "/"');
-      const pathType = checkOneOf(this, 'pathType', props.pathType ?? HttpIngressPathType.PREFIX, PATH_TYPES);
-      if (props.ingressClassName !== undefined) checkDns1123Subdomain(this, 'ingressClassName', props.ingressClassName);
-      if (props.tls) checkDns1123Subdomain(this, 'tls.secretName', props.tls.secretName);
-      checkAnnotations(this, 'annotations', props.annotations);
+      const pathType = props.pathType ?? HttpIngressPathType.PREFIX;
 
       const { service, port: servicePort } = createService(this, 'Service', props);
       this.service = service;

@@ -6,7 +6,9 @@ import {
 } from './props';
 import { parseQuantity } from './validation/quantity';
 import { intOrStringValue, quantityValue } from './json-form';
-import { checkDns1123Subdomain, checkLabels, checkPositiveQuantity, isLabelValue, isQualifiedName } from './props';
+import { checkBoolean, checkDns1123Subdomain, checkLabelKey, checkLabels, checkLabelValue, checkPositiveQuantity } from './props';
+import { AffinityProps, checkAffinity, toAffinity } from './affinity';
+import { NAME_LABEL } from './workload';
 
 /** CPU and memory amounts, as Kubernetes quantities (`250m`, `512Mi`). */
 export interface ResourceList {
@@ -233,7 +235,7 @@ export interface TolerationProps {
 }
 
 /** Pod-level settings every workload construct shares. */
-export interface PodProps {
+export interface PodProps extends AffinityProps {
   /** Containers run to completion, in order, before the app container starts, or kept running beside it (`sidecar: true`). @default - none */
   readonly initContainers?: readonly InitContainerProps[];
   /** Service account the pods run as (a DNS-1123 subdomain); its token is mounted only with `security.automountServiceAccountToken`. @default - the namespace's `default` */
@@ -383,6 +385,7 @@ export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8
       imagePullSecrets: props.imagePullSecrets?.map((name) => ({ name })),
       nodeSelector: nonEmpty(props.nodeSelector),
       tolerations: props.tolerations?.map((t) => ({ ...t })),
+      affinity: toAffinity(props, { [NAME_LABEL]: input.labels[NAME_LABEL] }),
       priorityClassName: props.priorityClassName,
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
     },
@@ -527,6 +530,7 @@ function podChecks(scope: IConstruct, props: PodTemplateProps, defaults: Contain
     ...(props.imagePullSecrets ?? []).map((name, i) => () => checkDns1123Subdomain(scope, `imagePullSecrets[${i}]`, name)),
     () => checkLabels(scope, 'nodeSelector', props.nodeSelector),
     ...(props.tolerations ?? []).map((toleration, i) => () => checkToleration(scope, `tolerations[${i}]`, toleration)),
+    () => checkAffinity(scope, props),
     () => props.priorityClassName !== undefined && checkDns1123Subdomain(scope, 'priorityClassName', props.priorityClassName),
     () => props.terminationGracePeriodSeconds !== undefined
       && checkInteger(scope, 'terminationGracePeriodSeconds', props.terminationGracePeriodSeconds, 0),
@@ -555,9 +559,7 @@ function checkInitContainer(
     }),
     ...envFromChecks(scope, `${field}.envFrom`, init.envFrom),
     () => checkResources(scope, mergeResources(defaults.resources, init.resources), `${field}.`),
-    () => {
-      if (init.sidecar !== undefined && typeof init.sidecar !== 'boolean') throw invalidProp(scope, `${field}.sidecar`, init.sidecar, 'must be true or false');
-    },
+    () => checkBoolean(scope, `${field}.sidecar`, init.sidecar),
     ...(init.volumeMounts ?? []).map((mount) => () => {
       if (!volumeNames.has(mount.volume)) {
         throw invalidProp(scope, `${field}.volumeMounts[].volume`, mount.volume, `must name a volume of \`volumes\` (${[...volumeNames].join(', ') || 'none'})`);
@@ -584,11 +586,7 @@ function checkToleration(scope: IConstruct, field: string, toleration: Toleratio
   checkAll(scope, [
     () => checkOneOf(scope, `${field}.operator`, operator, TOLERATION_OPERATORS),
     () => toleration.effect !== undefined && checkOneOf(scope, `${field}.effect`, toleration.effect, TAINT_EFFECTS),
-    () => {
-      if (toleration.key !== undefined && !isQualifiedName(toleration.key)) {
-        throw invalidProp(scope, `${field}.key`, toleration.key, 'must be a qualified name, as label keys are: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."');
-      }
-    },
+    () => toleration.key !== undefined && checkLabelKey(scope, `${field}.key`, toleration.key),
     () => {
       if (toleration.key === undefined && operator !== 'Exists') {
         throw invalidProp(scope, `${field}.key`, toleration.key, 'is needed unless operator is "Exists" (which, without a key, tolerates every taint)');
@@ -596,9 +594,7 @@ function checkToleration(scope: IConstruct, field: string, toleration: Toleratio
     },
     () => {
       if (operator === 'Exists' && toleration.value !== undefined) throw invalidProp(scope, `${field}.value`, toleration.value, 'must be left out with operator "Exists"');
-      if (toleration.value !== undefined && !isLabelValue(toleration.value)) {
-        throw invalidProp(scope, `${field}.value`, toleration.value, 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
-      }
+      if (toleration.value !== undefined) checkLabelValue(scope, `${field}.value`, toleration.value);
     },
     () => {
       if (toleration.tolerationSeconds === undefined) return;

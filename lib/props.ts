@@ -164,23 +164,40 @@ export function isLabelValue(value: string): boolean {
 }
 
 const QUALIFIED_NAME_RULE = 'must be a qualified name: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."';
+const LABEL_VALUE_RULE = 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+
+/** A label key (also a node label key, a taint key, a topology key): a qualified name. */
+export function checkLabelKey(scope: IConstruct, field: string, key: string): string {
+  if (typeof key !== 'string' || !isQualifiedName(key)) throw invalidProp(scope, field, key, QUALIFIED_NAME_RULE);
+  return key;
+}
+
+/** A label value (also a taint value, a selector requirement's value). */
+export function checkLabelValue(scope: IConstruct, field: string, value: string): string {
+  if (!isLabelValue(value)) throw invalidProp(scope, field, value, LABEL_VALUE_RULE);
+  return value;
+}
 
 /** Every label key and value; each bad entry is its own problem. */
 export function checkLabels(scope: IConstruct, field: string, labels: Readonly<Record<string, string>> | undefined): void {
   checkAll(scope, Object.entries(labels ?? {}).map(([key, value]) => () => {
-    if (!isQualifiedName(key)) throw invalidProp(scope, `${field} key`, key, QUALIFIED_NAME_RULE);
-    if (!isLabelValue(value)) {
-      throw invalidProp(scope, `${field}["${key}"]`, value, 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
-    }
+    checkLabelKey(scope, `${field} key`, key);
+    checkLabelValue(scope, `${field}["${key}"]`, value);
   }));
 }
 
 /** Every annotation key and value; each bad entry is its own problem. */
 export function checkAnnotations(scope: IConstruct, field: string, annotations: Readonly<Record<string, string>> | undefined): void {
   checkAll(scope, Object.entries(annotations ?? {}).map(([key, value]) => () => {
-    if (!isQualifiedName(key)) throw invalidProp(scope, `${field} key`, key, QUALIFIED_NAME_RULE);
+    checkLabelKey(scope, `${field} key`, key);
     if (typeof value !== 'string') throw invalidProp(scope, `${field}["${key}"]`, value, 'must be a string (quote numbers and booleans)');
   }));
+}
+
+/** `true`, `false` or left out (plain JavaScript may pass anything). */
+export function checkBoolean(scope: IConstruct, field: string, value: boolean | undefined): boolean | undefined {
+  if (value !== undefined && typeof value !== 'boolean') throw invalidProp(scope, field, value, 'must be true or false');
+  return value;
 }
 
 /** One of a fixed set of values. */

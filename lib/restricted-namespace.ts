@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DefaultDenyEgress, DefaultDenyIngress } from './connections';
-import { checkDns1123Label, checkOneOf } from './props';
+import { checkAll, checkBoolean, checkDns1123Label, checkOneOf, removeHalfBuilt } from './props';
 import { createJsonFormObject } from './json-form';
 
 /** A Pod Security Standard level. */
@@ -36,12 +36,23 @@ export class RestrictedNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: RestrictedNamespaceProps) {
     super(scope, id);
-    const name = checkDns1123Label(this, 'name', props.name);
-    const level = checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', LEVELS);
-    const version = props.podSecurityVersion ?? 'v1.27';
-    if (!/^(latest|v1\.\d+)$/.test(version)) {
-      checkOneOf(this, 'podSecurityVersion', version, ['latest', 'v1.<minor>']);
+    try {
+      checkAll(this, [
+        () => checkDns1123Label(this, 'name', props.name),
+        () => checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', LEVELS),
+        () => {
+          const version = props.podSecurityVersion ?? 'v1.27';
+          if (!/^(latest|v1\.\d+)$/.test(version)) checkOneOf(this, 'podSecurityVersion', version, ['latest', 'v1.<minor>']);
+        },
+        () => checkBoolean(this, 'defaultDenyIngress', props.defaultDenyIngress),
+        () => checkBoolean(this, 'defaultDenyEgress', props.defaultDenyEgress),
+      ]);
+    } catch (error) {
+      throw removeHalfBuilt(this, error);
     }
+    const name = props.name;
+    const level = props.podSecurity ?? 'restricted';
+    const version = props.podSecurityVersion ?? 'v1.27';
     const labels = Object.fromEntries(['enforce', 'warn', 'audit'].flatMap((mode) => [
       [`pod-security.kubernetes.io/${mode}`, level],
       [`pod-security.kubernetes.io/${mode}-version`, version],

@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
-import { WorkloadDisruptionBudget } from './disruption-budget';
+import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
 import { addProtection, ProtectionProps } from './protection';
 import {
   APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
@@ -11,7 +11,7 @@ import {
   checkAbsolutePath, checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels,
   checkPort, checkPortName, checkPositiveQuantity, invalidProp, removeHalfBuilt,
 } from './props';
-import { createService } from './service';
+import { checkServiceOptions, createService } from './service';
 import {
   alreadyAutoscaled, IScalable, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps,
 } from './workload';
@@ -119,6 +119,8 @@ export class StatefulApp extends Construct implements IScalable {
         () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
         ...(props.volumeClaims ?? []).map((claim) => () => this.toClaimTemplate(claim)),
         () => checkPodTemplate(this, { container: props, defaults, ports: [{ name: portName, port: props.port }], claimMounts, containerName: props.name }),
+        () => checkServiceOptions(this, { name: props.name, serviceName: props.serviceName, headless: true, target: { name: props.name, containerPorts: [{ name: portName, port: props.port }] } }),
+        () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
       ]);
       this.name = props.name;
       const statefulSetName = `${this.name}-statefulset`;

@@ -2,9 +2,9 @@ import { Lazy } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
-import { WorkloadDisruptionBudget } from './disruption-budget';
+import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
 import { addProtection, ProtectionProps } from './protection';
-import { IngressedService, IngressOptions } from './ingressed-service';
+import { checkIngressOptions, IngressedService, IngressOptions } from './ingressed-service';
 import {
   APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
@@ -12,7 +12,7 @@ import {
   checkAll, checkAnnotations, checkDns1123Label, checkIntOrPercent, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
   removeHalfBuilt,
 } from './props';
-import { createService } from './service';
+import { checkServiceOptions, createService } from './service';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
 import {
   alreadyAutoscaled, IScalable, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps,
@@ -88,6 +88,14 @@ export class WebApp extends Construct implements IScalable {
     try {
       const portName = props.portName ?? 'http';
       const ports = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
+      const serviceOptions = {
+        name: props.name,
+        serviceName: props.serviceName,
+        port: props.servicePort ?? props.port,
+        targetPort: portName,
+        serviceType: props.serviceType,
+        nodePort: props.nodePort,
+      };
       checkAll(this, [
         () => {
           checkDns1123Label(this, 'name', props.name);
@@ -107,6 +115,9 @@ export class WebApp extends Construct implements IScalable {
           }
         }),
         () => checkPodTemplate(this, { container: props, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
+        () => props.port !== undefined && checkServiceOptions(this, { ...serviceOptions, port: props.servicePort, target: { name: props.name, containerPorts: ports } }, 'servicePort'),
+        () => props.port !== undefined && props.ingress && checkIngressOptions(this, props.ingress, 'ingress.'),
+        () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
       ]);
       this.name = props.name;
       const replicas = props.replicas ?? 1;
@@ -142,21 +153,12 @@ export class WebApp extends Construct implements IScalable {
       });
 
       if (props.port !== undefined) {
-        const serviceOptions = {
-          name: this.name,
-          serviceName: props.serviceName,
-          port: props.servicePort ?? props.port,
-          targetPort: portName,
-          serviceType: props.serviceType,
-          nodePort: props.nodePort,
-          labels,
-        };
         if (props.ingress) {
-          this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress, target: this });
+          this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, labels, ...props.ingress, target: this });
           this.service = this.ingress.service;
           this.servicePort = this.ingress.servicePort;
         } else {
-          ({ service: this.service, port: this.servicePort } = createService(this, 'Service', { ...serviceOptions, target: this }));
+          ({ service: this.service, port: this.servicePort } = createService(this, 'Service', { ...serviceOptions, labels, target: this }));
         }
       }
       ({ disruptionBudget: this.disruptionBudget, networkPolicy: this.networkPolicy } = addProtection(

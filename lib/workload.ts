@@ -72,6 +72,6 @@ export function namespaceOf(scope: IConstruct): string {
 }
 
 /** Resolves a container port by number or name. */
-export function findPort(target: IPodTarget, port: number | string): ContainerPort | undefined {
+export function findPort(target: Pick<IPodTarget, 'containerPorts'>, port: number | string): ContainerPort | undefined {
   return target.containerPorts.find((p) => p.port === port || p.name === port);
 }

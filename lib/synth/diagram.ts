@@ -1,3 +1,4 @@
+import { field, isRecord, matchesLabelMap, matchesLabelSelector, records, stringMap } from '../validation/objects';
 import { KubeObject, SourcedObject } from '../validation/types';
 
 /**
@@ -126,27 +127,8 @@ function nameOf(object: KubeObject): string {
   return object.metadata?.name ?? '';
 }
 
-function field(value: unknown, ...path: string[]): unknown {
-  return path.reduce<unknown>((current, key) => (isRecord(current) ? current[key] : undefined), value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function records(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter(isRecord) : [];
-}
-
 function stringOf(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-function stringMap(value: unknown): Record<string, string> {
-  if (!isRecord(value)) {
-    return {};
-  }
-  return Object.fromEntries(Object.entries(value).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 // ---- Nodes ----
@@ -238,14 +220,10 @@ function addServiceEdges(graph: Graph, service: KubeObject, workloads: readonly 
     return; // no selector: endpoints are managed by hand, nothing to draw
   }
   for (const workload of workloads) {
-    if (workload.namespace === namespaceOf(service) && matchesLabels(workload.podLabels, selector)) {
+    if (workload.namespace === namespaceOf(service) && matchesLabelMap(selector, workload.podLabels)) {
       addEdge(graph, node, workload.node, 'selects');
     }
   }
-}
-
-function matchesLabels(labels: Readonly<Record<string, string>>, wanted: Readonly<Record<string, string>>): boolean {
-  return Object.entries(wanted).every(([key, value]) => Object.hasOwn(labels, key) && labels[key] === value);
 }
 
 function hostNode(host: string): GraphNode {
@@ -372,10 +350,11 @@ function addAutoscalerEdge(graph: Graph, hpa: KubeObject, index: ObjectIndex): v
 
 // ---- NetworkPolicies ----
 
-interface LabelSelector {
+/** A type, not an interface, so that it is a plain object for matchesLabelSelector. */
+type LabelSelector = {
   readonly matchLabels: Readonly<Record<string, string>>;
   readonly matchExpressions: readonly { key: string; operator: string; values: readonly string[] }[];
-}
+};
 
 const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -388,27 +367,6 @@ function toSelector(value: unknown): LabelSelector {
       values: Array.isArray(expression.values) ? expression.values.map(String) : [],
     })),
   };
-}
-
-function matchesSelector(labels: Readonly<Record<string, string>>, selector: LabelSelector): boolean {
-  return (
-    matchesLabels(labels, selector.matchLabels) &&
-    selector.matchExpressions.every(({ key, operator, values }) => {
-      const present = Object.hasOwn(labels, key);
-      switch (operator) {
-        case 'In':
-          return present && values.includes(labels[key]);
-        case 'NotIn':
-          return !present || !values.includes(labels[key]);
-        case 'Exists':
-          return present;
-        case 'DoesNotExist':
-          return !present;
-        default:
-          return false;
-      }
-    })
-  );
 }
 
 function describeSelector(selector: LabelSelector): string {
@@ -441,7 +399,7 @@ function addAllowedConnections(graph: Graph, policy: KubeObject, workloads: read
   }
   const namespace = namespaceOf(policy);
   const podSelector = toSelector(field(policy, 'spec', 'podSelector'));
-  const servers = workloads.filter((workload) => workload.namespace === namespace && matchesSelector(workload.podLabels, podSelector));
+  const servers = workloads.filter((workload) => workload.namespace === namespace && matchesLabelSelector(podSelector, workload.podLabels));
   for (const rule of records(field(policy, 'spec', 'ingress'))) {
     const peers = records(rule.from);
     const clients = peers.length === 0 ? [addNode(graph, anySourceNode())] : peers.flatMap((peer) => peerNodes(graph, peer, namespace, workloads));
@@ -464,7 +422,7 @@ function peerNodes(graph: Graph, peer: Record<string, unknown>, policyNamespace:
   }
   const podSelector = isRecord(peer.podSelector) ? toSelector(peer.podSelector) : undefined;
   const matchingIn = (namespace: string) =>
-    workloads.filter((workload) => workload.namespace === namespace && (!podSelector || matchesSelector(workload.podLabels, podSelector)));
+    workloads.filter((workload) => workload.namespace === namespace && (!podSelector || matchesLabelSelector(podSelector, workload.podLabels)));
   if (!isRecord(peer.namespaceSelector)) {
     return matchingIn(policyNamespace).map((workload) => workload.node);
   }

@@ -1,5 +1,6 @@
 import { KubeObject, SourcedObject } from '../validation/types';
 import { loadManifestFolder } from '../validation/load';
+import { effectiveNamespace, isRecord, joinPath, objectLabel } from '../validation/objects';
 
 /** One difference inside an object. `before` is absent for an added field, `after` for a removed one. */
 export interface ObjectChange {
@@ -47,19 +48,6 @@ export interface ManifestDiff {
   /** Objects with identical content on both sides, moved or not. */
   readonly unchanged: number;
 }
-
-const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
-  'Namespace',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'PersistentVolume',
-  'StorageClass',
-  'CustomResourceDefinition',
-  'IngressClass',
-  'PriorityClass',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-]);
 
 /**
  * Compares two sets of objects by identity (group, kind, namespace, name), ignoring the file each
@@ -155,8 +143,8 @@ function identify(object: KubeObject, source: string): ObjectIdentity {
   const slash = object.apiVersion.indexOf('/');
   const group = slash === -1 ? '' : object.apiVersion.slice(0, slash);
   const name = object.metadata?.name ?? '';
-  const namespace = CLUSTER_SCOPED_KINDS.has(object.kind) ? undefined : (object.metadata?.namespace ?? 'default');
-  const id = namespace === undefined ? `${object.kind} ${name}` : `${object.kind} ${namespace}/${name}`;
+  const namespace = effectiveNamespace(object);
+  const id = objectLabel(object.kind, namespace, name);
   return { id, group, kind: object.kind, ...(namespace === undefined ? {} : { namespace }), name, source };
 }
 
@@ -174,7 +162,7 @@ function compareStrings(a: string, b: string): number {
 }
 
 function diffValues(before: unknown, after: unknown, path: string): ObjectChange[] {
-  if (isPlainObject(before) && isPlainObject(after)) {
+  if (isRecord(before) && isRecord(after)) {
     return diffRecords(before, after, path);
   }
   if (Array.isArray(before) && Array.isArray(after)) {
@@ -186,7 +174,7 @@ function diffValues(before: unknown, after: unknown, path: string): ObjectChange
 function diffRecords(before: Record<string, unknown>, after: Record<string, unknown>, path: string): ObjectChange[] {
   const keys = [...Object.keys(before), ...Object.keys(after).filter((key) => !Object.hasOwn(before, key))];
   return keys.flatMap((key) => {
-    const childPath = joinKey(path, key);
+    const childPath = joinPath(path, key);
     if (!Object.hasOwn(after, key)) {
       return [{ path: childPath, before: before[key] }];
     }
@@ -229,7 +217,7 @@ const ELEMENT_KEY_FIELDS = ['name', 'mountPath'] as const;
 function hasUniqueKey(elements: readonly unknown[], field: string): boolean {
   const keys = new Set<string>();
   for (const element of elements) {
-    const key = isPlainObject(element) ? element[field] : undefined;
+    const key = isRecord(element) ? element[field] : undefined;
     if (typeof key !== 'string' || keys.has(key)) {
       return false;
     }
@@ -256,20 +244,6 @@ function diffArraysByIndex(before: readonly unknown[], after: readonly unknown[]
     }
   }
   return changes;
-}
-
-const PLAIN_KEY = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
-
-/** Keys like `app.kubernetes.io/name` are quoted, so the dots of the path stay unambiguous. */
-function joinKey(path: string, key: string): string {
-  if (!PLAIN_KEY.test(key)) {
-    return `${path}[${JSON.stringify(key)}]`;
-  }
-  return path === '' ? key : `${path}.${key}`;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function renderValue(change: ObjectChange, side: 'before' | 'after'): string {

@@ -18,11 +18,6 @@ export function show(value: unknown): string {
   }
 }
 
-/** `metadata.annotations.team`, or `metadata.annotations["example.com/team"]` when the key needs quoting. */
-export function keyPath(path: string, key: string): string {
-  return /^[A-Za-z_][A-Za-z0-9_-]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`;
-}
-
 export function isInteger(value: unknown): value is number {
   return typeof value === 'number' && Number.isInteger(value);
 }

@@ -5,7 +5,7 @@ import { Composer, Document, isMap, isScalar, isSeq, LineCounter, Parser, Scalar
 import { readOutputHeader } from '../external-objects';
 import { describeScalar, KUBECTL_PARSE_OPTIONS, scalarType, yaml12Type } from './kubectl-yaml';
 import { labelOf } from './rule';
-import { joinPath } from './schema';
+import { isRecord, joinPath } from './objects';
 import { ExternalObject, Finding, KubeObject, SourcedObject } from './types';
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -40,10 +40,6 @@ export interface ManifestFolder {
 }
 
 type Reading = { -readonly [K in keyof ManifestFolder]: ManifestFolder[K] };
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isKubeObject(value: unknown): value is KubeObject {
   return isRecord(value) && typeof value.kind === 'string' && typeof value.apiVersion === 'string';

@@ -1,5 +1,6 @@
 /** Container ports as the kubelet and the endpoints controller resolve them. */
-import { asArray, asRecord, ContainerRef, Json, PodTemplate } from './rule';
+import { asArray, asRecord, Json } from './objects';
+import { ContainerRef, PodTemplate } from './rule';
 
 export interface DeclaredPort {
   readonly containerPort: unknown;

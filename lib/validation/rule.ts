@@ -2,7 +2,12 @@
  * What every cross-object rule is made of: a rule, the context it runs in, and an index of the
  * object set built once per run so that rules look objects up instead of scanning them all.
  */
+import { asArray, asRecord, asString, DEFAULT_NAMESPACE, effectiveNamespace, field, isClusterScoped, Json, objectLabel } from './objects';
 import { ApiServerVerdict, ExternalObject, Finding, KubeObject, Severity, SourcedObject } from './types';
+
+/** The toolkit's helpers, still importable from here (new code imports them from `./objects`). */
+export { asArray, asRecord, asString, DEFAULT_NAMESPACE, field, isClusterScoped, objectLabel } from './objects';
+export type { Json } from './objects';
 
 export interface RuleContext {
   /** Objects the manifests reference but that are created outside them. */
@@ -23,8 +28,6 @@ export interface Rule {
   check(index: ObjectIndex, context: RuleContext): Finding[];
 }
 
-/** A loosely typed JSON value from a manifest: rules read it defensively. */
-export type Json = Record<string, unknown>;
 
 /** One object of the set, with the facts every rule needs already worked out. */
 export interface IndexedObject {
@@ -76,52 +79,10 @@ export interface ObjectIndex {
   readonly podTemplates: readonly PodTemplate[];
 }
 
-const CLUSTER_SCOPED_KINDS = new Set([
-  'Namespace', 'Node', 'PersistentVolume', 'StorageClass', 'ClusterRole', 'ClusterRoleBinding',
-  'CustomResourceDefinition', 'PriorityClass', 'IngressClass', 'RuntimeClass', 'CSIDriver', 'CSINode',
-  'APIService', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
-  'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'VolumeSnapshotClass',
-  'VolumeAttachment', 'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration',
-  'ClusterIssuer', 'GatewayClass',
-]);
-
-export const DEFAULT_NAMESPACE = 'default';
-
-export function isClusterScoped(kind: string): boolean {
-  return CLUSTER_SCOPED_KINDS.has(kind);
-}
-
-export function asRecord(value: unknown): Json | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-export function asArray(value: unknown): readonly unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-
-export function asString(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
-
-/** Reads a nested field: `field(obj, 'spec', 'template', 'metadata')`. */
-export function field(value: unknown, ...keys: string[]): unknown {
-  let current: unknown = value;
-  for (const key of keys) {
-    const record = asRecord(current);
-    if (!record) return undefined;
-    current = record[key];
-  }
-  return current;
-}
-
-export function objectLabel(kind: string, namespace: string | undefined, name: string): string {
-  return namespace === undefined ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;
-}
-
 function identify(object: KubeObject): Pick<IndexedObject, 'kind' | 'name' | 'namespace' | 'label'> {
   const kind = String(object.kind);
   const name = asString(object.metadata?.name) ?? asString(object.metadata?.generateName) ?? '<unnamed>';
-  const namespace = isClusterScoped(kind) ? undefined : asString(object.metadata?.namespace) || DEFAULT_NAMESPACE;
+  const namespace = effectiveNamespace(object);
   return { kind, name, namespace, label: objectLabel(kind, namespace, name) };
 }
 

@@ -1,32 +1,11 @@
 /** Label selector semantics, as the API server and controllers apply them. */
-import { asArray, asRecord, asString, Json, PodTemplate } from './rule';
+import { asArray, asRecord, Json } from './objects';
+import { PodTemplate } from './rule';
 
 type Labels = Readonly<Record<string, unknown>>;
 
-/** A Service-style selector: every key must be present with that value. */
-export function matchesLabelMap(selector: Labels, labels: Labels): boolean {
-  return Object.entries(selector).every(([key, value]) => labels[key] === value);
-}
-
-function matchesExpression(expression: Json, labels: Labels): boolean {
-  const key = asString(expression.key) ?? '';
-  const values = asArray(expression.values);
-  const has = Object.prototype.hasOwnProperty.call(labels, key);
-  switch (expression.operator) {
-    case 'In': return has && values.includes(labels[key]);
-    case 'NotIn': return !has || !values.includes(labels[key]);
-    case 'Exists': return has;
-    case 'DoesNotExist': return !has;
-    default: return false;
-  }
-}
-
-/** A `LabelSelector` (matchLabels and matchExpressions); an empty selector matches everything. */
-export function matchesLabelSelector(selector: Json, labels: Labels): boolean {
-  const matchLabels = asRecord(selector.matchLabels) ?? {};
-  return matchesLabelMap(matchLabels, labels)
-    && asArray(selector.matchExpressions).every((expression) => matchesExpression(asRecord(expression) ?? {}, labels));
-}
+/** Selector matching is the toolkit's; re-exported for the rules that import it from here. */
+export { matchesLabelMap, matchesLabelSelector } from './objects';
 
 /** The operators of `matchExpressions`. */
 export const SELECTOR_OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];

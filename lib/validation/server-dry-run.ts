@@ -5,6 +5,7 @@
  */
 import { spawn } from 'child_process';
 import { KubectlTarget, kubectlWarnings } from './kubectl';
+import { objectLabel } from './objects';
 import { labelOf } from './rule';
 import { Finding, KubeObject, SourcedObject } from './types';
 
@@ -32,7 +33,7 @@ export interface DryRunOptions {
 export function objectId(object: KubeObject): string {
   const name = object.metadata?.name ?? '(no name)';
   const namespace = object.metadata?.namespace;
-  return `${object.kind} ${namespace ? `${namespace}/${name}` : name}`;
+  return objectLabel(object.kind, namespace || undefined, name);
 }
 
 /** kubectl's error lines without its `Error from server (Invalid): error when …:` framing: the server's own words. */

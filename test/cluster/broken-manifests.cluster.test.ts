@@ -2,9 +2,12 @@
  * The suite's checks can fail: broken manifests meet the same server and the same checks as dist/,
  * and the server-side dry-run helper reports the server's verdict per object.
  */
+import { AffinityProps, PropsError, WebApp } from '../../lib';
+import { toAffinity } from '../../lib/affinity';
 import { dryRunObjects } from '../../lib/validation/server-dry-run';
 import { KubeObject } from '../../lib/validation/types';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
+import { newChart } from '../helpers';
 import { endpointProblems, eventually, getJson, Json, rolloutFailures, startCluster, stopCluster } from './cluster';
 
 const NAMESPACE = 'broken';
@@ -110,4 +113,61 @@ test('the dry-run helper returns the server verdict and message of every object,
   expect(verdicts[3].warnings.join('\n')).toMatch(/^would violate PodSecurity "restricted:latest"/);
   expect(verdicts[4].message).toMatch(/no matches for kind "Widget"/);
   expect(cluster.kubectl(['get', 'configmap', 'fine', '-n', NAMESPACE]).status).not.toBe(0);
+});
+
+describe('affinity: what the constructs refuse, the server refuses (or the message says why it matters anyway)', () => {
+  const exists = [{ key: 'a', operator: 'Exists' as const }];
+  const cases: { name: string; props: AffinityProps; server: 'rejects' | 'accepts' }[] = [
+    { name: 'weight-101', props: { nodeAffinity: { preferred: [{ weight: 101, matchExpressions: exists }] } }, server: 'rejects' },
+    { name: 'pod-weight-0', props: { podAffinity: { preferred: [{ weight: 0, topologyKey: 'zone', matchLabels: { a: 'b' } }] } }, server: 'rejects' },
+    { name: 'no-topology-key', props: { podAntiAffinity: { required: [{ topologyKey: '', matchLabels: { a: 'b' } }] } }, server: 'rejects' },
+    { name: 'bad-topology-key', props: { avoidOwnPods: { topologyKey: 'a/b/c' } }, server: 'rejects' },
+    { name: 'in-without-values', props: { nodeAffinity: { required: [{ matchExpressions: [{ key: 'a', operator: 'In' }] }] } }, server: 'rejects' },
+    { name: 'exists-with-values', props: { podAffinity: { required: [{ topologyKey: 'zone', matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] }] } }, server: 'rejects' },
+    { name: 'gt-two-values', props: { nodeAffinity: { required: [{ matchExpressions: [{ key: 'a', operator: 'Gt', values: ['1', '2'] }] }] } }, server: 'rejects' },
+    { name: 'bad-operator', props: { nodeAffinity: { required: [{ matchExpressions: [{ key: 'a', operator: 'Equals' as never, values: ['x'] }] }] } }, server: 'rejects' },
+    { name: 'bad-key', props: { nodeAffinity: { required: [{ matchExpressions: [{ key: '-a', operator: 'Exists' }] }] } }, server: 'rejects' },
+    { name: 'bad-value', props: { nodeAffinity: { required: [{ matchExpressions: [{ key: 'a', operator: 'In', values: ['not ok'] }] }] } }, server: 'rejects' },
+    { name: 'bad-namespace', props: { podAffinity: { required: [{ topologyKey: 'zone', matchLabels: { a: 'b' }, namespaces: ['Data'] }] } }, server: 'rejects' },
+    { name: 'no-terms', props: { nodeAffinity: { required: [] } }, server: 'rejects' },
+    // Stored by the server, refused by the constructs for what they do at run time (the messages say so).
+    { name: 'gt-not-integer', props: { nodeAffinity: { required: [{ matchExpressions: [{ key: 'a', operator: 'Gt', values: ['ten'] }] }] } }, server: 'accepts' },
+    { name: 'empty-term', props: { nodeAffinity: { required: [{ matchExpressions: [] }] } }, server: 'accepts' },
+    { name: 'no-selector', props: { podAntiAffinity: { required: [{ topologyKey: 'zone' }] } }, server: 'accepts' },
+  ];
+
+  /** The Deployment a WebApp with valid props writes, with the pod affinity `toAffinity` makes of `props` (unchecked). */
+  function deploymentWith(name: string, props: AffinityProps | undefined): KubeObject {
+    const chart = newChart(NAMESPACE);
+    new WebApp(chart, 'App', { name, image: 'registry.example.com/app:1.0.0', port: 8080 });
+    const object = (chart.toJson() as KubeObject[]).find((o) => o.kind === 'Deployment')! as Json;
+    if (props) object.spec.template.spec.affinity = toAffinity(props, { 'app.kubernetes.io/name': name });
+    return object as KubeObject;
+  }
+
+  test('every bad case is refused by the construct, and the server answers as listed', async () => {
+    for (const { name, props } of cases) {
+      expect(() => new WebApp(newChart(NAMESPACE), 'App', { name, image: 'app:1.0', port: 8080, ...props })).toThrow(PropsError);
+    }
+    const verdicts = await dryRunObjects(cases.map((c) => deploymentWith(c.name, c.props)), { kubectl: cluster.binaries.kubectl, kubeconfig: cluster.kubeconfig });
+    expect(verdicts.map((v, i) => [cases[i].name, v.accepted ? 'accepts' : 'rejects'])).toEqual(cases.map((c) => [c.name, c.server]));
+    for (const verdict of verdicts.filter((v) => !v.accepted)) expect(verdict.message).toMatch(/spec\.template\.spec\.affinity\./);
+  });
+
+  test('the affinity the constructs write is accepted: every kind of term, and avoidOwnPods', async () => {
+    const good: AffinityProps = {
+      nodeAffinity: {
+        required: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }, { key: 'gen', operator: 'Lt', values: ['9'] }] }],
+        preferred: [{ weight: 1, matchExpressions: [{ key: 'spot', operator: 'DoesNotExist' }] }],
+      },
+      podAffinity: { preferred: [{ weight: 100, topologyKey: 'topology.kubernetes.io/zone', matchLabels: { 'app.kubernetes.io/name': 'cache' }, namespaces: ['data'] }] },
+      podAntiAffinity: { required: [{ topologyKey: 'kubernetes.io/hostname', matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['batch'] }] }] },
+      avoidOwnPods: { topologyKey: 'topology.kubernetes.io/zone', weight: 50 },
+    };
+    const chart = newChart(NAMESPACE);
+    new WebApp(chart, 'App', { name: 'placed', image: 'registry.example.com/app:1.0.0', port: 8080, ...good });
+    const objects = chart.toJson() as KubeObject[];
+    const verdicts = await dryRunObjects(objects, { kubectl: cluster.binaries.kubectl, kubeconfig: cluster.kubeconfig });
+    expect(verdicts.map((v) => [v.id, v.accepted, v.message ?? ''])).toEqual(objects.map((o) => [`${o.kind} ${NAMESPACE}/${o.metadata?.name}`, true, '']));
+  });
 });

@@ -57,8 +57,8 @@ describe('WorkloadDisruptionBudget', () => {
     expect(() => new WorkloadDisruptionBudget(chart, 'Pdb', { target, maxUnavailable: 0 })).toThrow(invalid('test/Pdb', 'disruptionBudget.maxUnavailable', 0));
     expect(chart.node.tryFindChild('Pdb')).toBeUndefined();
   });
-  test('a WebApp budget with zero is refused naming the budget construct', () => {
+  test('a WebApp budget with zero is refused naming the WebApp it was given to', () => {
     expect(() => new WebApp(newChart(), 'App', { name: 'app', image: 'app:1.0', replicas: 2, disruptionBudget: { maxUnavailable: '0%' } }))
-      .toThrow(invalid('test/App/DisruptionBudget', 'disruptionBudget.maxUnavailable', '0%'));
+      .toThrow(invalid('test/App', 'disruptionBudget.maxUnavailable', '0%'));
   });
 });

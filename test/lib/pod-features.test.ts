@@ -180,9 +180,9 @@ describe('disruption budget minAvailable', () => {
 
   test('is refused with maxUnavailable, at "100%", and at synthesis when it keeps every replica', () => {
     expect(build({ replicas: 3, disruptionBudget: { minAvailable: 1, maxUnavailable: 1 } }))
-      .toThrow(invalid('test/App/DisruptionBudget', 'disruptionBudget.minAvailable', 1));
+      .toThrow(invalid('test/App', 'disruptionBudget.minAvailable', 1));
     expect(build({ replicas: 3, disruptionBudget: { minAvailable: '100%' } }))
-      .toThrow(invalid('test/App/DisruptionBudget', 'disruptionBudget.minAvailable', '100%'));
+      .toThrow(invalid('test/App', 'disruptionBudget.minAvailable', '100%'));
     const chart = newChart();
     new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, replicas: 2, disruptionBudget: { minAvailable: 2 } });
     expect(() => synth(chart)).toThrow(invalidAtSynth('test/App/DisruptionBudget', 'disruptionBudget.minAvailable', 2));
@@ -227,4 +227,185 @@ test('a native sidecar needs a Kubernetes version that knows container restartPo
     .filter((f) => f.severity === 'error').map((f) => f.message);
   expect(errors('1.27').join('\n')).toMatch(/restartPolicy/);
   expect(errors('1.33')).toEqual([]);
+});
+
+describe('affinity', () => {
+  test('node affinity: required terms (any one) and weighted preferences', () => {
+    const pod = podSpec(deploymentOf({
+      nodeAffinity: {
+        required: [
+          { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] }, { key: 'spot', operator: 'DoesNotExist' }] },
+          { matchExpressions: [{ key: 'cpu-generation', operator: 'Gt', values: ['3'] }] },
+        ],
+        preferred: [{ weight: 20, matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-a'] }] }],
+      },
+    }));
+    expect(pod.affinity).toEqual({
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: {
+          nodeSelectorTerms: [
+            { matchExpressions: [{ key: 'kubernetes.io/arch', operator: 'In', values: ['amd64', 'arm64'] }, { key: 'spot', operator: 'DoesNotExist' }] },
+            { matchExpressions: [{ key: 'cpu-generation', operator: 'Gt', values: ['3'] }] },
+          ],
+        },
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 20, preference: { matchExpressions: [{ key: 'topology.kubernetes.io/zone', operator: 'In', values: ['zone-a'] }] } },
+        ],
+      },
+    });
+  });
+
+  test('pod affinity and anti-affinity: labels, expressions, namespaces, topology', () => {
+    const pod = podSpec(deploymentOf({
+      podAffinity: { required: [{ topologyKey: 'topology.kubernetes.io/zone', matchLabels: { 'app.kubernetes.io/name': 'cache' }, namespaces: ['data'] }] },
+      podAntiAffinity: {
+        preferred: [{ weight: 50, topologyKey: 'kubernetes.io/hostname', matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['batch'] }] }],
+      },
+    }));
+    expect(pod.affinity).toEqual({
+      podAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'cache' } }, namespaces: ['data'], topologyKey: 'topology.kubernetes.io/zone' },
+        ],
+      },
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{
+          weight: 50,
+          podAffinityTerm: { labelSelector: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['batch'] }] }, topologyKey: 'kubernetes.io/hostname' },
+        }],
+      },
+    });
+  });
+
+  test('avoidOwnPods: one pod per node preferred, or a required domain, selected by the workload\'s own selector labels', () => {
+    const own = { matchLabels: { 'app.kubernetes.io/name': 'app' } };
+    expect(podSpec(deploymentOf({ avoidOwnPods: true, labels: { team: 'shop' } })).affinity).toEqual({
+      podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { labelSelector: own, topologyKey: 'kubernetes.io/hostname' } }] },
+    });
+    expect(podSpec(deploymentOf({
+      avoidOwnPods: { topologyKey: 'topology.kubernetes.io/zone', required: true },
+      podAntiAffinity: { required: [{ topologyKey: 'kubernetes.io/hostname', matchLabels: { 'app.kubernetes.io/name': 'db' } }] },
+    })).affinity.podAntiAffinity).toEqual({
+      requiredDuringSchedulingIgnoredDuringExecution: [
+        { labelSelector: { matchLabels: { 'app.kubernetes.io/name': 'db' } }, topologyKey: 'kubernetes.io/hostname' },
+        { labelSelector: own, topologyKey: 'topology.kubernetes.io/zone' },
+      ],
+    });
+    expect(podSpec(deploymentOf({ avoidOwnPods: { weight: 10 } })).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight).toBe(10);
+  });
+
+  test('is part of StatefulApp, BatchJob and ScheduledJob pods, each avoiding its own pods', () => {
+    const chart = newChart();
+    new StatefulApp(chart, 'Db', { name: 'db', image: 'db:1', port: 5432, avoidOwnPods: { required: true } });
+    new BatchJob(chart, 'Job', { name: 'seed', image: 'seed:1', avoidOwnPods: true });
+    new ScheduledJob(chart, 'Cron', { name: 'nightly', image: 'job:1', schedule: '@daily', nodeAffinity: { required: [{ matchExpressions: [{ key: 'batch', operator: 'Exists' }] }] } });
+    const objects = synth(chart);
+    expect(podSpec(find(objects, 'StatefulSet', 'db-statefulset')).affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector)
+      .toEqual({ matchLabels: { 'app.kubernetes.io/name': 'db' } });
+    expect(find(objects, 'Job', 'seed-job').spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.labelSelector)
+      .toEqual({ matchLabels: { 'app.kubernetes.io/name': 'seed' } });
+    expect(find(objects, 'CronJob', 'nightly-cronjob').spec.jobTemplate.spec.template.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution)
+      .toEqual({ nodeSelectorTerms: [{ matchExpressions: [{ key: 'batch', operator: 'Exists' }] }] });
+  });
+
+  test('nothing is written without it, nor for avoidOwnPods: false or empty lists', () => {
+    expect(podSpec(deploymentOf()).affinity).toBeUndefined();
+    expect(podSpec(deploymentOf({ avoidOwnPods: false, podAffinity: { required: [] }, nodeAffinity: {} })).affinity).toBeUndefined();
+  });
+
+  test('node terms are checked: keys, operators and their values, weights, empty terms; all at once', () => {
+    expect(problemsOf({
+      nodeAffinity: {
+        required: [
+          { matchExpressions: [
+            { key: '-bad', operator: 'Exists' },
+            { key: 'a', operator: 'Equals' as never, values: ['x'] },
+            { key: 'a', operator: 'In' },
+            { key: 'a', operator: 'Exists', values: ['x'] },
+            { key: 'a', operator: 'Gt', values: ['1', '2'] },
+            { key: 'a', operator: 'Lt', values: ['ten'] },
+            { key: 'a', operator: 'NotIn', values: ['ok', 'not ok'] },
+          ] },
+          { matchExpressions: [] },
+        ],
+        preferred: [
+          { weight: 0, matchExpressions: [{ key: 'a', operator: 'Exists' }] },
+          { weight: 101, matchExpressions: [{ key: 'a', operator: 'In', values: ['x'] }] },
+          { weight: 2.5, matchExpressions: [{ key: 'a/b/c', operator: 'Exists' }] },
+        ],
+      },
+    })).toEqual([
+      'nodeAffinity.required[0].matchExpressions[0].key',
+      'nodeAffinity.required[0].matchExpressions[1].operator',
+      'nodeAffinity.required[0].matchExpressions[2].values',
+      'nodeAffinity.required[0].matchExpressions[3].values',
+      'nodeAffinity.required[0].matchExpressions[4].values',
+      'nodeAffinity.required[0].matchExpressions[5].values[0]',
+      'nodeAffinity.required[0].matchExpressions[6].values[1]',
+      'nodeAffinity.required[1].matchExpressions',
+      'nodeAffinity.preferred[0].weight',
+      'nodeAffinity.preferred[1].weight',
+      'nodeAffinity.preferred[2].weight',
+      'nodeAffinity.preferred[2].matchExpressions[0].key',
+    ]);
+    expect(problemsOf({ nodeAffinity: { required: [] } })).toEqual(['nodeAffinity.required']);
+    expect(build({ nodeAffinity: { preferred: [{ weight: 101, matchExpressions: [{ key: 'a', operator: 'Exists' }] }] } }))
+      .toThrow(invalid('test/App', 'nodeAffinity.preferred[0].weight', 101));
+    expect(build({ nodeAffinity: { required: [{ matchExpressions: [{ key: 'a', operator: 'Lt', values: ['ten'] }] }] } }))
+      .toThrow(/must be an integer with operator "Lt"/);
+  });
+
+  test('pod terms are checked: topologyKey needed and a label key, a selector, label keys and values, namespaces, weights', () => {
+    expect(problemsOf({
+      podAffinity: {
+        required: [
+          { topologyKey: '', matchLabels: { a: 'b' } },
+          { topologyKey: 'kubernetes.io/hostname' },
+          { topologyKey: 'zone', matchLabels: { 'bad key!': 'v', k: 'bad value!' }, namespaces: ['Data'] },
+        ],
+      },
+      podAntiAffinity: {
+        preferred: [
+          { weight: 0, topologyKey: 'not/a/key', matchExpressions: [{ key: 'a', operator: 'Gt' as never, values: ['1'] }, { key: 'b', operator: 'In' }] },
+        ],
+      },
+      avoidOwnPods: { topologyKey: '', required: true, weight: 5 },
+    })).toEqual([
+      'podAffinity.required[0].topologyKey',
+      'podAffinity.required[1].matchLabels',
+      'podAffinity.required[2].matchLabels key',
+      'podAffinity.required[2].matchLabels["k"]',
+      'podAffinity.required[2].namespaces[0]',
+      'podAntiAffinity.preferred[0].weight',
+      'podAntiAffinity.preferred[0].topologyKey',
+      'podAntiAffinity.preferred[0].matchExpressions[0].operator',
+      'podAntiAffinity.preferred[0].matchExpressions[1].values',
+      'avoidOwnPods.topologyKey',
+      'avoidOwnPods.weight',
+    ]);
+    expect(build({ podAntiAffinity: { required: [{ topologyKey: '', matchLabels: { a: 'b' } }] } }))
+      .toThrow(invalid('test/App', 'podAntiAffinity.required[0].topologyKey', ''));
+  });
+
+  test('bad affinity is reported together with the other bad props', () => {
+    expect(problemsOf({ replicas: -1, avoidOwnPods: { weight: 0 }, tolerations: [{ value: 'x' }] }))
+      .toEqual(['replicas', 'tolerations[0].key', 'avoidOwnPods.weight']);
+  });
+
+  test('every kind of term passes the whole-app validation (schema and rules)', () => {
+    const app = new App();
+    const chart = new Chart(app, 'shop', { namespace: 'shop' });
+    new k8s.KubeNamespace(chart, 'Ns', { metadata: { name: 'shop' } });
+    new WebApp(chart, 'Api', {
+      name: 'api', image: 'api:1.0', port: 8080, replicas: 2,
+      nodeAffinity: {
+        required: [{ matchExpressions: [{ key: 'kubernetes.io/os', operator: 'In', values: ['linux'] }, { key: 'gen', operator: 'Gt', values: ['2'] }] }],
+        preferred: [{ weight: 1, matchExpressions: [{ key: 'spot', operator: 'DoesNotExist' }] }],
+      },
+      podAffinity: { preferred: [{ weight: 100, topologyKey: 'topology.kubernetes.io/zone', matchLabels: { 'app.kubernetes.io/name': 'cache' }, namespaces: ['data'] }] },
+      avoidOwnPods: { required: true },
+    });
+    const report = renderApp(app).report;
+    expect(report.findings.filter((f) => f.severity === 'error')).toEqual([]);
+  });
 });

@@ -6,46 +6,38 @@ import { parseAllDocuments } from 'yaml';
 
 /**
  * Packs the library as npm would publish it, installs the tarball into a fresh project and
- * compiles and runs a program that imports it by package name. The peer dependencies are linked
- * from this repo's node_modules (`npm install <folder>` makes a symlink), so no registry is needed.
+ * compiles and runs the README's consumer example there: its `tsconfig.json`, `main.ts` and
+ * command, taken from the README so that it cannot drift. The peer dependencies (and TypeScript)
+ * are linked from this repo's node_modules (`npm install <folder>` makes a symlink), so no registry
+ * is needed.
  */
 
 const ROOT = path.resolve(__dirname, '../..');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
 const PACKAGE_NAME: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name;
-const LINKED_FROM_REPO = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml', '@types/node'];
+const LINKED_FROM_REPO = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml', 'typescript', '@types/node'];
 
-const CONSUMER_PROGRAM = `
-import { App, Chart } from 'cdk8s';
-import { declareExternalObject, HpaPolicy, HttpRoute, IngressedService, MongoStatefulSet, renderApp, WebApp } from '${PACKAGE_NAME}';
+/** The consumer section of the README: from its heading to the next one of the same level. */
+function consumerSection(): string {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('## Using the constructs in another project');
+  if (start < 0) throw new Error('README has no "Using the constructs in another project" section');
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
 
-const app = new App();
-const chart = new Chart(app, 'shop', { disableResourceNameHashes: true });
-const mongo = new MongoStatefulSet(chart, 'Mongo', { storage: '2Gi' });
-const api = new WebApp(chart, 'Api', { name: 'api', image: 'shop/api:1.2.3', port: 8080, replicas: 2 });
-new IngressedService(chart, 'Public', { name: 'api-public', target: api, host: 'api.shop.example' });
-// An HTTPRoute through the L1 class generated into imports/ (shipped as build/imports).
-new HttpRoute(chart, 'ApiRoute', { name: 'api', gateways: [{ name: 'public' }], backends: [{ service: api.service!, port: api.servicePort!, weight: 100 }] });
-new HpaPolicy(chart, 'ApiScaling', { target: api, minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 });
-api.connections.allowTo(mongo);
-declareExternalObject(chart, { kind: 'Secret', name: 'mongodb-secret' });
-// The whole-app validation (schema files included) must work from the installed package too.
-const rendered = renderApp(app);
-if (rendered.report.findings.length) throw new Error(JSON.stringify(rendered.report.findings, null, 2));
-process.stdout.write(rendered.files.map((file) => file.content).join('---\\n'));
-`;
+/** The fenced block of `language` right after the line `label` (e.g. "`tsconfig.json`:"). */
+function blockAfter(section: string, label: string, language: string): string {
+  const match = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\n\`\`\`${language}\\n([\\s\\S]*?)\`\`\`$`, 'm').exec(section);
+  if (!match) throw new Error(`README: no \`\`\`${language} block after "${label}"`);
+  return match[1];
+}
 
-const CONSUMER_TSCONFIG = {
-  compilerOptions: {
-    target: 'ES2022',
-    module: 'node16',
-    moduleResolution: 'node16',
-    strict: true,
-    types: ['node'],
-    outDir: 'out',
-  },
-  files: ['main.ts'],
-};
+const README = consumerSection();
+const CONSUMER_TSCONFIG = blockAfter(README, '`tsconfig.json`:', 'json');
+const CONSUMER_PROGRAM = blockAfter(README, '`main.ts`:', 'ts');
+/** The command line, without its comment. */
+const RUN_COMMAND = blockAfter(README, 'Compile and run it:', 'sh').split('#')[0].trim();
 
 function run(command: string, args: readonly string[], cwd: string): string {
   try {
@@ -70,23 +62,27 @@ function createConsumer(dir: string, tarball: string): string {
   const linked = LINKED_FROM_REPO.map((name) => path.join(NODE_MODULES, name));
   run('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error', tarball, ...linked], consumer);
   fs.writeFileSync(path.join(consumer, 'main.ts'), CONSUMER_PROGRAM);
-  fs.writeFileSync(path.join(consumer, 'tsconfig.json'), JSON.stringify(CONSUMER_TSCONFIG));
+  fs.writeFileSync(path.join(consumer, 'tsconfig.json'), CONSUMER_TSCONFIG);
   return consumer;
 }
 
 describe('the packed library', () => {
   let dir: string;
   let installed: string;
+  let written: string[];
   let manifests: Array<Record<string, any>>;
 
   beforeAll(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-test-'));
     const consumer = createConsumer(dir, packInto(dir));
     installed = path.join(consumer, 'node_modules', PACKAGE_NAME);
-    run(process.execPath, [path.join(NODE_MODULES, 'typescript', 'bin', 'tsc'), '-p', consumer], consumer);
-    const yaml = run(process.execPath, [path.join(consumer, 'out', 'main.js')], consumer);
-    manifests = parseAllDocuments(yaml).map((doc) => doc.toJS());
-  }, 60_000);
+    // The README's command, as a user's shell runs it; npx finds the tsc linked into the project.
+    run('sh', ['-c', RUN_COMMAND], consumer);
+    const out = path.join(consumer, 'dist');
+    written = fs.readdirSync(out).sort();
+    manifests = written.filter((file) => file.endsWith('.yaml'))
+      .flatMap((file) => parseAllDocuments(fs.readFileSync(path.join(out, file), 'utf8')).map((doc) => ({ ...doc.toJS(), file })));
+  }, 300_000);
 
   afterAll(() => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
@@ -105,18 +101,49 @@ describe('the packed library', () => {
       && !/^(package\.json|README[^/]*|LICENSE[^/]*)$/.test(file))).toEqual([]);
   });
 
-  test('compiles and synthesizes in another project', () => {
-    const deployment = manifests.find((m) => m.kind === 'Deployment');
-    expect(deployment?.metadata.name).toBe('api-deployment');
-    expect(deployment?.spec.replicas).toBeUndefined();
-    const hpa = manifests.find((m) => m.kind === 'HorizontalPodAutoscaler');
-    expect(hpa?.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api-deployment' });
-    expect(hpa?.spec.maxReplicas).toBe(5);
-    const route = manifests.find((m) => m.kind === 'HTTPRoute');
+  test('builds an HTTPRoute through the imports/ classes it ships, and validates it', () => {
+    const script = `
+      const { App, Chart } = require('cdk8s');
+      const { HttpRoute, renderApp, WebApp } = require('${PACKAGE_NAME}');
+      const app = new App();
+      const chart = new Chart(app, 'shop', { disableResourceNameHashes: true });
+      const api = new WebApp(chart, 'Api', { name: 'api', image: 'shop/api:1.2.3', port: 8080 });
+      new HttpRoute(chart, 'ApiRoute', { name: 'api', gateways: [{ name: 'public' }], backends: [{ service: api.service, port: api.servicePort, weight: 100 }] });
+      const rendered = renderApp(app);
+      process.stdout.write(JSON.stringify({ findings: rendered.report.findings, yaml: rendered.files.map((file) => file.content).join('---\\n') }));
+    `;
+    const { findings, yaml } = JSON.parse(run(process.execPath, ['-e', script], path.dirname(path.dirname(installed))));
+    expect(findings).toEqual([]);
+    const route = parseAllDocuments(yaml).map((doc) => doc.toJS()).find((m) => m.kind === 'HTTPRoute');
     expect(route?.spec.rules[0].backendRefs).toEqual([{ name: 'api-service', port: 8080, weight: 100 }]);
-    const ingress = manifests.find((m) => m.kind === 'Ingress');
-    expect(ingress?.spec.rules[0].host).toBe('api.shop.example');
-    const mongoPolicy = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'mongodb-network-policy');
+  });
+
+  test('the README gives the tsconfig, the program and the command the test runs', () => {
+    expect(JSON.parse(CONSUMER_TSCONFIG).files).toEqual(['main.ts']);
+    expect(CONSUMER_PROGRAM).toContain(`from '${PACKAGE_NAME}'`);
+    expect(RUN_COMMAND).toBe('npx tsc && node out/main.js');
+  });
+
+  test('the README example compiles, runs and writes the apply-ordered YAML it says', () => {
+    expect(written).toEqual(['.habr-k8s-written', '00-platform.yaml', '01-shop.yaml']);
+    const namespace = manifests.find((m) => m.kind === 'Namespace');
+    expect(namespace?.file).toBe('00-platform.yaml');
+    expect(namespace?.metadata.name).toBe('shop');
+    expect(namespace?.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    const shop = manifests.filter((m) => m.file === '01-shop.yaml');
+    expect(shop.every((m) => m.metadata.namespace === 'shop')).toBe(true);
+    const deployment = shop.find((m) => m.kind === 'Deployment');
+    expect(deployment?.metadata.name).toBe('api-deployment');
+    // The HpaPolicy took the replicas over.
+    expect(deployment?.spec.replicas).toBeUndefined();
+    expect(deployment?.spec.template.spec.containers[0].image).toBe('registry.example.com/api:2.3.1');
+    const hpa = shop.find((m) => m.kind === 'HorizontalPodAutoscaler');
+    expect(hpa?.spec).toMatchObject({ minReplicas: 3, maxReplicas: 12, scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'api-deployment' } });
+    const ingress = shop.find((m) => m.kind === 'Ingress');
+    expect(ingress?.spec.rules[0].host).toBe('api.example.com');
+    expect(ingress?.spec.tls).toEqual([{ hosts: ['api.example.com'], secretName: 'api-tls' }]);
+    expect(shop.find((m) => m.kind === 'PodDisruptionBudget')?.spec.maxUnavailable).toBe(1);
+    const mongoPolicy = shop.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'mongodb-network-policy');
     expect(mongoPolicy?.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }]);
   });
 });

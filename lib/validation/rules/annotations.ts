@@ -1,7 +1,8 @@
-import { asRecord, field, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asRecord, field, joinPath } from '../objects';
+import { IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { labelKeyProblem } from '../names';
-import { FieldFindings, keyPath, show } from '../field-checks';
+import { FieldFindings, show } from '../field-checks';
 
 /** The most all annotations of one object may hold together: keys plus values, in bytes. */
 export const MAX_ANNOTATION_BYTES = 256 * 1024;
@@ -13,7 +14,7 @@ function checkAnnotations(checks: FieldFindings, annotations: unknown, path: str
   for (const [key, value] of Object.entries(record)) {
     // Annotation keys follow the label key grammar, except that upper case is allowed in the prefix.
     const problem = labelKeyProblem(key.toLowerCase());
-    if (problem) checks.reject(keyPath(path, key), `annotation key ${show(key)} at ${path} is invalid: ${problem}`, 'Fix the key.');
+    if (problem) checks.reject(joinPath(path, key), `annotation key ${show(key)} at ${path} is invalid: ${problem}`, 'Fix the key.');
     size += Buffer.byteLength(key) + (typeof value === 'string' ? Buffer.byteLength(value) : 0);
   }
   if (size > MAX_ANNOTATION_BYTES) {

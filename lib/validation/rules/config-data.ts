@@ -1,7 +1,8 @@
-import { asRecord, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asRecord, joinPath } from '../objects';
+import { IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { configKeyProblem } from '../names';
-import { FieldFindings, keyPath, show } from '../field-checks';
+import { FieldFindings, show } from '../field-checks';
 
 /** The most a ConfigMap's or a Secret's data may hold, in bytes (etcd stores each object whole). */
 const MAX_DATA_BYTES = 1024 * 1024;
@@ -26,7 +27,7 @@ function checkData(checks: FieldFindings, object: IndexedObject, fields: readonl
   for (const [name, length] of fields) {
     for (const [key, value] of Object.entries(asRecord(object.object[name]) ?? {})) {
       const problem = configKeyProblem(key);
-      if (problem) checks.reject(keyPath(name, key), `key ${show(key)} in ${name} is invalid: ${problem}`, 'Keys become file names: use letters, digits, "-", "_" and ".".');
+      if (problem) checks.reject(joinPath(name, key), `key ${show(key)} in ${name} is invalid: ${problem}`, 'Keys become file names: use letters, digits, "-", "_" and ".".');
       sizes.set(key, length(value));
     }
   }
@@ -43,7 +44,7 @@ function checkConfigMap(object: IndexedObject): Finding[] {
   const sizes = checkData(checks, object, [['data', utf8Length], ['binaryData', base64Length]]);
   const binaryData = asRecord(object.object.binaryData) ?? {};
   for (const key of Object.keys(asRecord(object.object.data) ?? {}).filter((name) => name in binaryData)) {
-    checks.reject(keyPath('data', key), `key ${show(key)} is in both data and binaryData`, 'Keep it in one of them.');
+    checks.reject(joinPath('data', key), `key ${show(key)} is in both data and binaryData`, 'Keep it in one of them.');
   }
   checkSize(checks, sizes, 'ConfigMap', 'Split it, or mount the content from a volume.');
   return checks.findings;
@@ -58,7 +59,7 @@ function checkSecret(object: IndexedObject): Finding[] {
   const type = object.object.type;
   const required = typeof type === 'string' ? REQUIRED_SECRET_KEYS[type] ?? [] : [];
   for (const key of required.filter((name) => !sizes.has(name))) {
-    checks.reject(keyPath('data', key), `a Secret of type ${type} needs the key ${show(key)} in data or stringData`, `Add ${key}, or use type Opaque.`);
+    checks.reject(joinPath('data', key), `a Secret of type ${type} needs the key ${show(key)} in data or stringData`, `Add ${key}, or use type Opaque.`);
   }
   if (type === 'kubernetes.io/basic-auth' && !sizes.has('username') && !sizes.has('password')) {
     checks.reject('data', 'a Secret of type kubernetes.io/basic-auth needs a username or a password key', 'Add username and password.');
@@ -70,7 +71,7 @@ function checkSecret(object: IndexedObject): Finding[] {
     if (type !== `kubernetes.io/${key.slice(1)}` || !sizes.has(key)) continue;
     const raw = stringData?.[key] ?? (typeof data?.[key] === 'string' ? Buffer.from(String(data[key]), 'base64').toString('utf8') : undefined);
     if (typeof raw === 'string' && !isJsonObject(raw)) {
-      checks.reject(keyPath(stringData?.[key] !== undefined ? 'stringData' : 'data', key), `${key} of the Secret is not a JSON object`, 'Write the registry credentials as JSON (kubectl create secret docker-registry does).');
+      checks.reject(joinPath(stringData?.[key] !== undefined ? 'stringData' : 'data', key), `${key} of the Secret is not a JSON object`, 'Write the registry credentials as JSON (kubectl create secret docker-registry does).');
     }
   }
   return checks.findings;

@@ -1,4 +1,5 @@
-import { asArray, asRecord, asString, finding, IndexedObject, isDeclaredExternal, Json, ObjectIndex, PodTemplate, Rule, RuleContext } from '../rule';
+import { asArray, asRecord, asString, Json } from '../objects';
+import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, PodTemplate, Rule, RuleContext } from '../rule';
 import { Finding } from '../types';
 
 type ConfigKind = 'Secret' | 'ConfigMap';

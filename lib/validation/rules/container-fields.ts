@@ -1,4 +1,5 @@
-import { asArray, asRecord, ContainerRef, ObjectIndex, PodTemplate, Rule, RuleContext } from '../rule';
+import { asArray, asRecord } from '../objects';
+import { ContainerRef, ObjectIndex, PodTemplate, Rule, RuleContext } from '../rule';
 import { Finding } from '../types';
 import { configKeyProblem, envVarNameProblem, isDns1123Label, portNameProblem, PORT_NAME_RULE, RELAXED_ENV_VAR_NAMES_SINCE } from '../names';
 import { compareKubernetesVersions } from '../schema/load';

@@ -1,4 +1,5 @@
-import { asArray, asRecord, asString, ContainerRef, field, finding, IndexedObject, isDeclaredExternal, Json, ObjectIndex, Rule, RuleContext } from '../rule';
+import { asArray, asRecord, asString, field, Json } from '../objects';
+import { ContainerRef, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
 import { Finding } from '../types';
 import { servingContainers } from '../ports';
 

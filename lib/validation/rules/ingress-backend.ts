@@ -1,4 +1,5 @@
-import { asArray, asRecord, asString, finding, IndexedObject, isDeclaredExternal, Json, ObjectIndex, Rule, RuleContext } from '../rule';
+import { asArray, asRecord, asString, Json } from '../objects';
+import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
 import { Finding } from '../types';
 
 interface BackendRef {

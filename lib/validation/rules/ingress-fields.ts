@@ -1,4 +1,5 @@
-import { asArray, asRecord, IndexedObject, Json, ObjectIndex, Rule } from '../rule';
+import { asArray, asRecord, Json } from '../objects';
+import { IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { isDns1035Label, isDns1123Subdomain, isWildcardDns1123Subdomain } from '../names';
 import { isIpAddress } from '../cidr';

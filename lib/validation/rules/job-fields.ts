@@ -1,4 +1,5 @@
-import { asRecord, IndexedObject, Json, ObjectIndex, Rule } from '../rule';
+import { asRecord, Json } from '../objects';
+import { IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { cronScheduleProblem, timeZoneProblem } from '../cron';
 import { FieldFindings, show } from '../field-checks';

@@ -1,7 +1,7 @@
-import { asRecord, field, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asRecord, field, joinPath } from '../objects';
+import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../names';
 import { Finding } from '../types';
-import { keyPath } from '../field-checks';
 
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../names';
 
@@ -62,10 +62,10 @@ class LabelChecker {
     for (const key in record) {
       if (!Object.prototype.hasOwnProperty.call(record, key)) continue;
       const keyProblem = this.keyProblem(key);
-      if (keyProblem) this.findings.push(finding(names, object, keyPath(path, key), `label key "${key}" at ${path} is invalid: ${keyProblem}; the API server rejects it. Fix the key.`));
+      if (keyProblem) this.findings.push(finding(names, object, joinPath(path, key), `label key "${key}" at ${path} is invalid: ${keyProblem}; the API server rejects it. Fix the key.`));
       const value = record[key];
       const valueProblem = labelValueProblem(value);
-      if (valueProblem) this.findings.push(finding(names, object, keyPath(path, key), `label value ${JSON.stringify(value)} of "${key}" at ${path} is invalid: ${valueProblem}; the API server rejects it. Fix the value.`));
+      if (valueProblem) this.findings.push(finding(names, object, joinPath(path, key), `label value ${JSON.stringify(value)} of "${key}" at ${path} is invalid: ${valueProblem}; the API server rejects it. Fix the value.`));
     }
   }
 

@@ -1,4 +1,5 @@
-import { asArray, asRecord, IndexedObject, Json, ObjectIndex, Rule } from '../rule';
+import { asArray, asRecord, Json } from '../objects';
+import { IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { isStrictSubnet, parseCidr } from '../cidr';
 import { FieldFindings, isInteger, show } from '../field-checks';

@@ -1,6 +1,7 @@
-import { asRecord, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asRecord, matchesLabelSelector } from '../objects';
+import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
-import { describeLabelSelector, describeTemplates, hasKnownOperators, isEmptySelector, matchesLabelSelector } from '../selectors';
+import { describeLabelSelector, describeTemplates, hasKnownOperators, isEmptySelector } from '../selectors';
 
 function checkPolicy(index: ObjectIndex, policy: IndexedObject): Finding[] {
   const selector = asRecord(asRecord(policy.object.spec)?.podSelector);

@@ -1,4 +1,5 @@
-import { asRecord, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asRecord } from '../objects';
+import { IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { FieldFindings, intOrPercentValue, show } from '../field-checks';
 import { checkSelector } from './workload-fields';

@@ -1,6 +1,7 @@
-import { asRecord, finding, IndexedObject, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asRecord, matchesLabelSelector } from '../objects';
+import { finding, IndexedObject, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
-import { describeLabelSelector, describeTemplates, hasKnownOperators, matchesLabelSelector } from '../selectors';
+import { describeLabelSelector, describeTemplates, hasKnownOperators } from '../selectors';
 import { isZeroIntOrPercent } from '../int-or-percent';
 
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);

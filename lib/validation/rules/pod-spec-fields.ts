@@ -1,4 +1,5 @@
-import { asArray, asRecord, Json, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asArray, asRecord, Json } from '../objects';
+import { ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { isDns1123Label } from '../names';
 import { FieldFindings, isInteger, show } from '../field-checks';

@@ -1,4 +1,5 @@
-import { asArray, asRecord, ContainerRef, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asArray, asRecord } from '../objects';
+import { ContainerRef, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { FieldFindings, show } from '../field-checks';
 

@@ -1,4 +1,5 @@
-import { asRecord, ContainerRef, finding, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asRecord } from '../objects';
+import { ContainerRef, finding, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { parseQuantity } from '../quantity';
 

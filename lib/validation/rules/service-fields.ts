@@ -1,4 +1,5 @@
-import { asArray, asRecord, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asArray, asRecord } from '../objects';
+import { IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { isDns1123Label, isDns1123Subdomain } from '../names';
 import { FieldFindings, show } from '../field-checks';

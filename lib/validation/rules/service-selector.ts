@@ -1,6 +1,7 @@
-import { asRecord, finding, IndexedObject, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asRecord, matchesLabelMap } from '../objects';
+import { finding, IndexedObject, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
-import { describeLabelMap, describeTemplates, matchesLabelMap } from '../selectors';
+import { describeLabelMap, describeTemplates } from '../selectors';
 
 /** The pod templates a Service selects; `undefined` when the Service has no selector (endpoints managed by hand). */
 export function templatesSelectedByService(index: ObjectIndex, service: IndexedObject): PodTemplate[] | undefined {

@@ -1,4 +1,5 @@
-import { asArray, asRecord, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asArray, asRecord } from '../objects';
+import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { describePort, templateDeclaresPort } from '../ports';
 import { portNameProblem } from '../names';

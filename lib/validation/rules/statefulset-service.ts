@@ -1,4 +1,5 @@
-import { asRecord, asString, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asRecord, asString } from '../objects';
+import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap } from '../selectors';
 import { templatesSelectedByService } from './service-selector';

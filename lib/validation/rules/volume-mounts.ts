@@ -1,4 +1,5 @@
-import { asArray, asRecord, asString, field, finding, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asArray, asRecord, asString, field } from '../objects';
+import { finding, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 
 function claimTemplateNames(template: PodTemplate): string[] {

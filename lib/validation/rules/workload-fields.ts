@@ -1,4 +1,5 @@
-import { asArray, asRecord, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asArray, asRecord } from '../objects';
+import { IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { isDns1123Label } from '../names';
 import { parseQuantity } from '../quantity';

@@ -1,6 +1,7 @@
-import { asRecord, field, finding, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asRecord, field, matchesLabelSelector } from '../objects';
+import { finding, ObjectIndex, PodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
-import { describeLabelMap, describeLabelSelector, isEmptySelector, matchesLabelSelector } from '../selectors';
+import { describeLabelMap, describeLabelSelector, isEmptySelector } from '../selectors';
 
 /** Kinds whose `spec.selector` is required and must select their own template. */
 const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);

@@ -7,7 +7,8 @@
  * checked by lib/validation/rules/http-route-fields.ts. The schemas are generated from the CRDs
  * by `npm run gen:imports` (lib/validation/schema/gateway-api.json).
  */
-import { describeValue, joinPath } from './describe';
+import { describeValue } from './describe';
+import { joinPath } from '../objects';
 import type { ResourceScope } from './load';
 
 /** A node of an openAPIV3Schema, as much of it as the checks read. */

@@ -1,10 +1,4 @@
-/** How schema findings spell a field path and a value: shared by the built-in and the CRD schema checks. */
-
-/** `path.key`, or `path["odd key"]` for a key that is not an identifier. */
-export function joinPath(path: string, key: string): string {
-  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
-  return path ? `${path}.${key}` : key;
-}
+/** How schema findings spell a value: shared by the built-in and the CRD schema checks. */
 
 /** `a list`, `an object`, `the string "…"` (cut at 40 characters), `the number 3`. */
 export function describeValue(value: unknown): string {

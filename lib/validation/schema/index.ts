@@ -20,9 +20,8 @@ import { mayBeRejected, UpgradeCompatibility, upgradeCompatibility } from './com
 import { groupsOfRemovedApis, releaseThatRemoved } from './removed-apis';
 import { closestName } from './suggest';
 import { checkCrdValue, customResource, CustomResource } from './crd';
-import { describeValue, joinPath } from './describe';
-
-export { joinPath } from './describe';
+import { describeValue } from './describe';
+import { DEFAULT_NAMESPACE, isRecord, joinPath, objectLabel } from '../objects';
 
 export type { ResourceScope } from './load';
 
@@ -109,7 +108,7 @@ function checkObject({ object, source }: SourcedObject, schema: Schema, upgrade?
   }
 
   const findings: Finding[] = [];
-  const label = objectLabel(object, resource.scope);
+  const label = labelFor(object, resource.scope);
   const report = (rule: string, path: string, message: string): void => {
     findings.push({ rule, severity: 'error', source, object: label, path, message, apiServer: 'rejects' });
   };
@@ -210,7 +209,7 @@ function checkValue(value: unknown, type: FieldType, location: Location, walk: W
       return;
     }
     case 'map': {
-      if (!isPlainObject(value)) return reportWrongType(value, type, location, walk);
+      if (!isRecord(value)) return reportWrongType(value, type, location, walk);
       const values = counterpart?.kind === 'map' ? counterpart.values : undefined;
       for (const key in value) {
         if (Object.prototype.hasOwnProperty.call(value, key)) checkValue(value[key], type.values, { parent: location, key, role: 'value' }, walk, values);
@@ -218,7 +217,7 @@ function checkValue(value: unknown, type: FieldType, location: Location, walk: W
       return;
     }
     case 'model': {
-      if (!isPlainObject(value)) return reportWrongType(value, type, location, walk);
+      if (!isRecord(value)) return reportWrongType(value, type, location, walk);
       const model = counterpart?.kind === 'model' && !walk.upgrade!.mayBeRejected ? modelNamed(walk.upgrade!.newer, counterpart.model) : undefined;
       return checkFields(value, modelNamed(walk.schema, type.model), location, walk, model);
     }
@@ -353,7 +352,7 @@ function checkNamePresent(object: KubeObject, walk: Walk): void {
 
 /** A custom resource whose CRD we ship: checked against the CRD's schema, whatever the Kubernetes release. */
 function checkCustomObject(object: KubeObject, source: string, resource: CustomResource): Finding[] {
-  const label = objectLabel(object, resource.scope);
+  const label = labelFor(object, resource.scope);
   const where = `(${resource.kind} CRD of ${resource.source}, ${resource.crd})`;
   const findings: Finding[] = checkCrdValue(object, resource.schema).map((problem) => ({
     rule: problem.rule,
@@ -376,7 +375,7 @@ function missingTypeFinding(object: KubeObject, field: 'apiVersion' | 'kind', so
     rule: 'schema-required',
     severity: 'error',
     source,
-    object: objectLabel(object, undefined),
+    object: labelFor(object, undefined),
     path: field,
     message: `missing ${field}: every Kubernetes object needs a string apiVersion and kind`,
     apiServer: 'rejects',
@@ -391,7 +390,7 @@ function unknownKindFinding(object: KubeObject, source: string, schema: Schema):
     rule: 'schema-unknown-kind',
     severity: builtIn ? 'error' : 'warning',
     source,
-    object: objectLabel(object, undefined),
+    object: labelFor(object, undefined),
     path: builtIn && kindServedInApiVersion ? 'kind' : 'apiVersion',
     message: builtIn
       ? `${apiVersion} ${kind} ${availability(apiVersion, kind, schema)}; ${replacementHint(apiVersion, kind, schema)}`
@@ -469,14 +468,10 @@ function builtInGroups(): ReadonlySet<string> {
 }
 
 /** `Kind namespace/name`, or `Kind name` for cluster-scoped kinds (and for unknown kinds without a namespace). */
-function objectLabel(object: KubeObject, scope: ResourceScope | undefined): string {
+function labelFor(object: KubeObject, scope: ResourceScope | undefined): string {
   const name = object.metadata?.name || '(unnamed)';
   const namespace = object.metadata?.namespace;
-  if (scope === 'Cluster') return `${object.kind} ${name}`;
-  if (scope === 'Namespaced') return `${object.kind} ${namespace || 'default'}/${name}`;
-  return namespace ? `${object.kind} ${namespace}/${name}` : `${object.kind} ${name}`;
-}
-
-function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (scope === 'Cluster') return objectLabel(object.kind, undefined, name);
+  if (scope === 'Namespaced') return objectLabel(object.kind, namespace || DEFAULT_NAMESPACE, name);
+  return objectLabel(object.kind, namespace || undefined, name);
 }
