@@ -13,16 +13,20 @@ import { join, relative, resolve } from 'path';
 import { measure, RunOptions } from './measure';
 import { formatMb, formatMs, formatRatio, formatTable, ResultRow, workMs } from './report';
 import { mkdirSync, rmSync, writeFileSync } from 'fs';
+import { cpus, loadavg } from 'os';
+import { evaluateTargets, verdict } from './targets';
 import {
-  CHART_SIZES, FLOOR_BASELINE, JSON_BASELINE, SCALED_BASELINE, Scenario, SCENARIOS, VALIDATE_FOLDER, VALIDATE_UNITS,
+  CHART_SIZES, COMMAND_BASELINE, FLOOR_BASELINE, JSON_BASELINE, OUR_PIPELINE, SCALED_BASELINE, Scenario, SCENARIOS, SYNTH_COMMAND,
+  VALIDATE_COMMAND, VALIDATE_FOLDER, VALIDATE_UNITS,
 } from './scenarios';
 import type { ChildSpec } from './child';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 const BUILD_DIR = join(PROJECT_ROOT, '.bench', 'build');
 
-/** The command scenarios' baseline: the end-to-end target is `npm run synth` ≤ 1.2× this. */
-const COMMAND_BASELINE = 'floor: npm run bench:floor';
+/** The layout of the targets: a real app's charts of 50 units. */
+const TARGET_CHART_SIZE = 50;
+const GROWTH_FROM = 1000;
 /** Sizes from this one on are measured with at most 3 runs. */
 const LARGE_SIZE = 10_000;
 
@@ -180,16 +184,37 @@ function growthTable(rows: readonly ResultRow[], sizes: readonly number[]): stri
   );
 }
 
+/** Issue 17's targets from this run: each with its measured value, its limit and whether it is met. */
+function targetsTable(rows: readonly ResultRow[]): string {
+  const lines = evaluateTargets(rows, {
+    ours: OUR_PIPELINE,
+    yamlFloor: SCALED_BASELINE,
+    jsonLine: JSON_BASELINE,
+    synthCommand: SYNTH_COMMAND,
+    floorCommand: COMMAND_BASELINE,
+    validateCommand: VALIDATE_COMMAND,
+  }, { units: LARGE_SIZE, chartSize: TARGET_CHART_SIZE, growthFrom: GROWTH_FROM });
+  return formatTable(['target', 'measured', 'limit', 'verdict', 'from'], lines.map((line) => [line.target, line.measured, line.limit, verdict(line), line.detail]));
+}
+
+function loadText(): string {
+  return loadavg().map((load) => load.toFixed(1)).join(' ');
+}
+
 function main(): void {
   const options = parseOptions(process.argv.slice(2));
   const baselines = [COMMAND_BASELINE, SCALED_BASELINE, JSON_BASELINE];
   const scenarios = SCENARIOS.filter((scenario) => !options.only || baselines.includes(scenario.name) || scenario.name.includes(options.only));
   const started = Date.now();
+  const loadAtStart = loadText();
   compileBenchmark(scenarios);
   if (options.large) writeValidateFolder();
   const runOptions: RunOptions = { cwd: PROJECT_ROOT, usagePreload: compiledPath('bench/usage-preload.ts') };
   process.stderr.write(`Running ${scenarios.length} scenarios, ${options.runs} runs each after ${options.warmups} warm-up:\n`);
   const rows = runScenarios(scenarios, options, runOptions);
+  const cores = cpus();
+  console.log(`\nLayout: units per chart ${CHART_SIZES.join(', ')}; units total ${options.sizes.join(', ')} (targets at ${LARGE_SIZE} in charts of ${TARGET_CHART_SIZE});`);
+  console.log(`node ${process.version} on ${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}); load average (1/5/15 min) ${loadAtStart} at start, ${loadText()} at the end.`);
   console.log(`\nMedians of ${options.runs} runs (at most 3 at N = ${LARGE_SIZE}), node ${process.version}. One unit = Deployment + Service + HPA;`);
   console.log(`chart = units per chart. Ratios are same-run: commands vs "${COMMAND_BASELINE}" ("${FLOOR_BASELINE}" is`);
   console.log(`npm's share), scaled scenarios vs "${SCALED_BASELINE}" (yaml) and "${JSON_BASELINE}" (JSON) at the same N.`);
@@ -199,6 +224,8 @@ function main(): void {
   console.log(phasesTable(rows));
   console.log('\nGrowth of work time (build + emit) between sizes:\n');
   console.log(growthTable(rows, options.sizes));
+  console.log(`\nTargets of issue 17 (same-run ratios; a loaded machine inflates times and RSS, read the ratios):\n`);
+  console.log(targetsTable(rows));
   console.log(`\nTotal benchmark time: ${((Date.now() - started) / 1000).toFixed(0)} s (bundles in ${relative(PROJECT_ROOT, BUILD_DIR)}/)`);
 }
 

@@ -56,6 +56,12 @@ export const JSON_BASELINE = 'our output objects → JSON.stringify';
 /** The folder of `npm run validate` scenario, written by index.ts with `--large`. */
 export const VALIDATE_FOLDER = '.bench/validate-10k';
 export const VALIDATE_UNITS = 3334;
+/** The command scenarios' baseline: the end-to-end target is `npm run synth` ≤ 1.2× this. */
+export const COMMAND_BASELINE = 'floor: npm run bench:floor';
+/** Our constructs through our synthesis, the pipeline the targets are about. */
+export const OUR_PIPELINE = 'our WebApp + HpaPolicy → renderApp';
+export const SYNTH_COMMAND = 'demo stack: npm run synth (end to end)';
+export const VALIDATE_COMMAND = `npm run validate (${VALIDATE_UNITS * 3} objects)`;
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -63,7 +69,7 @@ export const SCENARIOS: readonly Scenario[] = [
     name: FLOOR_BASELINE,
     argv: [process.execPath, '-e', "require('cdk8s'); require('cdk8s-plus-27')"],
   },
-  { kind: 'command', name: 'floor: npm run bench:floor', argv: ['npm', 'run', '--silent', 'bench:floor'] },
+  { kind: 'command', name: COMMAND_BASELINE, argv: ['npm', 'run', '--silent', 'bench:floor'] },
   {
     kind: 'app',
     name: 'cdk8s-plus-27 → App.synthYaml',
@@ -96,7 +102,7 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     kind: 'app',
-    name: 'our WebApp + HpaPolicy → renderApp',
+    name: OUR_PIPELINE,
     module: 'bench/units-webapp.ts',
     exportName: 'buildWebAppUnits',
     pipeline: 'ours',
@@ -109,10 +115,10 @@ export const SCENARIOS: readonly Scenario[] = [
     fixedSize: true,
     pipeline: 'ours',
   },
-  { kind: 'command', name: 'demo stack: npm run synth (end to end)', argv: ['npm', 'run', '--silent', 'synth'] },
+  { kind: 'command', name: SYNTH_COMMAND, argv: ['npm', 'run', '--silent', 'synth'] },
   {
     kind: 'command',
-    name: `npm run validate (${VALIDATE_UNITS * 3} objects)`,
+    name: VALIDATE_COMMAND,
     argv: ['npm', 'run', '--silent', 'validate', '--', VALIDATE_FOLDER],
     large: true,
   },

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigMap, EnvValue, IConfigMap, k8s } from 'cdk8s-plus-27';
@@ -42,7 +43,7 @@ export const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
  * environment variables ({@link envValue}) or as files ({@link mount}).
  */
 export class AppConfig extends Construct {
-  public readonly configMap: k8s.KubeConfigMap;
+  public readonly configMap: ApiObject;
   public readonly configMapName: string;
   /** Keys of text entries (`data`), usable as files and as environment variables. */
   public readonly textKeys: readonly string[];

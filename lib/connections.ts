@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkDns1123Label, DNS1123_LABEL_RULE, invalidProp, invalidValue, isDns1123Label, removeHalfBuilt } from './props';
@@ -182,7 +182,7 @@ export interface DefaultDenyEgressProps {
  * another policy: each workload's own policy admits its declared edges and DNS.
  */
 export class DefaultDenyEgress extends Construct {
-  public readonly policy: k8s.KubeNetworkPolicy;
+  public readonly policy: ApiObject;
 
   constructor(scope: Construct, id: string, props: DefaultDenyEgressProps = {}) {
     super(scope, id);
@@ -198,7 +198,7 @@ export interface DefaultDenyIngressProps {
 
 /** A namespace-wide policy that refuses every incoming connection not allowed by another policy. */
 export class DefaultDenyIngress extends Construct {
-  public readonly policy: k8s.KubeNetworkPolicy;
+  public readonly policy: ApiObject;
 
   constructor(scope: Construct, id: string, props: DefaultDenyIngressProps = {}) {
     super(scope, id);

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
@@ -49,9 +50,9 @@ const MIN_STARTING_DEADLINE_SECONDS = 10;
  */
 export class ScheduledJob extends Construct implements IPodTarget {
   public readonly name: string;
-  public readonly cronJob: k8s.KubeCronJob;
+  public readonly cronJob: ApiObject;
   /** Admits no incoming connection and only the declared outgoing ones (and DNS). */
-  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  public readonly networkPolicy?: ApiObject;
   public readonly connections: Connections;
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[] = [];

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { checkAll, checkIntOrPercent, checkOneOf, invalidProp, removeHalfBuilt } from './props';
@@ -76,7 +77,7 @@ export function checkDisruptionBudget(scope: IConstruct, props: DisruptionBudget
  * app is synthesized, so that an HpaPolicy created after the budget can still raise the floor.
  */
 export class WorkloadDisruptionBudget extends Construct {
-  public readonly budget: k8s.KubePodDisruptionBudget;
+  public readonly budget: ApiObject;
 
   constructor(scope: Construct, id: string, props: WorkloadDisruptionBudgetProps) {
     super(scope, id);

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkAll, checkInteger, checkPositiveQuantity, invalidProp, removeHalfBuilt } from './props';
@@ -28,7 +29,7 @@ export interface HpaPolicyProps {
  * a second one, which would fight the first, is refused.
  */
 export class HpaPolicy extends Construct {
-  public readonly hpa: k8s.KubeHorizontalPodAutoscalerV2;
+  public readonly hpa: ApiObject;
 
   constructor(scope: Construct, id: string, props: HpaPolicyProps) {
     super(scope, id);

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { HttpIngressPathType, k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, invalidProp, removeHalfBuilt } from './props';
@@ -55,8 +56,8 @@ export function checkIngressOptions(scope: IConstruct, options: IngressOptions, 
  * (`<name>-service`, `<name>-ingress`). Refuses a port the pods do not serve.
  */
 export class IngressedService extends Construct {
-  public readonly service: k8s.KubeService;
-  public readonly ingress: k8s.KubeIngress;
+  public readonly service: ApiObject;
+  public readonly ingress: ApiObject;
   /** The port the Service exposes and the Ingress routes to. */
   public readonly servicePort: number;
 

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
@@ -95,9 +96,9 @@ export interface BatchJobProps extends JobProps {
  */
 export class BatchJob extends Construct implements IPodTarget {
   public readonly name: string;
-  public readonly job: k8s.KubeJob;
+  public readonly job: ApiObject;
   /** Admits no incoming connection and only the declared outgoing ones (and DNS). */
-  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  public readonly networkPolicy?: ApiObject;
   public readonly connections: Connections;
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[] = [];

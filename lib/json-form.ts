@@ -1,48 +1,61 @@
-import { ApiObject, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver, resolve } from 'cdk8s';
+import {
+  ApiObject, ApiObjectMetadata, ApiObjectProps, App, GroupVersionKind, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver,
+  NumberStringUnionResolver, resolve,
+} from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 
 /**
- * The objects our constructs create hold their props in Kubernetes' JSON form already: quantities
+ * The objects our constructs create hold their fields in Kubernetes' JSON form already: quantities
  * and int-or-strings as plain strings and numbers, fields under their API names (`clusterIP`),
  * and L1-typed input from users converted with cdk8s-plus's own `toJson_*` functions.
  *
- * A cdk8s-plus L1 class (`k8s.KubeDeployment`, ...) converts its props field by field on every
- * `toJson()`, rebuilding each nested object from its declared fields. For props already in JSON
- * form that pass only copies them, and it was ~40% of `toJson()` at 1000 units. So the objects are
- * instances of a subclass of their L1 class that skips it: `deployment` is still a
- * `k8s.KubeDeployment`. JSON patches (`addJsonPatch`) are applied last, as before; unlike the
- * stock conversion, which runs after them, fields a patch adds are kept even when the L1 types do
- * not know them (a field of a newer Kubernetes, or one spelled `hostIPC` rather than `hostIpc`),
- * and they come after the fields of their object instead of in alphabetical order.
+ * So they are plain cdk8s `ApiObject`s, whose props are JSON by definition, and not instances of
+ * the cdk8s-plus L1 classes (`k8s.KubeDeployment`, ...): an L1 class converts its props field by
+ * field from the L1 form on every `toJson()`, which is wrong for JSON-form props (it drops
+ * `clusterIP` and the fields of a newer Kubernetes) and was ~40% of `toJson()` at 1000 units.
+ * The L1 class only names the kind (its static `GVK`).
  *
- * `toJson()` itself is `ApiObject.toJson()` done in one walk (see {@link jsonFormToJson}).
+ * `toJson()` is `ApiObject.toJson()` done in one walk (see {@link jsonFormToJson}); JSON patches
+ * (`addJsonPatch`) go through the stock `ApiObject.toJson()`, which applies them last.
  */
-type L1Class<P, T extends ApiObject> = new (scope: Construct, id: string, props: P) => T;
+export class JsonFormObject extends ApiObject {
+  /** The props as given to `ApiObject` (apiVersion, kind, metadata and the JSON-form fields). */
+  private readonly jsonFormProps: ApiObjectProps;
+  private patched = false;
 
-const jsonFormClasses = new WeakMap<object, unknown>();
-/** JSON-form objects with JSON patches, which `toJson()` leaves to the stock path that applies them. */
-const patchedObjects = new WeakSet<ApiObject>();
-
-/** Creates an object of L1 class `type` from props in JSON form (see above). */
-export function createJsonFormObject<P, T extends ApiObject>(type: L1Class<P, T>, scope: Construct, id: string, props: P): T {
-  let jsonFormClass = jsonFormClasses.get(type) as L1Class<P, T> | undefined;
-  if (!jsonFormClass) {
-    const base = type as unknown as L1Class<P, ApiObject>;
-    jsonFormClass = class extends base {
-      public addJsonPatch(...ops: JsonPatch[]): void {
-        if (ops.length > 0) patchedObjects.add(this);
-        super.addJsonPatch(...ops);
-      }
-
-      public toJson(): ReturnType<ApiObject['toJson']> {
-        return patchedObjects.has(this) ? ApiObject.prototype.toJson.call(this) : jsonFormToJson(this);
-      }
-    } as unknown as L1Class<P, T>;
-    Object.defineProperty(jsonFormClass, 'name', { value: type.name });
-    jsonFormClasses.set(type, jsonFormClass);
+  constructor(scope: Construct, id: string, props: ApiObjectProps) {
+    super(scope, id, props);
+    this.jsonFormProps = props;
   }
-  return new jsonFormClass(scope, id, props);
+
+  public addJsonPatch(...ops: JsonPatch[]): void {
+    if (ops.length > 0) this.patched = true;
+    super.addJsonPatch(...ops);
+  }
+
+  public toJson(): ReturnType<ApiObject['toJson']> {
+    return this.patched ? super.toJson() : jsonFormToJson(this, this.jsonFormProps);
+  }
+}
+
+/** The fields of an object besides `apiVersion` and `kind`, in Kubernetes' JSON form. */
+export interface JsonFormProps {
+  /** The object's metadata. @default - only what the chart adds (namespace, labels) */
+  readonly metadata?: ApiObjectMetadata;
+  /** Every other field, under its API name. */
+  readonly [field: string]: unknown;
+}
+
+/** What names a kind: a cdk8s-plus L1 class (`k8s.KubeDeployment`) has it as its static `GVK`. */
+export interface ObjectKind {
+  /** The kind's apiVersion and kind. */
+  readonly GVK: GroupVersionKind;
+}
+
+/** Creates a {@link JsonFormObject} of the kind `kind` names (e.g. `k8s.KubeDeployment`) from fields in JSON form. */
+export function createJsonFormObject(kind: ObjectKind, scope: Construct, id: string, props: JsonFormProps): JsonFormObject {
+  return new JsonFormObject(scope, id, { ...kind.GVK, ...props });
 }
 
 /** Thrown inside the walk of {@link jsonFormToJson} when a value needs cdk8s' own `toJson()` to render (or to fail) as it does. */
@@ -59,12 +72,14 @@ const STOCK_PATH = Symbol('stock ApiObject.toJson');
  * stock path would do differently goes to it: custom resolvers on the App, `CDK8S_DISABLE_SORT`,
  * or a value that is not a token and not plain (the stock path renders or rejects it as it does).
  */
-export function jsonFormToJson(object: ApiObject): ReturnType<ApiObject['toJson']> {
+function jsonFormToJson(object: ApiObject, props: ApiObjectProps): ReturnType<ApiObject['toJson']> {
   if (process.env.CDK8S_DISABLE_SORT || !hasDefaultResolvers(object)) return ApiObject.prototype.toJson.call(object);
   let json: Record<string, unknown>;
   try {
-    const props = (object as unknown as { props: Record<string, unknown> }).props;
-    json = sanitizedValue({ ...props, metadata: metadataJson(object) }, object, false) as Record<string, unknown>;
+    // The metadata's own toJson() is resolved and sanitized already, as the stock path uses it.
+    json = sanitizedValue({ ...props, metadata: undefined }, object, false) as Record<string, unknown>;
+    const metadata = object.metadata.toJson();
+    if (metadata !== undefined) json.metadata = metadata;
   } catch (e) {
     if (e === STOCK_PATH) return ApiObject.prototype.toJson.call(object);
     throw new Error(`Failed serializing construct at path '${object.node.path}' with name '${object.name}': ${e}`);
@@ -83,55 +98,6 @@ const DEFAULT_RESOLVERS: readonly (new () => unknown)[] = [LazyResolver, Implici
 function hasDefaultResolvers(object: ApiObject): boolean {
   const resolvers = App.of(object).resolvers;
   return resolvers.length === DEFAULT_RESOLVERS.length && resolvers.every((resolver, i) => resolver.constructor === DEFAULT_RESOLVERS[i]);
-}
-
-/** The fields of cdk8s' `ApiObjectMetadataDefinition` that its `toJson()` reads (private there). */
-interface MetadataFields {
-  readonly _additionalAttributes?: Record<string, unknown>;
-  readonly name?: string;
-  readonly namespace?: string;
-  readonly annotations?: Record<string, string>;
-  readonly finalizers?: string[];
-  readonly ownerReferences?: unknown[];
-  readonly labels?: Record<string, string>;
-}
-
-const OWN_METADATA_KEYS = new Set(['name', 'namespace', 'annotations', 'finalizers', 'ownerReferences', 'labels']);
-
-/**
- * `object.metadata.toJson()` in the same walk: resolved, without empty lists and objects. It reads
- * the definition's private fields, so when their shape is not what cdk8s 2 has it asks the
- * definition itself.
- */
-function metadataJson(object: ApiObject): unknown {
-  const fields = object.metadata as unknown as MetadataFields;
-  if (typeof fields._additionalAttributes !== 'object' || typeof fields.labels !== 'object' || typeof fields.annotations !== 'object'
-    || !Array.isArray(fields.finalizers) || !Array.isArray(fields.ownerReferences)) {
-    return object.metadata.toJson();
-  }
-  // What `{ ...additionalAttributes, name, namespace, annotations, … }` holds, without building it:
-  // the attributes object is in dictionary mode (cdk8s deletes a key of it), which makes a spread slow.
-  const attributes = fields._additionalAttributes;
-  const own: Record<string, unknown> = {
-    name: fields.name,
-    namespace: fields.namespace,
-    annotations: fields.annotations,
-    finalizers: fields.finalizers,
-    ownerReferences: fields.ownerReferences,
-    labels: fields.labels,
-  };
-  const keys = Object.keys(own);
-  for (const key of Object.keys(attributes)) if (!OWN_METADATA_KEYS.has(key)) keys.push(key);
-  const metadata: Record<string, unknown> = {};
-  let empty = true;
-  for (const key of keys.sort()) {
-    const kept = sanitizedValue(OWN_METADATA_KEYS.has(key) ? own[key] : attributes[key], object, true);
-    if (kept !== undefined && kept !== null) {
-      metadata[key] = kept;
-      empty = false;
-    }
-  }
-  return empty ? undefined : metadata;
 }
 
 /**
@@ -180,23 +146,28 @@ function resolvedValue(value: unknown, owner: ApiObject, dropEmpty: boolean): un
 
 /**
  * L1-typed input from users inside JSON-form props, converted with its cdk8s-plus `toJson_*`
- * function when the object is synthesized, as the stock L1 class does it: after the tokens in it
- * are resolved (at `key`, so custom resolvers see the usual path) and empty values are dropped.
- * Converting at construction would lose a `Lazy` that stands for a whole structure or list.
+ * function when the object is synthesized, after the tokens in it are resolved (at `key`, so
+ * custom resolvers see the usual path), as the stock L1 class converts its props after resolving
+ * them. Converting at construction would lose a `Lazy` that stands for a whole structure or list.
+ * The converted value is walked like every other field (sorted keys, no empty values).
  */
 export function convertWhenSynthesized<T>(value: T, toJson: (value: T) => unknown, owner: () => ApiObject, key: readonly string[]): T {
-  return Lazy.any({ produce: () => toJson(withoutEmptyValues(resolve([...key], value, owner())) as T) }) as T;
+  return Lazy.any({ produce: () => toJson(withoutNulls(resolve([...key], value, owner())) as T) });
 }
 
-/** What cdk8s' own (unexported) sanitizer does before an L1 conversion: no null or undefined values, sorted keys. */
-function withoutEmptyValues(value: unknown): unknown {
+/**
+ * The value without null fields and with null list items as undefined: a `toJson_*` function
+ * reads the fields of every nested value it is given and fails on null, while cdk8s' resolve
+ * keeps a null a user (or a `Lazy`) put in. Key order does not matter: the result is sorted later.
+ */
+function withoutNulls(value: unknown): unknown {
   if (value === null || value === undefined) return undefined;
   if (typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map(withoutEmptyValues);
+  if (Array.isArray(value)) return value.map(withoutNulls);
   const result: Record<string, unknown> = {};
-  for (const key of Object.keys(value).sort()) {
-    const kept = withoutEmptyValues((value as Record<string, unknown>)[key]);
-    if (kept !== undefined) result[key] = kept;
+  for (const [field, item] of Object.entries(value)) {
+    const kept = withoutNulls(item);
+    if (kept !== undefined) result[field] = kept;
   }
   return result;
 }

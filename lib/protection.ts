@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
@@ -19,7 +20,7 @@ export interface ProtectionProps extends NetworkPolicyProps {
 /** What {@link addProtection} created. */
 export interface Protection {
   readonly disruptionBudget?: WorkloadDisruptionBudget;
-  readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  readonly networkPolicy?: ApiObject;
 }
 
 /** Adds a workload's PodDisruptionBudget and NetworkPolicy, the same way for every workload construct. */

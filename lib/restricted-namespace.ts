@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DefaultDenyEgress, DefaultDenyIngress } from './connections';
@@ -30,7 +31,7 @@ const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileg
  * without a namespace, applied before the workloads.
  */
 export class RestrictedNamespace extends Construct {
-  public readonly namespace: k8s.KubeNamespace;
+  public readonly namespace: ApiObject;
   public readonly defaultDeny?: DefaultDenyIngress;
   public readonly defaultDenyEgress?: DefaultDenyEgress;
 

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerPort } from './pod-template';
@@ -34,7 +35,7 @@ const SERVICE_TYPES = [ServiceType.CLUSTER_IP, ServiceType.NODE_PORT, ServiceTyp
 
 /** A Service and the port it exposes. */
 export interface CreatedService {
-  readonly service: k8s.KubeService;
+  readonly service: ApiObject;
   readonly port: number;
 }
 

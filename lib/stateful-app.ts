@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
@@ -80,11 +80,11 @@ export const STATEFUL_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
  */
 export class StatefulApp extends Construct implements IScalable {
   public readonly name: string;
-  public readonly statefulSet: k8s.KubeStatefulSet;
+  public readonly statefulSet: ApiObject;
   /** The headless governing Service. */
-  public readonly service: k8s.KubeService;
+  public readonly service: ApiObject;
   public readonly disruptionBudget?: WorkloadDisruptionBudget;
-  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  public readonly networkPolicy?: ApiObject;
   public readonly connections: Connections;
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[];

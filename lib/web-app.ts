@@ -1,4 +1,4 @@
-import { Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
@@ -66,15 +66,15 @@ export const WEB_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
  */
 export class WebApp extends Construct implements IScalable {
   public readonly name: string;
-  public readonly deployment: k8s.KubeDeployment;
+  public readonly deployment: ApiObject;
   /** The Service in front of the pods, when the app has a port. */
-  public readonly service?: k8s.KubeService;
+  public readonly service?: ApiObject;
   /** The Service and Ingress, when `ingress` is set. */
   public readonly ingress?: IngressedService;
   /** The port the Service exposes, when the app has a port. */
   public readonly servicePort?: number;
   public readonly disruptionBudget?: WorkloadDisruptionBudget;
-  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
+  public readonly networkPolicy?: ApiObject;
   public readonly connections: Connections;
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[];

@@ -1,12 +1,22 @@
 /** Reads a folder of manifests the way `kubectl apply -R -f <dir>` does. */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Composer, Document, isMap, isScalar, isSeq, LineCounter, Parser, Scalar } from 'yaml';
+import type { Document, LineCounter, Scalar } from 'yaml';
 import { readOutputHeader } from '../external-objects';
 import { describeScalar, KUBECTL_PARSE_OPTIONS, scalarType, yaml12Type } from './kubectl-yaml';
 import { labelOf } from './rule';
 import { isRecord, joinPath } from './objects';
 import { ExternalObject, Finding, KubeObject, SourcedObject } from './types';
+
+/**
+ * The `yaml` package, loaded when a folder is first read: every importer of lib/validation loads
+ * this module, and `npm run synth`, which never parses YAML, would spend ~150 ms loading it.
+ */
+let yamlPackage: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlPackage ??= require('yaml') as typeof import('yaml');
+  return yamlPackage;
+}
 
 const MANIFEST_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
@@ -74,6 +84,7 @@ function changesType(node: Scalar): boolean {
 }
 
 function findTypeChanges(node: unknown, path: Array<string | number>, found: TypeChange[]): void {
+  const { isMap, isScalar, isSeq } = yaml();
   if (isMap(node)) {
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? pair.key : undefined;
@@ -146,6 +157,7 @@ function documentObjects(document: Document, value: unknown, file: string, where
  * (with the file, document and line) and the other documents are still read.
  */
 function readManifestText(text: string, file: string, findings: Finding[]): KubeObject[] {
+  const { Composer, LineCounter, Parser } = yaml();
   const lines = new LineCounter();
   const composer = new Composer(KUBECTL_PARSE_OPTIONS);
   const objects: KubeObject[] = [];

@@ -1,7 +1,7 @@
 import { ApiObject, App, Chart, JsonPatch, Lazy } from 'cdk8s';
 import { EnvValue, k8s, ResourceFieldPaths } from 'cdk8s-plus-27';
 import { HpaPolicy, WebApp } from '../../lib';
-import { createJsonFormObject, intOrStringValue, quantityValue } from '../../lib/json-form';
+import { createJsonFormObject, intOrStringValue, JsonFormObject, quantityValue } from '../../lib/json-form';
 import { container, find, newChart, synth } from '../helpers';
 import { ComposeExampleStack } from '../../apps/compose-example/stack';
 import { STAGES as COMPOSE_STAGES } from '../../apps/compose-example/stages';
@@ -10,12 +10,14 @@ import { STAGES } from '../../apps/habr/stages';
 import { buildWebAppUnits } from '../../bench/units-webapp';
 
 describe('createJsonFormObject', () => {
-  it('creates an object of the L1 class, under the same class name', () => {
+  it('creates a cdk8s ApiObject of the kind the L1 class names, not an instance of the L1 class', () => {
     const deployment = createJsonFormObject(k8s.KubeDeployment, newChart(), 'D', { metadata: { name: 'web' } });
-    expect(deployment).toBeInstanceOf(k8s.KubeDeployment);
-    expect(deployment).toBeInstanceOf(ApiObject);
-    expect(deployment.constructor.name).toBe('KubeDeployment');
-    expect(deployment.kind).toBe('Deployment');
+    // (cdk8s answers `instanceof` of any ApiObject class with isApiObject(), so the prototypes are compared.)
+    expect(Object.getPrototypeOf(deployment)).toBe(JsonFormObject.prototype);
+    expect(Object.getPrototypeOf(JsonFormObject.prototype)).toBe(ApiObject.prototype);
+    expect(k8s.KubeDeployment.prototype.isPrototypeOf(deployment)).toBe(false);
+    expect([deployment.apiVersion, deployment.kind]).toEqual(['apps/v1', 'Deployment']);
+    expect(deployment.toJson()).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } });
   });
 
   it('synthesizes what the stock L1 class does for the same props in L1 form', () => {
