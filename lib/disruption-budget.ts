@@ -1,8 +1,8 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkAll, checkIntOrPercent, checkOneOf, invalidProp, removeHalfBuilt } from './props';
+import { checkAll, checkIntOrPercent, checkOneOf, detachOnError, invalidProp } from './props';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
-import { IPodTarget } from './workload';
+import { IPodTarget } from './pod-target';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /**
@@ -47,46 +47,43 @@ export interface WorkloadDisruptionBudgetProps extends DisruptionBudgetProps {
  * otherwise, and a budget on a single fixed replica, which protects nothing, is refused when the
  * app is synthesized, so that an HpaPolicy created after the budget can still raise the floor.
  */
+@detachOnError
 export class WorkloadDisruptionBudget extends Construct {
   public readonly budget: k8s.KubePodDisruptionBudget;
 
   constructor(scope: Construct, id: string, props: WorkloadDisruptionBudgetProps) {
     super(scope, id);
-    try {
-      const minAvailable = props.minAvailable;
-      const maxUnavailable = props.maxUnavailable ?? (minAvailable === undefined ? 1 : undefined);
-      checkAll(this, [
-        () => {
-          if (maxUnavailable === undefined) return;
-          checkIntOrPercent(this, 'disruptionBudget.maxUnavailable', maxUnavailable);
-          if (isZeroIntOrPercent(maxUnavailable)) {
-            throw invalidProp(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 'must be above zero: a budget of zero blocks every node drain');
-          }
-        },
-        () => {
-          if (minAvailable === undefined) return;
-          if (props.maxUnavailable !== undefined) {
-            throw invalidProp(this, 'disruptionBudget.minAvailable', minAvailable, 'cannot be combined with maxUnavailable: give one of them');
-          }
-          checkIntOrPercent(this, 'disruptionBudget.minAvailable', minAvailable);
-          if (minAvailable === '100%') throw invalidProp(this, 'disruptionBudget.minAvailable', minAvailable, 'must be below "100%": keeping every pod blocks every node drain');
-        },
-        () => checkOneOf(this, 'disruptionBudget.unhealthyPodEvictionPolicy', props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow', UNHEALTHY_POD_EVICTION_POLICIES),
-      ]);
-      const unhealthyPodEvictionPolicy = props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow';
-      this.budget = createJsonFormObject(k8s.KubePodDisruptionBudget, this, 'Resource', {
-        metadata: { name: `${props.target.name}-pdb` },
-        spec: {
-          minAvailable: minAvailable === undefined ? undefined : intOrStringValue(minAvailable),
-          maxUnavailable: maxUnavailable === undefined ? undefined : intOrStringValue(maxUnavailable),
-          selector: { matchLabels: { ...props.target.selectorLabels } },
-          unhealthyPodEvictionPolicy,
-        },
-      });
-      this.node.addValidation({ validate: () => this.replicaProblems(props.replicas, minAvailable) });
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    const minAvailable = props.minAvailable;
+    const maxUnavailable = props.maxUnavailable ?? (minAvailable === undefined ? 1 : undefined);
+    checkAll(this, [
+      () => {
+        if (maxUnavailable === undefined) return;
+        checkIntOrPercent(this, 'disruptionBudget.maxUnavailable', maxUnavailable);
+        if (isZeroIntOrPercent(maxUnavailable)) {
+          throw invalidProp(this, 'disruptionBudget.maxUnavailable', maxUnavailable, 'must be above zero: a budget of zero blocks every node drain');
+        }
+      },
+      () => {
+        if (minAvailable === undefined) return;
+        if (props.maxUnavailable !== undefined) {
+          throw invalidProp(this, 'disruptionBudget.minAvailable', minAvailable, 'cannot be combined with maxUnavailable: give one of them');
+        }
+        checkIntOrPercent(this, 'disruptionBudget.minAvailable', minAvailable);
+        if (minAvailable === '100%') throw invalidProp(this, 'disruptionBudget.minAvailable', minAvailable, 'must be below "100%": keeping every pod blocks every node drain');
+      },
+      () => checkOneOf(this, 'disruptionBudget.unhealthyPodEvictionPolicy', props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow', UNHEALTHY_POD_EVICTION_POLICIES),
+    ]);
+    const unhealthyPodEvictionPolicy = props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow';
+    this.budget = createJsonFormObject(k8s.KubePodDisruptionBudget, this, 'Resource', {
+      metadata: { name: `${props.target.name}-pdb` },
+      spec: {
+        minAvailable: minAvailable === undefined ? undefined : intOrStringValue(minAvailable),
+        maxUnavailable: maxUnavailable === undefined ? undefined : intOrStringValue(maxUnavailable),
+        selector: { matchLabels: { ...props.target.selectorLabels } },
+        unhealthyPodEvictionPolicy,
+      },
+    });
+    this.node.addValidation({ validate: () => this.replicaProblems(props.replicas, minAvailable) });
   }
 
   private replicaProblems(replicasOf: (() => number | undefined) | undefined, minAvailable: number | string | undefined): string[] {

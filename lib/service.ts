@@ -1,7 +1,7 @@
 import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkDns1035Label, checkOneOf, checkPort, invalidProp } from './props';
-import { findPort, IPodTarget } from './workload';
+import { findPort, IPodTarget } from './pod-target';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /** What every Service of ours needs: the pods, the port, and how it is reached. */
