@@ -1,6 +1,6 @@
 import { HttpIngressPathType, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, invalidProp, removeHalfBuilt } from './props';
+import { checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, detachOnError, invalidProp } from './props';
 import { createService, ServiceOptions } from './service';
 import { createJsonFormObject } from './json-form';
 
@@ -35,6 +35,7 @@ const PATH_TYPES = [HttpIngressPathType.PREFIX, HttpIngressPathType.EXACT, HttpI
  * A Service in front of a workload's pods plus an Ingress routing a host to it
  * (`<name>-service`, `<name>-ingress`). Refuses a port the pods do not serve.
  */
+@detachOnError
 export class IngressedService extends Construct {
   public readonly service: k8s.KubeService;
   public readonly ingress: k8s.KubeIngress;
@@ -43,39 +44,35 @@ export class IngressedService extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressedServiceProps) {
     super(scope, id);
-    try {
-      checkDns1123Label(this, 'name', props.name);
-      checkDns1123Subdomain(this, 'host', props.host);
-      const path = props.path ?? '/';
-      if (!path.startsWith('/')) throw invalidProp(this, 'path', path, 'must start with "/"');
-      const pathType = checkOneOf(this, 'pathType', props.pathType ?? HttpIngressPathType.PREFIX, PATH_TYPES);
-      if (props.ingressClassName !== undefined) checkDns1123Subdomain(this, 'ingressClassName', props.ingressClassName);
-      if (props.tls) checkDns1123Subdomain(this, 'tls.secretName', props.tls.secretName);
-      checkAnnotations(this, 'annotations', props.annotations);
+    checkDns1123Label(this, 'name', props.name);
+    checkDns1123Subdomain(this, 'host', props.host);
+    const path = props.path ?? '/';
+    if (!path.startsWith('/')) throw invalidProp(this, 'path', path, 'must start with "/"');
+    const pathType = checkOneOf(this, 'pathType', props.pathType ?? HttpIngressPathType.PREFIX, PATH_TYPES);
+    if (props.ingressClassName !== undefined) checkDns1123Subdomain(this, 'ingressClassName', props.ingressClassName);
+    if (props.tls) checkDns1123Subdomain(this, 'tls.secretName', props.tls.secretName);
+    checkAnnotations(this, 'annotations', props.annotations);
 
-      const { service, port: servicePort } = createService(this, 'Service', props);
-      this.service = service;
-      this.servicePort = servicePort;
-      this.ingress = createJsonFormObject(k8s.KubeIngress, this, 'Ingress', {
-        metadata: { name: `${props.name}-ingress`, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } },
-        spec: {
-          ingressClassName: props.ingressClassName,
-          tls: props.tls ? [{ hosts: tlsHosts(props.host, props.annotations), secretName: props.tls.secretName }] : undefined,
-          rules: [{
-            host: props.host,
-            http: {
-              paths: [{
-                path,
-                pathType,
-                backend: { service: { name: this.service.name, port: { number: servicePort } } },
-              }],
-            },
-          }],
-        },
-      });
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    const { service, port: servicePort } = createService(this, 'Service', props);
+    this.service = service;
+    this.servicePort = servicePort;
+    this.ingress = createJsonFormObject(k8s.KubeIngress, this, 'Ingress', {
+      metadata: { name: `${props.name}-ingress`, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } },
+      spec: {
+        ingressClassName: props.ingressClassName,
+        tls: props.tls ? [{ hosts: tlsHosts(props.host, props.annotations), secretName: props.tls.secretName }] : undefined,
+        rules: [{
+          host: props.host,
+          http: {
+            paths: [{
+              path,
+              pathType,
+              backend: { service: { name: this.service.name, port: { number: servicePort } } },
+            }],
+          },
+        }],
+      },
+    });
   }
 }
 
