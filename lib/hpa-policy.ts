@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkAll, checkInteger, checkPositiveQuantity, detachOnError, invalidProp } from './props';
-import { IScalable } from './workload';
+import { IAutoscalable } from './workload';
 import { convertWhenSynthesized, createJsonFormObject, quantityValue } from './json-form';
 
 /** Props of an {@link HpaPolicy}. */
 export interface HpaPolicyProps {
   /** The workload to scale (a construct, so its requests can be checked). */
-  readonly target: IScalable;
+  readonly target: IAutoscalable;
   /** @default 1 */
   readonly minReplicas?: number;
   readonly maxReplicas: number;
@@ -38,7 +38,7 @@ export class HpaPolicy extends Construct {
     checkAll(this, [
       () => {
         // The type refuses such a target; this is for callers the compiler does not check.
-        if (typeof (props.target as Partial<IScalable>).releaseReplicasToAutoscaler !== 'function') {
+        if (typeof (props.target as Partial<IAutoscalable>).releaseReplicasToAutoscaler !== 'function') {
           throw invalidProp(this, 'target', props.target.name, 'must be a workload an autoscaler can scale, such as a WebApp or a StatefulApp: it does not hand its replicas over');
         }
       },
@@ -78,7 +78,7 @@ export class HpaPolicy extends Construct {
     });
   }
 
-  private utilization(resource: 'cpu' | 'memory', percent: number, target: IScalable): k8s.MetricSpecV2 {
+  private utilization(resource: 'cpu' | 'memory', percent: number, target: IAutoscalable): k8s.MetricSpecV2 {
     checkInteger(this, `${resource}Utilization`, percent, 1);
     const missing = target.containerRequests.some((requests) => requests[resource] === undefined);
     if (missing) {

@@ -21,7 +21,7 @@ export * from './pod-target';
 export * from './peer';
 export {
   selectorLabelsFor, checkWorkloadName, workloadMetadataChecks, namespaceOf, NAME_LABEL, WorkloadMetadataProps,
-  IScalable, WorkloadIdentity, WorkloadBase,
+  IAutoscalable, WorkloadIdentity, WorkloadBase,
 } from './workload';
 export * from './connections';
 export * from './restricted-namespace';
@@ -46,7 +46,7 @@ export {
 export * from './config-map';
 export * from './validation/types';
 export { RULES, validateObjects, formatReport, ValidateOptions, ValidationReport } from './validation';
-export { Rule, RuleContext, ObjectIndex, IndexedObject, PodTemplate, ContainerRef, Json } from './validation/rule';
+export { Rule, RuleContext, ObjectIndex, IndexedObject, IndexedPodTemplate, ContainerRef, Json } from './validation/rule';
 export { checkSchema, resourceScope, ResourceScope, SCHEMA_VERSIONS, DEFAULT_SCHEMA_VERSION } from './validation/schema';
 export { loadManifestFolder, readManifestFolder, LoadOptions, ManifestFolder } from './validation/load';
 export {

@@ -30,8 +30,11 @@ const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileg
  * without a namespace, applied before the workloads.
  */
 export class RestrictedNamespace extends Construct {
-  public readonly namespace: k8s.KubeNamespace;
-  public readonly defaultDeny?: DefaultDenyIngress;
+  /** The namespace's name, as every construct's `namespace` is. */
+  public readonly namespace: string;
+  /** The Namespace object. */
+  public readonly namespaceObject: k8s.KubeNamespace;
+  public readonly defaultDenyIngress?: DefaultDenyIngress;
   public readonly defaultDenyEgress?: DefaultDenyEgress;
 
   constructor(scope: Construct, id: string, props: RestrictedNamespaceProps) {
@@ -46,9 +49,10 @@ export class RestrictedNamespace extends Construct {
       [`pod-security.kubernetes.io/${mode}`, level],
       [`pod-security.kubernetes.io/${mode}-version`, version],
     ]));
-    this.namespace = createJsonFormObject(k8s.KubeNamespace, this, 'Namespace', { metadata: { name, labels } });
+    this.namespace = name;
+    this.namespaceObject = createJsonFormObject(k8s.KubeNamespace, this, 'Namespace', { metadata: { name, labels } });
     if (props.defaultDenyIngress ?? true) {
-      this.defaultDeny = new DefaultDenyIngress(this, 'DefaultDenyIngress', { namespace: name });
+      this.defaultDenyIngress = new DefaultDenyIngress(this, 'DefaultDenyIngress', { namespace: name });
     }
     if (props.defaultDenyEgress ?? true) {
       this.defaultDenyEgress = new DefaultDenyEgress(this, 'DefaultDenyEgress', { namespace: name });

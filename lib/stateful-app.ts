@@ -11,7 +11,7 @@ import {
   detachOnError, invalidProp,
 } from './props';
 import { createService } from './service';
-import { checkWorkloadName, IScalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
+import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject, quantityValue } from './json-form';
 
 /** A persistent volume per pod, from a volumeClaimTemplate. */
@@ -75,7 +75,7 @@ export const STATEFUL_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
  * A StatefulSet with its headless governing Service and per-pod persistent volumes, without
  * autoscaling: the base of {@link StatefulApp}, which an HpaPolicy can scale, and of presets that
  * cannot be scaled out (MongoStatefulSet, RedisStatefulSet), which are therefore no
- * {@link IScalable}. Each pod has a stable DNS name ({@link podDnsName}) that clients can be wired to.
+ * {@link IAutoscalable}. Each pod has a stable DNS name ({@link podDnsName}) that clients can be wired to.
  */
 @detachOnError
 export abstract class StatefulAppBase extends WorkloadBase {
@@ -181,7 +181,7 @@ export abstract class StatefulAppBase extends WorkloadBase {
  * A StatefulSet with its headless governing Service and per-pod persistent volumes, which an
  * HpaPolicy can scale. Each pod has a stable DNS name ({@link podDnsName}) that clients can be wired to.
  */
-export class StatefulApp extends StatefulAppBase implements IScalable {
+export class StatefulApp extends StatefulAppBase implements IAutoscalable {
   public releaseReplicasToAutoscaler(): void {
     this.releaseReplicas();
   }

@@ -10,7 +10,7 @@ import {
 import { checkAll, checkIntOrPercent, checkInteger, checkPort, checkPortName, detachOnError, invalidProp } from './props';
 import { createService } from './service';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
-import { checkWorkloadName, IScalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
+import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /** How a Deployment replaces its pods: Kubernetes' `maxSurge` / `maxUnavailable`. */
@@ -59,7 +59,7 @@ export const WEB_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
  * never changes an immutable selector.
  */
 @detachOnError
-export class WebApp extends WorkloadBase implements IScalable {
+export class WebApp extends WorkloadBase implements IAutoscalable {
   public readonly deployment: k8s.KubeDeployment;
   /** The Service in front of the pods, when the app has a port. */
   public readonly service?: k8s.KubeService;

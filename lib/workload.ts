@@ -61,7 +61,7 @@ export function workloadMetadataChecks(scope: IConstruct, name: string, props: W
 }
 
 /** A workload a HorizontalPodAutoscaler can scale. */
-export interface IScalable extends IPodTarget {
+export interface IAutoscalable extends IPodTarget {
   /** What `spec.scaleTargetRef` names. */
   readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   /** Requests of each container, so an autoscaler can refuse utilization targets without them. */

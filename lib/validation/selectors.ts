@@ -1,5 +1,5 @@
 /** Label selector semantics, as the API server and controllers apply them. */
-import { asArray, asRecord, asString, Json, PodTemplate } from './rule';
+import { asArray, asRecord, asString, Json, IndexedPodTemplate } from './rule';
 
 type Labels = Readonly<Record<string, unknown>>;
 
@@ -56,7 +56,7 @@ export function describeLabelSelector(selector: Json): string {
 }
 
 /** `Deployment web (app=web,tier=front)`, for messages that list candidate pods. */
-export function describeTemplates(templates: readonly PodTemplate[], limit = 3): string {
+export function describeTemplates(templates: readonly IndexedPodTemplate[], limit = 3): string {
   if (templates.length === 0) return 'none';
   const shown = templates.slice(0, limit).map((t) => `${t.owner.kind} ${t.owner.name} (${describeLabelMap(t.labels)})`);
   return templates.length > limit ? `${shown.join('; ')}; and ${templates.length - limit} more` : shown.join('; ');

@@ -86,7 +86,7 @@ describe('MongoStatefulSet', () => {
   test('an HPA on Mongo is refused: by the type, and at run time for unchecked callers', () => {
     const chart = newChart();
     const db = new MongoStatefulSet(chart, 'Mongo');
-    // A standalone mongod is no IScalable, so HpaPolicy's target type refuses it (`npm test` type-checks this line).
+    // A standalone mongod is no IAutoscalable, so HpaPolicy's target type refuses it (`npm test` type-checks this line).
     // @ts-expect-error
     expect(() => new HpaPolicy(chart, 'Hpa', { target: db, maxReplicas: 3, cpuUtilization: 80 })).toThrow(invalid('test/Hpa', 'target', 'mongodb'));
     expect(chart.node.tryFindChild('Hpa')).toBeUndefined();

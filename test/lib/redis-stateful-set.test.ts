@@ -48,7 +48,7 @@ describe('RedisStatefulSet', () => {
   test('an HPA on Redis is refused: by the type, and at run time for unchecked callers', () => {
     const chart = newChart();
     const redis = new RedisStatefulSet(chart, 'Redis');
-    // A single Redis server is no IScalable, so HpaPolicy's target type refuses it (`npm test` type-checks this line).
+    // A single Redis server is no IAutoscalable, so HpaPolicy's target type refuses it (`npm test` type-checks this line).
     // @ts-expect-error
     expect(() => new HpaPolicy(chart, 'Hpa', { target: redis, maxReplicas: 3, cpuUtilization: 80 })).toThrow(invalid('test/Hpa', 'target', 'redis'));
     expect(synth(chart).some((o) => o.kind === 'HorizontalPodAutoscaler')).toBe(false);

@@ -1,4 +1,4 @@
-import { asArray, asRecord, asString, finding, IndexedObject, isDeclaredExternal, Json, ObjectIndex, PodTemplate, Rule, RuleContext } from '../rule';
+import { asArray, asRecord, asString, finding, IndexedObject, isDeclaredExternal, Json, ObjectIndex, IndexedPodTemplate, Rule, RuleContext } from '../rule';
 import { Finding } from '../types';
 
 type ConfigKind = 'Secret' | 'ConfigMap';
@@ -89,7 +89,7 @@ function pullSecretReferences(spec: Json, specPath: string): ConfigReference[] {
   }));
 }
 
-function referencesOf(template: PodTemplate): ConfigReference[] {
+function referencesOf(template: IndexedPodTemplate): ConfigReference[] {
   return [
     ...template.containers.flatMap(({ container, path }) => envReferences(container, path)),
     ...volumeReferences(template.spec, template.specPath),
@@ -102,7 +102,7 @@ function keysOf(config: IndexedObject): Set<string> {
   return new Set(fields.flatMap((name) => Object.keys(asRecord(config.object[name]) ?? {})));
 }
 
-function checkReference(index: ObjectIndex, context: RuleContext, template: PodTemplate, ref: ConfigReference): Finding[] {
+function checkReference(index: ObjectIndex, context: RuleContext, template: IndexedPodTemplate, ref: ConfigReference): Finding[] {
   if (ref.optional || ref.name === undefined) return [];
   const { owner } = template;
   const config = index.find(ref.kind, template.namespace, ref.name);

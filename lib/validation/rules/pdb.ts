@@ -1,4 +1,4 @@
-import { asRecord, finding, IndexedObject, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asRecord, finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { describeLabelSelector, describeTemplates, hasKnownOperators, matchesLabelSelector } from '../selectors';
 import { isZeroIntOrPercent } from '../int-or-percent';
@@ -23,7 +23,7 @@ function hpaFloors(index: ObjectIndex): HpaFloors {
 }
 
 /** The lowest replica count the pods can run at: spec.replicas, or the HPA floor when an HPA scales them. */
-function minimumReplicas(floors: HpaFloors, template: PodTemplate): number | undefined {
+function minimumReplicas(floors: HpaFloors, template: IndexedPodTemplate): number | undefined {
   const { owner } = template;
   if (owner.kind === 'Pod') return 1;
   if (!REPLICATED_KINDS.has(owner.kind)) return undefined;
@@ -33,7 +33,7 @@ function minimumReplicas(floors: HpaFloors, template: PodTemplate): number | und
   return typeof replicas === 'number' ? replicas : 1;
 }
 
-function totalMinimumReplicas(floors: HpaFloors, templates: readonly PodTemplate[]): number | undefined {
+function totalMinimumReplicas(floors: HpaFloors, templates: readonly IndexedPodTemplate[]): number | undefined {
   let total = 0;
   for (const template of templates) {
     const replicas = minimumReplicas(floors, template);

@@ -1,4 +1,4 @@
-import { asArray, asRecord, ContainerRef, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asArray, asRecord, ContainerRef, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { FieldFindings, show } from '../field-checks';
 
@@ -58,7 +58,7 @@ function checkContainer(checks: FieldFindings, ref: ContainerRef): void {
   }
 }
 
-function checkTemplate(template: PodTemplate): Finding[] {
+function checkTemplate(template: IndexedPodTemplate): Finding[] {
   const checks = new FieldFindings(probeFields, template.owner);
   for (const ref of template.containers) checkContainer(checks, ref);
   return checks.findings;

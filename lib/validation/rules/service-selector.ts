@@ -1,9 +1,9 @@
-import { asRecord, finding, IndexedObject, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asRecord, finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap, describeTemplates, matchesLabelMap } from '../selectors';
 
 /** The pod templates a Service selects; `undefined` when the Service has no selector (endpoints managed by hand). */
-export function templatesSelectedByService(index: ObjectIndex, service: IndexedObject): PodTemplate[] | undefined {
+export function templatesSelectedByService(index: ObjectIndex, service: IndexedObject): IndexedPodTemplate[] | undefined {
   const selector = asRecord((service.object.spec as Record<string, unknown> | undefined)?.selector);
   if (!selector || Object.keys(selector).length === 0 || service.namespace === undefined) return undefined;
   return index.podTemplateCandidates(service.namespace, selector).filter((template) => matchesLabelMap(selector, template.labels));

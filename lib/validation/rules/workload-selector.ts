@@ -1,4 +1,4 @@
-import { asRecord, field, finding, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { asRecord, field, finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap, describeLabelSelector, isEmptySelector, matchesLabelSelector } from '../selectors';
 
@@ -7,11 +7,11 @@ const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Re
 /** Kinds whose selector is generated when absent. */
 const SELECTOR_OPTIONAL = new Set(['Job', 'CronJob']);
 
-function selectorPathOf(template: PodTemplate): string {
+function selectorPathOf(template: IndexedPodTemplate): string {
   return template.owner.kind === 'CronJob' ? 'spec.jobTemplate.spec.selector' : 'spec.selector';
 }
 
-function checkTemplate(template: PodTemplate): Finding[] {
+function checkTemplate(template: IndexedPodTemplate): Finding[] {
   const { owner } = template;
   const required = SELECTOR_REQUIRED.has(owner.kind);
   if (!required && !SELECTOR_OPTIONAL.has(owner.kind)) return [];
