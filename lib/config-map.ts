@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ConfigMap, EnvValue, IConfigMap, k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ConfigMapMount } from './pod-template';
-import { checkAbsolutePath, checkAll, checkBoolean, checkDns1123Label, checkLabels, invalidProp, removeHalfBuilt } from './props';
+import { checkAbsolutePath, checkAll, checkBoolean, checkDns1123Label, checkLabels, detachOnError, invalidProp } from './props';
 import { createJsonFormObject } from './json-form';
 
 /** Props of an {@link AppConfig}. */
@@ -42,6 +42,7 @@ export const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
  * A ConfigMap from literals and files, with helpers that hand its keys to containers: as
  * environment variables ({@link envValue}) or as files ({@link mount}).
  */
+@detachOnError
 export class AppConfig extends Construct {
   public readonly configMap: ApiObject;
   public readonly configMapName: string;
@@ -53,53 +54,49 @@ export class AppConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: AppConfigProps) {
     super(scope, id);
-    try {
-      const data: Record<string, string> = {};
-      const binaryData: Record<string, Buffer> = {};
-      checkAll(this, [
-        () => checkDns1123Label(this, 'name', props.name),
-        // A label, not just a subdomain: a mounted ConfigMap's volume is named after it.
-        () => checkDns1123Label(this, 'configMapName', props.configMapName ?? `${props.name}-config`),
-        () => checkLabels(this, 'labels', props.labels),
-        () => checkBoolean(this, 'immutable', props.immutable),
-        ...Object.entries(props.data ?? {}).map(([key, value]) => () => {
-          this.checkKey('data', key);
-          if (typeof value !== 'string') throw invalidProp(this, `data["${key}"]`, value, 'must be a string (quote numbers and booleans)');
-          data[key] = value;
-        }),
-        ...Object.entries(props.files ?? {}).map(([key, file]) => () => {
-          this.checkKey('files', key);
-          if (props.data && Object.prototype.hasOwnProperty.call(props.data, key)) {
-            throw invalidProp(this, 'files key', key, 'is also a key of `data`: each key may appear once');
-          }
-          const content = this.readFile(key, file);
-          if (isUtf8(content)) data[key] = content.toString('utf8');
-          else binaryData[key] = content;
-        }),
-        // Over the entries read so far: a total above the limit is one whatever the bad entries hold.
-        () => {
-          const size = Object.values(data).reduce((sum, value) => sum + Buffer.byteLength(value, 'utf8'), 0)
-            + Object.values(binaryData).reduce((sum, value) => sum + value.length, 0);
-          if (size > MAX_CONFIG_MAP_BYTES) {
-            throw invalidProp(this, 'data and files', `${size} bytes`, `must add up to at most ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB), the API server's limit for a ConfigMap`);
-          }
-        },
-      ]);
-      this.configMapName = props.configMapName ?? `${props.name}-config`;
+    const data: Record<string, string> = {};
+    const binaryData: Record<string, Buffer> = {};
+    checkAll(this, [
+      () => checkDns1123Label(this, 'name', props.name),
+      // A label, not just a subdomain: a mounted ConfigMap's volume is named after it.
+      () => checkDns1123Label(this, 'configMapName', props.configMapName ?? `${props.name}-config`),
+      () => checkLabels(this, 'labels', props.labels),
+      () => checkBoolean(this, 'immutable', props.immutable),
+      ...Object.entries(props.data ?? {}).map(([key, value]) => () => {
+        this.checkKey('data', key);
+        if (typeof value !== 'string') throw invalidProp(this, `data["${key}"]`, value, 'must be a string (quote numbers and booleans)');
+        data[key] = value;
+      }),
+      ...Object.entries(props.files ?? {}).map(([key, file]) => () => {
+        this.checkKey('files', key);
+        if (props.data && Object.prototype.hasOwnProperty.call(props.data, key)) {
+          throw invalidProp(this, 'files key', key, 'is also a key of `data`: each key may appear once');
+        }
+        const content = this.readFile(key, file);
+        if (isUtf8(content)) data[key] = content.toString('utf8');
+        else binaryData[key] = content;
+      }),
+      // Over the entries read so far: a total above the limit is one whatever the bad entries hold.
+      () => {
+        const size = Object.values(data).reduce((sum, value) => sum + Buffer.byteLength(value, 'utf8'), 0)
+          + Object.values(binaryData).reduce((sum, value) => sum + value.length, 0);
+        if (size > MAX_CONFIG_MAP_BYTES) {
+          throw invalidProp(this, 'data and files', `${size} bytes`, `must add up to at most ${MAX_CONFIG_MAP_BYTES} bytes (1 MiB), the API server's limit for a ConfigMap`);
+        }
+      },
+    ]);
+    this.configMapName = props.configMapName ?? `${props.name}-config`;
 
-      this.textKeys = Object.keys(data);
-      this.binaryKeys = Object.keys(binaryData);
-      const binaryEntries = Object.entries(binaryData).map(([key, value]) => [key, value.toString('base64')]);
-      this.configMap = createJsonFormObject(k8s.KubeConfigMap, this, 'ConfigMap', {
-        metadata: { name: this.configMapName, labels: props.labels && { ...props.labels } },
-        data: this.textKeys.length ? data : undefined,
-        binaryData: binaryEntries.length ? Object.fromEntries(binaryEntries) : undefined,
-        immutable: props.immutable,
-      });
-      this.reference = ConfigMap.fromConfigMapName(this, 'Reference', this.configMapName);
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    this.textKeys = Object.keys(data);
+    this.binaryKeys = Object.keys(binaryData);
+    const binaryEntries = Object.entries(binaryData).map(([key, value]) => [key, value.toString('base64')]);
+    this.configMap = createJsonFormObject(k8s.KubeConfigMap, this, 'ConfigMap', {
+      metadata: { name: this.configMapName, labels: props.labels && { ...props.labels } },
+      data: this.textKeys.length ? data : undefined,
+      binaryData: binaryEntries.length ? Object.fromEntries(binaryEntries) : undefined,
+      immutable: props.immutable,
+    });
+    this.reference = ConfigMap.fromConfigMapName(this, 'Reference', this.configMapName);
   }
 
   /** The value of text entry `key`, for a container's `env`. */

@@ -1,49 +1,15 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { checkDns1123Label, DNS1123_LABEL_RULE, invalidProp, invalidValue, isDns1123Label, removeHalfBuilt } from './props';
-import { findPort, IPodTarget } from './workload';
+import { Peer } from './peer';
+import { AllowedConnection, AllowedEgress, EgressPolicyOptions, findPort, IConnections, IPodTarget } from './pod-target';
+import { checkDns1123Label, detachOnError, invalidProp } from './props';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 
-/** Something outside the stack's workloads that connects in, such as the ingress controller. */
-export class Peer {
-  /** Every pod of the ingress controller's namespace (ingress-nginx's own namespace by default). */
-  public static ingressController(namespace = 'ingress-nginx'): Peer {
-    checkNamespace('Peer.ingressController', namespace);
-    return new Peer(`ingress controller (${namespace})`, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
-  }
-
-  /** Every pod of a namespace. */
-  public static namespace(namespace: string): Peer {
-    checkNamespace('Peer.namespace', namespace);
-    return new Peer(`namespace ${namespace}`, { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': namespace } } });
-  }
-
-  private constructor(public readonly description: string, public readonly peer: k8s.NetworkPolicyPeer) {}
-}
-
-/** One allowed edge into a workload. */
-export interface AllowedConnection {
-  readonly from: IPodTarget | Peer;
-  readonly ports: readonly number[];
-}
-
-/** One allowed edge out of a workload: to a server's pods, on their container ports. */
-export interface AllowedEgress {
-  readonly to: IPodTarget;
-  readonly ports: readonly number[];
-}
-
-/** How a workload's NetworkPolicy treats the connections its pods open. */
-export interface EgressPolicyOptions {
-  /**
-   * Admit only the declared outgoing edges (`allowTo`, and `allowFrom` on the server's side) and
-   * DNS to the cluster's resolver. `false` admits every outgoing connection, explicitly, so that
-   * a namespace-wide default-deny egress does not cut the pods off.
-   * @default true
-   */
-  readonly restrictEgress?: boolean;
-}
+// Moved to their own modules so that connections and workloads need not import each other;
+// re-exported for code that imports them from here.
+export { Peer } from './peer';
+export type { AllowedConnection, AllowedEgress, EgressPolicyOptions } from './pod-target';
 
 /** The cluster's DNS resolver: CoreDNS (or kube-dns) pods in kube-system, on port 53 over UDP and TCP. */
 export const CLUSTER_DNS_EGRESS_RULE: k8s.NetworkPolicyEgressRule = {
@@ -60,7 +26,7 @@ export const CLUSTER_DNS_EGRESS_RULE: k8s.NetworkPolicyEgressRule = {
  * ways, so an undeclared client is refused even without a namespace-wide default-deny, and so is
  * a connection the workload was not declared to make.
  */
-export class Connections {
+export class Connections implements IConnections {
   private readonly allowed: AllowedConnection[] = [];
   private readonly allowedOut: AllowedEgress[] = [];
 
@@ -151,24 +117,13 @@ function describe(client: IPodTarget | Peer): string {
   return client instanceof Peer ? client.description : client.name;
 }
 
-/** A namespace name, as the `kubernetes.io/metadata.name` label of a namespace selector. */
-function checkNamespace(caller: string, namespace: string): void {
-  if (typeof namespace !== 'string' || !isDns1123Label(namespace)) {
-    throw invalidValue(caller, 'namespace', namespace, DNS1123_LABEL_RULE);
-  }
-}
-
-/** The namespace-wide policy that selects every pod and allows nothing in `direction`; a refused namespace leaves nothing behind. */
+/** The namespace-wide policy that selects every pod and allows nothing in `direction`. */
 function defaultDenyPolicy(owner: Construct, direction: 'Ingress' | 'Egress', namespace: string | undefined): k8s.KubeNetworkPolicy {
-  try {
-    if (namespace !== undefined) checkDns1123Label(owner, 'namespace', namespace);
-    return createJsonFormObject(k8s.KubeNetworkPolicy, owner, 'Resource', {
-      metadata: { name: `default-deny-${direction.toLowerCase()}`, namespace },
-      spec: { podSelector: {}, policyTypes: [direction] },
-    });
-  } catch (error) {
-    throw removeHalfBuilt(owner, error);
-  }
+  if (namespace !== undefined) checkDns1123Label(owner, 'namespace', namespace);
+  return createJsonFormObject(k8s.KubeNetworkPolicy, owner, 'Resource', {
+    metadata: { name: `default-deny-${direction.toLowerCase()}`, namespace },
+    spec: { podSelector: {}, policyTypes: [direction] },
+  });
 }
 
 /** Props of a {@link DefaultDenyEgress}. */
@@ -181,6 +136,7 @@ export interface DefaultDenyEgressProps {
  * A namespace-wide policy that refuses every outgoing connection (DNS included) not allowed by
  * another policy: each workload's own policy admits its declared edges and DNS.
  */
+@detachOnError
 export class DefaultDenyEgress extends Construct {
   public readonly policy: ApiObject;
 
@@ -197,6 +153,7 @@ export interface DefaultDenyIngressProps {
 }
 
 /** A namespace-wide policy that refuses every incoming connection not allowed by another policy. */
+@detachOnError
 export class DefaultDenyIngress extends Construct {
   public readonly policy: ApiObject;
 

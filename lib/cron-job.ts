@@ -1,12 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Connections } from './connections';
-import { addNetworkPolicy } from './protection';
 import { buildJobTemplate, jobPropChecks, JobProps } from './job';
-import { ContainerPort } from './pod-template';
-import { checkAll, checkDns1123Label, checkInteger, checkOneOf, invalidProp, removeHalfBuilt } from './props';
-import { IPodTarget, namespaceOf, selectorLabelsFor } from './workload';
+import { checkAll, checkInteger, checkOneOf, detachOnError, invalidProp } from './props';
+import { checkWorkloadName, WorkloadBase } from './workload';
 import { createJsonFormObject } from './json-form';
 import { cronScheduleProblem, SCHEDULE_DESCRIPTORS, timeZoneProblem } from './validation/cron';
 
@@ -48,64 +45,51 @@ const MIN_STARTING_DEADLINE_SECONDS = 10;
  * {@link BatchJob}. Its pods carry the `app.kubernetes.io/name` label, so it can be a client in
  * `connections.allowTo(server)`.
  */
-export class ScheduledJob extends Construct implements IPodTarget {
-  public readonly name: string;
+@detachOnError
+export class ScheduledJob extends WorkloadBase {
   public readonly cronJob: ApiObject;
-  /** Admits no incoming connection and only the declared outgoing ones (and DNS). */
-  public readonly networkPolicy?: ApiObject;
-  public readonly connections: Connections;
-  public readonly selectorLabels: Readonly<Record<string, string>>;
-  public readonly containerPorts: readonly ContainerPort[] = [];
-  public readonly namespace: string;
+
 
   constructor(scope: Construct, id: string, props: ScheduledJobProps) {
-    super(scope, id);
-    try {
-      const cronJobName = `${props.name}-cronjob`;
-      checkAll(this, [
-        () => {
-          checkDns1123Label(this, 'name', props.name);
-          checkDns1123Label(this, 'name (as "<name>-cronjob")', cronJobName);
-          if (cronJobName.length > MAX_CRON_JOB_NAME) {
-            throw invalidProp(this, 'name (as "<name>-cronjob")', cronJobName, `must be at most ${MAX_CRON_JOB_NAME} characters: the names of the Jobs it creates add 11`);
-          }
-        },
-        () => checkSchedule(this, props.schedule),
-        () => props.timeZone !== undefined && checkTimeZone(this, props.timeZone),
-        () => checkOneOf(this, 'concurrencyPolicy', props.concurrencyPolicy ?? 'Forbid', CONCURRENCY_POLICIES),
-        () => props.startingDeadlineSeconds !== undefined
-          && checkInteger(this, 'startingDeadlineSeconds', props.startingDeadlineSeconds, MIN_STARTING_DEADLINE_SECONDS),
-        ...(['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const).map((field) => () => {
-          const limit = props[field];
-          if (limit !== undefined) checkInteger(this, field, limit, 0);
-        }),
-        ...jobPropChecks(this, props.name, props),
-      ]);
-      this.name = props.name;
-      const schedule = props.schedule;
-      const concurrencyPolicy = props.concurrencyPolicy ?? 'Forbid';
-      const { labels, spec } = buildJobTemplate(this, this.name, props);
+    super(scope, id, { ...props, containerPorts: [] });
+    const cronJobName = `${props.name}-cronjob`;
+    checkAll(this, [
+      () => {
+        checkWorkloadName(this, props.name, 'cronjob');
+        if (cronJobName.length > MAX_CRON_JOB_NAME) {
+          throw invalidProp(this, 'name (as "<name>-cronjob")', cronJobName, `must be at most ${MAX_CRON_JOB_NAME} characters: the names of the Jobs it creates add 11`);
+        }
+      },
+      () => checkSchedule(this, props.schedule),
+      () => props.timeZone !== undefined && checkTimeZone(this, props.timeZone),
+      () => checkOneOf(this, 'concurrencyPolicy', props.concurrencyPolicy ?? 'Forbid', CONCURRENCY_POLICIES),
+      () => props.startingDeadlineSeconds !== undefined
+        && checkInteger(this, 'startingDeadlineSeconds', props.startingDeadlineSeconds, MIN_STARTING_DEADLINE_SECONDS),
+      ...(['successfulJobsHistoryLimit', 'failedJobsHistoryLimit'] as const).map((field) => () => {
+        const limit = props[field];
+        if (limit !== undefined) checkInteger(this, field, limit, 0);
+      }),
+      ...jobPropChecks(this, props.name, props),
+    ]);
+    const schedule = props.schedule;
+    const concurrencyPolicy = props.concurrencyPolicy ?? 'Forbid';
+    const { labels, spec } = buildJobTemplate(this, this.name, props);
 
-      this.namespace = namespaceOf(this);
-      this.selectorLabels = selectorLabelsFor(this.name);
-      this.connections = new Connections(this);
-      this.cronJob = createJsonFormObject(k8s.KubeCronJob, this, 'CronJob', {
-        metadata: { name: cronJobName, labels, annotations: props.annotations && { ...props.annotations } },
-        spec: {
-          schedule,
-          timeZone: props.timeZone,
-          concurrencyPolicy,
-          startingDeadlineSeconds: props.startingDeadlineSeconds,
-          successfulJobsHistoryLimit: props.successfulJobsHistoryLimit,
-          failedJobsHistoryLimit: props.failedJobsHistoryLimit,
-          suspend: props.suspend,
-          jobTemplate: { metadata: { labels }, spec },
-        },
-      });
-      this.networkPolicy = addNetworkPolicy(this, props);
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    this.cronJob = createJsonFormObject(k8s.KubeCronJob, this, 'CronJob', {
+      metadata: this.objectMetadata(cronJobName),
+      spec: {
+        schedule,
+        timeZone: props.timeZone,
+        concurrencyPolicy,
+        startingDeadlineSeconds: props.startingDeadlineSeconds,
+        successfulJobsHistoryLimit: props.successfulJobsHistoryLimit,
+        failedJobsHistoryLimit: props.failedJobsHistoryLimit,
+        suspend: props.suspend,
+        jobTemplate: { metadata: { labels }, spec },
+      },
+    });
+    // Admits no incoming connection and only the declared outgoing ones (and DNS).
+    this.protect(props);
   }
 }
 

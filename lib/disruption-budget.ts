@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { checkAll, checkIntOrPercent, checkOneOf, invalidProp, removeHalfBuilt } from './props';
+import { checkAll, checkIntOrPercent, checkOneOf, detachOnError, invalidProp } from './props';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
-import { IPodTarget } from './workload';
+import { IPodTarget } from './pod-target';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /**
@@ -76,29 +76,26 @@ export function checkDisruptionBudget(scope: IConstruct, props: DisruptionBudget
  * otherwise, and a budget on a single fixed replica, which protects nothing, is refused when the
  * app is synthesized, so that an HpaPolicy created after the budget can still raise the floor.
  */
+@detachOnError
 export class WorkloadDisruptionBudget extends Construct {
   public readonly budget: ApiObject;
 
   constructor(scope: Construct, id: string, props: WorkloadDisruptionBudgetProps) {
     super(scope, id);
-    try {
-      const minAvailable = props.minAvailable;
-      const maxUnavailable = props.maxUnavailable ?? (minAvailable === undefined ? 1 : undefined);
-      checkDisruptionBudget(this, props);
-      const unhealthyPodEvictionPolicy = props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow';
-      this.budget = createJsonFormObject(k8s.KubePodDisruptionBudget, this, 'Resource', {
-        metadata: { name: `${props.target.name}-pdb` },
-        spec: {
-          minAvailable: minAvailable === undefined ? undefined : intOrStringValue(minAvailable),
-          maxUnavailable: maxUnavailable === undefined ? undefined : intOrStringValue(maxUnavailable),
-          selector: { matchLabels: { ...props.target.selectorLabels } },
-          unhealthyPodEvictionPolicy,
-        },
-      });
-      this.node.addValidation({ validate: () => this.replicaProblems(props.replicas, minAvailable) });
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    const minAvailable = props.minAvailable;
+    const maxUnavailable = props.maxUnavailable ?? (minAvailable === undefined ? 1 : undefined);
+    checkDisruptionBudget(this, props);
+    const unhealthyPodEvictionPolicy = props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow';
+    this.budget = createJsonFormObject(k8s.KubePodDisruptionBudget, this, 'Resource', {
+      metadata: { name: `${props.target.name}-pdb` },
+      spec: {
+        minAvailable: minAvailable === undefined ? undefined : intOrStringValue(minAvailable),
+        maxUnavailable: maxUnavailable === undefined ? undefined : intOrStringValue(maxUnavailable),
+        selector: { matchLabels: { ...props.target.selectorLabels } },
+        unhealthyPodEvictionPolicy,
+      },
+    });
+    this.node.addValidation({ validate: () => this.replicaProblems(props.replicas, minAvailable) });
   }
 
   private replicaProblems(replicasOf: (() => number | undefined) | undefined, minAvailable: number | string | undefined): string[] {

@@ -11,8 +11,8 @@ import {
   checkLabels,
   checkOneOf,
   checkPort,
+  detachOnError,
   invalidProp,
-  removeHalfBuilt,
 } from './props';
 import { httpRouteLimits, httpRoutePathProblem } from './validation/http-route';
 
@@ -78,52 +78,49 @@ function httpRouteL1(): typeof HttpRouteImport.HttpRoute {
  * CRD's own limits (list sizes, weight range, the path rules), so what the construct accepts the
  * API server accepts too, once the Gateway API CRDs are installed.
  */
+@detachOnError
 export class HttpRoute extends Construct {
   /** The HTTPRoute object (an instance of the L1 class imported into imports/). */
   public readonly route: ApiObject;
 
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
-    try {
-      const limits = httpRouteLimits();
-      const path = props.path ?? '/';
-      const pathType = props.pathType ?? 'PathPrefix';
-      checkAll(this, [
-        () => checkDns1123Label(this, 'name', props.name),
-        () => props.namespace !== undefined && checkDns1123Label(this, 'namespace', props.namespace),
-        () => checkGateways(this, props.gateways, limits.maxParentRefs),
-        () => checkHostnames(this, props.hostnames ?? [], limits),
-        () => checkPath(this, checkOneOf(this, 'pathType', pathType, PATH_TYPES), path, limits.maxPathLength),
-        () => checkBackends(this, props.backends, limits),
-        () => checkLabels(this, 'labels', props.labels),
-        () => checkAnnotations(this, 'annotations', props.annotations),
-      ]);
-      const routeNamespace = props.namespace ?? Chart.of(this).namespace;
-      this.route = createJsonFormObject(httpRouteL1(), this, 'Route', {
-        metadata: {
-          name: `${props.name}-route`,
-          namespace: routeNamespace,
-          labels: props.labels && { ...props.labels },
-          annotations: props.annotations && { ...props.annotations },
-        },
-        spec: {
-          parentRefs: props.gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName })),
-          hostnames: props.hostnames?.length ? [...props.hostnames] : undefined,
-          rules: [{
-            matches: [{ path: { type: pathType as HttpRouteImport.HttpRouteSpecRulesMatchesPathType, value: path } }],
-            backendRefs: props.backends.map((backend) => ({
-              name: backend.service.name,
-              // Only when it differs: the route's own namespace is the default (another needs a ReferenceGrant).
-              namespace: backend.service.metadata.namespace !== routeNamespace ? backend.service.metadata.namespace : undefined,
-              port: backend.port,
-              weight: backend.weight ?? 1,
-            })),
-          }],
-        },
-      });
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    const limits = httpRouteLimits();
+    const path = props.path ?? '/';
+    const pathType = props.pathType ?? 'PathPrefix';
+    checkAll(this, [
+      () => checkDns1123Label(this, 'name', props.name),
+      () => props.namespace !== undefined && checkDns1123Label(this, 'namespace', props.namespace),
+      () => checkGateways(this, props.gateways, limits.maxParentRefs),
+      () => checkHostnames(this, props.hostnames ?? [], limits),
+      () => checkPath(this, checkOneOf(this, 'pathType', pathType, PATH_TYPES), path, limits.maxPathLength),
+      () => checkBackends(this, props.backends, limits),
+      () => checkLabels(this, 'labels', props.labels),
+      () => checkAnnotations(this, 'annotations', props.annotations),
+    ]);
+    const routeNamespace = props.namespace ?? Chart.of(this).namespace;
+    this.route = createJsonFormObject(httpRouteL1(), this, 'Route', {
+      metadata: {
+        name: `${props.name}-route`,
+        namespace: routeNamespace,
+        labels: props.labels && { ...props.labels },
+        annotations: props.annotations && { ...props.annotations },
+      },
+      spec: {
+        parentRefs: props.gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName })),
+        hostnames: props.hostnames?.length ? [...props.hostnames] : undefined,
+        rules: [{
+          matches: [{ path: { type: pathType as HttpRouteImport.HttpRouteSpecRulesMatchesPathType, value: path } }],
+          backendRefs: props.backends.map((backend) => ({
+            name: backend.service.name,
+            // Only when it differs: the route's own namespace is the default (another needs a ReferenceGrant).
+            namespace: backend.service.metadata.namespace !== routeNamespace ? backend.service.metadata.namespace : undefined,
+            port: backend.port,
+            weight: backend.weight ?? 1,
+          })),
+        }],
+      },
+    });
   }
 }
 

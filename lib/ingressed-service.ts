@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { HttpIngressPathType, k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, invalidProp, removeHalfBuilt } from './props';
+import { checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, detachOnError, invalidProp } from './props';
 import { checkServiceOptions, createService, ServiceOptions } from './service';
 import { createJsonFormObject } from './json-form';
 
@@ -55,6 +55,7 @@ export function checkIngressOptions(scope: IConstruct, options: IngressOptions, 
  * A Service in front of a workload's pods plus an Ingress routing a host to it
  * (`<name>-service`, `<name>-ingress`). Refuses a port the pods do not serve.
  */
+@detachOnError
 export class IngressedService extends Construct {
   public readonly service: ApiObject;
   public readonly ingress: ApiObject;
@@ -63,38 +64,34 @@ export class IngressedService extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressedServiceProps) {
     super(scope, id);
-    try {
-      checkAll(this, [
-        () => checkDns1123Label(this, 'name', props.name),
-        () => checkIngressOptions(this, props),
-        () => checkServiceOptions(this, props),
-      ]);
-      const path = props.path ?? '/';
-      const pathType = props.pathType ?? HttpIngressPathType.PREFIX;
+    checkAll(this, [
+      () => checkDns1123Label(this, 'name', props.name),
+      () => checkIngressOptions(this, props),
+      () => checkServiceOptions(this, props),
+    ]);
+    const path = props.path ?? '/';
+    const pathType = props.pathType ?? HttpIngressPathType.PREFIX;
 
-      const { service, port: servicePort } = createService(this, 'Service', props);
-      this.service = service;
-      this.servicePort = servicePort;
-      this.ingress = createJsonFormObject(k8s.KubeIngress, this, 'Ingress', {
-        metadata: { name: `${props.name}-ingress`, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } },
-        spec: {
-          ingressClassName: props.ingressClassName,
-          tls: props.tls ? [{ hosts: tlsHosts(props.host, props.annotations), secretName: props.tls.secretName }] : undefined,
-          rules: [{
-            host: props.host,
-            http: {
-              paths: [{
-                path,
-                pathType,
-                backend: { service: { name: this.service.name, port: { number: servicePort } } },
-              }],
-            },
-          }],
-        },
-      });
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    const { service, port: servicePort } = createService(this, 'Service', props);
+    this.service = service;
+    this.servicePort = servicePort;
+    this.ingress = createJsonFormObject(k8s.KubeIngress, this, 'Ingress', {
+      metadata: { name: `${props.name}-ingress`, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } },
+      spec: {
+        ingressClassName: props.ingressClassName,
+        tls: props.tls ? [{ hosts: tlsHosts(props.host, props.annotations), secretName: props.tls.secretName }] : undefined,
+        rules: [{
+          host: props.host,
+          http: {
+            paths: [{
+              path,
+              pathType,
+              backend: { service: { name: this.service.name, port: { number: servicePort } } },
+            }],
+          },
+        }],
+      },
+    });
   }
 }
 

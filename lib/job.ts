@@ -1,11 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { Connections } from './connections';
-import { addNetworkPolicy, NetworkPolicyProps } from './protection';
-import { APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerPort, PodTemplateProps } from './pod-template';
-import { checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkOneOf, removeHalfBuilt } from './props';
-import { IPodTarget, namespaceOf, selectorLabelsFor, WorkloadMetadataProps, workloadLabels } from './workload';
+import { NetworkPolicyProps } from './protection';
+import { APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, PodTemplateProps } from './pod-template';
+import { checkAll, checkInteger, checkOneOf, detachOnError } from './props';
+import { checkWorkloadName, WorkloadBase, workloadLabels, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject } from './json-form';
 
 /** What the kubelet does when a Job's container exits with an error. */
@@ -64,10 +63,7 @@ export function jobPropChecks(scope: IConstruct, name: string, props: JobProps):
     () => optionalInteger(scope, 'backoffLimit', props.backoffLimit, 0),
     () => optionalInteger(scope, 'activeDeadlineSeconds', props.activeDeadlineSeconds, 1),
     () => optionalInteger(scope, 'ttlSecondsAfterFinished', props.ttlSecondsAfterFinished, 0),
-    () => checkLabels(scope, 'labels', props.labels),
-    () => workloadLabels(scope, name, props.labels),
-    () => checkAnnotations(scope, 'annotations', props.annotations),
-    () => checkAnnotations(scope, 'podAnnotations', props.podAnnotations),
+    ...workloadMetadataChecks(scope, name, props),
     () => checkPodTemplate(scope, { container: props, defaults: APP_CONTAINER_DEFAULTS, ports: [], containerName: name }),
   ];
 }
@@ -94,41 +90,21 @@ export interface BatchJobProps extends JobProps {
  * A Job's pod template is immutable: applying changed manifests (a new image, say) fails until the
  * old Job is deleted.
  */
-export class BatchJob extends Construct implements IPodTarget {
-  public readonly name: string;
+@detachOnError
+export class BatchJob extends WorkloadBase {
   public readonly job: ApiObject;
-  /** Admits no incoming connection and only the declared outgoing ones (and DNS). */
-  public readonly networkPolicy?: ApiObject;
-  public readonly connections: Connections;
-  public readonly selectorLabels: Readonly<Record<string, string>>;
-  public readonly containerPorts: readonly ContainerPort[] = [];
-  public readonly namespace: string;
+
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
-    super(scope, id);
-    try {
+    super(scope, id, { ...props, containerPorts: [] });
+    checkAll(this, [
       // The Job controller labels pods with the Job's name, so it must be a label value too.
-      const jobName = `${props.name}-job`;
-      checkAll(this, [
-        () => {
-          checkDns1123Label(this, 'name', props.name);
-          checkDns1123Label(this, 'name (as "<name>-job")', jobName);
-        },
-        ...jobPropChecks(this, props.name, props),
-      ]);
-      this.name = props.name;
-      const { labels, spec } = buildJobTemplate(this, this.name, props);
-
-      this.namespace = namespaceOf(this);
-      this.selectorLabels = selectorLabelsFor(this.name);
-      this.connections = new Connections(this);
-      this.job = createJsonFormObject(k8s.KubeJob, this, 'Job', {
-        metadata: { name: jobName, labels, annotations: props.annotations && { ...props.annotations } },
-        spec,
-      });
-      this.networkPolicy = addNetworkPolicy(this, props);
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+      () => checkWorkloadName(this, props.name, 'job'),
+      ...jobPropChecks(this, props.name, props),
+    ]);
+    const { spec } = buildJobTemplate(this, this.name, props);
+    this.job = createJsonFormObject(k8s.KubeJob, this, 'Job', { metadata: this.objectMetadata(`${this.name}-job`), spec });
+    // Admits no incoming connection and only the declared outgoing ones (and DNS).
+    this.protect(props);
   }
 }

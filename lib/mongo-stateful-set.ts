@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
 import { ContainerDefaults, mergeResources, ProbeProps, ResourceProps, SecretMount } from './pod-template';
 import { parseQuantity } from './validation/quantity';
-import { checkDns1123Label, checkNonEmpty, invalidProp, removeHalfBuilt } from './props';
-import { StatefulApp, StatefulPresetProps } from './stateful-app';
+import { checkDns1123Label, checkNonEmpty, detachOnError, invalidProp } from './props';
+import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
 
 /** Where MongoDB's root password comes from: a key of an existing Secret, mounted as a file. */
 export interface MongoPasswordSecret {
@@ -61,7 +61,8 @@ export const MONGO_DEFAULTS: ContainerDefaults = {
  * A single MongoDB server: StatefulSet, headless Service, a data volume at /data/db, and the root
  * user whose password is read from an existing Secret mounted as a file.
  */
-export class MongoStatefulSet extends StatefulApp {
+@detachOnError
+export class MongoStatefulSet extends StatefulAppBase {
   /** The Secret mount clients need to read the same password file. */
   public readonly passwordSecretMount: SecretMount;
   /** Path of the password file, in this container and in clients that mount {@link passwordSecretMount}. */
@@ -96,28 +97,20 @@ export class MongoStatefulSet extends StatefulApp {
         accessModes: props.accessModes,
       }],
     });
-    try {
-      checkNonEmpty(this, 'rootUsername', rootUsername);
-      if (!(cacheSizeGB >= 0.25 && cacheSizeGB <= 10000)) {
-        throw invalidProp(this, 'wiredTigerCacheSizeGB', cacheSizeGB, 'must be a number of GB from 0.25 (mongod\'s minimum) upwards');
-      }
-      checkDns1123Label(this, 'passwordSecret.secretName', secret.secretName);
-      if (!/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
-        throw invalidProp(this, 'passwordSecret.key', secret.key, 'must be a Secret key: letters, digits, "-", "_" and "."');
-      }
-      if (this.replicas !== 1) {
-        throw invalidProp(this, 'replicas', this.replicas, 'must be 1: this construct runs a standalone mongod, and more pods would be separate databases');
-      }
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
+    checkNonEmpty(this, 'rootUsername', rootUsername);
+    if (!(cacheSizeGB >= 0.25 && cacheSizeGB <= 10000)) {
+      throw invalidProp(this, 'wiredTigerCacheSizeGB', cacheSizeGB, 'must be a number of GB from 0.25 (mongod\'s minimum) upwards');
+    }
+    checkDns1123Label(this, 'passwordSecret.secretName', secret.secretName);
+    if (!/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
+      throw invalidProp(this, 'passwordSecret.key', secret.key, 'must be a Secret key: letters, digits, "-", "_" and "."');
+    }
+    if (this.replicas !== 1) {
+      throw invalidProp(this, 'replicas', this.replicas, 'must be 1: this construct runs a standalone mongod, and more pods would be separate databases');
     }
     this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
     this.passwordFile = secret.file;
     this.rootUsername = rootUsername;
-  }
-
-  public releaseReplicasToAutoscaler(): void {
-    throw invalidProp(this, 'autoscaling', this.name, 'a standalone mongod cannot be scaled out by a HorizontalPodAutoscaler');
   }
 }
 

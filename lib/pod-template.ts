@@ -8,7 +8,7 @@ import { parseQuantity } from './validation/quantity';
 import { intOrStringValue, quantityValue } from './json-form';
 import { checkBoolean, checkDns1123Subdomain, checkLabelKey, checkLabels, checkLabelValue, checkPositiveQuantity } from './props';
 import { AffinityProps, checkAffinity, toAffinity } from './affinity';
-import { NAME_LABEL } from './workload';
+import { NAME_LABEL } from './labels';
 
 /** CPU and memory amounts, as Kubernetes quantities (`250m`, `512Mi`). */
 export interface ResourceList {

@@ -76,12 +76,43 @@ export function checkAll(scope: IConstruct, checks: Iterable<() => unknown>): vo
 
 /**
  * Detaches a construct whose constructor failed from its parent and returns the error to rethrow,
- * so that a caught error leaves no half-built objects in the tree:
- * `try { … } catch (error) { throw removeHalfBuilt(this, error); }`.
+ * so that a caught error leaves no half-built objects in the tree. Construct classes get this
+ * from {@link detachOnError}; the function is for code that builds a construct some other way.
  */
 export function removeHalfBuilt(construct: IConstruct, error: unknown): unknown {
   construct.node.scope?.node.tryRemoveChild(construct.node.id);
   return error;
+}
+
+/** A construct class: its constructor takes the scope and the id first, as every construct's does. */
+export type ConstructClass = abstract new (scope: IConstruct, id: string, ...rest: any[]) => IConstruct;
+
+/**
+ * The class decorator of every construct in this library (`@detachOnError export class WebApp …`):
+ * when `new C(scope, id, …)` throws, from its own constructor or a subclass's, the node it added
+ * under `scope` is removed again before the error goes on, so that a caught error (a bad prop, a
+ * second autoscaler) leaves no half-built objects in the tree. This is the one place of the
+ * `try { … } catch (error) { throw removeHalfBuilt(this, error); }` each constructor would
+ * otherwise repeat; a decorator rather than a base class because a base constructor cannot catch
+ * what its subclass's constructor throws after `super()`. The class stays the same class (a proxy
+ * of it that forwards everything but construction): same name, statics, prototype and `instanceof`;
+ * only an instance's `constructor` is the class inside the proxy.
+ */
+export function detachOnError<C extends ConstructClass>(value: C, _context: ClassDecoratorContext<C>): C {
+  return new Proxy(value, {
+    construct(target, args: [IConstruct, string, ...unknown[]], newTarget) {
+      const [scope, id] = args;
+      // A node already there under `id` is another construct's: the constructor fails on the
+      // duplicate id, and that node must stay.
+      const existing = scope.node.tryFindChild(id);
+      try {
+        return Reflect.construct(target, args, newTarget);
+      } catch (error) {
+        const halfBuilt = existing === undefined ? scope.node.tryFindChild(id) : undefined;
+        throw halfBuilt ? removeHalfBuilt(halfBuilt, error) : error;
+      }
+    },
+  });
 }
 
 /** What a DNS-1123 label may be, as error messages say it. */

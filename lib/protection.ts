@@ -2,8 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
-import { EgressPolicyOptions } from './connections';
-import { IPodTarget } from './workload';
+import { EgressPolicyOptions, IPodTarget } from './pod-target';
 
 /** The NetworkPolicy of a workload's pods. */
 export interface NetworkPolicyProps extends EgressPolicyOptions {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { ContainerDefaults } from './pod-template';
-import { invalidProp, removeHalfBuilt } from './props';
-import { StatefulApp, StatefulPresetProps } from './stateful-app';
+import { detachOnError, invalidProp } from './props';
+import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
 
 /** Props of a {@link RedisStatefulSet}. */
 export interface RedisStatefulSetProps extends StatefulPresetProps {
@@ -33,7 +33,8 @@ export function redisDefaults(persistent: boolean): ContainerDefaults {
 }
 
 /** A single Redis server: StatefulSet and headless Service, /data on an emptyDir or a volume. */
-export class RedisStatefulSet extends StatefulApp {
+@detachOnError
+export class RedisStatefulSet extends StatefulAppBase {
   constructor(scope: Construct, id: string, props: RedisStatefulSetProps = {}) {
     const persistent = props.storage !== undefined;
     super(scope, id, {
@@ -45,19 +46,11 @@ export class RedisStatefulSet extends StatefulApp {
       defaults: redisDefaults(persistent),
       volumeClaims: persistent ? [{ name: 'data', mountPath: '/data', storage: props.storage!, storageClassName: props.storageClassName }] : [],
     });
-    try {
-      if (this.replicas !== 1) {
-        throw invalidProp(this, 'replicas', this.replicas, 'must be 1: more pods would be independent Redis servers, not replicas');
-      }
-      if (props.storageClassName !== undefined && !persistent) {
-        throw invalidProp(this, 'storageClassName', props.storageClassName, 'needs `storage`: without it /data is an emptyDir and no volume of that class is claimed');
-      }
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
+    if (this.replicas !== 1) {
+      throw invalidProp(this, 'replicas', this.replicas, 'must be 1: more pods would be independent Redis servers, not replicas');
     }
-  }
-
-  public releaseReplicasToAutoscaler(): void {
-    throw invalidProp(this, 'autoscaling', this.name, 'a single Redis server cannot be scaled out by a HorizontalPodAutoscaler');
+    if (props.storageClassName !== undefined && !persistent) {
+      throw invalidProp(this, 'storageClassName', props.storageClassName, 'needs `storage`: without it /data is an emptyDir and no volume of that class is claimed');
+    }
   }
 }

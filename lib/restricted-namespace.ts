@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { DefaultDenyEgress, DefaultDenyIngress } from './connections';
-import { checkAll, checkBoolean, checkDns1123Label, checkOneOf, removeHalfBuilt } from './props';
+import { checkAll, checkBoolean, checkDns1123Label, checkOneOf, detachOnError } from './props';
 import { createJsonFormObject } from './json-form';
 
 /** A Pod Security Standard level. */
@@ -30,27 +30,27 @@ const LEVELS: readonly PodSecurityLevel[] = ['restricted', 'baseline', 'privileg
  * cluster enforces, so a pod added later by hand cannot quietly weaken them. Put it in a chart
  * without a namespace, applied before the workloads.
  */
+@detachOnError
 export class RestrictedNamespace extends Construct {
-  public readonly namespace: ApiObject;
-  public readonly defaultDeny?: DefaultDenyIngress;
+  /** The namespace's name, as every construct's `namespace` is. */
+  public readonly namespace: string;
+  /** The Namespace object. */
+  public readonly namespaceObject: ApiObject;
+  public readonly defaultDenyIngress?: DefaultDenyIngress;
   public readonly defaultDenyEgress?: DefaultDenyEgress;
 
   constructor(scope: Construct, id: string, props: RestrictedNamespaceProps) {
     super(scope, id);
-    try {
-      checkAll(this, [
-        () => checkDns1123Label(this, 'name', props.name),
-        () => checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', LEVELS),
-        () => {
-          const version = props.podSecurityVersion ?? 'v1.27';
-          if (!/^(latest|v1\.\d+)$/.test(version)) checkOneOf(this, 'podSecurityVersion', version, ['latest', 'v1.<minor>']);
-        },
-        () => checkBoolean(this, 'defaultDenyIngress', props.defaultDenyIngress),
-        () => checkBoolean(this, 'defaultDenyEgress', props.defaultDenyEgress),
-      ]);
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    checkAll(this, [
+      () => checkDns1123Label(this, 'name', props.name),
+      () => checkOneOf(this, 'podSecurity', props.podSecurity ?? 'restricted', LEVELS),
+      () => {
+        const version = props.podSecurityVersion ?? 'v1.27';
+        if (!/^(latest|v1\.\d+)$/.test(version)) checkOneOf(this, 'podSecurityVersion', version, ['latest', 'v1.<minor>']);
+      },
+      () => checkBoolean(this, 'defaultDenyIngress', props.defaultDenyIngress),
+      () => checkBoolean(this, 'defaultDenyEgress', props.defaultDenyEgress),
+    ]);
     const name = props.name;
     const level = props.podSecurity ?? 'restricted';
     const version = props.podSecurityVersion ?? 'v1.27';
@@ -58,9 +58,10 @@ export class RestrictedNamespace extends Construct {
       [`pod-security.kubernetes.io/${mode}`, level],
       [`pod-security.kubernetes.io/${mode}-version`, version],
     ]));
-    this.namespace = createJsonFormObject(k8s.KubeNamespace, this, 'Namespace', { metadata: { name, labels } });
+    this.namespace = name;
+    this.namespaceObject = createJsonFormObject(k8s.KubeNamespace, this, 'Namespace', { metadata: { name, labels } });
     if (props.defaultDenyIngress ?? true) {
-      this.defaultDeny = new DefaultDenyIngress(this, 'DefaultDenyIngress', { namespace: name });
+      this.defaultDenyIngress = new DefaultDenyIngress(this, 'DefaultDenyIngress', { namespace: name });
     }
     if (props.defaultDenyEgress ?? true) {
       this.defaultDenyEgress = new DefaultDenyEgress(this, 'DefaultDenyEgress', { namespace: name });

@@ -3,7 +3,7 @@ import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerPort } from './pod-template';
 import { checkAll, checkDns1035Label, checkOneOf, checkPort, invalidProp, isDns1123Label } from './props';
-import { findPort, IPodTarget } from './workload';
+import { findPort, IPodTarget } from './pod-target';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /** What every Service of ours needs: the pods, the port, and how it is reached. */

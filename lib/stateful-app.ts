@@ -1,20 +1,17 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Connections } from './connections';
 import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
-import { addProtection, ProtectionProps } from './protection';
+import { ProtectionProps } from './protection';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import {
-  checkAbsolutePath, checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkLabels,
-  checkPort, checkPortName, checkPositiveQuantity, invalidProp, removeHalfBuilt,
+  checkAbsolutePath, checkAll, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkPort, checkPortName, checkPositiveQuantity,
+  detachOnError, invalidProp,
 } from './props';
 import { checkServiceOptions, createService } from './service';
-import {
-  alreadyAutoscaled, IScalable, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps,
-} from './workload';
+import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject, quantityValue } from './json-form';
 
 /** A persistent volume per pod, from a volumeClaimTemplate. */
@@ -75,98 +72,81 @@ const MAX_NAME_LENGTH = 40;
 export const STATEFUL_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
 
 /**
- * A StatefulSet with its headless governing Service and per-pod persistent volumes. Each pod has
- * a stable DNS name ({@link podDnsName}) that clients can be wired to.
+ * A StatefulSet with its headless governing Service and per-pod persistent volumes, without
+ * autoscaling: the base of {@link StatefulApp}, which an HpaPolicy can scale, and of presets that
+ * cannot be scaled out (MongoStatefulSet, RedisStatefulSet), which are therefore no
+ * {@link IAutoscalable}. Each pod has a stable DNS name ({@link podDnsName}) that clients can be wired to.
  */
-export class StatefulApp extends Construct implements IScalable {
-  public readonly name: string;
+@detachOnError
+export abstract class StatefulAppBase extends WorkloadBase {
   public readonly statefulSet: ApiObject;
   /** The headless governing Service. */
   public readonly service: ApiObject;
   public readonly disruptionBudget?: WorkloadDisruptionBudget;
-  public readonly networkPolicy?: ApiObject;
-  public readonly connections: Connections;
-  public readonly selectorLabels: Readonly<Record<string, string>>;
-  public readonly containerPorts: readonly ContainerPort[];
   public readonly containerRequests: readonly ResourceList[];
-  public readonly namespace: string;
   public readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   public readonly replicas: number;
   private readonly clusterDomain: string;
-  private autoscaled = false;
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
-    super(scope, id);
-    try {
-      const portName = props.portName ?? 'tcp';
-      const defaults = props.defaults ?? STATEFUL_APP_DEFAULTS;
-      const claimMounts = (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath }));
-      checkAll(this, [
-        () => {
-          checkDns1123Label(this, 'name', props.name);
-          if (props.name.length > MAX_NAME_LENGTH) {
-            throw invalidProp(this, 'name', props.name, `must be at most ${MAX_NAME_LENGTH} characters: the StatefulSet controller labels each pod `
-              + '"controller-revision-hash: <name>-statefulset-<hash of up to 10 characters>", and a longer label value (over 63) means no pod is created');
-          }
-        },
-        () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
-        () => checkPort(this, 'port', props.port),
-        () => checkPortName(this, 'portName', portName),
-        () => checkDns1123Subdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
-        () => checkLabels(this, 'labels', props.labels),
-        () => workloadLabels(this, props.name, props.labels),
-        () => checkAnnotations(this, 'annotations', props.annotations),
-        () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
-        ...(props.volumeClaims ?? []).map((claim) => () => this.toClaimTemplate(claim)),
-        () => checkPodTemplate(this, { container: props, defaults, ports: [{ name: portName, port: props.port }], claimMounts, containerName: props.name }),
-        () => checkServiceOptions(this, { name: props.name, serviceName: props.serviceName, headless: true, target: { name: props.name, containerPorts: [{ name: portName, port: props.port }] } }),
-        () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
-      ]);
-      this.name = props.name;
-      const statefulSetName = `${this.name}-statefulset`;
-      this.replicas = props.replicas ?? 1;
-      this.clusterDomain = props.clusterDomain ?? 'cluster.local';
-      const claims = (props.volumeClaims ?? []).map((claim) => this.toClaimTemplate(claim));
+    const portName = props.portName ?? 'tcp';
+    super(scope, id, { ...props, containerPorts: [{ name: portName, port: props.port }] });
+    const defaults = props.defaults ?? STATEFUL_APP_DEFAULTS;
+    const claimMounts = (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath }));
+    checkAll(this, [
+      () => {
+        checkWorkloadName(this, props.name);
+        if (props.name.length > MAX_NAME_LENGTH) {
+          throw invalidProp(this, 'name', props.name, `must be at most ${MAX_NAME_LENGTH} characters: the StatefulSet controller labels each pod `
+            + '"controller-revision-hash: <name>-statefulset-<hash of up to 10 characters>", and a longer label value (over 63) means no pod is created');
+        }
+      },
+      () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
+      () => checkPort(this, 'port', props.port),
+      () => checkPortName(this, 'portName', portName),
+      () => checkDns1123Subdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
+      ...workloadMetadataChecks(this, props.name, props),
+      ...(props.volumeClaims ?? []).map((claim) => () => this.toClaimTemplate(claim)),
+      () => checkPodTemplate(this, { container: props, defaults, ports: [{ name: portName, port: props.port }], claimMounts, containerName: props.name }),
+      () => checkServiceOptions(this, { name: props.name, serviceName: props.serviceName, headless: true, target: { name: props.name, containerPorts: [{ name: portName, port: props.port }] } }),
+      () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
+    ]);
+    const statefulSetName = `${this.name}-statefulset`;
+    this.replicas = props.replicas ?? 1;
+    this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    const claims = (props.volumeClaims ?? []).map((claim) => this.toClaimTemplate(claim));
 
-      this.namespace = namespaceOf(this);
-      this.selectorLabels = selectorLabelsFor(this.name);
-      this.containerPorts = [{ name: portName, port: props.port }];
-      this.containerRequests = [mergeResources(defaults.resources, props.resources).requests ?? {}];
-      this.connections = new Connections(this);
-      this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSetName };
-      const labels = workloadLabels(this, this.name, props.labels);
+    this.containerRequests = [mergeResources(defaults.resources, props.resources).requests ?? {}];
+    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSetName };
+    const labels = this.labels;
 
-      this.service = createService(this, 'Service', { name: this.name, serviceName: props.serviceName, target: this, headless: true, labels }).service;
-      const template = buildPodTemplate(this, {
-        containerName: this.name,
-        container: props,
-        defaults,
-        labels,
-        annotations: props.podAnnotations,
-        ports: this.containerPorts,
-        claimMounts,
-      });
-      const replicas = this.replicas;
-      this.statefulSet = createJsonFormObject(k8s.KubeStatefulSet, this, 'StatefulSet', {
-        metadata: { name: statefulSetName, labels, annotations: props.annotations && { ...props.annotations } },
-        spec: {
-          serviceName: this.service.name,
-          replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
-          selector: { matchLabels: { ...this.selectorLabels } },
-          template,
-          volumeClaimTemplates: claims.length ? claims : undefined,
-        },
-      });
-      ({ disruptionBudget: this.disruptionBudget, networkPolicy: this.networkPolicy } = addProtection(
-        this, props, () => (this.autoscaled ? undefined : replicas)));
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    this.service = createService(this, 'Service', { name: this.name, serviceName: props.serviceName, target: this, headless: true, labels }).service;
+    const template = buildPodTemplate(this, {
+      containerName: this.name,
+      container: props,
+      defaults,
+      labels,
+      annotations: props.podAnnotations,
+      ports: this.containerPorts,
+      claimMounts,
+    });
+    const replicas = this.replicasUnlessAutoscaled(this.replicas);
+    this.statefulSet = createJsonFormObject(k8s.KubeStatefulSet, this, 'StatefulSet', {
+      metadata: this.objectMetadata(statefulSetName),
+      spec: {
+        serviceName: this.service.name,
+        replicas: Lazy.any({ produce: replicas }),
+        selector: { matchLabels: { ...this.selectorLabels } },
+        template,
+        volumeClaimTemplates: claims.length ? claims : undefined,
+      },
+    });
+    this.disruptionBudget = this.protect(props, replicas);
   }
 
   /** The stable DNS name of pod `ordinal`: `<statefulset>-<n>.<service>.<namespace>.svc.<cluster domain>`. */
   public podDnsName(ordinal = 0): string {
-    if (!Number.isInteger(ordinal) || ordinal < 0 || (!this.autoscaled && ordinal >= this.replicas)) {
+    if (!Number.isInteger(ordinal) || ordinal < 0 || (!this.isAutoscaled && ordinal >= this.replicas)) {
       throw invalidProp(this, 'podDnsName ordinal', ordinal, `must be an integer from 0 to ${this.replicas - 1} (the StatefulSet has ${this.replicas} replicas)`);
     }
     return `${this.statefulSet.name}-${ordinal}.${this.service.name}.${this.namespace}.svc.${this.clusterDomain}`;
@@ -175,11 +155,6 @@ export class StatefulApp extends Construct implements IScalable {
   /** `host:port` of pod `ordinal`, for clients. */
   public podAddress(ordinal = 0): string {
     return `${this.podDnsName(ordinal)}:${this.containerPorts[0].port}`;
-  }
-
-  public releaseReplicasToAutoscaler(): void {
-    if (this.autoscaled) throw alreadyAutoscaled(this);
-    this.autoscaled = true;
   }
 
   private toClaimTemplate(claim: VolumeClaimProps): k8s.KubePersistentVolumeClaimProps {
@@ -201,5 +176,15 @@ export class StatefulApp extends Construct implements IScalable {
         resources: { requests: { storage: quantityValue(claim.storage) } },
       },
     };
+  }
+}
+
+/**
+ * A StatefulSet with its headless governing Service and per-pod persistent volumes, which an
+ * HpaPolicy can scale. Each pod has a stable DNS name ({@link podDnsName}) that clients can be wired to.
+ */
+export class StatefulApp extends StatefulAppBase implements IAutoscalable {
+  public releaseReplicasToAutoscaler(): void {
+    this.releaseReplicas();
   }
 }

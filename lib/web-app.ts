@@ -1,22 +1,16 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { Connections } from './connections';
 import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
-import { addProtection, ProtectionProps } from './protection';
+import { ProtectionProps } from './protection';
 import { checkIngressOptions, IngressedService, IngressOptions } from './ingressed-service';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
-import {
-  checkAll, checkAnnotations, checkDns1123Label, checkIntOrPercent, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
-  removeHalfBuilt,
-} from './props';
+import { checkAll, checkIntOrPercent, checkInteger, checkPort, checkPortName, detachOnError, invalidProp } from './props';
 import { checkServiceOptions, createService } from './service';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
-import {
-  alreadyAutoscaled, IScalable, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps,
-} from './workload';
+import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 
 /** How a Deployment replaces its pods: Kubernetes' `maxSurge` / `maxUnavailable`. */
@@ -64,8 +58,8 @@ export const WEB_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
  * Ingress). Pods are selected by `app.kubernetes.io/name`, so moving the construct in the tree
  * never changes an immutable selector.
  */
-export class WebApp extends Construct implements IScalable {
-  public readonly name: string;
+@detachOnError
+export class WebApp extends WorkloadBase implements IAutoscalable {
   public readonly deployment: ApiObject;
   /** The Service in front of the pods, when the app has a port. */
   public readonly service?: ApiObject;
@@ -74,103 +68,80 @@ export class WebApp extends Construct implements IScalable {
   /** The port the Service exposes, when the app has a port. */
   public readonly servicePort?: number;
   public readonly disruptionBudget?: WorkloadDisruptionBudget;
-  public readonly networkPolicy?: ApiObject;
-  public readonly connections: Connections;
-  public readonly selectorLabels: Readonly<Record<string, string>>;
-  public readonly containerPorts: readonly ContainerPort[];
   public readonly containerRequests: readonly ResourceList[];
-  public readonly namespace: string;
   public readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
-  private autoscaled = false;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
-    super(scope, id);
-    try {
-      const portName = props.portName ?? 'http';
-      const ports = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
-      const serviceOptions = {
-        name: props.name,
-        serviceName: props.serviceName,
-        port: props.servicePort ?? props.port,
-        targetPort: portName,
-        serviceType: props.serviceType,
-        nodePort: props.nodePort,
-      };
-      checkAll(this, [
-        () => {
-          checkDns1123Label(this, 'name', props.name);
-          checkDns1123Label(this, 'name (as "<name>-deployment")', `${props.name}-deployment`);
-        },
-        () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
-        () => props.port !== undefined && checkPort(this, 'port', props.port),
-        () => checkPortName(this, 'portName', portName),
-        () => checkLabels(this, 'labels', props.labels),
-        () => workloadLabels(this, props.name, props.labels),
-        () => checkAnnotations(this, 'annotations', props.annotations),
-        () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
-        () => rolloutStrategy(this, props.rollout),
-        ...(['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress'] as const).map((field) => () => {
-          if (props.port === undefined && props[field] !== undefined) {
-            throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
-          }
-        }),
-        () => checkPodTemplate(this, { container: props, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
-        () => props.port !== undefined && checkServiceOptions(this, { ...serviceOptions, port: props.servicePort, target: { name: props.name, containerPorts: ports } }, 'servicePort'),
-        () => props.port !== undefined && props.ingress && checkIngressOptions(this, props.ingress, 'ingress.'),
-        () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
-      ]);
-      this.name = props.name;
-      const replicas = props.replicas ?? 1;
-      const strategy = rolloutStrategy(this, props.rollout);
-
-      this.namespace = namespaceOf(this);
-      this.selectorLabels = selectorLabelsFor(this.name);
-      this.containerPorts = ports;
-      this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
-      this.connections = new Connections(this);
-      const labels = workloadLabels(this, this.name, props.labels);
-
-      const template = buildPodTemplate(this, {
-        containerName: this.name,
-        container: props,
-        defaults: WEB_APP_DEFAULTS,
-        labels,
-        annotations: props.podAnnotations,
-        ports: this.containerPorts,
-        topologySpreadConstraints: props.spreadAcrossNodes ? [spreadOverNodes(this.selectorLabels)] : undefined,
-      });
-
-      const deploymentName = `${this.name}-deployment`;
-      this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName };
-      this.deployment = createJsonFormObject(k8s.KubeDeployment, this, 'Deployment', {
-        metadata: { name: deploymentName, labels, annotations: props.annotations && { ...props.annotations } },
-        spec: {
-          replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
-          selector: { matchLabels: { ...this.selectorLabels } },
-          strategy,
-          template,
-        },
-      });
-
-      if (props.port !== undefined) {
-        if (props.ingress) {
-          this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, labels, ...props.ingress, target: this });
-          this.service = this.ingress.service;
-          this.servicePort = this.ingress.servicePort;
-        } else {
-          ({ service: this.service, port: this.servicePort } = createService(this, 'Service', { ...serviceOptions, labels, target: this }));
+    const portName = props.portName ?? 'http';
+    const ports = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
+    super(scope, id, { ...props, containerPorts: ports });
+    const serviceOptions = {
+      name: props.name,
+      serviceName: props.serviceName,
+      port: props.servicePort ?? props.port,
+      targetPort: portName,
+      serviceType: props.serviceType,
+      nodePort: props.nodePort,
+    };
+    checkAll(this, [
+      () => checkWorkloadName(this, props.name, 'deployment'),
+      () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
+      () => props.port !== undefined && checkPort(this, 'port', props.port),
+      () => checkPortName(this, 'portName', portName),
+      ...workloadMetadataChecks(this, props.name, props),
+      () => rolloutStrategy(this, props.rollout),
+      ...(['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress'] as const).map((field) => () => {
+        if (props.port === undefined && props[field] !== undefined) {
+          throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
         }
+      }),
+      () => checkPodTemplate(this, { container: props, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
+      () => props.port !== undefined && checkServiceOptions(this, { ...serviceOptions, port: props.servicePort, target: { name: props.name, containerPorts: ports } }, 'servicePort'),
+      () => props.port !== undefined && props.ingress && checkIngressOptions(this, props.ingress, 'ingress.'),
+      () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
+    ]);
+    const replicas = this.replicasUnlessAutoscaled(props.replicas ?? 1);
+    const strategy = rolloutStrategy(this, props.rollout);
+
+    this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
+    const labels = this.labels;
+
+    const template = buildPodTemplate(this, {
+      containerName: this.name,
+      container: props,
+      defaults: WEB_APP_DEFAULTS,
+      labels,
+      annotations: props.podAnnotations,
+      ports: this.containerPorts,
+      topologySpreadConstraints: props.spreadAcrossNodes ? [spreadOverNodes(this.selectorLabels)] : undefined,
+    });
+
+    const deploymentName = `${this.name}-deployment`;
+    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName };
+    this.deployment = createJsonFormObject(k8s.KubeDeployment, this, 'Deployment', {
+      metadata: this.objectMetadata(deploymentName),
+      spec: {
+        replicas: Lazy.any({ produce: replicas }),
+        selector: { matchLabels: { ...this.selectorLabels } },
+        strategy,
+        template,
+      },
+    });
+
+    if (props.port !== undefined) {
+      if (props.ingress) {
+        this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, labels, ...props.ingress, target: this });
+        this.service = this.ingress.service;
+        this.servicePort = this.ingress.servicePort;
+      } else {
+        ({ service: this.service, port: this.servicePort } = createService(this, 'Service', { ...serviceOptions, labels, target: this }));
       }
-      ({ disruptionBudget: this.disruptionBudget, networkPolicy: this.networkPolicy } = addProtection(
-        this, props, () => (this.autoscaled ? undefined : replicas)));
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
     }
+    this.disruptionBudget = this.protect(props, replicas);
   }
 
   public releaseReplicasToAutoscaler(): void {
-    if (this.autoscaled) throw alreadyAutoscaled(this);
-    this.autoscaled = true;
+    this.releaseReplicas();
   }
 
   /** `host:port` of the app's Service inside the cluster, e.g. `backend-service.default.svc.cluster.local:40001`. */

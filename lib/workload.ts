@@ -1,11 +1,17 @@
-import { Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { ApiObject, Chart } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
+import { WorkloadDisruptionBudget } from './disruption-budget';
 import { ContainerPort, ResourceList } from './pod-template';
-import { invalidProp } from './props';
+import { NAME_LABEL } from './labels';
+import { IPodTarget } from './pod-target';
+import { addProtection, ProtectionProps } from './protection';
+import { checkAnnotations, checkDns1123Label, checkLabels, invalidProp } from './props';
 
-/** The label every construct selects its pods by: short, stable, and independent of the construct tree. */
-export const NAME_LABEL = 'app.kubernetes.io/name';
+export { findPort } from './pod-target';
+export type { IPodTarget } from './pod-target';
+export { NAME_LABEL } from './labels';
 
 /** The selector labels of a workload called `name`. */
 export function selectorLabelsFor(name: string): Record<string, string> {
@@ -34,35 +40,40 @@ export interface WorkloadMetadataProps {
   readonly podAnnotations?: Readonly<Record<string, string>>;
 }
 
-/** Pods that other constructs can put a Service, an Ingress or a network policy in front of. */
-export interface IPodTarget extends IConstruct {
-  /** The workload's base name (e.g. `backend`). */
-  readonly name: string;
-  /** Labels that select exactly this workload's pods. */
-  readonly selectorLabels: Readonly<Record<string, string>>;
-  /** Ports the pods' container listens on. */
-  readonly containerPorts: readonly ContainerPort[];
-  /** Namespace of the pods. */
-  readonly namespace: string;
-  /** Who may connect to these pods; becomes a NetworkPolicy. */
-  readonly connections: Connections;
+/**
+ * The checks of a workload's name: a DNS-1123 label, and so is the name of the object it
+ * becomes (`<name>-<suffix>`, e.g. `backend-deployment`), when a suffix is given.
+ */
+export function checkWorkloadName(scope: IConstruct, name: string, suffix?: string): void {
+  checkDns1123Label(scope, 'name', name);
+  if (suffix !== undefined) checkDns1123Label(scope, `name (as "<name>-${suffix}")`, `${name}-${suffix}`);
+}
+
+/** The checks of {@link WorkloadMetadataProps}, one per prop, for a construct's own `checkAll`. */
+export function workloadMetadataChecks(scope: IConstruct, name: string, props: WorkloadMetadataProps): (() => unknown)[] {
+  return [
+    () => checkLabels(scope, 'labels', props.labels),
+    () => workloadLabels(scope, name, props.labels),
+    () => checkAnnotations(scope, 'annotations', props.annotations),
+    () => checkAnnotations(scope, 'podAnnotations', props.podAnnotations),
+  ];
 }
 
 /** A workload a HorizontalPodAutoscaler can scale. */
-export interface IScalable extends IPodTarget {
+export interface IAutoscalable extends IPodTarget {
   /** What `spec.scaleTargetRef` names. */
   readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   /** Requests of each container, so an autoscaler can refuse utilization targets without them. */
   readonly containerRequests: readonly ResourceList[];
   /**
    * Called by an autoscaler: the workload stops fixing `spec.replicas`. Throws when another
-   * autoscaler already took them over (or the workload cannot be scaled).
+   * autoscaler already took them over.
    */
   releaseReplicasToAutoscaler(): void;
 }
 
 /** The error of a second autoscaler on the same workload: the two would fight over its replicas. */
-export function alreadyAutoscaled(target: IScalable): Error {
+export function alreadyAutoscaled(target: IPodTarget): Error {
   return invalidProp(target, 'autoscaling', target.name, 'another HpaPolicy already scales this workload; two autoscalers would fight over its replica count');
 }
 
@@ -71,7 +82,89 @@ export function namespaceOf(scope: IConstruct): string {
   return Chart.of(scope).namespace ?? 'default';
 }
 
-/** Resolves a container port by number or name. */
-export function findPort(target: Pick<IPodTarget, 'containerPorts'>, port: number | string): ContainerPort | undefined {
-  return target.containerPorts.find((p) => p.port === port || p.name === port);
+/** Who a workload is: what {@link WorkloadBase} needs before the construct builds its objects. */
+export interface WorkloadIdentity extends WorkloadMetadataProps {
+  /** The workload's base name, checked by the construct ({@link checkWorkloadName}). */
+  readonly name: string;
+  /** Ports the pods' container listens on. */
+  readonly containerPorts: readonly ContainerPort[];
+}
+
+/**
+ * The base of the workload constructs (WebApp, StatefulApp and its presets, BatchJob,
+ * ScheduledJob): it owns the members they share — name, selector labels, ports, namespace,
+ * connections, the labels and metadata of their objects, the replicas an autoscaler takes over,
+ * and the PodDisruptionBudget and NetworkPolicy around the pods.
+ *
+ * An abstract class rather than a composition helper: those members are the workload's own public
+ * members, which a helper could only hand back for each construct to declare again, and the
+ * autoscaling state is shared by the construct, its `spec.replicas` and its disruption budget.
+ * Each construct still runs its checks itself, in its own order and all reported at once, with the
+ * shared ones from {@link checkWorkloadName} and {@link workloadMetadataChecks}; the base builds
+ * nothing until the construct asks it to, so the objects keep their order in the output.
+ */
+export abstract class WorkloadBase extends Construct implements IPodTarget {
+  public readonly name: string;
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  public readonly containerPorts: readonly ContainerPort[];
+  public readonly connections: Connections;
+  private readonly metadata: WorkloadMetadataProps;
+  private policy?: ApiObject;
+  private autoscaled = false;
+
+  protected constructor(scope: Construct, id: string, identity: WorkloadIdentity) {
+    super(scope, id);
+    this.name = identity.name;
+    this.containerPorts = identity.containerPorts;
+    this.metadata = identity;
+    this.selectorLabels = selectorLabelsFor(this.name);
+    this.connections = new Connections(this);
+  }
+
+  /** Namespace of the pods: the chart's. */
+  public get namespace(): string {
+    return namespaceOf(this);
+  }
+
+  /** The NetworkPolicy admitting only the declared connections, in and out, unless `networkPolicy: false`. */
+  public get networkPolicy(): ApiObject | undefined {
+    return this.policy;
+  }
+
+  /** The labels of every object and pod: the given ones and the selector label (checked by {@link workloadMetadataChecks}). */
+  protected get labels(): Record<string, string> {
+    return workloadLabels(this, this.name, this.metadata.labels);
+  }
+
+  /** Metadata of the workload object (`<name>-deployment`, …): its name, the labels and the `annotations` prop. */
+  protected objectMetadata(name: string): k8s.ObjectMeta {
+    const annotations = this.metadata.annotations;
+    return { name, labels: this.labels, annotations: annotations && { ...annotations } };
+  }
+
+  /** Whether an autoscaler took the replicas over. */
+  protected get isAutoscaled(): boolean {
+    return this.autoscaled;
+  }
+
+  /** `spec.replicas`, read at synthesis: `replicas` until an autoscaler takes them over, then left out. */
+  protected replicasUnlessAutoscaled(replicas: number): () => number | undefined {
+    return () => (this.autoscaled ? undefined : replicas);
+  }
+
+  /** What an autoscalable workload's `releaseReplicasToAutoscaler` does: once, and refused a second time. */
+  protected releaseReplicas(): void {
+    if (this.autoscaled) throw alreadyAutoscaled(this);
+    this.autoscaled = true;
+  }
+
+  /**
+   * Adds the PodDisruptionBudget (when `disruptionBudget` is set) and the NetworkPolicy, after the
+   * construct's other objects; returns the budget for the construct to expose.
+   */
+  protected protect(props: ProtectionProps, replicas: () => number | undefined = () => undefined): WorkloadDisruptionBudget | undefined {
+    const { disruptionBudget, networkPolicy } = addProtection(this, props, replicas);
+    this.policy = networkPolicy;
+    return disruptionBudget;
+  }
 }

@@ -6,7 +6,7 @@ import { App } from 'cdk8s';
 import { runCommand } from '../../lib/command';
 import { diffManifests, formatDiff } from '../../lib/synth/diff';
 import { loadManifestFolder } from '../../lib/validation/load';
-import { renderApp } from '../../lib/synth/synthesize';
+import { renderObjects } from '../../lib/synth/synthesize';
 import { recoverOutput } from '../../lib/synth/write';
 import { PROJECT_ROOT, WORK_DIR } from './project';
 import { HabrStack } from './stack';
@@ -18,7 +18,7 @@ runCommand('diff', () => {
   const stage = stageNamed(process.env.STAGE || 'dev');
   const app = new App();
   new HabrStack(app, stage);
-  const rendered = renderApp(app);
+  const rendered = renderObjects(app);
   const committedFolder = outputFolder(stage.name);
   console.log(`stage ${stage.name}: ${committedFolder}/ (committed) → fresh synth`);
   process.stdout.write(formatDiff(diffManifests(loadManifestFolder(committedFolder, undefined, { recursive: false }), rendered.objects)));

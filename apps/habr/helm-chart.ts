@@ -7,10 +7,10 @@
  */
 import { App } from 'cdk8s';
 import { ResourceProps } from '../../lib';
-import { ChartOutput, helmChart, ProfileRender } from '../../lib/helm/chart';
+import { ChartOutput, helmChart, profileOf, ProfileRender } from '../../lib/helm/chart';
 import { JsonSchema, KnobRegistry } from '../../lib/helm/knobs';
 import { appManifests } from '../../lib/synth/manifests';
-import { RenderedApp, renderApp, SynthesisError } from '../../lib/synth/synthesize';
+import { RenderedObjects, renderObjects, SynthesisError } from '../../lib/synth/synthesize';
 import { KubeObject } from '../../lib/validation/types';
 import { HabrStack } from './stack';
 import { AutoscalingSettings, Component, DEV, PROD, StageConfig } from './stages';
@@ -182,11 +182,11 @@ function placeholderStage(stage: StageConfig, values: HabrValues, registry: Knob
   };
 }
 
-/** The real stage, rendered and validated as synth does; throws on validation errors. */
-export function renderStage(stage: StageConfig): RenderedApp {
+/** The real stage, rendered to objects and validated as synth does (no YAML: the chart is made from objects); throws on validation errors. */
+export function renderStage(stage: StageConfig): RenderedObjects {
   const app = new App();
   new HabrStack(app, stage);
-  const rendered = renderApp(app);
+  const rendered = renderObjects(app);
   if (rendered.report.errors > 0) throw new SynthesisError(rendered.report);
   return rendered;
 }
@@ -202,10 +202,8 @@ export function isChartObject(object: KubeObject): boolean {
 function profileRender(name: string, stage: StageConfig): ProfileRender {
   const app = new App();
   new HabrStack(app, stage);
-  return {
-    name,
-    files: appManifests(app).map((m) => ({ file: m.file, objects: m.objects.filter(isChartObject) })),
-  };
+  // Not validated here: renderStage validates the real stages.
+  return profileOf(name, appManifests(app), isChartObject);
 }
 
 // ---- values.schema.json -------------------------------------------------------------------------

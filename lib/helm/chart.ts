@@ -1,9 +1,12 @@
 /**
  * A Helm chart from an app rendered once per profile with placeholders for its knobs (see
  * {@link KnobRegistry}): every object becomes a template, written once when the profiles agree on
- * it and in `{{- if eq .Values.profile "…" }}` blocks where they do not.
+ * it and in `{{- if eq .Values.profile "…" }}` blocks where they do not. It is the second output
+ * format beside the YAML files of `synth` (`yamlFiles` in lib/synth/synthesize.ts): both are
+ * written from the same per-chart objects, never from each other's text.
  */
 import * as path from 'path';
+import { ChartManifest } from '../synth/manifests';
 import { KubeObject } from '../validation/types';
 import { OutputDocument, OutputFile } from '../synth/write';
 import { toYaml } from '../synth/yaml';
@@ -14,6 +17,11 @@ export interface ProfileRender {
   /** The value of `.Values.profile` that selects it. */
   readonly name: string;
   readonly files: readonly { readonly file: string; readonly objects: readonly KubeObject[] }[];
+}
+
+/** A profile from an app's objects chart by chart (`appManifests`, or `renderObjects(…).manifests`), keeping those `include` accepts. */
+export function profileOf(name: string, manifests: readonly ChartManifest[], include: (object: KubeObject) => boolean = () => true): ProfileRender {
+  return { name, files: manifests.map((m) => ({ file: m.file, objects: m.objects.filter(include) })) };
 }
 
 /** What Chart.yaml says. */

@@ -1,6 +1,6 @@
 /** Container ports as the kubelet and the endpoints controller resolve them. */
 import { asArray, asRecord, Json } from './objects';
-import { ContainerRef, PodTemplate } from './rule';
+import { ContainerRef, IndexedPodTemplate } from './rule';
 
 export interface DeclaredPort {
   readonly containerPort: unknown;
@@ -22,11 +22,11 @@ export function containerDeclaresPort(container: Json, port: unknown): boolean {
 }
 
 /** Regular containers and sidecars (init containers with `restartPolicy: Always`): the ones that keep running. */
-export function servingContainers(template: PodTemplate): ContainerRef[] {
+export function servingContainers(template: IndexedPodTemplate): ContainerRef[] {
   return template.containers.filter((ref) => !ref.isInit || ref.container.restartPolicy === 'Always');
 }
 
-export function templateDeclaresPort(template: PodTemplate, port: unknown): boolean {
+export function templateDeclaresPort(template: IndexedPodTemplate, port: unknown): boolean {
   return servingContainers(template).some((ref) => containerDeclaresPort(ref.container, port));
 }
 

@@ -50,7 +50,7 @@ export interface ContainerRef {
 }
 
 /** The pod template of a workload (or a bare Pod's own spec). */
-export interface PodTemplate {
+export interface IndexedPodTemplate {
   readonly owner: IndexedObject;
   readonly namespace: string;
   readonly labels: Readonly<Record<string, unknown>>;
@@ -68,15 +68,15 @@ export interface ObjectIndex {
   byKind(kind: string): readonly IndexedObject[];
   /** The object of that kind and name; `namespace` is ignored for cluster-scoped kinds. */
   find(kind: string, namespace: string | undefined, name: string): IndexedObject | undefined;
-  podTemplatesIn(namespace: string): readonly PodTemplate[];
+  podTemplatesIn(namespace: string): readonly IndexedPodTemplate[];
   /**
    * Pod templates in `namespace` that may match `matchLabels`: those carrying its rarest
    * key=value pair (every template of the namespace when it is empty). Callers still apply the
    * full selector; the narrowing keeps Services × pods linear instead of quadratic.
    */
-  podTemplateCandidates(namespace: string, matchLabels: Readonly<Record<string, unknown>> | undefined): readonly PodTemplate[];
-  podTemplateOf(owner: IndexedObject): PodTemplate | undefined;
-  readonly podTemplates: readonly PodTemplate[];
+  podTemplateCandidates(namespace: string, matchLabels: Readonly<Record<string, unknown>> | undefined): readonly IndexedPodTemplate[];
+  podTemplateOf(owner: IndexedObject): IndexedPodTemplate | undefined;
+  readonly podTemplates: readonly IndexedPodTemplate[];
 }
 
 function identify(object: KubeObject): Pick<IndexedObject, 'kind' | 'name' | 'namespace' | 'label'> {
@@ -118,7 +118,7 @@ function containerRefs(spec: Json, specPath: string): ContainerRef[] {
   return refs;
 }
 
-function podTemplateOf(owner: IndexedObject): PodTemplate | undefined {
+function podTemplateOf(owner: IndexedObject): IndexedPodTemplate | undefined {
   if (owner.namespace === undefined) return undefined;
   if (owner.kind === 'Pod') {
     const spec = asRecord(owner.object.spec);
@@ -160,10 +160,10 @@ export function buildIndex(objects: readonly SourcedObject[]): ObjectIndex {
   const indexed = objects.map(indexObject);
   const byKind = new Map<string, IndexedObject[]>();
   const byKey = new Map<string, IndexedObject>();
-  const templatesByNamespace = new Map<string, PodTemplate[]>();
-  const templateByOwner = new Map<IndexedObject, PodTemplate>();
-  const templates: PodTemplate[] = [];
-  const templatesByLabel = new Map<string, PodTemplate[]>();
+  const templatesByNamespace = new Map<string, IndexedPodTemplate[]>();
+  const templateByOwner = new Map<IndexedObject, IndexedPodTemplate>();
+  const templates: IndexedPodTemplate[] = [];
+  const templatesByLabel = new Map<string, IndexedPodTemplate[]>();
   const labelKey = (namespace: string, key: string, value: unknown) => `${namespace}\u0000${key}\u0000${String(value)}`;
   for (const object of indexed) {
     pushTo(byKind, object.kind, object);

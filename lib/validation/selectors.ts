@@ -1,6 +1,6 @@
 /** Label selector semantics, as the API server and controllers apply them. */
 import { asArray, asRecord, Json } from './objects';
-import { PodTemplate } from './rule';
+import { IndexedPodTemplate } from './rule';
 
 type Labels = Readonly<Record<string, unknown>>;
 
@@ -35,7 +35,7 @@ export function describeLabelSelector(selector: Json): string {
 }
 
 /** `Deployment web (app=web,tier=front)`, for messages that list candidate pods. */
-export function describeTemplates(templates: readonly PodTemplate[], limit = 3): string {
+export function describeTemplates(templates: readonly IndexedPodTemplate[], limit = 3): string {
   if (templates.length === 0) return 'none';
   const shown = templates.slice(0, limit).map((t) => `${t.owner.kind} ${t.owner.name} (${describeLabelMap(t.labels)})`);
   return templates.length > limit ? `${shown.join('; ')}; and ${templates.length - limit} more` : shown.join('; ');

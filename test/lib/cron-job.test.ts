@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { cronScheduleProblem, ScheduledJob, ScheduledJobProps, StatefulApp } from '../../lib';
+import { ScheduledJob, ScheduledJobProps, StatefulApp } from '../../lib';
+import { cronScheduleProblem } from '../../lib/validation/cron';
 
 function chart(): Chart {
   return new Chart(new App(), 'test', { disableResourceNameHashes: true });

@@ -1,6 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { declareExternalObject, externalObjectsOf, renderApp, WebApp } from '../../lib';
+import { declareExternalObject, renderApp, WebApp } from '../../lib';
+import { externalObjectsOf } from '../../lib/external-objects';
 
 describe('declareExternalObject', () => {
   test('without a namespace, a namespaced object is in the namespace of the chart it is declared in', () => {

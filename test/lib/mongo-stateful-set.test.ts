@@ -83,10 +83,13 @@ describe('MongoStatefulSet', () => {
     expect(() => make({ storage: 'lots' })).toThrow(invalid('test/Mongo', 'volumeClaims[].storage', 'lots'));
   });
 
-  test('an HPA on Mongo is refused', () => {
+  test('an HPA on Mongo is refused: by the type, and at run time for unchecked callers', () => {
     const chart = newChart();
     const db = new MongoStatefulSet(chart, 'Mongo');
-    expect(() => new HpaPolicy(chart, 'Hpa', { target: db, maxReplicas: 3, cpuUtilization: 80 })).toThrow(invalid('test/Mongo', 'autoscaling', 'mongodb'));
+    // A standalone mongod is no IAutoscalable, so HpaPolicy's target type refuses it (`npm test` type-checks this line).
+    // @ts-expect-error
+    expect(() => new HpaPolicy(chart, 'Hpa', { target: db, maxReplicas: 3, cpuUtilization: 80 })).toThrow(invalid('test/Hpa', 'target', 'mongodb'));
+    expect(chart.node.tryFindChild('Hpa')).toBeUndefined();
     expect(synth(chart).filter((o) => o.kind === 'HorizontalPodAutoscaler')).toEqual([]);
     expect(find(synth(chart), 'StatefulSet', 'mongodb-statefulset').spec.replicas).toBe(1);
   });

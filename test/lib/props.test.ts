@@ -3,7 +3,7 @@ import {
   checkAbsolutePath, checkAnnotations, checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkEnvName,
   checkInteger, checkLabels, checkNonEmpty, checkOneOf, checkPinnedImage, checkPort, checkPortName, invalidProp,
   isQuantity, parseQuantity, AppConfig, BatchJob, DefaultDenyIngress, HpaPolicy, IngressedService, MongoStatefulSet, RedisStatefulSet,
-  ScheduledJob, StatefulApp, WebApp, WorkloadDisruptionBudget,
+  ScheduledJob, StatefulApp, StatefulAppBase, WebApp, WorkloadDisruptionBudget,
 } from '../../lib';
 import { invalid, newChart } from '../helpers';
 
@@ -90,7 +90,7 @@ describe('labels and annotations', () => {
   });
 });
 
-describe('removeHalfBuilt: a construct that throws leaves no node behind', () => {
+describe('detachOnError: a construct that throws leaves no node behind', () => {
   const target = (chart: Construct) => new WebApp(chart, 'Target', { name: 'target', image: 'app:1.0', port: 8080, replicas: 2 });
   test.each<[string, (chart: Construct) => unknown]>([
     ['WebApp', (chart) => new WebApp(chart, 'Bad', { name: 'bad', image: 'app:1.0', port: 70000 })],
@@ -108,6 +108,23 @@ describe('removeHalfBuilt: a construct that throws leaves no node behind', () =>
     const chart = newChart();
     expect(() => create(chart)).toThrow(/^test\/Bad(\/|:)/);
     expect(chart.node.tryFindChild('Bad')).toBeUndefined();
+  });
+  test('a duplicate id is refused and the construct already there stays (detachOnError)', () => {
+    const chart = newChart();
+    const first = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0' });
+    expect(() => new WebApp(chart, 'App', { name: 'other', image: 'app:1.0' })).toThrow(/There is already a Construct with name 'App'/);
+    expect(chart.node.tryFindChild('App')).toBe(first);
+  });
+  test('the decorated class is the class: name, instanceof, subclasses', () => {
+    const chart = newChart();
+    const redis = new RedisStatefulSet(chart, 'Redis');
+    expect(RedisStatefulSet.name).toBe('RedisStatefulSet');
+    expect(redis).toBeInstanceOf(RedisStatefulSet);
+    expect(redis).toBeInstanceOf(StatefulAppBase);
+    expect(redis).not.toBeInstanceOf(StatefulApp);
+    // The one difference: an instance's `constructor` is the class inside the proxy.
+    expect(redis.constructor).not.toBe(RedisStatefulSet);
+    expect(redis.constructor.name).toBe('RedisStatefulSet');
   });
 });
 

@@ -22,6 +22,14 @@ describe('RestrictedNamespace', () => {
     expect(denyEgress.spec).toEqual({ podSelector: {}, policyTypes: ['Egress'] });
   });
 
+  test('its members: the name as namespace, like every construct, and the objects', () => {
+    const ns = new RestrictedNamespace(newChart(), 'Ns', { name: 'shop' });
+    expect(ns.namespace).toBe('shop');
+    expect(ns.namespaceObject.name).toBe('shop');
+    expect(ns.defaultDenyIngress?.policy.name).toBe('default-deny-ingress');
+    expect(ns.defaultDenyEgress?.policy.name).toBe('default-deny-egress');
+  });
+
   test('level, version and the default-deny policy can be overridden', () => {
     const chart = newChart();
     new RestrictedNamespace(chart, 'Ns', { name: 'legacy', podSecurity: 'baseline', podSecurityVersion: 'latest', defaultDenyIngress: false, defaultDenyEgress: false });

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { appManifests } from '../../lib/synth/manifests';
-import { SynthesisError, synthesize } from '../../lib/synth/synthesize';
+import { renderApp, renderObjects, RenderedObjects, SynthesisError, synthesize, yamlFiles } from '../../lib/synth/synthesize';
 import { WebApp } from '../../lib';
 import { WRITTEN_RECORD } from '../../lib/synth/write';
 
@@ -193,5 +193,37 @@ describe('charts are written in the order cdk8s itself applies them', () => {
     objA.node.addDependency(objB);
     const manifests = appManifests(app);
     for (const manifest of manifests) expect(manifest.objects).toEqual(manifest.chart.toJson());
+  });
+});
+
+describe('the output stage takes a format', () => {
+  test('renderApp is renderObjects written by yamlFiles, the default format', () => {
+    const rendered = renderApp(twoChartApp());
+    expect(rendered.files).toEqual(yamlFiles(renderObjects(twoChartApp())));
+    expect(rendered.files.map((f) => f.file)).toEqual(rendered.manifests.map((m) => m.file));
+    expect(rendered.files[0].content).toMatch(/^# /);
+  });
+
+  test('synthesize writes the files of the format it is given, from the same validated objects', () => {
+    const outdir = tempDir();
+    const seen: RenderedObjects[] = [];
+    const names = (rendered: RenderedObjects) => {
+      seen.push(rendered);
+      return [{ file: 'names.txt', content: rendered.objects.map((o) => `${o.object.kind}/${o.object.metadata?.name}`).join('\n') + '\n' }];
+    };
+    const result = synthesize(twoChartApp(), outdir, { format: names });
+    expect(fs.readdirSync(outdir).filter((f) => f !== WRITTEN_RECORD)).toEqual(['names.txt']);
+    expect(fs.readFileSync(path.join(outdir, 'names.txt'), 'utf8')).toContain('Deployment/api-deployment\n');
+    expect(seen).toHaveLength(1);
+    expect(seen[0].report.errors).toBe(0);
+    expect(result.files).toEqual([{ file: 'names.txt', content: fs.readFileSync(path.join(outdir, 'names.txt'), 'utf8') }]);
+  });
+
+  test('a format is not asked for files when validation fails', () => {
+    const app = new App();
+    new k8s.KubeService(new Chart(app, 'broken'), 'Orphan', { metadata: { name: 'orphan-service' }, spec: { selector: { app: 'nothing' }, ports: [{ port: 80 }] } });
+    const format = jest.fn(yamlFiles);
+    expect(() => synthesize(app, tempDir(), { format })).toThrow(SynthesisError);
+    expect(format).not.toHaveBeenCalled();
   });
 });

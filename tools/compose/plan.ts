@@ -1,5 +1,6 @@
 import * as path from 'path';
-import { isDns1035Label, isDns1123Label, ProbeProps, ResourceList, ResourceProps } from '../../lib';
+import { ProbeProps, ResourceList, ResourceProps } from '../../lib';
+import { isDns1035Label, isDns1123Label } from '../../lib/validation/names';
 import { parseQuantity } from '../../lib/validation/quantity';
 import { imageTag, KnownImage, knownImage } from './known-images';
 import { ComposeHealthcheck, ComposePort, ComposeProject, ComposeService } from './model';

@@ -1,5 +1,5 @@
 import { asArray, asRecord, asString, Json } from '../objects';
-import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, PodTemplate, Rule, RuleContext } from '../rule';
+import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, IndexedPodTemplate, Rule, RuleContext } from '../rule';
 import { Finding } from '../types';
 
 type ConfigKind = 'Secret' | 'ConfigMap';
@@ -90,7 +90,7 @@ function pullSecretReferences(spec: Json, specPath: string): ConfigReference[] {
   }));
 }
 
-function referencesOf(template: PodTemplate): ConfigReference[] {
+function referencesOf(template: IndexedPodTemplate): ConfigReference[] {
   return [
     ...template.containers.flatMap(({ container, path }) => envReferences(container, path)),
     ...volumeReferences(template.spec, template.specPath),
@@ -103,7 +103,7 @@ function keysOf(config: IndexedObject): Set<string> {
   return new Set(fields.flatMap((name) => Object.keys(asRecord(config.object[name]) ?? {})));
 }
 
-function checkReference(index: ObjectIndex, context: RuleContext, template: PodTemplate, ref: ConfigReference): Finding[] {
+function checkReference(index: ObjectIndex, context: RuleContext, template: IndexedPodTemplate, ref: ConfigReference): Finding[] {
   if (ref.optional || ref.name === undefined) return [];
   const { owner } = template;
   const config = index.find(ref.kind, template.namespace, ref.name);

@@ -1,5 +1,5 @@
 import { asArray, asRecord } from '../objects';
-import { ContainerRef, ObjectIndex, PodTemplate, Rule, RuleContext } from '../rule';
+import { ContainerRef, ObjectIndex, IndexedPodTemplate, Rule, RuleContext } from '../rule';
 import { Finding } from '../types';
 import { configKeyProblem, envVarNameProblem, isDns1123Label, portNameProblem, PORT_NAME_RULE, RELAXED_ENV_VAR_NAMES_SINCE } from '../names';
 import { compareKubernetesVersions } from '../schema/load';
@@ -156,7 +156,7 @@ function checkContainer(checks: FieldFindings, ref: ContainerRef, context: RuleC
   checkSecurityContext(checks, ref, context, podHostUsers);
 }
 
-function checkTemplate(template: PodTemplate, context: RuleContext): Finding[] {
+function checkTemplate(template: IndexedPodTemplate, context: RuleContext): Finding[] {
   const checks = new FieldFindings(containerFields, template.owner);
   if (template.containers.every((ref) => ref.isInit)) {
     checks.reject(`${template.specPath}.containers`, `${template.specPath}.containers is empty`, 'A pod needs at least one container.');

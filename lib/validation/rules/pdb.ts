@@ -1,5 +1,5 @@
 import { asRecord, matchesLabelSelector } from '../objects';
-import { finding, IndexedObject, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { describeLabelSelector, describeTemplates, hasKnownOperators } from '../selectors';
 import { isZeroIntOrPercent } from '../int-or-percent';
@@ -24,7 +24,7 @@ function hpaFloors(index: ObjectIndex): HpaFloors {
 }
 
 /** The lowest replica count the pods can run at: spec.replicas, or the HPA floor when an HPA scales them. */
-function minimumReplicas(floors: HpaFloors, template: PodTemplate): number | undefined {
+function minimumReplicas(floors: HpaFloors, template: IndexedPodTemplate): number | undefined {
   const { owner } = template;
   if (owner.kind === 'Pod') return 1;
   if (!REPLICATED_KINDS.has(owner.kind)) return undefined;
@@ -34,7 +34,7 @@ function minimumReplicas(floors: HpaFloors, template: PodTemplate): number | und
   return typeof replicas === 'number' ? replicas : 1;
 }
 
-function totalMinimumReplicas(floors: HpaFloors, templates: readonly PodTemplate[]): number | undefined {
+function totalMinimumReplicas(floors: HpaFloors, templates: readonly IndexedPodTemplate[]): number | undefined {
   let total = 0;
   for (const template of templates) {
     const replicas = minimumReplicas(floors, template);

@@ -1,5 +1,5 @@
 import { asArray, asRecord, Json } from '../objects';
-import { ObjectIndex, PodTemplate, Rule } from '../rule';
+import { ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { isDns1123Label } from '../names';
 import { FieldFindings, isInteger, show } from '../field-checks';
@@ -17,7 +17,7 @@ const VOLUME_SOURCES = [
 ];
 const MAX_FILE_MODE = 0o777;
 
-function checkRestartPolicy(checks: FieldFindings, template: PodTemplate): void {
+function checkRestartPolicy(checks: FieldFindings, template: IndexedPodTemplate): void {
   const path = `${template.specPath}.restartPolicy`;
   const policy = template.spec.restartPolicy;
   const kind = template.owner.kind;
@@ -90,7 +90,7 @@ function checkVolume(checks: FieldFindings, volume: Json, path: string): void {
   if (claim && !claim.claimName) checks.reject(`${path}.persistentVolumeClaim.claimName`, `persistentVolumeClaim volume ${show(volume.name)} names no claim`, 'Set claimName.');
 }
 
-function checkPodSecurityContext(checks: FieldFindings, template: PodTemplate): void {
+function checkPodSecurityContext(checks: FieldFindings, template: IndexedPodTemplate): void {
   const context = asRecord(template.spec.securityContext);
   if (!context) return;
   const path = `${template.specPath}.securityContext`;
@@ -100,7 +100,7 @@ function checkPodSecurityContext(checks: FieldFindings, template: PodTemplate): 
   checkSeccompProfile(checks, context.seccompProfile, `${path}.seccompProfile`);
 }
 
-function checkTemplate(template: PodTemplate): Finding[] {
+function checkTemplate(template: IndexedPodTemplate): Finding[] {
   const checks = new FieldFindings(podSpecFields, template.owner);
   const { spec, specPath } = template;
   checkRestartPolicy(checks, template);

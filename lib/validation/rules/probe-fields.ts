@@ -1,5 +1,5 @@
 import { asArray, asRecord } from '../objects';
-import { ContainerRef, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { ContainerRef, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { FieldFindings, show } from '../field-checks';
 
@@ -59,7 +59,7 @@ function checkContainer(checks: FieldFindings, ref: ContainerRef): void {
   }
 }
 
-function checkTemplate(template: PodTemplate): Finding[] {
+function checkTemplate(template: IndexedPodTemplate): Finding[] {
   const checks = new FieldFindings(probeFields, template.owner);
   for (const ref of template.containers) checkContainer(checks, ref);
   return checks.findings;

@@ -1,5 +1,5 @@
 import { asRecord } from '../objects';
-import { ContainerRef, finding, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { ContainerRef, finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { containerDeclaresPort, declaredPorts, describePort } from '../ports';
 import { portNameProblem } from '../names';
@@ -12,7 +12,7 @@ function describeDeclared(ref: ContainerRef): string {
   return ports.length ? ports.join(', ') : 'none';
 }
 
-function checkContainer(template: PodTemplate, ref: ContainerRef): Finding[] {
+function checkContainer(template: IndexedPodTemplate, ref: ContainerRef): Finding[] {
   const findings: Finding[] = [];
   for (const probeName of PROBES) {
     const probe = asRecord(ref.container[probeName]);

@@ -1,9 +1,9 @@
 import { asRecord } from '../objects';
-import { ContainerRef, finding, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { ContainerRef, finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { parseQuantity } from '../quantity';
 
-function quantityFindings(template: PodTemplate, ref: ContainerRef, kind: 'requests' | 'limits'): { values: Map<string, number>; findings: Finding[] } {
+function quantityFindings(template: IndexedPodTemplate, ref: ContainerRef, kind: 'requests' | 'limits'): { values: Map<string, number>; findings: Finding[] } {
   const values = new Map<string, number>();
   const findings: Finding[] = [];
   for (const [resource, raw] of Object.entries(asRecord(asRecord(ref.container.resources)?.[kind]) ?? {})) {
@@ -22,7 +22,7 @@ function quantityFindings(template: PodTemplate, ref: ContainerRef, kind: 'reque
   return { values, findings };
 }
 
-function checkContainer(template: PodTemplate, ref: ContainerRef): Finding[] {
+function checkContainer(template: IndexedPodTemplate, ref: ContainerRef): Finding[] {
   const requests = quantityFindings(template, ref, 'requests');
   const limits = quantityFindings(template, ref, 'limits');
   const resources = asRecord(ref.container.resources) ?? {};

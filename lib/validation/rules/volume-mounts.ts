@@ -1,15 +1,15 @@
 import { asArray, asRecord, asString, field } from '../objects';
-import { finding, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 
-function claimTemplateNames(template: PodTemplate): string[] {
+function claimTemplateNames(template: IndexedPodTemplate): string[] {
   if (template.owner.kind !== 'StatefulSet') return [];
   return asArray(field(template.owner.object, 'spec', 'volumeClaimTemplates'))
     .map((claim) => asString(field(claim, 'metadata', 'name')))
     .filter((name): name is string => name !== undefined);
 }
 
-function checkTemplate(template: PodTemplate): Finding[] {
+function checkTemplate(template: IndexedPodTemplate): Finding[] {
   const volumeNames = asArray(template.spec.volumes).map((volume) => asString(asRecord(volume)?.name));
   const claimNames = claimTemplateNames(template);
   const known = new Set([...volumeNames, ...claimNames].filter((name): name is string => name !== undefined));

@@ -1,5 +1,5 @@
 import { asRecord, field, matchesLabelSelector } from '../objects';
-import { finding, ObjectIndex, PodTemplate, Rule } from '../rule';
+import { finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap, describeLabelSelector, isEmptySelector } from '../selectors';
 
@@ -8,11 +8,11 @@ const SELECTOR_REQUIRED = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'Re
 /** Kinds whose selector is generated when absent. */
 const SELECTOR_OPTIONAL = new Set(['Job', 'CronJob']);
 
-function selectorPathOf(template: PodTemplate): string {
+function selectorPathOf(template: IndexedPodTemplate): string {
   return template.owner.kind === 'CronJob' ? 'spec.jobTemplate.spec.selector' : 'spec.selector';
 }
 
-function checkTemplate(template: PodTemplate): Finding[] {
+function checkTemplate(template: IndexedPodTemplate): Finding[] {
   const { owner } = template;
   const required = SELECTOR_REQUIRED.has(owner.kind);
   if (!required && !SELECTOR_OPTIONAL.has(owner.kind)) return [];
