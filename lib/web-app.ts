@@ -178,7 +178,8 @@ export class WebApp extends Construct implements IScalable {
   }
 }
 
-function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k8s.DeploymentStrategy | undefined {
+/** The Deployment strategy for `rollout`, checked; `undefined` keeps Kubernetes' defaults. */
+export function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k8s.DeploymentStrategy | undefined {
   if (!rollout) return undefined;
   checkAll(scope, [
     () => checkIntOrPercent(scope, 'rollout.maxSurge', rollout.maxSurge),
@@ -195,7 +196,8 @@ function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k
   return { type: 'RollingUpdate', rollingUpdate };
 }
 
-function spreadOverNodes(selectorLabels: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint {
+/** Best-effort topology spread of the selected pods over nodes. */
+export function spreadOverNodes(selectorLabels: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint {
   return {
     maxSkew: 1,
     topologyKey: 'kubernetes.io/hostname',
