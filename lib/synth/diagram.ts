@@ -1,3 +1,4 @@
+import { NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_VERSION_LABEL } from '../validation/release-labels';
 import { KubeObject, SourcedObject } from '../validation/types';
 
 /**
@@ -31,7 +32,9 @@ export function embedBetweenMarkers(document: string, name: string, content: str
 const LEGEND =
   'Legend: `-->` Ingress host → Service → workload; `---` volume claim (cylinder); ' +
   '`-.->` Secret/ConfigMap reference or HPA scaling; `==>` connection allowed by a NetworkPolicy ingress rule, ' +
-  'labelled with its ports (traffic to pods that no policy selects is not drawn).';
+  'labelled with its ports (traffic to pods that no policy selects is not drawn). ' +
+  `A released version shows its \`${RELEASE_VERSION_LABEL}\`: \`live\` when a Service that a primary Ingress routes to selects it, ` +
+  '`canary N%` when only an ingress-nginx canary Ingress does.';
 
 type Shape = 'box' | 'rounded' | 'stadium' | 'cylinder' | 'hexagon' | 'trapezoid' | 'subroutine';
 type EdgeKind = 'route' | 'selects' | 'storage' | 'config' | 'scales' | 'allows';
@@ -79,7 +82,9 @@ interface Workload {
 function buildGraph(objects: readonly KubeObject[]): Graph {
   const graph: Graph = { nodes: new Map(), edges: new Map() };
   const index = indexObjects(objects);
-  const workloads = objects.filter((object) => object.kind in WORKLOAD_PREFIXES).map(toWorkload);
+  const routes = ingressRoutes(objects);
+  const services = objects.filter((object) => object.kind === 'Service');
+  const workloads = objects.filter((object) => object.kind in WORKLOAD_PREFIXES).map((object) => toWorkload(object, services, routes));
   for (const workload of workloads) {
     addNode(graph, workload.node);
   }
@@ -193,20 +198,21 @@ function objectNode(
   };
 }
 
-function toWorkload(object: KubeObject): Workload {
+function toWorkload(object: KubeObject, services: readonly KubeObject[], routes: IngressRoutes): Workload {
   const template = object.kind === 'CronJob' ? field(object, 'spec', 'jobTemplate', 'spec', 'template') : field(object, 'spec', 'template');
   const namespace = namespaceOf(object);
+  const podLabels = stringMap(field(template, 'metadata', 'labels'));
   return {
     node: {
       key: objectKey(object.kind, namespace, nameOf(object)),
       idBase: `${WORKLOAD_PREFIXES[object.kind]}_${sanitizeId(namespace)}_${sanitizeId(nameOf(object))}`,
-      lines: [object.kind, nameOf(object), ...workloadDetails(object)],
+      lines: [object.kind, nameOf(object), ...workloadDetails(object), ...versionDetails(namespace, podLabels, services, routes)],
       shape: 'box',
       namespace,
     },
     object,
     namespace,
-    podLabels: stringMap(field(template, 'metadata', 'labels')),
+    podLabels,
     podSpec: isRecord(field(template, 'spec')) ? (field(template, 'spec') as Record<string, unknown>) : {},
   };
 }
@@ -223,6 +229,63 @@ function workloadDetails(object: KubeObject): string[] {
     default:
       return [];
   }
+}
+
+// ---- Released versions ----
+
+/** Services an Ingress routes to, by key: the primary routes, and the weights of ingress-nginx canary routes. */
+interface IngressRoutes {
+  readonly primary: ReadonlySet<string>;
+  readonly canary: ReadonlyMap<string, string>;
+}
+
+function isCanaryIngress(ingress: KubeObject): boolean {
+  return ingress.metadata?.annotations?.[NGINX_CANARY_ANNOTATION] === 'true';
+}
+
+function canaryWeight(ingress: KubeObject): string {
+  return ingress.metadata?.annotations?.[NGINX_CANARY_WEIGHT_ANNOTATION] ?? '0';
+}
+
+function ingressBackends(ingress: KubeObject): string[] {
+  const backends = [field(ingress, 'spec', 'defaultBackend') ?? field(ingress, 'spec', 'backend')];
+  for (const rule of records(field(ingress, 'spec', 'rules'))) {
+    for (const path of records(field(rule, 'http', 'paths'))) backends.push(path.backend);
+  }
+  return backends.map(ingressBackendService).filter((name): name is string => name !== undefined);
+}
+
+function ingressRoutes(objects: readonly KubeObject[]): IngressRoutes {
+  const primary = new Set<string>();
+  const canary = new Map<string, string>();
+  for (const ingress of objects.filter((object) => object.kind === 'Ingress')) {
+    for (const name of ingressBackends(ingress)) {
+      const key = objectKey('Service', namespaceOf(ingress), name);
+      if (isCanaryIngress(ingress)) canary.set(key, canaryWeight(ingress));
+      else primary.add(key);
+    }
+  }
+  return { primary, canary };
+}
+
+/** `version: blue (live)` for the pods of a released version; nothing for other pods. */
+function versionDetails(namespace: string, podLabels: Readonly<Record<string, string>>, services: readonly KubeObject[], routes: IngressRoutes): string[] {
+  const version = podLabels[RELEASE_VERSION_LABEL];
+  if (version === undefined) {
+    return [];
+  }
+  const selecting = services
+    .filter((service) => namespaceOf(service) === namespace)
+    .filter((service) => {
+      const selector = stringMap(field(service, 'spec', 'selector'));
+      return Object.keys(selector).length > 0 && matchesLabels(podLabels, selector);
+    })
+    .map((service) => objectKey('Service', namespace, nameOf(service)));
+  if (selecting.some((key) => routes.primary.has(key))) {
+    return [`version: ${version} (live)`];
+  }
+  const weight = selecting.map((key) => routes.canary.get(key)).find((w) => w !== undefined);
+  return [weight === undefined ? `version: ${version}` : `version: ${version} (canary ${weight}%)`];
 }
 
 // ---- Services and Ingresses ----
@@ -254,10 +317,11 @@ function hostNode(host: string): GraphNode {
 
 function addIngressEdges(graph: Graph, ingress: KubeObject, index: ObjectIndex): void {
   const namespace = namespaceOf(ingress);
+  const canary = isCanaryIngress(ingress) ? ` canary ${canaryWeight(ingress)}%` : '';
   const route = (host: string, path: string, backend: unknown) => {
     const serviceName = ingressBackendService(backend);
     if (serviceName !== undefined) {
-      addEdge(graph, addNode(graph, hostNode(host)), addNode(graph, serviceNode(namespace, serviceName, index)), 'route', path);
+      addEdge(graph, addNode(graph, hostNode(host)), addNode(graph, serviceNode(namespace, serviceName, index)), 'route', `${path}${canary}`);
     }
   };
   const defaultBackend = field(ingress, 'spec', 'defaultBackend') ?? field(ingress, 'spec', 'backend');

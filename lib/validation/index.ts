@@ -33,6 +33,9 @@ import { podSpecFields } from './rules/pod-spec-fields';
 import { probeFields } from './rules/probe-fields';
 import { serviceFields } from './rules/service-fields';
 import { workloadFields } from './rules/workload-fields';
+import { releaseServiceSelector } from './rules/release-service';
+import { releaseVersionSelectors } from './rules/release-selectors';
+import { canaryIngress } from './rules/canary-ingress';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from './quantity';
@@ -66,6 +69,9 @@ export const RULES: readonly Rule[] = [
   networkPolicyFields,
   pdbFields,
   hpaFields,
+  releaseServiceSelector,
+  releaseVersionSelectors,
+  canaryIngress,
 ];
 
 export interface ValidateOptions {

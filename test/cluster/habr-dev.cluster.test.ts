@@ -7,6 +7,7 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
+import { WebApp } from '../../lib';
 import { renderApp } from '../../lib/synth/synthesize';
 import { HabrStack } from '../../apps/habr/stack';
 import { DEV } from '../../apps/habr/stages';
@@ -96,7 +97,7 @@ function synthChanged(stageChange: Partial<typeof DEV>, patch?: (stack: HabrStac
 test('a realistic change (replicas, image tag, env) applies without immutable-field errors and rolls out', async () => {
   const changed = synthChanged(
     { images: { ...DEV.images, frontend: 'docker.io/habr-app-demo/frontend:1.1.0' }, replicas: { ...DEV.replicas, backend: 3 } },
-    (stack) => ApiObject.of(stack.backend.deployment).addJsonPatch(
+    (stack) => ApiObject.of((stack.backend as WebApp).deployment).addJsonPatch(
       JsonPatch.add('/spec/template/spec/containers/0/env/-', { name: 'LOG_LEVEL', value: 'debug' }),
     ),
   );
