@@ -29,6 +29,7 @@ export type { LockOptions } from './synth/output-lock';
 export * from './synth/synthesize-and-report';
 export { diffManifests, formatDiff, ManifestDiff, ObjectChange, ObjectIdentity, ChangedObject, MovedObject } from './synth/diff';
 export { mermaidDiagram } from './synth/diagram';
+export * from './http-route';
 export * from './validation/release-labels';
 export * from './release-version';
 export * from './released-web-app';

@@ -33,6 +33,8 @@ import { podSpecFields } from './rules/pod-spec-fields';
 import { probeFields } from './rules/probe-fields';
 import { serviceFields } from './rules/service-fields';
 import { workloadFields } from './rules/workload-fields';
+import { httpRouteBackend } from './rules/http-route-backend';
+import { httpRouteFields } from './rules/http-route-fields';
 import { releaseServiceSelector } from './rules/release-service';
 import { releaseVersionSelectors } from './rules/release-selectors';
 import { canaryIngress } from './rules/canary-ingress';
@@ -69,6 +71,8 @@ export const RULES: readonly Rule[] = [
   networkPolicyFields,
   pdbFields,
   hpaFields,
+  httpRouteBackend,
+  httpRouteFields,
   releaseServiceSelector,
   releaseVersionSelectors,
   canaryIngress,

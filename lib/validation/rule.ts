@@ -82,7 +82,7 @@ const CLUSTER_SCOPED_KINDS = new Set([
   'APIService', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration',
   'ValidatingAdmissionPolicy', 'ValidatingAdmissionPolicyBinding', 'VolumeSnapshotClass',
   'VolumeAttachment', 'CertificateSigningRequest', 'FlowSchema', 'PriorityLevelConfiguration',
-  'ClusterIssuer',
+  'ClusterIssuer', 'GatewayClass',
 ]);
 
 export const DEFAULT_NAMESPACE = 'default';

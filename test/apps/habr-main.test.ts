@@ -9,7 +9,7 @@ import * as path from 'path';
 import { readTree } from '../synth/commit-helpers';
 
 const REPO = path.resolve(__dirname, '../..');
-const COPIED = ['apps', 'lib', 'scripts', 'README.md', 'dist', 'docs'];
+const COPIED = ['apps', 'lib', 'imports', 'scripts', 'README.md', 'dist', 'docs'];
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
 function copyProject(): string {

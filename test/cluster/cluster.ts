@@ -7,6 +7,7 @@ import { loadManifestFolder } from '../../lib/validation/load';
 import { matchesLabelMap } from '../../lib/validation/selectors';
 import { KubeObject } from '../../lib/validation/types';
 import { ensureClusterBinaries } from '../../tools/cluster/binaries';
+import { CRDS_DIR } from '../../tools/gateway-api/imports';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -59,6 +60,21 @@ export function expectCleanApply(result: KubectlResult & { warnings: string[] },
   expect(result.warnings).toEqual([]);
   expect(result.status).toBe(0);
   expect(result.stdout.trim().split('\n')).toHaveLength(objectCount);
+}
+
+/**
+ * Installs the CRDs we ship (imports/crds/: the Gateway API's standard channel) as a user would,
+ * `kubectl apply --server-side -f imports/crds/`, and waits until every one is Established, so
+ * objects of their kinds can be applied next. Returns the CRD names.
+ */
+export function installShippedCrds(cluster: LocalCluster, timeout = '60s'): string[] {
+  const result = cluster.kubectl(['apply', '--server-side', '--field-manager=cluster-suite-setup', '-f', CRDS_DIR]);
+  if (result.status !== 0 || kubectlWarnings(result.stderr).length) {
+    throw new Error(`installing the CRDs of ${CRDS_DIR} failed (${result.status}): ${result.stderr.trim()}`);
+  }
+  const names = result.stdout.trim().split('\n').map((line) => line.split(' ')[0]);
+  cluster.kubectlOk(['wait', '--for=condition=Established', `--timeout=${timeout}`, ...names]);
+  return names;
 }
 
 /** Every object of a folder, as `kubectl apply -f <dir>` (without -R) reads it. */

@@ -17,13 +17,15 @@ const LINKED_FROM_REPO = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml', '@type
 
 const CONSUMER_PROGRAM = `
 import { App, Chart } from 'cdk8s';
-import { declareExternalObject, HpaPolicy, IngressedService, MongoStatefulSet, renderApp, WebApp } from '${PACKAGE_NAME}';
+import { declareExternalObject, HpaPolicy, HttpRoute, IngressedService, MongoStatefulSet, renderApp, WebApp } from '${PACKAGE_NAME}';
 
 const app = new App();
 const chart = new Chart(app, 'shop', { disableResourceNameHashes: true });
 const mongo = new MongoStatefulSet(chart, 'Mongo', { storage: '2Gi' });
 const api = new WebApp(chart, 'Api', { name: 'api', image: 'shop/api:1.2.3', port: 8080, replicas: 2 });
 new IngressedService(chart, 'Public', { name: 'api-public', target: api, host: 'api.shop.example' });
+// An HTTPRoute through the L1 class generated into imports/ (shipped as build/imports).
+new HttpRoute(chart, 'ApiRoute', { name: 'api', gateways: [{ name: 'public' }], backends: [{ service: api.service!, port: api.servicePort!, weight: 100 }] });
 new HpaPolicy(chart, 'ApiScaling', { target: api, minReplicas: 2, maxReplicas: 5, cpuUtilization: 70 });
 api.connections.allowTo(mongo);
 declareExternalObject(chart, { kind: 'Secret', name: 'mongodb-secret' });
@@ -96,8 +98,10 @@ describe('the packed library', () => {
     expect(files).toContain('build/lib/index.js');
     expect(files).toContain('build/lib/index.d.ts');
     expect(files).toContain('build/lib/validation/schema/k8s-1.27.json');
-    expect(files.filter((file) => !/^build\/lib\/.*\.(js|d\.ts)$/.test(file)
-      && !/^build\/lib\/validation\/schema\/k8s-[\d.]+\.json$/.test(file)
+    expect(files).toContain('build/lib/validation/schema/gateway-api.json');
+    expect(files).toContain('build/imports/httproute-gateway.networking.k8s.io.js');
+    expect(files.filter((file) => !/^build\/(lib|imports)\/.*\.(js|d\.ts)$/.test(file)
+      && !/^build\/lib\/validation\/schema\/(k8s-[\d.]+|gateway-api)\.json$/.test(file)
       && !/^(package\.json|README[^/]*|LICENSE[^/]*)$/.test(file))).toEqual([]);
   });
 
@@ -108,6 +112,8 @@ describe('the packed library', () => {
     const hpa = manifests.find((m) => m.kind === 'HorizontalPodAutoscaler');
     expect(hpa?.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'api-deployment' });
     expect(hpa?.spec.maxReplicas).toBe(5);
+    const route = manifests.find((m) => m.kind === 'HTTPRoute');
+    expect(route?.spec.rules[0].backendRefs).toEqual([{ name: 'api-service', port: 8080, weight: 100 }]);
     const ingress = manifests.find((m) => m.kind === 'Ingress');
     expect(ingress?.spec.rules[0].host).toBe('api.shop.example');
     const mongoPolicy = manifests.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'mongodb-network-policy');

@@ -45,7 +45,7 @@ export function servicePortMatches(service: IndexedObject, port: unknown): boole
   });
 }
 
-function describeServicePorts(service: IndexedObject): string {
+export function describeServicePorts(service: IndexedObject): string {
   const ports = asArray(asRecord(service.object.spec)?.ports).map((raw) => {
     const port = asRecord(raw) ?? {};
     return port.name ? `${String(port.port)} (${String(port.name)})` : String(port.port);

@@ -19,6 +19,10 @@ import {
 import { mayBeRejected, UpgradeCompatibility, upgradeCompatibility } from './compatibility';
 import { groupsOfRemovedApis, releaseThatRemoved } from './removed-apis';
 import { closestName } from './suggest';
+import { checkCrdValue, customResource, CustomResource } from './crd';
+import { describeValue, joinPath } from './describe';
+
+export { joinPath } from './describe';
 
 export type { ResourceScope } from './load';
 
@@ -99,7 +103,10 @@ function checkObject({ object, source }: SourcedObject, schema: Schema, upgrade?
   if (untyped) return [missingTypeFinding(object, untyped, source)];
   const key = resourceKey(object.apiVersion, object.kind);
   const resource = schema.resources.get(key);
-  if (!resource) return [unknownKindFinding(object, source, schema)];
+  if (!resource) {
+    const custom = customResource(object.apiVersion, object.kind);
+    return custom ? checkCustomObject(object, source, custom) : [unknownKindFinding(object, source, schema)];
+  }
 
   const findings: Finding[] = [];
   const label = objectLabel(object, resource.scope);
@@ -321,13 +328,6 @@ function describeItems(type: FieldType): string {
   }
 }
 
-function describeValue(value: unknown): string {
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'an object';
-  if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
-  return `the ${typeof value} ${String(value)}`;
-}
-
 function unknownFieldMessage(field: string, model: Model, schema: Schema): string {
   const suggestion = closestName(field, model.fields.keys());
   const hint = suggestion
@@ -349,6 +349,26 @@ function checkNamePresent(object: KubeObject, walk: Walk): void {
       `missing metadata.name ${inRelease(walk.schema)}: kubectl apply needs a name (generateName works only with kubectl create)`,
     );
   }
+}
+
+/** A custom resource whose CRD we ship: checked against the CRD's schema, whatever the Kubernetes release. */
+function checkCustomObject(object: KubeObject, source: string, resource: CustomResource): Finding[] {
+  const label = objectLabel(object, resource.scope);
+  const where = `(${resource.kind} CRD of ${resource.source}, ${resource.crd})`;
+  const findings: Finding[] = checkCrdValue(object, resource.schema).map((problem) => ({
+    rule: problem.rule,
+    severity: 'error',
+    source,
+    object: label,
+    path: problem.path,
+    message: `${problem.message} ${where}`,
+    apiServer: 'rejects',
+  }));
+  const name = object.metadata?.name;
+  if (name === undefined || name === null || name === '') {
+    findings.push({ rule: 'schema-required', severity: 'error', source, object: label, path: 'metadata.name', message: `missing metadata.name ${where}`, apiServer: 'rejects' });
+  }
+  return findings;
 }
 
 function missingTypeFinding(object: KubeObject, field: 'apiVersion' | 'kind', source: string): Finding {
@@ -455,12 +475,6 @@ function objectLabel(object: KubeObject, scope: ResourceScope | undefined): stri
   if (scope === 'Cluster') return `${object.kind} ${name}`;
   if (scope === 'Namespaced') return `${object.kind} ${namespace || 'default'}/${name}`;
   return namespace ? `${object.kind} ${namespace}/${name}` : `${object.kind} ${name}`;
-}
-
-/** `path.key`, or `path["odd key"]` for a key that is not an identifier. */
-export function joinPath(path: string, key: string): string {
-  if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${path}[${JSON.stringify(key)}]`;
-  return path ? `${path}.${key}` : key;
 }
 
 function isPlainObject(value: unknown): value is Readonly<Record<string, unknown>> {
