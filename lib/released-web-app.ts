@@ -2,6 +2,7 @@ import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps } from './disruption-budget';
+import { GatewayRef, HttpRoute } from './http-route';
 import { IngressedService, IngressOptions } from './ingressed-service';
 import { createJsonFormObject } from './json-form';
 import { checkPodTemplate, ContainerPort, ContainerProps, PodProps, PodTemplateProps } from './pod-template';
@@ -52,8 +53,19 @@ export interface ReplicaRatioCanaryRouter {
   readonly kind: 'replica-ratio';
 }
 
+/** A Gateway API HTTPRoute `<name>-route` with weighted backendRefs to the app's Service (stable) and the canary Service. */
+export interface HttpRouteCanaryRouter {
+  readonly kind: 'http-route';
+  /** The Gateways the route attaches to (`spec.parentRefs`). */
+  readonly gateways: readonly GatewayRef[];
+  /** Host names the route matches. @default - the app's `ingress.host`, else every host of the listener */
+  readonly hostnames?: readonly string[];
+  /** URL path prefix to match. @default - the app's `ingress.path`, else '/' */
+  readonly path?: string;
+}
+
 /** What splits a canary's traffic. */
-export type CanaryRouter = IngressNginxCanaryRouter | ReplicaRatioCanaryRouter;
+export type CanaryRouter = IngressNginxCanaryRouter | HttpRouteCanaryRouter | ReplicaRatioCanaryRouter;
 
 /** Canary: the stable version takes most traffic, the canary version `weight` percent of it. */
 export interface CanaryRelease {
@@ -102,7 +114,7 @@ export interface ReleasedWebAppProps extends Omit<ContainerProps, 'image'>, PodP
 }
 
 const STRATEGIES: readonly string[] = ['blue-green', 'rainbow', 'canary'];
-const ROUTERS: readonly string[] = ['ingress-nginx', 'replica-ratio'];
+const ROUTERS: readonly string[] = ['ingress-nginx', 'http-route', 'replica-ratio'];
 
 /**
  * A stateless app released in versions: one Deployment per version (see {@link ReleaseVersion}),
@@ -129,6 +141,8 @@ export class ReleasedWebApp extends Construct implements IPodTarget {
   public readonly canaryService?: k8s.KubeService;
   /** Canary by ingress-nginx: `<name>-canary-ingress`. */
   public readonly canaryIngress?: k8s.KubeIngress;
+  /** Canary by the Gateway API: `<name>-route`, weighted between the app's Service and the canary Service. */
+  public readonly httpRoute?: HttpRoute;
   /** Rainbow: `<name>-<version>-service` for every version, for the clients that stay on it. */
   public readonly versionServices: Readonly<Record<string, k8s.KubeService>>;
   public readonly networkPolicy?: k8s.KubeNetworkPolicy;
@@ -237,7 +251,22 @@ export class ReleasedWebApp extends Construct implements IPodTarget {
         for (const version of names) versionServices[version] = clusterService(`${version}Service`, `${this.name}-${version}-service`, versions[version]);
       } else if (!ratio) {
         this.canaryService = clusterService('CanaryService', `${this.name}-canary-service`, versions[release.canary]);
-        this.canaryIngress = this.createCanaryIngress(props.ingress!, release.weight, labels);
+        const router = release.router!;
+        if (router.kind === 'ingress-nginx') {
+          this.canaryIngress = this.createCanaryIngress(props.ingress!, release.weight, labels);
+        } else if (router.kind === 'http-route') {
+          this.httpRoute = new HttpRoute(this, 'HttpRoute', {
+            name: this.name,
+            gateways: router.gateways,
+            hostnames: router.hostnames ?? (props.ingress ? [props.ingress.host] : undefined),
+            path: router.path ?? props.ingress?.path,
+            labels,
+            backends: [
+              { service: this.service, port: this.servicePort, weight: 100 - release.weight },
+              { service: this.canaryService, port: this.servicePort, weight: release.weight },
+            ],
+          });
+        }
       }
       this.versionServices = versionServices;
       this.networkPolicy = addNetworkPolicy(this, props);

@@ -33,8 +33,8 @@ const LEGEND =
   'Legend: `-->` Ingress host → Service → workload; `---` volume claim (cylinder); ' +
   '`-.->` Secret/ConfigMap reference or HPA scaling; `==>` connection allowed by a NetworkPolicy ingress rule, ' +
   'labelled with its ports (traffic to pods that no policy selects is not drawn). ' +
-  `A released version shows its \`${RELEASE_VERSION_LABEL}\`: \`live\` when a Service that a primary Ingress routes to selects it, ` +
-  '`canary N%` when only an ingress-nginx canary Ingress does.';
+  `A released version shows its \`${RELEASE_VERSION_LABEL}\`: \`live\` when a Service that a primary Ingress (or an HTTPRoute's largest share) routes to selects it, ` +
+  '`canary N%` when only an ingress-nginx canary Ingress or the smaller share of an HTTPRoute does.';
 
 type Shape = 'box' | 'rounded' | 'stadium' | 'cylinder' | 'hexagon' | 'trapezoid' | 'subroutine';
 type EdgeKind = 'route' | 'selects' | 'storage' | 'config' | 'scales' | 'allows';
@@ -95,6 +95,9 @@ function buildGraph(objects: readonly KubeObject[]): Graph {
         break;
       case 'Ingress':
         addIngressEdges(graph, object, index);
+        break;
+      case 'HTTPRoute':
+        addHttpRouteEdges(graph, object, index);
         break;
       case 'HorizontalPodAutoscaler':
         addAutoscalerEdge(graph, object, index);
@@ -255,9 +258,27 @@ function ingressBackends(ingress: KubeObject): string[] {
   return backends.map(ingressBackendService).filter((name): name is string => name !== undefined);
 }
 
+/** The Services of an HTTPRoute's backendRefs with their share of its traffic, in percent. */
+function httpRouteBackends(route: KubeObject): { name: string; share: number }[] {
+  const refs = records(field(route, 'spec', 'rules')).flatMap((rule) => records(rule.backendRefs))
+    .filter((ref) => (stringOf(ref.kind) ?? 'Service') === 'Service' && stringOf(ref.name) !== undefined);
+  const weightOf = (ref: Record<string, unknown>) => (typeof ref.weight === 'number' ? ref.weight : 1);
+  const total = refs.reduce((sum, ref) => sum + weightOf(ref), 0);
+  return refs.map((ref) => ({ name: String(ref.name), share: total > 0 ? Math.round((weightOf(ref) * 100) / total) : 0 }));
+}
+
 function ingressRoutes(objects: readonly KubeObject[]): IngressRoutes {
   const primary = new Set<string>();
   const canary = new Map<string, string>();
+  for (const route of objects.filter((object) => object.kind === 'HTTPRoute')) {
+    const backends = httpRouteBackends(route);
+    const largest = Math.max(...backends.map((backend) => backend.share));
+    for (const backend of backends) {
+      const key = objectKey('Service', namespaceOf(route), backend.name);
+      if (backend.share === largest) primary.add(key);
+      else canary.set(key, String(backend.share));
+    }
+  }
   for (const ingress of objects.filter((object) => object.kind === 'Ingress')) {
     for (const name of ingressBackends(ingress)) {
       const key = objectKey('Service', namespaceOf(ingress), name);
@@ -338,6 +359,22 @@ function addIngressEdges(graph: Graph, ingress: KubeObject, index: ObjectIndex):
 /** `networking.k8s.io/v1` names the service in `backend.service.name`, the older beta APIs in `backend.serviceName`. */
 function ingressBackendService(backend: unknown): string | undefined {
   return stringOf(field(backend, 'service', 'name')) ?? stringOf(field(backend, 'serviceName'));
+}
+
+/** Host → Service edges of an HTTPRoute, labelled with the path and each backend's share when it is split. */
+function addHttpRouteEdges(graph: Graph, route: KubeObject, index: ObjectIndex): void {
+  const namespace = namespaceOf(route);
+  const hostnames = Array.isArray(field(route, 'spec', 'hostnames')) ? (field(route, 'spec', 'hostnames') as unknown[]).map(String) : ['*'];
+  const paths = records(field(route, 'spec', 'rules')).flatMap((rule) => records(rule.matches)).map((match) => stringOf(field(match, 'path', 'value')) ?? '/');
+  const backends = httpRouteBackends(route);
+  for (const host of hostnames) {
+    for (const path of paths.length ? paths : ['/']) {
+      for (const backend of backends) {
+        const label = backends.length > 1 ? `${path} ${backend.share}%` : path;
+        addEdge(graph, addNode(graph, hostNode(host)), addNode(graph, serviceNode(namespace, backend.name, index)), 'route', label);
+      }
+    }
+  }
 }
 
 // ---- Storage, Secrets and ConfigMaps ----

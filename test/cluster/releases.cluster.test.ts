@@ -2,7 +2,8 @@
  * Releases on a fresh control plane, as a user's `kubectl apply --server-side` sees them: a
  * blue/green app is switched to green and back by changing one prop, synthesizing (through the
  * library, into a temporary folder) and applying; the Service's EndpointSlices are watched during
- * the switch. Canaries by ingress-nginx and by replica ratio are applied beside it.
+ * the switch. Canaries by ingress-nginx, by a Gateway API HTTPRoute (its CRDs installed first, as
+ * on a cluster with a Gateway controller) and by replica ratio are applied beside it.
  */
 import { App, Chart } from 'cdk8s';
 import { spawn } from 'child_process';
@@ -12,8 +13,8 @@ import { ReleasedWebApp, ReleaseStrategy, RestrictedNamespace } from '../../lib'
 import { renderApp } from '../../lib/synth/synthesize';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
-  applyFolder, endpointProblems, eventually, expectCleanApply, getJson, Json, objectsIn, rolloutFailures, startCluster, stopCluster,
-  temporaryFolder,
+  applyFolder, endpointProblems, eventually, expectCleanApply, getJson, installShippedCrds, Json, objectsIn, rolloutFailures, startCluster,
+  stopCluster, temporaryFolder,
 } from './cluster';
 
 const NAMESPACE = 'releases';
@@ -42,6 +43,15 @@ function synthRelease(active: 'blue' | 'green'): string {
     versions: twoVersions('registry.example.com/shop'),
     ingress: { host: 'shop.example.com', ingressClassName: 'nginx' },
     release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'ingress-nginx' } },
+  });
+  new ReleasedWebApp(chart, 'Edge', {
+    name: 'edge',
+    port: 8080,
+    versions: twoVersions('registry.example.com/edge'),
+    release: {
+      strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10,
+      router: { kind: 'http-route', gateways: [{ name: 'public', namespace: 'gateways', sectionName: 'http' }], hostnames: ['edge.example.com'] },
+    },
   });
   const ratio: ReleaseStrategy = { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 25 };
   new ReleasedWebApp(chart, 'Ratio', { name: 'ratio', port: 8080, replicas: 4, versions: twoVersions('registry.example.com/ratio'), release: ratio });
@@ -123,10 +133,11 @@ const green = synthRelease('green');
 
 beforeAll(async () => {
   cluster = await startCluster();
-});
+  installShippedCrds(cluster);
+}, 240_000);
 afterAll(() => stopCluster(cluster, 'releases'));
 
-test('the release with blue active applies cleanly, canary Ingress included, and every version rolls out', () => {
+test('the release with blue active applies cleanly, canary Ingress and HTTPRoute included, and every version rolls out', () => {
   const objects = objectsIn(blue);
   expect(objects.filter((o) => o.kind === 'Ingress').map((o) => o.metadata?.name)).toEqual(['shop-ingress', 'shop-canary-ingress']);
   expectCleanApply(applyFolder(cluster, blue), objects.length);
@@ -134,6 +145,12 @@ test('the release with blue active applies cleanly, canary Ingress included, and
   const canary = getJson(cluster, ['ingress/shop-canary-ingress', '-n', NAMESPACE]);
   expect(canary.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '10' });
   expect(canary.spec.rules[0].host).toBe('shop.example.com');
+  // Stored against the HTTPRoute CRD's schema and CEL rules (a clean apply: no error, no warning).
+  const route = getJson(cluster, ['httproute/edge-route', '-n', NAMESPACE]);
+  expect(route.spec.rules[0].backendRefs).toEqual([
+    { group: '', kind: 'Service', name: 'edge-service', port: 8080, weight: 90 },
+    { group: '', kind: 'Service', name: 'edge-canary-service', port: 8080, weight: 10 },
+  ]);
 });
 
 test('with blue active, the Service lists only blue pods and the preview Service only green ones', async () => {
@@ -144,10 +161,12 @@ test('with blue active, the Service lists only blue pods and the preview Service
   expect(await eventually(() => services.flatMap((service) => endpointProblems(cluster, service, objects)))).toEqual([]);
 });
 
-test('the canaries: the ingress-nginx canary Service lists only v2, the replica-ratio Service 3 pods of v1 and 1 of v2', async () => {
+test('the canaries: the ingress-nginx and HTTPRoute canary Services list only v2, the replica-ratio Service 3 pods of v1 and 1 of v2', async () => {
   await expectEndpointVersions('shop-service', ['v1']);
   await expectEndpointVersions('shop-canary-service', ['v2']);
   await expectEndpointVersions('ratio-service', ['v1', 'v1', 'v1', 'v2']);
+  await expectEndpointVersions('edge-service', ['v1']);
+  await expectEndpointVersions('edge-canary-service', ['v2']);
 });
 
 test('switching to green (green Ready first): the Service never lists nothing, and ends with only green pods', async () => {

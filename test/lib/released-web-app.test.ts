@@ -113,6 +113,7 @@ describe('blue/green', () => {
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'rainbow', active: 'v1' } },
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, ingress: { host: 'c.example.com' }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 5, router: { kind: 'ingress-nginx' } } },
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, replicas: 2, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 50 } },
+      { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 30, router: { kind: 'http-route', gateways: [{ name: 'edge', namespace: 'gateways' }], hostnames: ['e.example.com'] } } },
     ];
     strategies.forEach((props, i) => make({ name: `web${i}`, ...props }, new Chart(app, `shop${i}`, { namespace: 'shop', disableResourceNameHashes: true })));
     const objects = appManifests(app).flatMap((m) => m.objects.map((object, order) => ({ object, source: m.file, order })));
@@ -183,6 +184,44 @@ describe('canary', () => {
     expect(allOf(objects, 'Deployment').map((d) => d.spec.replicas)).toEqual([1, 1]);
   });
 
+  test('Gateway API: an HTTPRoute with weighted backendRefs to the app Service (stable) and the canary Service', () => {
+    const { objects, app } = make({
+      versions,
+      ingress: { host: 'shop.example.com', path: '/shop' },
+      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [{ name: 'edge', namespace: 'gateways', sectionName: 'https' }] } },
+    });
+    const route = find(objects, 'HTTPRoute', 'web-route');
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.metadata.labels).toEqual({ [NAME]: 'web' });
+    expect(route.spec).toEqual({
+      parentRefs: [{ name: 'edge', namespace: 'gateways', sectionName: 'https' }],
+      hostnames: ['shop.example.com'],
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix', value: '/shop' } }],
+        backendRefs: [{ name: 'web-service', port: 8080, weight: 90 }, { name: 'web-canary-service', port: 8080, weight: 10 }],
+      }],
+    });
+    expect(selectorOf(objects, 'web-canary-service')).toEqual({ [NAME]: 'web', [VERSION]: 'v2' });
+    expect(has(objects, 'Ingress', 'web-canary-ingress')).toBe(false);
+    expect(app.httpRoute).toBeDefined();
+  });
+
+  test('Gateway API without an Ingress: the router\'s hostnames and path, else every host and /', () => {
+    const route = (router: Record<string, unknown>) => find(make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 100, router: { kind: 'http-route', gateways: [{ name: 'edge' }], ...router } } }).objects, 'HTTPRoute', 'web-route');
+    const given = route({ hostnames: ['a.example.com'], path: '/a' });
+    expect(given.spec.hostnames).toEqual(['a.example.com']);
+    expect(given.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/a' } }]);
+    const defaults = route({});
+    expect(defaults.spec.hostnames).toBeUndefined();
+    expect(defaults.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/' } }]);
+    expect(defaults.spec.rules[0].backendRefs.map((b: Obj) => b.weight)).toEqual([0, 100]);
+  });
+
+  test('Gateway API: the HttpRoute construct\'s own checks still apply', () => {
+    expect(() => make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [] } } }))
+      .toThrow(invalid('test/Web/HttpRoute', 'gateways', []));
+  });
+
   test('raising the weight changes only the canary Ingress annotation', () => {
     const props = (weight: number): Partial<ReleasedWebAppProps> => ({
       versions, ingress: { host: 'shop.example.com' }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight, router: { kind: 'ingress-nginx' } },
@@ -250,7 +289,7 @@ describe('props are validated, all problems at once', () => {
       { field: 'release.canary', value: 'v1', allowed: 'must differ from release.stable' },
       { field: 'versions', value: ['v1', 'v2', 'v3'], allowed: expect.stringMatching(/exactly two versions/) },
       { field: 'release.weight', value: 101, allowed: 'must be an integer from 0 to 100' },
-      { field: 'release.router.kind', value: 'istio', allowed: 'must be one of "ingress-nginx", "replica-ratio"' },
+      { field: 'release.router.kind', value: 'istio', allowed: 'must be one of "ingress-nginx", "http-route", "replica-ratio"' },
     ]);
     expect(problemsOf({ versions: { v1: { image: 'a:1' } }, release: { strategy: 'canary', stable: 'v0', canary: 'v2', weight: 2.5, router: { kind: 'ingress-nginx' } } })).toEqual([
       { field: 'release.stable', value: 'v0', allowed: 'must name one of the versions (v1)' },

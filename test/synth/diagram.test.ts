@@ -237,4 +237,30 @@ describe('mermaidDiagram', () => {
     expect(output).toContain('host_shop_example_com -->|"/ canary 20%"| svc_default_api_canary_service');
     expect(output).toContain('host_shop_example_com -->|"/"| svc_default_api_service');
   });
+
+  test('draws an HTTPRoute\'s weighted backends and marks the version with the smaller share as the canary', () => {
+    const VERSION = 'release.habr-k8s.io/version';
+    const version = (v: string): KubeObject => {
+      const labels = { app: 'web', [VERSION]: v };
+      return {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `web-${v}-deployment` },
+        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'web' }] } } },
+      };
+    };
+    const versionService = (name: string, v: string): KubeObject => ({
+      apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: 'web', [VERSION]: v }, ports: [{ port: 80 }] },
+    });
+    const route: KubeObject = {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'web-route' },
+      spec: {
+        parentRefs: [{ name: 'edge' }], hostnames: ['shop.example.com'],
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'web-service', port: 80, weight: 90 }, { name: 'web-canary-service', port: 80, weight: 10 }] }],
+      },
+    };
+    const output = mermaidDiagram(sourced([version('v1'), version('v2'), versionService('web-service', 'v1'), versionService('web-canary-service', 'v2'), route]));
+    expect(output).toContain('host_shop_example_com -->|"/ 90%"| svc_default_web_service');
+    expect(output).toContain('host_shop_example_com -->|"/ 10%"| svc_default_web_canary_service');
+    expect(output).toContain('web-v1-deployment<br/>replicas: 1<br/>version: v1 (live)"]');
+    expect(output).toContain('web-v2-deployment<br/>replicas: 1<br/>version: v2 (canary 10%)"]');
+  });
 });
