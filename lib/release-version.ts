@@ -1,14 +1,13 @@
-import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
 import { HpaPolicy, HpaPolicyProps } from './hpa-policy';
-import { createJsonFormObject } from './json-form';
-import { buildPodTemplate, ContainerPort, mergeResources, PodTemplateProps, ResourceList } from './pod-template';
+import { ContainerPort, mergeResources, PodTemplateProps, ResourceList } from './pod-template';
 import { removeHalfBuilt } from './props';
 import { RELEASE_VERSION_LABEL } from './validation/release-labels';
-import { RolloutProps, rolloutStrategy, spreadOverNodes, WEB_APP_DEFAULTS } from './web-app';
+import { RolloutProps, WEB_APP_DEFAULTS } from './web-app';
+import { createWebDeployment } from './web-deployment';
 import { alreadyAutoscaled, IScalable, namespaceOf, NAME_LABEL } from './workload';
 
 /** Autoscaling of one version's Deployment: an {@link HpaPolicy} without its target. */
@@ -79,25 +78,19 @@ export class ReleaseVersion extends Construct implements IScalable {
       this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.pod.resources).requests ?? {}];
       const labels = { ...props.labels, ...this.selectorLabels };
       const replicas = props.replicas ?? 1;
-      const template = buildPodTemplate(this, {
+      this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };
+      this.deployment = createWebDeployment(this, {
+        name: this.name,
         containerName: props.appName,
         container: props.pod,
-        defaults: WEB_APP_DEFAULTS,
         labels,
-        annotations: props.podAnnotations,
+        selectorLabels: this.selectorLabels,
+        annotations: props.annotations,
+        podAnnotations: props.podAnnotations,
         ports: props.ports,
-        topologySpreadConstraints: props.spreadAcrossNodes ? [spreadOverNodes(this.selectorLabels)] : undefined,
-      });
-      const deploymentName = `${this.name}-deployment`;
-      this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName };
-      this.deployment = createJsonFormObject(k8s.KubeDeployment, this, 'Deployment', {
-        metadata: { name: deploymentName, labels, annotations: props.annotations && { ...props.annotations } },
-        spec: {
-          replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
-          selector: { matchLabels: { ...this.selectorLabels } },
-          strategy: rolloutStrategy(this, props.rollout),
-          template,
-        },
+        replicas: () => (this.autoscaled ? undefined : replicas),
+        rollout: props.rollout,
+        spreadAcrossNodes: props.spreadAcrossNodes,
       });
       this.disruptionBudget = props.disruptionBudget
         ? new WorkloadDisruptionBudget(this, 'DisruptionBudget', { ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas) })

@@ -1,12 +1,12 @@
-import { k8s, ServiceType } from 'cdk8s-plus-27';
+import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps } from './disruption-budget';
 import { GatewayRef, HttpRoute } from './http-route';
 import { IngressedService, IngressOptions } from './ingressed-service';
 import { createJsonFormObject } from './json-form';
-import { checkPodTemplate, ContainerPort, ContainerProps, PodProps, PodTemplateProps } from './pod-template';
-import { NetworkPolicyProps, addNetworkPolicy } from './protection';
+import { checkPodTemplate, ContainerPort, ContainerProps, PodTemplateProps } from './pod-template';
+import { addNetworkPolicy } from './protection';
 import {
   checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, invalidProp, PropProblem, PropsError,
   removeHalfBuilt,
@@ -16,8 +16,8 @@ import { createService, CreatedService } from './service';
 import {
   NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL,
 } from './validation/release-labels';
-import { RolloutProps, rolloutStrategy, WEB_APP_DEFAULTS } from './web-app';
-import { IPodTarget, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps } from './workload';
+import { rolloutStrategy, WEB_APP_DEFAULTS, WebAppProps } from './web-app';
+import { IPodTarget, namespaceOf, selectorLabelsFor, workloadLabels } from './workload';
 
 /** One version of a released app: its image and whatever else differs from the app's shared settings. */
 export interface ReleaseVersionSettings extends ContainerProps {
@@ -83,34 +83,19 @@ export interface CanaryRelease {
 /** How a released app's versions share its traffic. */
 export type ReleaseStrategy = BlueGreenRelease | RainbowRelease | CanaryRelease;
 
-/** Props of a {@link ReleasedWebApp}. */
-export interface ReleasedWebAppProps extends Omit<ContainerProps, 'image'>, PodProps, WorkloadMetadataProps, NetworkPolicyProps {
-  /** Base name and `app.kubernetes.io/name`; a version's objects are `<name>-<version>-deployment`, … */
-  readonly name: string;
+/**
+ * Props of a {@link ReleasedWebApp}: those of a {@link WebApp} without its image (each version
+ * names its own) and its budget (each version has its own). `replicas` are the pods of each
+ * version, or of both together for a canary by replica ratio; `serviceType`, `nodePort` and
+ * `ingress` concern the app's Service, the preview, canary and version Services are ClusterIP.
+ */
+export interface ReleasedWebAppProps extends Omit<WebAppProps, 'image' | 'port' | 'disruptionBudget'> {
   /** The versions by name (DNS labels; `blue`, `green`, `v2`); each names its image. */
   readonly versions: Readonly<Record<string, ReleaseVersionSettings>>;
   /** Which version gets the traffic. */
   readonly release: ReleaseStrategy;
-  /** Port the container listens on. */
+  /** Port the container listens on: a release always has a Service to switch. */
   readonly port: number;
-  /** Name of the container port. @default 'http' */
-  readonly portName?: string;
-  /** Pods per version; for a replica-ratio canary, the pods of both versions together. @default 1 */
-  readonly replicas?: number;
-  /** The exact name of the app's Service (a DNS-1035 label). @default `<name>-service` */
-  readonly serviceName?: string;
-  /** Type of the app's Service (the preview, canary and version Services are ClusterIP). @default ServiceType.CLUSTER_IP */
-  readonly serviceType?: ServiceType;
-  /** Port the Services expose. @default - the container port */
-  readonly servicePort?: number;
-  /** Fixed node port of the app's Service, for `ServiceType.NODE_PORT`. @default - assigned by Kubernetes */
-  readonly nodePort?: number;
-  /** Route a host name to the app's Service through an Ingress. @default - no Ingress */
-  readonly ingress?: IngressOptions;
-  /** Rolling-update settings inside each version. @default - Kubernetes' 25% / 25% */
-  readonly rollout?: RolloutProps;
-  /** Spread each version's pods across nodes. @default false */
-  readonly spreadAcrossNodes?: boolean;
 }
 
 const STRATEGIES: readonly string[] = ['blue-green', 'rainbow', 'canary'];

@@ -1,4 +1,3 @@
-import { Lazy } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
@@ -6,18 +5,19 @@ import { WorkloadDisruptionBudget } from './disruption-budget';
 import { addProtection, ProtectionProps } from './protection';
 import { IngressedService, IngressOptions } from './ingressed-service';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
+  APP_CONTAINER_DEFAULTS, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import {
   checkAll, checkAnnotations, checkDns1123Label, checkIntOrPercent, checkInteger, checkLabels, checkPort, checkPortName, invalidProp,
   removeHalfBuilt,
 } from './props';
 import { createService } from './service';
+import { createWebDeployment } from './web-deployment';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
 import {
   alreadyAutoscaled, IScalable, namespaceOf, selectorLabelsFor, workloadLabels, WorkloadMetadataProps,
 } from './workload';
-import { createJsonFormObject, intOrStringValue } from './json-form';
+import { intOrStringValue } from './json-form';
 
 /** How a Deployment replaces its pods: Kubernetes' `maxSurge` / `maxUnavailable`. */
 export interface RolloutProps {
@@ -110,7 +110,6 @@ export class WebApp extends Construct implements IScalable {
       ]);
       this.name = props.name;
       const replicas = props.replicas ?? 1;
-      const strategy = rolloutStrategy(this, props.rollout);
 
       this.namespace = namespaceOf(this);
       this.selectorLabels = selectorLabelsFor(this.name);
@@ -119,26 +118,19 @@ export class WebApp extends Construct implements IScalable {
       this.connections = new Connections(this);
       const labels = workloadLabels(this, this.name, props.labels);
 
-      const template = buildPodTemplate(this, {
+      this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };
+      this.deployment = createWebDeployment(this, {
+        name: this.name,
         containerName: this.name,
         container: props,
-        defaults: WEB_APP_DEFAULTS,
         labels,
-        annotations: props.podAnnotations,
+        selectorLabels: this.selectorLabels,
+        annotations: props.annotations,
+        podAnnotations: props.podAnnotations,
         ports: this.containerPorts,
-        topologySpreadConstraints: props.spreadAcrossNodes ? [spreadOverNodes(this.selectorLabels)] : undefined,
-      });
-
-      const deploymentName = `${this.name}-deployment`;
-      this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName };
-      this.deployment = createJsonFormObject(k8s.KubeDeployment, this, 'Deployment', {
-        metadata: { name: deploymentName, labels, annotations: props.annotations && { ...props.annotations } },
-        spec: {
-          replicas: Lazy.any({ produce: () => (this.autoscaled ? undefined : replicas) }),
-          selector: { matchLabels: { ...this.selectorLabels } },
-          strategy,
-          template,
-        },
+        replicas: () => (this.autoscaled ? undefined : replicas),
+        rollout: props.rollout,
+        spreadAcrossNodes: props.spreadAcrossNodes,
       });
 
       if (props.port !== undefined) {
