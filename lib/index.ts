@@ -65,3 +65,6 @@ export type {
   AffinityProps, AvoidOwnPodsProps, NodeAffinityProps, NodeLabelRequirement, NodeSelectorTermProps, PodAffinityProps, PodAffinityTermProps,
   PodLabelRequirement, PreferredNodeTermProps, PreferredPodTermProps,
 } from './affinity';
+export * from './validation/release-labels';
+export * from './release-version';
+export * from './released-web-app';

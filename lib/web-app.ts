@@ -1,25 +1,19 @@
-import { ApiObject, Lazy } from 'cdk8s';
-import { k8s, ServiceType } from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
+import { ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
 import { ProtectionProps } from './protection';
 import { checkIngressOptions, IngressedService, IngressOptions } from './ingressed-service';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, mergeResources, PodTemplateProps, ResourceList,
+  checkPodTemplate, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
-import { checkAll, checkIntOrPercent, checkInteger, checkPort, checkPortName, detachOnError, invalidProp } from './props';
+import { checkAll, checkInteger, checkPort, checkPortName, detachOnError, invalidProp } from './props';
 import { checkServiceOptions, createService } from './service';
-import { isZeroIntOrPercent } from './validation/int-or-percent';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
-import { createJsonFormObject, intOrStringValue } from './json-form';
+import { createWebDeployment, rolloutStrategy, RolloutProps, WEB_APP_DEFAULTS } from './web-deployment';
 
-/** How a Deployment replaces its pods: Kubernetes' `maxSurge` / `maxUnavailable`. */
-export interface RolloutProps {
-  /** Extra pods above `replicas` during a rollout: a count or a percentage such as `"50%"`. @default "25%" */
-  readonly maxSurge?: number | string;
-  /** Pods that may be unavailable during a rollout: a count or a percentage such as `"10%"`. @default "25%" */
-  readonly maxUnavailable?: number | string;
-}
+export type { RolloutProps } from './web-deployment';
+export { WEB_APP_DEFAULTS } from './web-deployment';
 
 /** Props of a {@link WebApp}. */
 export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, ProtectionProps {
@@ -49,9 +43,6 @@ export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, Pr
   /** Spread pods across nodes (topology spread on `kubernetes.io/hostname`, best effort). @default false */
   readonly spreadAcrossNodes?: boolean;
 }
-
-/** Defaults of a WebApp's container: the shared application defaults. */
-export const WEB_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
 
 /**
  * A stateless application: a Deployment and, when it has a port, a Service (and optionally an
@@ -101,31 +92,22 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
       () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
     ]);
     const replicas = this.replicasUnlessAutoscaled(props.replicas ?? 1);
-    const strategy = rolloutStrategy(this, props.rollout);
-
     this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
     const labels = this.labels;
 
-    const template = buildPodTemplate(this, {
+    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };
+    this.deployment = createWebDeployment(this, {
+      name: this.name,
       containerName: this.name,
       container: props,
-      defaults: WEB_APP_DEFAULTS,
       labels,
-      annotations: props.podAnnotations,
+      selectorLabels: this.selectorLabels,
+      annotations: props.annotations,
+      podAnnotations: props.podAnnotations,
       ports: this.containerPorts,
-      topologySpreadConstraints: props.spreadAcrossNodes ? [spreadOverNodes(this.selectorLabels)] : undefined,
-    });
-
-    const deploymentName = `${this.name}-deployment`;
-    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: deploymentName };
-    this.deployment = createJsonFormObject(k8s.KubeDeployment, this, 'Deployment', {
-      metadata: this.objectMetadata(deploymentName),
-      spec: {
-        replicas: Lazy.any({ produce: replicas }),
-        selector: { matchLabels: { ...this.selectorLabels } },
-        strategy,
-        template,
-      },
+      replicas,
+      rollout: props.rollout,
+      spreadAcrossNodes: props.spreadAcrossNodes,
     });
 
     if (props.port !== undefined) {
@@ -149,30 +131,4 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
     if (!this.service) throw invalidProp(this, 'serviceAddress', this.name, 'the app has no port and so no Service');
     return `${this.service.name}.${this.namespace}.svc.${clusterDomain}:${this.servicePort}`;
   }
-}
-
-function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k8s.DeploymentStrategy | undefined {
-  if (!rollout) return undefined;
-  checkAll(scope, [
-    () => checkIntOrPercent(scope, 'rollout.maxSurge', rollout.maxSurge),
-    () => checkIntOrPercent(scope, 'rollout.maxUnavailable', rollout.maxUnavailable),
-  ]);
-  const { maxSurge: surge, maxUnavailable: unavailable } = rollout;
-  if (isZeroIntOrPercent(rollout.maxSurge) && isZeroIntOrPercent(rollout.maxUnavailable)) {
-    throw invalidProp(scope, 'rollout', rollout, 'maxSurge and maxUnavailable cannot both be zero: the rollout could never replace a pod');
-  }
-  const rollingUpdate = {
-    maxSurge: surge === undefined ? undefined : intOrStringValue(surge),
-    maxUnavailable: unavailable === undefined ? undefined : intOrStringValue(unavailable),
-  };
-  return { type: 'RollingUpdate', rollingUpdate };
-}
-
-function spreadOverNodes(selectorLabels: Readonly<Record<string, string>>): k8s.TopologySpreadConstraint {
-  return {
-    maxSkew: 1,
-    topologyKey: 'kubernetes.io/hostname',
-    whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: { ...selectorLabels } },
-  };
 }

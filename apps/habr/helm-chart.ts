@@ -182,10 +182,18 @@ function placeholderStage(stage: StageConfig, values: HabrValues, registry: Knob
   };
 }
 
+/**
+ * The stage as the chart renders it: one Deployment per component. Releases in versions (blue/green,
+ * canary) are switched by editing the typed stage and synthesizing, not through chart values.
+ */
+function chartStage(stage: StageConfig): StageConfig {
+  return { ...stage, releases: undefined };
+}
+
 /** The real stage, rendered to objects and validated as synth does (no YAML: the chart is made from objects); throws on validation errors. */
 export function renderStage(stage: StageConfig): RenderedObjects {
   const app = new App();
-  new HabrStack(app, stage);
+  new HabrStack(app, chartStage(stage));
   const rendered = renderObjects(app);
   if (rendered.report.errors > 0) throw new SynthesisError(rendered.report);
   return rendered;
@@ -201,7 +209,7 @@ export function isChartObject(object: KubeObject): boolean {
 
 function profileRender(name: string, stage: StageConfig): ProfileRender {
   const app = new App();
-  new HabrStack(app, stage);
+  new HabrStack(app, chartStage(stage));
   // Not validated here: renderStage validates the real stages.
   return profileOf(name, appManifests(app), isChartObject);
 }

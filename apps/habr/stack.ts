@@ -2,7 +2,7 @@ import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
   BatchJob, checkPinnedImage, declareExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps, RedisStatefulSet,
-  ResourceProps, RestrictedNamespace, WebApp,
+  ReleasedWebApp, ResourceProps, RestrictedNamespace, WebApp, WebAppProps,
 } from '../../lib';
 import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
 import { AutoscalingSettings, Component, StageConfig } from './stages';
@@ -22,9 +22,11 @@ export class HabrStack {
   public readonly charts: readonly Chart[];
   public readonly mongo: MongoStatefulSet;
   public readonly redis: RedisStatefulSet;
-  public readonly backend: WebApp;
+  /** A WebApp, or a ReleasedWebApp when the stage releases the backend in versions. */
+  public readonly backend: WebApp | ReleasedWebApp;
   public readonly worker: WebApp;
-  public readonly frontend: WebApp;
+  /** A WebApp, or a ReleasedWebApp when the stage releases the frontend in versions. */
+  public readonly frontend: WebApp | ReleasedWebApp;
   /** Loads the article's test content once (`python -m tools.add_test_content` in the backend image), if the stage asks. */
   public readonly seed?: BatchJob;
 
@@ -80,11 +82,9 @@ export class HabrStack {
       tls: stage.tls ? { secretName: `${app}-${stage.tls.secretSuffix}` } : undefined,
     });
 
-    this.backend = new WebApp(backendChart, 'Backend', {
+    this.backend = this.releasable(backendChart, 'Backend', 'backend', {
       ...databaseClient,
-      ...this.availability('backend'),
       name: 'backend',
-      image: this.image(backendChart, 'backend'),
       port: CONTRACT.backendPort,
       serviceType: stage.serviceType,
       ingress: ingress(stage.hosts.backend, 'backend'),
@@ -103,10 +103,8 @@ export class HabrStack {
       resources: stage.resources?.worker ?? { requests: { cpu: '50m', memory: '128Mi' }, limits: { memory: '256Mi' } },
     });
 
-    this.frontend = new WebApp(frontendChart, 'Frontend', {
-      ...this.availability('frontend'),
+    this.frontend = this.releasable(frontendChart, 'Frontend', 'frontend', {
       name: 'frontend',
-      image: this.image(frontendChart, 'frontend'),
       imagePullPolicy: stage.appImagePullPolicy,
       // The image's `npm run start` runs exactly this; started directly, node gets SIGTERM itself and
       // npm does not look for a writable home directory on the read-only root filesystem.
@@ -159,8 +157,7 @@ export class HabrStack {
   }
 
   private image(scope: Construct, component: Component): string {
-    const image = this.stage.images[component];
-    return this.stage.requirePinnedImages ? checkPinnedImage(scope, `images.${component} (stage ${this.stage.name})`, image) : image;
+    return this.pinned(scope, `images.${component}`, this.stage.images[component]);
   }
 
   private availability(component: 'backend' | 'worker' | 'frontend') {
@@ -174,7 +171,32 @@ export class HabrStack {
     };
   }
 
-  private autoscale(scope: Construct, target: WebApp, settings: AutoscalingSettings | undefined): void {
-    if (settings) new HpaPolicy(scope, `${target.node.id}Autoscaling`, { ...settings, target });
+  private autoscale(scope: Construct, target: WebApp | ReleasedWebApp, settings: AutoscalingSettings | undefined): void {
+    // A released component's versions are autoscaled each by its own HPA (see releasable).
+    if (settings && target instanceof WebApp) new HpaPolicy(scope, `${target.node.id}Autoscaling`, { ...settings, target });
+  }
+
+  /**
+   * The component as one WebApp, or, when the stage releases it in versions, as a ReleasedWebApp
+   * whose versions each get the component's replicas, disruption budget and autoscaling.
+   */
+  private releasable(
+    scope: Construct, id: string, component: 'backend' | 'frontend', props: Omit<WebAppProps, 'image'> & { port: number },
+  ): WebApp | ReleasedWebApp {
+    const settings = this.stage.releases?.[component];
+    const { replicas, rollout, disruptionBudget, spreadAcrossNodes } = this.availability(component);
+    if (!settings) return new WebApp(scope, id, { ...props, replicas, rollout, disruptionBudget, spreadAcrossNodes, image: this.image(scope, component) });
+    const autoscaling = this.stage.autoscaling?.[component];
+    const versions = Object.fromEntries(Object.entries(settings.versions).map(([version, given]) => [version, {
+      ...given,
+      image: this.pinned(scope, `releases.${component}.versions.${version}.image`, given.image),
+      disruptionBudget,
+      autoscaling,
+    }]));
+    return new ReleasedWebApp(scope, id, { ...props, replicas, rollout, spreadAcrossNodes, versions, release: settings.release });
+  }
+
+  private pinned(scope: Construct, field: string, image: string): string {
+    return this.stage.requirePinnedImages ? checkPinnedImage(scope, `${field} (stage ${this.stage.name})`, image) : image;
   }
 }

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { ImagePullPolicy, ServiceType } from 'cdk8s-plus-27';
-import { HpaPolicyProps, ResourceProps, RolloutProps } from '../../lib';
+import { HpaPolicyProps, ReleaseStrategy, ReleaseVersionSettings, ResourceProps, RolloutProps } from '../../lib';
 import { UsageError } from '../../lib/command';
 
 /** The five components of the habr demo. */
@@ -8,6 +8,14 @@ export type Component = 'backend' | 'worker' | 'frontend' | 'mongo' | 'redis';
 
 /** Autoscaling of one Deployment (an `autoscaling/v2` HPA). */
 export type AutoscalingSettings = Omit<HpaPolicyProps, 'target'>;
+
+/** A component released in versions (see ReleasedWebApp): which versions run, and which gets the traffic. */
+export interface ReleaseSettings {
+  /** Blue/green (`active`), rainbow (`active`) or canary (`stable`, `canary`, `weight`): the line a release changes. */
+  readonly release: ReleaseStrategy;
+  /** The versions by name; each runs its own image (it replaces `images.<component>`). */
+  readonly versions: Readonly<Record<string, Pick<ReleaseVersionSettings, 'image' | 'env' | 'replicas' | 'resources'>>>;
+}
 
 /** TLS on the Ingress hosts. */
 export interface TlsSettings {
@@ -58,6 +66,12 @@ export interface StageConfig {
   readonly seedTestContent: boolean;
   /** @default - the cluster's default storage class */
   readonly storageClassName?: string;
+  /**
+   * Backend and frontend in versions, each with its own Deployment (autoscaled and budgeted like the
+   * component); the Services keep their names and move between the versions.
+   * @default - one Deployment per component
+   */
+  readonly releases?: { readonly backend?: ReleaseSettings; readonly frontend?: ReleaseSettings };
 }
 
 const DEV_IMAGE_REPOSITORY = 'docker.io/habr-app-demo';
@@ -84,10 +98,24 @@ export const DEV: StageConfig = {
   highAvailability: false,
   mongoStorage: '100Mi',
   seedTestContent: true,
+  releases: {
+    // An ingress-nginx canary: frontend.localhost keeps its Ingress to frontend-service (v1); a
+    // canary Ingress on the same host sends `weight` percent of the requests to v2. minikube runs
+    // the locally built image in both; a real release gives v2 the new build.
+    frontend: {
+      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 20, router: { kind: 'ingress-nginx' } },
+      versions: {
+        v1: { image: `${DEV_IMAGE_REPOSITORY}/frontend:latest` },
+        v2: { image: `${DEV_IMAGE_REPOSITORY}/frontend:latest`, replicas: 1 },
+      },
+    },
+  },
 };
 
 const PROD_REGISTRY = 'registry.digitalocean.com/habr-app-demo';
 const PROD_RELEASE = '1.0.0';
+/** The next release, deployed beside the current one as the `green` versions of backend and frontend. */
+const PROD_NEXT_RELEASE = '1.1.0';
 
 /** A real cluster: pinned images from a registry, TLS, autoscaling, disruption budgets. */
 export const PROD: StageConfig = {
@@ -123,6 +151,23 @@ export const PROD: StageConfig = {
   mongoStorage: '10Gi',
   redisStorage: '1Gi',
   seedTestContent: false,
+  releases: {
+    // Blue/green: `active` is the one line a release changes (and a rollback changes back).
+    backend: {
+      release: { strategy: 'blue-green', active: 'blue' },
+      versions: {
+        blue: { image: `${PROD_REGISTRY}/backend:${PROD_RELEASE}` },
+        green: { image: `${PROD_REGISTRY}/backend:${PROD_NEXT_RELEASE}` },
+      },
+    },
+    frontend: {
+      release: { strategy: 'blue-green', active: 'blue' },
+      versions: {
+        blue: { image: `${PROD_REGISTRY}/frontend:${PROD_RELEASE}` },
+        green: { image: `${PROD_REGISTRY}/frontend:${PROD_NEXT_RELEASE}` },
+      },
+    },
+  },
 };
 
 export const STAGES: Readonly<Record<string, StageConfig>> = { dev: DEV, prod: PROD };

@@ -1,4 +1,5 @@
 import { field, isRecord, matchesLabelMap, matchesLabelSelector, records, stringMap } from '../validation/objects';
+import { NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_VERSION_LABEL } from '../validation/release-labels';
 import { KubeObject, SourcedObject } from '../validation/types';
 
 /**
@@ -32,7 +33,9 @@ export function embedBetweenMarkers(document: string, name: string, content: str
 const LEGEND =
   'Legend: `-->` Ingress host → Service → workload; `---` volume claim (cylinder); ' +
   '`-.->` Secret/ConfigMap reference or HPA scaling; `==>` connection allowed by a NetworkPolicy ingress rule, ' +
-  'labelled with its ports (traffic to pods that no policy selects is not drawn).';
+  'labelled with its ports (traffic to pods that no policy selects is not drawn). ' +
+  `A released version shows its \`${RELEASE_VERSION_LABEL}\`: \`live\` when a Service that a primary Ingress (or an HTTPRoute's largest share) routes to selects it, ` +
+  '`canary N%` when only an ingress-nginx canary Ingress or the smaller share of an HTTPRoute does.';
 
 type Shape = 'box' | 'rounded' | 'stadium' | 'cylinder' | 'hexagon' | 'trapezoid' | 'subroutine';
 type EdgeKind = 'route' | 'selects' | 'storage' | 'config' | 'scales' | 'allows';
@@ -80,7 +83,9 @@ interface Workload {
 function buildGraph(objects: readonly KubeObject[]): Graph {
   const graph: Graph = { nodes: new Map(), edges: new Map() };
   const index = indexObjects(objects);
-  const workloads = objects.filter((object) => object.kind in WORKLOAD_PREFIXES).map(toWorkload);
+  const routes = ingressRoutes(objects);
+  const services = objects.filter((object) => object.kind === 'Service');
+  const workloads = objects.filter((object) => object.kind in WORKLOAD_PREFIXES).map((object) => toWorkload(object, services, routes));
   for (const workload of workloads) {
     addNode(graph, workload.node);
   }
@@ -91,6 +96,9 @@ function buildGraph(objects: readonly KubeObject[]): Graph {
         break;
       case 'Ingress':
         addIngressEdges(graph, object, index);
+        break;
+      case 'HTTPRoute':
+        addHttpRouteEdges(graph, object, index);
         break;
       case 'HorizontalPodAutoscaler':
         addAutoscalerEdge(graph, object, index);
@@ -175,20 +183,21 @@ function objectNode(
   };
 }
 
-function toWorkload(object: KubeObject): Workload {
+function toWorkload(object: KubeObject, services: readonly KubeObject[], routes: IngressRoutes): Workload {
   const template = object.kind === 'CronJob' ? field(object, 'spec', 'jobTemplate', 'spec', 'template') : field(object, 'spec', 'template');
   const namespace = namespaceOf(object);
+  const podLabels = stringMap(field(template, 'metadata', 'labels'));
   return {
     node: {
       key: objectKey(object.kind, namespace, nameOf(object)),
       idBase: `${WORKLOAD_PREFIXES[object.kind]}_${sanitizeId(namespace)}_${sanitizeId(nameOf(object))}`,
-      lines: [object.kind, nameOf(object), ...workloadDetails(object)],
+      lines: [object.kind, nameOf(object), ...workloadDetails(object), ...versionDetails(namespace, podLabels, services, routes)],
       shape: 'box',
       namespace,
     },
     object,
     namespace,
-    podLabels: stringMap(field(template, 'metadata', 'labels')),
+    podLabels,
     podSpec: isRecord(field(template, 'spec')) ? (field(template, 'spec') as Record<string, unknown>) : {},
   };
 }
@@ -205,6 +214,81 @@ function workloadDetails(object: KubeObject): string[] {
     default:
       return [];
   }
+}
+
+// ---- Released versions ----
+
+/** Services an Ingress routes to, by key: the primary routes, and the weights of ingress-nginx canary routes. */
+interface IngressRoutes {
+  readonly primary: ReadonlySet<string>;
+  readonly canary: ReadonlyMap<string, string>;
+}
+
+function isCanaryIngress(ingress: KubeObject): boolean {
+  return ingress.metadata?.annotations?.[NGINX_CANARY_ANNOTATION] === 'true';
+}
+
+function canaryWeight(ingress: KubeObject): string {
+  return ingress.metadata?.annotations?.[NGINX_CANARY_WEIGHT_ANNOTATION] ?? '0';
+}
+
+function ingressBackends(ingress: KubeObject): string[] {
+  const backends = [field(ingress, 'spec', 'defaultBackend') ?? field(ingress, 'spec', 'backend')];
+  for (const rule of records(field(ingress, 'spec', 'rules'))) {
+    for (const path of records(field(rule, 'http', 'paths'))) backends.push(path.backend);
+  }
+  return backends.map(ingressBackendService).filter((name): name is string => name !== undefined);
+}
+
+/** The Services of an HTTPRoute's backendRefs with their share of its traffic, in percent. */
+function httpRouteBackends(route: KubeObject): { name: string; share: number }[] {
+  const refs = records(field(route, 'spec', 'rules')).flatMap((rule) => records(rule.backendRefs))
+    .filter((ref) => (stringOf(ref.kind) ?? 'Service') === 'Service' && stringOf(ref.name) !== undefined);
+  const weightOf = (ref: Record<string, unknown>) => (typeof ref.weight === 'number' ? ref.weight : 1);
+  const total = refs.reduce((sum, ref) => sum + weightOf(ref), 0);
+  return refs.map((ref) => ({ name: String(ref.name), share: total > 0 ? Math.round((weightOf(ref) * 100) / total) : 0 }));
+}
+
+function ingressRoutes(objects: readonly KubeObject[]): IngressRoutes {
+  const primary = new Set<string>();
+  const canary = new Map<string, string>();
+  for (const route of objects.filter((object) => object.kind === 'HTTPRoute')) {
+    const backends = httpRouteBackends(route);
+    const largest = Math.max(...backends.map((backend) => backend.share));
+    for (const backend of backends) {
+      const key = objectKey('Service', namespaceOf(route), backend.name);
+      if (backend.share === largest) primary.add(key);
+      else canary.set(key, String(backend.share));
+    }
+  }
+  for (const ingress of objects.filter((object) => object.kind === 'Ingress')) {
+    for (const name of ingressBackends(ingress)) {
+      const key = objectKey('Service', namespaceOf(ingress), name);
+      if (isCanaryIngress(ingress)) canary.set(key, canaryWeight(ingress));
+      else primary.add(key);
+    }
+  }
+  return { primary, canary };
+}
+
+/** `version: blue (live)` for the pods of a released version; nothing for other pods. */
+function versionDetails(namespace: string, podLabels: Readonly<Record<string, string>>, services: readonly KubeObject[], routes: IngressRoutes): string[] {
+  const version = podLabels[RELEASE_VERSION_LABEL];
+  if (version === undefined) {
+    return [];
+  }
+  const selecting = services
+    .filter((service) => namespaceOf(service) === namespace)
+    .filter((service) => {
+      const selector = stringMap(field(service, 'spec', 'selector'));
+      return Object.keys(selector).length > 0 && matchesLabelMap(selector, podLabels);
+    })
+    .map((service) => objectKey('Service', namespace, nameOf(service)));
+  if (selecting.some((key) => routes.primary.has(key))) {
+    return [`version: ${version} (live)`];
+  }
+  const weight = selecting.map((key) => routes.canary.get(key)).find((w) => w !== undefined);
+  return [weight === undefined ? `version: ${version}` : `version: ${version} (canary ${weight}%)`];
 }
 
 // ---- Services and Ingresses ----
@@ -232,10 +316,11 @@ function hostNode(host: string): GraphNode {
 
 function addIngressEdges(graph: Graph, ingress: KubeObject, index: ObjectIndex): void {
   const namespace = namespaceOf(ingress);
+  const canary = isCanaryIngress(ingress) ? ` canary ${canaryWeight(ingress)}%` : '';
   const route = (host: string, path: string, backend: unknown) => {
     const serviceName = ingressBackendService(backend);
     if (serviceName !== undefined) {
-      addEdge(graph, addNode(graph, hostNode(host)), addNode(graph, serviceNode(namespace, serviceName, index)), 'route', path);
+      addEdge(graph, addNode(graph, hostNode(host)), addNode(graph, serviceNode(namespace, serviceName, index)), 'route', `${path}${canary}`);
     }
   };
   const defaultBackend = field(ingress, 'spec', 'defaultBackend') ?? field(ingress, 'spec', 'backend');
@@ -252,6 +337,22 @@ function addIngressEdges(graph: Graph, ingress: KubeObject, index: ObjectIndex):
 /** `networking.k8s.io/v1` names the service in `backend.service.name`, the older beta APIs in `backend.serviceName`. */
 function ingressBackendService(backend: unknown): string | undefined {
   return stringOf(field(backend, 'service', 'name')) ?? stringOf(field(backend, 'serviceName'));
+}
+
+/** Host → Service edges of an HTTPRoute, labelled with the path and each backend's share when it is split. */
+function addHttpRouteEdges(graph: Graph, route: KubeObject, index: ObjectIndex): void {
+  const namespace = namespaceOf(route);
+  const hostnames = Array.isArray(field(route, 'spec', 'hostnames')) ? (field(route, 'spec', 'hostnames') as unknown[]).map(String) : ['*'];
+  const paths = records(field(route, 'spec', 'rules')).flatMap((rule) => records(rule.matches)).map((match) => stringOf(field(match, 'path', 'value')) ?? '/');
+  const backends = httpRouteBackends(route);
+  for (const host of hostnames) {
+    for (const path of paths.length ? paths : ['/']) {
+      for (const backend of backends) {
+        const label = backends.length > 1 ? `${path} ${backend.share}%` : path;
+        addEdge(graph, addNode(graph, hostNode(host)), addNode(graph, serviceNode(namespace, backend.name, index)), 'route', label);
+      }
+    }
+  }
 }
 
 // ---- Storage, Secrets and ConfigMaps ----

@@ -35,6 +35,9 @@ import { serviceFields } from './rules/service-fields';
 import { workloadFields } from './rules/workload-fields';
 import { httpRouteBackend } from './rules/http-route-backend';
 import { httpRouteFields } from './rules/http-route-fields';
+import { releaseServiceSelector } from './rules/release-service';
+import { releaseVersionSelectors } from './rules/release-selectors';
+import { canaryIngress } from './rules/canary-ingress';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from './quantity';
@@ -70,6 +73,9 @@ export const RULES: readonly Rule[] = [
   hpaFields,
   httpRouteBackend,
   httpRouteFields,
+  releaseServiceSelector,
+  releaseVersionSelectors,
+  canaryIngress,
 ];
 
 export interface ValidateOptions {

@@ -19,7 +19,10 @@ const mongo = find(objects, 'StatefulSet', 'mongodb-statefulset');
 const redis = find(objects, 'StatefulSet', 'redis-statefulset');
 const backend = find(objects, 'Deployment', 'backend-deployment');
 const worker = find(objects, 'Deployment', 'worker-deployment');
-const frontend = find(objects, 'Deployment', 'frontend-deployment');
+// The dev stage releases the frontend by an ingress-nginx canary: v1 is the stable version
+// frontend-service selects, v2 the canary; both must meet the contract.
+const frontend = find(objects, 'Deployment', 'frontend-v1-deployment');
+const frontendCanary = find(objects, 'Deployment', 'frontend-v2-deployment');
 const workloads = { mongo, redis, backend, worker, frontend };
 const appImages = { backend, worker, frontend };
 
@@ -67,7 +70,7 @@ describe('names and namespace', () => {
   test('the worker has no port and no Service', () => {
     expect(container(worker).ports).toBeUndefined();
     const services = allOf(objects, 'Service');
-    expect(services.map((s) => s.metadata.name).sort()).toEqual(['backend-service', 'frontend-service', 'mongodb-service', 'redis-service']);
+    expect(services.map((s) => s.metadata.name).sort()).toEqual(['backend-service', 'frontend-canary-service', 'frontend-service', 'mongodb-service', 'redis-service']);
     expect(services.some((s) => s.spec.selector['app.kubernetes.io/name'] === 'worker')).toBe(false);
   });
 });
@@ -146,8 +149,19 @@ describe('ingress', () => {
     expect(ingress.spec.rules[0].http.paths).toEqual([{ path: '/', pathType: 'Prefix', backend: { service: { name: service, port: { number: port } } } }]);
     expect(ingress.spec.tls).toBeUndefined();
   });
-  test('exactly the two Ingresses', () => {
-    expect(allOf(objects, 'Ingress').map((i) => i.metadata.name).sort()).toEqual(['backend-ingress', 'frontend-ingress']);
+  test('the two Ingresses of the article, and the frontend canary on frontend.localhost', () => {
+    expect(allOf(objects, 'Ingress').map((i) => i.metadata.name).sort()).toEqual(['backend-ingress', 'frontend-canary-ingress', 'frontend-ingress']);
+    const canary = find(objects, 'Ingress', 'frontend-canary-ingress');
+    expect(canary.metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '20' });
+    expect(canary.spec.ingressClassName).toBe('nginx');
+    expect(canary.spec.rules).toEqual([{ host: 'frontend.localhost', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'frontend-canary-service', port: { number: 40002 } } } }] } }]);
+    const service = find(objects, 'Service', 'frontend-canary-service');
+    expect(service.spec.selector).toEqual(frontendCanary.spec.selector.matchLabels);
+    expect(service.spec.ports).toEqual([{ name: 'http', port: 40002, protocol: 'TCP', targetPort: 'http' }]);
+  });
+  test('the canary version runs the same container as the stable one (the same contract), with 1 replica', () => {
+    expect(container(frontendCanary)).toEqual(container(frontend));
+    expect(frontendCanary.spec.replicas).toBe(1);
   });
   test('frontend and backend Services are NodePort', () => {
     expect(find(objects, 'Service', 'frontend-service').spec.type).toBe('NodePort');

@@ -26,17 +26,21 @@ describe.each(Object.keys(STAGES))('the %s stage', (stageName) => {
 
   test('the architecture diagram shows every workload and every declared connection', () => {
     const diagram = mermaidDiagram(rendered.objects);
-    for (const workload of ['backend-deployment', 'worker-deployment', 'frontend-deployment', 'mongodb-statefulset', 'redis-statefulset']) {
+    // dev releases the frontend by a canary (v1, v2), prod backend and frontend blue/green.
+    const released: Record<string, { backend: string[]; frontend: string[] }> = {
+      dev: { backend: ['backend-deployment'], frontend: ['frontend-v1-deployment', 'frontend-v2-deployment'] },
+      prod: { backend: ['backend-blue-deployment', 'backend-green-deployment'], frontend: ['frontend-blue-deployment', 'frontend-green-deployment'] },
+    };
+    const { backend, frontend } = released[stageName];
+    for (const workload of [...backend, 'worker-deployment', ...frontend, 'mongodb-statefulset', 'redis-statefulset']) {
       expect(diagram).toContain(`<br/>${workload}<br/>`);
     }
+    const id = (name: string) => name.replace(/-/g, '_');
     const edges = [
-      ['backend_deployment', '27017', 'mongodb_statefulset'],
-      ['backend_deployment', '6379', 'redis_statefulset'],
+      ...backend.flatMap((b) => [[id(b), '27017', 'mongodb_statefulset'], [id(b), '6379', 'redis_statefulset'], ['ingress_nginx', '40001', id(b)]]),
       ['worker_deployment', '27017', 'mongodb_statefulset'],
       ['worker_deployment', '6379', 'redis_statefulset'],
-      ['frontend_deployment', '40001', 'backend_deployment'],
-      ['ingress_nginx', '40001', 'backend_deployment'],
-      ['ingress_nginx', '40002', 'frontend_deployment'],
+      ...frontend.flatMap((f) => [...backend.map((b) => [id(f), '40001', id(b)]), ['ingress_nginx', '40002', id(f)]]),
     ];
     for (const [from, port, to] of edges) {
       expect(diagram).toMatch(new RegExp(`${from} ==>\\|"${port}"\\| \\w*${to}`));

@@ -11,9 +11,10 @@ const workloads = [...deployments, ...allOf(objects, 'StatefulSet')];
 
 describe('prod stage', () => {
   test('app images are pinned, from the registry, and never use pull policy Never', () => {
-    for (const name of ['backend', 'worker', 'frontend']) {
+    for (const [name, tag] of [['backend-blue', 'backend:1.0.0'], ['backend-green', 'backend:1.1.0'], ['worker', 'worker:1.0.0'],
+      ['frontend-blue', 'frontend:1.0.0'], ['frontend-green', 'frontend:1.1.0']]) {
       const c = container(find(objects, 'Deployment', `${name}-deployment`));
-      expect(c.image).toBe(`registry.digitalocean.com/habr-app-demo/${name}:1.0.0`);
+      expect(c.image).toBe(`registry.digitalocean.com/habr-app-demo/${tag}`);
       expect(c.imagePullPolicy).toBe('IfNotPresent');
     }
     for (const workload of workloads) {
@@ -47,11 +48,20 @@ describe('prod stage', () => {
     expect(externalObjectsOf(stack.mongo).map((o) => o.name).sort()).toEqual(['backend-tls', 'frontend-tls', 'mongodb-secret']);
   });
 
-  test('backend HPA: 2 to 20 replicas, CPU 75% utilization, memory 400Mi average value', () => {
-    const hpa = find(objects, 'HorizontalPodAutoscaler', 'backend-hpa');
+  test('backend and frontend are released blue/green: the Services select blue, the preview Services green', () => {
+    for (const app of ['backend', 'frontend']) {
+      expect(find(objects, 'Service', `${app}-service`).spec.selector).toEqual({ 'app.kubernetes.io/name': app, 'release.habr-k8s.io/version': 'blue' });
+      expect(find(objects, 'Service', `${app}-preview-service`).spec.selector).toEqual({ 'app.kubernetes.io/name': app, 'release.habr-k8s.io/version': 'green' });
+      expect(find(objects, 'Service', `${app}-preview-service`).spec.type).toBe('ClusterIP');
+    }
+    expect(stack.backend.serviceAddress()).toBe('backend-service.default.svc.cluster.local:40001');
+  });
+
+  test.each(['blue', 'green'])('backend HPA of version %s: 2 to 20 replicas, CPU 75% utilization, memory 400Mi average value', (version) => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', `backend-${version}-hpa`);
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec).toEqual({
-      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'backend-deployment' },
+      scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `backend-${version}-deployment` },
       minReplicas: 2,
       maxReplicas: 20,
       metrics: [
@@ -61,17 +71,17 @@ describe('prod stage', () => {
     });
   });
 
-  test('frontend HPA: 2 to 10 replicas on CPU, and the frontend requests CPU', () => {
-    const hpa = find(objects, 'HorizontalPodAutoscaler', 'frontend-hpa');
-    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'frontend-deployment' });
+  test.each(['blue', 'green'])('frontend HPA of version %s: 2 to 10 replicas on CPU, and the frontend requests CPU', (version) => {
+    const hpa = find(objects, 'HorizontalPodAutoscaler', `frontend-${version}-hpa`);
+    expect(hpa.spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: `frontend-${version}-deployment` });
     expect([hpa.spec.minReplicas, hpa.spec.maxReplicas]).toEqual([2, 10]);
     expect(hpa.spec.metrics).toEqual([{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 75 } } }]);
-    expect(container(find(objects, 'Deployment', 'frontend-deployment')).resources.requests.cpu).toBeDefined();
+    expect(container(find(objects, 'Deployment', `frontend-${version}-deployment`)).resources.requests.cpu).toBeDefined();
   });
 
   test('autoscaled Deployments leave spec.replicas to the HPA; the others fix it', () => {
     const autoscaled = allOf(objects, 'HorizontalPodAutoscaler').map((h) => h.spec.scaleTargetRef.name).sort();
-    expect(autoscaled).toEqual(['backend-deployment', 'frontend-deployment']);
+    expect(autoscaled).toEqual(['backend-blue-deployment', 'backend-green-deployment', 'frontend-blue-deployment', 'frontend-green-deployment']);
     for (const deployment of deployments) {
       if (autoscaled.includes(deployment.metadata.name)) expect(deployment.spec).not.toHaveProperty('replicas');
       else expect(deployment.spec.replicas).toBe(2);
@@ -82,29 +92,29 @@ describe('prod stage', () => {
 
   test('a PodDisruptionBudget for every multi-replica workload, never with maxUnavailable 0', () => {
     const budgets = allOf(objects, 'PodDisruptionBudget');
-    expect(budgets.map((b) => b.metadata.name).sort()).toEqual(['backend-pdb', 'frontend-pdb', 'worker-pdb']);
+    expect(budgets.map((b) => b.metadata.name).sort()).toEqual(['backend-blue-pdb', 'backend-green-pdb', 'frontend-blue-pdb', 'frontend-green-pdb', 'worker-pdb']);
     for (const budget of budgets) {
       expect(budget.spec.maxUnavailable).toBe(1);
       expect(budget.spec.minAvailable).toBeUndefined();
-      const app = budget.metadata.name.replace(/-pdb$/, '');
-      expect(budget.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': app } });
+      const workload = find(objects, 'Deployment', budget.metadata.name.replace(/-pdb$/, '-deployment'));
+      expect(budget.spec.selector).toEqual(workload.spec.selector);
     }
   });
 
   test('multi-replica Deployments spread over nodes', () => {
     for (const deployment of deployments) {
-      const app = deployment.spec.selector.matchLabels['app.kubernetes.io/name'];
       expect(podSpec(deployment).topologySpreadConstraints).toEqual([{
         maxSkew: 1, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: { 'app.kubernetes.io/name': app } },
+        labelSelector: deployment.spec.selector,
       }]);
     }
   });
 
   test('rollouts: 10%/50% for backend and frontend, 0/1 for the worker', () => {
     const strategy = (name: string) => find(objects, 'Deployment', `${name}-deployment`).spec.strategy;
-    expect(strategy('backend')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: '50%' } });
-    expect(strategy('frontend')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: '50%' } });
+    for (const name of ['backend-blue', 'backend-green', 'frontend-blue', 'frontend-green']) {
+      expect(strategy(name)).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%', maxSurge: '50%' } });
+    }
     expect(strategy('worker')).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
   });
 
@@ -119,13 +129,27 @@ describe('prod stage', () => {
   });
 
   test.each([
-    ['backend', 'registry.digitalocean.com/habr-app-demo/backend:latest'],
-    ['frontend', 'registry.digitalocean.com/habr-app-demo/frontend'],
+    ['worker', 'registry.digitalocean.com/habr-app-demo/worker:latest'],
     ['mongo', 'mongo'],
   ] as const)('a prod stage with an unpinned %s image (%s) is refused, naming the field', (component, image) => {
     const stage: StageConfig = { ...PROD, images: { ...PROD.images, [component]: image } };
     // The check runs with the component's chart as scope, so the path is the chart id.
     expect(() => new HabrStack(Testing.app(), stage)).toThrow(invalid(component, `images.${component} (stage prod)`, image));
+  });
+
+  test('an unpinned image of a released version is refused too, naming the version', () => {
+    const image = 'registry.digitalocean.com/habr-app-demo/frontend';
+    const frontend = PROD.releases!.frontend!;
+    const stage: StageConfig = { ...PROD, releases: { ...PROD.releases, frontend: { ...frontend, versions: { ...frontend.versions, green: { image } } } } };
+    expect(() => new HabrStack(Testing.app(), stage)).toThrow(invalid('frontend', 'releases.frontend.versions.green.image (stage prod)', image));
+  });
+
+  test('switching to green is one changed line and changes only the Services\' selectors', () => {
+    const backend = PROD.releases!.backend!;
+    const green: StageConfig = { ...PROD, releases: { ...PROD.releases, backend: { ...backend, release: { strategy: 'blue-green', active: 'green' } } } };
+    const switched = synth(...new HabrStack(Testing.app(), green).charts);
+    const changed = switched.filter((object, i) => JSON.stringify(object) !== JSON.stringify(objects[i]));
+    expect(changed.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/backend-service', 'Service/backend-preview-service']);
   });
 
   test('the same image is fine in a stage that does not require pinning', () => {

@@ -7,6 +7,7 @@
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
+import { WebApp } from '../../lib';
 import { renderApp } from '../../lib/synth/synthesize';
 import { HabrStack } from '../../apps/habr/stack';
 import { DEV } from '../../apps/habr/stages';
@@ -19,6 +20,7 @@ import {
 
 let cluster: LocalCluster;
 const dev = objectsIn(DEV_DIST);
+const frontendRelease = DEV.releases!.frontend!;
 
 beforeAll(async () => {
   cluster = await startStackCluster();
@@ -65,7 +67,7 @@ test("the seed Job's pod is created and the Job completes on kwok", () => {
 
 test("each Service's EndpointSlices list exactly its workload's pods, on the port its targetPort names", async () => {
   const services = dev.filter((o) => o.kind === 'Service');
-  expect(services.map((s) => s.metadata?.name)).toEqual(['mongodb-service', 'redis-service', 'backend-service', 'frontend-service']);
+  expect(services.map((s) => s.metadata?.name)).toEqual(['mongodb-service', 'redis-service', 'backend-service', 'frontend-service', 'frontend-canary-service']);
   const problems = await eventually(() => services.flatMap((service) => endpointProblems(cluster, service, dev)));
   expect(problems).toEqual([]);
 });
@@ -95,8 +97,12 @@ function synthChanged(stageChange: Partial<typeof DEV>, patch?: (stack: HabrStac
 
 test('a realistic change (replicas, image tag, env) applies without immutable-field errors and rolls out', async () => {
   const changed = synthChanged(
-    { images: { ...DEV.images, frontend: 'docker.io/habr-app-demo/frontend:1.1.0' }, replicas: { ...DEV.replicas, backend: 3 } },
-    (stack) => ApiObject.of(stack.backend.deployment).addJsonPatch(
+    {
+      // The frontend is released by a canary: the new image goes to its canary version v2.
+      releases: { frontend: { ...frontendRelease, versions: { ...frontendRelease.versions, v2: { ...frontendRelease.versions.v2, image: 'docker.io/habr-app-demo/frontend:1.1.0' } } } },
+      replicas: { ...DEV.replicas, backend: 3 },
+    },
+    (stack) => ApiObject.of((stack.backend as WebApp).deployment).addJsonPatch(
       JsonPatch.add('/spec/template/spec/containers/0/env/-', { name: 'LOG_LEVEL', value: 'debug' }),
     ),
   );
@@ -109,7 +115,7 @@ test('a realistic change (replicas, image tag, env) applies without immutable-fi
   expect(backend.spec.replicas).toBe(3);
   expect(backend.status.updatedReplicas).toBe(3);
   expect(backend.spec.template.spec.containers[0].env).toContainEqual({ name: 'LOG_LEVEL', value: 'debug' });
-  const frontend = getJson(cluster, ['deployment/frontend-deployment', '-n', 'default']);
+  const frontend = getJson(cluster, ['deployment/frontend-v2-deployment', '-n', 'default']);
   expect(frontend.spec.template.spec.containers[0].image).toBe('docker.io/habr-app-demo/frontend:1.1.0');
   const services = objects.filter((o) => o.kind === 'Service');
   expect(await eventually(() => services.flatMap((service) => endpointProblems(cluster, service, objects)))).toEqual([]);

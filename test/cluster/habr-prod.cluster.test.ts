@@ -28,13 +28,16 @@ test('every Deployment and StatefulSet rolls out under restricted', () => {
 test('the Deployments an HPA scales leave replicas to it, and the HPA raises them to minReplicas', async () => {
   // Without spec.replicas in the manifest the API server defaults it to 1; the HPA controller brings
   // a target below minReplicas up to it before it reads any metric.
-  for (const name of ['backend-deployment', 'frontend-deployment']) {
+  // Backend and frontend are released blue/green: each version's Deployment has its own HPA.
+  const autoscaled = prod.filter((o) => o.kind === 'HorizontalPodAutoscaler').map((h) => (h.spec as Json).scaleTargetRef.name as string);
+  expect(autoscaled).toEqual(['backend-blue-deployment', 'backend-green-deployment', 'frontend-blue-deployment', 'frontend-green-deployment']);
+  for (const name of autoscaled) {
     const deployment = getJson(cluster, [`deployment/${name}`, '-n', 'default', '--show-managed-fields']);
     const ownsReplicas = (deployment.metadata.managedFields as Json[]).some((f) => f.manager === 'kubectl' && JSON.stringify(f.fieldsV1).includes('"f:replicas"'));
     expect(ownsReplicas).toBe(false);
   }
   const problems = await eventually(() =>
-    ['backend-deployment', 'frontend-deployment'].flatMap((name) => {
+    autoscaled.flatMap((name) => {
       const replicas = getJson(cluster, [`deployment/${name}`, '-n', 'default']).spec.replicas;
       return replicas === 2 ? [] : [`${name}: replicas ${replicas}`];
     }), 120);
@@ -45,7 +48,7 @@ test('the Deployments an HPA scales leave replicas to it, and the HPA raises the
 
 test('each HPA is accepted and finds its target; no metrics server runs, so it cannot compute a scale', async () => {
   const hpas = prod.filter((o) => o.kind === 'HorizontalPodAutoscaler');
-  expect(hpas.map((h) => h.metadata?.name)).toEqual(['backend-hpa', 'frontend-hpa']);
+  expect(hpas.map((h) => h.metadata?.name)).toEqual(['backend-blue-hpa', 'backend-green-hpa', 'frontend-blue-hpa', 'frontend-green-hpa']);
   const problems = await eventually(() =>
     hpas.flatMap((hpa) => {
       const live = getJson(cluster, [`hpa/${hpa.metadata?.name}`, '-n', 'default']);
@@ -62,7 +65,7 @@ test('each HPA is accepted and finds its target; no metrics server runs, so it c
 
 test('each PodDisruptionBudget counts exactly the pods of its workload', async () => {
   const budgets = prod.filter((o) => o.kind === 'PodDisruptionBudget');
-  expect(budgets.length).toBe(3);
+  expect(budgets.length).toBe(5);
   const problems = await eventually(() =>
     budgets.flatMap((budget) => {
       const live = getJson(cluster, [`pdb/${budget.metadata?.name}`, '-n', 'default']);

@@ -206,4 +206,61 @@ describe('mermaidDiagram', () => {
   test('snapshot of the sample app', () => {
     expect(diagram).toMatchSnapshot();
   });
+
+  test('shows each released version, and which one is live or the canary', () => {
+    const VERSION = 'release.habr-k8s.io/version';
+    const version = (app: string, v: string): KubeObject => {
+      const labels = { app, [VERSION]: v };
+      return {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `${app}-${v}-deployment` },
+        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: app, image: app }] } } },
+      };
+    };
+    const versionService = (name: string, app: string, v: string): KubeObject => ({
+      apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app, [VERSION]: v }, ports: [{ port: 80 }] },
+    });
+    const route = (name: string, serviceName: string, annotations?: Record<string, string>): KubeObject => ({
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name, annotations },
+      spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: serviceName, port: { number: 80 } } } }] } }] },
+    });
+    const output = mermaidDiagram(sourced([
+      version('web', 'blue'), version('web', 'green'), version('api', 'v1'), version('api', 'v2'),
+      versionService('web-service', 'web', 'blue'), versionService('web-preview-service', 'web', 'green'),
+      versionService('api-service', 'api', 'v1'), versionService('api-canary-service', 'api', 'v2'),
+      route('web', 'web-service'), route('api', 'api-service'),
+      route('api-canary', 'api-canary-service', { 'nginx.ingress.kubernetes.io/canary': 'true', 'nginx.ingress.kubernetes.io/canary-weight': '20' }),
+    ]));
+    expect(output).toContain('deploy_default_web_blue_deployment["Deployment<br/>web-blue-deployment<br/>replicas: 1<br/>version: blue (live)"]');
+    expect(output).toContain('deploy_default_web_green_deployment["Deployment<br/>web-green-deployment<br/>replicas: 1<br/>version: green"]');
+    expect(output).toContain('deploy_default_api_v1_deployment["Deployment<br/>api-v1-deployment<br/>replicas: 1<br/>version: v1 (live)"]');
+    expect(output).toContain('deploy_default_api_v2_deployment["Deployment<br/>api-v2-deployment<br/>replicas: 1<br/>version: v2 (canary 20%)"]');
+    expect(output).toContain('host_shop_example_com -->|"/ canary 20%"| svc_default_api_canary_service');
+    expect(output).toContain('host_shop_example_com -->|"/"| svc_default_api_service');
+  });
+
+  test('draws an HTTPRoute\'s weighted backends and marks the version with the smaller share as the canary', () => {
+    const VERSION = 'release.habr-k8s.io/version';
+    const version = (v: string): KubeObject => {
+      const labels = { app: 'web', [VERSION]: v };
+      return {
+        apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `web-${v}-deployment` },
+        spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'web', image: 'web' }] } } },
+      };
+    };
+    const versionService = (name: string, v: string): KubeObject => ({
+      apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: 'web', [VERSION]: v }, ports: [{ port: 80 }] },
+    });
+    const route: KubeObject = {
+      apiVersion: 'gateway.networking.k8s.io/v1', kind: 'HTTPRoute', metadata: { name: 'web-route' },
+      spec: {
+        parentRefs: [{ name: 'edge' }], hostnames: ['shop.example.com'],
+        rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: 'web-service', port: 80, weight: 90 }, { name: 'web-canary-service', port: 80, weight: 10 }] }],
+      },
+    };
+    const output = mermaidDiagram(sourced([version('v1'), version('v2'), versionService('web-service', 'v1'), versionService('web-canary-service', 'v2'), route]));
+    expect(output).toContain('host_shop_example_com -->|"/ 90%"| svc_default_web_service');
+    expect(output).toContain('host_shop_example_com -->|"/ 10%"| svc_default_web_canary_service');
+    expect(output).toContain('web-v1-deployment<br/>replicas: 1<br/>version: v1 (live)"]');
+    expect(output).toContain('web-v2-deployment<br/>replicas: 1<br/>version: v2 (canary 10%)"]');
+  });
 });
