@@ -1,13 +1,12 @@
-import { k8s } from 'cdk8s-plus-27';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
 import { HpaPolicy, HpaPolicyProps } from './hpa-policy';
 import { ContainerPort, mergeResources, PodTemplateProps, ResourceList } from './pod-template';
-import { removeHalfBuilt } from './props';
+import { detachOnError } from './props';
 import { RELEASE_VERSION_LABEL } from './validation/release-labels';
-import { RolloutProps, WEB_APP_DEFAULTS } from './web-deployment';
-import { createWebDeployment } from './web-deployment';
+import { createWebDeployment, RolloutProps, WEB_APP_DEFAULTS } from './web-deployment';
 import { alreadyAutoscaled, IAutoscalable, namespaceOf, NAME_LABEL } from './workload';
 
 /** Autoscaling of one version's Deployment: an {@link HpaPolicy} without its target. */
@@ -49,12 +48,13 @@ export interface ReleaseVersionProps {
  * PodDisruptionBudget and HPA. Created by a {@link ReleasedWebApp}; the Services that select it
  * belong to the release, so switching versions never changes this Deployment.
  */
+@detachOnError
 export class ReleaseVersion extends Construct implements IAutoscalable {
   /** `<app>-<version>`: the base of the version's object names. */
   public readonly name: string;
   /** The version's name, e.g. `blue`. */
   public readonly version: string;
-  public readonly deployment: k8s.KubeDeployment;
+  public readonly deployment: ApiObject;
   public readonly disruptionBudget?: WorkloadDisruptionBudget;
   public readonly autoscaler?: HpaPolicy;
   /** `app.kubernetes.io/name` and the version label: exactly this version's pods. */
@@ -68,37 +68,33 @@ export class ReleaseVersion extends Construct implements IAutoscalable {
 
   constructor(scope: Construct, id: string, props: ReleaseVersionProps) {
     super(scope, id);
-    try {
-      this.name = `${props.appName}-${props.version}`;
-      this.version = props.version;
-      this.namespace = namespaceOf(this);
-      this.connections = props.connections;
-      this.containerPorts = props.ports;
-      this.selectorLabels = { [NAME_LABEL]: props.appName, [RELEASE_VERSION_LABEL]: props.version };
-      this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.pod.resources).requests ?? {}];
-      const labels = { ...props.labels, ...this.selectorLabels };
-      const replicas = props.replicas ?? 1;
-      this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };
-      this.deployment = createWebDeployment(this, {
-        name: this.name,
-        containerName: props.appName,
-        container: props.pod,
-        labels,
-        selectorLabels: this.selectorLabels,
-        annotations: props.annotations,
-        podAnnotations: props.podAnnotations,
-        ports: props.ports,
-        replicas: () => (this.autoscaled ? undefined : replicas),
-        rollout: props.rollout,
-        spreadAcrossNodes: props.spreadAcrossNodes,
-      });
-      this.disruptionBudget = props.disruptionBudget
-        ? new WorkloadDisruptionBudget(this, 'DisruptionBudget', { ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas) })
-        : undefined;
-      this.autoscaler = props.autoscaling ? new HpaPolicy(this, 'Autoscaling', { ...props.autoscaling, target: this }) : undefined;
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
-    }
+    this.name = `${props.appName}-${props.version}`;
+    this.version = props.version;
+    this.namespace = namespaceOf(this);
+    this.connections = props.connections;
+    this.containerPorts = props.ports;
+    this.selectorLabels = { [NAME_LABEL]: props.appName, [RELEASE_VERSION_LABEL]: props.version };
+    this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.pod.resources).requests ?? {}];
+    const labels = { ...props.labels, ...this.selectorLabels };
+    const replicas = props.replicas ?? 1;
+    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };
+    this.deployment = createWebDeployment(this, {
+      name: this.name,
+      containerName: props.appName,
+      container: props.pod,
+      labels,
+      selectorLabels: this.selectorLabels,
+      annotations: props.annotations,
+      podAnnotations: props.podAnnotations,
+      ports: props.ports,
+      replicas: () => (this.autoscaled ? undefined : replicas),
+      rollout: props.rollout,
+      spreadAcrossNodes: props.spreadAcrossNodes,
+    });
+    this.disruptionBudget = props.disruptionBudget
+      ? new WorkloadDisruptionBudget(this, 'DisruptionBudget', { ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas) })
+      : undefined;
+    this.autoscaler = props.autoscaling ? new HpaPolicy(this, 'Autoscaling', { ...props.autoscaling, target: this }) : undefined;
   }
 
   public releaseReplicasToAutoscaler(): void {

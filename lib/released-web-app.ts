@@ -1,15 +1,14 @@
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { Connections } from './connections';
 import { DisruptionBudgetProps } from './disruption-budget';
 import { GatewayRef, HttpRoute } from './http-route';
 import { IngressedService, IngressOptions } from './ingressed-service';
 import { createJsonFormObject } from './json-form';
-import { checkPodTemplate, ContainerPort, ContainerProps, PodTemplateProps } from './pod-template';
-import { addNetworkPolicy } from './protection';
+import { checkPodTemplate, ContainerProps, PodTemplateProps } from './pod-template';
 import {
-  checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, invalidProp, PropProblem, PropsError,
-  removeHalfBuilt,
+  checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, detachOnError, invalidProp, PropProblem,
+  PropsError,
 } from './props';
 import { ReleaseVersion, VersionAutoscaling } from './release-version';
 import { createService, CreatedService } from './service';
@@ -18,7 +17,7 @@ import {
 } from './validation/release-labels';
 import { WebAppProps } from './web-app';
 import { rolloutStrategy, WEB_APP_DEFAULTS } from './web-deployment';
-import { IPodTarget, namespaceOf, selectorLabelsFor, workloadLabels } from './workload';
+import { IPodTarget, WorkloadBase, workloadLabels } from './workload';
 
 /** One version of a released app: its image and whatever else differs from the app's shared settings. */
 export interface ReleaseVersionSettings extends ContainerProps {
@@ -109,156 +108,141 @@ const ROUTERS: readonly string[] = ['ingress-nginx', 'http-route', 'replica-rati
  * switch and its rollback are one changed prop each. As a peer in `connections` it stands for
  * every version: its NetworkPolicy `<name>-network-policy` selects the pods of all of them.
  */
-export class ReleasedWebApp extends Construct implements IPodTarget {
-  public readonly name: string;
+@detachOnError
+export class ReleasedWebApp extends WorkloadBase {
   /** The versions, by name. */
   public readonly versions: Readonly<Record<string, ReleaseVersion>>;
   /** The version receiving the traffic (blue/green, rainbow) or most of it (canary: the stable one). */
   public readonly activeVersion: string;
   /** The app's Service: the active (or stable) version, or every version for a replica-ratio canary. */
-  public readonly service: k8s.KubeService;
+  public readonly service: ApiObject;
   /** The port the Services expose. */
   public readonly servicePort: number;
   /** The app's Service and Ingress, when `ingress` is set. */
   public readonly ingress?: IngressedService;
   /** Blue/green: `<name>-preview-service`, selecting the version that is not active (when there is one). */
-  public readonly previewService?: k8s.KubeService;
+  public readonly previewService?: ApiObject;
   /** Canary with a router: `<name>-canary-service`, selecting the canary version. */
-  public readonly canaryService?: k8s.KubeService;
+  public readonly canaryService?: ApiObject;
   /** Canary by ingress-nginx: `<name>-canary-ingress`. */
-  public readonly canaryIngress?: k8s.KubeIngress;
+  public readonly canaryIngress?: ApiObject;
   /** Canary by the Gateway API: `<name>-route`, weighted between the app's Service and the canary Service. */
   public readonly httpRoute?: HttpRoute;
   /** Rainbow: `<name>-<version>-service` for every version, for the clients that stay on it. */
-  public readonly versionServices: Readonly<Record<string, k8s.KubeService>>;
-  public readonly networkPolicy?: k8s.KubeNetworkPolicy;
-  public readonly connections: Connections;
-  /** `app.kubernetes.io/name`: the pods of every version. */
-  public readonly selectorLabels: Readonly<Record<string, string>>;
-  public readonly containerPorts: readonly ContainerPort[];
-  public readonly namespace: string;
+  public readonly versionServices: Readonly<Record<string, ApiObject>>;
 
   constructor(scope: Construct, id: string, props: ReleasedWebAppProps) {
-    super(scope, id);
-    try {
-      const portName = props.portName ?? 'http';
-      const ports = [{ name: portName, port: props.port }];
-      const names = Object.keys(props.versions ?? {});
-      checkAll(this, [
-        () => checkDns1123Label(this, 'name', props.name),
-        () => checkPort(this, 'port', props.port),
-        () => checkPortName(this, 'portName', portName),
-        () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
-        () => checkLabels(this, 'labels', props.labels),
-        () => workloadLabels(this, props.name, props.labels),
-        () => {
-          const given = props.labels?.[RELEASE_VERSION_LABEL];
-          if (given !== undefined) throw invalidProp(this, `labels["${RELEASE_VERSION_LABEL}"]`, given, 'must be left out: each version sets it to its own name');
-        },
-        () => checkAnnotations(this, 'annotations', props.annotations),
-        () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
-        () => rolloutStrategy(this, props.rollout),
-        () => {
-          if (!names.length) throw invalidProp(this, 'versions', props.versions, 'must name at least one version');
-        },
-        ...names.map((version) => () => checkVersionName(this, props.name, version)),
-        ...names.map((version) => withVersionField(version, () => {
-          const settings = props.versions[version];
-          checkAll(this, [
-            () => checkPodTemplate(this, { container: podOf(props, settings), defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
-            () => settings.replicas !== undefined && checkInteger(this, 'replicas', settings.replicas, 0),
-          ]);
-        })),
-        () => checkStrategy(this, props, names),
-      ]);
-      this.name = props.name;
-      this.namespace = namespaceOf(this);
-      this.selectorLabels = selectorLabelsFor(this.name);
-      this.containerPorts = ports;
-      this.connections = new Connections(this);
-      const labels = workloadLabels(this, this.name, props.labels);
-      const release = props.release;
-      const ratio = release.strategy === 'canary' && (release.router?.kind ?? 'replica-ratio') === 'replica-ratio'
-        ? canaryReplicas(props.replicas ?? 1, release.weight)
-        : undefined;
-
-      const versions: Record<string, ReleaseVersion> = {};
-      checkAll(this, names.map((version) => withVersionField(version, () => {
+    const portName = props.portName ?? 'http';
+    const ports = [{ name: portName, port: props.port }];
+    super(scope, id, { ...props, containerPorts: ports });
+    const names = Object.keys(props.versions ?? {});
+    checkAll(this, [
+      () => checkDns1123Label(this, 'name', props.name),
+      () => checkPort(this, 'port', props.port),
+      () => checkPortName(this, 'portName', portName),
+      () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
+      () => checkLabels(this, 'labels', props.labels),
+      () => workloadLabels(this, props.name, props.labels),
+      () => {
+        const given = props.labels?.[RELEASE_VERSION_LABEL];
+        if (given !== undefined) throw invalidProp(this, `labels["${RELEASE_VERSION_LABEL}"]`, given, 'must be left out: each version sets it to its own name');
+      },
+      () => checkAnnotations(this, 'annotations', props.annotations),
+      () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
+      () => rolloutStrategy(this, props.rollout),
+      () => {
+        if (!names.length) throw invalidProp(this, 'versions', props.versions, 'must name at least one version');
+      },
+      ...names.map((version) => () => checkVersionName(this, props.name, version)),
+      ...names.map((version) => withVersionField(version, () => {
         const settings = props.versions[version];
-        versions[version] = new ReleaseVersion(this, version, {
-          appName: this.name,
-          version,
-          pod: podOf(props, settings),
-          labels,
-          annotations: props.annotations,
-          podAnnotations: props.podAnnotations,
-          ports,
-          replicas: ratio && release.strategy === 'canary' ? (version === release.canary ? ratio.canary : ratio.stable) : settings.replicas ?? props.replicas,
-          rollout: props.rollout,
-          spreadAcrossNodes: props.spreadAcrossNodes,
-          disruptionBudget: settings.disruptionBudget,
-          autoscaling: settings.autoscaling,
-          connections: this.connections,
-        });
-      })));
-      this.versions = versions;
-      this.activeVersion = release.strategy === 'canary' ? release.stable : release.active;
+        checkAll(this, [
+          () => checkPodTemplate(this, { container: podOf(props, settings), defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
+          () => settings.replicas !== undefined && checkInteger(this, 'replicas', settings.replicas, 0),
+        ]);
+      })),
+      () => checkStrategy(this, props, names),
+    ]);
+    const labels = this.labels;
+    const release = props.release;
+    const ratio = release.strategy === 'canary' && (release.router?.kind ?? 'replica-ratio') === 'replica-ratio'
+      ? canaryReplicas(props.replicas ?? 1, release.weight)
+      : undefined;
 
-      const servicePort = props.servicePort ?? props.port;
-      const mainTarget: IPodTarget = ratio ? this : versions[this.activeVersion];
-      const serviceOptions = {
-        name: this.name,
-        serviceName: props.serviceName,
-        port: servicePort,
-        targetPort: portName,
-        serviceType: props.serviceType,
-        nodePort: props.nodePort,
+    const versions: Record<string, ReleaseVersion> = {};
+    checkAll(this, names.map((version) => withVersionField(version, () => {
+      const settings = props.versions[version];
+      versions[version] = new ReleaseVersion(this, version, {
+        appName: this.name,
+        version,
+        pod: podOf(props, settings),
         labels,
-        target: mainTarget,
-      };
-      let main: CreatedService;
-      if (props.ingress) {
-        this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress });
-        main = { service: this.ingress.service, port: this.ingress.servicePort };
-      } else {
-        main = createService(this, 'Service', serviceOptions);
-      }
-      this.service = main.service;
-      this.servicePort = main.port;
-      if (ratio) this.service.metadata.addAnnotation(RELEASE_MIXED_VERSIONS_ANNOTATION, 'true');
+        annotations: props.annotations,
+        podAnnotations: props.podAnnotations,
+        ports,
+        replicas: ratio && release.strategy === 'canary' ? (version === release.canary ? ratio.canary : ratio.stable) : settings.replicas ?? props.replicas,
+        rollout: props.rollout,
+        spreadAcrossNodes: props.spreadAcrossNodes,
+        disruptionBudget: settings.disruptionBudget,
+        autoscaling: settings.autoscaling,
+        connections: this.connections,
+      });
+    })));
+    this.versions = versions;
+    this.activeVersion = release.strategy === 'canary' ? release.stable : release.active;
 
-      const clusterService = (id: string, serviceName: string, target: ReleaseVersion) =>
-        createService(this, id, { name: this.name, serviceName, port: servicePort, targetPort: portName, labels, target }).service;
-      const versionServices: Record<string, k8s.KubeService> = {};
-      if (release.strategy === 'blue-green') {
-        const preview = names.find((version) => version !== release.active);
-        if (preview !== undefined) this.previewService = clusterService('PreviewService', `${this.name}-preview-service`, versions[preview]);
-      } else if (release.strategy === 'rainbow') {
-        for (const version of names) versionServices[version] = clusterService(`${version}Service`, `${this.name}-${version}-service`, versions[version]);
-      } else if (!ratio) {
-        this.canaryService = clusterService('CanaryService', `${this.name}-canary-service`, versions[release.canary]);
-        const router = release.router!;
-        if (router.kind === 'ingress-nginx') {
-          this.canaryIngress = this.createCanaryIngress(props.ingress!, release.weight, labels);
-        } else if (router.kind === 'http-route') {
-          this.httpRoute = new HttpRoute(this, 'HttpRoute', {
-            name: this.name,
-            gateways: router.gateways,
-            hostnames: router.hostnames ?? (props.ingress ? [props.ingress.host] : undefined),
-            path: router.path ?? props.ingress?.path,
-            labels,
-            backends: [
-              { service: this.service, port: this.servicePort, weight: 100 - release.weight },
-              { service: this.canaryService, port: this.servicePort, weight: release.weight },
-            ],
-          });
-        }
-      }
-      this.versionServices = versionServices;
-      this.networkPolicy = addNetworkPolicy(this, props);
-    } catch (error) {
-      throw removeHalfBuilt(this, error);
+    const servicePort = props.servicePort ?? props.port;
+    const mainTarget: IPodTarget = ratio ? this : versions[this.activeVersion];
+    const serviceOptions = {
+      name: this.name,
+      serviceName: props.serviceName,
+      port: servicePort,
+      targetPort: portName,
+      serviceType: props.serviceType,
+      nodePort: props.nodePort,
+      labels,
+      target: mainTarget,
+    };
+    let main: CreatedService;
+    if (props.ingress) {
+      this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress });
+      main = { service: this.ingress.service, port: this.ingress.servicePort };
+    } else {
+      main = createService(this, 'Service', serviceOptions);
     }
+    this.service = main.service;
+    this.servicePort = main.port;
+    if (ratio) this.service.metadata.addAnnotation(RELEASE_MIXED_VERSIONS_ANNOTATION, 'true');
+
+    const clusterService = (id: string, serviceName: string, target: ReleaseVersion) =>
+      createService(this, id, { name: this.name, serviceName, port: servicePort, targetPort: portName, labels, target }).service;
+    const versionServices: Record<string, ApiObject> = {};
+    if (release.strategy === 'blue-green') {
+      const preview = names.find((version) => version !== release.active);
+      if (preview !== undefined) this.previewService = clusterService('PreviewService', `${this.name}-preview-service`, versions[preview]);
+    } else if (release.strategy === 'rainbow') {
+      for (const version of names) versionServices[version] = clusterService(`${version}Service`, `${this.name}-${version}-service`, versions[version]);
+    } else if (!ratio) {
+      this.canaryService = clusterService('CanaryService', `${this.name}-canary-service`, versions[release.canary]);
+      const router = release.router!;
+      if (router.kind === 'ingress-nginx') {
+        this.canaryIngress = this.createCanaryIngress(props.ingress!, release.weight, labels);
+      } else if (router.kind === 'http-route') {
+        this.httpRoute = new HttpRoute(this, 'HttpRoute', {
+          name: this.name,
+          gateways: router.gateways,
+          hostnames: router.hostnames ?? (props.ingress ? [props.ingress.host] : undefined),
+          path: router.path ?? props.ingress?.path,
+          labels,
+          backends: [
+            { service: this.service, port: this.servicePort, weight: 100 - release.weight },
+            { service: this.canaryService, port: this.servicePort, weight: release.weight },
+          ],
+        });
+      }
+    }
+    this.versionServices = versionServices;
+    this.protect(props);
   }
 
   /** `host:port` of the app's Service inside the cluster, e.g. `backend-service.default.svc.cluster.local:40001`. */
@@ -270,7 +254,7 @@ export class ReleasedWebApp extends Construct implements IPodTarget {
    * `<name>-canary-ingress`: the primary Ingress's class, host and path, to the canary Service,
    * with ingress-nginx's canary annotations; ingress-nginx adds it to the primary's server.
    */
-  private createCanaryIngress(ingress: IngressOptions, weight: number, labels: Readonly<Record<string, string>>): k8s.KubeIngress {
+  private createCanaryIngress(ingress: IngressOptions, weight: number, labels: Readonly<Record<string, string>>): ApiObject {
     const primary = this.ingress!.ingress.toJson().spec.rules[0].http.paths[0];
     return createJsonFormObject(k8s.KubeIngress, this, 'CanaryIngress', {
       metadata: {

@@ -1,6 +1,7 @@
 /**
  * The chart in dist/helm/habr under the real helm, without a cluster: `helm lint`, `helm template`
- * compared object by object with `npm run synth` (prod by default, dev with values-dev.yaml), what
+ * compared object by object with the stage it renders (prod by default, dev with values-dev.yaml;
+ * each with one Deployment per component, as the chart has no release versions), what
  * a `--set` changes, what values.schema.json refuses, and the whole-app validation of what helm
  * renders.
  */
@@ -8,24 +9,30 @@ import * as path from 'path';
 import { readManifestFolder } from '../../lib/validation/load';
 import { validateObjects } from '../../lib/validation';
 import { KubeObject } from '../../lib/validation/types';
-import { DEV_DIST, objectsIn, PROD_DIST } from './cluster';
+import { renderStage } from '../../apps/habr/helm-chart';
+import { DEV_DIST, PROD_DIST } from './cluster';
+import { DEV, PROD } from '../../apps/habr/stages';
 import { byKey, CHART, differences, helm, helmOk, helmTemplate, objectKey } from './helm';
 
 const DEV_VALUES = path.join(CHART, 'values-dev.yaml');
-/** What synth writes, but the Namespace `default`, which the chart leaves to the user (see the README). */
+/**
+ * What synth writes for the stage the chart renders (the stage without its release versions), but
+ * the Namespace `default`, which the chart leaves to the user (see the README).
+ */
 const chartPart = (objects: readonly KubeObject[]) => objects.filter((o) => o.kind !== 'Namespace');
+const stageObjects = (stage: typeof PROD) => renderStage(stage).objects.map((o) => o.object);
 
 test('helm lint passes with the default values and with values-dev.yaml', () => {
   expect(helmOk(['lint', '--strict', CHART])).toMatch(/1 chart\(s\) linted, 0 chart\(s\) failed/);
   expect(helmOk(['lint', '--strict', CHART, '-f', DEV_VALUES])).toMatch(/0 chart\(s\) failed/);
 });
 
-test('helm template with the default values renders exactly the objects of STAGE=prod npm run synth', () => {
-  expect(byKey(helmTemplate())).toEqual(byKey(chartPart(objectsIn(PROD_DIST))));
+test('helm template with the default values renders exactly the objects of the prod stage, one Deployment per component', () => {
+  expect(byKey(helmTemplate())).toEqual(byKey(chartPart(stageObjects(PROD))));
 });
 
-test('helm template -f values-dev.yaml renders exactly the objects of npm run synth (dev)', () => {
-  expect(byKey(helmTemplate(['-f', DEV_VALUES]))).toEqual(byKey(chartPart(objectsIn(DEV_DIST))));
+test('helm template -f values-dev.yaml renders exactly the objects of the dev stage, one Deployment per component', () => {
+  expect(byKey(helmTemplate(['-f', DEV_VALUES]))).toEqual(byKey(chartPart(stageObjects(DEV))));
 });
 
 test('the release name changes no object: the names the images hard-code stay fixed', () => {
