@@ -1,4 +1,5 @@
-import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
+import { ApiObject, App, Chart, DependencyGraph, DependencyVertex } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { KubeObject, SourcedObject } from '../validation/types';
 
 /** The objects of one chart and the file they are written to. */
@@ -20,7 +21,25 @@ export interface ChartManifest {
  * existing dependency again changes nothing).
  */
 export function chartsInApplyOrder(app: App): Chart[] {
-  resolveChartDependencies(app);
+  const constructs = app.node.findAll();
+  resolveChartDependencies(constructs);
+  return chartOrder(treeOf(constructs));
+}
+
+/** An app's constructs in tree order (each after its scope), and what each depends on. */
+interface ConstructTree {
+  readonly constructs: readonly IConstruct[];
+  /** `constructs[i].node.dependencies`, read once. */
+  readonly dependencies: readonly (readonly IConstruct[])[];
+}
+
+function treeOf(constructs: readonly IConstruct[]): ConstructTree {
+  return { constructs, dependencies: constructs.map((c) => c.node.dependencies) };
+}
+
+/** The charts of a tree (whose chart dependencies are resolved) in apply order. */
+function chartOrder(tree: ConstructTree): Chart[] {
+  const { constructs } = tree;
   const state = new Map<Chart, 'visiting' | 'done'>();
   const visit = (chart: Chart, path: readonly string[]) => {
     if (state.get(chart) === 'done') return;
@@ -33,15 +52,14 @@ export function chartsInApplyOrder(app: App): Chart[] {
     }
     state.set(chart, 'done');
   };
-  const charts = app.node.findAll().filter((c): c is Chart => Chart.isChart(c));
+  const charts = constructs.filter((c): c is Chart => Chart.isChart(c));
   for (const chart of charts) visit(chart, []);
   // The cycle check above names the charts; the order is the one of cdk8s' `App.charts`.
-  return new DependencyGraph(app.node).topology().filter((c): c is Chart => Chart.isChart(c));
+  return dependencyOrder(tree, (c) => Chart.isChart(c)) as Chart[];
 }
 
 /** The chart-level part of what cdk8s does before synthesizing (`resolveDependencies` in its app.js). */
-function resolveChartDependencies(app: App): void {
-  const constructs = app.node.findAll();
+function resolveChartDependencies(constructs: readonly IConstruct[]): void {
   for (const parent of constructs) {
     if (!Chart.isChart(parent)) continue;
     for (const child of parent.node.children) if (Chart.isChart(child)) parent.node.addDependency(child);
@@ -56,25 +74,88 @@ function resolveChartDependencies(app: App): void {
 }
 
 /**
+ * `new DependencyGraph(root.node).topology()` of the tree's root, keeping the constructs `keep` selects. That graph has a vertex per construct; one that
+ * neither depends on anything nor is depended on is a root of its own, which places no other
+ * vertex. So only the kept constructs and those on a dependency get a vertex here, built with
+ * cdk8s' own `DependencyVertex` (same edges in the same order, same roots in the same order, same
+ * cycle error): the order of the kept ones is the same, without a vertex per construct of the app.
+ */
+function dependencyOrder(tree: ConstructTree, keep: (construct: IConstruct) => boolean): IConstruct[] {
+  const { constructs, dependencies } = tree;
+  const inTree = new Set(constructs);
+  const edges: Array<readonly [IConstruct, IConstruct]> = [];
+  constructs.forEach((source, i) => {
+    for (const target of dependencies[i]) if (inTree.has(target)) edges.push([source, target]);
+  });
+  const onEdge = new Set(edges.flat());
+  const vertices = new Map<IConstruct, DependencyVertex>();
+  // Keyed by path as cdk8s does: the roots follow the key order of such an object.
+  const byPath: Record<string, DependencyVertex> = {};
+  for (const construct of constructs) {
+    if (!keep(construct) && !onEdge.has(construct)) continue;
+    const vertex = new DependencyVertex(construct);
+    vertices.set(construct, vertex);
+    byPath[construct.node.path] = vertex;
+  }
+  for (const [source, target] of edges) vertices.get(source)!.addChild(vertices.get(target)!);
+  const root = new DependencyVertex();
+  for (const vertex of Object.values(byPath)) if (vertex.inbound.length === 0) root.addChild(vertex);
+  return root.topology().filter(keep);
+}
+
+/**
  * Every chart's plain objects, in apply order, with their file names.
  *
  * cdk8s' `Chart.toJson()` prepares and validates the whole app on every call, which makes
  * synthesizing N charts cost O(N²). The first chart added goes through it once, before the charts
  * are ordered, so the app's implicit dependencies are resolved and every construct is validated
  * (an invalid tree throws before any object exists); the others are then read in the same
- * dependency order without repeating it.
+ * dependency order without repeating it, from one walk of the construct tree.
  */
 export function appManifests(app: App): ChartManifest[] {
   // The app is prepared before it is ordered: the order depends on the dependencies it resolves.
   const prepared = app.node.children.find((c): c is Chart => Chart.isChart(c));
   const preparedObjects = prepared?.toJson();
-  const charts = chartsInApplyOrder(app);
+  const constructs = app.node.findAll();
+  // Preparing resolved the chart dependencies, as cdk8s does; charts only under plain constructs were not prepared.
+  if (!prepared) resolveChartDependencies(constructs);
+  const tree = treeOf(constructs);
+  const charts = chartOrder(tree);
+  const members = chartMembers(tree);
   const width = Math.max(2, String(charts.length - 1).length);
   return charts.map((chart, index) => ({
     chart,
     file: `${String(index).padStart(width, '0')}-${chart.node.id}.yaml`,
-    objects: (chart === prepared ? preparedObjects! : chartObjects(chart)) as KubeObject[],
+    objects: (chart === prepared ? preparedObjects! : chartObjects(chart, members.get(chart)!)) as KubeObject[],
   }));
+}
+
+/** What {@link chartObjects} needs of a chart, from one walk of the tree. */
+interface ChartMembers {
+  /** The API objects whose closest chart it is, in tree order. */
+  readonly objects: ApiObject[];
+  /** Whether a construct of its subtree (nested charts included, and itself) has a dependency. */
+  hasDependencies: boolean;
+}
+
+/** Every chart's members, from one pass over the tree (a scope comes before what it holds). */
+function chartMembers(tree: ConstructTree): Map<Chart, ChartMembers> {
+  const closestChart = new Map<IConstruct, Chart>();
+  const members = new Map<Chart, ChartMembers>();
+  tree.constructs.forEach((construct, i) => {
+    const scope = construct.node.scope;
+    const chart = Chart.isChart(construct) ? construct : scope && closestChart.get(scope);
+    if (!chart) return;
+    closestChart.set(construct, chart);
+    if (chart === construct) members.set(chart, { objects: [], hasDependencies: false });
+    if (construct instanceof ApiObject) members.get(chart)!.objects.push(construct);
+    if (tree.dependencies[i].length > 0) {
+      for (let c: IConstruct | undefined = chart; c; c = c.node.scope) {
+        if (Chart.isChart(c)) members.get(c)!.hasDependencies = true;
+      }
+    }
+  });
+  return members;
 }
 
 /**
@@ -82,12 +163,11 @@ export function appManifests(app: App): ChartManifest[] {
  * dependency order. Without dependencies that order is the construct tree's, so the graph is
  * only built when some construct of the chart declares one.
  */
-function chartObjects(chart: Chart): unknown[] {
-  const constructs = chart.node.findAll();
-  const ordered = constructs.some((c) => c.node.dependencies.length > 0) ? new DependencyGraph(chart.node).topology() : constructs;
-  return ordered
-    .filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
-    .map((o) => o.toJson());
+function chartObjects(chart: Chart, members: ChartMembers): unknown[] {
+  const ordered = members.hasDependencies
+    ? new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    : members.objects;
+  return ordered.map((o) => o.toJson());
 }
 
 /** The objects of all charts, each with its file and its position in apply order. */
