@@ -1,4 +1,7 @@
-/** The type-stripping cache of scripts/run.js: a bad entry is rebuilt silently, a dead writer's temporary file swept. */
+/**
+ * scripts/run.js: the entry bundled with the project files it imports, cached; a bad entry is
+ * rebuilt silently, a changed import rebuilds it, a dead writer's temporary file is swept.
+ */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -53,4 +56,65 @@ test('a temporary entry left by a killed process is swept; a live process keeps 
 
   expect(run().stdout).toBe('replicas: 2\n');
   expect(fs.readdirSync(path.join(cacheDir, 'tmp'))).toEqual([`def.${process.pid}.tmp`]);
+});
+
+/** An entry importing a module of another folder, which reads its own __dirname and a JSON file beside it. */
+function setUpImports() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-run-'));
+  const cacheDir = path.join(dir, 'cache');
+  fs.mkdirSync(path.join(dir, 'lib'));
+  const entry = path.join(dir, 'main.ts');
+  const module = path.join(dir, 'lib', 'where.ts');
+  const json = path.join(dir, 'lib', 'settings.json');
+  fs.writeFileSync(entry, "import { where, replicas } from './lib/where';\nconsole.log(`${where()} ${replicas()} ${__filename}`);\n");
+  fs.writeFileSync(module, "import * as path from 'path';\nexport const where = (): string => path.basename(__dirname) + '/' + path.basename(__filename);\nexport const replicas = (): number => require('./settings.json').replicas;\n");
+  fs.writeFileSync(json, '{ "replicas": 2 }');
+  const run = (...args: string[]) => spawnSync(process.execPath, [RUN, entry, ...args], { encoding: 'utf8', env: { ...process.env, TS_RUN_CACHE_DIR: cacheDir } });
+  return { entry, module, json, run };
+}
+
+test('every bundled module keeps its own __dirname and __filename, and JSON is read when required', () => {
+  const { entry, json, run } = setUpImports();
+  expect(run()).toMatchObject({ status: 0, stdout: `lib/where.ts 2 ${entry}\n` });
+  fs.writeFileSync(json, '{ "replicas": 3 }');
+  expect(run().stdout).toBe(`lib/where.ts 3 ${entry}\n`);
+});
+
+test('a change to an imported file is picked up by the next run', () => {
+  const { entry, module, run } = setUpImports();
+  run();
+  fs.writeFileSync(module, fs.readFileSync(module, 'utf8').replace("path.basename(__dirname) + '/' + path.basename(__filename)", "'moved'"));
+  expect(run()).toMatchObject({ status: 0, stdout: `moved 2 ${entry}\n` });
+});
+
+test('what the entry throws is an uncaught exception, on a cache miss as on a hit', () => {
+  const { entry, run } = setUpImports();
+  fs.writeFileSync(entry, "process.on('exit', (code) => console.log(`exit ${code}`));\nthrow new Error('no replicas');\n");
+  for (const result of [run(), run()]) {
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('exit 1\n');
+    expect(result.stderr).toContain('Error: no replicas');
+  }
+});
+
+test('a syntax error names the file and stops with status 1', () => {
+  const { module, run } = setUpImports();
+  fs.writeFileSync(module, 'export const where = (: string => 1;\n');
+  const result = run();
+  expect(result.status).toBe(1);
+  expect(result.stderr).toContain('where.ts');
+  expect(result.stdout).toBe('');
+});
+
+test('arguments after the entry reach it as process.argv', () => {
+  const { entry, run } = setUpImports();
+  fs.writeFileSync(entry, 'console.log(JSON.stringify(process.argv.slice(1)));\n');
+  expect(JSON.parse(run('--stage', 'prod').stdout)).toEqual([entry, '--stage', 'prod']);
+});
+
+test('a .ts file required at run time, outside the bundle, is still loaded', () => {
+  const { entry, run } = setUpImports();
+  // module.require is left alone by the bundler: the file is loaded when the entry runs.
+  fs.writeFileSync(entry, "import * as path from 'path';\nconsole.log(module.require(path.join(__dirname, 'lib', 'where.ts')).where());\n");
+  expect(run()).toMatchObject({ status: 0, stdout: 'lib/where.ts\n' });
 });
