@@ -1,5 +1,4 @@
 /** IP addresses and CIDRs as the API server's legacy fields parse them (Go's net package, leading zeros tolerated in IPv4). */
-import { isIPv6 } from 'net';
 
 interface Cidr {
   readonly bits: bigint;
@@ -13,20 +12,43 @@ function ipv4Bits(text: string): bigint | undefined {
   return parts.reduce((bits, part) => (bits << 8n) | BigInt(Number(part)), 0n);
 }
 
-function ipv6Bits(text: string): bigint | undefined {
-  if (!isIPv6(text) || text.includes('%')) return undefined;
-  let address = text;
-  const v4 = /(\d+\.\d+\.\d+\.\d+)$/.exec(address);
-  if (v4) {
-    const bits = ipv4Bits(v4[1]);
-    if (bits === undefined) return undefined;
-    address = `${address.slice(0, -v4[1].length)}${(bits >> 16n).toString(16)}:${(bits & 0xffffn).toString(16)}`;
+const HEX_GROUP = /^[0-9A-Fa-f]{1,4}$/;
+/** A dotted quad at the end of an IPv6 address: no leading zeros there (as Node's and Go's parsers). */
+const EMBEDDED_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]\d|\d)$/;
+
+/**
+ * The 16-bit groups of an IPv6 address without a zone: eight groups, or fewer with one `::`
+ * standing for at least one zero group; the last two may be written as a dotted quad.
+ * (Node's net.isIPv6 accepts the same addresses, but compiles a large regex on first use.)
+ */
+function ipv6Groups(text: string): number[] | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groups: number[][] = [];
+  for (const [index, half] of halves.entries()) {
+    const parts = half === '' ? [] : half.split(':');
+    const values: number[] = [];
+    for (const [i, part] of parts.entries()) {
+      const last = index === halves.length - 1 && i === parts.length - 1;
+      if (last && EMBEDDED_IPV4.test(part)) {
+        const [a, b, c, d] = part.split('.').map(Number);
+        values.push((a << 8) | b, (c << 8) | d);
+      } else if (HEX_GROUP.test(part)) {
+        values.push(parseInt(part, 16));
+      } else {
+        return undefined;
+      }
+    }
+    groups.push(values);
   }
-  const [head, tail] = address.split('::');
-  const headGroups = head ? head.split(':') : [];
-  const tailGroups = tail ? tail.split(':') : [];
-  const groups = address.includes('::') ? [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups] : headGroups;
-  return groups.reduce((bits, group) => (bits << 16n) | BigInt(parseInt(group, 16)), 0n);
+  if (groups.length === 1) return groups[0].length === 8 ? groups[0] : undefined;
+  const [head, tail] = groups;
+  if (head.length + tail.length > 7) return undefined;
+  return [...head, ...Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+}
+
+function ipv6Bits(text: string): bigint | undefined {
+  return ipv6Groups(text)?.reduce((bits, group) => (bits << 16n) | BigInt(group), 0n);
 }
 
 /** Whether `text` is an IP address (IPv4 or IPv6). */
