@@ -107,27 +107,58 @@ function dependencyOrder(tree: ConstructTree, keep: (construct: IConstruct) => b
  * Every chart's plain objects, in apply order, with their file names.
  *
  * cdk8s' `Chart.toJson()` prepares and validates the whole app on every call, which makes
- * synthesizing N charts cost O(N²). The first chart added goes through it once, before the charts
- * are ordered, so the app's implicit dependencies are resolved and every construct is validated
- * (an invalid tree throws before any object exists); the others are then read in the same
- * dependency order without repeating it, from one walk of the construct tree.
+ * synthesizing N charts cost O(N²). The app is prepared here once, as cdk8s prepares it (see
+ * {@link prepareApp}), so its implicit dependencies are resolved and every construct is validated
+ * (an invalid tree throws before any object exists); the charts are then read in dependency
+ * order, from one walk of the construct tree.
  */
 export function appManifests(app: App): ChartManifest[] {
   // The app is prepared before it is ordered: the order depends on the dependencies it resolves.
-  const prepared = app.node.children.find((c): c is Chart => Chart.isChart(c));
-  const preparedObjects = prepared?.toJson();
-  const constructs = app.node.findAll();
-  // Preparing resolved the chart dependencies, as cdk8s does; charts only under plain constructs were not prepared.
-  if (!prepared) resolveChartDependencies(constructs);
-  const tree = treeOf(constructs);
+  const tree = prepareApp(app.node.findAll());
   const charts = chartOrder(tree);
   const members = chartMembers(tree);
   const width = Math.max(2, String(charts.length - 1).length);
   return charts.map((chart, index) => ({
     chart,
     file: `${String(index).padStart(width, '0')}-${chart.node.id}.yaml`,
-    objects: (chart === prepared ? preparedObjects! : chartObjects(chart, members.get(chart)!)) as KubeObject[],
+    objects: chartObjects(chart, members.get(chart)!) as KubeObject[],
   }));
+}
+
+/**
+ * What cdk8s does to an app before it synthesizes a chart (`resolveDependencies`, then `validate`,
+ * in its app.js), reading each construct's dependencies once: the chart dependencies of
+ * {@link resolveChartDependencies}; then for every dependency, chart dependencies included, the
+ * API objects under its source (of the source's closest chart) depend on those under its target
+ * (of the target's); then every construct's own validations, all failures in one error.
+ * `test/synth/manifests.test.ts` holds the result to cdk8s' own `Chart.toJson()`.
+ */
+function prepareApp(constructs: readonly IConstruct[]): ConstructTree {
+  resolveChartDependencies(constructs);
+  // Only charts gained dependencies so far; the objects below gain them now, and are read again after.
+  const dependencies = constructs.map((c) => c.node.dependencies);
+  const changed = new Set<IConstruct>();
+  constructs.forEach((source, i) => {
+    for (const target of dependencies[i]) {
+      const targetObjects = ownApiObjects(target);
+      for (const object of ownApiObjects(source)) {
+        for (const targetObject of targetObjects) {
+          if (targetObject === object) continue;
+          object.node.addDependency(targetObject);
+          changed.add(object);
+        }
+      }
+    }
+  });
+  const errors = constructs.flatMap((c) => c.node.validate().map((error) => `[${c.node.path}] ${error}`));
+  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
+  return { constructs, dependencies: constructs.map((c, i) => (changed.has(c) ? c.node.dependencies : dependencies[i])) };
+}
+
+/** The API objects in a construct's subtree whose closest chart is the construct's. */
+function ownApiObjects(construct: IConstruct): ApiObject[] {
+  const chart = Chart.of(construct);
+  return construct.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
 }
 
 /** What {@link chartObjects} needs of a chart, from one walk of the tree. */
