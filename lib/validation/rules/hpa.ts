@@ -1,7 +1,6 @@
 import { asArray, asRecord, asString, field, Json } from '../objects';
 import { ContainerRef, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
 import { Finding } from '../types';
-import { servingContainers } from '../ports';
 
 const APPS_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
@@ -99,7 +98,7 @@ function containersWithoutRequest(containers: readonly ContainerRef[], metric: U
 function checkRequests(index: ObjectIndex, hpa: IndexedObject, target: IndexedObject): Finding[] {
   const template = index.podTemplateOf(target);
   if (!template) return [];
-  const containers = servingContainers(template);
+  const containers = template.servingContainers;
   return utilizationMetrics(hpa).flatMap((metric) => containersWithoutRequest(containers, metric).map((ref) =>
     finding(hpaRule, hpa, metric.path,
       `${metric.path} scales on ${metric.resource} utilization, but container ${String(ref.container.name)} of ${target.kind} ${target.name} has no resources.requests.${metric.resource} (${ref.path}); `

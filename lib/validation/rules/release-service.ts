@@ -2,7 +2,6 @@ import { asRecord, finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule
 import { Finding } from '../types';
 import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../release-labels';
 import { describeLabelMap } from '../selectors';
-import { templatesSelectedByService } from './service-selector';
 
 const APP_LABEL = 'app.kubernetes.io/name';
 
@@ -22,7 +21,7 @@ function versionsByApp(templates: readonly IndexedPodTemplate[]): Map<string, Ma
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
   if (service.object.metadata?.annotations?.[RELEASE_MIXED_VERSIONS_ANNOTATION] === 'true') return [];
-  const selected = templatesSelectedByService(index, service);
+  const selected = index.podTemplatesSelectedBy(service);
   if (!selected) return [];
   const selector = asRecord(asRecord(service.object.spec)?.selector) ?? {};
   const findings: Finding[] = [];

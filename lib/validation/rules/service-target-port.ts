@@ -3,10 +3,9 @@ import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { describePort, templateDeclaresPort } from '../ports';
 import { portNameProblem } from '../names';
-import { templatesSelectedByService } from './service-selector';
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
-  const selected = templatesSelectedByService(index, service);
+  const selected = index.podTemplatesSelectedBy(service);
   if (!selected || selected.length === 0) return [];
   const findings: Finding[] = [];
   asArray(asRecord(service.object.spec)?.ports).forEach((rawPort, i) => {

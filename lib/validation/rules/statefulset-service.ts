@@ -2,7 +2,6 @@ import { asRecord, asString } from '../objects';
 import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap } from '../selectors';
-import { templatesSelectedByService } from './service-selector';
 
 function checkStatefulSet(index: ObjectIndex, statefulSet: IndexedObject): Finding[] {
   const serviceName = asString(asRecord(statefulSet.object.spec)?.serviceName);
@@ -21,7 +20,7 @@ function checkStatefulSet(index: ObjectIndex, statefulSet: IndexedObject): Findi
       `${path} names Service ${serviceName}, which is not headless (spec.clusterIP is not None); ${consequence}. Set clusterIP: None on ${serviceName}, or point serviceName at a headless Service.`));
   }
   const template = index.podTemplateOf(statefulSet);
-  const selected = templatesSelectedByService(index, service);
+  const selected = index.podTemplatesSelectedBy(service);
   if (template && !selected?.includes(template)) {
     findings.push(finding(statefulSetService, statefulSet, path,
       `${path} names Service ${serviceName}, whose selector does not select this StatefulSet's pods (${describeLabelMap(template.labels)}); ${consequence}. Make the Service selector match ${template.labelsPath}.`));
