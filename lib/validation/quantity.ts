@@ -12,6 +12,8 @@ const SUFFIX_MULTIPLIERS: Readonly<Record<string, number>> = {
 // The exponent alternative comes before the single-letter `E` (exa) so that `1E3` is 1000.
 const QUANTITY = /^([+-]?(?:\d+\.?\d*|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[eE][+-]?\d+|[numkMGTPE])?$/;
 
+const EXPONENT = /^[eE][+-]?\d+$/;
+
 /** The value of a quantity in base units (cores, bytes), or `undefined` when it is not a valid quantity. */
 export function parseQuantity(quantity: string | number): number | undefined {
   if (typeof quantity === 'number') return Number.isFinite(quantity) ? quantity : undefined;
@@ -19,7 +21,7 @@ export function parseQuantity(quantity: string | number): number | undefined {
   const match = QUANTITY.exec(quantity);
   if (!match) return undefined;
   const [, number, suffix = ''] = match;
-  const multiplier = /^[eE][+-]?\d+$/.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX_MULTIPLIERS[suffix];
+  const multiplier = EXPONENT.test(suffix) ? 10 ** Number(suffix.slice(1)) : SUFFIX_MULTIPLIERS[suffix];
   const value = Number(number) * multiplier;
   return Number.isFinite(value) ? value : undefined;
 }

@@ -252,6 +252,19 @@ function hasKeys(record: Json): boolean {
   return false;
 }
 
+/**
+ * The findings of `check` for each item, in order, in one array: what `items.flatMap(check)` gives,
+ * without the intermediate arrays of a `flatMap` (rules run it over every object of the set).
+ */
+export function findingsOf<T>(items: readonly T[], check: (item: T) => readonly Finding[]): Finding[] {
+  const findings: Finding[] = [];
+  for (const item of items) {
+    const found = check(item);
+    for (let i = 0; i < found.length; i++) findings.push(found[i]);
+  }
+  return findings;
+}
+
 /** Builds a finding about `target`; every rule goes through here so findings look alike. */
 export function finding(
   rule: Pick<Rule, 'id' | 'apiServer'>,

@@ -1,5 +1,5 @@
 import { asArray, asRecord, asString, field, Json } from '../objects';
-import { ContainerRef, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
+import { ContainerRef, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext, findingsOf } from '../rule';
 import { Finding } from '../types';
 
 const APPS_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
@@ -110,5 +110,5 @@ export const hpaRule: Rule = {
   summary: 'An HPA targets an existing workload (right apiVersion, no fixed spec.replicas), has 1 ≤ minReplicas ≤ maxReplicas, and its utilization metrics have requests to divide by.',
   breaks: 'The HPA never scales (missing target or requests), or fights every apply (spec.replicas); bad bounds are rejected.',
   apiServer: 'accepts',
-  check: (index, context) => index.byKind('HorizontalPodAutoscaler').flatMap((hpa) => [...checkReplicaBounds(hpa), ...checkTarget(index, context, hpa)]),
+  check: (index, context) => findingsOf(index.byKind('HorizontalPodAutoscaler'), (hpa) => [...checkReplicaBounds(hpa), ...checkTarget(index, context, hpa)]),
 };

@@ -1,4 +1,4 @@
-import { asRecord, finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { asRecord, finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../release-labels';
 import { describeLabelMap } from '../selectors';
@@ -41,5 +41,5 @@ export const releaseServiceSelector: Rule = {
   summary: `A Service selects the pods of one version of a released app (Deployments labelled ${RELEASE_VERSION_LABEL}), unless annotated ${RELEASE_MIXED_VERSIONS_ANNOTATION}: "true".`,
   breaks: 'Requests go to the old and the new version at once: the switch of a blue/green release does not take effect.',
   apiServer: 'accepts',
-  check: (index) => index.byKind('Service').flatMap((service) => checkService(index, service)),
+  check: (index) => findingsOf(index.byKind('Service'), (service) => checkService(index, service)),
 };

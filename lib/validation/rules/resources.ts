@@ -1,5 +1,5 @@
 import { asRecord } from '../objects';
-import { ContainerRef, finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { ContainerRef, finding, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { parseQuantity } from '../quantity';
 
@@ -44,5 +44,5 @@ export const resourceQuantities: Rule = {
   summary: 'Container resource requests and limits are valid quantities, and no request exceeds its limit.',
   breaks: 'kubectl apply fails: the API server rejects unparsable quantities and requests above limits.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.podTemplates.flatMap((template) => template.containers.flatMap((ref) => checkContainer(template, ref))),
+  check: (index: ObjectIndex) => findingsOf(index.podTemplates, (template) => findingsOf(template.containers, (ref) => checkContainer(template, ref))),
 };

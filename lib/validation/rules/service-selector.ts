@@ -1,5 +1,5 @@
 import { asRecord } from '../objects';
-import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap, describeTemplates } from '../selectors';
 
@@ -18,5 +18,5 @@ export const serviceSelector: Rule = {
   summary: 'A Service selector matches at least one pod template in its namespace.',
   breaks: 'The Service has no endpoints: every connection to it is refused or times out.',
   apiServer: 'accepts',
-  check: (index) => index.byKind('Service').flatMap((service) => checkService(index, service)),
+  check: (index) => findingsOf(index.byKind('Service'), (service) => checkService(index, service)),
 };

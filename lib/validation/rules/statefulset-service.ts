@@ -1,5 +1,5 @@
 import { asRecord, asString } from '../objects';
-import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap } from '../selectors';
 
@@ -33,5 +33,5 @@ export const statefulSetService: Rule = {
   summary: 'A StatefulSet serviceName names a headless Service in its namespace that selects its pods.',
   breaks: 'Pod DNS names (<pod>.<service>) do not resolve: clustered databases cannot find their peers.',
   apiServer: 'accepts',
-  check: (index) => index.byKind('StatefulSet').flatMap((statefulSet) => checkStatefulSet(index, statefulSet)),
+  check: (index) => findingsOf(index.byKind('StatefulSet'), (statefulSet) => checkStatefulSet(index, statefulSet)),
 };
