@@ -18,6 +18,18 @@ const EXPONENT = /^[eE][+-]?\d+$/;
 export function parseQuantity(quantity: string | number): number | undefined {
   if (typeof quantity === 'number') return Number.isFinite(quantity) ? quantity : undefined;
   if (typeof quantity !== 'string') return undefined;
+  // The same few quantities ("250m", "128Mi") recur on every container: each is parsed once.
+  if (parsedQuantities.has(quantity)) return parsedQuantities.get(quantity);
+  const value = parseQuantityText(quantity);
+  if (parsedQuantities.size >= MAX_PARSED_QUANTITIES) parsedQuantities.clear();
+  parsedQuantities.set(quantity, value);
+  return value;
+}
+
+const parsedQuantities = new Map<string, number | undefined>();
+const MAX_PARSED_QUANTITIES = 1024;
+
+function parseQuantityText(quantity: string): number | undefined {
   const match = QUANTITY.exec(quantity);
   if (!match) return undefined;
   const [, number, suffix = ''] = match;

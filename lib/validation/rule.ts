@@ -252,6 +252,9 @@ function hasKeys(record: Json): boolean {
   return false;
 }
 
+/** The empty result of a check that found nothing, shared so that clean objects allocate no list. */
+export const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+
 /**
  * The findings of `check` for each item, in order, in one array: what `items.flatMap(check)` gives,
  * without the intermediate arrays of a `flatMap` (rules run it over every object of the set).

@@ -1,5 +1,5 @@
 import { asRecord, field, joinPath } from '../objects';
-import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
+import { findingsOf, IndexedObject, NO_FINDINGS, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { labelKeyProblem } from '../names';
 import { FieldFindings, show } from '../field-checks';
@@ -33,8 +33,6 @@ function templateAnnotationsPlace(labelsPath: string): { readonly path: string; 
   }
   return place;
 }
-
-const NO_FINDINGS: readonly Finding[] = [];
 
 function checkObject(index: ObjectIndex, object: IndexedObject): readonly Finding[] {
   const own = object.object.metadata?.annotations;

@@ -22,6 +22,7 @@ import { closestName } from './suggest';
 import { checkCrdValue, customResource, CustomResource } from './crd';
 import { describeValue } from './describe';
 import { DEFAULT_NAMESPACE, isRecord, joinPath, objectLabel } from '../objects';
+import { NO_FINDINGS } from '../rule';
 
 export type { ResourceScope } from './load';
 
@@ -96,8 +97,6 @@ interface UpgradeTracking {
   readonly compatibility: UpgradeCompatibility;
   mayBeRejected: boolean;
 }
-
-const NO_FINDINGS: readonly Finding[] = [];
 
 function checkObject({ object, source }: SourcedObject, schema: Schema, upgrade?: UpgradeTracking): readonly Finding[] {
   const untyped = typeof object.apiVersion !== 'string' || !object.apiVersion ? 'apiVersion' : typeof object.kind !== 'string' || !object.kind ? 'kind' : undefined;
