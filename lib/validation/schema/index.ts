@@ -217,7 +217,10 @@ function checkValue(value: unknown, type: FieldType, location: Location, walk: W
     case 'array': {
       if (!Array.isArray(value)) return reportWrongType(value, type, location, walk);
       const items = counterpart?.kind === 'array' ? counterpart.items : undefined;
+      const scalarItems = type.items.kind === 'scalar' ? type.items.scalar : undefined;
       for (let index = 0; index < value.length; index++) {
+        // Valid scalar items (env values, args) need no location.
+        if (scalarItems !== undefined && isValidScalar(value[index], scalarItems)) continue;
         checkValue(value[index], type.items, { parent: location, key: index, role: 'item' }, walk, items);
       }
       return;
@@ -225,8 +228,12 @@ function checkValue(value: unknown, type: FieldType, location: Location, walk: W
     case 'map': {
       if (!isRecord(value)) return reportWrongType(value, type, location, walk);
       const values = counterpart?.kind === 'map' ? counterpart.values : undefined;
+      const scalarValues = type.values.kind === 'scalar' ? type.values.scalar : undefined;
       for (const key in value) {
-        if (Object.prototype.hasOwnProperty.call(value, key)) checkValue(value[key], type.values, { parent: location, key, role: 'value' }, walk, values);
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        // Valid scalar values (labels, annotations, resource quantities) need no location.
+        if (scalarValues !== undefined && isValidScalar(value[key], scalarValues)) continue;
+        checkValue(value[key], type.values, { parent: location, key, role: 'value' }, walk, values);
       }
       return;
     }
