@@ -104,12 +104,15 @@ function compareText(a: string, b: string): number {
 
 /** Sorts by apply order of the object, then path, rule and message, so reports diff cleanly. */
 function sortFindings(findings: readonly Finding[], objects: readonly SourcedObject[], labels: readonly string[]): Finding[] {
-  const orderOf = new Map<string, number>();
+  if (findings.length === 0) return [];
+  // source -> object label -> apply order of its first object
+  const orderOf = new Map<string, Map<string, number>>();
   objects.forEach((sourced, i) => {
-    const key = `${sourced.source}\u0000${labels[i]}`;
-    if (!orderOf.has(key)) orderOf.set(key, sourced.order);
+    let bySource = orderOf.get(sourced.source);
+    if (!bySource) orderOf.set(sourced.source, (bySource = new Map()));
+    if (!bySource.has(labels[i])) bySource.set(labels[i], sourced.order);
   });
-  const order = (finding: Finding) => orderOf.get(`${finding.source}\u0000${finding.object}`) ?? Number.MAX_SAFE_INTEGER;
+  const order = (finding: Finding) => orderOf.get(finding.source)?.get(finding.object) ?? Number.MAX_SAFE_INTEGER;
   return [...findings].sort((a, b) => order(a) - order(b)
     || compareText(a.source, b.source) || compareText(a.object, b.object)
     || compareText(a.path, b.path) || compareText(a.rule, b.rule) || compareText(a.message, b.message));
@@ -118,11 +121,10 @@ function sortFindings(findings: readonly Finding[], objects: readonly SourcedObj
 export function validateObjects(objects: readonly SourcedObject[], options: ValidateOptions = {}): ValidationReport {
   const index = buildIndex(objects);
   const context: RuleContext = { externalObjects: options.externalObjects ?? [], kubernetesVersion: options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION };
-  const findings = withoutAcceptsInsideRejections([
-    ...(options.schema ?? true ? schemaFindings(objects, options) : []),
-    ...RULES.flatMap((rule) => rule.check(index, context)),
-    ...(options.extraChecks ?? []).flatMap((check) => check(objects)),
-  ]);
+  const all: Finding[] = options.schema ?? true ? schemaFindings(objects, options) : [];
+  for (const rule of RULES) appendTo(all, rule.check(index, context));
+  for (const check of options.extraChecks ?? []) appendTo(all, check(objects));
+  const findings = withoutAcceptsInsideRejections(all);
   const sorted = sortFindings(findings, objects, index.objects.map((object) => object.label));
   return {
     objects: objects.length,
@@ -130,6 +132,11 @@ export function validateObjects(objects: readonly SourcedObject[], options: Vali
     errors: sorted.filter((f) => f.severity === 'error').length,
     warnings: sorted.filter((f) => f.severity === 'warning').length,
   };
+}
+
+/** `target.push(...more)` without spreading a long list into arguments. */
+function appendTo(target: Finding[], more: readonly Finding[]): void {
+  for (let i = 0; i < more.length; i++) target.push(more[i]);
 }
 
 /**

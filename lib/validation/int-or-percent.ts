@@ -9,10 +9,14 @@
  */
 export function isZeroIntOrPercent(value: unknown): boolean {
   if (typeof value === 'number') return value === 0;
-  return typeof value === 'string' && /^0+%?$/.test(value);
+  return typeof value === 'string' && ZERO_PODS.test(value);
 }
+
+const ZERO_PODS = /^0+%?$/;
 
 /** A string percentage as int-or-percent fields take it: digits and a trailing "%" (`"25%"`, not `"25"` or `"2.5%"`). */
 export function isPercent(value: string): boolean {
-  return /^[0-9]+%$/.test(value);
+  return PERCENT.test(value);
 }
+
+const PERCENT = /^[0-9]+%$/;

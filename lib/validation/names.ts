@@ -46,6 +46,9 @@ export function isWildcardDns1123Subdomain(value: string): boolean {
   return value.length <= 253 && WILDCARD_DNS1123_SUBDOMAIN.test(value);
 }
 
+const PORT_NAME_CHARACTERS = /^[-a-z0-9]+$/;
+const HAS_LETTER = /[a-z]/;
+
 /** What a port name (IANA_SVC_NAME) may be, as messages say it. */
 export const PORT_NAME_RULE = 'an IANA service name: at most 15 characters of a-z, 0-9 and "-", with at least one letter, no "--" and no "-" at either end';
 
@@ -55,8 +58,8 @@ export const PORT_NAME_RULE = 'an IANA service name: at most 15 characters of a-
  */
 export function portNameProblem(value: string): string | undefined {
   if (value.length > 15) return 'it is longer than 15 characters';
-  if (!/^[-a-z0-9]+$/.test(value)) return 'it may contain only a-z, 0-9 and "-"';
-  if (!/[a-z]/.test(value)) return 'it needs at least one letter';
+  if (!PORT_NAME_CHARACTERS.test(value)) return 'it may contain only a-z, 0-9 and "-"';
+  if (!HAS_LETTER.test(value)) return 'it needs at least one letter';
   if (value.includes('--')) return 'it contains "--"';
   if (value.startsWith('-') || value.endsWith('-')) return 'it starts or ends with "-"';
   return undefined;
@@ -64,6 +67,8 @@ export function portNameProblem(value: string): string | undefined {
 
 /** Environment variable names before Kubernetes 1.32 (and on any server with RelaxedEnvironmentVariableValidation off). */
 const STRICT_ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+/** From 1.32 on: printable ASCII but "=". */
+const RELAXED_ENV_VAR_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
 
 /** The first release whose API server accepts any printable ASCII env var name but "=" by default (beta in 1.32, GA in 1.34). */
 export const RELAXED_ENV_VAR_NAMES_SINCE = '1.32';
@@ -75,14 +80,16 @@ export const RELAXED_ENV_VAR_NAMES_SINCE = '1.32';
  */
 export function envVarNameProblem(name: string, relaxed: boolean): string | undefined {
   if (name === '') return 'it is empty';
-  if (relaxed) return /^[\x20-\x3c\x3e-\x7e]+$/.test(name) ? undefined : 'it may contain only printable ASCII characters other than "="';
+  if (relaxed) return RELAXED_ENV_VAR_NAME.test(name) ? undefined : 'it may contain only printable ASCII characters other than "="';
   return STRICT_ENV_VAR_NAME.test(name) ? undefined : 'it may contain only letters, digits, "_", "-" and ".", and must not start with a digit';
 }
+
+const CONFIG_KEY = /^[-._a-zA-Z0-9]+$/;
 
 /** Why a ConfigMap or Secret key (also a volume item key) is invalid, or `undefined` when it is valid. */
 export function configKeyProblem(key: string): string | undefined {
   if (key.length > 253) return 'it is longer than 253 characters';
-  if (!/^[-._a-zA-Z0-9]+$/.test(key)) return 'it may contain only letters, digits, "-", "_" and "."';
+  if (!CONFIG_KEY.test(key)) return 'it may contain only letters, digits, "-", "_" and "."';
   if (key === '.' || key === '..') return `it is "${key}"`;
   if (key.startsWith('..')) return 'it starts with ".."';
   return undefined;

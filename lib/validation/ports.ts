@@ -1,6 +1,6 @@
 /** Container ports as the kubelet and the endpoints controller resolve them. */
 import { asArray, asRecord, Json } from './objects';
-import { ContainerRef, IndexedPodTemplate } from './rule';
+import { IndexedPodTemplate } from './rule';
 
 export interface DeclaredPort {
   readonly containerPort: unknown;
@@ -15,19 +15,21 @@ export function declaredPorts(container: Json): DeclaredPort[] {
   });
 }
 
-/** Whether `port` (a number or a port name) is declared by the container. */
+/** Whether `port` (a number or a port name) is declared by the container (as {@link declaredPorts} reads them, without building the list). */
 export function containerDeclaresPort(container: Json, port: unknown): boolean {
-  return declaredPorts(container).some((declared) =>
-    typeof port === 'string' ? declared.name === port : declared.containerPort === port);
-}
-
-/** Regular containers and sidecars (init containers with `restartPolicy: Always`): the ones that keep running. */
-export function servingContainers(template: IndexedPodTemplate): ContainerRef[] {
-  return template.containers.filter((ref) => !ref.isInit || ref.container.restartPolicy === 'Always');
+  const ports = container.ports;
+  if (!Array.isArray(ports)) return false;
+  const byName = typeof port === 'string';
+  for (const raw of ports) {
+    const record = asRecord(raw);
+    const declared = record === undefined ? undefined : byName ? record.name : record.containerPort;
+    if (declared === port) return true;
+  }
+  return false;
 }
 
 export function templateDeclaresPort(template: IndexedPodTemplate, port: unknown): boolean {
-  return servingContainers(template).some((ref) => containerDeclaresPort(ref.container, port));
+  return template.servingContainers.some((ref) => containerDeclaresPort(ref.container, port));
 }
 
 export function describePort(port: unknown): string {

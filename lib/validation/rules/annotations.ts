@@ -1,5 +1,5 @@
 import { asRecord, field, joinPath } from '../objects';
-import { IndexedObject, ObjectIndex, Rule } from '../rule';
+import { findingsOf, IndexedObject, NO_FINDINGS, ObjectIndex, Rule } from '../rule';
 import { Finding } from '../types';
 import { labelKeyProblem } from '../names';
 import { FieldFindings, show } from '../field-checks';
@@ -22,14 +22,27 @@ function checkAnnotations(checks: FieldFindings, annotations: unknown, path: str
   }
 }
 
-function checkObject(index: ObjectIndex, object: IndexedObject): Finding[] {
-  const checks = new FieldFindings(annotations, object);
-  checkAnnotations(checks, object.object.metadata?.annotations, 'metadata.annotations');
-  const template = index.podTemplateOf(object);
-  if (template && template.labelsPath !== 'metadata.labels') {
-    const annotationsPath = template.labelsPath.replace(/\.labels$/, '.annotations');
-    checkAnnotations(checks, field(object.object, ...annotationsPath.split('.')), annotationsPath);
+/** Where the pod template of a kind keeps its annotations, next to its labels: worked out once per labels path. */
+const templateAnnotationPlaces = new Map<string, { readonly path: string; readonly keys: readonly string[] }>();
+
+function templateAnnotationsPlace(labelsPath: string): { readonly path: string; readonly keys: readonly string[] } {
+  let place = templateAnnotationPlaces.get(labelsPath);
+  if (!place) {
+    const path = labelsPath.replace(/\.labels$/, '.annotations');
+    templateAnnotationPlaces.set(labelsPath, (place = { path, keys: path.split('.') }));
   }
+  return place;
+}
+
+function checkObject(index: ObjectIndex, object: IndexedObject): readonly Finding[] {
+  const own = object.object.metadata?.annotations;
+  const template = index.podTemplateOf(object);
+  const place = template && template.labelsPath !== 'metadata.labels' ? templateAnnotationsPlace(template.labelsPath) : undefined;
+  const ofTemplate = place && field(object.object, ...place.keys);
+  if (!asRecord(own) && !asRecord(ofTemplate)) return NO_FINDINGS;
+  const checks = new FieldFindings(annotations, object);
+  checkAnnotations(checks, own, 'metadata.annotations');
+  if (place) checkAnnotations(checks, ofTemplate, place.path);
   return checks.findings;
 }
 
@@ -38,5 +51,5 @@ export const annotations: Rule = {
   summary: 'Annotation keys (on objects and pod templates) are qualified names, and one object\'s annotations total at most 256 KiB.',
   breaks: 'kubectl apply fails: the API server validates every object\'s metadata.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.objects.flatMap((object) => checkObject(index, object)),
+  check: (index: ObjectIndex) => findingsOf(index.objects, (object) => checkObject(index, object)),
 };

@@ -1,5 +1,5 @@
 import { asRecord, joinPath } from '../objects';
-import { IndexedObject, ObjectIndex, Rule } from '../rule';
+import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { configKeyProblem } from '../names';
 import { FieldFindings, show } from '../field-checks';
@@ -92,5 +92,5 @@ export const configDataKeys: Rule = {
   summary: 'ConfigMap and Secret keys are valid file names, no key is in both data and binaryData, the data stays within 1 MiB, and typed Secrets (TLS, docker config, SSH, basic auth) carry their keys.',
   breaks: 'kubectl apply fails: the API server validates ConfigMap and Secret data.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => [...index.byKind('ConfigMap').flatMap(checkConfigMap), ...index.byKind('Secret').flatMap(checkSecret)],
+  check: (index: ObjectIndex) => [...findingsOf(index.byKind('ConfigMap'), checkConfigMap), ...findingsOf(index.byKind('Secret'), checkSecret)],
 };

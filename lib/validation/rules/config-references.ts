@@ -1,5 +1,5 @@
 import { asArray, asRecord, asString, Json } from '../objects';
-import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, IndexedPodTemplate, Rule, RuleContext } from '../rule';
+import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, IndexedPodTemplate, Rule, RuleContext, findingsOf } from '../rule';
 import { Finding } from '../types';
 
 type ConfigKind = 'Secret' | 'ConfigMap';
@@ -126,6 +126,6 @@ export const configReferences: Rule = {
   summary: 'Secrets and ConfigMaps referenced by pods (env, envFrom, volumes, imagePullSecrets) exist in the set or are declared external, with the referenced keys.',
   breaks: 'Pods stay in CreateContainerConfigError or ContainerCreating; missing pull secrets cause ImagePullBackOff on private images.',
   apiServer: 'accepts',
-  check: (index, context) => index.podTemplates.flatMap((template) =>
-    referencesOf(template).flatMap((ref) => checkReference(index, context, template, ref))),
+  check: (index, context) => findingsOf(index.podTemplates, (template) =>
+    findingsOf(referencesOf(template), (ref) => checkReference(index, context, template, ref))),
 };

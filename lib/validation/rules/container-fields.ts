@@ -1,5 +1,5 @@
 import { asArray, asRecord } from '../objects';
-import { ContainerRef, ObjectIndex, IndexedPodTemplate, Rule, RuleContext } from '../rule';
+import { ContainerRef, ObjectIndex, IndexedPodTemplate, Rule, RuleContext, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { configKeyProblem, envVarNameProblem, isDns1123Label, portNameProblem, PORT_NAME_RULE, RELAXED_ENV_VAR_NAMES_SINCE } from '../names';
 import { compareKubernetesVersions } from '../schema/load';
@@ -181,5 +181,5 @@ export const containerFields: Rule = {
   summary: 'Containers have valid, distinct names, an image, known pull and termination-message policies, valid and distinct ports, valid env var names (per target release) and sources, and a consistent security context.',
   breaks: 'kubectl apply fails: the API server validates every container of a pod template.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex, context: RuleContext) => index.podTemplates.flatMap((template) => checkTemplate(template, context)),
+  check: (index: ObjectIndex, context: RuleContext) => findingsOf(index.podTemplates, (template) => checkTemplate(template, context)),
 };

@@ -1,5 +1,5 @@
 import { asArray, asRecord, Json } from '../objects';
-import { IndexedObject, ObjectIndex, Rule } from '../rule';
+import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { isDns1123Label, pathSegmentProblem } from '../names';
 import { parseQuantity } from '../quantity';
@@ -94,5 +94,5 @@ export const hpaFields: Rule = {
   summary: 'An HPA has maxReplicas ≥ 1, metrics whose type matches their one source and whose targets are positive and complete, and behavior policies (Pods/Percent, value ≥ 1, period 1–1800 s, window 0–3600 s).',
   breaks: 'kubectl apply fails: the API server validates the autoscaler spec.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.byKind('HorizontalPodAutoscaler').flatMap(checkHpa),
+  check: (index: ObjectIndex) => findingsOf(index.byKind('HorizontalPodAutoscaler'), checkHpa),
 };

@@ -1,7 +1,6 @@
 import { asArray, asRecord, asString, field, Json } from '../objects';
-import { ContainerRef, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
+import { finding, findingsOf, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
 import { Finding } from '../types';
-import { servingContainers } from '../ports';
 
 const APPS_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 
@@ -87,23 +86,24 @@ function checkTarget(index: ObjectIndex, context: RuleContext, hpa: IndexedObjec
       `spec.replicas is set, but HorizontalPodAutoscaler ${hpa.name} scales this ${target.kind}; the API server accepts it, but every apply resets the replica count and fights the autoscaler `
       + `(a scaled-up fleet shrinks back under load). Remove spec.replicas and let the HPA's minReplicas set the floor.`));
   }
-  findings.push(...checkRequests(index, hpa, target));
+  checkRequests(index, hpa, target, findings);
   return findings;
 }
 
-function containersWithoutRequest(containers: readonly ContainerRef[], metric: UtilizationMetric): ContainerRef[] {
-  const relevant = metric.container === undefined ? containers : containers.filter((ref) => ref.container.name === metric.container);
-  return relevant.filter((ref) => !requestsResource(ref.container, metric.resource));
-}
-
-function checkRequests(index: ObjectIndex, hpa: IndexedObject, target: IndexedObject): Finding[] {
+/** Adds a finding for each serving container of the target without the request a utilization metric divides by. */
+function checkRequests(index: ObjectIndex, hpa: IndexedObject, target: IndexedObject, findings: Finding[]): void {
   const template = index.podTemplateOf(target);
-  if (!template) return [];
-  const containers = servingContainers(template);
-  return utilizationMetrics(hpa).flatMap((metric) => containersWithoutRequest(containers, metric).map((ref) =>
-    finding(hpaRule, hpa, metric.path,
-      `${metric.path} scales on ${metric.resource} utilization, but container ${String(ref.container.name)} of ${target.kind} ${target.name} has no resources.requests.${metric.resource} (${ref.path}); `
-      + `the API server accepts it, but the HPA cannot compute utilization and never scales. Set resources.requests.${metric.resource} on every container of the target.`)));
+  if (!template) return;
+  for (const metric of utilizationMetrics(hpa)) {
+    for (const ref of template.servingContainers) {
+      // Only this container counts for a ContainerResource metric; every container for a Resource one.
+      if (metric.container !== undefined && ref.container.name !== metric.container) continue;
+      if (requestsResource(ref.container, metric.resource)) continue;
+      findings.push(finding(hpaRule, hpa, metric.path,
+        `${metric.path} scales on ${metric.resource} utilization, but container ${String(ref.container.name)} of ${target.kind} ${target.name} has no resources.requests.${metric.resource} (${ref.path}); `
+        + `the API server accepts it, but the HPA cannot compute utilization and never scales. Set resources.requests.${metric.resource} on every container of the target.`));
+    }
+  }
 }
 
 export const hpaRule: Rule = {
@@ -111,5 +111,5 @@ export const hpaRule: Rule = {
   summary: 'An HPA targets an existing workload (right apiVersion, no fixed spec.replicas), has 1 ≤ minReplicas ≤ maxReplicas, and its utilization metrics have requests to divide by.',
   breaks: 'The HPA never scales (missing target or requests), or fights every apply (spec.replicas); bad bounds are rejected.',
   apiServer: 'accepts',
-  check: (index, context) => index.byKind('HorizontalPodAutoscaler').flatMap((hpa) => [...checkReplicaBounds(hpa), ...checkTarget(index, context, hpa)]),
+  check: (index, context) => findingsOf(index.byKind('HorizontalPodAutoscaler'), (hpa) => checkReplicaBounds(hpa).concat(checkTarget(index, context, hpa))),
 };

@@ -1,4 +1,4 @@
-import { asArray, asRecord, asString, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
+import { asArray, asRecord, asString, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { HTTP_ROUTE_API_VERSION } from '../http-route';
 import { describeServicePorts, servicePortMatches } from './ingress-backend';
@@ -59,5 +59,5 @@ export const httpRouteBackend: Rule = {
   summary: 'Every HTTPRoute backendRef to a Service names a Service that exists (in the route\'s namespace, or another one with a ReferenceGrant) and one of its ports.',
   breaks: 'The Gateway answers HTTP 500 for the share of requests routed to that backend.',
   apiServer: 'accepts',
-  check: (index, context) => index.byKind('HTTPRoute').flatMap((route) => checkRoute(index, context, route)),
+  check: (index, context) => findingsOf(index.byKind('HTTPRoute'), (route) => checkRoute(index, context, route)),
 };

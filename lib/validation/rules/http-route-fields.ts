@@ -1,4 +1,4 @@
-import { asArray, asRecord, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { asArray, asRecord, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { FieldFindings, show } from '../field-checks';
 import { HTTP_ROUTE_API_VERSION, httpRoutePathProblem } from '../http-route';
@@ -60,5 +60,5 @@ export const httpRouteFields: Rule = {
   summary: 'HTTPRoute Exact and PathPrefix paths are normalized absolute paths, Service backendRefs give a port, and parentRefs name each parent section once (the CEL rules of the HTTPRoute CRD).',
   breaks: 'kubectl apply fails: the API server evaluates the CRD\'s CEL rules.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.byKind('HTTPRoute').flatMap(checkRoute),
+  check: (index: ObjectIndex) => findingsOf(index.byKind('HTTPRoute'), checkRoute),
 };

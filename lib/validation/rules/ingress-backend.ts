@@ -1,5 +1,5 @@
 import { asArray, asRecord, asString, Json } from '../objects';
-import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
+import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext, findingsOf } from '../rule';
 import { Finding } from '../types';
 
 interface BackendRef {
@@ -77,6 +77,6 @@ export const ingressBackend: Rule = {
   summary: 'Every Ingress backend (rules and defaultBackend) names a Service of the same namespace and one of its ports.',
   breaks: 'The ingress controller answers 503 Service Unavailable for the path.',
   apiServer: 'accepts',
-  check: (index, context) => index.byKind('Ingress').flatMap((ingress) =>
-    backendsOf(ingress).flatMap((ref) => checkBackend(index, context, ingress, ref))),
+  check: (index, context) => findingsOf(index.byKind('Ingress'), (ingress) =>
+    findingsOf(backendsOf(ingress), (ref) => checkBackend(index, context, ingress, ref))),
 };

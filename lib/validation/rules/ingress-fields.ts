@@ -1,5 +1,5 @@
 import { asArray, asRecord, Json } from '../objects';
-import { IndexedObject, ObjectIndex, Rule } from '../rule';
+import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { isDns1035Label, isDns1123Subdomain, isWildcardDns1123Subdomain } from '../names';
 import { isIpAddress } from '../cidr';
@@ -101,5 +101,5 @@ export const ingressFields: Rule = {
   summary: 'Ingress rules have DNS host names (not IPs), paths with a pathType, Prefix and Exact paths that start with "/" and are normalized, backends with one service and one port (name or number), and valid TLS hosts and class names.',
   breaks: 'kubectl apply fails: the API server validates the Ingress spec.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.byKind('Ingress').flatMap(checkIngress),
+  check: (index: ObjectIndex) => findingsOf(index.byKind('Ingress'), checkIngress),
 };

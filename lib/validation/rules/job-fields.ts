@@ -1,5 +1,5 @@
 import { asRecord, Json } from '../objects';
-import { IndexedObject, ObjectIndex, Rule } from '../rule';
+import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { cronScheduleProblem, timeZoneProblem } from '../cron';
 import { FieldFindings, show } from '../field-checks';
@@ -59,5 +59,5 @@ export const jobFields: Rule = {
   summary: 'Jobs have non-negative counts and a known completion mode; CronJobs have a schedule robfig/cron parses (no TZ in it), a known time zone and concurrency policy, and non-negative limits.',
   breaks: 'kubectl apply fails: the API server validates Job and CronJob specs.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => [...index.byKind('Job').flatMap(checkJob), ...index.byKind('CronJob').flatMap(checkCronJob)],
+  check: (index: ObjectIndex) => [...findingsOf(index.byKind('Job'), checkJob), ...findingsOf(index.byKind('CronJob'), checkCronJob)],
 };

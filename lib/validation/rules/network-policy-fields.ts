@@ -1,5 +1,5 @@
 import { asArray, asRecord, Json } from '../objects';
-import { IndexedObject, ObjectIndex, Rule } from '../rule';
+import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { isStrictSubnet, parseCidr } from '../cidr';
 import { FieldFindings, isInteger, show } from '../field-checks';
@@ -65,5 +65,5 @@ export const networkPolicyFields: Rule = {
   summary: 'NetworkPolicy ports have known protocols, valid numbers or names and endPort ≥ port; peers are one of podSelector/namespaceSelector or an ipBlock alone, with valid CIDRs and excepts inside them; policyTypes are Ingress/Egress.',
   breaks: 'kubectl apply fails: the API server validates the policy spec.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.byKind('NetworkPolicy').flatMap(checkPolicy),
+  check: (index: ObjectIndex) => findingsOf(index.byKind('NetworkPolicy'), checkPolicy),
 };

@@ -1,5 +1,5 @@
 import { asRecord, matchesLabelSelector } from '../objects';
-import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { describeLabelSelector, describeTemplates, hasKnownOperators, isEmptySelector } from '../selectors';
 
@@ -22,5 +22,5 @@ export const networkPolicySelector: Rule = {
   summary: 'A NetworkPolicy podSelector (unless empty) matches pods in its namespace.',
   breaks: 'The policy applies to no pod: the traffic it should restrict stays allowed.',
   apiServer: 'accepts',
-  check: (index) => index.byKind('NetworkPolicy').flatMap((policy) => checkPolicy(index, policy)),
+  check: (index) => findingsOf(index.byKind('NetworkPolicy'), (policy) => checkPolicy(index, policy)),
 };

@@ -1,5 +1,5 @@
 import { asRecord } from '../objects';
-import { IndexedObject, ObjectIndex, Rule } from '../rule';
+import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { FieldFindings, intOrPercentValue, show } from '../field-checks';
 import { checkSelector } from './workload-fields';
@@ -24,5 +24,5 @@ export const pdbFields: Rule = {
   summary: 'A PodDisruptionBudget sets minAvailable or maxUnavailable (not both), each a count ≥ 0 or a percentage ≤ 100%, and a known unhealthyPodEvictionPolicy.',
   breaks: 'kubectl apply fails: the API server validates the budget spec.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.byKind('PodDisruptionBudget').flatMap(checkBudget),
+  check: (index: ObjectIndex) => findingsOf(index.byKind('PodDisruptionBudget'), checkBudget),
 };

@@ -1,5 +1,5 @@
 import { asRecord, matchesLabelSelector } from '../objects';
-import { finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { describeLabelSelector, describeTemplates, hasKnownOperators } from '../selectors';
 import { isZeroIntOrPercent } from '../int-or-percent';
@@ -89,6 +89,6 @@ export const pdbRule: Rule = {
   apiServer: 'accepts',
   check: (index) => {
     const floors = hpaFloors(index);
-    return index.byKind('PodDisruptionBudget').flatMap((pdb) => checkBudget(index, floors, pdb));
+    return findingsOf(index.byKind('PodDisruptionBudget'), (pdb) => checkBudget(index, floors, pdb));
   },
 };

@@ -1,5 +1,5 @@
 import { asArray, asRecord, Json } from '../objects';
-import { ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { isDns1123Label } from '../names';
 import { FieldFindings, isInteger, show } from '../field-checks';
@@ -130,5 +130,5 @@ export const podSpecFields: Rule = {
   summary: 'Pod templates have a restart policy their controller allows (Always for Deployments and StatefulSets, OnFailure or Never for Jobs), a known DNS policy, valid volumes (one source, safe item paths, file modes ≤ 0777) and a valid pod security context.',
   breaks: 'kubectl apply fails: the API server validates the pod template of every workload.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.podTemplates.flatMap(checkTemplate),
+  check: (index: ObjectIndex) => findingsOf(index.podTemplates, checkTemplate),
 };

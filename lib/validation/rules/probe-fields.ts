@@ -1,10 +1,11 @@
 import { asArray, asRecord } from '../objects';
-import { ContainerRef, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { ContainerRef, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { FieldFindings, show } from '../field-checks';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const;
+const HTTP_HEADER_NAME = /^[-A-Za-z0-9]+$/;
 const COUNTERS = ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const;
 
 function checkProbe(checks: FieldFindings, ref: ContainerRef, probeName: typeof PROBES[number], probe: Record<string, unknown>): void {
@@ -32,7 +33,7 @@ function checkProbe(checks: FieldFindings, ref: ContainerRef, probeName: typeof 
     checks.oneOf(`${path}.httpGet.scheme`, httpGet.scheme, ['HTTP', 'HTTPS']);
     asArray(httpGet.httpHeaders).forEach((header, i) => {
       const name = asRecord(header)?.name;
-      if (typeof name === 'string' && !/^[-A-Za-z0-9]+$/.test(name)) {
+      if (typeof name === 'string' && !HTTP_HEADER_NAME.test(name)) {
         checks.reject(`${path}.httpGet.httpHeaders[${i}].name`, `HTTP header name ${show(name)} may contain only letters, digits and "-"`, 'Fix the header name.');
       }
     });
@@ -70,5 +71,5 @@ export const probeFields: Rule = {
   summary: 'Probes have exactly one handler, non-negative timings, successThreshold 1 for liveness and startup, valid ports and schemes, and sit only on regular containers and sidecars.',
   breaks: 'kubectl apply fails: the API server validates every probe.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.podTemplates.flatMap(checkTemplate),
+  check: (index: ObjectIndex) => findingsOf(index.podTemplates, checkTemplate),
 };

@@ -1,5 +1,5 @@
 import { asRecord } from '../objects';
-import { ContainerRef, finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { ContainerRef, finding, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { containerDeclaresPort, declaredPorts, describePort } from '../ports';
 import { portNameProblem } from '../names';
@@ -44,5 +44,5 @@ export const probePorts: Rule = {
   summary: 'httpGet, tcpSocket and grpc probes use a port the container declares (by number or name).',
   breaks: 'The probe fails: the kubelet restarts the container (liveness) or never routes traffic to it (readiness).',
   apiServer: 'accepts',
-  check: (index: ObjectIndex) => index.podTemplates.flatMap((template) => template.containers.flatMap((ref) => checkContainer(template, ref))),
+  check: (index: ObjectIndex) => findingsOf(index.podTemplates, (template) => findingsOf(template.containers, (ref) => checkContainer(template, ref))),
 };

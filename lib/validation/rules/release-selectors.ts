@@ -1,4 +1,4 @@
-import { asRecord, finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { asRecord, finding, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { RELEASE_VERSION_LABEL } from '../release-labels';
 import { describeLabelSelector, matchesLabelSelector } from '../selectors';
@@ -41,5 +41,5 @@ export const releaseVersionSelectors: Rule = {
   summary: `The workloads of a released app's versions select by ${RELEASE_VERSION_LABEL}, and no workload selects the pods of another version.`,
   breaks: 'Two controllers fight over the same pods: rollouts scale the wrong version, and the immutable selector cannot be fixed in place.',
   apiServer: 'accepts',
-  check: (index) => index.podTemplates.flatMap((template) => checkWorkload(index, template)),
+  check: (index) => findingsOf(index.podTemplates, (template) => checkWorkload(index, template)),
 };

@@ -1,8 +1,7 @@
-import { asRecord, finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { asRecord, finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../release-labels';
 import { describeLabelMap } from '../selectors';
-import { templatesSelectedByService } from './service-selector';
 
 const APP_LABEL = 'app.kubernetes.io/name';
 
@@ -22,7 +21,7 @@ function versionsByApp(templates: readonly IndexedPodTemplate[]): Map<string, Ma
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
   if (service.object.metadata?.annotations?.[RELEASE_MIXED_VERSIONS_ANNOTATION] === 'true') return [];
-  const selected = templatesSelectedByService(index, service);
+  const selected = index.podTemplatesSelectedBy(service);
   if (!selected) return [];
   const selector = asRecord(asRecord(service.object.spec)?.selector) ?? {};
   const findings: Finding[] = [];
@@ -42,5 +41,5 @@ export const releaseServiceSelector: Rule = {
   summary: `A Service selects the pods of one version of a released app (Deployments labelled ${RELEASE_VERSION_LABEL}), unless annotated ${RELEASE_MIXED_VERSIONS_ANNOTATION}: "true".`,
   breaks: 'Requests go to the old and the new version at once: the switch of a blue/green release does not take effect.',
   apiServer: 'accepts',
-  check: (index) => index.byKind('Service').flatMap((service) => checkService(index, service)),
+  check: (index) => findingsOf(index.byKind('Service'), (service) => checkService(index, service)),
 };

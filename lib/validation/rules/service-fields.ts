@@ -1,5 +1,5 @@
 import { asArray, asRecord } from '../objects';
-import { IndexedObject, ObjectIndex, Rule } from '../rule';
+import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { isDns1123Label, isDns1123Subdomain } from '../names';
 import { FieldFindings, show } from '../field-checks';
@@ -81,5 +81,5 @@ export const serviceFields: Rule = {
   summary: 'A Service has a known type, a cluster IP where its type needs one, ports with valid distinct names, numbers and protocols, targetPorts that are port numbers or IANA names, and nodePorts only on NodePort and LoadBalancer Services.',
   breaks: 'kubectl apply fails: the API server validates the Service spec.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.byKind('Service').flatMap(checkService),
+  check: (index: ObjectIndex) => findingsOf(index.byKind('Service'), checkService),
 };

@@ -1,17 +1,10 @@
-import { asRecord, matchesLabelMap } from '../objects';
-import { finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { asRecord } from '../objects';
+import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap, describeTemplates } from '../selectors';
 
-/** The pod templates a Service selects; `undefined` when the Service has no selector (endpoints managed by hand). */
-export function templatesSelectedByService(index: ObjectIndex, service: IndexedObject): IndexedPodTemplate[] | undefined {
-  const selector = asRecord((service.object.spec as Record<string, unknown> | undefined)?.selector);
-  if (!selector || Object.keys(selector).length === 0 || service.namespace === undefined) return undefined;
-  return index.podTemplateCandidates(service.namespace, selector).filter((template) => matchesLabelMap(selector, template.labels));
-}
-
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
-  const selected = templatesSelectedByService(index, service);
+  const selected = index.podTemplatesSelectedBy(service);
   if (!selected || selected.length > 0) return [];
   const selector = asRecord(asRecord(service.object.spec)?.selector) ?? {};
   return [finding(serviceSelector, service, 'spec.selector',
@@ -25,5 +18,5 @@ export const serviceSelector: Rule = {
   summary: 'A Service selector matches at least one pod template in its namespace.',
   breaks: 'The Service has no endpoints: every connection to it is refused or times out.',
   apiServer: 'accepts',
-  check: (index) => index.byKind('Service').flatMap((service) => checkService(index, service)),
+  check: (index) => findingsOf(index.byKind('Service'), (service) => checkService(index, service)),
 };

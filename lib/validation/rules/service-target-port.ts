@@ -1,12 +1,11 @@
 import { asArray, asRecord } from '../objects';
-import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { describePort, templateDeclaresPort } from '../ports';
 import { portNameProblem } from '../names';
-import { templatesSelectedByService } from './service-selector';
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
-  const selected = templatesSelectedByService(index, service);
+  const selected = index.podTemplatesSelectedBy(service);
   if (!selected || selected.length === 0) return [];
   const findings: Finding[] = [];
   asArray(asRecord(service.object.spec)?.ports).forEach((rawPort, i) => {
@@ -39,5 +38,5 @@ export const serviceTargetPort: Rule = {
   summary: 'Every Service targetPort (number or name; defaults to port) is declared by a container of the selected pods.',
   breaks: 'Connections to the Service port are refused (named ports: the pods get no endpoint at all).',
   apiServer: 'accepts',
-  check: (index) => index.byKind('Service').flatMap((service) => checkService(index, service)),
+  check: (index) => findingsOf(index.byKind('Service'), (service) => checkService(index, service)),
 };

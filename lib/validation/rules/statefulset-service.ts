@@ -1,8 +1,7 @@
 import { asRecord, asString } from '../objects';
-import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap } from '../selectors';
-import { templatesSelectedByService } from './service-selector';
 
 function checkStatefulSet(index: ObjectIndex, statefulSet: IndexedObject): Finding[] {
   const serviceName = asString(asRecord(statefulSet.object.spec)?.serviceName);
@@ -21,7 +20,7 @@ function checkStatefulSet(index: ObjectIndex, statefulSet: IndexedObject): Findi
       `${path} names Service ${serviceName}, which is not headless (spec.clusterIP is not None); ${consequence}. Set clusterIP: None on ${serviceName}, or point serviceName at a headless Service.`));
   }
   const template = index.podTemplateOf(statefulSet);
-  const selected = templatesSelectedByService(index, service);
+  const selected = index.podTemplatesSelectedBy(service);
   if (template && !selected?.includes(template)) {
     findings.push(finding(statefulSetService, statefulSet, path,
       `${path} names Service ${serviceName}, whose selector does not select this StatefulSet's pods (${describeLabelMap(template.labels)}); ${consequence}. Make the Service selector match ${template.labelsPath}.`));
@@ -34,5 +33,5 @@ export const statefulSetService: Rule = {
   summary: 'A StatefulSet serviceName names a headless Service in its namespace that selects its pods.',
   breaks: 'Pod DNS names (<pod>.<service>) do not resolve: clustered databases cannot find their peers.',
   apiServer: 'accepts',
-  check: (index) => index.byKind('StatefulSet').flatMap((statefulSet) => checkStatefulSet(index, statefulSet)),
+  check: (index) => findingsOf(index.byKind('StatefulSet'), (statefulSet) => checkStatefulSet(index, statefulSet)),
 };

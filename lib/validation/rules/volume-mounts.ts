@@ -1,5 +1,5 @@
 import { asArray, asRecord, asString, field } from '../objects';
-import { finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { finding, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 
 function claimTemplateNames(template: IndexedPodTemplate): string[] {
@@ -55,5 +55,5 @@ export const volumeMounts: Rule = {
   summary: 'Every volumeMount names a volume of the pod (or a StatefulSet volumeClaimTemplate); mount paths and volume names are unique.',
   breaks: 'kubectl apply fails: the API server rejects mounts of unknown volumes and duplicated mount paths.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.podTemplates.flatMap(checkTemplate),
+  check: (index: ObjectIndex) => findingsOf(index.podTemplates, checkTemplate),
 };

@@ -1,5 +1,5 @@
 import { asArray, asRecord } from '../objects';
-import { IndexedObject, ObjectIndex, Rule } from '../rule';
+import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { isDns1123Label } from '../names';
 import { parseQuantity } from '../quantity';
@@ -111,5 +111,5 @@ export const workloadFields: Rule = {
   summary: 'Deployments and StatefulSets have non-negative counts, a non-empty selector, a known update strategy (not maxSurge 0 with maxUnavailable 0), progressDeadlineSeconds above minReadySeconds, and valid StatefulSet policies.',
   breaks: 'kubectl apply fails: the API server validates the workload spec.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => [...index.byKind('Deployment').flatMap(checkDeployment), ...index.byKind('StatefulSet').flatMap(checkStatefulSet)],
+  check: (index: ObjectIndex) => [...findingsOf(index.byKind('Deployment'), checkDeployment), ...findingsOf(index.byKind('StatefulSet'), checkStatefulSet)],
 };

@@ -1,5 +1,5 @@
 import { asRecord, field, matchesLabelSelector } from '../objects';
-import { finding, ObjectIndex, IndexedPodTemplate, Rule } from '../rule';
+import { finding, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../types';
 import { describeLabelMap, describeLabelSelector, isEmptySelector } from '../selectors';
 
@@ -39,5 +39,5 @@ export const workloadSelector: Rule = {
   summary: 'A workload selector (matchLabels and matchExpressions) matches the labels of its own pod template.',
   breaks: 'kubectl apply fails: the API server rejects a selector that does not match the template labels.',
   apiServer: 'rejects',
-  check: (index: ObjectIndex) => index.podTemplates.flatMap(checkTemplate),
+  check: (index: ObjectIndex) => findingsOf(index.podTemplates, checkTemplate),
 };

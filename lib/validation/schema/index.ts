@@ -22,6 +22,7 @@ import { closestName } from './suggest';
 import { checkCrdValue, customResource, CustomResource } from './crd';
 import { describeValue } from './describe';
 import { DEFAULT_NAMESPACE, isRecord, joinPath, objectLabel } from '../objects';
+import { NO_FINDINGS } from '../rule';
 
 export type { ResourceScope } from './load';
 
@@ -72,7 +73,7 @@ export function checkSchemaReleases(
   for (const sourced of objects) {
     const upgrade: UpgradeTracking | undefined = compatibility && { newer: tracked, compatibility, mayBeRejected: false };
     const findings = checkObject(sourced, targetSchema, upgrade);
-    targetFindings.push(...findings);
+    for (const found of findings) targetFindings.push(found);
     if (upgrade && (findings.length > 0 || upgrade.mayBeRejected)) walkAgain.push(sourced);
   }
   return {
@@ -97,20 +98,22 @@ interface UpgradeTracking {
   mayBeRejected: boolean;
 }
 
-function checkObject({ object, source }: SourcedObject, schema: Schema, upgrade?: UpgradeTracking): Finding[] {
-  const untyped = (['apiVersion', 'kind'] as const).find((field) => typeof object[field] !== 'string' || !object[field]);
+function checkObject({ object, source }: SourcedObject, schema: Schema, upgrade?: UpgradeTracking): readonly Finding[] {
+  const untyped = typeof object.apiVersion !== 'string' || !object.apiVersion ? 'apiVersion' : typeof object.kind !== 'string' || !object.kind ? 'kind' : undefined;
   if (untyped) return [missingTypeFinding(object, untyped, source)];
-  const key = resourceKey(object.apiVersion, object.kind);
+  const key = resourceKeyOf(object.apiVersion, object.kind);
   const resource = schema.resources.get(key);
   if (!resource) {
     const custom = customResource(object.apiVersion, object.kind);
     return custom ? checkCustomObject(object, source, custom) : [unknownKindFinding(object, source, schema)];
   }
 
-  const findings: Finding[] = [];
-  const label = labelFor(object, resource.scope);
+  // Most objects have no finding: the list and the object's label are made at the first one.
+  let findings: Finding[] | undefined;
+  let label: string | undefined;
   const report = (rule: string, path: string, message: string): void => {
-    findings.push({ rule, severity: 'error', source, object: label, path, message, apiServer: 'rejects' });
+    label ??= labelFor(object, resource.scope);
+    (findings ??= []).push({ rule, severity: 'error', source, object: label, path, message, apiServer: 'rejects' });
   };
   const walk: Walk = { schema, report, upgrade };
   let counterpart: Model | undefined;
@@ -120,7 +123,18 @@ function checkObject({ object, source }: SourcedObject, schema: Schema, upgrade?
   }
   checkFields(object, modelNamed(schema, resource.model), undefined, walk, counterpart);
   checkNamePresent(object, walk);
-  return findings;
+  return findings ?? NO_FINDINGS;
+}
+
+/** apiVersion -> kind -> {@link resourceKey}: the few pairs of a run, spelled once each. */
+const resourceKeys = new Map<string, Map<string, string>>();
+
+function resourceKeyOf(apiVersion: string, kind: string): string {
+  let byKind = resourceKeys.get(apiVersion);
+  if (!byKind) resourceKeys.set(apiVersion, (byKind = new Map()));
+  let key = byKind.get(kind);
+  if (key === undefined) byKind.set(kind, (key = resourceKey(apiVersion, kind)));
+  return key;
 }
 
 function modelNamed(schema: Schema, name: string): Model {
@@ -203,7 +217,10 @@ function checkValue(value: unknown, type: FieldType, location: Location, walk: W
     case 'array': {
       if (!Array.isArray(value)) return reportWrongType(value, type, location, walk);
       const items = counterpart?.kind === 'array' ? counterpart.items : undefined;
+      const scalarItems = type.items.kind === 'scalar' ? type.items.scalar : undefined;
       for (let index = 0; index < value.length; index++) {
+        // Valid scalar items (env values, args) need no location.
+        if (scalarItems !== undefined && isValidScalar(value[index], scalarItems)) continue;
         checkValue(value[index], type.items, { parent: location, key: index, role: 'item' }, walk, items);
       }
       return;
@@ -211,8 +228,12 @@ function checkValue(value: unknown, type: FieldType, location: Location, walk: W
     case 'map': {
       if (!isRecord(value)) return reportWrongType(value, type, location, walk);
       const values = counterpart?.kind === 'map' ? counterpart.values : undefined;
+      const scalarValues = type.values.kind === 'scalar' ? type.values.scalar : undefined;
       for (const key in value) {
-        if (Object.prototype.hasOwnProperty.call(value, key)) checkValue(value[key], type.values, { parent: location, key, role: 'value' }, walk, values);
+        if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+        // Valid scalar values (labels, annotations, resource quantities) need no location.
+        if (scalarValues !== undefined && isValidScalar(value[key], scalarValues)) continue;
+        checkValue(value[key], type.values, { parent: location, key, role: 'value' }, walk, values);
       }
       return;
     }

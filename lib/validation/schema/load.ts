@@ -110,7 +110,19 @@ export function loadSchema(version: string): Schema {
 
 /** Compares Kubernetes versions such as `1.27` and `1.33` numerically. */
 export function compareKubernetesVersions(a: string, b: string): number {
-  const [aMajor, aMinor] = a.split('.').map(Number);
-  const [bMajor, bMinor] = b.split('.').map(Number);
+  const [aMajor, aMinor] = versionParts(a);
+  const [bMajor, bMinor] = versionParts(b);
   return aMajor - bMajor || aMinor - bMinor;
+}
+
+/** The numbers of a version; rules compare the same two or three versions for every container, so they are split once. */
+const versionPartsCache = new Map<string, readonly number[]>();
+
+function versionParts(version: string): readonly number[] {
+  let parts = versionPartsCache.get(version);
+  if (!parts) {
+    parts = version.split('.').map(Number);
+    if (versionPartsCache.size < 64) versionPartsCache.set(version, parts);
+  }
+  return parts;
 }
