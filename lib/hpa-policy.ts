@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { checkAll, checkInteger, checkPositiveQuantity, detachOnError, invalidProp } from './props';
 import { IAutoscalable } from './workload';
 import { convertWhenSynthesized, createJsonFormObject, quantityValue } from './json-form';
+import { exactCopy, mergedRecord } from './records';
 
 /** Props of an {@link HpaPolicy}. */
 export interface HpaPolicyProps {
@@ -69,10 +70,10 @@ export class HpaPolicy extends Construct {
     this.hpa = createJsonFormObject(k8s.KubeHorizontalPodAutoscalerV2, this, 'Resource', {
       metadata: { name: `${props.target.name}-hpa` },
       spec: {
-        scaleTargetRef: { ...props.target.scaleTargetRef },
+        scaleTargetRef: mergedRecord(props.target.scaleTargetRef),
         minReplicas,
         maxReplicas,
-        metrics,
+        metrics: exactCopy(metrics),
         behavior: props.behavior
           && convertWhenSynthesized(props.behavior, k8s.toJson_HorizontalPodAutoscalerBehaviorV2, () => this.hpa, ['spec', 'behavior']),
       },

@@ -36,11 +36,11 @@ export interface JobTemplate {
 }
 
 /**
- * Validates the job props and builds the Job spec with a single-container pod template
- * (the application defaults: restricted security, bounded resources, no ports).
+ * Builds the Job spec with a single-container pod template (the application defaults: restricted
+ * security, bounded resources, no ports) of props that {@link jobPropChecks} accepted: the
+ * construct runs those checks in its own {@link checkAll} first, and this does not check again.
  */
 export function buildJobTemplate(scope: IConstruct, name: string, props: JobProps): JobTemplate {
-  checkJobProps(scope, name, props);
   const restartPolicy = props.restartPolicy ?? 'OnFailure';
   const { backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished } = props;
   const labels = workloadLabels(scope, name, props.labels);
@@ -66,10 +66,6 @@ export function jobPropChecks(scope: IConstruct, name: string, props: JobProps):
     ...workloadMetadataChecks(scope, name, props),
     () => checkPodTemplate(scope, { container: props, defaults: APP_CONTAINER_DEFAULTS, ports: [], containerName: name }),
   ];
-}
-
-function checkJobProps(scope: IConstruct, name: string, props: JobProps): void {
-  checkAll(scope, jobPropChecks(scope, name, props));
 }
 
 function optionalInteger(scope: IConstruct, field: string, value: number | undefined, min: number): number | undefined {

@@ -2,13 +2,13 @@ import { EnvValue, ImagePullPolicy, k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import {
   checkAbsolutePath, checkAll, checkDns1123Label, checkEnvName, checkInteger, checkNonEmpty, checkOneOf, checkPort,
-  invalidProp,
+  invalidProp, quantityAmount,
 } from './props';
-import { parseQuantity } from './validation/quantity';
 import { intOrStringValue, quantityValue } from './json-form';
 import { checkBoolean, checkDns1123Subdomain, checkLabelKey, checkLabels, checkLabelValue, checkPositiveQuantity } from './props';
 import { AffinityProps, checkAffinity, toAffinity } from './affinity';
 import { NAME_LABEL } from './labels';
+import { exactCopy, mergedRecord } from './records';
 
 /** CPU and memory amounts, as Kubernetes quantities (`250m`, `512Mi`). */
 export interface ResourceList {
@@ -332,9 +332,12 @@ export function checkPodTemplate(scope: IConstruct, input: PodTemplateChecks): v
   ]);
 }
 
-/** Builds the pod template; validates every container prop first, so bad input creates nothing. */
+/**
+ * Builds the pod template of props that {@link checkPodTemplate} accepted: every caller runs it
+ * with the same input (container, defaults, ports, claim mounts, container name) among its own
+ * checks, before building anything, and this does not check them again.
+ */
 export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8s.PodTemplateSpec {
-  checkPodTemplate(scope, input);
   const { container: props, defaults } = input;
   const security = { ...defaults.security, ...props.security };
   const resources = mergeResources(defaults.resources, props.resources);
@@ -361,12 +364,12 @@ export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8
     startupProbe: props.startup && toProbe(scope, 'startup', props.startup, input.ports),
     lifecycle: props.preStop && { preStop: { exec: { command: [...props.preStop.command] } } },
     securityContext: restrictedContainerContext(readOnlyRoot),
-    volumeMounts: mounts.length ? mounts : undefined,
+    volumeMounts: mounts.length ? exactCopy(mounts) : undefined,
   };
   const initContainers = (props.initContainers ?? []).map((init) => toInitContainer(init, defaults, readOnlyRoot, writableMounts));
 
   return {
-    metadata: { labels: { ...input.labels }, annotations: nonEmpty(input.annotations) },
+    metadata: { labels: mergedRecord(input.labels), annotations: nonEmpty(input.annotations) },
     spec: {
       automountServiceAccountToken: security.automountServiceAccountToken ?? false,
       securityContext: {
@@ -374,11 +377,11 @@ export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8
         runAsUser: uid,
         runAsGroup: gid,
         fsGroup: security.fsGroup ?? gid,
-        seccompProfile: { type: 'RuntimeDefault' },
+        seccompProfile: RUNTIME_DEFAULT_SECCOMP,
       },
       initContainers: initContainers.length ? initContainers : undefined,
       containers: [container],
-      volumes: volumes.length ? volumes : undefined,
+      volumes: volumes.length ? exactCopy(volumes) : undefined,
       restartPolicy: input.restartPolicy,
       topologySpreadConstraints: input.topologySpreadConstraints,
       serviceAccountName: props.serviceAccountName,
@@ -404,7 +407,7 @@ function podVolumes(scope: IConstruct, props: PodTemplateProps, security: Securi
   const writableMounts: k8s.VolumeMount[] = [];
   for (const path of writablePaths) {
     const name = volumeNameForPath(scope, path);
-    volumes.push({ name, emptyDir: {} });
+    volumes.push({ name, emptyDir: EMPTY_DIR });
     writableMounts.push({ name, mountPath: path });
   }
   mounts.push(...writableMounts);
@@ -431,7 +434,24 @@ function podVolumes(scope: IConstruct, props: PodTemplateProps, security: Securi
 
 /** The restricted container securityContext, the same for the app container and its init containers. */
 function restrictedContainerContext(readOnlyRoot: boolean): k8s.SecurityContext {
-  return { allowPrivilegeEscalation: false, readOnlyRootFilesystem: readOnlyRoot, capabilities: { drop: ['ALL'] } };
+  return readOnlyRoot ? RESTRICTED_READ_ONLY_CONTEXT : RESTRICTED_WRITABLE_CONTEXT;
+}
+
+/*
+ * Sub-objects every pod template has, shared rather than copied into each: frozen, since nothing
+ * may change them (objects are rendered from copies, see JsonFormObject).
+ */
+const RUNTIME_DEFAULT_SECCOMP: k8s.SeccompProfile = Object.freeze({ type: 'RuntimeDefault' });
+const EMPTY_DIR: k8s.EmptyDirVolumeSource = Object.freeze({});
+const RESTRICTED_READ_ONLY_CONTEXT = restrictedContext(true);
+const RESTRICTED_WRITABLE_CONTEXT = restrictedContext(false);
+
+function restrictedContext(readOnlyRoot: boolean): k8s.SecurityContext {
+  return Object.freeze({
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: readOnlyRoot,
+    capabilities: Object.freeze({ drop: Object.freeze(['ALL']) as string[] }),
+  });
 }
 
 function toInitContainer(init: InitContainerProps, defaults: ContainerDefaults, readOnlyRoot: boolean, writableMounts: readonly k8s.VolumeMount[]): k8s.Container {
@@ -470,13 +490,13 @@ function toPodVolume(scope: IConstruct, volume: PodVolumeProps): k8s.Volume {
 /** The requests and limits a container ends up with: the construct's defaults, overridden field by field. */
 export function mergeResources(defaults: ResourceProps, overrides: ResourceProps | undefined): ResourceProps {
   return {
-    requests: { ...defaults.requests, ...overrides?.requests },
-    limits: { ...defaults.limits, ...overrides?.limits },
+    requests: mergedRecord(defaults.requests, overrides?.requests),
+    limits: mergedRecord(defaults.limits, overrides?.limits),
   };
 }
 
 function nonEmpty<T extends object>(value: T | undefined): T | undefined {
-  return value && Object.keys(value).length ? { ...value } : undefined;
+  return value && Object.keys(value).length ? mergedRecord(value) : undefined;
 }
 
 function volumeNameForPath(scope: IConstruct, path: string): string {
@@ -635,7 +655,7 @@ function checkSecurity(scope: IConstruct, security: SecurityProps): void {
 function checkResources(scope: IConstruct, resources: ResourceProps, prefix = ''): void {
   const quantities = (['requests', 'limits'] as const).flatMap((kind) => Object.entries(resources[kind] ?? {}).map(([resource, quantity]) => () => {
     if (quantity === undefined) return;
-    const value = parseQuantity(quantity);
+    const value = quantityAmount(quantity);
     if (value === undefined || value < 0) {
       throw invalidProp(scope, `${prefix}resources.${kind}.${resource}`, quantity, 'must be a non-negative Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi"');
     }
@@ -644,7 +664,7 @@ function checkResources(scope: IConstruct, resources: ResourceProps, prefix = ''
   checkAll(scope, (['cpu', 'memory'] as const).map((resource) => () => {
     const request = resources.requests?.[resource];
     const limit = resources.limits?.[resource];
-    if (request !== undefined && limit !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
+    if (request !== undefined && limit !== undefined && quantityAmount(request)! > quantityAmount(limit)!) {
       throw invalidProp(scope, `${prefix}resources.requests.${resource}`, request, `must not exceed resources.limits.${resource} (${limit}); the API server rejects requests above limits`);
     }
   }));

@@ -99,20 +99,24 @@ export type ConstructClass = abstract new (scope: IConstruct, id: string, ...res
  * only an instance's `constructor` is the class inside the proxy.
  */
 export function detachOnError<C extends ConstructClass>(value: C, _context: ClassDecoratorContext<C>): C {
-  return new Proxy(value, {
+  const proxy: C = new Proxy(value, {
     construct(target, args: [IConstruct, string, ...unknown[]], newTarget) {
       const [scope, id] = args;
       // A node already there under `id` is another construct's: the constructor fails on the
       // duplicate id, and that node must stay.
       const existing = scope.node.tryFindChild(id);
       try {
-        return Reflect.construct(target, args, newTarget);
+        // `new C(…)` makes the proxy the new.target; constructing with the class itself gives the
+        // same prototype, and lets V8 give every instance the class's one shape instead of a new
+        // hidden class per instance (as for a new.target that is not a function).
+        return Reflect.construct(target, args, newTarget === proxy ? target : newTarget);
       } catch (error) {
         const halfBuilt = existing === undefined ? scope.node.tryFindChild(id) : undefined;
         throw halfBuilt ? removeHalfBuilt(halfBuilt, error) : error;
       }
     },
   });
+  return proxy;
 }
 
 /** What a DNS-1123 label may be, as error messages say it. */
@@ -281,9 +285,25 @@ function isImageRepository(repository: string): boolean {
   return components.slice(hasHost ? 1 : 0).every((component) => IMAGE_PATH_COMPONENT.test(component));
 }
 
+/** Parsed quantities by their text, for {@link quantityAmount}. */
+const QUANTITY_AMOUNTS = new Map<string, number | undefined>();
+/** Units repeat the same few quantities ("100m", "128Mi"); a program with more starts the cache over. */
+const MAX_CACHED_QUANTITIES = 256;
+
+/** {@link parseQuantity}, remembered for the last few hundred quantity strings: prop checks see the same ones in every unit. */
+export function quantityAmount(quantity: string): number | undefined {
+  if (typeof quantity !== 'string') return parseQuantity(quantity);
+  const cached = QUANTITY_AMOUNTS.get(quantity);
+  if (cached !== undefined || QUANTITY_AMOUNTS.has(quantity)) return cached;
+  if (QUANTITY_AMOUNTS.size >= MAX_CACHED_QUANTITIES) QUANTITY_AMOUNTS.clear();
+  const amount = parseQuantity(quantity);
+  QUANTITY_AMOUNTS.set(quantity, amount);
+  return amount;
+}
+
 /** A quantity above zero, such as a volume size: `0` or `-1Gi` would be refused or meaningless. */
 export function checkPositiveQuantity(scope: IConstruct, field: string, value: string, example: string): string {
-  const amount = parseQuantity(value);
+  const amount = quantityAmount(value);
   if (amount === undefined || amount <= 0) {
     throw invalidProp(scope, field, value, `must be a Kubernetes quantity above zero, such as ${example}`);
   }

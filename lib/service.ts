@@ -5,6 +5,7 @@ import { ContainerPort } from './pod-template';
 import { checkAll, checkDns1035Label, checkOneOf, checkPort, invalidProp, isDns1123Label } from './props';
 import { findPort, IPodTarget } from './pod-target';
 import { createJsonFormObject, intOrStringValue } from './json-form';
+import { mergedRecord } from './records';
 
 /** What every Service of ours needs: the pods, the port, and how it is reached. */
 export interface ServiceOptions {
@@ -103,18 +104,27 @@ function servedPort(scope: IConstruct, options: Pick<ServiceOptions, 'port' | 't
  */
 export function createService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
   checkServiceOptions(scope, options);
+  return createCheckedService(scope, id, options);
+}
+
+/**
+ * {@link createService} for options the construct has passed through {@link checkServiceOptions}
+ * among its own checks already (a WebApp does, with its `servicePort`); they are not checked again.
+ * @internal
+ */
+export function createCheckedService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
   const { target } = options;
   const serviceName = serviceNameOf(scope, options);
   const served = servedPort(scope, options);
   const type = options.serviceType ?? ServiceType.CLUSTER_IP;
   const port = options.port ?? served.port;
   const service = createJsonFormObject(k8s.KubeService, scope, id, {
-    metadata: { name: serviceName, labels: { ...(options.labels ?? target.selectorLabels) } },
+    metadata: { name: serviceName, labels: mergedRecord(options.labels ?? target.selectorLabels) },
     spec: {
       type: options.headless ? undefined : type,
       // The API spells it clusterIP; the L1 type calls it clusterIp.
       ...(options.headless ? { clusterIP: 'None' } : {}),
-      selector: { ...target.selectorLabels },
+      selector: mergedRecord(target.selectorLabels),
       ports: [{
         name: served.name,
         port,

@@ -8,7 +8,7 @@ import {
   checkPodTemplate, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import { checkAll, checkInteger, checkPort, checkPortName, detachOnError, invalidProp } from './props';
-import { checkServiceOptions, createService } from './service';
+import { checkServiceOptions, createCheckedService } from './service';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createWebDeployment, rolloutStrategy, RolloutProps, WEB_APP_DEFAULTS } from './web-deployment';
 
@@ -65,15 +65,18 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
   constructor(scope: Construct, id: string, props: WebAppProps) {
     const portName = props.portName ?? 'http';
     const ports = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
-    super(scope, id, { ...props, containerPorts: ports });
-    const serviceOptions = {
+    super(scope, id, { name: props.name, labels: props.labels, annotations: props.annotations, containerPorts: ports });
+    // A new literal for each use: a spread copy of one object would get a hidden class of its own in V8, slowly.
+    const serviceOptions = <T>(port: number | undefined, target: T, labels?: Readonly<Record<string, string>>) => ({
       name: props.name,
       serviceName: props.serviceName,
-      port: props.servicePort ?? props.port,
+      port,
       targetPort: portName,
       serviceType: props.serviceType,
       nodePort: props.nodePort,
-    };
+      labels,
+      target,
+    });
     checkAll(this, [
       () => checkWorkloadName(this, props.name, 'deployment'),
       () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
@@ -87,7 +90,7 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
         }
       }),
       () => checkPodTemplate(this, { container: props, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
-      () => props.port !== undefined && checkServiceOptions(this, { ...serviceOptions, port: props.servicePort, target: { name: props.name, containerPorts: ports } }, 'servicePort'),
+      () => props.port !== undefined && checkServiceOptions(this, serviceOptions(props.servicePort, { name: props.name, containerPorts: ports }), 'servicePort'),
       () => props.port !== undefined && props.ingress && checkIngressOptions(this, props.ingress, 'ingress.'),
       () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
     ]);
@@ -111,12 +114,13 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
     });
 
     if (props.port !== undefined) {
+      const servicePort = props.servicePort ?? props.port;
       if (props.ingress) {
-        this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, labels, ...props.ingress, target: this });
+        this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions(servicePort, this, labels), ...props.ingress, target: this });
         this.service = this.ingress.service;
         this.servicePort = this.ingress.servicePort;
       } else {
-        ({ service: this.service, port: this.servicePort } = createService(this, 'Service', { ...serviceOptions, labels, target: this }));
+        ({ service: this.service, port: this.servicePort } = createCheckedService(this, 'Service', serviceOptions(servicePort, this, labels)));
       }
     }
     this.disruptionBudget = this.protect(props, replicas);

@@ -2,9 +2,12 @@ import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { createJsonFormObject, intOrStringValue } from './json-form';
-import { APP_CONTAINER_DEFAULTS, buildPodTemplate, ContainerDefaults, ContainerPort, PodTemplateProps } from './pod-template';
+import {
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, PodTemplateProps,
+} from './pod-template';
 import { checkAll, checkIntOrPercent, invalidProp } from './props';
 import { isZeroIntOrPercent } from './validation/int-or-percent';
+import { mergedRecord } from './records';
 
 /** How a Deployment replaces its pods: Kubernetes' `maxSurge` / `maxUnavailable`. */
 export interface RolloutProps {
@@ -42,7 +45,12 @@ export interface WebDeploymentInput {
   readonly spreadAcrossNodes?: boolean;
 }
 
-/** The Deployment of a WebApp (or of one version of a release): the pod template with the app defaults, selected by `selectorLabels`. */
+/**
+ * The Deployment of a WebApp (or of one version of a release): the pod template with the app
+ * defaults, selected by `selectorLabels`. The container props must have passed
+ * {@link checkPodTemplate} with {@link WEB_APP_DEFAULTS} and `ports` (the WebApp's or the
+ * release's own checks do that); they are not checked again here.
+ */
 export function createWebDeployment(scope: Construct, input: WebDeploymentInput): ApiObject {
   const template = buildPodTemplate(scope, {
     containerName: input.containerName,
@@ -54,10 +62,10 @@ export function createWebDeployment(scope: Construct, input: WebDeploymentInput)
     topologySpreadConstraints: input.spreadAcrossNodes ? [spreadOverNodes(input.selectorLabels)] : undefined,
   });
   return createJsonFormObject(k8s.KubeDeployment, scope, 'Deployment', {
-    metadata: { name: `${input.name}-deployment`, labels: { ...input.labels }, annotations: input.annotations && { ...input.annotations } },
+    metadata: { name: `${input.name}-deployment`, labels: mergedRecord(input.labels), annotations: input.annotations && mergedRecord(input.annotations) },
     spec: {
       replicas: Lazy.any({ produce: input.replicas }),
-      selector: { matchLabels: { ...input.selectorLabels } },
+      selector: { matchLabels: mergedRecord(input.selectorLabels) },
       strategy: rolloutStrategy(scope, input.rollout),
       template,
     },
@@ -88,6 +96,6 @@ export function spreadOverNodes(selectorLabels: Readonly<Record<string, string>>
     maxSkew: 1,
     topologyKey: 'kubernetes.io/hostname',
     whenUnsatisfiable: 'ScheduleAnyway',
-    labelSelector: { matchLabels: { ...selectorLabels } },
+    labelSelector: { matchLabels: mergedRecord(selectorLabels) },
   };
 }

@@ -8,6 +8,7 @@ import { NAME_LABEL } from './labels';
 import { IPodTarget } from './pod-target';
 import { addProtection, ProtectionProps } from './protection';
 import { checkAnnotations, checkDns1123Label, checkLabels, invalidProp } from './props';
+import { mergedRecord } from './records';
 
 export { findPort } from './pod-target';
 export type { IPodTarget } from './pod-target';
@@ -27,7 +28,7 @@ export function workloadLabels(scope: IConstruct, name: string, labels: Readonly
   if (given !== undefined && given !== name) {
     throw invalidProp(scope, `labels["${NAME_LABEL}"]`, given, `must be the workload's name "${name}" or left out: the construct selects its pods by it`);
   }
-  return { ...labels, ...selectorLabelsFor(name) };
+  return mergedRecord(labels, selectorLabelsFor(name));
 }
 
 /** Labels and annotations every workload construct accepts. */
@@ -108,7 +109,8 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[];
   public readonly connections: Connections;
-  private readonly metadata: WorkloadMetadataProps;
+  /** The `labels` and `annotations` props, the only ones of the identity the base reads later (it keeps no copy of the props). */
+  private readonly metadata: Pick<WorkloadMetadataProps, 'labels' | 'annotations'>;
   private policy?: ApiObject;
   private autoscaled = false;
 
@@ -116,7 +118,7 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
     super(scope, id);
     this.name = identity.name;
     this.containerPorts = identity.containerPorts;
-    this.metadata = identity;
+    this.metadata = { labels: identity.labels, annotations: identity.annotations };
     this.selectorLabels = selectorLabelsFor(this.name);
     this.connections = new Connections(this);
   }
@@ -139,7 +141,7 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
   /** Metadata of the workload object (`<name>-deployment`, …): its name, the labels and the `annotations` prop. */
   protected objectMetadata(name: string): k8s.ObjectMeta {
     const annotations = this.metadata.annotations;
-    return { name, labels: this.labels, annotations: annotations && { ...annotations } };
+    return { name, labels: this.labels, annotations: annotations && mergedRecord(annotations) };
   }
 
   /** Whether an autoscaler took the replicas over. */
