@@ -4,6 +4,7 @@ import {
 } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { mergedRecord } from './records';
 
 /**
  * The objects our constructs create hold their fields in Kubernetes' JSON form already: quantities
@@ -55,7 +56,7 @@ export interface ObjectKind {
 
 /** Creates a {@link JsonFormObject} of the kind `kind` names (e.g. `k8s.KubeDeployment`) from fields in JSON form. */
 export function createJsonFormObject(kind: ObjectKind, scope: Construct, id: string, props: JsonFormProps): JsonFormObject {
-  return new JsonFormObject(scope, id, { ...kind.GVK, ...props });
+  return new JsonFormObject(scope, id, mergedRecord<ApiObjectProps>(kind.GVK, props as ApiObjectProps));
 }
 
 /** Thrown inside the walk of {@link jsonFormToJson} when a value needs cdk8s' own `toJson()` to render (or to fail) as it does. */
