@@ -2,18 +2,7 @@ import { ApiObject, App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { appManifests, chartsInApplyOrder } from '../../lib/synth/manifests';
-
-/** A small deterministic PRNG (mulberry32), so a failing layout can be rebuilt from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../seeded-random';
 
 /**
  * An app of random charts (some nested, some with integer-like ids, which plain objects order
@@ -21,7 +10,7 @@ function random(seed: number): () => number {
  * objects, plain constructs and charts (constructs outside every chart have none: cdk8s refuses those).
  */
 function randomApp(seed: number): App {
-  const next = random(seed);
+  const next = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)];
   const app = new App();
   const charts: Chart[] = [];

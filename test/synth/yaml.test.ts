@@ -2,6 +2,7 @@ import { App, Chart, Duration, Size, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { toYaml, toYamlStream } from '../../lib/synth/yaml';
+import { seededRandom } from '../seeded-random';
 
 const VERSIONS = ['1.1', '1.2'] as const;
 
@@ -351,18 +352,6 @@ describe('toYaml: compared with yaml.stringify as cdk8s calls it', () => {
     expectRoundTrip(value);
   });
 });
-
-/** mulberry32: a small seeded PRNG, so every run generates the same values. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const STRING_FRAGMENTS: readonly string[] = [
   ...PITFALLS, ...PLAIN, 'a', 'Z', '0', '7', '.', '-', '+', '_', ':', ' ', '  ', '#', '\n', '\n\n', '\t',
