@@ -108,7 +108,7 @@ function dependencyOrder(tree: ConstructTree, keep: (construct: IConstruct) => b
  *
  * cdk8s' `Chart.toJson()` prepares and validates the whole app on every call, which makes
  * synthesizing N charts cost O(N²). The app is prepared here once, as cdk8s prepares it (see
- * {@link prepareApp}), so its implicit dependencies are resolved and every construct is validated
+ * `prepareApp` below), so its implicit dependencies are resolved and every construct is validated
  * (an invalid tree throws before any object exists); the charts are then read in dependency
  * order, from one walk of the construct tree.
  */
