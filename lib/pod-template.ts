@@ -2,12 +2,13 @@ import { EnvValue, ImagePullPolicy, k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import {
   checkAbsolutePath, checkAll, checkDns1123Label, checkEnvName, checkInteger, checkNonEmpty, checkOneOf, checkPort,
-  invalidProp, quantityAmount,
+  invalidProp,
 } from './props';
 import { intOrStringValue, quantityValue } from './json-form';
 import { checkBoolean, checkDns1123Subdomain, checkLabelKey, checkLabels, checkLabelValue, checkPositiveQuantity } from './props';
 import { AffinityProps, checkAffinity, toAffinity } from './affinity';
 import { NAME_LABEL } from './labels';
+import { parseQuantity } from './validation/quantity';
 import { exactCopy, mergedRecord } from './records';
 
 /** CPU and memory amounts, as Kubernetes quantities (`250m`, `512Mi`). */
@@ -655,7 +656,7 @@ function checkSecurity(scope: IConstruct, security: SecurityProps): void {
 function checkResources(scope: IConstruct, resources: ResourceProps, prefix = ''): void {
   const quantities = (['requests', 'limits'] as const).flatMap((kind) => Object.entries(resources[kind] ?? {}).map(([resource, quantity]) => () => {
     if (quantity === undefined) return;
-    const value = quantityAmount(quantity);
+    const value = parseQuantity(quantity);
     if (value === undefined || value < 0) {
       throw invalidProp(scope, `${prefix}resources.${kind}.${resource}`, quantity, 'must be a non-negative Kubernetes quantity such as "250m", "1", "512Mi" or "1Gi"');
     }
@@ -664,7 +665,7 @@ function checkResources(scope: IConstruct, resources: ResourceProps, prefix = ''
   checkAll(scope, (['cpu', 'memory'] as const).map((resource) => () => {
     const request = resources.requests?.[resource];
     const limit = resources.limits?.[resource];
-    if (request !== undefined && limit !== undefined && quantityAmount(request)! > quantityAmount(limit)!) {
+    if (request !== undefined && limit !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
       throw invalidProp(scope, `${prefix}resources.requests.${resource}`, request, `must not exceed resources.limits.${resource} (${limit}); the API server rejects requests above limits`);
     }
   }));

@@ -285,25 +285,9 @@ function isImageRepository(repository: string): boolean {
   return components.slice(hasHost ? 1 : 0).every((component) => IMAGE_PATH_COMPONENT.test(component));
 }
 
-/** Parsed quantities by their text, for {@link quantityAmount}. */
-const QUANTITY_AMOUNTS = new Map<string, number | undefined>();
-/** Units repeat the same few quantities ("100m", "128Mi"); a program with more starts the cache over. */
-const MAX_CACHED_QUANTITIES = 256;
-
-/** {@link parseQuantity}, remembered for the last few hundred quantity strings: prop checks see the same ones in every unit. */
-export function quantityAmount(quantity: string): number | undefined {
-  if (typeof quantity !== 'string') return parseQuantity(quantity);
-  const cached = QUANTITY_AMOUNTS.get(quantity);
-  if (cached !== undefined || QUANTITY_AMOUNTS.has(quantity)) return cached;
-  if (QUANTITY_AMOUNTS.size >= MAX_CACHED_QUANTITIES) QUANTITY_AMOUNTS.clear();
-  const amount = parseQuantity(quantity);
-  QUANTITY_AMOUNTS.set(quantity, amount);
-  return amount;
-}
-
 /** A quantity above zero, such as a volume size: `0` or `-1Gi` would be refused or meaningless. */
 export function checkPositiveQuantity(scope: IConstruct, field: string, value: string, example: string): string {
-  const amount = quantityAmount(value);
+  const amount = parseQuantity(value);
   if (amount === undefined || amount <= 0) {
     throw invalidProp(scope, field, value, `must be a Kubernetes quantity above zero, such as ${example}`);
   }

@@ -74,9 +74,9 @@ function resolveChartDependencies(constructs: readonly IConstruct[]): void {
 }
 
 /**
- * `new DependencyGraph(root.node).topology()` of the tree's root, keeping the constructs `keep` selects. That graph has a vertex per construct; one that
- * neither depends on anything nor is depended on is a root of its own, which places no other
- * vertex. So only the kept constructs and those on a dependency get a vertex here, built with
+ * `new DependencyGraph(root.node).topology()` of the tree's root, keeping the constructs `keep`
+ * selects. That graph has a vertex per construct; one that neither depends on anything nor is
+ * depended on is a root of its own, which places no other vertex. So only the kept constructs and those on a dependency get a vertex here, built with
  * cdk8s' own `DependencyVertex` (same edges in the same order, same roots in the same order, same
  * cycle error): the order of the kept ones is the same, without a vertex per construct of the app.
  */
@@ -139,9 +139,11 @@ function prepareApp(constructs: readonly IConstruct[]): ConstructTree {
   const dependencies = constructs.map((c) => c.node.dependencies);
   const changed = new Set<IConstruct>();
   constructs.forEach((source, i) => {
+    if (dependencies[i].length === 0) return;
+    const sourceObjects = ownApiObjects(source);
     for (const target of dependencies[i]) {
       const targetObjects = ownApiObjects(target);
-      for (const object of ownApiObjects(source)) {
+      for (const object of sourceObjects) {
         for (const targetObject of targetObjects) {
           if (targetObject === object) continue;
           object.node.addDependency(targetObject);
@@ -157,8 +159,12 @@ function prepareApp(constructs: readonly IConstruct[]): ConstructTree {
 
 /** The API objects in a construct's subtree whose closest chart is the construct's. */
 function ownApiObjects(construct: IConstruct): ApiObject[] {
-  const chart = Chart.of(construct);
-  return construct.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+  return construct.node.findAll().filter(isObjectOf(Chart.of(construct)));
+}
+
+/** Whether a construct is an API object whose closest chart is `chart` (a chart renders only those). */
+function isObjectOf(chart: Chart): (construct: IConstruct) => construct is ApiObject {
+  return (construct): construct is ApiObject => construct instanceof ApiObject && Chart.of(construct) === chart;
 }
 
 /** What {@link chartObjects} needs of a chart, from one walk of the tree. */
@@ -196,7 +202,7 @@ function chartMembers(tree: ConstructTree): Map<Chart, ChartMembers> {
  */
 function chartObjects(chart: Chart, members: ChartMembers): unknown[] {
   const ordered = members.hasDependencies
-    ? new DependencyGraph(chart.node).topology().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart)
+    ? new DependencyGraph(chart.node).topology().filter(isObjectOf(chart))
     : members.objects;
   return ordered.map((o) => o.toJson());
 }
