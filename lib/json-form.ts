@@ -124,7 +124,9 @@ function sanitizedValue(value: unknown, owner: ApiObject, dropEmpty: boolean): u
   const mapping = value as Record<string, unknown>;
   const copy: Record<string, unknown> = {};
   let empty = true;
-  for (const key of Object.keys(mapping).sort()) {
+  const keys = sortedKeys(mapping);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i];
     const kept = sanitizedValue(mapping[key], owner, dropEmpty);
     if (kept !== undefined && kept !== null) {
       copy[key] = kept;
@@ -132,6 +134,30 @@ function sanitizedValue(value: unknown, owner: ApiObject, dropEmpty: boolean): u
     }
   }
   return dropEmpty && empty ? undefined : copy;
+}
+
+/** Above this many keys a mapping is sorted by `Array.prototype.sort`; below, by insertion, whose cost grows with the square of the count. */
+const INSERTION_SORT_LIMIT = 24;
+
+/**
+ * The mapping's own keys in `Array.prototype.sort()` order (UTF-16 code units, as `<` compares
+ * strings). V8's sort allocates a work area of several hundred bytes per call, which was about a sixth
+ * of all memory allocated by a synthesis; the mappings of a manifest have a few keys each, often
+ * in order already, and an insertion sort orders them in place.
+ */
+function sortedKeys(mapping: Record<string, unknown>): string[] {
+  const keys = Object.keys(mapping);
+  if (keys.length > INSERTION_SORT_LIMIT) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i];
+    let j = i - 1;
+    while (j >= 0 && keys[j] > key) {
+      keys[j + 1] = keys[j];
+      j--;
+    }
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 /** A value the default resolvers may replace: resolved by cdk8s, then walked; one they leave as it is goes to the stock path. */

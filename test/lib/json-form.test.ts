@@ -8,6 +8,7 @@ import { STAGES as COMPOSE_STAGES } from '../../apps/compose-example/stages';
 import { HabrStack } from '../../apps/habr/stack';
 import { STAGES } from '../../apps/habr/stages';
 import { buildWebAppUnits } from '../../bench/units-webapp';
+import { seededRandom } from '../seeded-random';
 
 describe('createJsonFormObject', () => {
   it('creates a cdk8s ApiObject of the kind the L1 class names, not an instance of the L1 class', () => {
@@ -200,6 +201,25 @@ describe('toJson of JSON-form objects (one walk instead of cdk8s resolve + sanit
       metadata: { annotations: { note: 'later' }, labels: { team: 'a' }, name: 'm', namespace: 'shop' },
       binaryData: { b: 'Yg==' }, data: { z: 'last' }, immutable: true, list: [1, undefined, undefined, { y: 1 }], union: { value: 3 },
     });
+  });
+
+  it.each([3, 24, 25, 200])('sorts the keys of a %i-key mapping exactly as the stock path does (integer-like, upper-case, non-ASCII keys)', (size) => {
+    const app = new App();
+    const chart = new Chart(app, 'c');
+    const random = seededRandom(size);
+    const keys = Array.from({ length: size }, (_, i) => ['10', '9', '0', 'B', 'a', '_x', 'é', 'Z-1', 'a.b', 'a-b'][i % 10] + (i >= 10 ? String(i) : ''));
+    const shuffled = [...keys];
+    for (let i = shuffled.length - 1; i > 0; i--) {
+      const j = Math.floor(random() * (i + 1));
+      [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+    }
+    const data = Object.fromEntries(shuffled.map((key) => [key, key]));
+    const object = createJsonFormObject(k8s.KubeConfigMap, chart, 'M', { metadata: { name: 'm' }, data });
+    const json = object.toJson();
+    // An object lists integer-like keys first whatever their insertion order; the other keys keep the order they were sorted in.
+    const isIndex = (key: string) => /^(0|[1-9][0-9]*)$/.test(key);
+    expect(Object.keys(json.data).filter((key) => !isIndex(key))).toEqual(keys.filter((key) => !isIndex(key)).sort());
+    expect(JSON.stringify(json)).toBe(JSON.stringify(ApiObject.prototype.toJson.call(object)));
   });
 
   it('leaves what it does not know to the stock path: custom resolvers, CDK8S_DISABLE_SORT, values that are not plain', () => {
