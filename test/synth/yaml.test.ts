@@ -284,6 +284,14 @@ describe('toYaml: realistic manifests', () => {
     expect(toYamlStream([])).toBe('');
     expect(toYamlStream([{ a: 1 }, { b: 2 }])).toBe(Yaml.stringify({ a: 1 }, { b: 2 }));
   });
+
+  // Long streams are joined a few documents at a time: every length around those joins gives the same text.
+  test.each([31, 32, 33, 64, 65, 97])('a stream of %i documents is each document once, in order, separated by ---', (count) => {
+    const documents = Array.from({ length: count }, (_, i) => ({ kind: 'ConfigMap', metadata: { name: `config-${i}` }, data: { index: String(i) } }));
+    const text = toYamlStream(documents);
+    expect(text).toBe(documents.map((document) => toYaml(document)).join('---\n'));
+    expect(parseAllDocuments(text).map((document) => document.toJS())).toEqual(documents);
+  });
 });
 
 describe('toYaml: compared with yaml.stringify as cdk8s calls it', () => {
