@@ -54,6 +54,17 @@ function mb(kb: number): string {
   return `${(kb / 1024).toFixed(0)} MB`;
 }
 
+/**
+ * What a growth figure is made of: the work per unit at the smaller N, and the work each further
+ * unit added. Without a fixed cost they are equal; growth below the size factor is a fixed cost
+ * the smaller run pays, growth above it a cost per unit that rises with N.
+ */
+function perUnitText(fromWork: number, toWork: number, fromUnits: number, toUnits: number): string {
+  const perUnit = (1000 * fromWork) / fromUnits;
+  const perFurtherUnit = (1000 * (toWork - fromWork)) / (toUnits - fromUnits);
+  return `${perUnit.toFixed(0)} µs per unit at ${fromUnits}, ${perFurtherUnit.toFixed(0)} µs for each unit past it`;
+}
+
 function find(rows: readonly ResultRow[], scenario: string, units?: number, chartSize?: number): ResultRow | undefined {
   return rows.find((row) => row.scenario === scenario && row.units === units && (chartSize === undefined || row.chartSize === chartSize));
 }
@@ -102,7 +113,7 @@ export function evaluateTargets(rows: readonly ResultRow[], names: TargetScenari
     const growth = toWork / fromWork;
     lines.push({
       target: growthTarget, measured: ratioText(growth), limit: growthLimit, met: Math.abs(growth / factor - 1) <= GROWTH_TOLERANCE,
-      detail: `${toWork.toFixed(0)} ms vs ${fromWork.toFixed(0)} ms for ${factor}× the units`,
+      detail: `${toWork.toFixed(0)} ms vs ${fromWork.toFixed(0)} ms for ${factor}× the units; ${perUnitText(fromWork, toWork, growthFrom, units)}`,
     });
   }
   const synth = find(rows, names.synthCommand)?.summary;

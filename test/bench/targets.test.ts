@@ -54,8 +54,11 @@ describe('bench targets', () => {
     const ours10k = summary(7000, 200, { buildMs: 2000, emitMs: 7000 });
     const sublinear = evaluateTargets(largeRun(ours10k, summary(1500, 100, { buildMs: 500, emitMs: 1300 })), NAMES, LAYOUT);
     expect(line(sublinear, 'work growth')).toMatchObject({ measured: '5.00×', met: false });
+    // 1800 ms for 1000 units, 7200 ms more for the next 9000: a fixed cost, not a rising cost per unit.
+    expect(line(sublinear, 'work growth').detail).toBe('9000 ms vs 1800 ms for 10× the units; 1800 µs per unit at 1000, 800 µs for each unit past it');
     const superlinear = evaluateTargets(largeRun(ours10k, summary(800, 100, { buildMs: 300, emitMs: 450 })), NAMES, LAYOUT);
     expect(line(superlinear, 'work growth')).toMatchObject({ measured: '12.00×', met: false });
+    expect(line(superlinear, 'work growth').detail).toContain('750 µs per unit at 1000, 917 µs for each unit past it');
     expect(line(superlinear, 'peak RSS')).toMatchObject({ measured: '200 MB', met: true });
   });
 
