@@ -62,15 +62,15 @@ const statefulSetWithClaim = (resources: Record<string, unknown>): KubeObject =>
 
 describe('upgradeCompatibility', () => {
   it('finds where Kubernetes 1.33 is narrower than 1.27, per pair of models at the same place', () => {
-    const { narrowed, servedByBoth } = upgradeCompatibility(loadSchema('1.27'), loadSchema('1.33'));
+    const { narrowing, servedByBoth } = upgradeCompatibility(loadSchema('1.27'), loadSchema('1.33'));
     expect(servedByBoth.has('apps/v1/Deployment')).toBe(true);
     // Removed in 1.29: not served by both.
     expect(servedByBoth.has('flowcontrol.apiserver.k8s.io/v1beta2/FlowSchema')).toBe(false);
-    expect(narrowed.get('V1HostAlias')?.get('V1HostAlias')).toEqual({ fields: [], required: ['ip'] });
-    expect(narrowed.get('V1NetworkPolicy')?.get('V1NetworkPolicy')).toEqual({ fields: ['status'], required: [] });
+    expect(narrowing('V1HostAlias', 'V1HostAlias')).toEqual({ fields: [], required: ['ip'] });
+    expect(narrowing('V1NetworkPolicy', 'V1NetworkPolicy')).toEqual({ fields: ['status'], required: [] });
     // Container resources keep the same model; a PVC's became VolumeResourceRequirements, without `claims`.
-    expect(narrowed.get('V1ResourceRequirements')?.has('V1ResourceRequirements')).toBe(false);
-    expect(narrowed.get('V1ResourceRequirements')?.get('V1VolumeResourceRequirements')).toEqual({ fields: ['claims'], required: [] });
+    expect(narrowing('V1ResourceRequirements', 'V1ResourceRequirements')).toBeUndefined();
+    expect(narrowing('V1ResourceRequirements', 'V1VolumeResourceRequirements')).toEqual({ fields: ['claims'], required: [] });
   });
 
   it('treats narrower scalars, changed shapes, removed fields and new required fields as narrowing', () => {
@@ -82,21 +82,23 @@ describe('upgradeCompatibility', () => {
       Thing: { count: 'integer', tags: 'string', spec: 'SpecV2', note: 'string', data: 'any', owner: 'string' },
       SpecV2: { size: 'quantity' },
     }, { Thing: ['owner'] });
-    const { narrowed } = upgradeCompatibility(older, newer);
-    expect(narrowed.get('Thing')?.get('Thing')).toEqual({ fields: ['count', 'tags'], required: ['owner'] });
-    expect(narrowed.get('Spec')?.get('SpecV2')).toEqual({ fields: ['extra'], required: [] });
+    const { narrowing } = upgradeCompatibility(older, newer);
+    expect(narrowing('Thing', 'Thing')).toEqual({ fields: ['count', 'tags'], required: ['owner'] });
+    expect(narrowing('Spec', 'SpecV2')).toEqual({ fields: ['extra'], required: [] });
   });
 
   it('accepts widening: new optional fields and `any`', () => {
     const older = schemaOf('1.0', { Thing: { count: 'integer', list: '[]Item' }, Item: { name: 'string' } });
     const newer = schemaOf('2.0', { Thing: { count: 'any', list: '[]Item', more: 'string' }, Item: { name: 'string', age: 'integer' } });
-    expect(upgradeCompatibility(older, newer).narrowed.size).toBe(0);
+    const { narrowing } = upgradeCompatibility(older, newer);
+    expect(narrowing('Thing', 'Thing')).toBeUndefined();
+    expect(narrowing('Item', 'Item')).toBeUndefined();
   });
 
   it('follows models that refer to themselves without looping', () => {
     const older = schemaOf('1.0', { Node: { child: 'Node', gone: 'string' } });
     const newer = schemaOf('2.0', { Node: { child: 'Node' } });
-    expect(upgradeCompatibility(older, newer).narrowed.get('Node')?.get('Node')).toEqual({ fields: ['gone'], required: [] });
+    expect(upgradeCompatibility(older, newer).narrowing('Node', 'Node')).toEqual({ fields: ['gone'], required: [] });
   });
 
   it('says a value may be rejected only when it sets a narrowed field or lacks a newly required one', () => {

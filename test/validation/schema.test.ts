@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { checkSchema, DEFAULT_SCHEMA_VERSION, resourceScope, SCHEMA_VERSIONS } from '../../lib/validation/schema';
+import { loadSchema } from '../../lib/validation/schema/load';
 import type { KubeObject, SourcedObject } from '../../lib/validation/types';
 
 const labels = { app: 'web' };
@@ -376,5 +377,20 @@ describe('generated schemas', () => {
     } finally {
       fs.rmSync(outputDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('loadSchema', () => {
+  it('gives each model compiled once, by name, and nothing for a name the release lacks', () => {
+    const schema = loadSchema('1.27');
+    const container = schema.models.get('V1Container');
+    expect(container?.fields.get('image')).toEqual({ kind: 'scalar', scalar: 'string' });
+    expect(container?.fields.get('ports')).toEqual({ kind: 'array', items: { kind: 'model', model: 'V1ContainerPort' } });
+    expect(container?.required).toEqual(['name']);
+    expect(schema.models.get('V1Container')).toBe(container);
+    expect(schema.models.get('V1ContainerTypo')).toBeUndefined();
+    // Names an object has for every key are not models.
+    expect(schema.models.get('constructor')).toBeUndefined();
+    expect(schema.models.get('toString')).toBeUndefined();
   });
 });

@@ -8,11 +8,12 @@ export interface UpgradeCompatibility {
   /** `apiVersion/kind` keys both releases serve. */
   readonly servedByBoth: ReadonlySet<string>;
   /**
-   * Pairs of an older model and the newer model at the same place under a kind both serve, where
-   * the newer one lacks a field of the older one, narrows its type, or requires a field it does
-   * not: older model name to the newer names it is narrowed in.
+   * How the newer model is narrower than the older one at the same place under a kind both serve
+   * (it lacks a field of the older one, narrows its type, or requires a field the older one does
+   * not); `undefined` when it accepts everything the older one does, fields of nested models
+   * aside (those are a pair of their own).
    */
-  readonly narrowed: ReadonlyMap<string, ReadonlyMap<string, Narrowing>>;
+  narrowing(older: string, newer: string): Narrowing | undefined;
 }
 
 /** How a newer model is narrower than the older model at the same place. */
@@ -27,7 +28,7 @@ export interface Narrowing {
 
 /** Whether a value of `older` (without findings under it) may have findings as a value of `newer`. */
 export function mayBeRejected(compatibility: UpgradeCompatibility, older: string, newer: string, value: Readonly<Record<string, unknown>>): boolean {
-  const narrowing = compatibility.narrowed.get(older)?.get(newer);
+  const narrowing = compatibility.narrowing(older, newer);
   if (!narrowing) return false;
   return narrowing.unknownModel === true
     || narrowing.fields.some((field) => Object.prototype.hasOwnProperty.call(value, field))
@@ -50,41 +51,41 @@ export function upgradeCompatibility(older: Schema, newer: Schema): UpgradeCompa
   return result;
 }
 
+/**
+ * The kinds both serve, and each model pair's narrowing when it is first asked for: the schema
+ * walk asks only for pairs at the same place, from the kinds both serve down, and a pair's
+ * narrowing depends on its two models alone.
+ */
 function compute(older: Schema, newer: Schema): UpgradeCompatibility {
   const servedByBoth = new Set<string>();
-  const pending: Array<[string, string]> = [];
-  for (const [key, resource] of older.resources) {
-    const newerResource = newer.resources.get(key);
-    if (!newerResource) continue;
-    servedByBoth.add(key);
-    pending.push([resource.model, newerResource.model]);
-  }
-  const narrowed = new Map<string, Map<string, Narrowing>>();
-  const seen = new Set<string>();
-  while (pending.length) {
-    const [olderName, newerName] = pending.pop()!;
-    const pair = `${olderName}\u0000${newerName}`;
-    if (seen.has(pair)) continue;
-    seen.add(pair);
-    const nested: Array<[string, string]> = [];
-    const narrowing = narrowingOf(older.models.get(olderName), newer.models.get(newerName), nested);
-    if (narrowing) {
-      if (!narrowed.has(olderName)) narrowed.set(olderName, new Map());
-      narrowed.get(olderName)!.set(newerName, narrowing);
-    }
-    pending.push(...nested);
-  }
-  return { servedByBoth, narrowed };
+  for (const key of older.resources.keys()) if (newer.resources.has(key)) servedByBoth.add(key);
+  // The walk asks at every model of every object: two lookups for a pair worked out before.
+  const narrowings = new Map<string, Map<string, Narrowing | typeof NOT_NARROWED>>();
+  return {
+    servedByBoth,
+    narrowing(olderName, newerName) {
+      let byNewer = narrowings.get(olderName);
+      if (byNewer === undefined) narrowings.set(olderName, (byNewer = new Map()));
+      let narrowing = byNewer.get(newerName);
+      if (narrowing === undefined) {
+        narrowing = narrowingOf(older.models.get(olderName), newer.models.get(newerName)) ?? NOT_NARROWED;
+        byNewer.set(newerName, narrowing);
+      }
+      return narrowing === NOT_NARROWED ? undefined : narrowing;
+    },
+  };
 }
 
-/** Compares the fields of one model pair; nested model pairs are pushed to `nested` instead. */
-function narrowingOf(older: Model | undefined, newer: Model | undefined, nested: Array<[string, string]>): Narrowing | undefined {
+const NOT_NARROWED = Symbol('not narrowed');
+
+/** Compares the fields of one model pair; a field of a model type is compared as a pair of its own. */
+function narrowingOf(older: Model | undefined, newer: Model | undefined): Narrowing | undefined {
   // The generator refuses dangling model names; if one slipped through, walk every such value again.
   if (!older || !newer) return { fields: [], required: [], unknownModel: true };
   const fields = [...older.fields]
     .filter(([field, olderType]) => {
       const newerType = newer.fields.get(field);
-      return !newerType || !typeAcceptsEverythingOf(newerType, olderType, nested);
+      return !newerType || !typeAcceptsEverythingOf(newerType, olderType);
     })
     .map(([field]) => field);
   const required = newer.required.filter((field) => !older.required.includes(field));
@@ -92,18 +93,16 @@ function narrowingOf(older: Model | undefined, newer: Model | undefined, nested:
 }
 
 /** Scalars must match exactly (or become `any`); widened formats are too rare to be worth modelling. */
-function typeAcceptsEverythingOf(newer: FieldType, older: FieldType, nested: Array<[string, string]>): boolean {
+function typeAcceptsEverythingOf(newer: FieldType, older: FieldType): boolean {
   if (newer.kind === 'scalar' && newer.scalar === 'any') return true;
   switch (older.kind) {
     case 'scalar':
       return newer.kind === 'scalar' && newer.scalar === older.scalar;
     case 'array':
-      return newer.kind === 'array' && typeAcceptsEverythingOf(newer.items, older.items, nested);
+      return newer.kind === 'array' && typeAcceptsEverythingOf(newer.items, older.items);
     case 'map':
-      return newer.kind === 'map' && typeAcceptsEverythingOf(newer.values, older.values, nested);
+      return newer.kind === 'map' && typeAcceptsEverythingOf(newer.values, older.values);
     case 'model':
-      if (newer.kind !== 'model') return false;
-      nested.push([older.model, newer.model]);
-      return true;
+      return newer.kind === 'model';
   }
 }

@@ -34,9 +34,14 @@ export interface Resource {
   readonly scope: ResourceScope;
 }
 
+/** The models of a release by name. */
+export interface ModelLookup {
+  get(name: string): Model | undefined;
+}
+
 export interface Schema {
   readonly kubernetesVersion: string;
-  readonly models: ReadonlyMap<string, Model>;
+  readonly models: ModelLookup;
   /** By `apiVersion/kind`, e.g. `apps/v1/Deployment`. */
   readonly resources: ReadonlyMap<string, Resource>;
 }
@@ -78,12 +83,32 @@ export function resourceKey(apiVersion: string, kind: string): string {
   return `${apiVersion}/${kind}`;
 }
 
-function compileSchema(file: SchemaFile): Schema {
-  const models = new Map<string, Model>();
-  for (const [name, { fields, required }] of Object.entries(file.models)) {
-    const fieldTypes = new Map(Object.entries(fields).map(([field, type]) => [field, parseFieldType(type)]));
-    models.set(name, { name, fields: fieldTypes, required: required ?? [] });
+/**
+ * Models compiled from the file when first asked for: a synthesis reaches a few dozen of a
+ * release's 500 to 800, and compiling them all was most of the time a small app spent validating.
+ */
+class CompiledModels implements ModelLookup {
+  private readonly compiled = new Map<string, Model | undefined>();
+
+  constructor(private readonly file: SchemaFile['models']) {}
+
+  get(name: string): Model | undefined {
+    let model = this.compiled.get(name);
+    if (model === undefined && !this.compiled.has(name)) {
+      const definition = Object.prototype.hasOwnProperty.call(this.file, name) ? this.file[name] : undefined;
+      model = definition && {
+        name,
+        fields: new Map(Object.entries(definition.fields).map(([field, type]) => [field, parseFieldType(type)])),
+        required: definition.required ?? [],
+      };
+      this.compiled.set(name, model);
+    }
+    return model;
   }
+}
+
+function compileSchema(file: SchemaFile): Schema {
+  const models = new CompiledModels(file.models);
   const resources = new Map<string, Resource>();
   for (const [key, { model, scope }] of Object.entries(file.resources)) {
     const slash = key.lastIndexOf('/');
