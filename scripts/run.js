@@ -65,26 +65,35 @@ function sweepDeadTemporaries() {
   }
 }
 
-/** The code of a cache entry, or undefined when it is missing or does not match the hash it starts with. */
-function readEntry(file) {
+/**
+ * The contents of a cache entry (text or binary), or undefined when it is missing or does not
+ * match the hash it starts with; a damaged entry is removed.
+ */
+function readEntryBytes(file) {
   let entry;
   try {
-    entry = fs.readFileSync(file, 'utf8');
+    entry = fs.readFileSync(file);
   } catch {
     return undefined;
   }
-  const newline = entry.indexOf('\n');
-  const code = entry.slice(newline + 1);
-  if (newline === 64 && entry.slice(0, 64) === sha256(code)) return code;
+  const contents = entry.subarray(65);
+  if (entry.length > 64 && entry[64] === 0x0a && entry.toString('latin1', 0, 64) === sha256(contents)) return contents;
   fs.rmSync(file, { force: true });
   return undefined;
 }
 
-function writeEntry(file, key, code) {
+/** The code of a cache entry, or undefined when it is missing or damaged. */
+function readEntry(file) {
+  return readEntryBytes(file)?.toString('utf8');
+}
+
+/** Writes `contents` (text or binary) as the entry `key` in `file`, after the hash of its bytes, by renaming a complete temporary file. */
+function writeEntry(file, key, contents) {
   try {
     fs.mkdirSync(TEMPORARY_DIR, { recursive: true });
     const temporary = path.join(TEMPORARY_DIR, `${key}.${process.pid}.tmp`);
-    fs.writeFileSync(temporary, `${sha256(code)}\n${code}`);
+    const bytes = Buffer.from(contents);
+    fs.writeFileSync(temporary, Buffer.concat([Buffer.from(`${sha256(bytes)}\n`), bytes]));
     fs.renameSync(temporary, file);
   } catch {
     // A read-only or full disk only costs the next run a recompile.
@@ -183,31 +192,6 @@ function withBundle(entry, run) {
   });
 }
 
-/** V8's code cache of a script, or undefined when it is missing or does not match the hash it starts with. */
-function readCodeCache(file) {
-  let entry;
-  try {
-    entry = fs.readFileSync(file);
-  } catch {
-    return undefined;
-  }
-  const data = entry.subarray(32);
-  if (entry.length > 32 && crypto.createHash('sha256').update(data).digest().equals(entry.subarray(0, 32))) return data;
-  fs.rmSync(file, { force: true });
-  return undefined;
-}
-
-function writeCodeCache(file, data) {
-  try {
-    fs.mkdirSync(TEMPORARY_DIR, { recursive: true });
-    const temporary = path.join(TEMPORARY_DIR, `${path.basename(file)}.${process.pid}.tmp`);
-    fs.writeFileSync(temporary, Buffer.concat([crypto.createHash('sha256').update(data).digest(), data]));
-    fs.renameSync(temporary, file);
-  } catch {
-    // As for bundles: a read-only or full disk only costs the next run a compile.
-  }
-}
-
 /**
  * Compiles and runs the bundle as Node's own loader would (the same CommonJS wrapper and
  * arguments), with V8's code cache of it: the bundle is compiled once, not on every run (14 ms of
@@ -217,12 +201,13 @@ function writeCodeCache(file, data) {
  */
 function runWithCodeCache(Module, main, entry, code) {
   const vm = require('vm');
-  const file = path.join(CACHE_DIR, `${sha256(`${salt()}\0v8 code cache\0${process.version}\0${process.arch}\0${entry}\0${code}`)}.v8`);
-  const cachedData = readCodeCache(file);
+  const key = sha256(`${salt()}\0v8 code cache\0${process.version}\0${process.arch}\0${entry}\0${code}`);
+  const file = path.join(CACHE_DIR, `${key}.v8`);
+  const cachedData = readEntryBytes(file);
   // A hashbang is only allowed as the first characters of a script; as a comment, the lines stay the same.
   const body = code.startsWith('#!') ? `//${code}` : code;
   const script = new vm.Script(Module.wrap(body), { filename: entry, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeCodeCache(file, script.createCachedData()));
+  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeEntry(file, key, script.createCachedData()));
   const wrapper = script.runInThisContext({ displayErrors: true });
   wrapper.call(main.exports, main.exports, Module.createRequire(entry), main, entry, path.dirname(entry));
 }
