@@ -8,8 +8,7 @@
 // JSON files stay separate files, read when required. A .ts file required at run time from
 // outside the bundle has its types stripped on its own, cached the same way. Each entry starts
 // with a hash of its contents and is checked when read: a truncated or edited entry is discarded
-// and rebuilt. V8's compiled code of the bundle is cached beside it the same way (see
-// runWithCodeCache).
+// and rebuilt.
 'use strict';
 const crypto = require('crypto');
 const fs = require('fs');
@@ -65,35 +64,30 @@ function sweepDeadTemporaries() {
   }
 }
 
-/**
- * The contents of a cache entry (text or binary), or undefined when it is missing or does not
- * match the hash it starts with; a damaged entry is removed.
- */
-function readEntryBytes(file) {
+/** The code of a cache entry, or undefined when it is missing or does not match the hash it starts with. */
+function readEntry(file) {
   let entry;
   try {
-    entry = fs.readFileSync(file);
+    entry = fs.readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
-  const contents = entry.subarray(65);
-  if (entry.length > 64 && entry[64] === 0x0a && entry.toString('latin1', 0, 64) === sha256(contents)) return contents;
-  fs.rmSync(file, { force: true });
+  const newline = entry.indexOf('\n');
+  const code = entry.slice(newline + 1);
+  if (newline === 64 && entry.slice(0, 64) === sha256(code)) return code;
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // A cache folder this user cannot write to: the entry is ignored, and replaced by whoever can.
+  }
   return undefined;
 }
 
-/** The code of a cache entry, or undefined when it is missing or damaged. */
-function readEntry(file) {
-  return readEntryBytes(file)?.toString('utf8');
-}
-
-/** Writes `contents` (text or binary) as the entry `key` in `file`, after the hash of its bytes, by renaming a complete temporary file. */
-function writeEntry(file, key, contents) {
+function writeEntry(file, key, code) {
   try {
     fs.mkdirSync(TEMPORARY_DIR, { recursive: true });
     const temporary = path.join(TEMPORARY_DIR, `${key}.${process.pid}.tmp`);
-    const bytes = Buffer.from(contents);
-    fs.writeFileSync(temporary, Buffer.concat([Buffer.from(`${sha256(bytes)}\n`), bytes]));
+    fs.writeFileSync(temporary, `${sha256(code)}\n${code}`);
     fs.renameSync(temporary, file);
   } catch {
     // A read-only or full disk only costs the next run a recompile.
@@ -192,26 +186,6 @@ function withBundle(entry, run) {
   });
 }
 
-/**
- * Compiles and runs the bundle as Node's own loader would (the same CommonJS wrapper and
- * arguments), with V8's code cache of it: the bundle is compiled once, not on every run (14 ms of
- * the 183 ms `node scripts/run.js apps/habr/main.ts` took, median of 20 runs each way). The cache is keyed by the bundle's text, Node's version and the
- * architecture; V8 refuses one made by other flags, and it is then made again. It is written when
- * the process exits, so that it holds the functions compiled while the entry ran, too.
- */
-function runWithCodeCache(Module, main, entry, code) {
-  const vm = require('vm');
-  const key = sha256(`${salt()}\0v8 code cache\0${process.version}\0${process.arch}\0${entry}\0${code}`);
-  const file = path.join(CACHE_DIR, `${key}.v8`);
-  const cachedData = readEntryBytes(file);
-  // A hashbang is only allowed as the first characters of a script; as a comment, the lines stay the same.
-  const body = code.startsWith('#!') ? `//${code}` : code;
-  const script = new vm.Script(Module.wrap(body), { filename: entry, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected) process.once('exit', () => writeEntry(file, key, script.createCachedData()));
-  const wrapper = script.runInThisContext({ displayErrors: true });
-  wrapper.call(main.exports, main.exports, Module.createRequire(entry), main, entry, path.dirname(entry));
-}
-
 /** Runs the bundle as the entry module itself: `require` and `module` are the entry's. */
 function runAsMain(entry, code) {
   const Module = require('module');
@@ -220,10 +194,7 @@ function runAsMain(entry, code) {
   main.paths = Module._nodeModulePaths(path.dirname(entry));
   require.cache[entry] = main;
   process.mainModule = main;
-  // Node's own compile for what only it does: DEBUG runs map stack traces to the TypeScript sources
-  // (Node registers source maps only for what it compiles), and `import()` resolves from the entry.
-  if (process.env.DEBUG || code.includes('import(')) main._compile(code, entry);
-  else runWithCodeCache(Module, main, entry, code);
+  main._compile(code, entry);
   main.loaded = true;
 }
 

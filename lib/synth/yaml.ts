@@ -88,7 +88,8 @@ export function toYamlStream(values: readonly unknown[]): string {
   for (let start = 0; start < values.length; start += DOCUMENTS_PER_JOIN) {
     const end = Math.min(values.length, start + DOCUMENTS_PER_JOIN);
     const documents = new Array<string>(end - start);
-    for (let i = start; i < end; i++) documents[i - start] = toYaml(values[i]);
+    // A hole stays a hole, which join writes as an empty document, as `map` then `join` did.
+    for (let i = start; i < end; i++) if (i in values) documents[i - start] = toYaml(values[i]);
     joined.push(documents.join(DOCUMENT_SEPARATOR));
   }
   return joined.join(DOCUMENT_SEPARATOR);

@@ -292,6 +292,13 @@ describe('toYaml: realistic manifests', () => {
     expect(text).toBe(documents.map((document) => toYaml(document)).join('---\n'));
     expect(parseAllDocuments(text).map((document) => document.toJS())).toEqual(documents);
   });
+
+  test('a long stream with holes writes each hole as map and join do', () => {
+    const documents: unknown[] = Array.from({ length: 40 }, (_, i) => ({ index: i }));
+    delete documents[3];
+    delete documents[35];
+    expect(toYamlStream(documents)).toBe(documents.map((document) => toYaml(document)).join('---\n'));
+  });
 });
 
 describe('toYaml: compared with yaml.stringify as cdk8s calls it', () => {
