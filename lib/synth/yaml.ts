@@ -83,7 +83,6 @@ const DOCUMENTS_PER_JOIN = 32;
 
 /** Serializes documents into one multi-document stream, separated like cdk8s does (`---\n`). */
 export function toYamlStream(values: readonly unknown[]): string {
-  if (values.length <= DOCUMENTS_PER_JOIN) return values.map(toYaml).join(DOCUMENT_SEPARATOR);
   const joined: string[] = [];
   for (let start = 0; start < values.length; start += DOCUMENTS_PER_JOIN) {
     const end = Math.min(values.length, start + DOCUMENTS_PER_JOIN);
