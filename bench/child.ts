@@ -3,7 +3,7 @@
  * Started by measure.ts; never imported.
  */
 import type { App } from 'cdk8s';
-import type { RenderPhases } from '../lib/synth/synthesize';
+import type { RenderPhases } from '../lib/render/synthesize';
 import type { AppScenario, ObjectsScenario, Serializer } from './scenarios';
 
 export interface ChildSpec {
@@ -66,7 +66,7 @@ function runApp(spec: ChildSpec): ChildResult {
 
 /** Our synthesis: apply-ordered charts, whole-app validation (schema + rules), toYamlStream per chart; the files' contents. */
 function renderWithOurPipeline(app: App, phases: RenderPhases): string[] {
-  const { renderApp } = require('../lib/synth/synthesize') as typeof import('../lib/synth/synthesize');
+  const { renderApp } = require('../lib/render/synthesize') as typeof import('../lib/render/synthesize');
   const rendered = renderApp(app, {}, phases);
   if (rendered.report.errors) throw new Error(`the scenario's app has validation errors:\n${rendered.report.findings.map((f) => f.message).join('\n')}`);
   return rendered.files.map((f) => f.content);
@@ -76,7 +76,7 @@ function renderWithOurPipeline(app: App, phases: RenderPhases): string[] {
 function loadSerializer(serializer: Serializer): (objects: readonly object[]) => string {
   if (serializer === 'JSON.stringify') return (objects) => objects.map((object) => JSON.stringify(object)).join('\n');
   if (serializer === 'toYamlStream') {
-    return (require('../lib/synth/yaml') as typeof import('../lib/synth/yaml')).toYamlStream;
+    return (require('../lib/manifest/yaml') as typeof import('../lib/manifest/yaml')).toYamlStream;
   }
   const YAML = require('yaml') as typeof import('yaml');
   // Exactly what cdk8s' Yaml.stringify does per document.

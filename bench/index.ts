@@ -54,7 +54,7 @@ function parseOptions(args: readonly string[]): Options {
 function writeValidateFolder(): void {
   const { App } = require('cdk8s') as typeof import('cdk8s');
   const { buildWebAppUnits } = require('./units-webapp') as typeof import('./units-webapp');
-  const { renderApp } = require('../lib/synth/synthesize') as typeof import('../lib/synth/synthesize');
+  const { renderApp } = require('../lib/render/synthesize') as typeof import('../lib/render/synthesize');
   const app = new App();
   buildWebAppUnits(app, VALIDATE_UNITS, 50);
   const folder = join(PROJECT_ROOT, VALIDATE_FOLDER);

@@ -3,7 +3,7 @@ import { spawnSync } from 'child_process';
 import { existsSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import type { RenderPhases } from '../lib/synth/synthesize';
+import type { RenderPhases } from '../lib/render/synthesize';
 import type { ChildResult } from './child';
 
 export interface Sample {

@@ -9,62 +9,62 @@ export {
   checkPort, checkPortName, checkInteger, checkNonEmpty, checkAbsolutePath, checkEnvName,
   checkLabels, checkAnnotations, checkOneOf, checkPinnedImage, checkPositiveQuantity, checkIntOrPercent,
   PropProblem, PropsError, ConstructClass,
-} from './props';
-export * from './validation/quantity';
+} from './constructs/props';
+export * from './manifest/quantity';
 export {
   ResourceList, ResourceProps, HttpGetProbeProps, TcpSocketProbeProps, ExecProbeProps, ProbeProps,
   SecretMount, ConfigMapMount, SecurityProps, ContainerProps, EnvFromProps, PreStopProps,
   InitContainerProps, InitContainerMount, PodVolumeProps, TolerationProps, PodProps, PodTemplateProps,
   ContainerPort, ContainerDefaults, DEFAULT_APP_UID, APP_CONTAINER_DEFAULTS,
-} from './pod-template';
-export * from './pod-target';
-export * from './peer';
+} from './constructs/pod-template';
+export * from './constructs/pod-target';
+export * from './constructs/peer';
 export {
   selectorLabelsFor, checkWorkloadName, workloadMetadataChecks, namespaceOf, NAME_LABEL, WorkloadMetadataProps,
   IAutoscalable, WorkloadIdentity, WorkloadBase,
-} from './workload';
-export * from './connections';
-export * from './restricted-namespace';
+} from './constructs/workload';
+export * from './constructs/connections';
+export * from './constructs/restricted-namespace';
 export {
   declareExternalObject,
-} from './external-objects';
-export * from './service';
-export * from './web-app';
-export * from './ingressed-service';
-export * from './disruption-budget';
-export * from './protection';
-export * from './stateful-app';
-export * from './mongo-stateful-set';
-export * from './redis-stateful-set';
-export * from './hpa-policy';
+} from './constructs/external-objects';
+export * from './constructs/service';
+export * from './constructs/web-app';
+export * from './constructs/ingressed-service';
+export * from './constructs/disruption-budget';
+export * from './constructs/protection';
+export * from './constructs/stateful-app';
+export * from './constructs/mongo-stateful-set';
+export * from './constructs/redis-stateful-set';
+export * from './constructs/hpa-policy';
 export {
   JobRestartPolicy, JobProps, BatchJobProps, BatchJob,
-} from './job';
+} from './constructs/job';
 export {
   ConcurrencyPolicy, ScheduledJobProps, ScheduledJob,
-} from './cron-job';
-export * from './config-map';
-export * from './validation/types';
+} from './constructs/cron-job';
+export * from './constructs/config-map';
+export * from './manifest/types';
 export { RULES, validateObjects, formatReport, ValidateOptions, ValidationReport } from './validation';
 export { Rule, RuleContext, ObjectIndex, IndexedObject, IndexedPodTemplate, ContainerRef, Json } from './validation/rule';
 export { checkSchema, resourceScope, ResourceScope, SCHEMA_VERSIONS, DEFAULT_SCHEMA_VERSION } from './validation/schema';
-export { loadManifestFolder, readManifestFolder, LoadOptions, ManifestFolder } from './validation/load';
+export { loadManifestFolder, readManifestFolder, LoadOptions, ManifestFolder } from './manifest/load';
 export {
   appManifests, ChartManifest,
-} from './synth/manifests';
-export * from './synth/synthesize';
+} from './render/manifests';
+export * from './render/synthesize';
 export {
   commitOutput, recoverOutput, OutputDocument, OutputCommit, CommitOptions, CommitResult, OutputFile,
-} from './synth/write';
-export type { LockOptions } from './synth/output-lock';
-export * from './synth/synthesize-and-report';
-export { diffManifests, formatDiff, ManifestDiff, ObjectChange, ObjectIdentity, ChangedObject, MovedObject } from './synth/diff';
-export { mermaidDiagram } from './synth/diagram';
-export * from './http-route';
+} from './output/write';
+export type { LockOptions } from './output/output-lock';
+export * from './render/synthesize-and-report';
+export { diffManifests, formatDiff, ManifestDiff, ObjectChange, ObjectIdentity, ChangedObject, MovedObject } from './diff/diff';
+export { mermaidDiagram } from './diff/diagram';
+export * from './constructs/http-route';
 export type {
   AffinityProps, AvoidOwnPodsProps, NodeAffinityProps, NodeLabelRequirement, NodeSelectorTermProps, PodAffinityProps, PodAffinityTermProps,
   PodLabelRequirement, PreferredNodeTermProps, PreferredPodTermProps,
-} from './affinity';
-export * from './validation/release-labels';
-export * from './release-version';
-export * from './released-web-app';
+} from './constructs/affinity';
+export * from './manifest/release-labels';
+export * from './constructs/release-version';
+export * from './constructs/released-web-app';

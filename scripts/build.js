@@ -13,7 +13,8 @@ fs.rmSync(out, { recursive: true, force: true });
 // lib/ imports the generated L1 classes of imports/, which tsc compiles to build/imports.
 fs.rmSync(path.join(root, 'build', 'imports'), { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-const schemas = path.join('validation', 'schema');
-for (const file of fs.readdirSync(path.join(root, 'lib', schemas)).filter((f) => f.endsWith('.json'))) {
-  fs.copyFileSync(path.join(root, 'lib', schemas, file), path.join(out, schemas, file));
+for (const schemas of [path.join('manifest', 'api'), path.join('validation', 'schema')]) {
+  for (const file of fs.readdirSync(path.join(root, 'lib', schemas)).filter((f) => f.endsWith('.json'))) {
+    fs.copyFileSync(path.join(root, 'lib', schemas, file), path.join(out, schemas, file));
+  }
 }

@@ -2,7 +2,7 @@
  * Semantic diff of two manifest folders: `node scripts/run.js scripts/diff.ts <before-dir> <after-dir>`.
  * Prints the differences and exits 0 whether or not there are any; exits 1 on a usage or read error.
  */
-import { diffFolders, formatDiff } from '../lib/synth/diff';
+import { diffFolders, formatDiff } from '../lib/diff/diff';
 
 export interface CommandResult {
   readonly exitCode: number;

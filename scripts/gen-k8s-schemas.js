@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Generates lib/validation/schema/k8s-<version>.json, the strict per-version schemas used by
+// Generates lib/manifest/api/k8s-<version>.json, the strict per-version schemas used by
 // lib/validation/schema, from the @kubernetes/client-node releases installed under version aliases.
 // client-node is generated from the Kubernetes OpenAPI spec of one release, so its models carry the
 // fields, types and required flags of that release, and its API classes carry the REST paths.
@@ -11,7 +11,7 @@ const fs = require('fs');
 const path = require('path');
 
 const ROOT = path.resolve(__dirname, '..');
-const DEFAULT_OUTPUT_DIR = path.join(ROOT, 'lib', 'validation', 'schema');
+const DEFAULT_OUTPUT_DIR = path.join(ROOT, 'lib', 'manifest', 'api');
 
 const CLIENTS = [
   { kubernetesVersion: '1.27', packageDir: 'node_modules/k8s-api-1.27', modelsDir: 'dist/gen/model', apisDir: 'dist/gen/api' },

@@ -1,8 +1,8 @@
 // npm run import:compose -- <docker-compose.yml> --out apps/<name> [--namespace <ns>] [--force]
 // Writes a typed app (stages.ts, stack.ts, main.ts) that uses the constructs; prints one line per
 // warning about what was not converted. A file that cannot be imported writes nothing.
-import { formatWarning } from '../tools/compose/plan';
-import { ComposeError, importCompose } from '../tools/compose/import';
+import { formatWarning } from '../lib/compose/plan';
+import { ComposeError, importCompose } from '../lib/compose/import';
 
 const USAGE = 'usage: npm run import:compose -- <docker-compose.yml> --out apps/<name> [--namespace <namespace>] [--force]';
 

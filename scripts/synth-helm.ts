@@ -6,9 +6,9 @@
 import * as path from 'path';
 import { CHART_FOLDER, habrChart } from '../apps/habr/helm-chart';
 import { PROJECT_ROOT, WORK_DIR } from '../apps/habr/project';
-import { runCommand } from '../lib/command';
-import { SynthesisError } from '../lib/synth/synthesize';
-import { commitOutput, recoverOutput } from '../lib/synth/write';
+import { runCommand } from '../lib/cli/command';
+import { SynthesisError } from '../lib/render/synthesize';
+import { commitOutput, recoverOutput } from '../lib/output/write';
 import { formatReport } from '../lib/validation';
 
 function main(): void {

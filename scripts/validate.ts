@@ -1,8 +1,8 @@
 // Validates a folder of Kubernetes manifests: node scripts/run.js scripts/validate.ts <folder> [--external Kind/name ...] [--server ...]
 import { WORK_DIR } from '../apps/habr/project';
-import { runCommand } from '../lib/command';
-import { recoverOutput } from '../lib/synth/write';
-import { runValidateCli } from '../lib/validation/cli';
+import { runCommand } from '../lib/cli/command';
+import { recoverOutput } from '../lib/output/write';
+import { runValidateCli } from '../lib/cli/validate';
 
 let recovered = false;
 runCommand('validate', () => {

@@ -3,11 +3,11 @@
  * committed manifests, object by object and field by field. Writes nothing.
  */
 import { App } from 'cdk8s';
-import { runCommand } from '../../lib/command';
-import { diffManifests, formatDiff } from '../../lib/synth/diff';
-import { loadManifestFolder } from '../../lib/validation/load';
-import { renderObjects } from '../../lib/synth/synthesize';
-import { recoverOutput } from '../../lib/synth/write';
+import { runCommand } from '../../lib/cli/command';
+import { diffManifests, formatDiff } from '../../lib/diff/diff';
+import { loadManifestFolder } from '../../lib/manifest/load';
+import { renderObjects } from '../../lib/render/synthesize';
+import { recoverOutput } from '../../lib/output/write';
 import { PROJECT_ROOT, WORK_DIR } from './project';
 import { HabrStack } from './stack';
 import { outputFolder, stageNamed } from './stages';

@@ -7,11 +7,11 @@
  */
 import { App } from 'cdk8s';
 import { ResourceProps } from '../../lib';
-import { ChartOutput, helmChart, profileOf, ProfileRender } from '../../lib/helm/chart';
-import { JsonSchema, KnobRegistry } from '../../lib/helm/knobs';
-import { appManifests } from '../../lib/synth/manifests';
-import { RenderedObjects, renderObjects, SynthesisError } from '../../lib/synth/synthesize';
-import { KubeObject } from '../../lib/validation/types';
+import { ChartOutput, helmChart, profileOf, ProfileRender } from '../../lib/render/helm/chart';
+import { JsonSchema, KnobRegistry } from '../../lib/render/helm/knobs';
+import { appManifests } from '../../lib/render/manifests';
+import { RenderedObjects, renderObjects, SynthesisError } from '../../lib/render/synthesize';
+import { KubeObject } from '../../lib/manifest/types';
 import { HabrStack } from './stack';
 import { AutoscalingSettings, Component, DEV, PROD, StageConfig } from './stages';
 

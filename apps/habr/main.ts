@@ -1,9 +1,9 @@
 import { App } from 'cdk8s';
 import * as path from 'path';
-import { runCommand, UserError } from '../../lib/command';
-import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/synth/diagram';
-import { RenderedApp, SynthesisError, SynthesizedApp, synthesize } from '../../lib/synth/synthesize';
-import { OutputDocument, recoverOutput } from '../../lib/synth/write';
+import { runCommand, UserError } from '../../lib/cli/command';
+import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/diff/diagram';
+import { RenderedApp, SynthesisError, SynthesizedApp, synthesize } from '../../lib/render/synthesize';
+import { OutputDocument, recoverOutput } from '../../lib/output/write';
 import { formatReport } from '../../lib/validation';
 import { PROJECT_ROOT, WORK_DIR } from './project';
 import { HabrStack } from './stack';

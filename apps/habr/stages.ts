@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { ImagePullPolicy, ServiceType } from 'cdk8s-plus-27';
 import { HpaPolicyProps, ReleaseStrategy, ReleaseVersionSettings, ResourceProps, RolloutProps } from '../../lib';
-import { UsageError } from '../../lib/command';
+import { UsageError } from '../../lib/cli/command';
 
 /** The five components of the habr demo. */
 export type Component = 'backend' | 'worker' | 'frontend' | 'mongo' | 'redis';

@@ -4,9 +4,9 @@
  * the bad value and what is allowed, and says truthfully what the server does with it.
  */
 import { finding, IndexedObject, Rule } from './rule';
-import { Finding } from './types';
-import { portNameProblem, PORT_NAME_RULE } from './names';
-import { isPercent } from './int-or-percent';
+import { Finding } from '../manifest/types';
+import { portNameProblem, PORT_NAME_RULE } from '../manifest/names';
+import { isPercent } from '../manifest/int-or-percent';
 
 /** A value as a message shows it: strings quoted, the rest as JSON. */
 export function show(value: unknown): string {

@@ -4,8 +4,8 @@
  */
 import { buildIndex, Rule, RuleContext } from './rule';
 import { checkSchemaReleases, DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS } from './schema';
-import { compareKubernetesVersions } from './schema/load';
-import { ExternalObject, Finding, SourcedObject } from './types';
+import { compareKubernetesVersions } from '../manifest/api/load';
+import { ExternalObject, Finding, SourcedObject } from '../manifest/types';
 import { configReferences } from './rules/config-references';
 import { hpaRule } from './rules/hpa';
 import { ingressBackend } from './rules/ingress-backend';
@@ -40,8 +40,8 @@ import { releaseVersionSelectors } from './rules/release-selectors';
 import { canaryIngress } from './rules/canary-ingress';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
-export { parseQuantity } from './quantity';
-export { loadManifestFolder, readManifestFolder } from './load';
+export { parseQuantity } from '../manifest/quantity';
+export { loadManifestFolder, readManifestFolder } from '../manifest/load';
 
 export const RULES: readonly Rule[] = [
   workloadSelector,

@@ -1,5 +1,5 @@
 /** Container ports as the kubelet and the endpoints controller resolve them. */
-import { asArray, asRecord, Json } from './objects';
+import { asArray, asRecord, Json } from '../manifest/objects';
 import { IndexedPodTemplate } from './rule';
 
 export interface DeclaredPort {

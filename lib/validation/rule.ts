@@ -2,12 +2,12 @@
  * What every cross-object rule is made of: a rule, the context it runs in, and an index of the
  * object set built once per run so that rules look objects up instead of scanning them all.
  */
-import { asRecord, asString, DEFAULT_NAMESPACE, effectiveNamespace, field, isClusterScoped, Json, matchesLabelMap, objectLabel } from './objects';
-import { ApiServerVerdict, ExternalObject, Finding, KubeObject, Severity, SourcedObject } from './types';
+import { asRecord, DEFAULT_NAMESPACE, field, identify, isClusterScoped, Json, matchesLabelMap } from '../manifest/objects';
+import { ApiServerVerdict, ExternalObject, Finding, KubeObject, Severity, SourcedObject } from '../manifest/types';
 
 /** The toolkit's helpers, still importable from here (new code imports them from `./objects`). */
-export { asArray, asRecord, asString, DEFAULT_NAMESPACE, field, isClusterScoped, objectLabel } from './objects';
-export type { Json } from './objects';
+export { asArray, asRecord, asString, DEFAULT_NAMESPACE, field, isClusterScoped, labelOf, objectLabel } from '../manifest/objects';
+export type { Json } from '../manifest/objects';
 
 export interface RuleContext {
   /** Objects the manifests reference but that are created outside them. */
@@ -84,18 +84,6 @@ export interface ObjectIndex {
    * `undefined` when the Service has no selector (endpoints managed by hand).
    */
   podTemplatesSelectedBy(service: IndexedObject): readonly IndexedPodTemplate[] | undefined;
-}
-
-function identify(object: KubeObject): Pick<IndexedObject, 'kind' | 'name' | 'namespace' | 'label'> {
-  const kind = String(object.kind);
-  const name = asString(object.metadata?.name) ?? asString(object.metadata?.generateName) ?? '<unnamed>';
-  const namespace = effectiveNamespace(object);
-  return { kind, name, namespace, label: objectLabel(kind, namespace, name) };
-}
-
-/** `Kind namespace/name` (`default` when absent), or `Kind name` for cluster-scoped objects: how findings name an object. */
-export function labelOf(object: KubeObject): string {
-  return identify(object).label;
 }
 
 function indexObject(sourced: SourcedObject): IndexedObject {

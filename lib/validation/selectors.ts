@@ -1,11 +1,11 @@
 /** Label selector semantics, as the API server and controllers apply them. */
-import { asArray, asRecord, Json } from './objects';
+import { asArray, asRecord, Json } from '../manifest/objects';
 import { IndexedPodTemplate } from './rule';
 
 type Labels = Readonly<Record<string, unknown>>;
 
 /** Selector matching is the toolkit's; re-exported for the rules that import it from here. */
-export { matchesLabelMap, matchesLabelSelector } from './objects';
+export { matchesLabelMap, matchesLabelSelector } from '../manifest/objects';
 
 /** The operators of `matchExpressions`. */
 export const SELECTOR_OPERATORS: readonly string[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];

@@ -5,9 +5,9 @@
  */
 import { spawn } from 'child_process';
 import { KubectlTarget, kubectlWarnings } from './kubectl';
-import { objectLabel } from './objects';
+import { objectLabel } from '../manifest/objects';
 import { labelOf } from './rule';
-import { Finding, KubeObject, SourcedObject } from './types';
+import { Finding, KubeObject, SourcedObject } from '../manifest/types';
 
 /** What the API server said of one object. */
 export interface ServerVerdict {

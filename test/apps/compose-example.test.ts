@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { ComposeExampleStack } from '../../apps/compose-example/stack';
 import { DEV } from '../../apps/compose-example/stages';
-import { renderApp } from '../../lib/synth/synthesize';
+import { renderApp } from '../../lib/render/synthesize';
 import { find } from '../helpers';
 
 const app = new App();

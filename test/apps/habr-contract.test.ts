@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { externalObjectsOf } from '../../lib/external-objects';
+import { externalObjectsOf } from '../../lib/constructs/external-objects';
 import { expectContract, HABR_IMAGE_CONTRACT } from '../../apps/habr/contract';
 import { HabrStack } from '../../apps/habr/stack';
 import { DEV, StageConfig } from '../../apps/habr/stages';

@@ -8,10 +8,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { CHART_FOLDER, habrChart, renderStage, valuesOf } from '../../apps/habr/helm-chart';
 import { DEV, PROD } from '../../apps/habr/stages';
-import { KnobRegistry, templateYaml } from '../../lib/helm/knobs';
-import { commitOutput, writeOutputFiles } from '../../lib/synth/write';
-import { formatWrittenRecord, WRITTEN_RECORD } from '../../lib/synth/written-record';
-import { readManifestFolder } from '../../lib/validation/load';
+import { KnobRegistry, templateYaml } from '../../lib/render/helm/knobs';
+import { commitOutput, writeOutputFiles } from '../../lib/output/write';
+import { formatWrittenRecord, WRITTEN_RECORD } from '../../lib/output/written-record';
+import { readManifestFolder } from '../../lib/manifest/load';
 
 const REPO = path.resolve(__dirname, '../..');
 const chart = habrChart();

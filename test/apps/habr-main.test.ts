@@ -6,7 +6,7 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { readTree } from '../synth/commit-helpers';
+import { readTree } from '../output/commit-helpers';
 
 const REPO = path.resolve(__dirname, '../..');
 const COPIED = ['apps', 'lib', 'imports', 'scripts', 'README.md', 'dist', 'docs'];
@@ -95,6 +95,6 @@ describe('npm run synth over a copy of the project', () => {
     });
     expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toBe(before);
     const debug = run(root, 'apps/habr/main.ts', { env: { DEBUG: '1' } });
-    expect(debug.stderr).toMatch(/^synth: dist is a file[^\n]*\nUserError: [^\n]*\n\s+at existingEntries \([^)]*lib\/synth\/stage-folder\.ts:\d+/);
+    expect(debug.stderr).toMatch(/^synth: dist is a file[^\n]*\nUserError: [^\n]*\n\s+at existingEntries \([^)]*lib\/output\/stage-folder\.ts:\d+/);
   });
 });

@@ -2,8 +2,8 @@ import { App } from 'cdk8s';
 import { parseAllDocuments } from 'yaml';
 import { HabrStack } from '../../apps/habr/stack';
 import { STAGES } from '../../apps/habr/stages';
-import { mermaidDiagram } from '../../lib/synth/diagram';
-import { renderApp } from '../../lib/synth/synthesize';
+import { mermaidDiagram } from '../../lib/diff/diagram';
+import { renderApp } from '../../lib/render/synthesize';
 
 function render(stageName: string) {
   const app = new App();

@@ -1,5 +1,5 @@
 import { Testing } from 'cdk8s';
-import { externalObjectsOf } from '../../lib/external-objects';
+import { externalObjectsOf } from '../../lib/constructs/external-objects';
 import { HabrStack } from '../../apps/habr/stack';
 import { PROD, StageConfig } from '../../apps/habr/stages';
 import { allOf, container, find, invalid, Obj, podSpec, synth } from '../helpers';

@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { HabrStack } from '../../apps/habr/stack';
 import { DEV } from '../../apps/habr/stages';
-import { appManifests } from '../../lib/synth/manifests';
+import { appManifests } from '../../lib/render/manifests';
 
 describe('habr seed Job (dev stage)', () => {
   const app = new App();

@@ -3,9 +3,9 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { HabrStack } from '../../apps/habr/stack';
 import { diagramFile, outputFolder, STAGES } from '../../apps/habr/stages';
-import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/synth/diagram';
-import { renderApp } from '../../lib/synth/synthesize';
-import { formatWrittenRecord, WRITTEN_RECORD } from '../../lib/synth/written-record';
+import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/diff/diagram';
+import { renderApp } from '../../lib/render/synthesize';
+import { formatWrittenRecord, WRITTEN_RECORD } from '../../lib/output/written-record';
 
 const REPO = path.resolve(__dirname, '../..');
 

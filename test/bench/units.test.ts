@@ -1,8 +1,8 @@
 import { App } from 'cdk8s';
 import { buildPlainUnits } from '../../bench/units-plain';
 import { buildWebAppUnits } from '../../bench/units-webapp';
-import { renderApp } from '../../lib/synth/synthesize';
-import { toYamlStream } from '../../lib/synth/yaml';
+import { renderApp } from '../../lib/render/synthesize';
+import { toYamlStream } from '../../lib/manifest/yaml';
 
 /** The benchmark's floors serialize by hand exactly what our pipeline synthesizes for its units. */
 describe('benchmark units', () => {

@@ -3,9 +3,9 @@
  * and the server-side dry-run helper reports the server's verdict per object.
  */
 import { AffinityProps, PropsError, WebApp } from '../../lib';
-import { toAffinity } from '../../lib/affinity';
+import { toAffinity } from '../../lib/constructs/affinity';
 import { dryRunObjects } from '../../lib/validation/server-dry-run';
-import { KubeObject } from '../../lib/validation/types';
+import { KubeObject } from '../../lib/manifest/types';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import { newChart } from '../helpers';
 import { endpointProblems, eventually, getJson, Json, rolloutFailures, startCluster, stopCluster } from './cluster';

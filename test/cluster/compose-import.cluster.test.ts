@@ -6,7 +6,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { importCompose } from '../../tools/compose/import';
+import { importCompose } from '../../lib/compose/import';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
   applyFolder, createPersistentVolumes, endpointProblems, eventually, getJson, Json, objectsIn, REPO, rolloutFailures, startCluster,

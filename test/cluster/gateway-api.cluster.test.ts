@@ -11,7 +11,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { HttpRoute, HttpRouteProps, PropsError, WebApp } from '../../lib';
 import { validateObjects } from '../../lib/validation';
 import { dryRunObjects, ServerVerdict } from '../../lib/validation/server-dry-run';
-import { Finding, KubeObject } from '../../lib/validation/types';
+import { Finding, KubeObject } from '../../lib/manifest/types';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import { kubectlWarnings } from '../../lib/validation/kubectl';
 import { expectCleanApply, getJson, installShippedCrds, Json, startCluster, stopCluster } from './cluster';

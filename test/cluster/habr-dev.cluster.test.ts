@@ -8,10 +8,10 @@ import { ApiObject, App, JsonPatch } from 'cdk8s';
 import * as fs from 'fs';
 import * as path from 'path';
 import { WebApp } from '../../lib';
-import { renderApp } from '../../lib/synth/synthesize';
+import { renderApp } from '../../lib/render/synthesize';
 import { HabrStack } from '../../apps/habr/stack';
 import { DEV } from '../../apps/habr/stages';
-import { KubeObject } from '../../lib/validation/types';
+import { KubeObject } from '../../lib/manifest/types';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
   applyFolder, expectCleanApply, DEV_DIST, endpointProblems, eventually, getJson, Json,

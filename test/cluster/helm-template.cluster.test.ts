@@ -6,9 +6,9 @@
  * renders.
  */
 import * as path from 'path';
-import { readManifestFolder } from '../../lib/validation/load';
+import { readManifestFolder } from '../../lib/manifest/load';
 import { validateObjects } from '../../lib/validation';
-import { KubeObject } from '../../lib/validation/types';
+import { KubeObject } from '../../lib/manifest/types';
 import { renderStage } from '../../apps/habr/helm-chart';
 import { DEV_DIST, PROD_DIST } from './cluster';
 import { DEV, PROD } from '../../apps/habr/stages';

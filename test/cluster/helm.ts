@@ -1,8 +1,8 @@
 /** The real helm (built from tools/cluster/helm/go.mod), kept away from the user's home and clusters. */
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { parseManifestText } from '../../lib/validation/load';
-import { KubeObject } from '../../lib/validation/types';
+import { parseManifestText } from '../../lib/manifest/load';
+import { KubeObject } from '../../lib/manifest/types';
 import { ensureHelm } from '../../tools/cluster/binaries';
 import { REPO, temporaryFolder } from './cluster';
 

@@ -10,7 +10,7 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ReleasedWebApp, ReleaseStrategy, RestrictedNamespace } from '../../lib';
-import { renderApp } from '../../lib/synth/synthesize';
+import { renderApp } from '../../lib/render/synthesize';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
   applyFolder, endpointProblems, eventually, expectCleanApply, getJson, installShippedCrds, Json, objectsIn, rolloutFailures, startCluster,

@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { runValidateCli } from '../../lib/validation/cli';
+import { runValidateCli } from '../../lib/cli/validate';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import { eventually, startCluster, stopCluster, temporaryFolder } from './cluster';
 

@@ -24,7 +24,7 @@
  */
 import { validateObjects } from '../../lib/validation';
 import { dryRunObjects, ServerVerdict } from '../../lib/validation/server-dry-run';
-import { Finding, KubeObject } from '../../lib/validation/types';
+import { Finding, KubeObject } from '../../lib/manifest/types';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import { CORPUS, CORPUS_NAMESPACE, CorpusCase } from '../fixtures/server-corpus/cases';
 import { eventually, startCluster, stopCluster } from './cluster';

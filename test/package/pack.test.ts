@@ -93,11 +93,11 @@ describe('the packed library', () => {
     expect(files).toContain('package.json');
     expect(files).toContain('build/lib/index.js');
     expect(files).toContain('build/lib/index.d.ts');
-    expect(files).toContain('build/lib/validation/schema/k8s-1.27.json');
+    expect(files).toContain('build/lib/manifest/api/k8s-1.27.json');
     expect(files).toContain('build/lib/validation/schema/gateway-api.json');
     expect(files).toContain('build/imports/httproute-gateway.networking.k8s.io.js');
     expect(files.filter((file) => !/^build\/(lib|imports)\/.*\.(js|d\.ts)$/.test(file)
-      && !/^build\/lib\/validation\/schema\/(k8s-[\d.]+|gateway-api)\.json$/.test(file)
+      && !/^build\/lib\/(manifest\/api\/k8s-[\d.]+|validation\/schema\/gateway-api)\.json$/.test(file)
       && !/^(package\.json|README[^/]*|LICENSE[^/]*)$/.test(file))).toEqual([]);
   });
 

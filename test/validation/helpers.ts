@@ -1,5 +1,5 @@
 import { buildIndex, Rule } from '../../lib/validation/rule';
-import { ExternalObject, Finding, KubeObject, SourcedObject } from '../../lib/validation/types';
+import { ExternalObject, Finding, KubeObject, SourcedObject } from '../../lib/manifest/types';
 
 /** Objects as if each came from its own file, in the given apply order. */
 export function sourced(...objects: KubeObject[]): SourcedObject[] {

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { formatReport, RULES, validateObjects } from '../../lib/validation';
-import { loadManifestFolder } from '../../lib/validation/load';
-import { Finding } from '../../lib/validation/types';
+import { loadManifestFolder } from '../../lib/manifest/load';
+import { Finding } from '../../lib/manifest/types';
 import { deployment, service, sourced } from './helpers';
 
 describe('validateObjects', () => {

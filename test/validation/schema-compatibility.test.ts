@@ -1,9 +1,9 @@
 import * as path from 'path';
 import { checkSchema, checkSchemaReleases } from '../../lib/validation/schema';
 import { mayBeRejected, upgradeCompatibility } from '../../lib/validation/schema/compatibility';
-import { loadSchema, parseFieldType, Schema } from '../../lib/validation/schema/load';
-import { loadManifestFolder } from '../../lib/validation/load';
-import type { KubeObject, SourcedObject } from '../../lib/validation/types';
+import { loadSchema, parseFieldType, Schema } from '../../lib/manifest/api/load';
+import { loadManifestFolder } from '../../lib/manifest/load';
+import type { KubeObject, SourcedObject } from '../../lib/manifest/types';
 
 const ROOT = path.join(__dirname, '../..');
 

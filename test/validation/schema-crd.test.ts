@@ -1,6 +1,6 @@
 import { checkSchema } from '../../lib/validation/schema';
 import { checkCrdValue, crdSchemaAt, CrdSchema, customResource, customResources } from '../../lib/validation/schema/crd';
-import { KubeObject } from '../../lib/validation/types';
+import { KubeObject } from '../../lib/manifest/types';
 
 function findingsOf(object: KubeObject) {
   return checkSchema([{ object, source: 'route.yaml', order: 0 }]).map(({ rule, path, severity, apiServer }) => ({ rule, path, severity, apiServer }));

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { checkSchema, DEFAULT_SCHEMA_VERSION, resourceScope, SCHEMA_VERSIONS } from '../../lib/validation/schema';
-import { loadSchema } from '../../lib/validation/schema/load';
-import type { KubeObject, SourcedObject } from '../../lib/validation/types';
+import { loadSchema } from '../../lib/manifest/api/load';
+import type { KubeObject, SourcedObject } from '../../lib/manifest/types';
 
 const labels = { app: 'web' };
 
@@ -371,7 +371,7 @@ describe('generated schemas', () => {
       for (const version of SCHEMA_VERSIONS) {
         const file = `k8s-${version}.json`;
         const generated = fs.readFileSync(path.join(outputDir, file));
-        const committed = fs.readFileSync(path.join(root, 'lib/validation/schema', file));
+        const committed = fs.readFileSync(path.join(root, 'lib/manifest/api', file));
         expect({ file, upToDate: generated.equals(committed) }).toEqual({ file, upToDate: true });
       }
     } finally {

@@ -4,7 +4,7 @@
  * test/cluster/validator-differential.cluster.test.ts checks the same corpus against a real server.
  */
 import { validateObjects } from '../../lib/validation';
-import { Finding } from '../../lib/validation/types';
+import { Finding } from '../../lib/manifest/types';
 import { CORPUS, CorpusCase } from '../fixtures/server-corpus/cases';
 
 function findings(testCase: CorpusCase, kubernetesVersion: string): readonly Finding[] {

@@ -1,6 +1,6 @@
 import * as path from 'path';
 import { validateObjects } from '../../lib/validation';
-import { loadManifestFolder } from '../../lib/validation/load';
+import { loadManifestFolder } from '../../lib/manifest/load';
 
 const APP = path.join(__dirname, '../fixtures/valid/app');
 const EXTERNAL_SECRETS = [

@@ -1,7 +1,7 @@
-import { asRecord, field, joinPath } from '../objects';
+import { asRecord, field, joinPath } from '../../manifest/objects';
 import { findingsOf, IndexedObject, NO_FINDINGS, ObjectIndex, Rule } from '../rule';
-import { Finding } from '../types';
-import { labelKeyProblem } from '../names';
+import { Finding } from '../../manifest/types';
+import { labelKeyProblem } from '../../manifest/names';
 import { FieldFindings, show } from '../field-checks';
 
 /** The most all annotations of one object may hold together: keys plus values, in bytes. */

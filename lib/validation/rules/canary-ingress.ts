@@ -1,6 +1,6 @@
 import { asArray, asRecord, asString, finding, IndexedObject, ObjectIndex, Rule } from '../rule';
-import { Finding } from '../types';
-import { NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, NGINX_CANARY_WEIGHT_TOTAL_ANNOTATION } from '../release-labels';
+import { Finding } from '../../manifest/types';
+import { NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, NGINX_CANARY_WEIGHT_TOTAL_ANNOTATION } from '../../manifest/release-labels';
 
 interface Route {
   readonly ingress: IndexedObject;

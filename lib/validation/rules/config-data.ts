@@ -1,7 +1,7 @@
-import { asRecord, joinPath } from '../objects';
+import { asRecord, joinPath } from '../../manifest/objects';
 import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { configKeyProblem } from '../names';
+import { Finding } from '../../manifest/types';
+import { configKeyProblem } from '../../manifest/names';
 import { FieldFindings, show } from '../field-checks';
 
 /** The most a ConfigMap's or a Secret's data may hold, in bytes (etcd stores each object whole). */

@@ -1,6 +1,6 @@
-import { asArray, asRecord, asString, Json } from '../objects';
+import { asArray, asRecord, asString, Json } from '../../manifest/objects';
 import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, IndexedPodTemplate, Rule, RuleContext, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 
 type ConfigKind = 'Secret' | 'ConfigMap';
 

@@ -1,8 +1,8 @@
-import { asArray, asRecord } from '../objects';
+import { asArray, asRecord } from '../../manifest/objects';
 import { ContainerRef, ObjectIndex, IndexedPodTemplate, Rule, RuleContext, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { configKeyProblem, envVarNameProblem, isDns1123Label, portNameProblem, PORT_NAME_RULE, RELAXED_ENV_VAR_NAMES_SINCE } from '../names';
-import { compareKubernetesVersions } from '../schema/load';
+import { Finding } from '../../manifest/types';
+import { configKeyProblem, envVarNameProblem, isDns1123Label, portNameProblem, PORT_NAME_RULE, RELAXED_ENV_VAR_NAMES_SINCE } from '../../manifest/names';
+import { compareKubernetesVersions } from '../../manifest/api/load';
 import { FieldFindings, show } from '../field-checks';
 
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];

@@ -1,5 +1,5 @@
 import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 
 /** The API group of an apiVersion: `apps` of `apps/v1`, the core group ("") of `v1`. */
 function groupOf(apiVersion: unknown): string {

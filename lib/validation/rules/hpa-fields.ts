@@ -1,8 +1,8 @@
-import { asArray, asRecord, Json } from '../objects';
+import { asArray, asRecord, Json } from '../../manifest/objects';
 import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { isDns1123Label, pathSegmentProblem } from '../names';
-import { parseQuantity } from '../quantity';
+import { Finding } from '../../manifest/types';
+import { isDns1123Label, pathSegmentProblem } from '../../manifest/names';
+import { parseQuantity } from '../../manifest/quantity';
 import { FieldFindings, show } from '../field-checks';
 
 const SOURCES: Readonly<Record<string, string>> = { Object: 'object', Pods: 'pods', Resource: 'resource', ContainerResource: 'containerResource', External: 'external' };

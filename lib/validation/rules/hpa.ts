@@ -1,6 +1,6 @@
-import { asArray, asRecord, asString, field, Json } from '../objects';
+import { asArray, asRecord, asString, field, Json } from '../../manifest/objects';
 import { finding, findingsOf, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 
 const APPS_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 

@@ -1,5 +1,5 @@
 import { asArray, asRecord, asString, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { HTTP_ROUTE_API_VERSION } from '../http-route';
 import { describeServicePorts, servicePortMatches } from './ingress-backend';
 

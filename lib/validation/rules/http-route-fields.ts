@@ -1,5 +1,5 @@
 import { asArray, asRecord, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { FieldFindings, show } from '../field-checks';
 import { HTTP_ROUTE_API_VERSION, httpRoutePathProblem } from '../http-route';
 

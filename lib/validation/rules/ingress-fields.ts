@@ -1,8 +1,8 @@
-import { asArray, asRecord, Json } from '../objects';
+import { asArray, asRecord, Json } from '../../manifest/objects';
 import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { isDns1035Label, isDns1123Subdomain, isWildcardDns1123Subdomain } from '../names';
-import { isIpAddress } from '../cidr';
+import { Finding } from '../../manifest/types';
+import { isDns1035Label, isDns1123Subdomain, isWildcardDns1123Subdomain } from '../../manifest/names';
+import { isIpAddress } from '../../manifest/cidr';
 import { FieldFindings, show } from '../field-checks';
 
 const PATH_TYPES = ['Exact', 'Prefix', 'ImplementationSpecific'];

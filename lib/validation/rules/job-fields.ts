@@ -1,7 +1,7 @@
-import { asRecord, Json } from '../objects';
+import { asRecord, Json } from '../../manifest/objects';
 import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { cronScheduleProblem, timeZoneProblem } from '../cron';
+import { Finding } from '../../manifest/types';
+import { cronScheduleProblem, timeZoneProblem } from '../../manifest/cron';
 import { FieldFindings, show } from '../field-checks';
 
 function checkJobSpec(checks: FieldFindings, spec: Json, path: string): void {

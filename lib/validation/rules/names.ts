@@ -1,9 +1,9 @@
-import { asRecord, field, joinPath } from '../objects';
+import { asRecord, field, joinPath } from '../../manifest/objects';
 import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
-import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../names';
-import { Finding } from '../types';
+import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../../manifest/names';
+import { Finding } from '../../manifest/types';
 
-export { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../names';
+export { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem } from '../../manifest/names';
 
 interface NameFormat {
   readonly describe: string;

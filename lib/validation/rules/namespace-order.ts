@@ -1,5 +1,5 @@
 import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 
 /** Namespaces every cluster has. */
 const BUILT_IN_NAMESPACES = new Set(['default', 'kube-system', 'kube-public', 'kube-node-lease']);

@@ -1,7 +1,7 @@
-import { asArray, asRecord, Json } from '../objects';
+import { asArray, asRecord, Json } from '../../manifest/objects';
 import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { isStrictSubnet, parseCidr } from '../cidr';
+import { Finding } from '../../manifest/types';
+import { isStrictSubnet, parseCidr } from '../../manifest/cidr';
 import { FieldFindings, isInteger, show } from '../field-checks';
 import { checkSelector } from './workload-fields';
 

@@ -1,6 +1,6 @@
-import { asRecord, matchesLabelSelector } from '../objects';
+import { asRecord, matchesLabelSelector } from '../../manifest/objects';
 import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { describeLabelSelector, describeTemplates, hasKnownOperators, isEmptySelector } from '../selectors';
 
 function checkPolicy(index: ObjectIndex, policy: IndexedObject): Finding[] {

@@ -1,6 +1,6 @@
-import { asRecord } from '../objects';
+import { asRecord } from '../../manifest/objects';
 import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { FieldFindings, intOrPercentValue, show } from '../field-checks';
 import { checkSelector } from './workload-fields';
 

@@ -1,8 +1,8 @@
-import { asRecord, matchesLabelSelector } from '../objects';
+import { asRecord, matchesLabelSelector } from '../../manifest/objects';
 import { finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { describeLabelSelector, describeTemplates, hasKnownOperators } from '../selectors';
-import { isZeroIntOrPercent } from '../int-or-percent';
+import { isZeroIntOrPercent } from '../../manifest/int-or-percent';
 
 const REPLICATED_KINDS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet']);
 

@@ -1,7 +1,7 @@
-import { asArray, asRecord, Json } from '../objects';
+import { asArray, asRecord, Json } from '../../manifest/objects';
 import { ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { isDns1123Label } from '../names';
+import { Finding } from '../../manifest/types';
+import { isDns1123Label } from '../../manifest/names';
 import { FieldFindings, isInteger, show } from '../field-checks';
 import { checkSeccompProfile, checkSecurityIds } from './container-fields';
 

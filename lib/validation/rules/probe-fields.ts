@@ -1,6 +1,6 @@
-import { asArray, asRecord } from '../objects';
+import { asArray, asRecord } from '../../manifest/objects';
 import { ContainerRef, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { FieldFindings, show } from '../field-checks';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;

@@ -1,8 +1,8 @@
-import { asRecord } from '../objects';
+import { asRecord } from '../../manifest/objects';
 import { ContainerRef, finding, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { containerDeclaresPort, declaredPorts, describePort } from '../ports';
-import { portNameProblem } from '../names';
+import { portNameProblem } from '../../manifest/names';
 
 const PROBES = ['livenessProbe', 'readinessProbe', 'startupProbe'] as const;
 const HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;

@@ -1,6 +1,6 @@
 import { asRecord, finding, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { RELEASE_VERSION_LABEL } from '../release-labels';
+import { Finding } from '../../manifest/types';
+import { RELEASE_VERSION_LABEL } from '../../manifest/release-labels';
 import { describeLabelSelector, matchesLabelSelector } from '../selectors';
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet']);

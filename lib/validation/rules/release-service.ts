@@ -1,6 +1,6 @@
 import { asRecord, finding, IndexedObject, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../release-labels';
+import { Finding } from '../../manifest/types';
+import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../../manifest/release-labels';
 import { describeLabelMap } from '../selectors';
 
 const APP_LABEL = 'app.kubernetes.io/name';

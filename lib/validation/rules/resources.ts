@@ -1,7 +1,7 @@
-import { asRecord, Json } from '../objects';
+import { asRecord, Json } from '../../manifest/objects';
 import { ContainerRef, finding, findingsOf, IndexedPodTemplate, NO_FINDINGS, ObjectIndex, Rule } from '../rule';
-import { Finding } from '../types';
-import { parseQuantity } from '../quantity';
+import { Finding } from '../../manifest/types';
+import { parseQuantity } from '../../manifest/quantity';
 
 type QuantityKind = 'requests' | 'limits';
 

@@ -1,7 +1,7 @@
-import { asArray, asRecord } from '../objects';
+import { asArray, asRecord } from '../../manifest/objects';
 import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { isDns1123Label, isDns1123Subdomain } from '../names';
+import { Finding } from '../../manifest/types';
+import { isDns1123Label, isDns1123Subdomain } from '../../manifest/names';
 import { FieldFindings, show } from '../field-checks';
 
 const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'];

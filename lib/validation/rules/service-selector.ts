@@ -1,6 +1,6 @@
-import { asRecord } from '../objects';
+import { asRecord } from '../../manifest/objects';
 import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { describeLabelMap, describeTemplates } from '../selectors';
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {

@@ -1,8 +1,8 @@
-import { asArray, asRecord } from '../objects';
+import { asArray, asRecord } from '../../manifest/objects';
 import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { describePort, templateDeclaresPort } from '../ports';
-import { portNameProblem } from '../names';
+import { portNameProblem } from '../../manifest/names';
 
 function checkService(index: ObjectIndex, service: IndexedObject): Finding[] {
   const selected = index.podTemplatesSelectedBy(service);

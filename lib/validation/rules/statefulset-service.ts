@@ -1,6 +1,6 @@
-import { asRecord, asString } from '../objects';
+import { asRecord, asString } from '../../manifest/objects';
 import { finding, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { describeLabelMap } from '../selectors';
 
 function checkStatefulSet(index: ObjectIndex, statefulSet: IndexedObject): Finding[] {

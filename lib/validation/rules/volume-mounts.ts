@@ -1,6 +1,6 @@
-import { asArray, asRecord, asString, field } from '../objects';
+import { asArray, asRecord, asString, field } from '../../manifest/objects';
 import { finding, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 
 function claimTemplateNames(template: IndexedPodTemplate): string[] {
   if (template.owner.kind !== 'StatefulSet') return [];

@@ -1,8 +1,8 @@
-import { asArray, asRecord } from '../objects';
+import { asArray, asRecord } from '../../manifest/objects';
 import { IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
-import { isDns1123Label } from '../names';
-import { parseQuantity } from '../quantity';
+import { Finding } from '../../manifest/types';
+import { isDns1123Label } from '../../manifest/names';
+import { parseQuantity } from '../../manifest/quantity';
 import { SELECTOR_OPERATORS } from '../selectors';
 import { FieldFindings, intOrPercentValue, isInteger, show } from '../field-checks';
 

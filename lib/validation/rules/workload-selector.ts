@@ -1,6 +1,6 @@
-import { asRecord, field, matchesLabelSelector } from '../objects';
+import { asRecord, field, matchesLabelSelector } from '../../manifest/objects';
 import { finding, ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
-import { Finding } from '../types';
+import { Finding } from '../../manifest/types';
 import { describeLabelMap, describeLabelSelector, isEmptySelector } from '../selectors';
 
 /** Kinds whose `spec.selector` is required and must select their own template. */

@@ -2,7 +2,7 @@
  * Where a newer release's schema may reject what an older one accepts. Upgrade checks use it to
  * walk again, against the newer release, only the objects that can have new findings there.
  */
-import { FieldType, Model, Schema } from './load';
+import { FieldType, Model, Schema } from '../../manifest/api/load';
 
 export interface UpgradeCompatibility {
   /** `apiVersion/kind` keys both releases serve. */

@@ -8,8 +8,8 @@
  * by `npm run gen:imports` (lib/validation/schema/gateway-api.json).
  */
 import { describeValue } from './describe';
-import { joinPath } from '../objects';
-import type { ResourceScope } from './load';
+import { joinPath } from '../../manifest/objects';
+import type { ResourceScope } from '../../manifest/api/load';
 
 /** A node of an openAPIV3Schema, as much of it as the checks read. */
 export interface CrdSchema {

@@ -3,7 +3,7 @@
  * what `kubectl apply` with strict field validation (kubectl's default) would reject.
  * The schemas are generated from @kubernetes/client-node by scripts/gen-k8s-schemas.js.
  */
-import type { Finding, KubeObject, SourcedObject } from '../types';
+import type { Finding, KubeObject, SourcedObject } from '../../manifest/types';
 import {
   compareKubernetesVersions,
   FieldType,
@@ -15,16 +15,16 @@ import {
   ScalarType,
   Schema,
   SUPPORTED_VERSIONS,
-} from './load';
+} from '../../manifest/api/load';
 import { mayBeRejected, UpgradeCompatibility, upgradeCompatibility } from './compatibility';
 import { groupsOfRemovedApis, releaseThatRemoved } from './removed-apis';
 import { closestName } from './suggest';
 import { checkCrdValue, customResource, CustomResource } from './crd';
 import { describeValue } from './describe';
-import { DEFAULT_NAMESPACE, isRecord, joinPath, objectLabel } from '../objects';
+import { DEFAULT_NAMESPACE, isRecord, joinPath, objectLabel } from '../../manifest/objects';
 import { NO_FINDINGS } from '../rule';
 
-export type { ResourceScope } from './load';
+export type { ResourceScope } from '../../manifest/api/load';
 
 /** Kubernetes releases with a generated schema. */
 export const SCHEMA_VERSIONS: readonly string[] = SUPPORTED_VERSIONS;

@@ -1,5 +1,5 @@
 import { annotations } from '../../../lib/validation/rules/annotations';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { deployment, runRule } from '../helpers';
 
 function annotated(metadata: Record<string, string>, template?: Record<string, string>): KubeObject {

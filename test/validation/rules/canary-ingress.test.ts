@@ -1,5 +1,5 @@
 import { canaryIngress } from '../../../lib/validation/rules/canary-ingress';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { runRule, summarize } from '../helpers';
 
 interface IngressOptions {

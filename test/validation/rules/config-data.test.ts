@@ -1,5 +1,5 @@
 import { configDataKeys } from '../../../lib/validation/rules/config-data';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { runRule } from '../helpers';
 
 const configMap = (fields: Record<string, unknown>): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'app' }, ...fields });

@@ -1,5 +1,5 @@
 import { configReferences } from '../../../lib/validation/rules/config-references';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { container, deployment, runRule, summarize } from '../helpers';
 
 const secret: KubeObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db' }, data: { password: 'c2VjcmV0' }, stringData: { user: 'app' } };

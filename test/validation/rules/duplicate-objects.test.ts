@@ -1,6 +1,6 @@
 import { validateObjects } from '../../../lib/validation';
 import { duplicateObjects } from '../../../lib/validation/rules/duplicate-objects';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { deployment, runRule, service } from '../helpers';
 
 describe('duplicate-objects', () => {

@@ -1,5 +1,5 @@
 import { hpaFields } from '../../../lib/validation/rules/hpa-fields';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { runRule } from '../helpers';
 
 function hpa(spec: Record<string, unknown>): KubeObject {

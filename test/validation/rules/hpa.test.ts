@@ -1,5 +1,5 @@
 import { hpaRule } from '../../../lib/validation/rules/hpa';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { container, deployment, runRule, summarize } from '../helpers';
 
 function hpa(spec: Record<string, unknown>, apiVersion = 'autoscaling/v2'): KubeObject {

@@ -1,5 +1,5 @@
 import { httpRouteBackend } from '../../../lib/validation/rules/http-route-backend';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { runRule, service, summarize } from '../helpers';
 
 function route(backendRefs: Record<string, unknown>[], apiVersion = 'gateway.networking.k8s.io/v1'): KubeObject {

@@ -1,5 +1,5 @@
 import { httpRouteFields } from '../../../lib/validation/rules/http-route-fields';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { runRule, summarize } from '../helpers';
 
 function route(spec: Record<string, unknown>, apiVersion = 'gateway.networking.k8s.io/v1'): KubeObject {

@@ -1,5 +1,5 @@
 import { ingressBackend } from '../../../lib/validation/rules/ingress-backend';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { runRule, service, summarize } from '../helpers';
 
 function ingress(backends: Record<string, unknown>[], defaultBackend?: Record<string, unknown>): KubeObject {

@@ -1,5 +1,5 @@
 import { ingressFields } from '../../../lib/validation/rules/ingress-fields';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { runRule } from '../helpers';
 
 function ingress(path: Record<string, unknown>, host = 'shop.example.com'): KubeObject {

@@ -1,5 +1,5 @@
 import { jobFields } from '../../../lib/validation/rules/job-fields';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { container, runRule } from '../helpers';
 
 const template = { spec: { restartPolicy: 'Never', containers: [container()] } };

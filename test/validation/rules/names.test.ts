@@ -1,5 +1,5 @@
 import { isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem, names } from '../../../lib/validation/rules/names';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { deployment, runRule, service, summarize, workload } from '../helpers';
 
 describe('names', () => {

@@ -1,5 +1,5 @@
 import { namespaceOrder } from '../../../lib/validation/rules/namespace-order';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { deployment, runRule, service, summarize } from '../helpers';
 
 const shop: KubeObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } };

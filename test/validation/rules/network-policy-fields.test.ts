@@ -1,6 +1,6 @@
-import { isStrictSubnet, parseCidr } from '../../../lib/validation/cidr';
+import { isStrictSubnet, parseCidr } from '../../../lib/manifest/cidr';
 import { networkPolicyFields } from '../../../lib/validation/rules/network-policy-fields';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { runRule } from '../helpers';
 
 function policy(egress: Record<string, unknown>): KubeObject {

@@ -1,5 +1,5 @@
 import { networkPolicySelector } from '../../../lib/validation/rules/network-policy-selector';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { deployment, runRule, summarize } from '../helpers';
 
 function policy(podSelector: Record<string, unknown>, namespace = 'default'): KubeObject {

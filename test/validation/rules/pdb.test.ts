@@ -1,5 +1,5 @@
 import { pdbRule } from '../../../lib/validation/rules/pdb';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { deployment, runRule, summarize, workload } from '../helpers';
 
 function pdb(spec: Record<string, unknown>): KubeObject {

@@ -1,5 +1,5 @@
 import { podSpecFields } from '../../../lib/validation/rules/pod-spec-fields';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { container, deployment, runRule } from '../helpers';
 
 function job(podSpec: Record<string, unknown>): KubeObject {

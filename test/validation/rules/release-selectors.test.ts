@@ -1,4 +1,4 @@
-import { RELEASE_VERSION_LABEL } from '../../../lib/validation/release-labels';
+import { RELEASE_VERSION_LABEL } from '../../../lib/manifest/release-labels';
 import { releaseVersionSelectors } from '../../../lib/validation/rules/release-selectors';
 import { deployment, runRule, summarize } from '../helpers';
 

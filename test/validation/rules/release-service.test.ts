@@ -1,6 +1,6 @@
-import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../../../lib/validation/release-labels';
+import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../../../lib/manifest/release-labels';
 import { releaseServiceSelector } from '../../../lib/validation/rules/release-service';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { deployment, runRule, service, summarize } from '../helpers';
 
 const NAME = 'app.kubernetes.io/name';

@@ -1,5 +1,5 @@
 import { serviceFields } from '../../../lib/validation/rules/service-fields';
-import { KubeObject } from '../../../lib/validation/types';
+import { KubeObject } from '../../../lib/manifest/types';
 import { runRule, service } from '../helpers';
 
 function withSpec(spec: Record<string, unknown>): KubeObject {

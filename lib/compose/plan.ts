@@ -1,0 +1,466 @@
+import * as path from 'path';
+import { ProbeProps, ResourceList, ResourceProps } from '../constructs/pod-template';
+import { isDns1035Label, isDns1123Label } from '../manifest/names';
+import { parseQuantity } from '../manifest/quantity';
+import { imageTag, KnownImage, knownImage } from './known-images';
+import { ComposeHealthcheck, ComposePort, ComposeProject, ComposeService } from './model';
+import { bytesToQuantity, ComposeError, cpusToQuantity } from './values';
+
+/** Something of the compose file the import does not convert, or converts with a caveat. */
+export interface ImportWarning {
+  /** The compose service, when the key is one of a service. */
+  readonly service?: string;
+  readonly key: string;
+  readonly message: string;
+}
+
+export function formatWarning(warning: ImportWarning): string {
+  return `${warning.service === undefined ? '' : `${warning.service}: `}${warning.key}: ${warning.message}`;
+}
+
+/**
+ * The construct a service becomes: the Mongo and Redis presets, a StatefulApp (databases the
+ * importer knows, and services with a port that keep data on named volumes), or a WebApp (with a
+ * port and its Service; without one, a worker).
+ */
+export type WorkloadKind = 'mongo' | 'redis' | 'stateful' | 'web' | 'worker';
+
+export interface VolumeClaimPlan {
+  readonly name: string;
+  readonly mountPath: string;
+}
+
+export interface ServicePlan {
+  /** The compose service's name, and so the name of its Service: compose host names keep working. */
+  readonly compose: string;
+  /** The base name of the objects: the compose name as a DNS label. */
+  readonly name: string;
+  readonly kind: WorkloadKind;
+  /** A database the importer knows (its image's port, data folder and uid): it runs one pod. */
+  readonly database: boolean;
+  /** The image for the stage config. */
+  readonly image: string;
+  /** Where a built image comes from, for a comment next to it. */
+  readonly build?: ComposeService['build'];
+  readonly port?: number;
+  readonly portName?: string;
+  readonly env: readonly (readonly [string, string])[];
+  /** Kubernetes' command (compose's entrypoint) and args (compose's command). */
+  readonly command?: readonly string[];
+  readonly args?: readonly string[];
+  readonly readiness?: ProbeProps;
+  readonly volumeClaims: readonly VolumeClaimPlan[];
+  /** Default size of the service's volume claims, for the stage config. */
+  readonly storage?: string;
+  /** Writable folders (emptyDirs); undefined keeps the construct's default. */
+  readonly writablePaths?: readonly string[];
+  readonly runAsUser?: number;
+  readonly runAsGroup?: number;
+  readonly secretMount?: { readonly secretName: string; readonly mountPath: string; readonly keys: readonly SecretKeyPlan[] };
+  readonly configMounts: readonly { readonly configMapName: string; readonly mountPath: string; readonly key: string; readonly file?: string }[];
+  readonly dependsOn: readonly string[];
+  /** Services it connects to (those of `dependsOn` that have a port). */
+  readonly connectsTo: readonly string[];
+  readonly replicas: number;
+  readonly resources?: ResourceProps;
+  readonly serviceType?: 'NodePort' | 'LoadBalancer';
+  readonly nodePort?: number;
+  readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  readonly rootUsername?: string;
+}
+
+/** A key of a service's Secret: the compose secret, and the file or variable it is created from. */
+export interface SecretKeyPlan {
+  readonly key: string;
+  readonly source: string;
+  readonly file?: string;
+  readonly environment?: string;
+}
+
+export interface ImportPlan {
+  readonly project: string;
+  /** In apply order: every service after those it depends on, otherwise in file order. */
+  readonly services: readonly ServicePlan[];
+  readonly warnings: readonly ImportWarning[];
+}
+
+const PULL_POLICIES: Readonly<Record<string, ServicePlan['imagePullPolicy']>> = {
+  always: 'Always', never: 'Never', missing: 'IfNotPresent', if_not_present: 'IfNotPresent', ifnotpresent: 'IfNotPresent',
+};
+const RESTARTS_AS_KUBERNETES = ['always', 'unless-stopped'];
+const CONVERTED_KOMPOSE_LABELS = new Set([
+  'kompose.service.type', 'kompose.service.expose', 'kompose.service.expose.ingress-class-name', 'kompose.service.expose.tls-secret',
+  'kompose.service.nodeport.port', 'kompose.image-pull-policy', 'kompose.volume.size', 'kompose.controller.type',
+]);
+const DEFAULT_STORAGE = '1Gi';
+/** What WebApp and StatefulApp request when a service says nothing (APP_CONTAINER_DEFAULTS). */
+const DEFAULT_REQUESTS: ResourceList = { cpu: '100m', memory: '128Mi' };
+const APP_WRITABLE_PATHS = ['/tmp'];
+
+/** Maps a parsed compose project onto our constructs; throws a ComposeError for what cannot be mapped at all. */
+export function planImport(project: ComposeProject, file: string): ImportPlan {
+  const warnings: ImportWarning[] = [];
+  const warn = (service: string | undefined, key: string, message: string) => warnings.push({ service, key, message });
+
+  for (const { key } of project.unconverted) warn(undefined, key, 'not converted (the importer reads services, volumes, secrets and configs)');
+  for (const [name, volume] of Object.entries(project.volumes)) {
+    for (const { key } of volume.unconverted) warn(undefined, `volumes.${name}.${key}`, 'not converted: volume claims use the cluster\'s storage class (stage config `storageClassName`)');
+  }
+  const seenVariables = new Set<string>();
+  for (const { name, where } of project.unsetVariables) {
+    if (seenVariables.has(name)) continue;
+    seenVariables.add(name);
+    warn(undefined, 'interpolation', `\${${name}} (first at ${where}) has no default; it became an empty string (give it one: \${${name}:-value})`);
+  }
+
+  const names = new Map<string, string>();
+  for (const service of project.services) {
+    const name = service.name.toLowerCase().replace(/[_.]/g, '-');
+    if (!isDns1035Label(name)) {
+      throw new ComposeError(`${file}: services.${service.name}: the name cannot be a Kubernetes Service name (a DNS-1035 label: at most 63 characters of a-z, 0-9 and "-", starting with a letter)`);
+    }
+    const clash = [...names.entries()].find(([, other]) => other === name);
+    if (clash) throw new ComposeError(`${file}: services.${service.name}: becomes "${name}" like services.${clash[0]}; rename one of them`);
+    if (name !== service.name) warn(service.name, 'name', `the host name becomes "${name}" (a Kubernetes Service name); clients that use "${service.name}" must change`);
+    names.set(service.name, name);
+  }
+  const byName = new Map(project.services.map((s) => [s.name, s]));
+  const ordered = applyOrder(project.services, file);
+  const portOf = new Map(project.services.map((s) => [s.name, servicePorts(s)[0]?.target]));
+  const services = ordered.map((service) => planService(project, service, names, byName, portOf, (key, message) => warn(service.name, key, message)));
+  return { project: project.name, services, warnings };
+}
+
+/** Services after the services they depend on, otherwise in file order; a cycle is an error. */
+function applyOrder(services: readonly ComposeService[], file: string): ComposeService[] {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const ordered: ComposeService[] = [];
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (service: ComposeService, trail: readonly string[]) => {
+    if (state.get(service.name) === 'done') return;
+    if (state.get(service.name) === 'visiting') throw new ComposeError(`${file}: depends_on forms a cycle: ${[...trail, service.name].join(' -> ')}`);
+    state.set(service.name, 'visiting');
+    for (const dependency of service.dependsOn) visit(byName.get(dependency.service)!, [...trail, service.name]);
+    state.set(service.name, 'done');
+    ordered.push(service);
+  };
+  for (const service of services) visit(service, []);
+  return ordered;
+}
+
+/** TCP ports of `ports` and `expose`, each target port once, in file order. */
+function servicePorts(service: ComposeService): ComposePort[] {
+  const seen = new Set<number>();
+  return [...service.ports, ...service.expose].filter((port) => {
+    if (port.protocol !== 'tcp' || seen.has(port.target)) return false;
+    seen.add(port.target);
+    return true;
+  });
+}
+
+function planService(
+  project: ComposeProject,
+  service: ComposeService,
+  names: ReadonlyMap<string, string>,
+  byName: ReadonlyMap<string, ComposeService>,
+  portOf: ReadonlyMap<string, number | undefined>,
+  warn: (key: string, message: string) => void,
+): ServicePlan {
+  for (const { key, detail } of service.unconverted) warn(key, `not converted${detail === undefined ? '' : ` (${detail})`}`);
+  const name = names.get(service.name)!;
+  const image = service.image ?? `${project.name}-${service.name}`;
+  const known = service.build === undefined ? knownImage(image) : undefined;
+  checkPinned(image, service, warn);
+
+  const labels = kompose(service, warn);
+  const ports = servicePorts(service);
+  for (const port of [...service.ports, ...service.expose]) {
+    if (port.protocol !== 'tcp') warn('ports', `${port.target}/${port.protocol} not converted: the constructs serve TCP only`);
+    if (port.range) warn('ports', `the range ${port.range} became its first port, ${port.target}`);
+  }
+  const named = service.volumes.filter((v) => v.type === 'volume' && v.source !== undefined);
+  const kind: WorkloadKind = known?.preset
+    ?? (known || (ports.length && (named.length || labels.controller === 'statefulset')) ? 'stateful' : ports.length ? 'web' : 'worker');
+  const port = known?.port ?? ports[0]?.target;
+  if (known) {
+    for (const other of ports.filter((p) => p.target !== known.port)) warn('ports', `${other.target} not converted: the ${kind === 'stateful' ? imageRepositoryLabel(image) : kind} StatefulSet serves ${known.port}`);
+  } else {
+    for (const other of ports.slice(1)) warn('ports', `${other.target} not converted: a WebApp serves one port (${port})`);
+  }
+  if (labels.controller === 'statefulset' && kind !== 'stateful' && kind !== 'mongo' && kind !== 'redis') {
+    warn('labels', 'kompose.controller.type "statefulset" not converted: a StatefulApp needs a port');
+  }
+
+  const published = service.ports.filter((p) => p.published !== undefined && p.protocol === 'tcp');
+  if (published.length && labels.serviceType === undefined && labels.ingress === undefined) {
+    warn('ports', `published ${published.map((p) => `${p.published}:${p.target}`).join(', ')} not reachable from outside the cluster: the Service `
+      + `${name}:${port} is ClusterIP (label kompose.service.type or kompose.service.expose, or kubectl port-forward)`);
+  }
+
+  const volumes = planVolumes(service, kind, known, warn);
+  const dependsOn = service.dependsOn.map((d) => d.service);
+  for (const dependency of service.dependsOn) {
+    if (dependency.condition !== 'service_started') {
+      warn('depends_on', `${dependency.service}: condition ${dependency.condition} not converted: Kubernetes starts every pod at once; `
+        + `the chart dependency orders the apply, and ${service.name} must retry until ${dependency.service} is ready`);
+    }
+  }
+  if (known && (service.replicas ?? 1) !== 1) {
+    warn('deploy.replicas', `${service.replicas} not converted: more pods of ${imageRepositoryLabel(image)} would be independent servers, not replicas; it runs one`);
+  }
+  const env = planEnvironment(service, kind, known, warn);
+  const user = planUser(service, kind, warn);
+  if (service.restart !== undefined && !RESTARTS_AS_KUBERNETES.includes(service.restart)) {
+    warn('restart', `"${service.restart}" not converted: a Deployment's or StatefulSet's pods are always restarted (a one-off task is a BatchJob)`);
+  }
+  let imagePullPolicy = labels.pullPolicy;
+  if (service.pullPolicy !== undefined) {
+    imagePullPolicy = PULL_POLICIES[service.pullPolicy];
+    if (imagePullPolicy === undefined) warn('pull_policy', `"${service.pullPolicy}" not converted: the images are built outside Kubernetes`);
+  }
+
+  return {
+    compose: service.name,
+    name,
+    kind,
+    database: known !== undefined,
+    image,
+    build: service.build,
+    port,
+    portName: known?.portName,
+    env,
+    command: service.entrypoint,
+    args: service.command,
+    readiness: planReadiness(service.healthcheck, port, kind, warn),
+    volumeClaims: volumes.claims,
+    storage: volumes.claims.length ? labels.storage ?? DEFAULT_STORAGE : undefined,
+    writablePaths: volumes.writablePaths,
+    runAsUser: user?.uid ?? (kind === 'stateful' ? known?.uid : undefined),
+    runAsGroup: user?.gid,
+    secretMount: planSecrets(project, service, name),
+    configMounts: planConfigs(project, service, warn),
+    dependsOn,
+    connectsTo: dependsOn.filter((d) => portOf.get(d) !== undefined || knownImage(byName.get(d)!.image ?? '') !== undefined),
+    replicas: known ? 1 : service.replicas ?? 1,
+    resources: planResources(service, known, warn),
+    serviceType: labels.serviceType,
+    nodePort: labels.nodePort,
+    ingress: labels.ingress,
+    imagePullPolicy,
+    rootUsername: kind === 'mongo' ? service.environment.find(([key]) => key === 'MONGO_INITDB_ROOT_USERNAME')?.[1] : undefined,
+  };
+}
+
+function imageRepositoryLabel(image: string): string {
+  return image.split(/[:@]/)[0];
+}
+
+function checkPinned(image: string, service: ComposeService, warn: (key: string, message: string) => void): void {
+  const tag = imageTag(image);
+  if (tag !== undefined && tag !== 'latest') return;
+  const key = service.image === undefined ? 'build' : 'image';
+  const what = service.image === undefined ? `the built image "${image}" (the name docker compose gives it)` : `"${image}"`;
+  warn(key, `${what} is ${tag === undefined ? 'untagged' : '"latest"'}: pin a version in stages.ts (images.${service.name}), or every pull may run something else`);
+}
+
+interface KomposeSettings {
+  readonly serviceType?: 'NodePort' | 'LoadBalancer';
+  readonly nodePort?: number;
+  readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
+  readonly pullPolicy?: ServicePlan['imagePullPolicy'];
+  readonly storage?: string;
+  readonly controller?: string;
+}
+
+/** kompose's `kompose.*` labels that have a construct prop; other labels are reported. */
+function kompose(service: ComposeService, warn: (key: string, message: string) => void): KomposeSettings {
+  const labels = service.labels;
+  for (const [key, value] of Object.entries(labels)) {
+    if (!CONVERTED_KOMPOSE_LABELS.has(key)) {
+      warn('labels', key.startsWith('kompose.')
+        ? `${key} not converted`
+        : `${key}=${value} not converted: container labels are not Kubernetes labels; add it to \`labels\` or \`podAnnotations\` in stack.ts`);
+    }
+  }
+  const type = labels['kompose.service.type']?.toLowerCase();
+  const serviceType = type === 'nodeport' ? 'NodePort' : type === 'loadbalancer' ? 'LoadBalancer' : undefined;
+  if (type !== undefined && serviceType === undefined && type !== 'clusterip') warn('labels', `kompose.service.type "${type}" not converted: the Service is ClusterIP`);
+  const nodePortLabel = labels['kompose.service.nodeport.port'];
+  const nodePort = nodePortLabel === undefined || serviceType === undefined ? undefined : Number(nodePortLabel);
+  if (nodePortLabel !== undefined && nodePort === undefined) warn('labels', 'kompose.service.nodeport.port not converted: it needs kompose.service.type nodeport');
+  const expose = labels['kompose.service.expose'];
+  const host = expose?.split(',')[0].trim();
+  if (host !== undefined && !host.includes('.')) warn('labels', `kompose.service.expose "${expose}" not converted: the Ingress needs a host name such as app.example.com`);
+  const ingress = host?.includes('.')
+    ? { host, ingressClassName: labels['kompose.service.expose.ingress-class-name'], tlsSecret: labels['kompose.service.expose.tls-secret'] }
+    : undefined;
+  const pullLabel = labels['kompose.image-pull-policy'];
+  const pullPolicy = pullLabel === undefined ? undefined : (['Always', 'IfNotPresent', 'Never'] as const).find((p) => p === pullLabel);
+  if (pullLabel !== undefined && pullPolicy === undefined) warn('labels', `kompose.image-pull-policy "${pullLabel}" not converted: use Always, IfNotPresent or Never`);
+  const controller = labels['kompose.controller.type']?.toLowerCase();
+  if (controller !== undefined && controller !== 'deployment' && controller !== 'statefulset') warn('labels', `kompose.controller.type "${controller}" not converted`);
+  return { serviceType, nodePort, ingress, pullPolicy, storage: labels['kompose.volume.size'], controller };
+}
+
+/** Named volumes become claims where the workload is a StatefulSet; everything else a process writes becomes an emptyDir. */
+function planVolumes(service: ComposeService, kind: WorkloadKind, known: KnownImage | undefined, warn: (key: string, message: string) => void) {
+  const claims: VolumeClaimPlan[] = [];
+  const emptyDirs: string[] = [...service.tmpfs];
+  for (const mount of service.volumes) {
+    const shown = mount.source === undefined ? mount.target : `${mount.source}:${mount.target}`;
+    if (mount.type === 'bind') {
+      warn('volumes', `bind mount ${shown} dropped: host folders do not exist in the cluster (a source-code mount is a dev-only convenience; `
+        + 'bake the files into the image, or put configuration in an AppConfig)');
+    } else if (mount.type === 'tmpfs' || mount.source === undefined) {
+      emptyDirs.push(mount.target);
+    } else if (known?.preset !== undefined) {
+      if (mount.target === known.dataPath) claims.push({ name: 'data', mountPath: mount.target });
+      else warn('volumes', `named volume ${shown} not converted: the ${kind} preset keeps its data at ${known.dataPath}`);
+    } else if (kind === 'stateful') {
+      claims.push({ name: claimName(mount.source), mountPath: mount.target });
+    } else {
+      warn('volumes', `named volume ${shown} became an emptyDir, lost with the pod: a worker (a service without a port) claims no volume; `
+        + 'only a service with a port becomes a StatefulApp with volume claims');
+      emptyDirs.push(mount.target);
+    }
+  }
+  if (kind === 'mongo' || kind === 'redis') {
+    if (kind === 'mongo' && !claims.length) claims.push({ name: 'data', mountPath: known!.dataPath });
+    for (const target of emptyDirs) warn('volumes', `${target} not converted: the ${kind} preset has its own writable folders`);
+    return { claims, writablePaths: undefined };
+  }
+  if (kind === 'stateful' && known && !claims.some((c) => c.mountPath === known.dataPath)) claims.push({ name: 'data', mountPath: known.dataPath });
+  const base = kind === 'stateful' && known?.writablePaths ? known.writablePaths : APP_WRITABLE_PATHS;
+  const writable = [...base, ...emptyDirs.filter((p) => !base.includes(p))];
+  return { claims, writablePaths: writable.length === base.length && base === APP_WRITABLE_PATHS ? undefined : writable };
+}
+
+function claimName(volume: string): string {
+  const name = volume.toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '');
+  return isDns1123Label(name) ? name : 'data';
+}
+
+function planEnvironment(service: ComposeService, kind: WorkloadKind, known: KnownImage | undefined, warn: (key: string, message: string) => void) {
+  const env: [string, string][] = [];
+  for (const [key, value] of service.environment) {
+    if (value === undefined) {
+      warn('environment', `${key} has no value in the file (compose takes it from the shell) and was left out`);
+    } else if (kind === 'mongo' && key === 'MONGO_INITDB_ROOT_PASSWORD') {
+      warn('environment', 'MONGO_INITDB_ROOT_PASSWORD not written into code: the password is read from Secret mongodb-secret (key password.txt)');
+    } else if (kind === 'mongo' && key === 'MONGO_INITDB_ROOT_USERNAME') {
+      // Becomes the preset's rootUsername.
+    } else {
+      env.push([key, value]);
+    }
+  }
+  if (kind === 'mongo') {
+    warn('image', 'MongoStatefulSet enables authentication (a root user whose password is in Secret mongodb-secret): clients that connected without credentials must now log in');
+  }
+  for (const [key, value] of Object.entries(kind === 'stateful' ? known?.env ?? {} : {})) {
+    if (!env.some(([name]) => name === key)) env.push([key, value]);
+  }
+  return env;
+}
+
+function planUser(service: ComposeService, kind: WorkloadKind, warn: (key: string, message: string) => void) {
+  if (service.user === undefined) return undefined;
+  const match = /^(\d+)(?::(\d+))?$/.exec(service.user);
+  if (kind === 'mongo' || kind === 'redis') {
+    warn('user', `"${service.user}" not converted: the ${kind} preset runs as the image's own user`);
+  } else if (!match) {
+    warn('user', `"${service.user}" not converted: Kubernetes needs a numeric uid[:gid]`);
+  } else if (Number(match[1]) === 0) {
+    warn('user', 'root (0) not converted: the restricted Pod Security Standard refuses it; the pod runs as stage.runAsUser');
+  } else {
+    return { uid: Number(match[1]), gid: match[2] === undefined ? undefined : Number(match[2]) };
+  }
+  return undefined;
+}
+
+/** compose's healthcheck → a readiness probe (compose never restarts an unhealthy container, so no liveness); a TCP probe otherwise. */
+function planReadiness(check: ComposeHealthcheck | undefined, port: number | undefined, kind: WorkloadKind, warn: (key: string, message: string) => void): ProbeProps | undefined {
+  if (check === undefined) return kind === 'web' || (kind === 'stateful' && port !== undefined) ? { tcpSocket: {}, periodSeconds: 5 } : undefined;
+  if (check.test === undefined) {
+    if (kind === 'mongo' || kind === 'redis') warn('healthcheck', `disabled, not converted: the ${kind} preset keeps its own probes`);
+    return undefined;
+  }
+  const timing = {
+    initialDelaySeconds: check.startPeriodSeconds === undefined ? undefined : Math.ceil(check.startPeriodSeconds),
+    periodSeconds: check.intervalSeconds === undefined ? undefined : Math.max(1, Math.ceil(check.intervalSeconds)),
+    timeoutSeconds: check.timeoutSeconds === undefined ? undefined : Math.max(1, Math.ceil(check.timeoutSeconds)),
+    failureThreshold: check.retries,
+  };
+  const [form, ...rest] = check.test;
+  const shell = form === 'CMD-SHELL' ? rest.join(' ') : undefined;
+  const http = localHttpCheck(shell ?? rest.join(' '));
+  if (http && http.port === port) return { httpGet: { path: http.path }, ...timing };
+  return { exec: { command: shell === undefined ? rest : ['/bin/sh', '-c', shell] }, ...timing };
+}
+
+/** `curl -f http://localhost:8080/health || exit 1` and the like, which an httpGet probe does without curl in the image. */
+function localHttpCheck(command: string): { port: number; path: string } | undefined {
+  const match = /^(?:curl|wget)\b[^|;&]*?\bhttp:\/\/(?:localhost|127\.0\.0\.1)(?::(\d+))?(\/[^\s'"]*)?['"]?(?:\s+(?:-\S+\s*)*)?(?:\s*\|\|\s*exit 1)?\s*$/.exec(command.trim());
+  return match ? { port: Number(match[1] ?? 80), path: match[2] ?? '/' } : undefined;
+}
+
+/** A service's secrets: one Secret `<name>-secrets` mounted at /run/secrets, one key per compose secret, so the files keep their paths. */
+function planSecrets(project: ComposeProject, service: ComposeService, name: string): ServicePlan['secretMount'] {
+  if (!service.secrets.length) return undefined;
+  const keys = service.secrets.map((grant) => {
+    const target = grant.target ?? grant.source;
+    const key = path.posix.basename(target);
+    const definition = project.secrets[grant.source];
+    return { key, source: grant.source, file: definition.file, environment: definition.environment };
+  });
+  return { secretName: `${name}-secrets`, mountPath: '/run/secrets', keys };
+}
+
+function planConfigs(project: ComposeProject, service: ComposeService, warn: (key: string, message: string) => void): ServicePlan['configMounts'] {
+  const mounts: { configMapName: string; mountPath: string; key: string; file?: string }[] = [];
+  for (const grant of service.configs) {
+    const target = grant.target ?? `/${grant.source}`;
+    const folder = path.posix.dirname(target);
+    const mountPath = folder === '/' ? '/config' : folder;
+    const key = path.posix.basename(target);
+    const configMapName = claimName(grant.source);
+    if (mounts.some((m) => m.mountPath === mountPath)) {
+      warn('configs', `${grant.source} not converted: ${mountPath} already holds another config's ConfigMap (put both files in one ConfigMap)`);
+      continue;
+    }
+    mounts.push({ configMapName, mountPath, key, file: project.configs[grant.source].file });
+    warn('configs', `${grant.source} is ConfigMap ${configMapName}, mounted as the folder ${mountPath} (file ${mountPath}/${key}`
+      + `${folder === '/' ? `, not ${target}` : ''}); the image's other files in that folder are hidden`);
+  }
+  return mounts;
+}
+
+function planResources(service: ComposeService, known: KnownImage | undefined, warn: (key: string, message: string) => void): ResourceProps | undefined {
+  const convert = (side: 'limits' | 'reservations') => {
+    const values = service.resources[side];
+    const cpu = values.cpus === undefined ? undefined : cpusToQuantity(values.cpus);
+    const memory = values.memory === undefined ? undefined : bytesToQuantity(values.memory);
+    if (values.cpus !== undefined && cpu === undefined) warn(`deploy.resources.${side}.cpus`, `"${values.cpus}" not converted: not a positive number of CPUs`);
+    if (values.memory !== undefined && memory === undefined) warn(`deploy.resources.${side}.memory`, `"${values.memory}" not converted: not a byte size such as 512m`);
+    return { cpu, memory };
+  };
+  const limits = convert('limits');
+  const reservations = convert('reservations');
+  if ([limits.cpu, limits.memory, reservations.cpu, reservations.memory].every((v) => v === undefined)) return known?.resources;
+  const defaults = known?.resources?.requests ?? DEFAULT_REQUESTS;
+  // Without a reservation the construct's request stays, unless it is above the limit (the API server refuses that).
+  const request = (resource: 'cpu' | 'memory') => {
+    const reserved = reservations[resource];
+    const limit = limits[resource];
+    if (reserved !== undefined) return reserved;
+    return limit !== undefined && parseQuantity(limit)! < parseQuantity(defaults[resource]!)! ? limit : undefined;
+  };
+  const requests = compact({ cpu: request('cpu'), memory: request('memory') });
+  const limitList = compact(limits);
+  return compact({ requests, limits: limitList }) as ResourceProps;
+}
+
+function compact<T extends object>(value: T): T | undefined {
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+  return entries.length ? Object.fromEntries(entries) as T : undefined;
+}

@@ -1,0 +1,183 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { Construct } from 'constructs';
+import type * as HttpRouteImport from '../../imports/httproute-gateway.networking.k8s.io';
+import { createJsonFormObject } from './json-form';
+import {
+  checkAll,
+  checkAnnotations,
+  checkDns1123Label,
+  checkDns1123Subdomain,
+  checkInteger,
+  checkLabels,
+  checkOneOf,
+  checkPort,
+  detachOnError,
+  invalidProp,
+} from './props';
+import { httpRouteLimits, httpRoutePathProblem } from '../validation/http-route';
+
+/** The Gateway (listener) an {@link HttpRoute} attaches to: one `parentRefs` entry. */
+export interface GatewayRef {
+  /** Name of the Gateway. */
+  readonly name: string;
+  /** Namespace of the Gateway. @default - the route's namespace */
+  readonly namespace?: string;
+  /** Name of one listener of the Gateway. @default - every listener that allows the route */
+  readonly sectionName?: string;
+}
+
+/**
+ * One weighted backend of an {@link HttpRoute}: a Service port and its share of the traffic.
+ * Each backend receives `weight / (sum of all weights)` of the requests.
+ */
+export interface HttpRouteBackend {
+  /** The Service to send requests to; referenced by name, in its own namespace. */
+  readonly service: ApiObject;
+  /** The Service port (`spec.ports[].port`) to send them to. */
+  readonly port: number;
+  /** Relative share of the traffic: an integer from 0 (none) to 1000000. @default 1 */
+  readonly weight?: number;
+}
+
+/** Props of an {@link HttpRoute}. */
+export interface HttpRouteProps {
+  /** Base name: the HTTPRoute is `<name>-route`. */
+  readonly name: string;
+  /** Namespace of the HTTPRoute. @default - the chart's namespace */
+  readonly namespace?: string;
+  /** The Gateways it attaches to (`spec.parentRefs`): at least one. */
+  readonly gateways: readonly GatewayRef[];
+  /** Host names it matches (`spec.hostnames`), e.g. `shop.example.com` or `*.example.com`. @default - every host of the listener */
+  readonly hostnames?: readonly string[];
+  /** URL path to match. @default '/' */
+  readonly path?: string;
+  /** How `path` matches: a path prefix (by whole segments) or the exact path. @default 'PathPrefix' */
+  readonly pathType?: 'PathPrefix' | 'Exact';
+  /** Where matching requests go, with their weights: at least one, at most 16 (the CRD's limit). */
+  readonly backends: readonly HttpRouteBackend[];
+  /** Labels of the HTTPRoute. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** Annotations of the HTTPRoute. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+const PATH_TYPES = ['PathPrefix', 'Exact'] as const;
+
+/**
+ * The L1 class `cdk8s import` generated from the CRD, loaded on first use: the module is 8000
+ * lines, and loading it with lib/ would add about 15 ms to every synth that routes nothing.
+ */
+function httpRouteL1(): typeof HttpRouteImport.HttpRoute {
+  return (require('../../imports/httproute-gateway.networking.k8s.io') as typeof HttpRouteImport).HttpRoute;
+}
+
+/**
+ * A Gateway API `HTTPRoute` (`gateway.networking.k8s.io/v1`, from the CRD in imports/crds/) that
+ * sends the requests of some hosts and a path to weighted Service backends: a canary release
+ * splits traffic with two backends, e.g. weights 90 and 10. The props are checked against the
+ * CRD's own limits (list sizes, weight range, the path rules), so what the construct accepts the
+ * API server accepts too, once the Gateway API CRDs are installed.
+ */
+@detachOnError
+export class HttpRoute extends Construct {
+  /** The HTTPRoute object (an instance of the L1 class imported into imports/). */
+  public readonly route: ApiObject;
+
+  constructor(scope: Construct, id: string, props: HttpRouteProps) {
+    super(scope, id);
+    const limits = httpRouteLimits();
+    const path = props.path ?? '/';
+    const pathType = props.pathType ?? 'PathPrefix';
+    checkAll(this, [
+      () => checkDns1123Label(this, 'name', props.name),
+      () => props.namespace !== undefined && checkDns1123Label(this, 'namespace', props.namespace),
+      () => checkGateways(this, props.gateways, limits.maxParentRefs),
+      () => checkHostnames(this, props.hostnames ?? [], limits),
+      () => checkPath(this, checkOneOf(this, 'pathType', pathType, PATH_TYPES), path, limits.maxPathLength),
+      () => checkBackends(this, props.backends, limits),
+      () => checkLabels(this, 'labels', props.labels),
+      () => checkAnnotations(this, 'annotations', props.annotations),
+    ]);
+    const routeNamespace = props.namespace ?? Chart.of(this).namespace;
+    this.route = createJsonFormObject(httpRouteL1(), this, 'Route', {
+      metadata: {
+        name: `${props.name}-route`,
+        namespace: routeNamespace,
+        labels: props.labels && { ...props.labels },
+        annotations: props.annotations && { ...props.annotations },
+      },
+      spec: {
+        parentRefs: props.gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName })),
+        hostnames: props.hostnames?.length ? [...props.hostnames] : undefined,
+        rules: [{
+          matches: [{ path: { type: pathType as HttpRouteImport.HttpRouteSpecRulesMatchesPathType, value: path } }],
+          backendRefs: props.backends.map((backend) => ({
+            name: backend.service.name,
+            // Only when it differs: the route's own namespace is the default (another needs a ReferenceGrant).
+            namespace: backend.service.metadata.namespace !== routeNamespace ? backend.service.metadata.namespace : undefined,
+            port: backend.port,
+            weight: backend.weight ?? 1,
+          })),
+        }],
+      },
+    });
+  }
+}
+
+function checkGateways(scope: Construct, gateways: readonly GatewayRef[], max: number): void {
+  if (!Array.isArray(gateways) || gateways.length === 0 || gateways.length > max) {
+    throw invalidProp(scope, 'gateways', gateways, `must name 1 to ${max} Gateways (the CRD's limit on parentRefs)`);
+  }
+  const seen = new Set<string>();
+  checkAll(scope, gateways.map((gateway, i) => () => {
+    checkAll(scope, [
+      () => checkDns1123Subdomain(scope, `gateways[${i}].name`, gateway.name),
+      () => gateway.namespace !== undefined && checkDns1123Label(scope, `gateways[${i}].namespace`, gateway.namespace),
+      () => gateway.sectionName !== undefined && checkDns1123Subdomain(scope, `gateways[${i}].sectionName`, gateway.sectionName),
+    ]);
+    // The CRD's CEL rules: two references to one Gateway need distinct sectionNames.
+    const key = `${gateway.namespace ?? ''}/${gateway.name}/${gateway.sectionName ?? ''}`;
+    if (seen.has(key)) throw invalidProp(scope, `gateways[${i}]`, gateway, 'must differ from the other entries: a Gateway named twice needs a different sectionName each time');
+    seen.add(key);
+  }));
+  const unsectioned = gateways.filter((g) => g.sectionName === undefined).map((g) => `${g.namespace ?? ''}/${g.name}`);
+  const sectioned = new Set(gateways.filter((g) => g.sectionName !== undefined).map((g) => `${g.namespace ?? ''}/${g.name}`));
+  const mixed = unsectioned.find((key) => sectioned.has(key));
+  if (mixed) throw invalidProp(scope, 'gateways', gateways, `must give a sectionName on every entry of Gateway ${mixed.replace(/^\//, '')} once one entry of it has one`);
+}
+
+function checkHostnames(scope: Construct, hostnames: readonly string[], limits: { maxHostnames: number; hostnamePattern: RegExp }): void {
+  if (hostnames.length > limits.maxHostnames) {
+    throw invalidProp(scope, 'hostnames', hostnames, `must have at most ${limits.maxHostnames} entries (the CRD's limit)`);
+  }
+  checkAll(scope, hostnames.map((hostname, i) => () => {
+    if (typeof hostname !== 'string' || hostname.length > 253 || !limits.hostnamePattern.test(hostname)) {
+      throw invalidProp(scope, `hostnames[${i}]`, hostname, 'must be a DNS-1123 subdomain, optionally starting with "*." (no IP address, no port)');
+    }
+  }));
+}
+
+function checkPath(scope: Construct, type: string, path: string, maxLength: number): void {
+  const problem = typeof path === 'string' ? (path.length > maxLength ? `it is longer than ${maxLength} characters` : httpRoutePathProblem(type, path)) : 'it is not a string';
+  if (problem) throw invalidProp(scope, 'path', path, `must be a valid ${type} path for the Gateway API: ${problem}`);
+}
+
+function checkBackends(scope: Construct, backends: readonly HttpRouteBackend[], limits: { maxBackendRefs: number; minWeight: number; maxWeight: number }): void {
+  if (!Array.isArray(backends) || backends.length === 0 || backends.length > limits.maxBackendRefs) {
+    throw invalidProp(scope, 'backends', backends?.length ?? backends, `must list 1 to ${limits.maxBackendRefs} backends (the CRD's limit on backendRefs)`);
+  }
+  checkAll(scope, backends.map((backend, i) => () => {
+    checkAll(scope, [
+      () => {
+        if (!(backend.service instanceof ApiObject) || backend.service.kind !== 'Service') {
+          throw invalidProp(scope, `backends[${i}].service`, backend.service?.kind ?? backend.service, 'must be a Service object (e.g. a KubeService)');
+        }
+      },
+      () => checkPort(scope, `backends[${i}].port`, backend.port),
+      () => backend.weight !== undefined && checkInteger(scope, `backends[${i}].weight`, backend.weight, limits.minWeight, limits.maxWeight),
+    ]);
+  }));
+  if (backends.every((backend) => backend.weight === 0)) {
+    throw invalidProp(scope, 'backends', backends.map((backend) => backend.weight), 'must give at least one backend a weight above 0 (with all at 0 the Gateway answers every request with an error)');
+  }
+}

@@ -1,0 +1,104 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { Connections } from './connections';
+import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
+import { HpaPolicy, HpaPolicyProps } from './hpa-policy';
+import { ContainerPort, mergeResources, PodTemplateProps, ResourceList } from './pod-template';
+import { detachOnError } from './props';
+import { RELEASE_VERSION_LABEL } from '../manifest/release-labels';
+import { createWebDeployment, RolloutProps, WEB_APP_DEFAULTS } from './web-deployment';
+import { alreadyAutoscaled, IAutoscalable, namespaceOf, NAME_LABEL } from './workload';
+
+/** Autoscaling of one version's Deployment: an {@link HpaPolicy} without its target. */
+export type VersionAutoscaling = Omit<HpaPolicyProps, 'target'>;
+
+/** Props of a {@link ReleaseVersion}: one version of a released app, already checked by the release. */
+export interface ReleaseVersionProps {
+  /** The app's name (`app.kubernetes.io/name`), shared by every version. */
+  readonly appName: string;
+  /** The version's name (the {@link RELEASE_VERSION_LABEL} value), e.g. `blue`. */
+  readonly version: string;
+  /** The version's container and pod settings (the app's, with the version's over them). */
+  readonly pod: PodTemplateProps;
+  /** Labels of every object and pod, including `app.kubernetes.io/name`. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Annotations of the Deployment. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** Annotations of the pods. @default - none */
+  readonly podAnnotations?: Readonly<Record<string, string>>;
+  /** The ports of the container, the same for every version. */
+  readonly ports: readonly ContainerPort[];
+  /** Pods to run; ignored once autoscaled. @default 1 */
+  readonly replicas?: number;
+  /** Rolling-update settings within the version. @default - Kubernetes' 25% / 25% */
+  readonly rollout?: RolloutProps;
+  /** Spread the version's pods across nodes. @default false */
+  readonly spreadAcrossNodes?: boolean;
+  /** A PodDisruptionBudget `<app>-<version>-pdb`. @default - none */
+  readonly disruptionBudget?: DisruptionBudgetProps;
+  /** An HPA `<app>-<version>-hpa` scaling this version's Deployment. @default - fixed replicas */
+  readonly autoscaling?: VersionAutoscaling;
+  /** The release's connections: one NetworkPolicy covers every version of the app. */
+  readonly connections: Connections;
+}
+
+/**
+ * One version of a released app: the Deployment `<app>-<version>-deployment`, whose selector and
+ * pods carry `app.kubernetes.io/name` and {@link RELEASE_VERSION_LABEL}, and when asked its own
+ * PodDisruptionBudget and HPA. Created by a {@link ReleasedWebApp}; the Services that select it
+ * belong to the release, so switching versions never changes this Deployment.
+ */
+@detachOnError
+export class ReleaseVersion extends Construct implements IAutoscalable {
+  /** `<app>-<version>`: the base of the version's object names. */
+  public readonly name: string;
+  /** The version's name, e.g. `blue`. */
+  public readonly version: string;
+  public readonly deployment: ApiObject;
+  public readonly disruptionBudget?: WorkloadDisruptionBudget;
+  public readonly autoscaler?: HpaPolicy;
+  /** `app.kubernetes.io/name` and the version label: exactly this version's pods. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  public readonly containerPorts: readonly ContainerPort[];
+  public readonly containerRequests: readonly ResourceList[];
+  public readonly namespace: string;
+  public readonly connections: Connections;
+  public readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
+  private autoscaled = false;
+
+  constructor(scope: Construct, id: string, props: ReleaseVersionProps) {
+    super(scope, id);
+    this.name = `${props.appName}-${props.version}`;
+    this.version = props.version;
+    this.namespace = namespaceOf(this);
+    this.connections = props.connections;
+    this.containerPorts = props.ports;
+    this.selectorLabels = { [NAME_LABEL]: props.appName, [RELEASE_VERSION_LABEL]: props.version };
+    this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.pod.resources).requests ?? {}];
+    const labels = { ...props.labels, ...this.selectorLabels };
+    const replicas = props.replicas ?? 1;
+    this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };
+    this.deployment = createWebDeployment(this, {
+      name: this.name,
+      containerName: props.appName,
+      container: props.pod,
+      labels,
+      selectorLabels: this.selectorLabels,
+      annotations: props.annotations,
+      podAnnotations: props.podAnnotations,
+      ports: props.ports,
+      replicas: () => (this.autoscaled ? undefined : replicas),
+      rollout: props.rollout,
+      spreadAcrossNodes: props.spreadAcrossNodes,
+    });
+    this.disruptionBudget = props.disruptionBudget
+      ? new WorkloadDisruptionBudget(this, 'DisruptionBudget', { ...props.disruptionBudget, target: this, replicas: () => (this.autoscaled ? undefined : replicas) })
+      : undefined;
+    this.autoscaler = props.autoscaling ? new HpaPolicy(this, 'Autoscaling', { ...props.autoscaling, target: this }) : undefined;
+  }
+
+  public releaseReplicasToAutoscaler(): void {
+    if (this.autoscaled) throw alreadyAutoscaled(this);
+    this.autoscaled = true;
+  }
+}

@@ -1,0 +1,379 @@
+import { ApiObject } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { DisruptionBudgetProps } from './disruption-budget';
+import { GatewayRef, HttpRoute } from './http-route';
+import { IngressedService, IngressOptions } from './ingressed-service';
+import { createJsonFormObject } from './json-form';
+import { checkPodTemplate, ContainerProps, PodTemplateProps } from './pod-template';
+import {
+  checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, detachOnError, invalidProp, PropProblem,
+  PropsError,
+} from './props';
+import { ReleaseVersion, VersionAutoscaling } from './release-version';
+import { createService, CreatedService } from './service';
+import {
+  NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL,
+} from '../manifest/release-labels';
+import { WebAppProps } from './web-app';
+import { rolloutStrategy, WEB_APP_DEFAULTS } from './web-deployment';
+import { IPodTarget, WorkloadBase, workloadLabels } from './workload';
+
+/** One version of a released app: its image and whatever else differs from the app's shared settings. */
+export interface ReleaseVersionSettings extends ContainerProps {
+  /** Pods of this version. @default - the app's `replicas` */
+  readonly replicas?: number;
+  /** A PodDisruptionBudget `<name>-<version>-pdb` for this version's pods. @default - none */
+  readonly disruptionBudget?: DisruptionBudgetProps;
+  /** An HPA `<name>-<version>-hpa` for this version's Deployment. @default - fixed replicas */
+  readonly autoscaling?: VersionAutoscaling;
+}
+
+/** Blue/green: at most two versions; the Service selects the active one, the preview Service the other. */
+export interface BlueGreenRelease {
+  readonly strategy: 'blue-green';
+  /** The version the Service sends every request to: switching is changing this name. */
+  readonly active: string;
+}
+
+/** Rainbow: any number of live versions; new traffic goes to the active one, each version keeps its own Service for its clients until it is retired. */
+export interface RainbowRelease {
+  readonly strategy: 'rainbow';
+  /** The version the Service sends new connections to. */
+  readonly active: string;
+}
+
+/** An ingress-nginx canary Ingress on the primary Ingress's host and path (needs the app's `ingress`). */
+export interface IngressNginxCanaryRouter {
+  readonly kind: 'ingress-nginx';
+}
+
+/** No router: one Service selects both versions and the replica counts make the weight. */
+export interface ReplicaRatioCanaryRouter {
+  readonly kind: 'replica-ratio';
+}
+
+/** A Gateway API HTTPRoute `<name>-route` with weighted backendRefs to the app's Service (stable) and the canary Service. */
+export interface HttpRouteCanaryRouter {
+  readonly kind: 'http-route';
+  /** The Gateways the route attaches to (`spec.parentRefs`). */
+  readonly gateways: readonly GatewayRef[];
+  /** Host names the route matches. @default - the app's `ingress.host`, else every host of the listener */
+  readonly hostnames?: readonly string[];
+  /** URL path prefix to match. @default - the app's `ingress.path`, else '/' */
+  readonly path?: string;
+}
+
+/** What splits a canary's traffic. */
+export type CanaryRouter = IngressNginxCanaryRouter | HttpRouteCanaryRouter | ReplicaRatioCanaryRouter;
+
+/** Canary: the stable version takes most traffic, the canary version `weight` percent of it. */
+export interface CanaryRelease {
+  readonly strategy: 'canary';
+  /** The version taking `100 - weight` percent. */
+  readonly stable: string;
+  /** The version taking `weight` percent. */
+  readonly canary: string;
+  /** Percent of requests (an integer from 0 to 100) the canary receives. */
+  readonly weight: number;
+  /** What splits the traffic. @default - a replica ratio behind one Service */
+  readonly router?: CanaryRouter;
+}
+
+/** How a released app's versions share its traffic. */
+export type ReleaseStrategy = BlueGreenRelease | RainbowRelease | CanaryRelease;
+
+/**
+ * Props of a {@link ReleasedWebApp}: those of a {@link WebApp} without its image (each version
+ * names its own) and its budget (each version has its own). `replicas` are the pods of each
+ * version, or of both together for a canary by replica ratio; `serviceType`, `nodePort` and
+ * `ingress` concern the app's Service, the preview, canary and version Services are ClusterIP.
+ */
+export interface ReleasedWebAppProps extends Omit<WebAppProps, 'image' | 'port' | 'disruptionBudget'> {
+  /** The versions by name (DNS labels; `blue`, `green`, `v2`); each names its image. */
+  readonly versions: Readonly<Record<string, ReleaseVersionSettings>>;
+  /** Which version gets the traffic. */
+  readonly release: ReleaseStrategy;
+  /** Port the container listens on: a release always has a Service to switch. */
+  readonly port: number;
+}
+
+const STRATEGIES: readonly string[] = ['blue-green', 'rainbow', 'canary'];
+const ROUTERS: readonly string[] = ['ingress-nginx', 'http-route', 'replica-ratio'];
+
+/**
+ * A stateless app released in versions: one Deployment per version (see {@link ReleaseVersion}),
+ * and Services whose selectors pick the versions the strategy routes to. Moving traffic changes
+ * only Service selectors (and canary weights), never a Deployment's immutable selector, so a
+ * switch and its rollback are one changed prop each. As a peer in `connections` it stands for
+ * every version: its NetworkPolicy `<name>-network-policy` selects the pods of all of them.
+ */
+@detachOnError
+export class ReleasedWebApp extends WorkloadBase {
+  /** The versions, by name. */
+  public readonly versions: Readonly<Record<string, ReleaseVersion>>;
+  /** The version receiving the traffic (blue/green, rainbow) or most of it (canary: the stable one). */
+  public readonly activeVersion: string;
+  /** The app's Service: the active (or stable) version, or every version for a replica-ratio canary. */
+  public readonly service: ApiObject;
+  /** The port the Services expose. */
+  public readonly servicePort: number;
+  /** The app's Service and Ingress, when `ingress` is set. */
+  public readonly ingress?: IngressedService;
+  /** Blue/green: `<name>-preview-service`, selecting the version that is not active (when there is one). */
+  public readonly previewService?: ApiObject;
+  /** Canary with a router: `<name>-canary-service`, selecting the canary version. */
+  public readonly canaryService?: ApiObject;
+  /** Canary by ingress-nginx: `<name>-canary-ingress`. */
+  public readonly canaryIngress?: ApiObject;
+  /** Canary by the Gateway API: `<name>-route`, weighted between the app's Service and the canary Service. */
+  public readonly httpRoute?: HttpRoute;
+  /** Rainbow: `<name>-<version>-service` for every version, for the clients that stay on it. */
+  public readonly versionServices: Readonly<Record<string, ApiObject>>;
+
+  constructor(scope: Construct, id: string, props: ReleasedWebAppProps) {
+    const portName = props.portName ?? 'http';
+    const ports = [{ name: portName, port: props.port }];
+    super(scope, id, { ...props, containerPorts: ports });
+    const names = Object.keys(props.versions ?? {});
+    checkAll(this, [
+      () => checkDns1123Label(this, 'name', props.name),
+      () => checkPort(this, 'port', props.port),
+      () => checkPortName(this, 'portName', portName),
+      () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
+      () => checkLabels(this, 'labels', props.labels),
+      () => workloadLabels(this, props.name, props.labels),
+      () => {
+        const given = props.labels?.[RELEASE_VERSION_LABEL];
+        if (given !== undefined) throw invalidProp(this, `labels["${RELEASE_VERSION_LABEL}"]`, given, 'must be left out: each version sets it to its own name');
+      },
+      () => checkAnnotations(this, 'annotations', props.annotations),
+      () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
+      () => rolloutStrategy(this, props.rollout),
+      () => {
+        if (!names.length) throw invalidProp(this, 'versions', props.versions, 'must name at least one version');
+      },
+      ...names.map((version) => () => checkVersionName(this, props.name, version)),
+      ...names.map((version) => withVersionField(version, () => {
+        const settings = props.versions[version];
+        checkAll(this, [
+          () => checkPodTemplate(this, { container: podOf(props, settings), defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
+          () => settings.replicas !== undefined && checkInteger(this, 'replicas', settings.replicas, 0),
+        ]);
+      })),
+      () => checkStrategy(this, props, names),
+    ]);
+    const labels = this.labels;
+    const release = props.release;
+    const ratio = release.strategy === 'canary' && (release.router?.kind ?? 'replica-ratio') === 'replica-ratio'
+      ? canaryReplicas(props.replicas ?? 1, release.weight)
+      : undefined;
+
+    const versions: Record<string, ReleaseVersion> = {};
+    checkAll(this, names.map((version) => withVersionField(version, () => {
+      const settings = props.versions[version];
+      versions[version] = new ReleaseVersion(this, version, {
+        appName: this.name,
+        version,
+        pod: podOf(props, settings),
+        labels,
+        annotations: props.annotations,
+        podAnnotations: props.podAnnotations,
+        ports,
+        replicas: ratio && release.strategy === 'canary' ? (version === release.canary ? ratio.canary : ratio.stable) : settings.replicas ?? props.replicas,
+        rollout: props.rollout,
+        spreadAcrossNodes: props.spreadAcrossNodes,
+        disruptionBudget: settings.disruptionBudget,
+        autoscaling: settings.autoscaling,
+        connections: this.connections,
+      });
+    })));
+    this.versions = versions;
+    this.activeVersion = release.strategy === 'canary' ? release.stable : release.active;
+
+    const servicePort = props.servicePort ?? props.port;
+    const mainTarget: IPodTarget = ratio ? this : versions[this.activeVersion];
+    const serviceOptions = {
+      name: this.name,
+      serviceName: props.serviceName,
+      port: servicePort,
+      targetPort: portName,
+      serviceType: props.serviceType,
+      nodePort: props.nodePort,
+      labels,
+      target: mainTarget,
+    };
+    let main: CreatedService;
+    if (props.ingress) {
+      this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress });
+      main = { service: this.ingress.service, port: this.ingress.servicePort };
+    } else {
+      main = createService(this, 'Service', serviceOptions);
+    }
+    this.service = main.service;
+    this.servicePort = main.port;
+    if (ratio) this.service.metadata.addAnnotation(RELEASE_MIXED_VERSIONS_ANNOTATION, 'true');
+
+    const clusterService = (id: string, serviceName: string, target: ReleaseVersion) =>
+      createService(this, id, { name: this.name, serviceName, port: servicePort, targetPort: portName, labels, target }).service;
+    const versionServices: Record<string, ApiObject> = {};
+    if (release.strategy === 'blue-green') {
+      const preview = names.find((version) => version !== release.active);
+      if (preview !== undefined) this.previewService = clusterService('PreviewService', `${this.name}-preview-service`, versions[preview]);
+    } else if (release.strategy === 'rainbow') {
+      for (const version of names) versionServices[version] = clusterService(`${version}Service`, `${this.name}-${version}-service`, versions[version]);
+    } else if (!ratio) {
+      this.canaryService = clusterService('CanaryService', `${this.name}-canary-service`, versions[release.canary]);
+      const router = release.router!;
+      if (router.kind === 'ingress-nginx') {
+        this.canaryIngress = this.createCanaryIngress(props.ingress!, release.weight, labels);
+      } else if (router.kind === 'http-route') {
+        this.httpRoute = new HttpRoute(this, 'HttpRoute', {
+          name: this.name,
+          gateways: router.gateways,
+          hostnames: router.hostnames ?? (props.ingress ? [props.ingress.host] : undefined),
+          path: router.path ?? props.ingress?.path,
+          labels,
+          backends: [
+            { service: this.service, port: this.servicePort, weight: 100 - release.weight },
+            { service: this.canaryService, port: this.servicePort, weight: release.weight },
+          ],
+        });
+      }
+    }
+    this.versionServices = versionServices;
+    this.protect(props);
+  }
+
+  /** `host:port` of the app's Service inside the cluster, e.g. `backend-service.default.svc.cluster.local:40001`. */
+  public serviceAddress(clusterDomain = 'cluster.local'): string {
+    return `${this.service.name}.${this.namespace}.svc.${clusterDomain}:${this.servicePort}`;
+  }
+
+  /**
+   * `<name>-canary-ingress`: the primary Ingress's class, host and path, to the canary Service,
+   * with ingress-nginx's canary annotations; ingress-nginx adds it to the primary's server.
+   */
+  private createCanaryIngress(ingress: IngressOptions, weight: number, labels: Readonly<Record<string, string>>): ApiObject {
+    const primary = this.ingress!.ingress.toJson().spec.rules[0].http.paths[0];
+    return createJsonFormObject(k8s.KubeIngress, this, 'CanaryIngress', {
+      metadata: {
+        name: `${this.name}-canary-ingress`,
+        labels: { ...labels },
+        annotations: { [NGINX_CANARY_ANNOTATION]: 'true', [NGINX_CANARY_WEIGHT_ANNOTATION]: String(weight) },
+      },
+      spec: {
+        ingressClassName: ingress.ingressClassName,
+        rules: [{
+          host: ingress.host,
+          http: {
+            paths: [{
+              path: primary.path,
+              pathType: primary.pathType,
+              backend: { service: { name: this.canaryService!.name, port: { number: this.servicePort } } },
+            }],
+          },
+        }],
+      },
+    });
+  }
+}
+
+/** The version's container and pod settings: the app's, with the version's over them (env merged by name). */
+function podOf(props: ReleasedWebAppProps, settings: ReleaseVersionSettings): PodTemplateProps {
+  const { replicas, disruptionBudget, autoscaling, ...container } = settings;
+  const given = Object.fromEntries(Object.entries(container).filter(([, value]) => value !== undefined)) as Partial<ContainerProps>;
+  const env = props.env || settings.env ? { ...props.env, ...settings.env } : undefined;
+  return { ...props, ...given, image: settings.image, env };
+}
+
+/** Runs `check` and names the version in the field of each problem: `versions.blue.image`. */
+function withVersionField(version: string, check: () => unknown): () => void {
+  return () => {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof PropsError)) throw error;
+      throw new PropsError(error.path, error.problems.map((problem): PropProblem => ({ ...problem, field: `versions.${version}.${problem.field}` })));
+    }
+  };
+}
+
+function checkVersionName(scope: IConstruct, name: string, version: string): void {
+  checkDns1123Label(scope, 'versions key', version);
+  // The longest object name a version gets; it is also a pod name prefix, hence a label.
+  checkDns1123Label(scope, `versions key "${version}" (as "<name>-<version>-deployment")`, `${name}-${version}-deployment`);
+}
+
+function checkStrategy(scope: IConstruct, props: ReleasedWebAppProps, names: readonly string[]): void {
+  const release = props.release;
+  if (typeof release !== 'object' || release === null || !STRATEGIES.includes(release.strategy)) {
+    throw invalidProp(scope, 'release.strategy', (release as { strategy?: unknown } | undefined)?.strategy, `must be one of ${STRATEGIES.map((s) => JSON.stringify(s)).join(', ')}`);
+  }
+  const versionNamed = (field: string, value: unknown) => {
+    if (typeof value !== 'string' || !names.includes(value)) {
+      throw invalidProp(scope, field, value, `must name one of the versions (${names.join(', ') || 'none'})`);
+    }
+  };
+  if (release.strategy !== 'canary') {
+    checkAll(scope, [
+      () => versionNamed('release.active', release.active),
+      () => {
+        if (release.strategy === 'blue-green' && names.length > 2) {
+          throw invalidProp(scope, 'versions', names, 'blue/green keeps at most two versions, the active one and one preview; use the rainbow strategy for more');
+        }
+      },
+    ]);
+    return;
+  }
+  const router = release.router?.kind ?? 'replica-ratio';
+  checkAll(scope, [
+    () => versionNamed('release.stable', release.stable),
+    () => {
+      versionNamed('release.canary', release.canary);
+      if (release.canary === release.stable) throw invalidProp(scope, 'release.canary', release.canary, 'must differ from release.stable');
+    },
+    () => {
+      const others = names.filter((version) => version !== release.stable && version !== release.canary);
+      if (others.length) throw invalidProp(scope, 'versions', names, 'a canary release has exactly two versions, the stable and the canary one; remove the others');
+    },
+    () => checkInteger(scope, 'release.weight', release.weight, 0, 100),
+    () => {
+      if (!ROUTERS.includes(router)) throw invalidProp(scope, 'release.router.kind', router, `must be one of ${ROUTERS.map((r) => JSON.stringify(r)).join(', ')}`);
+      if (router === 'ingress-nginx' && !props.ingress) {
+        throw invalidProp(scope, 'release.router', release.router, 'an ingress-nginx canary needs the app\'s `ingress`: the canary Ingress shares its host and path');
+      }
+    },
+    ...(router === 'replica-ratio' ? replicaRatioChecks(scope, props, names, release) : []),
+  ]);
+}
+
+function replicaRatioChecks(scope: IConstruct, props: ReleasedWebAppProps, names: readonly string[], release: CanaryRelease): (() => unknown)[] {
+  return [
+    ...names.flatMap((version) => (['replicas', 'autoscaling'] as const).map((field) => () => {
+      if (props.versions[version][field] !== undefined) {
+        throw invalidProp(scope, `versions.${version}.${field}`, props.versions[version][field],
+          'must be left out for a canary by replica ratio: the app\'s `replicas` are split between the versions by the weight'
+          + (field === 'autoscaling' ? ', which an autoscaler would undo' : ''));
+      }
+    })),
+    () => {
+      const total = props.replicas ?? 1;
+      if (!Number.isInteger(release.weight) || !Number.isInteger(total) || total < 1) return; // reported by their own checks, or below
+      if ((total * release.weight) % 100 !== 0) {
+        const possible = Array.from({ length: total + 1 }, (_, k) => (k * 100) / total).filter(Number.isInteger);
+        throw invalidProp(scope, 'release.weight', release.weight,
+          `cannot be made with ${total} replicas (the app's \`replicas\`, shared by both versions): with ${total} the weight can be ${possible.join(', ')}; `
+          + 'change the weight or the replicas, or route with ingress-nginx');
+      }
+    },
+    () => {
+      if ((props.replicas ?? 1) < 1) throw invalidProp(scope, 'replicas', props.replicas ?? 1, 'must be at least 1 for a canary by replica ratio');
+    },
+  ];
+}
+
+function canaryReplicas(total: number, weight: number): { stable: number; canary: number } {
+  const canary = (total * weight) / 100;
+  return { stable: total - canary, canary };
+}

@@ -1,0 +1,251 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ComposeError, importCompose, renderImport } from '../../lib/compose/import';
+import { parseCompose } from '../../lib/compose/parse';
+import { formatWarning, planImport } from '../../lib/compose/plan';
+
+const REPO = path.resolve(__dirname, '../..');
+const FIXTURES = path.join(REPO, 'test/fixtures/compose');
+const fixture = (name: string) => path.join(FIXTURES, name, 'docker-compose.yml');
+
+/** The importer's files and warnings for a fixture, as if written into `apps/<app>`. */
+function imported(name: string, app = name) {
+  const file = fixture(name);
+  return renderImport(fs.readFileSync(file, 'utf8'), file, { out: path.join(REPO, 'apps', app) });
+}
+
+function plan(yaml: string) {
+  return planImport(parseCompose(yaml, 'docker-compose.yml'), 'docker-compose.yml');
+}
+
+function warnings(yaml: string): string[] {
+  return plan(yaml).warnings.map(formatWarning);
+}
+
+describe('compose forms', () => {
+  test('environment as a list and as a map; numbers become strings; a bare name is taken from the shell and reported', () => {
+    const listed = parseCompose('services: { a: { image: a:1, environment: ["X=1", "Y=a=b", "Z"] } }', 'f').services[0];
+    expect(listed.environment).toEqual([['X', '1'], ['Y', 'a=b'], ['Z', undefined]]);
+    const mapped = parseCompose('services: { a: { image: a:1, environment: { X: 1, Y: true, Z: null } } }', 'f').services[0];
+    expect(mapped.environment).toEqual([['X', '1'], ['Y', 'true'], ['Z', undefined]]);
+    expect(warnings('services: { a: { image: a:1, environment: [Z] } }')).toContain(
+      'a: environment: Z has no value in the file (compose takes it from the shell) and was left out');
+  });
+
+  test('ports in short and long syntax, with host IPs, protocols and ranges; expose', () => {
+    const service = parseCompose(`
+services:
+  a:
+    image: a:1
+    ports: ["80", "8080:80", "127.0.0.1:8443:443", "53/udp", { target: 9000, published: "9000" }, "3000-3002:3000-3002"]
+    expose: ["9100", 9200]
+`, 'f').services[0];
+    expect(service.ports).toEqual([
+      { target: 80, published: undefined, protocol: 'tcp' },
+      { target: 80, published: '8080', protocol: 'tcp' },
+      { target: 443, published: '8443', protocol: 'tcp' },
+      { target: 53, published: undefined, protocol: 'udp' },
+      { target: 9000, published: '9000', protocol: 'tcp' },
+      { target: 3000, published: '3000-3002', protocol: 'tcp', range: '3000-3002' },
+    ]);
+    expect(service.expose.map((p) => p.target)).toEqual([9100, 9200]);
+  });
+
+  test('depends_on as a list and as a map with conditions; a condition other than service_started is reported', () => {
+    const yaml = 'services: { db: { image: postgres:16 }, a: { image: a:1, depends_on: { db: { condition: service_healthy } } }, b: { image: b:1, depends_on: [a] } }';
+    const services = parseCompose(yaml, 'f').services;
+    expect(services[1].dependsOn).toEqual([{ service: 'db', condition: 'service_healthy' }]);
+    expect(services[2].dependsOn).toEqual([{ service: 'a', condition: 'service_started' }]);
+    expect(warnings(yaml).filter((w) => w.includes('depends_on'))).toEqual([expect.stringMatching(/^a: depends_on: db: condition service_healthy not converted/)]);
+  });
+
+  test('healthcheck test in string, CMD, CMD-SHELL and NONE forms, with durations', () => {
+    const check = (test: string) => parseCompose(`services: { a: { image: a:1, healthcheck: { test: ${test}, interval: 1m30s, timeout: 5s, retries: 2, start_period: 500ms } } }`, 'f').services[0].healthcheck;
+    expect(check('"pg_isready"')).toEqual({ test: ['CMD-SHELL', 'pg_isready'], intervalSeconds: 90, timeoutSeconds: 5, retries: 2, startPeriodSeconds: 0.5 });
+    expect(check('["CMD", "redis-cli", "ping"]')?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(check('["CMD-SHELL", "curl -f localhost"]')?.test).toEqual(['CMD-SHELL', 'curl -f localhost']);
+    expect(check('["NONE"]')?.test).toBeUndefined();
+  });
+});
+
+describe('mapping', () => {
+  test('a healthcheck becomes a readiness probe: exec for commands, httpGet for curl/wget of localhost on the served port', () => {
+    const services = plan(`
+services:
+  a: { image: a:1, ports: ["8080"], healthcheck: { test: "curl -fsS http://localhost:8080/healthz || exit 1", interval: 15s } }
+  b: { image: b:1, ports: ["80"], healthcheck: { test: ["CMD", "wget", "-q", "-O-", "http://127.0.0.1/status"] } }
+  c: { image: c:1, ports: ["80"], healthcheck: { test: "curl -f http://localhost:9999/" } }
+  d: { image: d:1, healthcheck: { test: ["CMD", "check", "--quick"], retries: 4, start_period: 20s } }
+  e: { image: e:1, ports: ["80"] }
+`).services;
+    expect(services.map((s) => s.readiness)).toEqual([
+      { httpGet: { path: '/healthz' }, periodSeconds: 15 },
+      { httpGet: { path: '/status' } },
+      { exec: { command: ['/bin/sh', '-c', 'curl -f http://localhost:9999/'] } },
+      { exec: { command: ['check', '--quick'] }, failureThreshold: 4, initialDelaySeconds: 20 },
+      { tcpSocket: {}, periodSeconds: 5 },
+    ]);
+  });
+
+  test('services with ports are WebApps, without ports workers, known databases StatefulSet presets on their ports', () => {
+    const services = plan(`
+services:
+  web: { image: w:1, ports: ["80"] }
+  jobs: { image: j:1 }
+  mongo: { image: mongo:7.0.14 }
+  redis: { image: redis:7.2.5 }
+  pg: { image: postgres:16.4-alpine, ports: ["5432:5432"] }
+  sql: { image: docker.io/library/mysql:8.4 }
+`).services;
+    expect(services.map((s) => [s.name, s.kind, s.port, s.volumeClaims.map((c) => c.mountPath)])).toEqual([
+      ['web', 'web', 80, []],
+      ['jobs', 'worker', undefined, []],
+      ['mongo', 'mongo', 27017, ['/data/db']],
+      ['redis', 'redis', 6379, []],
+      ['pg', 'stateful', 5432, ['/var/lib/postgresql/data']],
+      ['sql', 'stateful', 3306, ['/var/lib/mysql']],
+    ]);
+    expect(services.find((s) => s.name === 'pg')?.runAsUser).toBe(70);
+  });
+
+  test('build: the image docker compose would name, from `name:` or the folder; latest and untagged images are flagged', () => {
+    const yaml = 'name: My_Shop\nservices: { api: { build: ./api }, db: { image: "mongo:latest" }, cache: { image: redis } }';
+    expect(plan(yaml).services[0].image).toBe('my_shop-api');
+    expect(planImport(parseCompose('services: { api: { build: . } }', '/src/Habr App/docker-compose.yml'), 'f').services[0].image).toBe('habrapp-api');
+    const flagged = warnings(yaml).filter((w) => /untagged|"latest"/.test(w));
+    expect(flagged).toEqual([
+      expect.stringMatching(/^api: build: the built image "my_shop-api" \(the name docker compose gives it\) is untagged/),
+      expect.stringMatching(/^db: image: "mongo:latest" is "latest"/),
+      expect.stringMatching(/^cache: image: "redis" is untagged/),
+    ]);
+  });
+
+  test('a service name that is no DNS-1035 label is renamed with a warning; one that cannot be is an error', () => {
+    expect(plan('services: { my_api: { image: a:1, ports: ["80"] } }').services[0].name).toBe('my-api');
+    expect(warnings('services: { my_api: { image: a:1 } }')).toContain('my_api: name: the host name becomes "my-api" (a Kubernetes Service name); clients that use "my_api" must change');
+    expect(() => plan('services: { 1api: { image: a:1 } }')).toThrow(ComposeError);
+    expect(() => plan('services: { a_b: { image: a:1 }, a-b: { image: a:1 } }')).toThrow(/becomes "a-b" like services.a_b/);
+  });
+
+  test('every key not converted is one warning naming the service and the key', () => {
+    expect(warnings(`
+services:
+  a:
+    image: a:1
+    privileged: true
+    deploy: { mode: global, replicas: 2 }
+    build: { context: ., args: { X: "1" } }
+    healthcheck: { test: "true", start_interval: 1s }
+    labels: { kompose.service.group: x }
+    restart: "no"
+    pull_policy: build
+`)).toEqual([
+      'a: privileged: not converted (true)',
+      'a: deploy.mode: not converted (global)',
+      'a: build.args: not converted ({"X":"1"})',
+      'a: healthcheck.start_interval: not converted (1s)',
+      'a: labels: kompose.service.group not converted',
+      'a: restart: "no" not converted: a Deployment\'s or StatefulSet\'s pods are always restarted (a one-off task is a BatchJob)',
+      'a: pull_policy: "build" not converted: the images are built outside Kubernetes',
+    ]);
+  });
+});
+
+describe('an unreadable or invalid compose file is one clear error, and nothing is written', () => {
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-import-'));
+  afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
+
+  test.each([
+    ['not YAML', 'services: [a', /^bad\.yml: not valid YAML: /],
+    ['not a mapping', '- a', /^bad\.yml: the file: must be a mapping$/],
+    ['no services', 'services: {}', /^bad\.yml: services: must define at least one service$/],
+    ['no image or build', 'services: { a: { ports: ["80"] } }', /^bad\.yml: services\.a: a service needs an `image` or a `build`$/],
+    ['an undefined dependency', 'services: { a: { image: a:1, depends_on: [b] } }', /^bad\.yml: services\.a\.depends_on: "b" is not a service of the file$/],
+    ['a dependency cycle', 'services: { a: { image: a:1, depends_on: [b] }, b: { image: b:1, depends_on: [a] } }', /^bad\.yml: depends_on forms a cycle: a -> b -> a$/],
+    ['a bad port', 'services: { a: { image: a:1, ports: ["http"] } }', /^bad\.yml: services\.a\.ports\[0\]: "http" is not a port from 1 to 65535$/],
+    ['a bad duration', 'services: { a: { image: a:1, healthcheck: { test: "true", interval: 30 } } }', /^bad\.yml: services\.a\.healthcheck\.interval: must be a string$/],
+    ['an undefined named volume', 'services: { a: { image: a:1, volumes: ["data:/data"] } }', /^bad\.yml: services\.a\.volumes: named volume "data" is not defined under top-level volumes$/],
+  ])('%s', (_what, yaml, message) => {
+    const file = path.join(scratch, 'bad.yml');
+    fs.writeFileSync(file, yaml);
+    const out = path.join(scratch, 'app');
+    let error: unknown;
+    try {
+      importCompose(file, { out });
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ComposeError);
+    expect((error as Error).message.replace(`${scratch}${path.sep}`, '')).toMatch(message);
+    expect((error as Error).message).not.toContain('\n');
+    expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('a missing file', () => {
+    expect(() => importCompose(path.join(scratch, 'missing.yml'), { out: path.join(scratch, 'app') })).toThrow(/missing\.yml: cannot be read \(ENOENT\)$/);
+  });
+
+  test('an existing folder is refused without force, and its files kept; with force they are replaced', () => {
+    const out = path.join(scratch, 'owned');
+    fs.mkdirSync(out);
+    fs.writeFileSync(path.join(out, 'stack.ts'), '// mine');
+    expect(() => importCompose(fixture('shop'), { out })).toThrow(/owned exists: the importer never overwrites an app you own \(pass --force to replace its files\)$/);
+    expect(fs.readFileSync(path.join(out, 'stack.ts'), 'utf8')).toBe('// mine');
+    importCompose(fixture('shop'), { out, force: true });
+    expect(fs.readFileSync(path.join(out, 'stack.ts'), 'utf8')).toContain('export class OwnedStack');
+  });
+});
+
+describe('fixtures', () => {
+  test('apps/compose-example is what the importer writes for the shop fixture (a habr-like compose file)', () => {
+    const { files } = imported('shop', 'compose-example');
+    for (const file of files) expect(fs.readFileSync(path.join(REPO, 'apps/compose-example', file.file), 'utf8')).toBe(file.content);
+  });
+
+  test('the shop fixture warns about exactly what it does not convert', () => {
+    expect(imported('shop').warnings.map(formatWarning)).toMatchSnapshot();
+  });
+
+  test('the features fixture: generated source and warnings', () => {
+    const { files, warnings: found } = imported('features');
+    for (const file of files) expect(file.content).toMatchSnapshot(file.file);
+    expect(found.map(formatWarning)).toMatchSnapshot('warnings');
+  });
+
+  describe('the generated apps type-check under the strict tsconfig, synthesize and validate with no finding', () => {
+    const id = `${process.pid}-${Date.now()}`;
+    const folders = ['shop', 'features'].map((name) => ({ name, dir: path.join(REPO, 'apps', `.tmp-compose-${id}-${name}`) }));
+    const tsconfig = path.join(REPO, `.tmp-compose-${id}.tsconfig.json`);
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-synth-'));
+    beforeAll(() => {
+      for (const { name, dir } of folders) {
+        fs.mkdirSync(dir);
+        for (const file of imported(name).files) fs.writeFileSync(path.join(dir, file.file), file.content);
+      }
+      fs.writeFileSync(tsconfig, JSON.stringify({ extends: './tsconfig.json', include: folders.map((f) => `apps/${path.basename(f.dir)}/*.ts`) }));
+    });
+    afterAll(() => {
+      for (const { dir } of folders) fs.rmSync(dir, { recursive: true, force: true });
+      fs.rmSync(tsconfig, { force: true });
+      fs.rmSync(outdir, { recursive: true, force: true });
+    });
+
+    test('tsc --noEmit', () => {
+      const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', tsconfig], { cwd: REPO, encoding: 'utf8' });
+      expect(tsc.stdout + tsc.stderr).toBe('');
+      expect(tsc.status).toBe(0);
+    }, 120_000);
+
+    test.each(['shop', 'features'])('%s: node scripts/run.js <app>/main.ts', (name) => {
+      const dir = folders.find((f) => f.name === name)!.dir;
+      const run = spawnSync(process.execPath, ['scripts/run.js', path.join(dir, 'main.ts')], {
+        cwd: REPO, encoding: 'utf8', env: { ...process.env, OUTDIR: path.join(outdir, name) },
+      });
+      expect(run.stderr).toBe('');
+      expect(run.status).toBe(0);
+      expect(run.stdout).toMatch(/stage dev: \d+ objects in \d+ files, 0 warnings\n$/);
+    }, 60_000);
+  });
+});

@@ -1,0 +1,139 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { outputHeader } from '../../lib/manifest/output-header';
+import { loadManifestFolder, manifestFiles, parseManifestText, readManifestFolder } from '../../lib/manifest/load';
+import { Finding } from '../../lib/manifest/types';
+
+const MIXED = path.join(__dirname, '../fixtures/broken/mixed');
+
+describe('loadManifestFolder', () => {
+  it('reads *.yaml, *.yml and *.json in lexical order, skipping empty documents and expanding Lists', () => {
+    const objects = loadManifestFolder(MIXED);
+    expect(objects.map(({ object, source, order }) => [order, source, `${object.kind}/${object.metadata?.name}`])).toEqual([
+      [0, '01-web.yaml', 'Deployment/web'],
+      [1, '01-web.yaml', 'Service/web'],
+      [2, '02-list.json', 'ConfigMap/web-settings'],
+      [3, '02-list.json', 'PodDisruptionBudget/web'],
+    ]);
+  });
+
+  it('lists only manifest files, sorted', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifests-'));
+    for (const name of ['b.yml', 'a.yaml', 'c.json', 'd.txt', '10.yaml', '9.yaml']) fs.writeFileSync(path.join(dir, name), '');
+    fs.mkdirSync(path.join(dir, 'nested.yaml'));
+    expect(manifestFiles(dir)).toEqual(['10.yaml', '9.yaml', 'a.yaml', 'b.yml', 'c.json']);
+  });
+
+  it('names the file and line of invalid YAML', () => {
+    const text = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n---\napiVersion: v1\nkind: Secret\nmetadata:\n\tname: y\n';
+    expect(() => parseManifestText(text, 'broken.yaml')).toThrow(/^broken\.yaml document 2: invalid YAML at line 9: Tabs are not allowed/);
+  });
+
+  it('refuses documents that are not Kubernetes objects, such as kubectl patches', () => {
+    expect(() => parseManifestText('spec:\n  replicas: 2\n', 'patch.yaml')).toThrow(/patch\.yaml document 1: not a Kubernetes object/);
+  });
+});
+
+function tempFolder(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'manifests-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+const configMap = (name: string, data = 'a: b') => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\ndata:\n  ${data}\n`;
+const names = (folder: { objects: ReadonlyArray<{ source: string; object: { metadata?: { name?: string } } }> }) =>
+  folder.objects.map(({ source, object }) => `${source} ${object.metadata?.name}`);
+
+describe('YAML as kubectl reads it', () => {
+  const read = (text: string) => {
+    const findings: Finding[] = [];
+    return { objects: parseManifestText(text, 'app.yaml', findings), findings };
+  };
+
+  it('reads YAML 1.1 scalars as go-yaml v2 does', () => {
+    const { objects } = read(configMap('x', [
+      'a: on', '  b: 0755', '  c: 1_000', '  d: 1:30', '  e: 1e3', '  f: y', '  g: 2024-01-02', '  h: 0x1F', '  i: "on"', '  j: 08', '  k: ~', '  off: x',
+    ].join('\n')));
+    expect(objects[0].data).toEqual({ a: true, b: 493, c: 1000, d: '1:30', e: 1000, f: true, g: '2024-01-02', h: 31, i: 'on', j: 8, k: null, false: 'x' });
+  });
+
+  it('warns, with path and line, where that reading changes the type a YAML 1.2 reader sees', () => {
+    const { findings } = read([
+      'apiVersion: apps/v1', 'kind: Deployment', 'metadata:', '  name: web', 'spec:', '  template:', '    spec:', '      containers:',
+      '        - name: web', '          env:', '            - name: DEBUG', '              value: on', '            - name: MODE', '              value: "on"',
+      '          securityContext:', '            runAsUser: 0755', '',
+    ].join('\n'));
+    expect(findings).toEqual([{
+      rule: 'yaml-1.1', severity: 'warning', source: 'app.yaml', object: 'Deployment default/web',
+      path: 'spec.template.spec.containers[0].env[0].value', apiServer: 'accepts',
+      message: 'line 12: kubectl reads `on` as the boolean true (YAML 1.1, as go-yaml v2 does); a YAML 1.2 reader sees the string "on". Quote it if you mean the string.',
+    }]);
+  });
+
+  it('names a key that changes type, and places findings inside List items on the item', () => {
+    const { objects, findings } = read(['apiVersion: v1', 'kind: List', 'items:', `  - ${configMap('flags', 'yes: 1_000').trimEnd().replace(/\n/g, '\n    ')}`, ''].join('\n'));
+    expect(objects[0].data).toEqual({ true: 1000 });
+    expect(findings.map((f) => [f.object, f.path, f.message.split(';')[0]])).toEqual([
+      ['ConfigMap default/flags', 'data.true', 'line 9: kubectl reads the key `yes` as the boolean true (YAML 1.1, as go-yaml v2 does)'],
+      ['ConfigMap default/flags', 'data.true', 'line 9: kubectl reads `1_000` as the number 1000 (YAML 1.1, as go-yaml v2 does)'],
+    ]);
+  });
+
+  it('reports every bad document and item with its file and line, and reads the rest', () => {
+    const { objects, findings } = read([
+      configMap('first'), '---', 'a:', '\tb: c', '---', configMap('third'), '---',
+      '{"apiVersion": "v1", "kind": "List", "items": [{"kind": "ConfigMap"}, {"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "item"}}]}', '',
+    ].join('\n'));
+    expect(objects.map((o) => o.metadata?.name)).toEqual(['first', 'third', 'item']);
+    expect(findings.map((f) => [f.rule, f.object, f.message.slice(0, 40)])).toEqual([
+      ['yaml', 'document 2', 'invalid YAML at line 10: Tabs are not al'],
+      ['manifest-document', 'document 4 items[0]', 'not a Kubernetes object (apiVersion and '],
+    ]);
+  });
+
+  it('turns an alias bomb into one finding naming the file, not a crash', () => {
+    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+      .concat(['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`))
+      .join('\n');
+    const { objects, findings } = read(`${bomb}\n---\n${configMap('after')}`);
+    expect(objects.map((o) => o.metadata?.name)).toEqual(['after']);
+    expect(findings).toEqual([expect.objectContaining({
+      rule: 'yaml', source: 'app.yaml', object: 'document 1', severity: 'error',
+      message: 'cannot read the document at line 1: Excessive alias count indicates a resource exhaustion attack',
+    })]);
+  });
+});
+
+describe('folders as kubectl apply -R reads them', () => {
+  it('recurses into subfolders in lexical order, unless told not to', () => {
+    const dir = tempFolder({ 'a.yaml': configMap('a'), 'b/c.yaml': configMap('c'), 'b/d/e.yml': configMap('e'), 'f.yaml': configMap('f') });
+    expect(names(readManifestFolder(dir))).toEqual(['a.yaml a', 'b/c.yaml c', 'b/d/e.yml e', 'f.yaml f']);
+    expect(names(readManifestFolder(dir, { recursive: false }))).toEqual(['a.yaml a', 'f.yaml f']);
+  });
+
+  it('follows symlinked files, not symlinked folders, and reports a broken link', () => {
+    const target = tempFolder({ 'real.yaml': configMap('linked') });
+    const dir = tempFolder({ 'a.yaml': configMap('a') });
+    fs.symlinkSync(path.join(target, 'real.yaml'), path.join(dir, 'b.yaml'));
+    fs.symlinkSync(target, path.join(dir, 'c'));
+    fs.symlinkSync(path.join(target, 'missing.yaml'), path.join(dir, 'd.yaml'));
+    const folder = readManifestFolder(dir);
+    expect(names(folder)).toEqual(['a.yaml a', 'b.yaml linked']);
+    expect(folder.notes).toEqual(['c/: skipped, a symlinked folder (kubectl apply -R does not follow it either)']);
+    expect(folder.findings).toEqual([expect.objectContaining({ rule: 'manifest-file', source: 'd.yaml', message: expect.stringMatching(/^cannot read it: ENOENT/) })]);
+  });
+
+  it('skips a subfolder with its own synthesized output, and reads the external objects an output declares', () => {
+    const header = outputHeader([{ kind: 'Secret', namespace: 'default', name: 'db' }]);
+    const dir = tempFolder({ '00-app.yaml': header + configMap('dev'), 'prod/00-app.yaml': outputHeader([]) + configMap('prod'), 'extra/x.yaml': configMap('x') });
+    const folder = readManifestFolder(dir);
+    expect(names(folder)).toEqual(['00-app.yaml dev', 'extra/x.yaml x']);
+    expect(folder.externalObjects).toEqual([{ kind: 'Secret', namespace: 'default', name: 'db' }]);
+    expect(folder.notes).toEqual([`prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(dir, 'prod')}`]);
+    expect(names(readManifestFolder(path.join(dir, 'prod')))).toEqual(['00-app.yaml prod']);
+  });
+});
