@@ -1,0 +1,5 @@
+import { CliCommand } from './io';
+
+/** Every command of the `habr-k8s` bin, in the order `habr-k8s --help` lists them. */
+export const COMMANDS: readonly CliCommand[] = [
+];
