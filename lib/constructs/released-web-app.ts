@@ -1,23 +1,18 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { DisruptionBudgetProps } from './disruption-budget';
-import { GatewayRef, HttpRoute } from './http-route';
-import { IngressedService, IngressOptions } from './ingressed-service';
-import { createJsonFormObject } from './json-form';
 import { checkPodTemplate, ContainerProps, PodTemplateProps } from './pod-template';
 import {
-  checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, detachOnError, invalidProp, PropProblem,
+  checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, detachOnError, invalidProp, isDns1123Label, PropProblem,
   PropsError,
 } from './props';
 import { ReleaseVersion, VersionAutoscaling } from './release-version';
-import { createService, CreatedService } from './service';
-import {
-  NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL,
-} from '../manifest/release-labels';
+import { buildService } from './service';
+import { RELEASE_VERSION_LABEL } from '../manifest/release-labels';
 import { WebAppProps } from './web-app';
-import { rolloutStrategy, WEB_APP_DEFAULTS } from './web-deployment';
-import { IPodTarget, WorkloadBase, workloadLabels } from './workload';
+import { checkRollout, WEB_APP_DEFAULTS } from './web-deployment';
+import { CanaryFrontInput, clusterService, derivedServiceName, planWebFront, WebFront, WebFrontPlan, WebRouteOptions } from './web-front';
+import { WorkloadBase, workloadLabels } from './workload';
 
 /** One version of a released app: its image and whatever else differs from the app's shared settings. */
 export interface ReleaseVersionSettings extends ContainerProps {
@@ -54,14 +49,8 @@ export interface ReplicaRatioCanaryRouter {
 }
 
 /** A Gateway API HTTPRoute `<name>-route` with weighted backendRefs to the app's Service (stable) and the canary Service. */
-export interface HttpRouteCanaryRouter {
+export interface HttpRouteCanaryRouter extends WebRouteOptions {
   readonly kind: 'http-route';
-  /** The Gateways the route attaches to (`spec.parentRefs`). */
-  readonly gateways: readonly GatewayRef[];
-  /** Host names the route matches. @default - the app's `ingress.host`, else every host of the listener */
-  readonly hostnames?: readonly string[];
-  /** URL path prefix to match. @default - the app's `ingress.path`, else '/' */
-  readonly path?: string;
 }
 
 /** What splits a canary's traffic. */
@@ -118,8 +107,8 @@ export class ReleasedWebApp extends WorkloadBase {
   public readonly service: ApiObject;
   /** The port the Services expose. */
   public readonly servicePort: number;
-  /** The app's Service and Ingress, when `ingress` is set. */
-  public readonly ingress?: IngressedService;
+  /** The Ingress `<name>-ingress`, when `ingress` is set. */
+  public readonly ingress?: ApiObject;
   /** Blue/green: `<name>-preview-service`, selecting the version that is not active (when there is one). */
   public readonly previewService?: ApiObject;
   /** Canary with a router: `<name>-canary-service`, selecting the canary version. */
@@ -127,7 +116,7 @@ export class ReleasedWebApp extends WorkloadBase {
   /** Canary by ingress-nginx: `<name>-canary-ingress`. */
   public readonly canaryIngress?: ApiObject;
   /** Canary by the Gateway API: `<name>-route`, weighted between the app's Service and the canary Service. */
-  public readonly httpRoute?: HttpRoute;
+  public readonly httpRoute?: ApiObject;
   /** Rainbow: `<name>-<version>-service` for every version, for the clients that stay on it. */
   public readonly versionServices: Readonly<Record<string, ApiObject>>;
 
@@ -136,6 +125,10 @@ export class ReleasedWebApp extends WorkloadBase {
     const ports = [{ name: portName, port: props.port }];
     super(scope, id, { ...props, containerPorts: ports });
     const names = Object.keys(props.versions ?? {});
+    const release = props.release;
+    const byReplicaRatio = release?.strategy === 'canary' && (release.router?.kind ?? 'replica-ratio') === 'replica-ratio';
+    const versionServices = versionServicesOf(props.name, names, release);
+    let front: WebFrontPlan | undefined;
     checkAll(this, [
       () => checkDns1123Label(this, 'name', props.name),
       () => checkPort(this, 'port', props.port),
@@ -149,7 +142,7 @@ export class ReleasedWebApp extends WorkloadBase {
       },
       () => checkAnnotations(this, 'annotations', props.annotations),
       () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
-      () => rolloutStrategy(this, props.rollout),
+      () => checkRollout(this, props.rollout),
       () => {
         if (!names.length) throw invalidProp(this, 'versions', props.versions, 'must name at least one version');
       },
@@ -162,12 +155,23 @@ export class ReleasedWebApp extends WorkloadBase {
         ]);
       })),
       () => checkStrategy(this, props, names),
+      () => (front = planWebFront(this, {
+        name: props.name,
+        serviceName: props.serviceName,
+        serviceType: props.serviceType,
+        servicePort: props.servicePort,
+        nodePort: props.nodePort,
+        ingress: props.ingress,
+        target: { name: props.name, containerPorts: ports },
+        targetPort: portName,
+        mixedVersions: byReplicaRatio,
+        canary: canaryOf(release),
+      })),
+      // A version key that is no DNS label is reported by its own check only.
+      ...versionServices.map(({ serviceName, field, version }) => () => isDns1123Label(version) && derivedServiceName(this, props.name, serviceName, field)),
     ]);
     const labels = this.labels;
-    const release = props.release;
-    const ratio = release.strategy === 'canary' && (release.router?.kind ?? 'replica-ratio') === 'replica-ratio'
-      ? canaryReplicas(props.replicas ?? 1, release.weight)
-      : undefined;
+    const ratio = byReplicaRatio && release.strategy === 'canary' ? canaryReplicas(props.replicas ?? 1, release.weight) : undefined;
 
     const versions: Record<string, ReleaseVersion> = {};
     checkAll(this, names.map((version) => withVersionField(version, () => {
@@ -191,91 +195,31 @@ export class ReleasedWebApp extends WorkloadBase {
     this.versions = versions;
     this.activeVersion = release.strategy === 'canary' ? release.stable : release.active;
 
-    const servicePort = props.servicePort ?? props.port;
-    const mainTarget: IPodTarget = ratio ? this : versions[this.activeVersion];
-    const serviceOptions = {
-      name: this.name,
-      serviceName: props.serviceName,
-      port: servicePort,
-      targetPort: portName,
-      serviceType: props.serviceType,
-      nodePort: props.nodePort,
+    const built = new WebFront(this, 'Front', {
+      plan: front!,
+      target: ratio ? this : versions[this.activeVersion],
+      canaryTarget: release.strategy === 'canary' ? versions[release.canary] : undefined,
       labels,
-      target: mainTarget,
-    };
-    let main: CreatedService;
-    if (props.ingress) {
-      this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress });
-      main = { service: this.ingress.service, port: this.ingress.servicePort };
-    } else {
-      main = createService(this, 'Service', serviceOptions);
-    }
-    this.service = main.service;
-    this.servicePort = main.port;
-    if (ratio) this.service.metadata.addAnnotation(RELEASE_MIXED_VERSIONS_ANNOTATION, 'true');
+    });
+    this.service = built.service;
+    this.servicePort = built.servicePort;
+    this.ingress = built.ingress;
+    this.canaryService = built.canaryService;
+    this.canaryIngress = built.canaryIngress;
+    this.httpRoute = built.route;
 
-    const clusterService = (id: string, serviceName: string, target: ReleaseVersion) =>
-      createService(this, id, { name: this.name, serviceName, port: servicePort, targetPort: portName, labels, target }).service;
-    const versionServices: Record<string, ApiObject> = {};
-    if (release.strategy === 'blue-green') {
-      const preview = names.find((version) => version !== release.active);
-      if (preview !== undefined) this.previewService = clusterService('PreviewService', `${this.name}-preview-service`, versions[preview]);
-    } else if (release.strategy === 'rainbow') {
-      for (const version of names) versionServices[version] = clusterService(`${version}Service`, `${this.name}-${version}-service`, versions[version]);
-    } else if (!ratio) {
-      this.canaryService = clusterService('CanaryService', `${this.name}-canary-service`, versions[release.canary]);
-      const router = release.router!;
-      if (router.kind === 'ingress-nginx') {
-        this.canaryIngress = this.createCanaryIngress(props.ingress!, release.weight, labels);
-      } else if (router.kind === 'http-route') {
-        this.httpRoute = new HttpRoute(this, 'HttpRoute', {
-          name: this.name,
-          gateways: router.gateways,
-          hostnames: router.hostnames ?? (props.ingress ? [props.ingress.host] : undefined),
-          path: router.path ?? props.ingress?.path,
-          labels,
-          backends: [
-            { service: this.service, port: this.servicePort, weight: 100 - release.weight },
-            { service: this.canaryService, port: this.servicePort, weight: release.weight },
-          ],
-        });
-      }
+    const services: Record<string, ApiObject> = {};
+    for (const { id: serviceId, serviceName, version } of versionServices) {
+      services[version] = buildService(this, serviceId, clusterService(front!.service, serviceName), versions[version], labels).service;
     }
-    this.versionServices = versionServices;
+    if (release.strategy === 'blue-green') this.previewService = Object.values(services)[0];
+    this.versionServices = release.strategy === 'rainbow' ? services : {};
     this.protect(props);
   }
 
   /** `host:port` of the app's Service inside the cluster, e.g. `backend-service.default.svc.cluster.local:40001`. */
   public serviceAddress(clusterDomain = 'cluster.local'): string {
     return `${this.service.name}.${this.namespace}.svc.${clusterDomain}:${this.servicePort}`;
-  }
-
-  /**
-   * `<name>-canary-ingress`: the primary Ingress's class, host and path, to the canary Service,
-   * with ingress-nginx's canary annotations; ingress-nginx adds it to the primary's server.
-   */
-  private createCanaryIngress(ingress: IngressOptions, weight: number, labels: Readonly<Record<string, string>>): ApiObject {
-    const primary = this.ingress!.ingress.toJson().spec.rules[0].http.paths[0];
-    return createJsonFormObject(k8s.KubeIngress, this, 'CanaryIngress', {
-      metadata: {
-        name: `${this.name}-canary-ingress`,
-        labels: { ...labels },
-        annotations: { [NGINX_CANARY_ANNOTATION]: 'true', [NGINX_CANARY_WEIGHT_ANNOTATION]: String(weight) },
-      },
-      spec: {
-        ingressClassName: ingress.ingressClassName,
-        rules: [{
-          host: ingress.host,
-          http: {
-            paths: [{
-              path: primary.path,
-              pathType: primary.pathType,
-              backend: { service: { name: this.canaryService!.name, port: { number: this.servicePort } } },
-            }],
-          },
-        }],
-      },
-    });
   }
 }
 
@@ -297,6 +241,37 @@ function withVersionField(version: string, check: () => unknown): () => void {
       throw new PropsError(error.path, error.problems.map((problem): PropProblem => ({ ...problem, field: `versions.${version}.${problem.field}` })));
     }
   };
+}
+
+/** The front's canary: its weight and router, for a canary release routed by ingress-nginx or the Gateway API. */
+function canaryOf(release: ReleaseStrategy | undefined): CanaryFrontInput | undefined {
+  if (release?.strategy !== 'canary') return undefined;
+  const router = release.router;
+  if (router?.kind === 'ingress-nginx') return { weight: release.weight, router: 'ingress-nginx', routerField: 'release.router' };
+  if (router?.kind === 'http-route') return { weight: release.weight, router: 'http-route', route: router, routerField: 'release.router' };
+  return undefined;
+}
+
+/** A ClusterIP Service of one version besides the app's Service: blue/green's preview, rainbow's one per version. */
+interface VersionService {
+  readonly id: string;
+  readonly serviceName: string;
+  readonly version: string;
+  /** What a name too long for it is reported as. */
+  readonly field: string;
+}
+
+function versionServicesOf(name: string, names: readonly string[], release: ReleaseStrategy | undefined): VersionService[] {
+  if (release?.strategy === 'blue-green') {
+    const preview = names.find((version) => version !== release.active);
+    return preview === undefined ? [] : [{ id: 'PreviewService', serviceName: `${name}-preview-service`, version: preview, field: 'name (as "<name>-preview-service")' }];
+  }
+  if (release?.strategy === 'rainbow') {
+    return names.map((version) => ({
+      id: `${version}Service`, serviceName: `${name}-${version}-service`, version, field: `versions key "${version}" (as "<name>-<version>-service")`,
+    }));
+  }
+  return [];
 }
 
 function checkVersionName(scope: IConstruct, name: string, version: string): void {
@@ -340,9 +315,6 @@ function checkStrategy(scope: IConstruct, props: ReleasedWebAppProps, names: rea
     () => checkInteger(scope, 'release.weight', release.weight, 0, 100),
     () => {
       if (!ROUTERS.includes(router)) throw invalidProp(scope, 'release.router.kind', router, `must be one of ${ROUTERS.map((r) => JSON.stringify(r)).join(', ')}`);
-      if (router === 'ingress-nginx' && !props.ingress) {
-        throw invalidProp(scope, 'release.router', release.router, 'an ingress-nginx canary needs the app\'s `ingress`: the canary Ingress shares its host and path');
-      }
     },
     ...(router === 'replica-ratio' ? replicaRatioChecks(scope, props, names, release) : []),
   ]);

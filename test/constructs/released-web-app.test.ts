@@ -217,9 +217,9 @@ describe('canary', () => {
     expect(defaults.spec.rules[0].backendRefs.map((b: Obj) => b.weight)).toEqual([0, 100]);
   });
 
-  test('Gateway API: the HttpRoute construct\'s own checks still apply', () => {
+  test('Gateway API: the HTTPRoute\'s checks apply, named by the release\'s own fields', () => {
     expect(() => make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [] } } }))
-      .toThrow(invalid('test/Web/HttpRoute', 'gateways', []));
+      .toThrow(invalid('test/Web', 'release.router.gateways', []));
   });
 
   test('raising the weight changes only the canary Ingress annotation', () => {

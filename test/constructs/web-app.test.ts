@@ -139,7 +139,7 @@ describe('ingress option', () => {
       http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app-service', port: { number: 80 } } } }] },
     }]);
     expect(allOf(objects, 'Service')).toHaveLength(1);
-    expect(app.service).toBe(app.ingress!.service);
+    expect(app.ingress!.name).toBe('app-ingress');
   });
 });
 

@@ -1,0 +1,213 @@
+import { ApiObject } from 'cdk8s';
+import { ServiceType } from 'cdk8s-plus-27';
+import { Construct, IConstruct } from 'constructs';
+import { GatewayRef, HttpRouteMatchPlan, buildHttpRoute, planHttpRouteMatch } from './http-route';
+import { buildIngress, IngressOptions, IngressPlan, planIngress } from './ingressed-service';
+import { checkAll, checkDns1035Label, detachOnError, invalidProp, isDns1123Label } from './props';
+import { buildService, planService, ServicePlan, ServiceTargetPorts } from './service';
+import { NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_MIXED_VERSIONS_ANNOTATION } from '../manifest/release-labels';
+import { IPodTarget } from './pod-target';
+
+/** How a web app is reached: the props of its Service and Ingress, shared by {@link WebApp} and {@link ReleasedWebApp}. */
+export interface WebFrontProps {
+  /**
+   * The exact name of the Service, e.g. the host name clients already use (`backend` for a
+   * compose service): a DNS-1035 label. Needs a `port`. @default `<name>-service`
+   */
+  readonly serviceName?: string;
+  /** Service type. @default ServiceType.CLUSTER_IP */
+  readonly serviceType?: ServiceType;
+  /** Port the Service exposes. @default - the container port */
+  readonly servicePort?: number;
+  /** Fixed node port, for `ServiceType.NODE_PORT`. @default - assigned by Kubernetes */
+  readonly nodePort?: number;
+  /** Also route a host name to the Service through an Ingress. @default - no Ingress */
+  readonly ingress?: IngressOptions;
+}
+
+/** A Gateway API HTTPRoute in front of the app: the Gateways it attaches to and the requests it matches. */
+export interface WebRouteOptions {
+  /** The Gateways the route attaches to (`spec.parentRefs`). */
+  readonly gateways: readonly GatewayRef[];
+  /** Host names the route matches. @default - the app's `ingress.host`, else every host of the listener */
+  readonly hostnames?: readonly string[];
+  /** URL path prefix to match. @default - the app's `ingress.path`, else '/' */
+  readonly path?: string;
+}
+
+/** How a canary's share of the traffic reaches the canary Service. @internal */
+export type CanaryFrontInput =
+  | { readonly weight: number; readonly router: 'ingress-nginx'; readonly routerField: string }
+  | { readonly weight: number; readonly router: 'http-route'; readonly route: WebRouteOptions; readonly routerField: string };
+
+/** What {@link planWebFront} checks: the app's front props and what it knows of its pods. @internal */
+export interface WebFrontInput extends WebFrontProps {
+  /** The app's base name, checked by the app (a DNS-1123 label). */
+  readonly name: string;
+  /** The app's name and container ports. */
+  readonly target: ServiceTargetPorts;
+  /** The container port the Services send traffic to. */
+  readonly targetPort: string;
+  /** One Service over several versions of the app: annotated so, for the validation rules and readers. @default false */
+  readonly mixedVersions?: boolean;
+  /** A canary Service `<name>-canary-service` and what routes the canary's share to it. @default - no canary */
+  readonly canary?: CanaryFrontInput;
+}
+
+/** A front's props resolved and checked by {@link planWebFront}: what {@link WebFront} builds. @internal */
+export interface WebFrontPlan {
+  readonly name: string;
+  readonly service: ServicePlan;
+  readonly ingress?: IngressPlan;
+  readonly canary?: {
+    readonly service: ServicePlan;
+    readonly weight: number;
+    /** The HTTPRoute splitting the traffic, or `undefined` for an ingress-nginx canary Ingress. */
+    readonly route?: HttpRouteMatchPlan;
+  };
+}
+
+/**
+ * Checks a web app's front once and resolves it into the plan {@link WebFront} builds; throws one
+ * {@link PropsError} with every problem, each named by the prop the user set (`servicePort`,
+ * `ingress.host`, `release.router.gateways`) on the app's construct path.
+ * @internal
+ */
+export function planWebFront(scope: IConstruct, input: WebFrontInput): WebFrontPlan {
+  let service: ServicePlan | undefined;
+  let ingress: IngressPlan | undefined;
+  let canary: CanaryPlan | undefined;
+  checkAll(scope, [
+    () => (service = planService(scope, {
+      name: input.name,
+      serviceName: input.serviceName,
+      port: input.servicePort,
+      targetPort: input.targetPort,
+      serviceType: input.serviceType,
+      nodePort: input.nodePort,
+      target: input.target,
+    }, { port: 'servicePort', nameChecked: true })),
+    () => input.ingress && (ingress = planIngress(scope, input.ingress, 'ingress.')),
+    () => input.canary && (canary = planCanary(scope, input, input.canary)),
+  ]);
+  return {
+    name: input.name,
+    service: { ...service!, annotations: input.mixedVersions ? { [RELEASE_MIXED_VERSIONS_ANNOTATION]: 'true' } : undefined },
+    ingress,
+    canary: canary && { service: clusterService(service!, canary.serviceName), weight: canary.weight, route: canary.route },
+  };
+}
+
+/** The canary Service's name (its ports are the main Service's), the weight and the route. */
+interface CanaryPlan {
+  readonly serviceName: string;
+  readonly weight: number;
+  readonly route?: HttpRouteMatchPlan;
+}
+
+function planCanary(scope: IConstruct, input: WebFrontInput, canary: CanaryFrontInput): CanaryPlan {
+  const serviceName = `${input.name}-canary-service`;
+  let route: HttpRouteMatchPlan | undefined;
+  checkAll(scope, [
+    () => derivedServiceName(scope, input.name, serviceName, 'name (as "<name>-canary-service")'),
+    () => {
+      if (canary.router === 'http-route') {
+        route = planRoute(scope, input.ingress, canary.route, `${canary.routerField}.`);
+      } else if (!input.ingress) {
+        throw invalidProp(scope, canary.routerField, { kind: canary.router },
+          'an ingress-nginx canary needs the app\'s `ingress`: the canary Ingress shares its host and path');
+      }
+    },
+  ]);
+  return { serviceName, weight: canary.weight, route };
+}
+
+/**
+ * The route's match: its own hostnames and path, else the Ingress's. A host taken from the
+ * Ingress is checked there (a DNS-1123 subdomain is a route hostname too); a path is checked
+ * again for the route, whose rules are stricter, and a problem names `ingress.path`.
+ */
+function planRoute(scope: IConstruct, ingress: IngressOptions | undefined, route: WebRouteOptions, prefix: string): HttpRouteMatchPlan {
+  const match = planHttpRouteMatch(scope, { gateways: route.gateways, hostnames: route.hostnames, path: route.path ?? ingress?.path }, {
+    gateways: `${prefix}gateways`,
+    hostnames: `${prefix}hostnames`,
+    path: route.path === undefined && ingress?.path !== undefined ? 'ingress.path' : `${prefix}path`,
+    pathType: `${prefix}pathType`,
+  });
+  return { ...match, hostnames: route.hostnames ?? (ingress ? [ingress.host] : undefined) };
+}
+
+/**
+ * The name of a Service named after the app (`<name>-canary-service`): a DNS-1035 label. A name
+ * that is no DNS-1123 label is the app's name check's problem alone.
+ * @internal
+ */
+export function derivedServiceName(scope: IConstruct, name: string, serviceName: string, field: string): string {
+  return isDns1123Label(name) ? checkDns1035Label(scope, field, serviceName) : serviceName;
+}
+
+/** A ClusterIP Service like `main`, on the same ports, under another name. @internal */
+export function clusterService(main: ServicePlan, serviceName: string): ServicePlan {
+  return { serviceName, port: main.port, served: main.served, type: ServiceType.CLUSTER_IP, headless: false };
+}
+
+
+/** Props of a {@link WebFront}: a plan {@link planWebFront} made, and the pods behind it. @internal */
+export interface WebFrontBuild {
+  readonly plan: WebFrontPlan;
+  /** The pods the Service selects. */
+  readonly target: Pick<IPodTarget, 'selectorLabels'>;
+  /** The pods the canary Service selects: required when the plan has a canary. @default - no canary */
+  readonly canaryTarget?: Pick<IPodTarget, 'selectorLabels'>;
+  /** Labels of every object of the front. */
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/**
+ * How a web app is reached, shared by {@link WebApp} and {@link ReleasedWebApp}: the app's Service
+ * and its Ingress, and for a canary the canary Service with the ingress-nginx canary Ingress or
+ * the Gateway API HTTPRoute weighing the two Services. The app checks its props once with
+ * {@link planWebFront}; the front builds the plan and checks nothing again.
+ * @internal
+ */
+@detachOnError
+export class WebFront extends Construct {
+  /** `<name>-service`, or the `serviceName`. */
+  public readonly service: ApiObject;
+  /** The port the Services expose. */
+  public readonly servicePort: number;
+  /** `<name>-ingress`, when the app has an `ingress`. */
+  public readonly ingress?: ApiObject;
+  /** `<name>-canary-service`, selecting the canary version. */
+  public readonly canaryService?: ApiObject;
+  /** `<name>-canary-ingress`, for a canary by ingress-nginx. */
+  public readonly canaryIngress?: ApiObject;
+  /** `<name>-route`, for a canary by the Gateway API. */
+  public readonly route?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: WebFrontBuild) {
+    super(scope, id);
+    const { plan, labels } = props;
+    ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', plan.service, props.target, labels));
+    const port = this.servicePort;
+    if (plan.ingress) this.ingress = buildIngress(this, 'Ingress', plan.name, plan.ingress, { service: this.service, port, labels });
+    const canary = plan.canary;
+    if (!canary) return;
+    this.canaryService = buildService(this, 'CanaryService', canary.service, props.canaryTarget!, labels).service;
+    if (canary.route) {
+      this.route = buildHttpRoute(this, 'HttpRoute', {
+        name: plan.name,
+        match: canary.route,
+        labels,
+        backends: [
+          { service: this.service, port, weight: 100 - canary.weight },
+          { service: this.canaryService, port, weight: canary.weight },
+        ],
+      });
+    } else {
+      // ingress-nginx adds the canary Ingress (same class, host and path) to the primary's server.
+      const canaryRouting = { ...plan.ingress!, tls: undefined, annotations: { [NGINX_CANARY_ANNOTATION]: 'true', [NGINX_CANARY_WEIGHT_ANNOTATION]: String(canary.weight) } };
+      this.canaryIngress = buildIngress(this, 'CanaryIngress', `${plan.name}-canary`, canaryRouting, { service: this.canaryService, port, labels });
+    }
+  }
+}
