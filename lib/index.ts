@@ -30,6 +30,7 @@ export {
 } from './constructs/external-objects';
 export * from './constructs/service';
 export * from './constructs/web-app';
+export type { WebFrontProps, WebRouteOptions } from './constructs/web-front';
 export * from './constructs/ingressed-service';
 export * from './constructs/disruption-budget';
 export * from './constructs/protection';

@@ -157,11 +157,7 @@ export class ReleasedWebApp extends WorkloadBase {
       () => checkStrategy(this, props, names),
       () => (front = planWebFront(this, {
         name: props.name,
-        serviceName: props.serviceName,
-        serviceType: props.serviceType,
-        servicePort: props.servicePort,
-        nodePort: props.nodePort,
-        ingress: props.ingress,
+        props,
         target: { name: props.name, containerPorts: ports },
         targetPort: portName,
         mixedVersions: byReplicaRatio,

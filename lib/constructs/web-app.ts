@@ -70,11 +70,7 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
       () => checkPodTemplate(this, { container: props, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
       () => props.port !== undefined && (front = planWebFront(this, {
         name: props.name,
-        serviceName: props.serviceName,
-        serviceType: props.serviceType,
-        servicePort: props.servicePort,
-        nodePort: props.nodePort,
-        ingress: props.ingress,
+        props,
         target: { name: props.name, containerPorts: ports },
         targetPort: portName,
       })),

@@ -41,9 +41,11 @@ export type CanaryFrontInput =
   | { readonly weight: number; readonly router: 'http-route'; readonly route: WebRouteOptions; readonly routerField: string };
 
 /** What {@link planWebFront} checks: the app's front props and what it knows of its pods. @internal */
-export interface WebFrontInput extends WebFrontProps {
+export interface WebFrontInput {
   /** The app's base name, checked by the app (a DNS-1123 label). */
   readonly name: string;
+  /** The app's props, of which the front reads its own. */
+  readonly props: WebFrontProps;
   /** The app's name and container ports. */
   readonly target: ServiceTargetPorts;
   /** The container port the Services send traffic to. */
@@ -74,20 +76,21 @@ export interface WebFrontPlan {
  * @internal
  */
 export function planWebFront(scope: IConstruct, input: WebFrontInput): WebFrontPlan {
+  const { props } = input;
   let service: ServicePlan | undefined;
   let ingress: IngressPlan | undefined;
   let canary: CanaryPlan | undefined;
   checkAll(scope, [
     () => (service = planService(scope, {
       name: input.name,
-      serviceName: input.serviceName,
-      port: input.servicePort,
+      serviceName: props.serviceName,
+      port: props.servicePort,
       targetPort: input.targetPort,
-      serviceType: input.serviceType,
-      nodePort: input.nodePort,
+      serviceType: props.serviceType,
+      nodePort: props.nodePort,
       target: input.target,
     }, { port: 'servicePort', nameChecked: true })),
-    () => input.ingress && (ingress = planIngress(scope, input.ingress, 'ingress.')),
+    () => props.ingress && (ingress = planIngress(scope, props.ingress, 'ingress.')),
     () => input.canary && (canary = planCanary(scope, input, input.canary)),
   ]);
   return {
@@ -112,8 +115,8 @@ function planCanary(scope: IConstruct, input: WebFrontInput, canary: CanaryFront
     () => derivedServiceName(scope, input.name, serviceName, 'name (as "<name>-canary-service")'),
     () => {
       if (canary.router === 'http-route') {
-        route = planRoute(scope, input.ingress, canary.route, `${canary.routerField}.`);
-      } else if (!input.ingress) {
+        route = planRoute(scope, input.props.ingress, canary.route, `${canary.routerField}.`);
+      } else if (!input.props.ingress) {
         throw invalidProp(scope, canary.routerField, { kind: canary.router },
           'an ingress-nginx canary needs the app\'s `ingress`: the canary Ingress shares its host and path');
       }
