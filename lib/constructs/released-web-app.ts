@@ -49,8 +49,14 @@ export interface ReplicaRatioCanaryRouter {
 }
 
 /** A Gateway API HTTPRoute `<name>-route` with weighted backendRefs to the app's Service (stable) and the canary Service. */
-export interface HttpRouteCanaryRouter extends WebRouteOptions {
+export interface HttpRouteCanaryRouter extends Partial<WebRouteOptions> {
   readonly kind: 'http-route';
+  /** The Gateways the route attaches to (`spec.parentRefs`). @default - the app's `route.gateways` */
+  readonly gateways?: WebRouteOptions['gateways'];
+  /** Host names the route matches. @default - the app's `route.hostnames`, else its `ingress.host`, else every host of the listener */
+  readonly hostnames?: WebRouteOptions['hostnames'];
+  /** URL path prefix to match. @default - the app's `route.path`, else its `ingress.path`, else '/' */
+  readonly path?: string;
 }
 
 /** What splits a canary's traffic. */
@@ -115,7 +121,7 @@ export class ReleasedWebApp extends WorkloadBase {
   public readonly canaryService?: ApiObject;
   /** Canary by ingress-nginx: `<name>-canary-ingress`. */
   public readonly canaryIngress?: ApiObject;
-  /** Canary by the Gateway API: `<name>-route`, weighted between the app's Service and the canary Service. */
+  /** `<name>-route`, when the app has a `route` (to its Service) or a canary is routed by the Gateway API (weighted between the app's Service and the canary Service). */
   public readonly httpRoute?: ApiObject;
   /** Rainbow: `<name>-<version>-service` for every version, for the clients that stay on it. */
   public readonly versionServices: Readonly<Record<string, ApiObject>>;

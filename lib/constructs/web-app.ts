@@ -29,12 +29,12 @@ export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, Pr
   readonly spreadAcrossNodes?: boolean;
 }
 
-/** The props of the Service and Ingress, which need a port. */
-const FRONT_FIELDS = ['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress'] as const;
+/** The props of the Service, Ingress and HTTPRoute, which need a port. */
+const FRONT_FIELDS = ['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress', 'route'] as const;
 
 /**
  * A stateless application: a Deployment and, when it has a port, a Service (and optionally an
- * Ingress). Pods are selected by `app.kubernetes.io/name`, so moving the construct in the tree
+ * Ingress and a Gateway API HTTPRoute). Pods are selected by `app.kubernetes.io/name`, so moving the construct in the tree
  * never changes an immutable selector.
  */
 @detachOnError
@@ -44,6 +44,8 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
   public readonly service?: ApiObject;
   /** The Ingress `<name>-ingress`, when `ingress` is set. */
   public readonly ingress?: ApiObject;
+  /** The Gateway API HTTPRoute `<name>-route`, when `route` is set. */
+  public readonly httpRoute?: ApiObject;
   /** The port the Service exposes, when the app has a port. */
   public readonly servicePort?: number;
   public readonly disruptionBudget?: WorkloadDisruptionBudget;
@@ -99,6 +101,7 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
       this.service = built.service;
       this.servicePort = built.servicePort;
       this.ingress = built.ingress;
+      this.httpRoute = built.route;
     }
     this.disruptionBudget = this.protect(props, replicas);
   }

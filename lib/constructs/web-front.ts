@@ -23,6 +23,12 @@ export interface WebFrontProps {
   readonly nodePort?: number;
   /** Also route a host name to the Service through an Ingress. @default - no Ingress */
   readonly ingress?: IngressOptions;
+  /**
+   * Also route requests to the Service through a Gateway API HTTPRoute `<name>-route`, attached
+   * to Gateways the platform runs (a canary release's route weighs its two Services). Needs a
+   * `port`. @default - no HTTPRoute, unless a canary is routed by one
+   */
+  readonly route?: WebRouteOptions;
 }
 
 /** A Gateway API HTTPRoute in front of the app: the Gateways it attaches to and the requests it matches. */
@@ -38,7 +44,7 @@ export interface WebRouteOptions {
 /** How a canary's share of the traffic reaches the canary Service. @internal */
 export type CanaryFrontInput =
   | { readonly weight: number; readonly router: 'ingress-nginx'; readonly routerField: string }
-  | { readonly weight: number; readonly router: 'http-route'; readonly route: WebRouteOptions; readonly routerField: string };
+  | { readonly weight: number; readonly router: 'http-route'; readonly route: Partial<WebRouteOptions>; readonly routerField: string };
 
 /** What {@link planWebFront} checks: the app's front props and what it knows of its pods. @internal */
 export interface WebFrontInput {
@@ -61,11 +67,13 @@ export interface WebFrontPlan {
   readonly name: string;
   readonly service: ServicePlan;
   readonly ingress?: IngressPlan;
+  /** The HTTPRoute `<name>-route`: to the Service, or weighing it and the canary Service. */
+  readonly route?: HttpRouteMatchPlan;
   readonly canary?: {
     readonly service: ServicePlan;
     readonly weight: number;
-    /** The HTTPRoute splitting the traffic, or `undefined` for an ingress-nginx canary Ingress. */
-    readonly route?: HttpRouteMatchPlan;
+    /** What splits the traffic: the canary Ingress, or the weights of the HTTPRoute. */
+    readonly router: CanaryFrontInput['router'];
   };
 }
 
@@ -76,10 +84,10 @@ export interface WebFrontPlan {
  * @internal
  */
 export function planWebFront(scope: IConstruct, input: WebFrontInput): WebFrontPlan {
-  const { props } = input;
+  const { props, canary } = input;
   let service: ServicePlan | undefined;
   let ingress: IngressPlan | undefined;
-  let canary: CanaryPlan | undefined;
+  let route: HttpRouteMatchPlan | undefined;
   checkAll(scope, [
     () => (service = planService(scope, {
       name: input.name,
@@ -91,53 +99,66 @@ export function planWebFront(scope: IConstruct, input: WebFrontInput): WebFrontP
       target: input.target,
     }, { port: 'servicePort', nameChecked: true })),
     () => props.ingress && (ingress = planIngress(scope, props.ingress, 'ingress.')),
-    () => input.canary && (canary = planCanary(scope, input, input.canary)),
+    () => (route = planFrontRoute(scope, props, canary)),
+    () => canary && derivedServiceName(scope, input.name, canaryServiceName(input.name), 'name (as "<name>-canary-service")'),
   ]);
   return {
     name: input.name,
     service: { ...service!, annotations: input.mixedVersions ? { [RELEASE_MIXED_VERSIONS_ANNOTATION]: 'true' } : undefined },
     ingress,
-    canary: canary && { service: clusterService(service!, canary.serviceName), weight: canary.weight, route: canary.route },
+    route,
+    canary: canary && { service: clusterService(service!, canaryServiceName(input.name)), weight: canary.weight, router: canary.router },
   };
 }
 
-/** The canary Service's name (its ports are the main Service's), the weight and the route. */
-interface CanaryPlan {
-  readonly serviceName: string;
-  readonly weight: number;
-  readonly route?: HttpRouteMatchPlan;
-}
-
-function planCanary(scope: IConstruct, input: WebFrontInput, canary: CanaryFrontInput): CanaryPlan {
-  const serviceName = `${input.name}-canary-service`;
-  let route: HttpRouteMatchPlan | undefined;
-  checkAll(scope, [
-    () => derivedServiceName(scope, input.name, serviceName, 'name (as "<name>-canary-service")'),
-    () => {
-      if (canary.router === 'http-route') {
-        route = planRoute(scope, input.props.ingress, canary.route, `${canary.routerField}.`);
-      } else if (!input.props.ingress) {
-        throw invalidProp(scope, canary.routerField, { kind: canary.router },
-          'an ingress-nginx canary needs the app\'s `ingress`: the canary Ingress shares its host and path');
-      }
-    },
-  ]);
-  return { serviceName, weight: canary.weight, route };
+function canaryServiceName(name: string): string {
+  return `${name}-canary-service`;
 }
 
 /**
- * The route's match: its own hostnames and path, else the Ingress's. A host taken from the
- * Ingress is checked there (a DNS-1123 subdomain is a route hostname too); a path is checked
- * again for the route, whose rules are stricter, and a problem names `ingress.path`.
+ * The match of the front's HTTPRoute, if it has one. Each of its Gateways, hostnames and path
+ * comes from the first that gives it of the canary's router, the app's `route` and its
+ * `ingress` (hostnames and path only), and a problem names that prop.
  */
-function planRoute(scope: IConstruct, ingress: IngressOptions | undefined, route: WebRouteOptions, prefix: string): HttpRouteMatchPlan {
-  const match = planHttpRouteMatch(scope, { gateways: route.gateways, hostnames: route.hostnames, path: route.path ?? ingress?.path }, {
-    gateways: `${prefix}gateways`,
-    hostnames: `${prefix}hostnames`,
-    path: route.path === undefined && ingress?.path !== undefined ? 'ingress.path' : `${prefix}path`,
-    pathType: `${prefix}pathType`,
+function planFrontRoute(scope: IConstruct, props: WebFrontProps, canary: CanaryFrontInput | undefined): HttpRouteMatchPlan | undefined {
+  if (canary?.router === 'ingress-nginx') {
+    if (!props.ingress) {
+      throw invalidProp(scope, canary.routerField, { kind: canary.router },
+        'an ingress-nginx canary needs the app\'s `ingress`: the canary Ingress shares its host and path');
+    }
+    if (props.route) {
+      throw invalidProp(scope, canary.routerField, { kind: canary.router },
+        'splits only the Ingress\'s traffic, and the app\'s `route` would send every request through the Gateway to the stable version: '
+        + 'route the canary with { kind: "http-route" }');
+    }
+    return undefined;
+  }
+  const sources = [
+    ...(canary ? [{ prefix: `${canary.routerField}.`, options: canary.route }] : []),
+    ...(props.route ? [{ prefix: 'route.', options: props.route as Partial<WebRouteOptions> }] : []),
+  ];
+  if (!sources.length) return undefined;
+  const pick = <K extends keyof WebRouteOptions>(key: K) => sources.find((source) => source.options[key] !== undefined);
+  const gateways = pick('gateways');
+  if (!gateways) {
+    throw invalidProp(scope, `${sources[0].prefix}gateways`, undefined, 'must name the Gateways the HTTPRoute attaches to, on the router or in the app\'s `route`');
+  }
+  const hostnames = pick('hostnames');
+  const path = pick('path');
+  const ingress = props.ingress;
+  // A path the Ingress's own check refuses is reported there only.
+  const ingressPath = ingress?.path !== undefined && typeof ingress.path === 'string' && ingress.path.startsWith('/') ? ingress.path : undefined;
+  const match = planHttpRouteMatch(scope, {
+    gateways: gateways.options.gateways!,
+    hostnames: hostnames?.options.hostnames,
+    path: path ? path.options.path : ingressPath,
+  }, {
+    gateways: `${gateways.prefix}gateways`,
+    hostnames: `${hostnames?.prefix ?? sources[0].prefix}hostnames`,
+    path: path ? `${path.prefix}path` : 'ingress.path',
   });
-  return { ...match, hostnames: route.hostnames ?? (ingress ? [ingress.host] : undefined) };
+  // A host taken from the Ingress is checked there: a DNS-1123 subdomain is a route hostname too.
+  return { ...match, hostnames: hostnames?.options.hostnames ?? (ingress ? [ingress.host] : undefined) };
 }
 
 /**
@@ -167,9 +188,9 @@ export interface WebFrontBuild {
 }
 
 /**
- * How a web app is reached, shared by {@link WebApp} and {@link ReleasedWebApp}: the app's Service
- * and its Ingress, and for a canary the canary Service with the ingress-nginx canary Ingress or
- * the Gateway API HTTPRoute weighing the two Services. The app checks its props once with
+ * How a web app is reached, shared by {@link WebApp} and {@link ReleasedWebApp}: the app's Service,
+ * its Ingress and its Gateway API HTTPRoute, and for a canary the canary Service with the
+ * ingress-nginx canary Ingress or the HTTPRoute weighing the two Services. The app checks its props once with
  * {@link planWebFront}; the front builds the plan and checks nothing again.
  * @internal
  */
@@ -185,7 +206,7 @@ export class WebFront extends Construct {
   public readonly canaryService?: ApiObject;
   /** `<name>-canary-ingress`, for a canary by ingress-nginx. */
   public readonly canaryIngress?: ApiObject;
-  /** `<name>-route`, for a canary by the Gateway API. */
+  /** `<name>-route`, when the app has a `route` or a canary is routed by the Gateway API. */
   public readonly route?: ApiObject;
 
   constructor(scope: Construct, id: string, props: WebFrontBuild) {
@@ -195,22 +216,23 @@ export class WebFront extends Construct {
     const port = this.servicePort;
     if (plan.ingress) this.ingress = buildIngress(this, 'Ingress', plan.name, plan.ingress, { service: this.service, port, labels });
     const canary = plan.canary;
-    if (!canary) return;
-    this.canaryService = buildService(this, 'CanaryService', canary.service, props.canaryTarget!, labels).service;
-    if (canary.route) {
+    if (canary) {
+      this.canaryService = buildService(this, 'CanaryService', canary.service, props.canaryTarget!, labels).service;
+      if (canary.router === 'ingress-nginx') {
+        // ingress-nginx adds the canary Ingress (same class, host and path) to the primary's server.
+        const canaryRouting = { ...plan.ingress!, tls: undefined, annotations: { [NGINX_CANARY_ANNOTATION]: 'true', [NGINX_CANARY_WEIGHT_ANNOTATION]: String(canary.weight) } };
+        this.canaryIngress = buildIngress(this, 'CanaryIngress', `${plan.name}-canary`, canaryRouting, { service: this.canaryService, port, labels });
+      }
+    }
+    if (plan.route) {
       this.route = buildHttpRoute(this, 'HttpRoute', {
         name: plan.name,
-        match: canary.route,
+        match: plan.route,
         labels,
-        backends: [
-          { service: this.service, port, weight: 100 - canary.weight },
-          { service: this.canaryService, port, weight: canary.weight },
-        ],
+        backends: canary && this.canaryService
+          ? [{ service: this.service, port, weight: 100 - canary.weight }, { service: this.canaryService, port, weight: canary.weight }]
+          : [{ service: this.service, port }],
       });
-    } else {
-      // ingress-nginx adds the canary Ingress (same class, host and path) to the primary's server.
-      const canaryRouting = { ...plan.ingress!, tls: undefined, annotations: { [NGINX_CANARY_ANNOTATION]: 'true', [NGINX_CANARY_WEIGHT_ANNOTATION]: String(canary.weight) } };
-      this.canaryIngress = buildIngress(this, 'CanaryIngress', `${plan.name}-canary`, canaryRouting, { service: this.canaryService, port, labels });
     }
   }
 }
