@@ -1,7 +1,9 @@
 import { ServiceType } from 'cdk8s-plus-27';
-import { PropsError, ReleasedWebApp, ReleasedWebAppProps, WebApp, WebAppProps } from '../../lib';
+import { App, Chart } from 'cdk8s';
+import { appManifests, PropsError, ReleasedWebApp, ReleasedWebAppProps, WebApp, WebAppProps } from '../../lib';
 import * as props from '../../lib/constructs/props';
-import { newChart } from '../helpers';
+import { validateObjects } from '../../lib/validation';
+import { allOf, find, has, newChart, Obj, synth } from '../helpers';
 
 /** The PropsError `build` throws, after checking that nothing half-built is left in the chart. */
 function propsErrorOf(build: (chart: ReturnType<typeof newChart>) => unknown): PropsError {
@@ -107,5 +109,106 @@ describe('a ReleasedWebApp reports the bad props of its front with all the other
       ['versions key "v1" (as "<name>-<version>-service")', '1web-v1-service'],
       ['versions key "v2" (as "<name>-<version>-service")', '1web-v2-service'],
     ]);
+  });
+});
+
+/** A Gateway the platform team runs, in its own namespace. */
+const PLATFORM_GATEWAY = { name: 'public', namespace: 'platform-gateways', sectionName: 'https' };
+const CANARY = { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10 } as const;
+
+describe('route: an HTTPRoute through the platform\'s Gateway', () => {
+  test('a WebApp: <name>-route attached to the Gateway, matching the hosts and path, to the Service', () => {
+    const chart = newChart();
+    const app = new WebApp(chart, 'Api', {
+      name: 'api', image: 'api:1', port: 8080, servicePort: 80, route: { gateways: [PLATFORM_GATEWAY], hostnames: ['api.example.com'], path: '/api' },
+    });
+    const route = find(synth(chart), 'HTTPRoute', 'api-route');
+    expect(route.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'api' });
+    expect(route.spec).toEqual({
+      parentRefs: [PLATFORM_GATEWAY],
+      hostnames: ['api.example.com'],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/api' } }], backendRefs: [{ name: 'api-service', port: 80, weight: 1 }] }],
+    });
+    expect(app.httpRoute!.name).toBe('api-route');
+  });
+
+  test('hostnames and path default to the Ingress\'s, when the app has both', () => {
+    const chart = newChart();
+    new WebApp(chart, 'Api', { name: 'api', image: 'api:1', port: 8080, ingress: { host: 'api.example.com', path: '/v1' }, route: { gateways: [PLATFORM_GATEWAY] } });
+    const objects = synth(chart);
+    expect(find(objects, 'HTTPRoute', 'api-route').spec.hostnames).toEqual(['api.example.com']);
+    expect(find(objects, 'HTTPRoute', 'api-route').spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/v1' } }]);
+    expect(has(objects, 'Ingress', 'api-ingress')).toBe(true);
+  });
+
+  test('a WebApp\'s route needs a port, and its problems are named route.*', () => {
+    expect(propsErrorOf((chart) => new WebApp(chart, 'Api', { name: 'api', image: 'api:1', route: { gateways: [PLATFORM_GATEWAY] } })).problems.map((p) => p.field))
+      .toEqual(['route']);
+    expect(propsErrorOf(webApp({ route: { gateways: [], hostnames: ['API.example.com'], path: '/a/./b' } })).problems.map((p) => `${p.path} ${p.field}`)).toEqual([
+      'test/Api route.gateways', 'test/Api route.hostnames[0]', 'test/Api route.path',
+    ]);
+  });
+
+  test('blue/green: the route sends to the app\'s Service, so switching versions changes only the Service selectors', () => {
+    const objectsOf = (active: string) => {
+      const chart = newChart();
+      released({ route: { gateways: [PLATFORM_GATEWAY], hostnames: ['shop.example.com'] }, release: { strategy: 'blue-green', active } })(chart);
+      return synth(chart);
+    };
+    const v1 = objectsOf('v1');
+    const v2 = objectsOf('v2');
+    expect(find(v1, 'HTTPRoute', 'web-route').spec.rules[0].backendRefs).toEqual([{ name: 'web-service', port: 8080, weight: 1 }]);
+    const changed = v2.filter((object, i) => JSON.stringify(object) !== JSON.stringify(v1[i]));
+    expect(changed.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Service/web-service', 'Service/web-preview-service']);
+  });
+
+  test('a canary routed by the Gateway API takes the Gateways and hosts of the app\'s route; the router\'s own path wins', () => {
+    const chart = newChart();
+    const app = released({
+      route: { gateways: [PLATFORM_GATEWAY], hostnames: ['shop.example.com'], path: '/shop' },
+      release: { ...CANARY, router: { kind: 'http-route', path: '/shop/new' } },
+    })(chart);
+    const routes = allOf(synth(chart), 'HTTPRoute');
+    expect(routes).toHaveLength(1);
+    expect(routes[0].spec).toEqual({
+      parentRefs: [PLATFORM_GATEWAY],
+      hostnames: ['shop.example.com'],
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix', value: '/shop/new' } }],
+        backendRefs: [{ name: 'web-service', port: 8080, weight: 90 }, { name: 'web-canary-service', port: 8080, weight: 10 }],
+      }],
+    });
+    expect(app.httpRoute!.name).toBe('web-route');
+  });
+
+  test('a canary by replica ratio: the route sends to the one Service over both versions', () => {
+    const chart = newChart();
+    released({ replicas: 10, route: { gateways: [PLATFORM_GATEWAY] }, release: { ...CANARY } })(chart);
+    expect(find(synth(chart), 'HTTPRoute', 'web-route').spec.rules[0].backendRefs).toEqual([{ name: 'web-service', port: 8080, weight: 1 }]);
+  });
+
+  test('refused: a Gateway API canary without Gateways, an ingress-nginx canary beside a route, an Ingress path reported once', () => {
+    expect(propsErrorOf(released({ release: { ...CANARY, router: { kind: 'http-route' } } })).problems).toEqual([
+      { path: 'test/Web', field: 'release.router.gateways', value: undefined, allowed: expect.stringMatching(/^must name the Gateways .* or in the app's `route`$/) },
+    ]);
+    expect(propsErrorOf(released({
+      ingress: { host: 'shop.example.com' }, route: { gateways: [PLATFORM_GATEWAY] }, release: { ...CANARY, router: { kind: 'ingress-nginx' } },
+    })).problems).toEqual([
+      { path: 'test/Web', field: 'release.router', value: { kind: 'ingress-nginx' }, allowed: expect.stringMatching(/^splits only the Ingress's traffic.*"http-route"/) },
+    ]);
+    expect(propsErrorOf(released({
+      ingress: { host: 'shop.example.com', path: 'shop' }, release: { ...CANARY, router: { kind: 'http-route', gateways: [PLATFORM_GATEWAY] } },
+    })).problems).toEqual([{ path: 'test/Web', field: 'ingress.path', value: 'shop', allowed: 'must start with "/"' }]);
+  });
+
+  test('routes of every kind of front pass schema validation and every rule', () => {
+    const app = new App();
+    const chart = (id: string) => new Chart(app, id, { namespace: 'shop', disableResourceNameHashes: true });
+    new WebApp(chart('api'), 'Api', { name: 'api', image: 'api:1', port: 8080, route: { gateways: [PLATFORM_GATEWAY], hostnames: ['api.example.com'] } });
+    released({ route: { gateways: [PLATFORM_GATEWAY] } })(chart('blue-green'));
+    released({ name: 'canary', route: { gateways: [PLATFORM_GATEWAY], hostnames: ['shop.example.com'] }, release: { ...CANARY, router: { kind: 'http-route' } } })(chart('canary'));
+    const objects = appManifests(app).flatMap((m) => m.objects.map((object, order) => ({ object, source: m.file, order })));
+    expect(objects.filter(({ object }) => object.kind === 'HTTPRoute').map(({ object }) => (object as Obj).metadata.name)).toEqual(['api-route', 'web-route', 'canary-route']);
+    expect(validateObjects(objects, { externalObjects: [{ kind: 'Namespace', name: 'shop' }] }).findings).toEqual([]);
   });
 });
