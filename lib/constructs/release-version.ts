@@ -3,10 +3,10 @@ import { Construct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
 import { HpaPolicy, HpaPolicyProps } from './hpa-policy';
-import { ContainerPort, mergeResources, PodTemplateProps, ResourceList } from './pod-template';
+import { ContainerPort, PodTemplateProps, ResourceList } from './pod-template';
 import { detachOnError } from './props';
 import { RELEASE_VERSION_LABEL } from '../manifest/release-labels';
-import { createWebDeployment, RolloutProps, WEB_APP_DEFAULTS } from './web-deployment';
+import { createWebDeployment, RolloutProps, webContainerRequests } from './web-deployment';
 import { alreadyAutoscaled, IAutoscalable, namespaceOf, NAME_LABEL } from './workload';
 
 /** Autoscaling of one version's Deployment: an {@link HpaPolicy} without its target. */
@@ -74,7 +74,7 @@ export class ReleaseVersion extends Construct implements IAutoscalable {
     this.connections = props.connections;
     this.containerPorts = props.ports;
     this.selectorLabels = { [NAME_LABEL]: props.appName, [RELEASE_VERSION_LABEL]: props.version };
-    this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.pod.resources).requests ?? {}];
+    this.containerRequests = webContainerRequests(props.pod);
     const labels = { ...props.labels, ...this.selectorLabels };
     const replicas = props.replicas ?? 1;
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };

@@ -1,18 +1,19 @@
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { DisruptionBudgetProps } from './disruption-budget';
+import { checkDisruptionBudget, DisruptionBudgetProps } from './disruption-budget';
+import { checkHpaPolicy } from './hpa-policy';
 import { checkPodTemplate, ContainerProps, PodTemplateProps } from './pod-template';
 import {
-  checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, detachOnError, invalidProp, isDns1123Label, PropProblem,
+  checkAll, checkDns1123Label, checkInteger, checkPort, checkPortName, detachOnError, invalidProp, isDns1123Label, PropProblem,
   PropsError,
 } from './props';
 import { ReleaseVersion, VersionAutoscaling } from './release-version';
 import { buildService } from './service';
 import { RELEASE_VERSION_LABEL } from '../manifest/release-labels';
 import { WebAppProps } from './web-app';
-import { checkRollout, WEB_APP_DEFAULTS } from './web-deployment';
+import { checkRollout, WEB_APP_DEFAULTS, webContainerRequests } from './web-deployment';
 import { CanaryFrontInput, clusterService, derivedServiceName, planWebFront, WebFront, WebFrontPlan, WebRouteOptions } from './web-front';
-import { WorkloadBase, workloadLabels } from './workload';
+import { checkWorkloadName, WorkloadBase, workloadMetadataChecks } from './workload';
 
 /** One version of a released app: its image and whatever else differs from the app's shared settings. */
 export interface ReleaseVersionSettings extends ContainerProps {
@@ -136,18 +137,15 @@ export class ReleasedWebApp extends WorkloadBase {
     const versionServices = versionServicesOf(props.name, names, release);
     let front: WebFrontPlan | undefined;
     checkAll(this, [
-      () => checkDns1123Label(this, 'name', props.name),
+      () => checkWorkloadName(this, props.name),
       () => checkPort(this, 'port', props.port),
       () => checkPortName(this, 'portName', portName),
       () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
-      () => checkLabels(this, 'labels', props.labels),
-      () => workloadLabels(this, props.name, props.labels),
+      ...workloadMetadataChecks(this, props.name, props),
       () => {
         const given = props.labels?.[RELEASE_VERSION_LABEL];
         if (given !== undefined) throw invalidProp(this, `labels["${RELEASE_VERSION_LABEL}"]`, given, 'must be left out: each version sets it to its own name');
       },
-      () => checkAnnotations(this, 'annotations', props.annotations),
-      () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
       () => checkRollout(this, props.rollout),
       () => {
         if (!names.length) throw invalidProp(this, 'versions', props.versions, 'must name at least one version');
@@ -155,9 +153,14 @@ export class ReleasedWebApp extends WorkloadBase {
       ...names.map((version) => () => checkVersionName(this, props.name, version)),
       ...names.map((version) => withVersionField(version, () => {
         const settings = props.versions[version];
+        const pod = podOf(props, settings);
         checkAll(this, [
-          () => checkPodTemplate(this, { container: podOf(props, settings), defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
+          () => checkPodTemplate(this, { container: pod, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
           () => settings.replicas !== undefined && checkInteger(this, 'replicas', settings.replicas, 0),
+          () => settings.disruptionBudget && checkDisruptionBudget(this, settings.disruptionBudget),
+          () => settings.autoscaling && checkHpaPolicy(this, {
+            ...settings.autoscaling, target: { name: `${props.name}-${version}`, containerRequests: webContainerRequests(pod) },
+          }, 'autoscaling.'),
         ]);
       })),
       () => checkStrategy(this, props, names),
@@ -176,7 +179,7 @@ export class ReleasedWebApp extends WorkloadBase {
     const ratio = byReplicaRatio && release.strategy === 'canary' ? canaryReplicas(props.replicas ?? 1, release.weight) : undefined;
 
     const versions: Record<string, ReleaseVersion> = {};
-    checkAll(this, names.map((version) => withVersionField(version, () => {
+    for (const version of names) {
       const settings = props.versions[version];
       versions[version] = new ReleaseVersion(this, version, {
         appName: this.name,
@@ -193,7 +196,7 @@ export class ReleasedWebApp extends WorkloadBase {
         autoscaling: settings.autoscaling,
         connections: this.connections,
       });
-    })));
+    }
     this.versions = versions;
     this.activeVersion = release.strategy === 'canary' ? release.stable : release.active;
 

@@ -3,11 +3,11 @@ import { Construct } from 'constructs';
 import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
 import { ProtectionProps } from './protection';
 import {
-  checkPodTemplate, mergeResources, PodTemplateProps, ResourceList,
+  checkPodTemplate, PodTemplateProps, ResourceList,
 } from './pod-template';
 import { checkAll, checkInteger, checkPort, checkPortName, detachOnError, invalidProp } from './props';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
-import { checkRollout, createWebDeployment, RolloutProps, WEB_APP_DEFAULTS } from './web-deployment';
+import { checkRollout, createWebDeployment, RolloutProps, WEB_APP_DEFAULTS, webContainerRequests } from './web-deployment';
 import { planWebFront, WebFront, WebFrontPlan, WebFrontProps } from './web-front';
 
 export type { RolloutProps } from './web-deployment';
@@ -79,7 +79,7 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
       () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
     ]);
     const replicas = this.replicasUnlessAutoscaled(props.replicas ?? 1);
-    this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
+    this.containerRequests = webContainerRequests(props);
     const labels = this.labels;
 
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };

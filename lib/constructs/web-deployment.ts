@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, PodTemplateProps,
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import { checkAll, checkIntOrPercent, invalidProp } from './props';
 import { isZeroIntOrPercent } from '../manifest/int-or-percent';
@@ -19,6 +19,11 @@ export interface RolloutProps {
 
 /** Defaults of a WebApp's container: the shared application defaults. */
 export const WEB_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
+
+/** The requests of the one container of a web app's pods: the defaults' with the props' over them. */
+export function webContainerRequests(container: PodTemplateProps): readonly ResourceList[] {
+  return [mergeResources(WEB_APP_DEFAULTS.resources, container.resources).requests ?? {}];
+}
 
 
 /** What {@link createWebDeployment} needs: the pods of one stateless workload. */

@@ -133,9 +133,12 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
     return this.policy;
   }
 
-  /** The labels of every object and pod: the given ones and the selector label (checked by {@link workloadMetadataChecks}). */
+  /**
+   * The labels of every object and pod: the given ones and the selector label. The construct has
+   * checked them ({@link workloadMetadataChecks}) before it builds anything, so they are not checked again.
+   */
   protected get labels(): Record<string, string> {
-    return workloadLabels(this, this.name, this.metadata.labels);
+    return mergedRecord(this.metadata.labels, this.selectorLabels);
   }
 
   /** Metadata of the workload object (`<name>-deployment`, …): its name, the labels and the `annotations` prop. */
