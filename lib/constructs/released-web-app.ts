@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkDisruptionBudget, DisruptionBudgetProps } from './disruption-budget';
 import { checkHpaPolicy } from './hpa-policy';
-import { checkPodTemplate, ContainerProps, PodTemplateProps } from './pod-template';
+import { checkPodTemplate, ContainerPort, ContainerProps, PodTemplateProps } from './pod-template';
 import {
   checkAll, checkDns1123Label, checkInteger, checkPort, checkPortName, detachOnError, invalidProp, isDns1123Label, PropProblem,
   PropsError,
@@ -82,8 +82,8 @@ export type ReleaseStrategy = BlueGreenRelease | RainbowRelease | CanaryRelease;
 /**
  * Props of a {@link ReleasedWebApp}: those of a {@link WebApp} without its image (each version
  * names its own) and its budget (each version has its own). `replicas` are the pods of each
- * version, or of both together for a canary by replica ratio; `serviceType`, `nodePort` and
- * `ingress` concern the app's Service, the preview, canary and version Services are ClusterIP.
+ * version, or of both together for a canary by replica ratio; `serviceType`, `nodePort`,
+ * `ingress` and `route` concern the app's Service, the preview, canary and version Services are ClusterIP.
  */
 export interface ReleasedWebAppProps extends Omit<WebAppProps, 'image' | 'port' | 'disruptionBudget'> {
   /** The versions by name (DNS labels; `blue`, `green`, `v2`); each names its image. */
@@ -132,6 +132,7 @@ export class ReleasedWebApp extends WorkloadBase {
     const ports = [{ name: portName, port: props.port }];
     super(scope, id, { ...props, containerPorts: ports });
     const names = Object.keys(props.versions ?? {});
+    const pods = Object.fromEntries(names.map((version) => [version, podOf(props, props.versions[version])]));
     const release = props.release;
     const byReplicaRatio = release?.strategy === 'canary' && (release.router?.kind ?? 'replica-ratio') === 'replica-ratio';
     const versionServices = versionServicesOf(props.name, names, release);
@@ -151,18 +152,7 @@ export class ReleasedWebApp extends WorkloadBase {
         if (!names.length) throw invalidProp(this, 'versions', props.versions, 'must name at least one version');
       },
       ...names.map((version) => () => checkVersionName(this, props.name, version)),
-      ...names.map((version) => withVersionField(version, () => {
-        const settings = props.versions[version];
-        const pod = podOf(props, settings);
-        checkAll(this, [
-          () => checkPodTemplate(this, { container: pod, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
-          () => settings.replicas !== undefined && checkInteger(this, 'replicas', settings.replicas, 0),
-          () => settings.disruptionBudget && checkDisruptionBudget(this, settings.disruptionBudget),
-          () => settings.autoscaling && checkHpaPolicy(this, {
-            ...settings.autoscaling, target: { name: `${props.name}-${version}`, containerRequests: webContainerRequests(pod) },
-          }, 'autoscaling.'),
-        ]);
-      })),
+      ...names.map((version) => withVersionField(version, () => checkVersion(this, props, version, pods[version], ports))),
       () => checkStrategy(this, props, names),
       () => (front = planWebFront(this, {
         name: props.name,
@@ -184,7 +174,7 @@ export class ReleasedWebApp extends WorkloadBase {
       versions[version] = new ReleaseVersion(this, version, {
         appName: this.name,
         version,
-        pod: podOf(props, settings),
+        pod: pods[version],
         labels,
         annotations: props.annotations,
         podAnnotations: props.podAnnotations,
@@ -234,6 +224,19 @@ function podOf(props: ReleasedWebAppProps, settings: ReleaseVersionSettings): Po
   const given = Object.fromEntries(Object.entries(container).filter(([, value]) => value !== undefined)) as Partial<ContainerProps>;
   const env = props.env || settings.env ? { ...props.env, ...settings.env } : undefined;
   return { ...props, ...given, image: settings.image, env };
+}
+
+/** The checks of one version's settings, whose problems {@link withVersionField} names by the version. */
+function checkVersion(scope: IConstruct, props: ReleasedWebAppProps, version: string, pod: PodTemplateProps, ports: readonly ContainerPort[]): void {
+  const settings = props.versions[version];
+  checkAll(scope, [
+    () => checkPodTemplate(scope, { container: pod, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
+    () => settings.replicas !== undefined && checkInteger(scope, 'replicas', settings.replicas, 0),
+    () => settings.disruptionBudget && checkDisruptionBudget(scope, settings.disruptionBudget),
+    () => settings.autoscaling && checkHpaPolicy(scope, {
+      ...settings.autoscaling, target: { name: `${props.name}-${version}`, containerRequests: webContainerRequests(pod) },
+    }, 'autoscaling.'),
+  ]);
 }
 
 /** Runs `check` and names the version in the field of each problem: `versions.blue.image`. */
