@@ -11,43 +11,54 @@
  */
 
 // The constructs and their props.
-export { WebApp, WebAppProps, RolloutProps } from './constructs/web-app';
-export {
-  ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy, ReleaseVersionSettings,
-} from './constructs/released-web-app';
+export { WebApp } from './constructs/web-app';
+export type { WebAppProps, RolloutProps } from './constructs/web-app';
+export { ReleasedWebApp } from './constructs/released-web-app';
+export type { ReleasedWebAppProps, ReleaseStrategy, ReleaseVersionSettings } from './constructs/released-web-app';
 export { ReleaseVersion } from './constructs/release-version';
-export { IngressedService, IngressedServiceProps, IngressOptions } from './constructs/ingressed-service';
-export { HttpRoute, HttpRouteProps } from './constructs/http-route';
-export { StatefulApp, StatefulAppBase, StatefulAppProps, VolumeClaimProps } from './constructs/stateful-app';
-export { MongoStatefulSet, MongoStatefulSetProps } from './constructs/mongo-stateful-set';
-export { RedisStatefulSet, RedisStatefulSetProps } from './constructs/redis-stateful-set';
-export { BatchJob, BatchJobProps } from './constructs/job';
-export { ScheduledJob, ScheduledJobProps } from './constructs/cron-job';
-export { HpaPolicy, HpaPolicyProps } from './constructs/hpa-policy';
-export { WorkloadDisruptionBudget, WorkloadDisruptionBudgetProps, DisruptionBudgetProps } from './constructs/disruption-budget';
-export { RestrictedNamespace, RestrictedNamespaceProps } from './constructs/restricted-namespace';
-export {
-  Connections, DefaultDenyEgress, DefaultDenyEgressProps, DefaultDenyIngress, DefaultDenyIngressProps,
-} from './constructs/connections';
-export { AppConfig, AppConfigProps } from './constructs/config-map';
-export { WorkloadBase, IAutoscalable } from './constructs/workload';
-export { IConnections, IPodTarget } from './constructs/pod-target';
+export { IngressedService } from './constructs/ingressed-service';
+export type { IngressedServiceProps, IngressOptions } from './constructs/ingressed-service';
+export { HttpRoute } from './constructs/http-route';
+export type { HttpRouteProps } from './constructs/http-route';
+export { StatefulApp, StatefulAppBase } from './constructs/stateful-app';
+export type { StatefulAppProps, VolumeClaimProps } from './constructs/stateful-app';
+export { MongoStatefulSet } from './constructs/mongo-stateful-set';
+export type { MongoStatefulSetProps } from './constructs/mongo-stateful-set';
+export { RedisStatefulSet } from './constructs/redis-stateful-set';
+export type { RedisStatefulSetProps } from './constructs/redis-stateful-set';
+export { BatchJob } from './constructs/job';
+export type { BatchJobProps } from './constructs/job';
+export { ScheduledJob } from './constructs/cron-job';
+export type { ScheduledJobProps } from './constructs/cron-job';
+export { HpaPolicy } from './constructs/hpa-policy';
+export type { HpaPolicyProps } from './constructs/hpa-policy';
+export { WorkloadDisruptionBudget } from './constructs/disruption-budget';
+export type { WorkloadDisruptionBudgetProps, DisruptionBudgetProps } from './constructs/disruption-budget';
+export { RestrictedNamespace } from './constructs/restricted-namespace';
+export type { RestrictedNamespaceProps } from './constructs/restricted-namespace';
+export { Connections, DefaultDenyEgress, DefaultDenyIngress } from './constructs/connections';
+export type { DefaultDenyEgressProps, DefaultDenyIngressProps } from './constructs/connections';
+export { AppConfig } from './constructs/config-map';
+export type { AppConfigProps } from './constructs/config-map';
+export { WorkloadBase } from './constructs/workload';
+export type { IAutoscalable } from './constructs/workload';
+export type { IConnections, IPodTarget } from './constructs/pod-target';
 export { Peer } from './constructs/peer';
 
 // The pod settings every workload construct shares.
-export { InitContainerProps, ProbeProps, ResourceProps, SecurityProps } from './constructs/pod-template';
-export { NodeAffinityProps, PodAffinityProps } from './constructs/affinity';
+export type { InitContainerProps, ProbeProps, ResourceProps, SecurityProps } from './constructs/pod-template';
+export type { NodeAffinityProps, PodAffinityProps } from './constructs/affinity';
 
 // Objects the manifests use but do not create.
 export { declareExternalObject } from './constructs/external-objects';
 
 // Bad props.
-export { PropProblem, PropsError } from './constructs/props';
+export { PropsError } from './constructs/props';
+export type { PropProblem } from './constructs/props';
 
 // Synthesis and validation of a whole app.
-export {
-  renderApp, RenderedApp, RenderedObjects, synthesize, SynthesisError, SynthesizeOptions, SynthesizedApp,
-} from './render/synthesize';
+export { renderApp, synthesize, SynthesisError } from './render/synthesize';
+export type { RenderedApp, RenderedObjects, SynthesizeOptions, SynthesizedApp } from './render/synthesize';
 export { synthesizeAndReport } from './render/synthesize-and-report';
-export { ValidationReport } from './validation';
-export { ExternalObject, Finding, KubeObject } from './manifest/types';
+export type { ValidationReport } from './validation';
+export type { ExternalObject, Finding, KubeObject } from './manifest/types';
