@@ -1,6 +1,8 @@
 import * as path from 'path';
+import { App, Chart } from 'cdk8s';
 import * as ts from 'typescript';
 import * as api from '../lib';
+import { renderApp, WebApp, WebAppProps } from '../lib';
 
 /**
  * The package root is the public API. Its names are listed here, so that adding one is a
@@ -84,5 +86,13 @@ describe('the root export is the public API', () => {
       hiddenClass as ts.ClassDeclaration, (hiddenConstant as ts.VariableStatement).declarationList.declarations[0], shownInterface as ts.InterfaceDeclaration,
     ];
     expect(declarations.map((d) => docComments(d).some((comment) => /@internal\b/.test(comment)))).toEqual([true, true, false]);
+  });
+
+  test('a shape left out of the root is named through the prop that takes it', () => {
+    const toleration: NonNullable<WebAppProps['tolerations']>[number] = { key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' };
+    const app = new App();
+    new WebApp(new Chart(app, 'shop', { namespace: 'shop' }), 'Api', { name: 'api', image: 'shop/api:1.2.3', port: 8080, tolerations: [toleration] });
+    const deployment = renderApp(app).objects.map((o) => o.object).find((o) => o.kind === 'Deployment');
+    expect(deployment).toMatchObject({ spec: { template: { spec: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'web', effect: 'NoSchedule' }] } } } });
   });
 });
