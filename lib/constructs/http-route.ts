@@ -16,7 +16,7 @@ import {
 } from './props';
 import { httpRouteLimits, httpRoutePathProblem } from '../validation/http-route';
 
-/** The Gateway (listener) an {@link HttpRoute} attaches to: one `parentRefs` entry. */
+/** The Gateway (listener) an {@link HttpRoute} attaches to: one `parentRefs` entry. @inline */
 export interface GatewayRef {
   /** Name of the Gateway. */
   readonly name: string;
@@ -29,6 +29,7 @@ export interface GatewayRef {
 /**
  * One weighted backend of an {@link HttpRoute}: a Service port and its share of the traffic.
  * Each backend receives `weight / (sum of all weights)` of the requests.
+ * @inline
  */
 export interface HttpRouteBackend {
   /** The Service to send requests to; referenced by name, in its own namespace. */

@@ -5,7 +5,7 @@ import { checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, c
 import { buildService, planService, ServiceOptions, ServicePlan } from './service';
 import { createJsonFormObject } from './json-form';
 
-/** TLS for an Ingress host. */
+/** TLS for an Ingress host. @inline */
 export interface IngressTlsProps {
   /** Secret holding the certificate (`tls.crt`, `tls.key`); cert-manager can issue it. */
   readonly secretName: string;

@@ -25,31 +25,31 @@ export interface ReleaseVersionSettings extends ContainerProps {
   readonly autoscaling?: VersionAutoscaling;
 }
 
-/** Blue/green: at most two versions; the Service selects the active one, the preview Service the other. */
+/** Blue/green: at most two versions; the Service selects the active one, the preview Service the other. @inline */
 export interface BlueGreenRelease {
   readonly strategy: 'blue-green';
   /** The version the Service sends every request to: switching is changing this name. */
   readonly active: string;
 }
 
-/** Rainbow: any number of live versions; new traffic goes to the active one, each version keeps its own Service for its clients until it is retired. */
+/** Rainbow: any number of live versions; new traffic goes to the active one, each version keeps its own Service for its clients until it is retired. @inline */
 export interface RainbowRelease {
   readonly strategy: 'rainbow';
   /** The version the Service sends new connections to. */
   readonly active: string;
 }
 
-/** An ingress-nginx canary Ingress on the primary Ingress's host and path (needs the app's `ingress`). */
+/** An ingress-nginx canary Ingress on the primary Ingress's host and path (needs the app's `ingress`). @inline */
 export interface IngressNginxCanaryRouter {
   readonly kind: 'ingress-nginx';
 }
 
-/** No router: one Service selects both versions and the replica counts make the weight. */
+/** No router: one Service selects both versions and the replica counts make the weight. @inline */
 export interface ReplicaRatioCanaryRouter {
   readonly kind: 'replica-ratio';
 }
 
-/** A Gateway API HTTPRoute `<name>-route` with weighted backendRefs to the app's Service (stable) and the canary Service. */
+/** A Gateway API HTTPRoute `<name>-route` with weighted backendRefs to the app's Service (stable) and the canary Service. @inline */
 export interface HttpRouteCanaryRouter extends Partial<WebRouteOptions> {
   readonly kind: 'http-route';
   /** The Gateways the route attaches to (`spec.parentRefs`). @default - the app's `route.gateways` */
@@ -60,10 +60,10 @@ export interface HttpRouteCanaryRouter extends Partial<WebRouteOptions> {
   readonly path?: string;
 }
 
-/** What splits a canary's traffic. */
+/** What splits a canary's traffic. @inline */
 export type CanaryRouter = IngressNginxCanaryRouter | HttpRouteCanaryRouter | ReplicaRatioCanaryRouter;
 
-/** Canary: the stable version takes most traffic, the canary version `weight` percent of it. */
+/** Canary: the stable version takes most traffic, the canary version `weight` percent of it. @inline */
 export interface CanaryRelease {
   readonly strategy: 'canary';
   /** The version taking `100 - weight` percent. */

@@ -31,7 +31,7 @@ export interface WebFrontProps {
   readonly route?: WebRouteOptions;
 }
 
-/** A Gateway API HTTPRoute in front of the app: the Gateways it attaches to and the requests it matches. */
+/** A Gateway API HTTPRoute in front of the app: the Gateways it attaches to and the requests it matches. @inline */
 export interface WebRouteOptions {
   /** The Gateways the route attaches to (`spec.parentRefs`). */
   readonly gateways: readonly GatewayRef[];

@@ -1,8 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import {
-  appManifests, PropsError, RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL, ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy, WebApp,
-} from '../../lib';
+import { PropsError, ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy, WebApp } from '../../lib';
+import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../../lib/manifest/release-labels';
+import { appManifests } from '../../lib/render/manifests';
 import { validateObjects } from '../../lib/validation';
 import { allOf, find, has, invalid, newChart, Obj, synth } from '../helpers';
 

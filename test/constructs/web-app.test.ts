@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { appManifests, CLUSTER_DNS_EGRESS_RULE, HpaPolicy, WebApp, WebAppProps } from '../../lib';
+import { HpaPolicy, WebApp, WebAppProps } from '../../lib';
+import { CLUSTER_DNS_EGRESS_RULE } from '../../lib/constructs/connections';
+import { appManifests } from '../../lib/render/manifests';
 import { allOf, find, has, invalid, invalidAtSynth, newChart, podSpec, synth } from '../helpers';
 
 function make(props: Partial<WebAppProps> = {}, chart = newChart()) {

@@ -1,6 +1,7 @@
 import { ServiceType } from 'cdk8s-plus-27';
 import { App, Chart } from 'cdk8s';
-import { appManifests, PropsError, ReleasedWebApp, ReleasedWebAppProps, WebApp, WebAppProps } from '../../lib';
+import { PropsError, ReleasedWebApp, ReleasedWebAppProps, WebApp, WebAppProps } from '../../lib';
+import { appManifests } from '../../lib/render/manifests';
 import * as props from '../../lib/constructs/props';
 import { validateObjects } from '../../lib/validation';
 import { allOf, find, has, newChart, Obj, synth } from '../helpers';
