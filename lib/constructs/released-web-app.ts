@@ -58,6 +58,8 @@ export interface HttpRouteCanaryRouter extends Partial<WebRouteOptions> {
   readonly hostnames?: WebRouteOptions['hostnames'];
   /** URL path prefix to match. @default - the app's `route.path`, else its `ingress.path`, else '/' */
   readonly path?: string;
+  /** The Gateways' data plane, which the app's NetworkPolicy admits. @default - the app's `route.dataPlane` */
+  readonly dataPlane?: WebRouteOptions['dataPlane'];
 }
 
 /** What splits a canary's traffic. @inline */
@@ -195,6 +197,7 @@ export class ReleasedWebApp extends WorkloadBase {
       target: ratio ? this : versions[this.activeVersion],
       canaryTarget: release.strategy === 'canary' ? versions[release.canary] : undefined,
       labels,
+      connections: this.connections,
     });
     this.service = built.service;
     this.servicePort = built.servicePort;

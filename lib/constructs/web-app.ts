@@ -97,7 +97,7 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
       spreadAcrossNodes: props.spreadAcrossNodes,
     });
     if (front) {
-      const built = new WebFront(this, 'Front', { plan: front, target: this, labels });
+      const built = new WebFront(this, 'Front', { plan: front, target: this, labels, connections: this.connections });
       this.service = built.service;
       this.servicePort = built.servicePort;
       this.ingress = built.ingress;

@@ -6,7 +6,8 @@ import { buildIngress, IngressOptions, IngressPlan, planIngress } from './ingres
 import { checkAll, checkDns1035Label, detachOnError, invalidProp, isDns1123Label } from './props';
 import { buildService, planService, ServicePlan, ServiceTargetPorts } from './service';
 import { NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_MIXED_VERSIONS_ANNOTATION } from '../manifest/release-labels';
-import { IPodTarget } from './pod-target';
+import { Peer } from './peer';
+import { IConnections, IPodTarget } from './pod-target';
 
 /** How a web app is reached: the props of its Service and Ingress, shared by {@link WebApp} and {@link ReleasedWebApp}. */
 export interface WebFrontProps {
@@ -39,6 +40,11 @@ export interface WebRouteOptions {
   readonly hostnames?: readonly string[];
   /** URL path prefix to match. @default - the app's `ingress.path`, else '/' */
   readonly path?: string;
+  /**
+   * The pods that forward the Gateways' requests ({@link Peer.gatewayDataPlane}): the app's
+   * NetworkPolicy admits them on its port, since it refuses every peer not declared.
+   */
+  readonly dataPlane: Peer;
 }
 
 /** How a canary's share of the traffic reaches the canary Service. @internal */
@@ -69,6 +75,8 @@ export interface WebFrontPlan {
   readonly ingress?: IngressPlan;
   /** The HTTPRoute `<name>-route`: to the Service, or weighing it and the canary Service. */
   readonly route?: HttpRouteMatchPlan;
+  /** The Gateways' data plane, admitted by the app's NetworkPolicy: set when `route` is. */
+  readonly routeDataPlane?: Peer;
   readonly canary?: {
     readonly service: ServicePlan;
     readonly weight: number;
@@ -87,7 +95,7 @@ export function planWebFront(scope: IConstruct, input: WebFrontInput): WebFrontP
   const { props, canary } = input;
   let service: ServicePlan | undefined;
   let ingress: IngressPlan | undefined;
-  let route: HttpRouteMatchPlan | undefined;
+  let route: { match: HttpRouteMatchPlan; dataPlane: Peer } | undefined;
   checkAll(scope, [
     () => (service = planService(scope, {
       name: input.name,
@@ -106,7 +114,8 @@ export function planWebFront(scope: IConstruct, input: WebFrontInput): WebFrontP
     name: input.name,
     service: { ...service!, annotations: input.mixedVersions ? { [RELEASE_MIXED_VERSIONS_ANNOTATION]: 'true' } : undefined },
     ingress,
-    route,
+    route: route?.match,
+    routeDataPlane: route?.dataPlane,
     canary: canary && { service: clusterService(service!, canaryServiceName(input.name)), weight: canary.weight, router: canary.router },
   };
 }
@@ -120,7 +129,9 @@ function canaryServiceName(name: string): string {
  * comes from the first that gives it of the canary's router, the app's `route` and its
  * `ingress` (hostnames and path only), and a problem names that prop.
  */
-function planFrontRoute(scope: IConstruct, props: WebFrontProps, canary: CanaryFrontInput | undefined): HttpRouteMatchPlan | undefined {
+function planFrontRoute(
+  scope: IConstruct, props: WebFrontProps, canary: CanaryFrontInput | undefined,
+): { match: HttpRouteMatchPlan; dataPlane: Peer } | undefined {
   if (canary?.router === 'ingress-nginx') {
     if (!props.ingress) {
       throw invalidProp(scope, canary.routerField, { kind: canary.router },
@@ -140,25 +151,38 @@ function planFrontRoute(scope: IConstruct, props: WebFrontProps, canary: CanaryF
   if (!sources.length) return undefined;
   const pick = <K extends keyof WebRouteOptions>(key: K) => sources.find((source) => source.options[key] !== undefined);
   const gateways = pick('gateways');
-  if (!gateways) {
-    throw invalidProp(scope, `${sources[0].prefix}gateways`, undefined, 'must name the Gateways the HTTPRoute attaches to, on the router or in the app\'s `route`');
-  }
+  const dataPlane = pick('dataPlane');
   const hostnames = pick('hostnames');
   const path = pick('path');
   const ingress = props.ingress;
   // A path the Ingress's own check refuses is reported there only.
   const ingressPath = ingress?.path !== undefined && typeof ingress.path === 'string' && ingress.path.startsWith('/') ? ingress.path : undefined;
-  const match = planHttpRouteMatch(scope, {
-    gateways: gateways.options.gateways!,
-    hostnames: hostnames?.options.hostnames,
-    path: path ? path.options.path : ingressPath,
-  }, {
-    gateways: `${gateways.prefix}gateways`,
-    hostnames: `${hostnames?.prefix ?? sources[0].prefix}hostnames`,
-    path: path ? `${path.prefix}path` : 'ingress.path',
-  });
+  let match: HttpRouteMatchPlan | undefined;
+  checkAll(scope, [
+    () => {
+      if (!gateways) {
+        throw invalidProp(scope, `${sources[0].prefix}gateways`, undefined, 'must name the Gateways the HTTPRoute attaches to, on the router or in the app\'s `route`');
+      }
+      match = planHttpRouteMatch(scope, {
+        gateways: gateways.options.gateways!,
+        hostnames: hostnames?.options.hostnames,
+        path: path ? path.options.path : ingressPath,
+      }, {
+        gateways: `${gateways.prefix}gateways`,
+        hostnames: `${hostnames?.prefix ?? sources[0].prefix}hostnames`,
+        path: path ? `${path.prefix}path` : 'ingress.path',
+      });
+    },
+    () => {
+      if (!(dataPlane?.options.dataPlane instanceof Peer)) {
+        throw invalidProp(scope, `${dataPlane?.prefix ?? sources[0].prefix}dataPlane`, dataPlane?.options.dataPlane,
+          'must be the Gateways\' data plane, Peer.gatewayDataPlane({ namespace, podLabels }), on the router or in the app\'s `route`: '
+          + 'the app\'s NetworkPolicy admits only declared peers and would refuse every request the Gateways forward');
+      }
+    },
+  ]);
   // A host taken from the Ingress is checked there: a DNS-1123 subdomain is a route hostname too.
-  return { ...match, hostnames: hostnames?.options.hostnames ?? (ingress ? [ingress.host] : undefined) };
+  return { match: { ...match!, hostnames: hostnames?.options.hostnames ?? (ingress ? [ingress.host] : undefined) }, dataPlane: dataPlane!.options.dataPlane! };
 }
 
 /**
@@ -185,6 +209,8 @@ export interface WebFrontBuild {
   readonly canaryTarget?: Pick<IPodTarget, 'selectorLabels'>;
   /** Labels of every object of the front. */
   readonly labels: Readonly<Record<string, string>>;
+  /** The app's connections, which admit the Gateways' data plane when the front has a route. */
+  readonly connections: IConnections;
 }
 
 /**
@@ -225,6 +251,7 @@ export class WebFront extends Construct {
       }
     }
     if (plan.route) {
+      props.connections.allowFrom(plan.routeDataPlane!);
       this.route = buildHttpRoute(this, 'HttpRoute', {
         name: plan.name,
         match: plan.route,

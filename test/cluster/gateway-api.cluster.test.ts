@@ -8,7 +8,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { HttpRoute, HttpRouteProps, PropsError, ReleasedWebApp, WebApp } from '../../lib';
+import { HttpRoute, HttpRouteProps, Peer, PropsError, ReleasedWebApp, WebApp } from '../../lib';
 import { validateObjects } from '../../lib/validation';
 import { dryRunObjects, ServerVerdict } from '../../lib/validation/server-dry-run';
 import { Finding, KubeObject } from '../../lib/manifest/types';
@@ -91,10 +91,11 @@ test('the HTTPRoutes of a WebApp\'s and a canary release\'s `route`, through a p
   const app = new App();
   const chart = new Chart(app, 'shop', { disableResourceNameHashes: true, namespace: NAMESPACE });
   const gateway = { name: 'public', namespace: 'platform-gateways', sectionName: 'https' };
-  new WebApp(chart, 'Api', { name: 'api', image: 'example/api:1.0.0', port: 8080, servicePort: 80, route: { gateways: [gateway], hostnames: ['api.example.com'], path: '/api' } });
+  const dataPlane = Peer.gatewayDataPlane({ namespace: 'platform-gateways' });
+  new WebApp(chart, 'Api', { name: 'api', image: 'example/api:1.0.0', port: 8080, servicePort: 80, route: { gateways: [gateway], dataPlane, hostnames: ['api.example.com'], path: '/api' } });
   new ReleasedWebApp(chart, 'Web', {
     name: 'web', port: 8080, versions: { v1: { image: 'example/web:1.0.0' }, v2: { image: 'example/web:1.1.0' } },
-    route: { gateways: [gateway], hostnames: ['shop.example.com'] },
+    route: { gateways: [gateway], dataPlane, hostnames: ['shop.example.com'] },
     release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 25, router: { kind: 'http-route' } },
   });
   const objects = chart.toJson() as KubeObject[];

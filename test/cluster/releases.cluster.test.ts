@@ -9,7 +9,7 @@ import { App, Chart } from 'cdk8s';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ReleasedWebApp, ReleaseStrategy, RestrictedNamespace } from '../../lib';
+import { Peer, ReleasedWebApp, ReleaseStrategy, RestrictedNamespace } from '../../lib';
 import { renderApp } from '../../lib/render/synthesize';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
@@ -50,7 +50,7 @@ function synthRelease(active: 'blue' | 'green'): string {
     versions: twoVersions('registry.example.com/edge'),
     release: {
       strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10,
-      router: { kind: 'http-route', gateways: [{ name: 'public', namespace: 'gateways', sectionName: 'http' }], hostnames: ['edge.example.com'] },
+      router: { kind: 'http-route', dataPlane: Peer.gatewayDataPlane({ namespace: 'gateways' }), gateways: [{ name: 'public', namespace: 'gateways', sectionName: 'http' }], hostnames: ['edge.example.com'] },
     },
   });
   const ratio: ReleaseStrategy = { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 25 };

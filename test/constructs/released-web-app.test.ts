@@ -1,10 +1,13 @@
 import { App, Chart } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { PropsError, ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy, WebApp } from '../../lib';
+import { Peer, PropsError, ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy, WebApp } from '../../lib';
 import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../../lib/manifest/release-labels';
 import { appManifests } from '../../lib/render/manifests';
 import { validateObjects } from '../../lib/validation';
 import { allOf, find, has, invalid, newChart, Obj, synth } from '../helpers';
+
+/** The pods of the Gateway's data plane, which a routed release admits. */
+const DATA_PLANE = Peer.gatewayDataPlane({ namespace: 'gateways' });
 
 const NAME = 'app.kubernetes.io/name';
 const VERSION = RELEASE_VERSION_LABEL;
@@ -113,7 +116,7 @@ describe('blue/green', () => {
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'rainbow', active: 'v1' } },
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, ingress: { host: 'c.example.com' }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 5, router: { kind: 'ingress-nginx' } } },
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, replicas: 2, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 50 } },
-      { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 30, router: { kind: 'http-route', gateways: [{ name: 'edge', namespace: 'gateways' }], hostnames: ['e.example.com'] } } },
+      { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 30, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge', namespace: 'gateways' }], hostnames: ['e.example.com'] } } },
     ];
     strategies.forEach((props, i) => make({ name: `web${i}`, ...props }, new Chart(app, `shop${i}`, { namespace: 'shop', disableResourceNameHashes: true })));
     const objects = appManifests(app).flatMap((m) => m.objects.map((object, order) => ({ object, source: m.file, order })));
@@ -188,7 +191,7 @@ describe('canary', () => {
     const { objects, app } = make({
       versions,
       ingress: { host: 'shop.example.com', path: '/shop' },
-      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [{ name: 'edge', namespace: 'gateways', sectionName: 'https' }] } },
+      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge', namespace: 'gateways', sectionName: 'https' }] } },
     });
     const route = find(objects, 'HTTPRoute', 'web-route');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
@@ -207,7 +210,7 @@ describe('canary', () => {
   });
 
   test('Gateway API without an Ingress: the router\'s hostnames and path, else every host and /', () => {
-    const route = (router: Record<string, unknown>) => find(make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 100, router: { kind: 'http-route', gateways: [{ name: 'edge' }], ...router } } }).objects, 'HTTPRoute', 'web-route');
+    const route = (router: Record<string, unknown>) => find(make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 100, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge' }], ...router } } }).objects, 'HTTPRoute', 'web-route');
     const given = route({ hostnames: ['a.example.com'], path: '/a' });
     expect(given.spec.hostnames).toEqual(['a.example.com']);
     expect(given.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/a' } }]);
@@ -218,7 +221,7 @@ describe('canary', () => {
   });
 
   test('Gateway API: the HTTPRoute\'s checks apply, named by the release\'s own fields', () => {
-    expect(() => make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [] } } }))
+    expect(() => make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [] } } }))
       .toThrow(invalid('test/Web', 'release.router.gateways', []));
   });
 

@@ -1,6 +1,6 @@
 import { ServiceType } from 'cdk8s-plus-27';
 import { App, Chart } from 'cdk8s';
-import { PropsError, ReleasedWebApp, ReleasedWebAppProps, WebApp, WebAppProps } from '../../lib';
+import { Peer, PropsError, ReleasedWebApp, ReleasedWebAppProps, WebApp, WebAppProps } from '../../lib';
 import { appManifests } from '../../lib/render/manifests';
 import * as props from '../../lib/constructs/props';
 import { validateObjects } from '../../lib/validation';
@@ -73,7 +73,7 @@ describe('a ReleasedWebApp reports the bad props of its front with all the other
       nodePort: 30001,
       ingress: { host: 'shop.example.com', path: '/a//b' },
       versions: { v1: { image: 'shop/web:1' }, v2: { image: 'shop/web:2', resources: { requests: { cpu: 'lots' } } } },
-      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [{ name: 'Edge' }], hostnames: ['*.*.example.com'] } },
+      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'Edge' }], hostnames: ['*.*.example.com'] } },
     }));
     expect(error.path).toBe('test/Web');
     expect(error.problems.map((p) => `${p.path} ${p.field} ${JSON.stringify(p.value)}`)).toEqual([
@@ -89,7 +89,7 @@ describe('a ReleasedWebApp reports the bad props of its front with all the other
 
   test('the route\'s own path is named as the router\'s field', () => {
     const error = propsErrorOf(released({
-      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [{ name: 'edge' }], path: '/a/../b' } },
+      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge' }], path: '/a/../b' } },
     }));
     expect(error.problems.map((p) => p.field)).toEqual(['release.router.path']);
   });
@@ -99,7 +99,7 @@ describe('a ReleasedWebApp reports the bad props of its front with all the other
     expect(propsErrorOf(released({ name })).problems).toEqual([
       { path: 'test/Web', field: 'name (as "<name>-preview-service")', value: `${name}-preview-service`, allowed: expect.stringMatching(/^must be a DNS-1035 label/) },
     ]);
-    expect(propsErrorOf(released({ name, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [{ name: 'edge' }] } } })).problems)
+    expect(propsErrorOf(released({ name, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge' }] } } })).problems)
       .toEqual([
         { path: 'test/Web', field: 'name (as "<name>-canary-service")', value: `${name}-canary-service`, allowed: expect.stringMatching(/^must be a DNS-1035 label/) },
       ]);
@@ -115,13 +115,15 @@ describe('a ReleasedWebApp reports the bad props of its front with all the other
 
 /** A Gateway the platform team runs, in its own namespace. */
 const PLATFORM_GATEWAY = { name: 'public', namespace: 'platform-gateways', sectionName: 'https' };
+/** The pods of that Gateway's data plane, which a routed app's NetworkPolicy admits. */
+const DATA_PLANE = Peer.gatewayDataPlane({ namespace: 'platform-gateways', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } });
 const CANARY = { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10 } as const;
 
 describe('route: an HTTPRoute through the platform\'s Gateway', () => {
   test('a WebApp: <name>-route attached to the Gateway, matching the hosts and path, to the Service', () => {
     const chart = newChart();
     const app = new WebApp(chart, 'Api', {
-      name: 'api', image: 'api:1', port: 8080, servicePort: 80, route: { gateways: [PLATFORM_GATEWAY], hostnames: ['api.example.com'], path: '/api' },
+      name: 'api', image: 'api:1', port: 8080, servicePort: 80, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['api.example.com'], path: '/api' },
     });
     const route = find(synth(chart), 'HTTPRoute', 'api-route');
     expect(route.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'api' });
@@ -135,7 +137,7 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
 
   test('hostnames and path default to the Ingress\'s, when the app has both', () => {
     const chart = newChart();
-    new WebApp(chart, 'Api', { name: 'api', image: 'api:1', port: 8080, ingress: { host: 'api.example.com', path: '/v1' }, route: { gateways: [PLATFORM_GATEWAY] } });
+    new WebApp(chart, 'Api', { name: 'api', image: 'api:1', port: 8080, ingress: { host: 'api.example.com', path: '/v1' }, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE } });
     const objects = synth(chart);
     expect(find(objects, 'HTTPRoute', 'api-route').spec.hostnames).toEqual(['api.example.com']);
     expect(find(objects, 'HTTPRoute', 'api-route').spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/v1' } }]);
@@ -143,9 +145,9 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
   });
 
   test('a WebApp\'s route needs a port, and its problems are named route.*', () => {
-    expect(propsErrorOf((chart) => new WebApp(chart, 'Api', { name: 'api', image: 'api:1', route: { gateways: [PLATFORM_GATEWAY] } })).problems.map((p) => p.field))
+    expect(propsErrorOf((chart) => new WebApp(chart, 'Api', { name: 'api', image: 'api:1', route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE } })).problems.map((p) => p.field))
       .toEqual(['route']);
-    expect(propsErrorOf(webApp({ route: { gateways: [], hostnames: ['API.example.com'], path: '/a/./b' } })).problems.map((p) => `${p.path} ${p.field}`)).toEqual([
+    expect(propsErrorOf(webApp({ route: { gateways: [], dataPlane: DATA_PLANE, hostnames: ['API.example.com'], path: '/a/./b' } })).problems.map((p) => `${p.path} ${p.field}`)).toEqual([
       'test/Api route.gateways', 'test/Api route.hostnames[0]', 'test/Api route.path',
     ]);
   });
@@ -153,7 +155,7 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
   test('blue/green: the route sends to the app\'s Service, so switching versions changes only the Service selectors', () => {
     const objectsOf = (active: string) => {
       const chart = newChart();
-      released({ route: { gateways: [PLATFORM_GATEWAY], hostnames: ['shop.example.com'] }, release: { strategy: 'blue-green', active } })(chart);
+      released({ route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['shop.example.com'] }, release: { strategy: 'blue-green', active } })(chart);
       return synth(chart);
     };
     const v1 = objectsOf('v1');
@@ -166,7 +168,7 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
   test('a canary routed by the Gateway API takes the Gateways and hosts of the app\'s route; the router\'s own path wins', () => {
     const chart = newChart();
     const app = released({
-      route: { gateways: [PLATFORM_GATEWAY], hostnames: ['shop.example.com'], path: '/shop' },
+      route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['shop.example.com'], path: '/shop' },
       release: { ...CANARY, router: { kind: 'http-route', path: '/shop/new' } },
     })(chart);
     const routes = allOf(synth(chart), 'HTTPRoute');
@@ -184,30 +186,56 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
 
   test('a canary by replica ratio: the route sends to the one Service over both versions', () => {
     const chart = newChart();
-    released({ replicas: 10, route: { gateways: [PLATFORM_GATEWAY] }, release: { ...CANARY } })(chart);
+    released({ replicas: 10, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE }, release: { ...CANARY } })(chart);
     expect(find(synth(chart), 'HTTPRoute', 'web-route').spec.rules[0].backendRefs).toEqual([{ name: 'web-service', port: 8080, weight: 1 }]);
   });
 
   test('refused: a Gateway API canary without Gateways, an ingress-nginx canary beside a route, an Ingress path reported once', () => {
     expect(propsErrorOf(released({ release: { ...CANARY, router: { kind: 'http-route' } } })).problems).toEqual([
       { path: 'test/Web', field: 'release.router.gateways', value: undefined, allowed: expect.stringMatching(/^must name the Gateways .* or in the app's `route`$/) },
+      { path: 'test/Web', field: 'release.router.dataPlane', value: undefined, allowed: expect.stringMatching(/^must be the Gateways' data plane, Peer\.gatewayDataPlane.*would refuse every request the Gateways forward$/) },
     ]);
     expect(propsErrorOf(released({
-      ingress: { host: 'shop.example.com' }, route: { gateways: [PLATFORM_GATEWAY] }, release: { ...CANARY, router: { kind: 'ingress-nginx' } },
+      ingress: { host: 'shop.example.com' }, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE }, release: { ...CANARY, router: { kind: 'ingress-nginx' } },
     })).problems).toEqual([
       { path: 'test/Web', field: 'release.router', value: { kind: 'ingress-nginx' }, allowed: expect.stringMatching(/^splits only the Ingress's traffic.*"http-route"/) },
     ]);
     expect(propsErrorOf(released({
-      ingress: { host: 'shop.example.com', path: 'shop' }, release: { ...CANARY, router: { kind: 'http-route', gateways: [PLATFORM_GATEWAY] } },
+      ingress: { host: 'shop.example.com', path: 'shop' }, release: { ...CANARY, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [PLATFORM_GATEWAY] } },
     })).problems).toEqual([{ path: 'test/Web', field: 'ingress.path', value: 'shop', allowed: 'must start with "/"' }]);
+  });
+
+  test('a routed front admits the Gateways\' data plane on the app\'s port, in its NetworkPolicy', () => {
+    const chart = newChart();
+    const app = released({ route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE } })(chart);
+    expect(app.connections.ingress).toEqual([{ from: DATA_PLANE, ports: [8080] }]);
+    expect(find(synth(chart), 'NetworkPolicy', 'web-network-policy').spec.ingress).toEqual([{
+      from: [{
+        namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'platform-gateways' } },
+        podSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+      }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+  });
+
+  test('a route without the data plane is refused, as is something else in its place', () => {
+    const given = { gateways: [PLATFORM_GATEWAY], dataPlane: Peer.namespace('platform-gateways') };
+    expect(propsErrorOf(webApp({ route: { gateways: [PLATFORM_GATEWAY] } as unknown as WebAppProps['route'] })).problems.map((p) => [p.field, p.value])).toEqual([
+      ['route.dataPlane', undefined],
+    ]);
+    // Any Peer is accepted: the prop names who forwards the requests; gatewayDataPlane is the one that says so.
+    expect(() => webApp({ route: given })(newChart())).not.toThrow();
+    expect(propsErrorOf(webApp({ route: { ...given, dataPlane: 'gateway-system' as unknown as Peer } })).problems.map((p) => [p.field, p.value])).toEqual([
+      ['route.dataPlane', 'gateway-system'],
+    ]);
   });
 
   test('routes of every kind of front pass schema validation and every rule', () => {
     const app = new App();
     const chart = (id: string) => new Chart(app, id, { namespace: 'shop', disableResourceNameHashes: true });
-    new WebApp(chart('api'), 'Api', { name: 'api', image: 'api:1', port: 8080, route: { gateways: [PLATFORM_GATEWAY], hostnames: ['api.example.com'] } });
-    released({ route: { gateways: [PLATFORM_GATEWAY] } })(chart('blue-green'));
-    released({ name: 'canary', route: { gateways: [PLATFORM_GATEWAY], hostnames: ['shop.example.com'] }, release: { ...CANARY, router: { kind: 'http-route' } } })(chart('canary'));
+    new WebApp(chart('api'), 'Api', { name: 'api', image: 'api:1', port: 8080, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['api.example.com'] } });
+    released({ route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE } })(chart('blue-green'));
+    released({ name: 'canary', route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['shop.example.com'] }, release: { ...CANARY, router: { kind: 'http-route' } } })(chart('canary'));
     const objects = appManifests(app).flatMap((m) => m.objects.map((object, order) => ({ object, source: m.file, order })));
     expect(objects.filter(({ object }) => object.kind === 'HTTPRoute').map(({ object }) => (object as Obj).metadata.name)).toEqual(['api-route', 'web-route', 'canary-route']);
     expect(validateObjects(objects, { externalObjects: [{ kind: 'Namespace', name: 'shop' }] }).findings).toEqual([]);
