@@ -35,6 +35,7 @@ import { serviceFields } from './rules/service-fields';
 import { workloadFields } from './rules/workload-fields';
 import { httpRouteBackend } from './rules/http-route-backend';
 import { httpRouteFields } from './rules/http-route-fields';
+import { httpRouteParent } from './rules/http-route-parent';
 import { releaseServiceSelector } from './rules/release-service';
 import { releaseVersionSelectors } from './rules/release-selectors';
 import { canaryIngress } from './rules/canary-ingress';
@@ -73,6 +74,7 @@ export const RULES: readonly Rule[] = [
   hpaFields,
   httpRouteBackend,
   httpRouteFields,
+  httpRouteParent,
   releaseServiceSelector,
   releaseVersionSelectors,
   canaryIngress,
