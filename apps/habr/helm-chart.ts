@@ -45,7 +45,10 @@ export interface AutoscalingValues {
 
 /** The chart's values: what `values.yaml` holds and `values.schema.json` describes. */
 export interface HabrValues {
-  /** The structure: `prod` (ClusterIP, TLS, HPAs, PDBs, persistent Redis) or `dev` (minikube: NodePort, seed Job, no TLS). */
+  /**
+   * The structure: `prod` (ClusterIP, HTTPRoutes through the platform's Gateway, HPAs, PDBs, persistent Redis)
+   * or `dev` (minikube: NodePort, Ingresses, seed Job, no TLS).
+   */
   readonly profile: 'prod' | 'dev';
   /** The release of the app: the tag of the backend, worker and frontend images. */
   readonly release: string;
@@ -59,7 +62,8 @@ export interface HabrValues {
   /** Replicas of the Deployments; in the prod profile backend and frontend are scaled by their HPA instead. */
   readonly replicas: { readonly backend: number; readonly frontend: number; readonly worker: number };
   readonly hosts: { readonly frontend: string; readonly backend: string };
-  readonly ingress: { readonly className: string; readonly clusterIssuer?: string };
+  /** The Ingress class, for a profile whose front is an ingress controller (dev). */
+  readonly ingress?: { readonly className: string };
   readonly resources: Readonly<Record<Component, ResourceValues>>;
   readonly storage: { readonly mongo: string; readonly redis?: string; readonly className: string };
   readonly autoscaling?: { readonly backend: AutoscalingValues; readonly frontend: AutoscalingValues };
@@ -116,7 +120,7 @@ export function valuesOf(stage: StageConfig, objects: readonly KubeObject[]): Ha
     },
     replicas: { ...stage.replicas },
     hosts: { ...stage.hosts },
-    ingress: { className: stage.ingressClassName, ...(stage.tls?.clusterIssuer ? { clusterIssuer: stage.tls.clusterIssuer } : {}) },
+    ...(stage.front.kind === 'ingress' ? { ingress: { className: stage.front.ingressClassName } } : {}),
     resources: Object.fromEntries(COMPONENTS.map((c) => [c, renderedResources(objects, stage, c)])) as Record<Component, ResourceValues>,
     storage: { mongo: stage.mongoStorage, ...(stage.redisStorage ? { redis: stage.redisStorage } : {}), className: stage.storageClassName ?? '' },
     ...(profile === 'prod' ? { autoscaling: { backend: autoscalingValues(stage.autoscaling?.backend), frontend: autoscalingValues(stage.autoscaling?.frontend) } } : {}),
@@ -169,8 +173,7 @@ function placeholderStage(stage: StageConfig, values: HabrValues, registry: Knob
     },
     replicas: { backend: registry.int('replicas.backend'), frontend: registry.int('replicas.frontend'), worker: registry.int('replicas.worker') },
     hosts: { frontend: registry.string('hosts.frontend'), backend: registry.string('hosts.backend') },
-    ingressClassName: registry.string('ingress.className'),
-    tls: stage.tls && { ...stage.tls, clusterIssuer: stage.tls.clusterIssuer === undefined ? undefined : registry.string('ingress.clusterIssuer') },
+    front: stage.front.kind === 'ingress' ? { ...stage.front, ingressClassName: registry.string('ingress.className') } : stage.front,
     resources: Object.fromEntries(COMPONENTS.map((c) => [c, resources(c)])),
     mongoStorage: registry.quantity('storage.mongo', unit(stage.mongoStorage)),
     redisStorage: stage.redisStorage === undefined ? undefined : registry.quantity('storage.redis', unit(stage.redisStorage)),
@@ -258,14 +261,14 @@ export function valuesSchema(prod: HabrValues): JsonSchema {
       }),
       replicas: object({ backend: replicasSchema, frontend: replicasSchema, worker: replicasSchema }),
       hosts: object({ frontend: hostSchema, backend: hostSchema }),
-      ingress: object({ className: hostSchema, clusterIssuer: hostSchema }, ['className']),
+      ingress: object({ className: hostSchema }),
       resources: object(Object.fromEntries(COMPONENTS.map((c) => [c, resourcesSchema(FIXED_MEMORY_LIMIT.has(c))]))),
       storage: object({ mongo: memorySchema, redis: memorySchema, className: { anyOf: [{ const: '' }, hostSchema] } }, ['mongo', 'className']),
       autoscaling: object({
         backend: autoscalingSchema(prod.autoscaling?.backend.memoryAverageValue !== undefined),
         frontend: autoscalingSchema(prod.autoscaling?.frontend.memoryAverageValue !== undefined),
       }),
-    }, ['profile', 'release', 'images', 'replicas', 'hosts', 'ingress', 'resources', 'storage']),
+    }, ['profile', 'release', 'images', 'replicas', 'hosts', 'resources', 'storage']),
     allOf: [
       {
         // The prod profile runs only pinned images, spreads every workload (two replicas at least) and needs what its structure uses.
@@ -276,11 +279,12 @@ export function valuesSchema(prod: HabrValues): JsonSchema {
             release: pinned,
             images: { properties: { mongo: { properties: { tag: pinned } }, redis: { properties: { tag: pinned } } } },
             replicas: { properties: { backend: { minimum: 2 }, frontend: { minimum: 2 }, worker: { minimum: 2 } } },
-            ingress: { required: ['clusterIssuer'] },
             storage: { required: ['redis'] },
           },
         },
       },
+      // The dev profile routes its hosts through Ingresses of that class.
+      { if: { properties: { profile: { const: 'dev' } } }, then: { required: ['ingress'] } },
     ],
   };
 }
@@ -308,7 +312,7 @@ export function habrChart(appVersionOf: (values: HabrValues) => string = (v) => 
     valuesFiles: {
       'values-dev.yaml': {
         comment: 'Written by `npm run synth:helm`: `helm template -f values-dev.yaml` renders exactly the dev stage (dist/).\n' +
-          'The dev profile has no TLS, autoscaling or Redis volume: ingress.clusterIssuer, autoscaling and storage.redis do not apply.',
+          'The dev profile has no autoscaling or Redis volume: autoscaling and storage.redis do not apply.',
         values: devValues,
       },
     },
