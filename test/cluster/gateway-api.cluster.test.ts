@@ -54,7 +54,12 @@ function build(overrides: Partial<HttpRouteProps> = {}): Built {
 
 function ourFindings(objects: readonly KubeObject[]): Finding[] {
   return [...validateObjects(objects.map((object, order) => ({ object, source: 'shop.yaml', order })), {
-    externalObjects: [{ kind: 'Namespace', name: NAMESPACE }],
+    // The Gateways the routes attach to are the platform's: declared, as a stage declares its own.
+    externalObjects: [
+      { kind: 'Namespace', name: NAMESPACE },
+      { kind: 'Gateway', namespace: NAMESPACE, name: 'public' },
+      { kind: 'Gateway', namespace: 'platform-gateways', name: 'public' },
+    ],
   }).findings];
 }
 

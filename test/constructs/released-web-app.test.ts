@@ -121,7 +121,7 @@ describe('blue/green', () => {
     strategies.forEach((props, i) => make({ name: `web${i}`, ...props }, new Chart(app, `shop${i}`, { namespace: 'shop', disableResourceNameHashes: true })));
     const objects = appManifests(app).flatMap((m) => m.objects.map((object, order) => ({ object, source: m.file, order })));
     expect(objects.length).toBeGreaterThan(20);
-    expect(validateObjects(objects, { externalObjects: [{ kind: 'Namespace', name: 'shop' }] }).findings).toEqual([]);
+    expect(validateObjects(objects, { externalObjects: [{ kind: 'Namespace', name: 'shop' }, { kind: 'Gateway', namespace: 'gateways', name: 'edge' }] }).findings).toEqual([]);
   });
 });
 

@@ -238,6 +238,11 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
     released({ name: 'canary', route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['shop.example.com'] }, release: { ...CANARY, router: { kind: 'http-route' } } })(chart('canary'));
     const objects = appManifests(app).flatMap((m) => m.objects.map((object, order) => ({ object, source: m.file, order })));
     expect(objects.filter(({ object }) => object.kind === 'HTTPRoute').map(({ object }) => (object as Obj).metadata.name)).toEqual(['api-route', 'web-route', 'canary-route']);
-    expect(validateObjects(objects, { externalObjects: [{ kind: 'Namespace', name: 'shop' }] }).findings).toEqual([]);
+    const external = [{ kind: 'Namespace', name: 'shop' }, { kind: 'Gateway', namespace: PLATFORM_GATEWAY.namespace, name: PLATFORM_GATEWAY.name }];
+    expect(validateObjects(objects, { externalObjects: external }).findings).toEqual([]);
+    // Undeclared, the platform's Gateway is a finding on each route.
+    expect(validateObjects(objects, { externalObjects: external.slice(0, 1) }).findings.map((f) => `${f.rule} ${f.object} ${f.path}`)).toEqual(
+      ['api-route', 'web-route', 'canary-route'].map((name) => `http-route-parent HTTPRoute shop/${name} spec.parentRefs[0].name`),
+    );
   });
 });
