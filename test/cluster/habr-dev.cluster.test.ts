@@ -15,7 +15,7 @@ import { KubeObject } from '../../lib/manifest/types';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
   applyFolder, expectCleanApply, DEV_DIST, endpointProblems, eventually, getJson, Json,
-  objectsIn, PROD_DIST, ref, rolloutFailures, startStackCluster, stopCluster, temporaryFolder,
+  installShippedCrds, objectsIn, PROD_DIST, ref, rolloutFailures, startStackCluster, stopCluster, temporaryFolder,
 } from './cluster';
 
 let cluster: LocalCluster;
@@ -138,6 +138,8 @@ test("a new backend image also changes the seed Job's pod template, which is imm
 });
 
 test('dist/prod applied over a running dev stage: what a user sees', () => {
+  // Prod routes through the Gateway API: its CRDs are installed first (a Gateway controller would run too).
+  installShippedCrds(cluster);
   const result = applyFolder(cluster, PROD_DIST);
   // Prod asks for bigger Mongo storage (10Gi, dev 100Mi) and puts Redis on a volume claim; a
   // StatefulSet's volumeClaimTemplates are immutable, so the server refuses those two objects

@@ -46,14 +46,7 @@ test.each([
     'Deployment/default/frontend-deployment spec.template.spec.containers.0.image',
     'Deployment/default/worker-deployment spec.template.spec.containers.0.image',
   ]],
-  ['hosts.frontend=shop.example.org', [
-    'Ingress/default/frontend-ingress spec.rules.0.host',
-    'Ingress/default/frontend-ingress spec.tls.0.hosts.0',
-  ]],
-  ['ingress.clusterIssuer=letsencrypt-staging', [
-    'Ingress/default/backend-ingress metadata.annotations.cert-manager.io/cluster-issuer',
-    'Ingress/default/frontend-ingress metadata.annotations.cert-manager.io/cluster-issuer',
-  ]],
+  ['hosts.frontend=shop.example.org', ['HTTPRoute/default/frontend-route spec.hostnames.0']],
   ['autoscaling.backend.maxReplicas=40', ['HorizontalPodAutoscaler/default/backend-hpa spec.maxReplicas']],
   ['resources.worker.requests.cpu=200m', ['Deployment/default/worker-deployment spec.template.spec.containers.0.resources.requests.cpu']],
   ['storage.mongo=20Gi', ['StatefulSet/default/mongodb-statefulset spec.volumeClaimTemplates.0.spec.resources.requests.storage']],

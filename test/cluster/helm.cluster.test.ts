@@ -6,7 +6,7 @@
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
   createOutOfBandSecret, createPersistentVolumes, eventually, getJson, Json, objectsIn, PROD_DIST, ref, rolloutFailures,
-  startCluster, stopCluster,
+  installShippedCrds, startCluster, stopCluster,
 } from './cluster';
 import { CHART, helm, helmOk, helmTemplate } from './helm';
 
@@ -25,6 +25,8 @@ beforeAll(async () => {
   cluster = await startCluster();
   createPersistentVolumes(cluster, 4);
   createOutOfBandSecret(cluster);
+  // The prod profile routes through the Gateway API: its CRDs come first, as on a real cluster.
+  installShippedCrds(cluster);
   // The README's step before helm install: the chart leaves the Namespace `default` out.
   const namespace = objectsIn(PROD_DIST).find((o) => o.kind === 'Namespace')!;
   const labels = Object.entries(namespace.metadata?.labels ?? {}).map(([k, v]) => `${k}=${v}`);
