@@ -125,9 +125,9 @@ function canaryServiceName(name: string): string {
 }
 
 /**
- * The match of the front's HTTPRoute, if it has one. Each of its Gateways, hostnames and path
- * comes from the first that gives it of the canary's router, the app's `route` and its
- * `ingress` (hostnames and path only), and a problem names that prop.
+ * The match of the front's HTTPRoute and the Gateways' data plane, if it has a route. Each of its
+ * Gateways, data plane, hostnames and path comes from the first that gives it of the canary's
+ * router, the app's `route` and its `ingress` (hostnames and path only), and a problem names that prop.
  */
 function planFrontRoute(
   scope: IConstruct, props: WebFrontProps, canary: CanaryFrontInput | undefined,
@@ -252,6 +252,8 @@ export class WebFront extends Construct {
     }
     if (plan.route) {
       props.connections.allowFrom(plan.routeDataPlane!);
+      // Blue/green switches by the Service selector, not by this route's backend: in-cluster clients
+      // call the Service directly, so a switch of the route alone would leave them on the old version.
       this.route = buildHttpRoute(this, 'HttpRoute', {
         name: plan.name,
         match: plan.route,
