@@ -104,11 +104,13 @@ describe('the packed library', () => {
   test('builds an HTTPRoute through the imports/ classes it ships, and validates it', () => {
     const script = `
       const { App, Chart } = require('cdk8s');
-      const { HttpRoute, renderApp, WebApp } = require('${PACKAGE_NAME}');
+      const { declareExternalObject, HttpRoute, renderApp, WebApp } = require('${PACKAGE_NAME}');
       const app = new App();
       const chart = new Chart(app, 'shop', { disableResourceNameHashes: true });
       const api = new WebApp(chart, 'Api', { name: 'api', image: 'shop/api:1.2.3', port: 8080 });
       new HttpRoute(chart, 'ApiRoute', { name: 'api', gateways: [{ name: 'public' }], backends: [{ service: api.service, port: api.servicePort, weight: 100 }] });
+      // The platform's Gateway, which the route attaches to.
+      declareExternalObject(app, { kind: 'Gateway', name: 'public', namespace: 'default' });
       const rendered = renderApp(app);
       process.stdout.write(JSON.stringify({ findings: rendered.report.findings, yaml: rendered.files.map((file) => file.content).join('---\\n') }));
     `;
