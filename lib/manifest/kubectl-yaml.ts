@@ -70,10 +70,15 @@ function kubectlTags(): ScalarTag[] {
 
 const KUBECTL_TAGS = kubectlTags();
 
-/** Options for the `yaml` package that read documents as kubectl does: YAML 1.1 syntax, go-yaml v2's scalars and merge keys (`<<`). */
+/**
+ * Options for the `yaml` package that read documents as kubectl does: YAML 1.1 syntax, go-yaml v2's
+ * scalars and merge keys (`<<`), and duplicate keys kept with the last value winning (go-yaml v2's
+ * Unmarshal, which sigs.k8s.io/yaml's YAMLToJSON uses, drops the earlier ones without an error).
+ */
 export const KUBECTL_PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
+  uniqueKeys: false,
   customTags: (base) => [...base.filter((tag) => typeof tag === 'object' && (tag.collection !== undefined || tag.tag === STRING_TAG)), ...KUBECTL_TAGS],
 };
 

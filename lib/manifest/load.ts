@@ -82,23 +82,48 @@ function changesType(node: Scalar): boolean {
   return scalarType(value) !== yaml12Type(node.source ?? '');
 }
 
-function findTypeChanges(node: unknown, path: Array<string | number>, found: TypeChange[]): void {
+/** A key that appears again later in the same mapping: kubectl keeps the last value. */
+interface DuplicateKey {
+  readonly path: ReadonlyArray<string | number>;
+  readonly key: string;
+  /** The key node of each occurrence, in order. */
+  readonly occurrences: readonly Scalar[];
+}
+
+/** What the reading of a document notes beside its value: type changes and duplicate keys. */
+interface DocumentNotes {
+  readonly typeChanges: TypeChange[];
+  readonly duplicateKeys: DuplicateKey[];
+}
+
+function inspectNode(node: unknown, path: Array<string | number>, notes: DocumentNotes): void {
   const { isMap, isScalar, isSeq } = yaml();
   if (isMap(node)) {
+    let seen: Map<string, Scalar[]> | undefined;
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? pair.key : undefined;
-      path.push(key ? String(key.value) : String(pair.key));
-      if (key && changesType(key)) found.push({ path: [...path], scalar: key, isKey: true });
-      findTypeChanges(pair.value, path, found);
+      const name = key ? String(key.value) : String(pair.key);
+      path.push(name);
+      if (key) {
+        if (changesType(key)) notes.typeChanges.push({ path: [...path], scalar: key, isKey: true });
+        seen ??= new Map();
+        const occurrences = seen.get(name);
+        if (occurrences) occurrences.push(key);
+        else seen.set(name, [key]);
+      }
+      inspectNode(pair.value, path, notes);
       path.pop();
+    }
+    for (const [key, occurrences] of seen ?? []) {
+      if (occurrences.length > 1 && key !== '<<') notes.duplicateKeys.push({ path: [...path], key, occurrences });
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
       path.push(i);
-      findTypeChanges(item, path, found);
+      inspectNode(item, path, notes);
       path.pop();
     });
-  } else if (isScalar(node) && changesType(node)) found.push({ path: [...path], scalar: node, isKey: false });
+  } else if (isScalar(node) && changesType(node)) notes.typeChanges.push({ path: [...path], scalar: node, isKey: false });
 }
 
 function formatPath(path: ReadonlyArray<string | number>): string {
@@ -120,34 +145,67 @@ function typeChangeFinding(change: TypeChange, relativePath: ReadonlyArray<strin
   };
 }
 
-/** The objects of one parsed document (itself, or the items of a List), with the findings of its bad items and type changes. */
+function duplicateKeyFinding(duplicate: DuplicateKey, relativePath: ReadonlyArray<string | number>, object: KubeObject, file: string, lineOf: (node: Scalar) => number): Finding {
+  const [last, ...earlier] = [...duplicate.occurrences].reverse().map(lineOf);
+  const where = formatPath(relativePath);
+  return {
+    rule: 'yaml-duplicate-key',
+    severity: 'warning',
+    source: file,
+    object: labelOf(object),
+    path: joinPath(where, duplicate.key),
+    message: `line ${last}: the key "${duplicate.key}" appears ${duplicate.occurrences.length} times in ${where === '' ? 'the top mapping' : where} `
+      + `(also at line ${earlier.reverse().join(', ')}); kubectl keeps the last value and drops the others without a word, and the API server accepts it `
+      + '(kubectl sends JSON, where the key is already single). Only a client that sends this YAML itself with strict field validation '
+      + '(fieldValidation=Strict) is refused ("duplicate field"). Keep one of them.',
+    apiServer: 'accepts',
+  };
+}
+
+/**
+ * The findings of a document's notes, each about the object it falls in: the document itself, or
+ * the item of a List (`items[i]`) with the path inside that item.
+ */
+function noteFindings(notes: DocumentNotes, value: KubeObject, items: ReadonlyMap<number, KubeObject>, file: string, lines: LineCounter, findings: Finding[]): void {
+  const lineOf = (node: Scalar) => lines.linePos(node.range?.[0] ?? 0).line;
+  const place = (path: ReadonlyArray<string | number>): [KubeObject, ReadonlyArray<string | number>] | undefined => {
+    if (!isList(value) || path[0] !== 'items') return [value, path];
+    if (path.length < 2) return [value, path];
+    const item = items.get(path[1] as number);
+    return item ? [item, path.slice(2)] : undefined;
+  };
+  for (const change of notes.typeChanges) {
+    const at = place(change.path);
+    if (at) findings.push(typeChangeFinding(change, at[1], at[0], file, lineOf(change.scalar)));
+  }
+  for (const duplicate of notes.duplicateKeys) {
+    const at = place(duplicate.path);
+    if (at) findings.push(duplicateKeyFinding(duplicate, at[1], at[0], file, lineOf));
+  }
+}
+
+/** The objects of one parsed document (itself, or the items of a List), with the findings of its bad items, type changes and duplicate keys. */
 function documentObjects(document: Document, value: unknown, file: string, where: string, lines: LineCounter, findings: Finding[]): KubeObject[] {
   if (!isKubeObject(value)) {
     findings.push({ ...fileFinding('manifest-document', file, where, NOT_AN_OBJECT), path: 'apiVersion' });
     return [];
   }
-  const changes: TypeChange[] = [];
-  findTypeChanges(document.contents, [], changes);
-  const lineOf = (change: TypeChange) => lines.linePos(change.scalar.range?.[0] ?? 0).line;
+  const notes: DocumentNotes = { typeChanges: [], duplicateKeys: [] };
+  inspectNode(document.contents, [], notes);
   if (!isList(value)) {
-    for (const change of changes) findings.push(typeChangeFinding(change, change.path, value, file, lineOf(change)));
+    noteFindings(notes, value, new Map(), file, lines, findings);
     return [value];
   }
-  const objects: KubeObject[] = [];
+  const items = new Map<number, KubeObject>();
   (value.items as unknown[]).forEach((item, i) => {
     if (!isKubeObject(item)) {
       findings.push({ ...fileFinding('manifest-document', file, `${where} items[${i}]`, NOT_AN_OBJECT), path: 'apiVersion' });
       return;
     }
-    objects.push(item);
-    for (const change of changes) {
-      if (change.path[0] === 'items' && change.path[1] === i) findings.push(typeChangeFinding(change, change.path.slice(2), item, file, lineOf(change)));
-    }
+    items.set(i, item);
   });
-  for (const change of changes) {
-    if (change.path[0] !== 'items') findings.push(typeChangeFinding(change, change.path, value, file, lineOf(change)));
-  }
-  return objects;
+  noteFindings(notes, value, items, file, lines, findings);
+  return [...items.values()];
 }
 
 /**
