@@ -1,9 +1,10 @@
 /** Reads a folder of manifests the way `kubectl apply -R -f <dir>` does. */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Document, LineCounter, Scalar } from 'yaml';
+import type { Scalar } from 'yaml';
 import { readOutputHeader } from './output-header';
-import { describeScalar, KUBECTL_PARSE_OPTIONS, scalarType, yaml12Type } from './kubectl-yaml';
+import { readSubsetYaml, SubsetDocument } from './subset-yaml';
+import { describeScalar, DocumentNotes, DuplicateKey, KUBECTL_PARSE_OPTIONS, plainScalarChangesType, TypeChange } from './kubectl-yaml';
 import { isRecord, joinPath, labelOf } from './objects';
 import { ExternalObject, Finding, KubeObject, SourcedObject } from './types';
 
@@ -65,73 +66,49 @@ function fileFinding(rule: string, file: string, object: string, message: string
   return { rule, severity: 'error', source: file, object, path: '', message, apiServer: 'rejects' };
 }
 
-/** A plain scalar that kubectl (YAML 1.1) reads as another type than a YAML 1.2 reader does. */
-interface TypeChange {
-  readonly path: ReadonlyArray<string | number>;
-  readonly scalar: Scalar;
-  readonly isKey: boolean;
-}
-
-/**
- * Only plain scalars kubectl reads as null, a boolean or a number can differ: every plain scalar
- * YAML 1.2 reads as a non-string, go-yaml v2 reads as the same type.
- */
+/** A plain scalar node the `yaml` package read, checked as kubectl reads it. */
 function changesType(node: Scalar): boolean {
-  const value = node.value;
-  if (node.type !== 'PLAIN' || node.tag || !(value === null || typeof value === 'boolean' || typeof value === 'number')) return false;
-  return scalarType(value) !== yaml12Type(node.source ?? '');
+  return node.type === 'PLAIN' && !node.tag && plainScalarChangesType(node.source ?? '', node.value);
 }
 
-/** A key that appears again later in the same mapping: kubectl keeps the last value. */
-interface DuplicateKey {
-  readonly path: ReadonlyArray<string | number>;
-  readonly key: string;
-  /** The key node of each occurrence, in order. */
-  readonly occurrences: readonly Scalar[];
-}
-
-/** What the reading of a document notes beside its value: type changes and duplicate keys. */
-interface DocumentNotes {
-  readonly typeChanges: TypeChange[];
-  readonly duplicateKeys: DuplicateKey[];
-}
-
-function inspectNode(node: unknown, path: Array<string | number>, notes: DocumentNotes): void {
+/** The notes of a document the `yaml` package composed, as the subset reader takes them (subset-yaml.ts). */
+function inspectNode(node: unknown, path: Array<string | number>, notes: DocumentNotes, lineOf: (node: Scalar) => number): void {
   const { isMap, isScalar, isSeq } = yaml();
+  const typeChange = (scalar: Scalar, isKey: boolean): TypeChange => ({ path: [...path], source: scalar.source ?? '', value: scalar.value, isKey, line: lineOf(scalar) });
   if (isMap(node)) {
-    let seen: Map<string, Scalar[]> | undefined;
+    let seen: Map<string, number[]> | undefined;
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? pair.key : undefined;
       const name = key ? String(key.value) : String(pair.key);
       path.push(name);
       if (key) {
-        if (changesType(key)) notes.typeChanges.push({ path: [...path], scalar: key, isKey: true });
+        if (changesType(key)) notes.typeChanges.push(typeChange(key, true));
         seen ??= new Map();
-        const occurrences = seen.get(name);
-        if (occurrences) occurrences.push(key);
-        else seen.set(name, [key]);
+        const lines = seen.get(name);
+        if (lines) lines.push(lineOf(key));
+        else seen.set(name, [lineOf(key)]);
       }
-      inspectNode(pair.value, path, notes);
+      inspectNode(pair.value, path, notes, lineOf);
       path.pop();
     }
-    for (const [key, occurrences] of seen ?? []) {
-      if (occurrences.length > 1 && key !== '<<') notes.duplicateKeys.push({ path: [...path], key, occurrences });
+    for (const [key, lines] of seen ?? []) {
+      if (lines.length > 1 && key !== '<<') notes.duplicateKeys.push({ path: [...path], key, lines });
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
       path.push(i);
-      inspectNode(item, path, notes);
+      inspectNode(item, path, notes, lineOf);
       path.pop();
     });
-  } else if (isScalar(node) && changesType(node)) notes.typeChanges.push({ path: [...path], scalar: node, isKey: false });
+  } else if (isScalar(node) && changesType(node)) notes.typeChanges.push(typeChange(node, false));
 }
 
 function formatPath(path: ReadonlyArray<string | number>): string {
   return path.reduce<string>((joined, key) => (typeof key === 'number' ? `${joined}[${key}]` : joinPath(joined, key)), '');
 }
 
-function typeChangeFinding(change: TypeChange, relativePath: ReadonlyArray<string | number>, object: KubeObject, file: string, line: number): Finding {
-  const { scalar, isKey } = change;
+function typeChangeFinding(change: TypeChange, relativePath: ReadonlyArray<string | number>, object: KubeObject, file: string): Finding {
+  const { isKey, line } = change;
   const what = isKey ? 'the key' : '';
   return {
     rule: 'yaml-1.1',
@@ -139,14 +116,14 @@ function typeChangeFinding(change: TypeChange, relativePath: ReadonlyArray<strin
     source: file,
     object: labelOf(object),
     path: formatPath(relativePath),
-    message: `line ${line}: kubectl reads ${what ? `${what} ` : ''}\`${scalar.source}\` as ${describeScalar(scalar.value)} (YAML 1.1, as go-yaml v2 does); `
-      + `a YAML 1.2 reader sees the string ${JSON.stringify(scalar.source)}. Quote it if you mean the string.`,
+    message: `line ${line}: kubectl reads ${what ? `${what} ` : ''}\`${change.source}\` as ${describeScalar(change.value)} (YAML 1.1, as go-yaml v2 does); `
+      + `a YAML 1.2 reader sees the string ${JSON.stringify(change.source)}. Quote it if you mean the string.`,
     apiServer: 'accepts',
   };
 }
 
-function duplicateKeyFinding(duplicate: DuplicateKey, relativePath: ReadonlyArray<string | number>, object: KubeObject, file: string, lineOf: (node: Scalar) => number): Finding {
-  const [last, ...earlier] = [...duplicate.occurrences].reverse().map(lineOf);
+function duplicateKeyFinding(duplicate: DuplicateKey, relativePath: ReadonlyArray<string | number>, object: KubeObject, file: string): Finding {
+  const [last, ...earlier] = [...duplicate.lines].reverse();
   const where = formatPath(relativePath);
   return {
     rule: 'yaml-duplicate-key',
@@ -154,7 +131,7 @@ function duplicateKeyFinding(duplicate: DuplicateKey, relativePath: ReadonlyArra
     source: file,
     object: labelOf(object),
     path: joinPath(where, duplicate.key),
-    message: `line ${last}: the key "${duplicate.key}" appears ${duplicate.occurrences.length} times in ${where === '' ? 'the top mapping' : where} `
+    message: `line ${last}: the key "${duplicate.key}" appears ${duplicate.lines.length} times in ${where === '' ? 'the top mapping' : where} `
       + `(also at line ${earlier.reverse().join(', ')}); kubectl keeps the last value and drops the others without a word, and the API server accepts it `
       + '(kubectl sends JSON, where the key is already single). Only a client that sends this YAML itself with strict field validation '
       + '(fieldValidation=Strict) is refused ("duplicate field"). Keep one of them.',
@@ -166,8 +143,7 @@ function duplicateKeyFinding(duplicate: DuplicateKey, relativePath: ReadonlyArra
  * The findings of a document's notes, each about the object it falls in: the document itself, or
  * the item of a List (`items[i]`) with the path inside that item.
  */
-function noteFindings(notes: DocumentNotes, value: KubeObject, items: ReadonlyMap<number, KubeObject>, file: string, lines: LineCounter, findings: Finding[]): void {
-  const lineOf = (node: Scalar) => lines.linePos(node.range?.[0] ?? 0).line;
+function noteFindings(notes: DocumentNotes, value: KubeObject, items: ReadonlyMap<number, KubeObject>, file: string, findings: Finding[]): void {
   const place = (path: ReadonlyArray<string | number>): [KubeObject, ReadonlyArray<string | number>] | undefined => {
     if (!isList(value) || path[0] !== 'items') return [value, path];
     if (path.length < 2) return [value, path];
@@ -176,24 +152,22 @@ function noteFindings(notes: DocumentNotes, value: KubeObject, items: ReadonlyMa
   };
   for (const change of notes.typeChanges) {
     const at = place(change.path);
-    if (at) findings.push(typeChangeFinding(change, at[1], at[0], file, lineOf(change.scalar)));
+    if (at) findings.push(typeChangeFinding(change, at[1], at[0], file));
   }
   for (const duplicate of notes.duplicateKeys) {
     const at = place(duplicate.path);
-    if (at) findings.push(duplicateKeyFinding(duplicate, at[1], at[0], file, lineOf));
+    if (at) findings.push(duplicateKeyFinding(duplicate, at[1], at[0], file));
   }
 }
 
 /** The objects of one parsed document (itself, or the items of a List), with the findings of its bad items, type changes and duplicate keys. */
-function documentObjects(document: Document, value: unknown, file: string, where: string, lines: LineCounter, findings: Finding[]): KubeObject[] {
+function documentObjects(value: unknown, notes: () => DocumentNotes, file: string, where: string, findings: Finding[]): KubeObject[] {
   if (!isKubeObject(value)) {
     findings.push({ ...fileFinding('manifest-document', file, where, NOT_AN_OBJECT), path: 'apiVersion' });
     return [];
   }
-  const notes: DocumentNotes = { typeChanges: [], duplicateKeys: [] };
-  inspectNode(document.contents, [], notes);
   if (!isList(value)) {
-    noteFindings(notes, value, new Map(), file, lines, findings);
+    noteFindings(notes(), value, new Map(), file, findings);
     return [value];
   }
   const items = new Map<number, KubeObject>();
@@ -204,39 +178,72 @@ function documentObjects(document: Document, value: unknown, file: string, where
     }
     items.set(i, item);
   });
-  noteFindings(notes, value, items, file, lines, findings);
+  noteFindings(notes(), value, items, file, findings);
   return [...items.values()];
 }
 
+/** One document of a file as the `yaml` package reads it: its value and notes, or why it cannot be read. */
+export type PackageDocument =
+  | { readonly error: string }
+  | { readonly value: unknown; readonly notes: () => DocumentNotes };
+
 /**
- * Every object of one file, in document order, read as kubectl reads YAML (1.1 scalars). A YAML
- * error, an alias bomb or a document that is not a Kubernetes object is a finding in `findings`
- * (with the file, document and line) and the other documents are still read.
+ * The documents of `text` read by the `yaml` package as kubectl reads YAML (1.1 scalars, the last
+ * of duplicate keys), one at a time, so a large file never holds all its trees.
  */
-function readManifestText(text: string, file: string, findings: Finding[]): KubeObject[] {
+export function* yamlPackageDocuments(text: string): Generator<PackageDocument> {
   const { Composer, LineCounter, Parser } = yaml();
   const lines = new LineCounter();
   const composer = new Composer(KUBECTL_PARSE_OPTIONS);
-  const objects: KubeObject[] = [];
-  let index = 0;
-  // Documents are composed one at a time and dropped once read, so a large file never holds all its trees.
   for (const document of composer.compose(new Parser(lines.addNewLine).parse(text))) {
-    const where = `document ${++index}`;
     const [error] = document.errors;
     if (error) {
-      findings.push(fileFinding('yaml', file, where, `invalid YAML at line ${lines.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}`));
+      yield { error: `invalid YAML at line ${lines.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}` };
       continue;
     }
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (unreadable) {
-      const line = lines.linePos(document.range[0]).line;
-      findings.push(fileFinding('yaml', file, where, `cannot read the document at line ${line}: ${(unreadable as Error).message}`));
+      yield { error: `cannot read the document at line ${lines.linePos(document.range[0]).line}: ${(unreadable as Error).message}` };
       continue;
     }
-    if (value === null || value === undefined) continue; // an empty document, e.g. a trailing `---`
-    objects.push(...documentObjects(document, value, file, where, lines, findings));
+    const notes = (): DocumentNotes => {
+      const found: DocumentNotes = { typeChanges: [], duplicateKeys: [] };
+      inspectNode(document.contents, [], found, (scalar) => lines.linePos(scalar.range?.[0] ?? 0).line);
+      return found;
+    };
+    yield { value: value ?? null, notes };
+  }
+}
+
+/** Whether the subset reader's documents need none of the findings only the `yaml` package's reading words exactly (documents that are no objects). */
+function allObjects(documents: readonly SubsetDocument[]): boolean {
+  return documents.every(({ value }) => value === null
+    || (isKubeObject(value) && (!isList(value) || (value.items as unknown[]).every(isKubeObject))));
+}
+
+/**
+ * Every object of one file, in document order, read as kubectl reads YAML (1.1 scalars). A YAML
+ * error, an alias bomb or a document that is not a Kubernetes object is a finding in `findings`
+ * (with the file, document and line) and the other documents are still read. Text in the subset
+ * of YAML that manifests use is read by subset-yaml.ts; the rest by the `yaml` package.
+ */
+function readManifestText(text: string, file: string, findings: Finding[]): KubeObject[] {
+  const objects: KubeObject[] = [];
+  const subset = readSubsetYaml(text);
+  if (subset && allObjects(subset)) {
+    subset.forEach(({ value, notes }, i) => {
+      if (value !== null) objects.push(...documentObjects(value, () => notes, file, `document ${i + 1}`, findings));
+    });
+    return objects;
+  }
+  let index = 0;
+  for (const document of yamlPackageDocuments(text)) {
+    const where = `document ${++index}`;
+    if ('error' in document) findings.push(fileFinding('yaml', file, where, document.error));
+    // An empty document (e.g. after a trailing `---`) holds no object.
+    else if (document.value !== null) objects.push(...documentObjects(document.value, document.notes, file, where, findings));
   }
   return objects;
 }
