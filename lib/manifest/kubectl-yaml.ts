@@ -69,9 +69,15 @@ function kubectlTags(): ScalarTag[] {
 }
 
 const KUBECTL_TAGS = kubectlTags();
+/** The letters a null or boolean of go-yaml v2 starts with (none of them is longer than five characters). */
+const NON_STRING_INITIALS = new Set(['n', 'N', 'y', 'Y', 't', 'T', 'f', 'F', 'o', 'O']);
 
 /** The value kubectl reads from a plain (unquoted, untagged) scalar: the first of go-yaml v2's tags whose pattern matches, else the string. */
 export function resolvePlainScalar(source: string): unknown {
+  // Every null, boolean and number starts with one of "~nNyYtTfFoO", a digit, a sign or "."; most keys and words start with another letter.
+  const first = source.charCodeAt(0);
+  const letter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
+  if (letter && (source.length > 5 || !NON_STRING_INITIALS.has(source[0]))) return source;
   for (const tag of KUBECTL_TAGS) {
     if ((tag.test as RegExp).test(source)) return tag.resolve(source, () => undefined, {});
   }

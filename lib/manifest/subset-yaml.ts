@@ -35,20 +35,25 @@ class SubsetReader {
   /** The lines of the text, without their line breaks. */
   private readonly lines: string[];
   /** Per line: its indentation, overridden for the rest of a `- ` line once its dash is read. */
-  private readonly indents: number[];
+  private readonly indents: Int32Array;
   /** Per line: where its content starts (after the indentation, or after a read `- `). */
-  private readonly starts: number[];
+  private readonly starts: Int32Array;
   private line = 0;
   private notes: DocumentNotes = { typeChanges: [], duplicateKeys: [] };
+  /** The keys (and their lines) of the mappings being read, innermost last: a stack, so no mapping allocates its own. */
+  private readonly keyNames: string[] = [];
+  private readonly keyLines: number[] = [];
 
   constructor(text: string) {
     this.lines = text.split('\n');
-    this.indents = this.lines.map((line) => {
+    this.indents = new Int32Array(this.lines.length);
+    for (let i = 0; i < this.lines.length; i++) {
+      const line = this.lines[i];
       let indent = 0;
       while (line.charCodeAt(indent) === 32) indent++;
-      return indent;
-    });
-    this.starts = [...this.indents];
+      this.indents[i] = indent;
+    }
+    this.starts = this.indents.slice();
   }
 
   documents(): SubsetDocument[] {
@@ -209,18 +214,19 @@ class SubsetReader {
       if (close === undefined) return undefined;
       return text[close + 1] === ':' && (close + 2 >= text.length || text[close + 2] === ' ') ? close + 1 : undefined;
     }
-    for (let i = start; i < text.length; i++) {
-      const char = text[i];
-      if (char === ':' && (i + 1 >= text.length || text[i + 1] === ' ')) return i;
-      if (char === '#' && text[i - 1] === ' ') return undefined;
-      if (char === '\t') return undefined;
-    }
-    return undefined;
+    let colon = text.indexOf(':', start);
+    while (colon >= 0 && colon + 1 < text.length && text.charCodeAt(colon + 1) !== 32) colon = text.indexOf(':', colon + 1);
+    if (colon < 0) return undefined;
+    const comment = text.indexOf(' #', start);
+    if (comment >= 0 && comment < colon) return undefined;
+    const tab = text.indexOf('\t', start);
+    return tab >= 0 && tab < colon ? undefined : colon;
   }
 
   private mapping(indent: number, path: Path): Record<string, unknown> {
     const map: Record<string, unknown> = {};
-    let seen: Map<string, number[]> | undefined;
+    const base = this.keyNames.length;
+    let duplicated: string[] | undefined;
     while (true) {
       this.skipBlank();
       if (this.line >= this.lines.length || this.marker(this.line)) break;
@@ -234,10 +240,9 @@ class SubsetReader {
       if (colon === undefined) outside();
       const lineNumber = this.line + 1;
       const name = this.key(text, start, colon, path, lineNumber);
-      seen ??= new Map();
-      const lines = seen.get(name);
-      if (lines) lines.push(lineNumber);
-      else seen.set(name, [lineNumber]);
+      if (Object.prototype.hasOwnProperty.call(map, name) && !duplicated?.includes(name)) (duplicated ??= []).push(name);
+      this.keyNames.push(name);
+      this.keyLines.push(lineNumber);
       path.push(name);
       let valueStart = colon + 1;
       while (text.charCodeAt(valueStart) === 32) valueStart++;
@@ -256,9 +261,17 @@ class SubsetReader {
       path.pop();
       map[name] = value;
     }
-    const duplicates: DuplicateKey[] = [];
-    for (const [key, lines] of seen ?? []) if (lines.length > 1) duplicates.push({ path: [...path], key, lines });
-    this.notes.duplicateKeys.push(...duplicates);
+    if (duplicated) {
+      // In the order of their first occurrence, as the yaml package's reading lists them.
+      const firstIndex = (key: string) => this.keyNames.indexOf(key, base);
+      for (const key of duplicated.sort((a, b) => firstIndex(a) - firstIndex(b))) {
+        const lines: number[] = [];
+        for (let i = base; i < this.keyNames.length; i++) if (this.keyNames[i] === key) lines.push(this.keyLines[i]);
+        this.notes.duplicateKeys.push({ path: [...path], key, lines } satisfies DuplicateKey);
+      }
+    }
+    this.keyNames.length = base;
+    this.keyLines.length = base;
     return map;
   }
 
