@@ -99,9 +99,13 @@ class SubsetReader {
 
   /** `---` or `...` when the line is a document marker (alone, or before a comment), else undefined. */
   private marker(index: number): '---' | '...' | undefined {
+    if (this.starts[index] !== 0) return undefined;
     const text = this.lines[index];
+    const first = text.charCodeAt(0);
+    // Most lines at column 0 are keys: only "-" or "." can start a marker.
+    if (first !== 45 && first !== 46) return undefined;
     const head = text.slice(0, 3);
-    if ((head !== '---' && head !== '...') || this.starts[index] !== 0) return undefined;
+    if (head !== '---' && head !== '...') return undefined;
     const rest = text.slice(3);
     if (rest.trim() === '') return head;
     if (rest[0] === ' ' && rest.trim().startsWith('#')) return head;
