@@ -281,14 +281,19 @@ function sortedEntries(dir: string): fs.Dirent[] {
   return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The *.yaml, *.yml and *.json files at the top of `dir` (symlinked files too), in lexical order. */
-export function manifestFiles(dir: string): string[] {
-  return sortedEntries(dir).filter((entry) => isManifestName(entry.name) && entryType(dir, entry) !== 'folder').map((entry) => entry.name);
+/** The manifest files among the entries of `dir` (symlinked files too), in lexical order. */
+function manifestEntries(dir: string, entries: readonly fs.Dirent[]): string[] {
+  return entries.filter((entry) => isManifestName(entry.name) && entryType(dir, entry) !== 'folder').map((entry) => entry.name);
 }
 
-/** Whether `dir` holds a synthesized output of its own: its first manifest file opens with the output marker. */
-function isSynthesizedOutput(dir: string): boolean {
-  const [first] = manifestFiles(dir);
+/** The *.yaml, *.yml and *.json files at the top of `dir` (symlinked files too), in lexical order. */
+export function manifestFiles(dir: string): string[] {
+  return manifestEntries(dir, sortedEntries(dir));
+}
+
+/** Whether `dir` (with these entries) holds a synthesized output of its own: its first manifest file opens with the output marker. */
+function isSynthesizedOutput(dir: string, entries: readonly fs.Dirent[]): boolean {
+  const [first] = manifestEntries(dir, entries);
   if (!first) return false;
   try {
     const fd = fs.openSync(path.join(dir, first), 'r');
@@ -304,12 +309,9 @@ function isSynthesizedOutput(dir: string): boolean {
 }
 
 /** A Helm chart's folder (it holds a Chart.yaml): templates with `{{ }}`, not manifests. */
-function isHelmChart(dir: string): boolean {
-  try {
-    return fs.statSync(path.join(dir, 'Chart.yaml')).isFile();
-  } catch {
-    return false;
-  }
+function isHelmChart(dir: string, entries: readonly fs.Dirent[]): boolean {
+  const chart = entries.find((entry) => entry.name === 'Chart.yaml');
+  return chart !== undefined && entryType(dir, chart) === 'file';
 }
 
 /**
@@ -326,17 +328,20 @@ export function readManifestFolder(dir: string, options: LoadOptions = {}): Mani
   return folder;
 }
 
-function readFolderInto(folder: Reading, root: string, relative: string, recursive: boolean): void {
+function readFolderInto(folder: Reading, root: string, relative: string, recursive: boolean, entries?: readonly fs.Dirent[]): void {
   const dir = path.join(root, relative);
-  for (const entry of sortedEntries(dir)) {
+  for (const entry of entries ?? sortedEntries(dir)) {
     const source = relative ? `${relative}/${entry.name}` : entry.name;
     const type = entryType(dir, entry);
     if (type === 'folder' && recursive) {
-      if (isSynthesizedOutput(path.join(root, source))) {
-        folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(root, source)}`);
-      } else if (isHelmChart(path.join(root, source))) {
-        folder.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${path.join(root, source)}`);
-      } else readFolderInto(folder, root, source, recursive);
+      const subfolder = path.join(root, source);
+      // Listed once: the checks below and the reading share the list.
+      const subEntries = sortedEntries(subfolder);
+      if (isSynthesizedOutput(subfolder, subEntries)) {
+        folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${subfolder}`);
+      } else if (isHelmChart(subfolder, subEntries)) {
+        folder.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${subfolder}`);
+      } else readFolderInto(folder, root, source, recursive, subEntries);
     } else if (type === 'linked-folder' && recursive) {
       folder.notes.push(`${source}/: skipped, a symlinked folder (kubectl apply -R does not follow it either)`);
     } else if (isManifestName(entry.name) && (type === 'file' || type === undefined)) {
