@@ -9,8 +9,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 
-/** A small deterministic generator (mulberry32). */
-function random(seed: number): () => number {
+/** A small deterministic generator of numbers in [0, 1) (mulberry32): the same seed, the same sequence. */
+export function seededRandom(seed: number): () => number {
   let state = seed;
   return () => {
     state = (state + 0x6d2b79f5) | 0;
@@ -151,7 +151,7 @@ export function writePublicCorpus(folder: string, examples: number): number {
   fs.rmSync(folder, { recursive: true, force: true });
   let objects = 0;
   for (let i = 0; i < examples; i++) {
-    const next = random(i + 1);
+    const next = seededRandom(i + 1);
     const name = `${APPS[i % APPS.length]}${i >= APPS.length ? `-${Math.floor(i / APPS.length)}` : ''}`;
     const dir = path.join(folder, `example-${String(i).padStart(3, '0')}-${APPS[i % APPS.length]}`);
     fs.mkdirSync(dir, { recursive: true });

@@ -11,6 +11,7 @@ import { DocumentNotes } from '../../lib/manifest/kubectl-yaml';
 import { yamlPackageDocuments } from '../../lib/manifest/load';
 import { readSubsetYaml } from '../../lib/manifest/subset-yaml';
 import { toYamlStream } from '../../lib/manifest/yaml';
+import { seededRandom } from '../../bench/public-corpus';
 
 const ROOT = path.join(__dirname, '../..');
 
@@ -97,17 +98,8 @@ describe('subset reader', () => {
     expect(readSubsetYaml(text)).toBeUndefined();
   });
 
+  // A failure names the seed that reproduces it.
   describe('on generated documents', () => {
-    /** A small deterministic generator (mulberry32), so a failure names a seed that reproduces it. */
-    function random(seed: number): () => number {
-      let state = seed;
-      return () => {
-        state = (state + 0x6d2b79f5) | 0;
-        let t = Math.imul(state ^ (state >>> 15), 1 | state);
-        t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
-    }
     const SCALARS = ['on', 'off', 'yes', 'y', 'n', 'true', 'False', '~', 'null', '0755', '08', '1_000', '0x1F', '1e3', '.5', '-.inf', '.nan', '1:30', '2024-01-02',
       'plain text', 'a#b', 'http://x:80/y', '-1', '+2', '3.0', '', ' lead', 'trail ', 'quote"d', "it's", 'line\nbreak', 'tab\there', 'é ü', '- dash', '? q', ': c', '@at', '%pct', '{brace}', '[bracket]', 'key: value', '#hash'];
 
@@ -138,7 +130,7 @@ describe('subset reader', () => {
     it.each(STYLES)('agree in style %s on 300 generated files', (_style, write) => {
       let read = 0;
       for (let seed = 1; seed <= 300; seed++) {
-        const next = random(seed);
+        const next = seededRandom(seed);
         const documents = Array.from({ length: 1 + Math.floor(next() * 3) }, () => ({ apiVersion: 'v1', kind: 'ConfigMap', data: value(next, 0) }));
         const text = write(documents);
         const subset = readSubsetYaml(text);
@@ -153,7 +145,7 @@ describe('subset reader', () => {
     it('agree when unquoted YAML 1.1 scalars, duplicate keys, comments and blank lines are written into the text', () => {
       let read = 0;
       for (let seed = 1; seed <= 300; seed++) {
-        const next = random(seed);
+        const next = seededRandom(seed);
         const lines = toYamlStream([{ apiVersion: 'v1', kind: 'ConfigMap', data: value(next, 0), spec: value(next, 0) }]).split('\n');
         const edited = lines.flatMap((line) => {
           const roll = next();
