@@ -133,7 +133,7 @@ function duplicateKeyFinding(duplicate: DuplicateKey, relativePath: ReadonlyArra
     path: joinPath(where, duplicate.key),
     message: `line ${last}: the key "${duplicate.key}" appears ${duplicate.lines.length} times in ${where === '' ? 'the top mapping' : where} `
       + `(also at line ${earlier.reverse().join(', ')}); kubectl keeps the last value and drops the others without a word, and the API server accepts it `
-      + '(kubectl sends JSON, where the key is already single). Only a client that sends this YAML itself with strict field validation '
+      + '(kubectl sends JSON, where the key is already single). Only a client that sends the text as written, the key twice, with strict field validation '
       + '(fieldValidation=Strict) is refused ("duplicate field"). Keep one of them.',
     apiServer: 'accepts',
   };

@@ -106,8 +106,8 @@ describe('YAML as kubectl reads it', () => {
       ['yaml-duplicate-key', 'warning', 'accepts', 'Service default/web', 'spec.selector'],
     ]);
     expect(findings[0].message).toBe('line 12: the key "type" appears 2 times in spec (also at line 6); kubectl keeps the last value and drops the others '
-      + 'without a word, and the API server accepts it (kubectl sends JSON, where the key is already single). Only a client that sends this YAML itself '
-      + 'with strict field validation (fieldValidation=Strict) is refused ("duplicate field"). Keep one of them.');
+      + 'without a word, and the API server accepts it (kubectl sends JSON, where the key is already single). Only a client that sends the text as written, '
+      + 'the key twice, with strict field validation (fieldValidation=Strict) is refused ("duplicate field"). Keep one of them.');
   });
 
   it('places a duplicate key inside a List item on the item, and names the top mapping', () => {
