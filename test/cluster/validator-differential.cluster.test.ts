@@ -134,8 +134,8 @@ describe('a mapping key written twice', () => {
   const yaml = ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: duplicate-keys', `  namespace: ${CORPUS_NAMESPACE}`, 'spec:',
     ...lines('NodePort', 'old'), '  ports:', '  - port: 80', ...lines('ClusterIP', 'web'), ''].join('\n');
 
-  it.each([['create'], ['apply'], ['apply', '--server-side']])('kubectl %s accepts it and keeps the last value', (...command) => {
-    const result = cluster.kubectl([...command, '--dry-run=server', '-o', 'json', '-f', '-'], yaml);
+  it.each(['create', 'apply', 'apply --server-side'])('kubectl %s accepts it and keeps the last value', (command) => {
+    const result = cluster.kubectl([...command.split(' '), '--dry-run=server', '-o', 'json', '-f', '-'], yaml);
     expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
     expect(JSON.parse(result.stdout).spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'web' } });
   });
