@@ -1,7 +1,7 @@
 import { asArray, asRecord, Json } from '../../manifest/objects';
 import { ObjectIndex, IndexedPodTemplate, Rule, findingsOf } from '../rule';
 import { Finding } from '../../manifest/types';
-import { isDns1123Label, isDns1123Subdomain } from '../../manifest/names';
+import { isDns1123Label } from '../../manifest/names';
 import { FieldFindings, isInteger, show } from '../field-checks';
 import { checkSeccompProfile, checkSecurityIds } from './container-fields';
 
@@ -110,15 +110,12 @@ const SUBDOMAIN_NAME_FIELDS = ['serviceAccountName', 'nodeName', 'priorityClassN
 
 function checkNameFields(checks: FieldFindings, template: IndexedPodTemplate): void {
   const { spec, specPath } = template;
-  const subdomain = (path: string, value: unknown, what: string) => {
-    if (typeof value !== 'string' || value === '' || isDns1123Subdomain(value)) return;
-    checks.reject(path, `${path} ${show(value)} is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters), as ${what} must be`,
-      value.includes('$') || value.includes('<') || value.includes('{') ? 'Substitute the placeholder before applying.' : 'Use the name of an existing object.');
-  };
-  for (const name of SUBDOMAIN_NAME_FIELDS) subdomain(`${specPath}.${name}`, spec[name], `the name of a ${name.replace(/Name$/, '')}`);
-  if (spec.serviceAccountName === undefined || spec.serviceAccountName === '') subdomain(`${specPath}.serviceAccount`, spec.serviceAccount, 'the name of a serviceAccount (the deprecated alias of serviceAccountName)');
+  for (const name of SUBDOMAIN_NAME_FIELDS) checks.subdomainName(`${specPath}.${name}`, spec[name], `the name of a ${name.replace(/Name$/, '')}`);
+  if (spec.serviceAccountName === undefined || spec.serviceAccountName === '') {
+    checks.subdomainName(`${specPath}.serviceAccount`, spec.serviceAccount, 'the name of a serviceAccount (the deprecated alias of serviceAccountName)');
+  }
   asArray(spec.hostAliases).forEach((raw, i) => {
-    asArray(asRecord(raw)?.hostnames).forEach((hostname, j) => subdomain(`${specPath}.hostAliases[${i}].hostnames[${j}]`, hostname, 'a host name'));
+    asArray(asRecord(raw)?.hostnames).forEach((hostname, j) => checks.subdomainName(`${specPath}.hostAliases[${i}].hostnames[${j}]`, hostname, 'a host name'));
   });
 }
 
