@@ -46,4 +46,12 @@ describe('rule scopes', () => {
       ['service-selector', 'y.yaml', false],
     ]);
   });
+
+  it('in one app, reports a cross-object finding about copies of a Service once, not once per copy', () => {
+    const copy = () => service({ ports: [{ name: 'http', port: 80, targetPort: 9090 }] });
+    const objects = inFiles(['web.yaml', [deployment()]], ['a/svc.yaml', [copy()]], ['b/svc.yaml', [copy()]], ['c/svc.yaml', [copy()]]);
+    const findings = rulesOnly(objects).filter((f) => f.rule === 'service-target-port');
+    expect(findings.map((f) => f.source)).toEqual(['a/svc.yaml']);
+    expect(findings[0].message).toMatch(/\(Reported once: an identical Service default\/web is also in b\/svc\.yaml, c\/svc\.yaml\.\)$/);
+  });
 });
