@@ -3,7 +3,7 @@
  * objects and reports the findings. `npm run synth` and `npm run validate` both come here.
  */
 import { buildIndex, Rule, RuleContext } from './rule';
-import { mergeCopies, perFile } from './scope';
+import { mergeCopies, RuleScope, scopeGroups } from './scope';
 import { checkSchemaReleases, DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS } from './schema';
 import { compareKubernetesVersions } from '../manifest/api/load';
 import { ExternalObject, Finding, SourcedObject } from '../manifest/types';
@@ -90,10 +90,11 @@ export interface ValidateOptions {
   readonly schema?: boolean;
   /**
    * Which objects the cross-object rules see together: `app`, all of them; `file`, those of the same
-   * source only (a folder of unrelated examples, each file its own app). Per-object checks are the same either way.
+   * source only; `folder`, those of the same folder (a folder of unrelated examples, each file or
+   * subfolder its own app). Per-object checks are the same either way.
    * @default 'app'
    */
-  readonly scope?: 'app' | 'file';
+  readonly scope?: RuleScope;
   /** More checks over the same objects (e.g. schema validation); their findings are merged and sorted with the rules'. */
   readonly extraChecks?: ReadonlyArray<(objects: readonly SourcedObject[]) => Finding[]>;
 }
@@ -128,7 +129,7 @@ function sortFindings(findings: readonly Finding[], objects: readonly SourcedObj
 export function validateObjects(objects: readonly SourcedObject[], options: ValidateOptions = {}): ValidationReport {
   const context: RuleContext = { externalObjects: options.externalObjects ?? [], kubernetesVersion: options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION };
   const all: Finding[] = options.schema ?? true ? schemaFindings(objects, options) : [];
-  const scopes = options.scope === 'file' ? perFile(objects) : [objects];
+  const scopes = scopeGroups(objects, options.scope ?? 'app');
   // The labels of the objects in the order of `scopedObjects`, as the indexes worked them out.
   const scopedObjects = scopes.length === 1 ? scopes[0] : scopes.flat();
   const labels: string[] = [];

@@ -1,20 +1,32 @@
 /**
  * Which objects the cross-object rules see together, and findings about identical copies. A
  * synthesized app is one set; a folder of unrelated examples is many (`validate --per-file`: each
- * file its own app). A folder that holds the same object several times (a Service copied into every
+ * file its own app; `--per-folder`: each folder). A folder that holds the same object several times (a Service copied into every
  * example) gets each finding about it once, naming where the other copies are.
  */
 import { Finding, SourcedObject } from '../manifest/types';
 
-/** The objects of each file, in apply order: one app per file. */
-export function perFile(objects: readonly SourcedObject[]): SourcedObject[][] {
-  const bySource = new Map<string, SourcedObject[]>();
+/** Which objects the cross-object rules see together: all, those of one file, or those of one folder. */
+export type RuleScope = 'app' | 'file' | 'folder';
+
+/** The folder of a source path (`a/b/c.yaml` → `a/b`, `c.yaml` → ``). */
+function folderOf(source: string): string {
+  const slash = source.lastIndexOf('/');
+  return slash < 0 ? '' : source.slice(0, slash);
+}
+
+/** The objects of each app of `scope`, each in apply order: one group for `app`, one per file or per folder otherwise. */
+export function scopeGroups(objects: readonly SourcedObject[], scope: RuleScope): readonly (readonly SourcedObject[])[] {
+  if (scope === 'app') return [objects];
+  const keyOf = scope === 'file' ? (source: string) => source : folderOf;
+  const groups = new Map<string, SourcedObject[]>();
   for (const sourced of objects) {
-    const file = bySource.get(sourced.source);
-    if (file) file.push(sourced);
-    else bySource.set(sourced.source, [sourced]);
+    const key = keyOf(sourced.source);
+    const group = groups.get(key);
+    if (group) group.push(sourced);
+    else groups.set(key, [sourced]);
   }
-  return [...bySource.values()];
+  return [...groups.values()];
 }
 
 /** `a.yaml, b.yaml and 3 more`: at most five sources by name. */

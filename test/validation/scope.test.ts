@@ -1,13 +1,14 @@
 import { validateObjects } from '../../lib/validation';
 import { KubeObject, SourcedObject } from '../../lib/manifest/types';
 import { deployment, service } from './helpers';
+import { RuleScope } from '../../lib/validation/scope';
 
 function inFiles(...files: [string, KubeObject[]][]): SourcedObject[] {
   let order = 0;
   return files.flatMap(([source, objects]) => objects.map((object) => ({ object, source, order: order++ })));
 }
 
-const rulesOnly = (objects: SourcedObject[], scope?: 'app' | 'file') => validateObjects(objects, { schema: false, scope }).findings;
+const rulesOnly = (objects: SourcedObject[], scope?: RuleScope) => validateObjects(objects, { schema: false, scope }).findings;
 
 describe('rule scopes', () => {
   // Two unrelated examples, each a Deployment "web" and a Service selecting it, but with other labels.
@@ -28,6 +29,15 @@ describe('rule scopes', () => {
     const findings = rulesOnly(examples, 'file');
     expect(findings.map((f) => [f.rule, f.source, f.object])).toEqual([['service-target-port', 'b/app.yaml', 'Service default/web']]);
     expect(findings[0].message).toContain('9090');
+  });
+
+  it('with scope "folder", checks each folder as its own app: an example split into files stays one app', () => {
+    const split = inFiles(
+      ['a/deployment.yaml', [deployment({ labels: { app: 'a' } })]], ['a/service.yaml', [service({ selector: { app: 'a' } })]],
+      ['b/deployment.yaml', [deployment({ labels: { app: 'b' } })]], ['b/service.yaml', [service({ selector: { app: 'b' }, ports: [{ name: 'http', port: 80, targetPort: 9090 }] })]],
+    );
+    expect(rulesOnly(split, 'folder').map((f) => [f.rule, f.source])).toEqual([['service-target-port', 'b/service.yaml']]);
+    expect(rulesOnly(split, 'file').map((f) => f.rule)).toEqual(['service-selector', 'service-selector']);
   });
 
   it('reports a finding about identical copies of an object once, naming where the copies are', () => {
