@@ -46,6 +46,7 @@ export {
 export * from './constructs/config-map';
 export * from './manifest/types';
 export { RULES, validateObjects, formatReport, ValidateOptions, ValidationReport } from './validation';
+export { RuleScope } from './validation/scope';
 export { Rule, RuleContext, ObjectIndex, IndexedObject, IndexedPodTemplate, ContainerRef, Json } from './validation/rule';
 export { checkSchema, resourceScope, ResourceScope, SCHEMA_VERSIONS, DEFAULT_SCHEMA_VERSION } from './validation/schema';
 export { loadManifestFolder, readManifestFolder, LoadOptions, ManifestFolder } from './manifest/load';
