@@ -2,12 +2,13 @@
 import * as fs from 'fs';
 import { parseExternalObject } from '../manifest/output-header';
 import { formatReport, validateObjects } from '../validation/index';
+import type { RuleScope } from '../validation/scope';
 import { KubectlTarget, runKubectl } from '../validation/kubectl';
 import { readManifestFolder } from '../manifest/load';
 import { dryRunObjects, serverFindings } from '../validation/server-dry-run';
 import { ExternalObject, Finding } from '../manifest/types';
 
-export const USAGE = 'usage: npm run validate -- <folder> [--no-recursive] [--external Kind/name | Kind/namespace/name ...] '
+export const USAGE = 'usage: npm run validate -- <folder> [--no-recursive] [--per-file | --per-folder] [--external Kind/name | Kind/namespace/name ...] '
   + '[--kubernetes-version 1.27|1.33] [--server [--kubeconfig path] [--context name] [--kubectl path]]';
 
 export interface CliResult {
@@ -22,6 +23,8 @@ export interface CliArguments {
   readonly kubernetesVersion?: string;
   /** Read subfolders too (`--no-recursive` turns it off). */
   readonly recursive: boolean;
+  /** `--per-file` or `--per-folder`: each file or folder is its own app for the cross-object rules (a folder of unrelated examples). @default 'app' */
+  readonly scope: RuleScope;
   /** With `--server`: the cluster whose API server dry-runs every object. */
   readonly server?: KubectlTarget;
 }
@@ -56,6 +59,7 @@ export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv =
   const values: Partial<Record<ValueOption, string>> = {};
   let recursive = true;
   let server = false;
+  let scope: RuleScope = 'app';
   for (let i = 0; i < args.length; i++) {
     const [arg, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
     if (arg === '--external') {
@@ -70,6 +74,11 @@ export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv =
     } else if (arg === '--no-recursive') recursive = false;
     else if (arg === '--recursive' || arg === '-R') recursive = true;
     else if (arg === '--server') server = true;
+    else if (arg === '--per-file' || arg === '--per-folder') {
+      const chosen = arg === '--per-file' ? 'file' : 'folder';
+      if (scope !== 'app' && scope !== chosen) throw new Error('--per-file and --per-folder exclude each other');
+      scope = chosen;
+    }
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else folders.push(arg);
   }
@@ -81,6 +90,7 @@ export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv =
     folder: folders[0],
     externalObjects,
     recursive,
+    scope,
     ...(values['--kubernetes-version'] ? { kubernetesVersion: values['--kubernetes-version'] } : {}),
     ...(server ? { server: { kubectl, kubeconfig: values['--kubeconfig'], context: values['--context'] } } : {}),
   };
@@ -129,6 +139,7 @@ export async function runValidateCli(args: readonly string[], env: NodeJS.Proces
     const report = validateObjects(folder.objects, {
       externalObjects: [...parsed.externalObjects, ...folder.externalObjects],
       kubernetesVersion: parsed.kubernetesVersion,
+      scope: parsed.scope,
       extraChecks: [() => findings],
     });
     return { exitCode: report.errors > 0 ? 1 : 0, output: [...lines, formatReport(report)].join('\n') };

@@ -13,6 +13,7 @@ describe('validate CLI', () => {
     expect(parseArguments(['dir', '--external', 'Secret/a', 'Secret/shop/b', '--external=Namespace/tools'])).toEqual({
       folder: 'dir',
       recursive: true,
+      scope: 'app',
       externalObjects: [{ kind: 'Secret', name: 'a' }, { kind: 'Secret', namespace: 'shop', name: 'b' }, { kind: 'Namespace', name: 'tools' }],
     });
     expect(() => parseArguments([])).toThrow('missing folder');
@@ -33,6 +34,9 @@ describe('validate CLI', () => {
 
   it('parses --no-recursive and the --server options, with KUBECTL as the default binary', () => {
     expect(parseArguments(['dir', '--no-recursive'])).toMatchObject({ recursive: false });
+    expect(parseArguments(['dir', '--per-file'])).toMatchObject({ scope: 'file' });
+    expect(parseArguments(['dir', '--per-folder'])).toMatchObject({ scope: 'folder' });
+    expect(() => parseArguments(['dir', '--per-file', '--per-folder'])).toThrow('--per-file and --per-folder exclude each other');
     expect(parseArguments(['dir', '--server', '--kubeconfig', 'kc', '--context=ctx'], { KUBECTL: '/bin/kubectl' })).toMatchObject({
       server: { kubectl: '/bin/kubectl', kubeconfig: 'kc', context: 'ctx' },
     });

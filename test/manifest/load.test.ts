@@ -95,6 +95,30 @@ describe('YAML as kubectl reads it', () => {
     ]);
   });
 
+  it('keeps the last value of a duplicate key, as kubectl does, with a warning that the API server accepts it', () => {
+    const { objects, findings } = read([
+      'apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', 'spec:', '  type: ClusterIP', '  selector:', '    app: old',
+      '  ports: [{port: 80}]', '  selector:', '    app: web', '  type: NodePort', '',
+    ].join('\n'));
+    expect(objects[0].spec).toEqual({ type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80 }] });
+    expect(findings.map((f) => [f.rule, f.severity, f.apiServer, f.object, f.path])).toEqual([
+      ['yaml-duplicate-key', 'warning', 'accepts', 'Service default/web', 'spec.type'],
+      ['yaml-duplicate-key', 'warning', 'accepts', 'Service default/web', 'spec.selector'],
+    ]);
+    expect(findings[0].message).toBe('line 12: the key "type" appears 2 times in spec (also at line 6); kubectl keeps the last value and drops the others '
+      + 'without a word, and the API server accepts it (kubectl sends JSON, where the key is already single). Only a client that sends the text as written, '
+      + 'the key twice, with strict field validation (fieldValidation=Strict) is refused ("duplicate field"). Keep one of them.');
+  });
+
+  it('places a duplicate key inside a List item on the item, and names the top mapping', () => {
+    const { objects, findings } = read(['apiVersion: v1', 'kind: List', 'items:', `  - ${configMap('flags', 'a: 1\n  a: 2').trimEnd().replace(/\n/g, '\n    ')}`, 'kind: List', ''].join('\n'));
+    expect(objects[0].data).toEqual({ a: 2 });
+    expect(findings.map((f) => [f.object, f.path, f.message.split(';')[0]])).toEqual([
+      ['ConfigMap default/flags', 'data.a', 'line 10: the key "a" appears 2 times in data (also at line 9)'],
+      ['List default/<unnamed>', 'kind', 'line 11: the key "kind" appears 2 times in the top mapping (also at line 2)'],
+    ]);
+  });
+
   it('turns an alias bomb into one finding naming the file, not a crash', () => {
     const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
       .concat(['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`))
