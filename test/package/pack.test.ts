@@ -6,8 +6,8 @@ import { parseAllDocuments } from 'yaml';
 
 /**
  * Packs the library as npm would publish it, installs the tarball into a fresh project and
- * compiles and runs the README's consumer example there: its `tsconfig.json`, `main.ts` and
- * command, taken from the README so that it cannot drift. The peer dependencies (and TypeScript)
+ * compiles and runs the consumer example of docs/constructs.md there: its `tsconfig.json`, `main.ts`
+ * and command, taken from that page so that it cannot drift. The peer dependencies (and TypeScript)
  * are linked from this repo's node_modules (`npm install <folder>` makes a symlink), so no registry
  * is needed.
  */
@@ -16,28 +16,30 @@ const ROOT = path.resolve(__dirname, '../..');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
 const PACKAGE_NAME: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name;
 const LINKED_FROM_REPO = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml', 'typescript', '@types/node'];
+const CONSUMER_DOC = 'docs/constructs.md';
+const CONSUMER_HEADING = '## Using the library from your own program';
 
-/** The consumer section of the README: from its heading to the next one of the same level. */
+/** The consumer section of docs/constructs.md: from its heading to the next one of the same level. */
 function consumerSection(): string {
-  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
-  const start = readme.indexOf('## Using the constructs in another project');
-  if (start < 0) throw new Error('README has no "Using the constructs in another project" section');
-  const end = readme.indexOf('\n## ', start + 1);
-  return readme.slice(start, end < 0 ? undefined : end);
+  const doc = fs.readFileSync(path.join(ROOT, CONSUMER_DOC), 'utf8');
+  const start = doc.indexOf(CONSUMER_HEADING);
+  if (start < 0) throw new Error(`${CONSUMER_DOC} has no "${CONSUMER_HEADING}" section`);
+  const end = doc.indexOf('\n## ', start + 1);
+  return doc.slice(start, end < 0 ? undefined : end);
 }
 
 /** The fenced block of `language` right after the line `label` (e.g. "`tsconfig.json`:"). */
 function blockAfter(section: string, label: string, language: string): string {
   const match = new RegExp(`^${label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\n\`\`\`${language}\\n([\\s\\S]*?)\`\`\`$`, 'm').exec(section);
-  if (!match) throw new Error(`README: no \`\`\`${language} block after "${label}"`);
+  if (!match) throw new Error(`${CONSUMER_DOC}: no \`\`\`${language} block after "${label}"`);
   return match[1];
 }
 
-const README = consumerSection();
-const CONSUMER_TSCONFIG = blockAfter(README, '`tsconfig.json`:', 'json');
-const CONSUMER_PROGRAM = blockAfter(README, '`main.ts`:', 'ts');
+const CONSUMER = consumerSection();
+const CONSUMER_TSCONFIG = blockAfter(CONSUMER, '`tsconfig.json`:', 'json');
+const CONSUMER_PROGRAM = blockAfter(CONSUMER, '`main.ts`:', 'ts');
 /** The command line, without its comment. */
-const RUN_COMMAND = blockAfter(README, 'Compile and run it:', 'sh').split('#')[0].trim();
+const RUN_COMMAND = blockAfter(CONSUMER, 'Compile and run it:', 'sh').split('#')[0].trim();
 
 function run(command: string, args: readonly string[], cwd: string): string {
   try {
@@ -76,7 +78,7 @@ describe('the packed library', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pack-test-'));
     const consumer = createConsumer(dir, packInto(dir));
     installed = path.join(consumer, 'node_modules', PACKAGE_NAME);
-    // The README's command, as a user's shell runs it; npx finds the tsc linked into the project.
+    // The page's command, as a user's shell runs it; npx finds the tsc linked into the project.
     run('sh', ['-c', RUN_COMMAND], consumer);
     const out = path.join(consumer, 'dist');
     written = fs.readdirSync(out).sort();
@@ -118,13 +120,13 @@ describe('the packed library', () => {
     expect(route?.spec.rules[0].backendRefs).toEqual([{ name: 'api-service', port: 8080, weight: 100 }]);
   });
 
-  test('the README gives the tsconfig, the program and the command the test runs', () => {
+  test('docs/constructs.md gives the tsconfig, the program and the command the test runs', () => {
     expect(JSON.parse(CONSUMER_TSCONFIG).files).toEqual(['main.ts']);
     expect(CONSUMER_PROGRAM).toContain(`from '${PACKAGE_NAME}'`);
     expect(RUN_COMMAND).toBe('npx tsc && node out/main.js');
   });
 
-  test('the README example compiles, runs and writes the apply-ordered YAML it says', () => {
+  test('the docs/constructs.md example compiles, runs and writes the apply-ordered YAML it says', () => {
     expect(written).toEqual(['.habr-k8s-written', '00-platform.yaml', '01-shop.yaml']);
     const namespace = manifests.find((m) => m.kind === 'Namespace');
     expect(namespace?.file).toBe('00-platform.yaml');
