@@ -100,7 +100,7 @@ export function renderObjects(app: App, options: RenderOptions = {}, phases?: Re
 
 /**
  * The format of `synth`: one YAML stream per chart. The first file opens with a comment that marks
- * the output and lists the external objects, so `npm run validate -- <outdir>` checks the output as
+ * the output and lists the external objects, so `habr-k8s validate <outdir>` checks the output as
  * synth did; kubectl ignores it.
  */
 export function yamlFiles(rendered: RenderedObjects): OutputFile[] {
