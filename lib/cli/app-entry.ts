@@ -24,10 +24,11 @@ export interface AppOptions {
 }
 
 export const APP_OPTIONS_HELP = [
-  '  --app ENTRY     the file that builds the App and calls app.synth() (.ts or .js); default: the file',
-  '                  the `app` command of ./cdk8s.yaml runs (e.g. `npx ts-node main.ts` runs main.ts)',
+  '  --app ENTRY     the file that builds the App and calls app.synth() (.ts or .js); default: the file the',
+  '                  `app` command of the closest cdk8s.yaml runs (`npx ts-node main.ts` runs main.ts)',
   '  --output DIR    the output folder, given to the entry as CDK8S_OUTDIR (the App\'s default outdir);',
-  '                  default: `output` of ./cdk8s.yaml, else dist. An App given an outdir of its own writes there',
+  '                  default: `output` of cdk8s.yaml, else dist. An App given an outdir of its own writes there',
+  '                  The entry runs in the folder of cdk8s.yaml; paths on the command line are relative to this one.',
   '  --stage NAME    given to the entry as the environment variable STAGE, for entries that build one app per stage',
 ].join('\n');
 
@@ -55,38 +56,59 @@ export function entryOfAppCommand(command: string): string | undefined {
   return command.split(/\s+/).filter((word) => /\.(ts|tsx|js|cjs|mjs)$/.test(word)).pop();
 }
 
-/** An app to run: its entry (absolute), output folder and stage. */
+/** An app to run: its project folder (where cdk8s.yaml is, the entry runs in), entry and output folder (absolute), and stage. */
 export interface AppTarget {
+  readonly projectDir: string;
   readonly entry: string;
   readonly output: string;
   readonly stage?: string;
 }
 
-/** Resolves `options` against cdk8s.yaml in `io.cwd` (read as the cdk8s CLI reads it: `app`, `output`). */
+/** The closest cdk8s.yaml at or above `folder`, as npm finds package.json. */
+export function findConfig(folder: string): string | undefined {
+  for (let dir = path.resolve(folder); ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'cdk8s.yaml'))) return path.join(dir, 'cdk8s.yaml');
+    if (path.dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The project folder of `cwd`: that of the closest cdk8s.yaml, else `cwd` itself. */
+export function projectDirOf(cwd: string): string {
+  const config = findConfig(cwd);
+  return config ? path.dirname(config) : cwd;
+}
+
+/**
+ * Resolves `options` against the closest cdk8s.yaml at or above `io.cwd`, read as the cdk8s CLI
+ * reads it (`app`, `output`; relative to its folder). Options on the command line are relative to `io.cwd`.
+ */
 export function resolveApp(options: AppOptions, io: CommandIo): AppTarget {
-  const configFile = path.join(io.cwd, 'cdk8s.yaml');
+  const configFile = findConfig(io.cwd);
+  const projectDir = configFile ? path.dirname(configFile) : io.cwd;
+  const shownConfig = configFile ? shownPath(configFile, io.cwd) : 'cdk8s.yaml';
   let config: { app?: unknown; output?: unknown } = {};
-  if (fs.existsSync(configFile)) {
+  if (configFile) {
     try {
       config = (parse(fs.readFileSync(configFile, 'utf8')) ?? {}) as typeof config;
     } catch (error) {
-      throw new UserError(`cdk8s.yaml: ${(error as Error).message.split('\n')[0]}`);
+      throw new UserError(`${shownConfig}: ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  let entry = options.app;
-  if (entry === undefined) {
+  let entry: string;
+  if (options.app !== undefined) entry = path.resolve(io.cwd, options.app);
+  else {
     if (typeof config.app !== 'string') {
-      throw new UsageError(fs.existsSync(configFile)
-        ? 'cdk8s.yaml has no `app` command; give the entry with --app main.ts'
-        : 'no cdk8s.yaml in this folder; run in the project\'s folder, or give the entry with --app main.ts');
+      throw new UsageError(configFile
+        ? `${shownConfig} has no \`app\` command; give the entry with --app main.ts`
+        : 'no cdk8s.yaml in this folder or above; run in the project\'s folder, or give the entry with --app main.ts');
     }
-    entry = entryOfAppCommand(config.app);
-    if (!entry) throw new UsageError(`the app command of cdk8s.yaml (${config.app}) names no .ts or .js file; give the entry with --app main.ts`);
+    const named = entryOfAppCommand(config.app);
+    if (!named) throw new UsageError(`the app command of ${shownConfig} (${config.app}) names no .ts or .js file; give the entry with --app main.ts`);
+    entry = path.resolve(projectDir, named);
   }
-  const file = path.resolve(io.cwd, entry);
-  if (!fs.existsSync(file)) throw new UserError(`${entry}: no such file${options.app === undefined ? ' (named by the app command of cdk8s.yaml)' : ''}`);
-  const output = options.output ?? (typeof config.output === 'string' ? config.output : 'dist');
-  return { entry: file, output, ...(options.stage !== undefined ? { stage: options.stage } : {}) };
+  if (!fs.existsSync(entry)) throw new UserError(`${shownPath(entry, io.cwd)}: no such file${options.app === undefined ? ` (named by the app command of ${shownConfig})` : ''}`);
+  const output = options.output !== undefined ? path.resolve(io.cwd, options.output) : path.resolve(projectDir, typeof config.output === 'string' ? config.output : 'dist');
+  return { projectDir, entry, output, ...(options.stage !== undefined ? { stage: options.stage } : {}) };
 }
 
 /** Sets the process's folder and environment variables for the duration of `body`, then restores them. */
@@ -144,13 +166,12 @@ export async function captureApp(entry: string, cwd: string): Promise<App> {
   return captured[0];
 }
 
-/** The work folder of synth's lock, journal and staging: `.habr-k8s` in the folder the command runs in. */
-export function workDirOf(cwd: string): string {
-  return path.join(cwd, '.habr-k8s');
+/** The work folder of synth's lock, journal and staging: `.habr-k8s` in the project folder. */
+export function workDirOf(projectDir: string): string {
+  return path.join(projectDir, '.habr-k8s');
 }
 
-/** `file` as the user would type it from `cwd`. */
+/** `file` as the user would type it from `cwd`: relative to it (`.` for itself). */
 export function shownPath(file: string, cwd: string): string {
-  const relative = path.relative(cwd, path.resolve(cwd, file));
-  return relative === '' ? '.' : relative.startsWith('..') && path.isAbsolute(file) ? file : relative;
+  return path.relative(cwd, path.resolve(cwd, file)) || '.';
 }

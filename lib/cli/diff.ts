@@ -19,11 +19,11 @@ async function runDiff(args: readonly string[], io: CommandIo): Promise<number> 
     return 0;
   }
   const target = resolveApp(options, io);
-  return withProcessState(io.cwd, entryEnvironment(target), async () => {
-    recoverOutput(workDirOf(io.cwd));
+  return withProcessState(target.projectDir, entryEnvironment(target), async () => {
+    recoverOutput(workDirOf(target.projectDir));
     const app = await captureApp(target.entry, io.cwd);
     const rendered = renderObjects(app);
-    const outdir = shownPath(app.outdir, io.cwd);
+    const outdir = shownPath(path.resolve(target.projectDir, app.outdir), io.cwd);
     io.out(`${outdir}/ (written) → fresh synth of ${shownPath(target.entry, io.cwd)}`);
     io.out(formatDiff(diffManifests(loadManifestFolder(app.outdir, undefined, { recursive: false }), rendered.objects)).replace(/\n$/, ''));
     return 0;

@@ -101,10 +101,13 @@ export async function dispatch(args: readonly string[], io: CommandIo, commands:
   }
 }
 
-/** The io of this process: its folder, environment, stdout and stderr. */
+/**
+ * The io of this process: its folder, environment, stdout and stderr. Started by an npm script,
+ * the folder is the one the user ran npm in (INIT_CWD), not the package's that npm moves to.
+ */
 export function processIo(): CommandIo {
   return {
-    cwd: process.cwd(),
+    cwd: process.env.npm_lifecycle_event && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd(),
     env: process.env,
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),

@@ -9,26 +9,26 @@ import { CliCommand, CommandIo } from './io';
 
 /** The environment an entry runs in: the output folder as the cdk8s CLI passes it, and the stage. */
 export function entryEnvironment(target: AppTarget): Record<string, string | undefined> {
-  return { CDK8S_OUTDIR: target.output, ...(target.stage !== undefined ? { STAGE: target.stage } : {}) };
+  return { CDK8S_OUTDIR: path.relative(target.projectDir, target.output) || '.', ...(target.stage !== undefined ? { STAGE: target.stage } : {}) };
 }
 
 async function runSynth(args: readonly string[], io: CommandIo): Promise<number> {
   const { options, rest } = parseAppOptions(args);
   if (rest.length) throw new UsageError(`unexpected argument ${rest[0]}`);
   const target = resolveApp(options, io);
-  return withProcessState(io.cwd, entryEnvironment(target), async () => {
-    const workDir = workDirOf(io.cwd);
+  return withProcessState(target.projectDir, entryEnvironment(target), async () => {
+    const workDir = workDirOf(target.projectDir);
     // A synth interrupted by a crash is finished (or undone) first.
     recoverOutput(workDir);
     const app = await captureApp(target.entry, io.cwd);
-    const outdir = shownPath(app.outdir, io.cwd);
+    const outdir = shownPath(path.resolve(target.projectDir, app.outdir), io.cwd);
     try {
       const result = synthesize(app, app.outdir, {
         workDir,
         onWait: (pid) => io.err(`synth: waiting for another synth (pid ${pid}) to finish writing`),
       });
       for (const m of result.manifests) io.out(`${path.join(outdir, m.file)}  ${m.objects.length} objects`);
-      for (const file of result.commit.foreignManifests) io.out(`${shownPath(file, io.cwd)}  kept: not written by synth, yet kubectl apply -f ${outdir} reads it`);
+      for (const file of result.commit.foreignManifests) io.out(`${shownPath(path.resolve(target.projectDir, file), io.cwd)}  kept: not written by synth, yet kubectl apply -f ${outdir} reads it`);
       if (result.report.warnings) io.out(formatReport(result.report));
       io.out(`${outdir}: ${result.objects.length} objects in ${result.files.length} files, ${result.report.warnings} warnings${result.commit.changed ? '' : ' (unchanged)'}`);
       return 0;

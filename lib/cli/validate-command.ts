@@ -1,6 +1,6 @@
 /** `habr-k8s validate`: {@link runValidateCli} in the folder the command was started in. */
 import { recoverOutput } from '../output/write';
-import { withProcessState, workDirOf } from './app-entry';
+import { projectDirOf, withProcessState, workDirOf } from './app-entry';
 import { CliCommand, CommandIo } from './io';
 import { runValidateCli, USAGE } from './validate';
 
@@ -8,7 +8,7 @@ async function runValidate(args: readonly string[], io: CommandIo): Promise<numb
   // Paths are the user's, relative to where the command was started: the folder read, and every source it reports.
   return withProcessState(io.cwd, {}, async () => {
     // A synth interrupted by a crash is finished first, so its output is never validated half-swapped.
-    recoverOutput(workDirOf(io.cwd));
+    recoverOutput(workDirOf(projectDirOf(io.cwd)));
     const result = await runValidateCli(args, io.env);
     (result.exitCode === 2 ? io.err : io.out)(result.output);
     return result.exitCode;
