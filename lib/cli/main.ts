@@ -117,5 +117,10 @@ export function processIo(): CommandIo {
 
 /** The bin's entry: runs `args` and sets the process's exit code. */
 export async function main(args: readonly string[]): Promise<void> {
+  // A reader that stops early (`habr-k8s diff | head`) is no error of ours.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    process.exit(process.exitCode ?? 0);
+  });
   process.exitCode = await dispatch(args, processIo());
 }
