@@ -5,37 +5,21 @@
  * cdk8s CLI and our bin set it; dist), other stages to a subfolder named after them.
  */
 import { App } from 'cdk8s';
-import { UserError } from '../../lib/errors';
-import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/diff/diagram';
+import { mermaidDiagram } from '../../lib/diff/diagram';
 import { RenderedApp } from '../../lib/render/synthesize';
 import { addOutputDocuments } from '../../lib/render/output-documents';
 import { OutputDocument } from '../../lib/output/write';
 import { HabrStack } from './stack';
 import { diagramFile, outputFolder, StageConfig, stageNamed } from './stages';
 
-/** The stage's diagram, and for dev the README's diagram section: committed together with the manifests. */
+/** The stage's diagram (docs/architecture*.md): committed together with the manifests. */
 function documentsOf(stage: StageConfig, rendered: RenderedApp): OutputDocument[] {
-  const documents: OutputDocument[] = [
-    { file: diagramFile(stage.name), content: mermaidDiagram(rendered.objects, { title: `habr demo: ${stage.name} stage` }) },
-  ];
-  if (stage.name === 'dev') {
-    documents.push({
-      file: 'README.md',
-      content: (readme) => {
-        try {
-          return embedBetweenMarkers(readme ?? '', 'architecture', mermaidBlock(rendered.objects));
-        } catch (error) {
-          throw new UserError(`README.md: ${(error as Error).message}; put the markers back around the diagram section`);
-        }
-      },
-    });
-  }
-  return documents;
+  return [{ file: diagramFile(stage.name), content: mermaidDiagram(rendered.objects, { title: `habr demo: ${stage.name} stage` }) }];
 }
 
 const stage = stageNamed(process.env.STAGE || 'dev');
 const app = new App({ outdir: outputFolder(stage.name, process.env.CDK8S_OUTDIR || 'dist') });
 new HabrStack(app, stage);
-// The diagram and README section go into the same commit as the manifests when habr-k8s synth writes them.
+// The diagram goes into the same commit as the manifests when habr-k8s synth writes them.
 addOutputDocuments(app, (rendered) => documentsOf(stage, rendered));
 app.synth();

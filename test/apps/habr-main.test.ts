@@ -9,7 +9,7 @@ import * as path from 'path';
 import { readTree } from '../output/commit-helpers';
 
 const REPO = path.resolve(__dirname, '../..');
-const COPIED = ['apps', 'bin', 'lib', 'imports', 'scripts', 'README.md', 'dist', 'docs', 'cdk8s.yaml', 'package.json'];
+const COPIED = ['apps', 'bin', 'lib', 'imports', 'scripts', 'dist', 'docs', 'cdk8s.yaml', 'package.json'];
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
 function copyProject(): string {
@@ -29,16 +29,15 @@ function run(root: string, args: string[], options: { cwd?: string; env?: Record
   });
 }
 
-/** The dev stage's whole output: manifests, diagram, README. */
+/** The dev stage's whole output: manifests and diagram. */
 function outputOf(root: string) {
   return {
     dist: readTree(path.join(root, 'dist')),
     diagram: fs.readFileSync(path.join(root, 'docs/architecture.md'), 'utf8'),
-    readme: fs.readFileSync(path.join(root, 'README.md'), 'utf8'),
   };
 }
 
-/** Makes the copy's output one an earlier synth wrote: other manifests, diagram and README section, plus a user's file. */
+/** Makes the copy's output one an earlier synth wrote: other manifests and diagram, plus a user's file. */
 function makeOutputOld(root: string): void {
   const backend = path.join(root, 'dist/04-backend.yaml');
   fs.writeFileSync(backend, fs.readFileSync(backend, 'utf8').replace('replicas: 2', 'replicas: 7'));
@@ -46,8 +45,6 @@ function makeOutputOld(root: string): void {
   fs.appendFileSync(path.join(root, 'dist/.habr-k8s-written'), '07-gone.yaml\n');
   fs.writeFileSync(path.join(root, 'dist/my-extra.yaml'), configMap('mine'));
   fs.writeFileSync(path.join(root, 'docs/architecture.md'), '# old diagram\n');
-  const readme = path.join(root, 'README.md');
-  fs.writeFileSync(readme, fs.readFileSync(readme, 'utf8').replace(/(<!-- architecture:start -->)[^]*(<!-- architecture:end -->)/, '$1\nold\n$2'));
 }
 
 describe('npm run synth over a copy of the project', () => {
@@ -75,15 +72,15 @@ describe('npm run synth over a copy of the project', () => {
     expect(validate.stdout).toContain('validate it by itself: npx habr-k8s validate ../dist/prod\n');
   });
 
-  // Crash points of this commit: 1–2 lock, 3–15 staging, 16–17 journal (renamed into place at 17:
-  // the commit point), 18–19 folder swap (dist/ absent at 19), 20–21 diagram and README, 22–23 clean-up.
-  test.each([6, 17, 19, 21])('killed at step %i, it is finished or undone by the next command (validate)', (step) => {
+  // Crash points of this commit: 1–2 lock, 3–15 staging, 16 journal (in place from 17: the commit
+  // point), 17–18 folder swap (dist/ absent at 18), 19 diagram, 20–21 clean-up.
+  test.each([6, 16, 18, 19])('killed at step %i, it is finished or undone by the next command (validate)', (step) => {
     makeOutputOld(root);
     const old = outputOf(root);
     expect(run(root, ['synth'], { env: { HABR_SYNTH_CRASH_AT: String(step) } }).signal).toBe('SIGKILL');
     const validate = run(root, ['validate', 'dist', '--external', 'Secret/mongodb-secret']);
     expect(validate.stdout).toMatch(/^2\d objects checked, 0 errors, 0 warnings$/m);
-    expect(outputOf(root)).toEqual(step <= 17 ? old : expected);
+    expect(outputOf(root)).toEqual(step <= 16 ? old : expected);
     expect(fs.existsSync(path.join(root, '.habr-k8s'))).toBe(false);
   });
 
@@ -97,12 +94,12 @@ describe('npm run synth over a copy of the project', () => {
   test('dist being a file is one line naming it, and nothing is written', () => {
     fs.rmSync(path.join(root, 'dist'), { recursive: true });
     fs.writeFileSync(path.join(root, 'dist'), 'not a folder\n');
-    const before = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+    const before = fs.readFileSync(path.join(root, 'docs/architecture.md'), 'utf8');
     const synth = run(root, ['synth']);
     expect({ status: synth.status, stderr: synth.stderr }).toEqual({
       status: 1, stderr: 'habr-k8s synth: dist is a file, not a folder; move it away so synth can write the manifests there\n',
     });
-    expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(root, 'docs/architecture.md'), 'utf8')).toBe(before);
     const debug = run(root, ['synth'], { env: { DEBUG: '1' } });
     expect(debug.stderr).toMatch(/^habr-k8s synth: dist is a file[^\n]*\nUserError: [^\n]*\n\s+at existingEntries \([^)]*lib\/output\/stage-folder\.ts:\d+/);
   });
