@@ -87,10 +87,10 @@ function problems(values: ValuesTree, options: ChartValuesOptions): string[] {
   return valueLeaves(values).flatMap(({ path, value }) => {
     const kind = kindOf(path, value, options);
     if (typeof value === 'number') {
-      return kind === 'int' && Number.isInteger(value) ? [] : [`${path}: ${value} is no integer; a value is a string or an integer`];
+      if (kind !== 'int') return [`${path}: ${value} is a number, but a ${kind} value is a string`];
+      return Number.isInteger(value) ? [] : [`${path}: ${value} is no integer; a value is a string or an integer`];
     }
     if (typeof value !== 'string') return [`${path}: ${JSON.stringify(value) ?? String(value)} is neither a string nor an integer`];
-    if (kind === 'int') return [`${path}: ${JSON.stringify(value)} is a string`];
     if (kind === 'quantity' && !/^[0-9]+(\.[0-9]+)?[A-Za-z]*$/.test(value)) return [`${path}: ${JSON.stringify(value)} is no quantity`];
     return [];
   });
