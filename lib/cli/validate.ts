@@ -1,4 +1,4 @@
-/** The logic behind `npm run validate -- <folder> [options]`, kept testable without a process. */
+/** The logic behind `habr-k8s validate <folder> [options]`, kept testable without a process. */
 import * as fs from 'fs';
 import { parseExternalObject } from '../manifest/output-header';
 import { formatReport, validateObjects } from '../validation/index';
@@ -7,7 +7,7 @@ import { readManifestFolder } from '../manifest/load';
 import { dryRunObjects, serverFindings } from '../validation/server-dry-run';
 import { ExternalObject, Finding } from '../manifest/types';
 
-export const USAGE = 'usage: npm run validate -- <folder> [--no-recursive] [--external Kind/name | Kind/namespace/name ...] '
+export const USAGE = 'usage: habr-k8s validate <folder> [--no-recursive] [--external Kind/name | Kind/namespace/name ...] '
   + '[--kubernetes-version 1.27|1.33] [--server [--kubeconfig path] [--context name] [--kubectl path]]';
 
 export interface CliResult {

@@ -268,7 +268,7 @@ function readFolderInto(folder: Reading, root: string, relative: string, recursi
     const type = entryType(dir, entry);
     if (type === 'folder' && recursive) {
       if (isSynthesizedOutput(path.join(root, source))) {
-        folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(root, source)}`);
+        folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${path.join(root, source)}`);
       } else if (isHelmChart(path.join(root, source))) {
         folder.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${path.join(root, source)}`);
       } else readFolderInto(folder, root, source, recursive);

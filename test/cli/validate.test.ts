@@ -1,8 +1,8 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArguments, runValidateCli } from '../../lib/cli/validate';
+import { parseArguments, runValidateCli, USAGE } from '../../lib/cli/validate';
+import { runCli } from './run-cli';
 
 const ROOT = path.join(__dirname, '../..');
 const BROKEN = path.join(__dirname, '../fixtures/broken/mixed');
@@ -58,10 +58,11 @@ describe('validate CLI', () => {
     expect(result.output).toMatch(/^cannot validate .*missing: ENOENT/);
   });
 
-  it('runs as a script through scripts/run.js', () => {
-    const run = spawnSync(process.execPath, ['scripts/run.js', 'scripts/validate.ts', BROKEN], { cwd: ROOT, encoding: 'utf8' });
-    expect(run.status).toBe(1);
-    expect(run.stdout.trim().split('\n').pop()).toBe('4 objects checked, 3 errors, 0 warnings');
+  it('runs as habr-k8s validate, the folder relative to where it was started', async () => {
+    const result = await runCli(['validate', path.relative(path.dirname(BROKEN), BROKEN)], { cwd: path.dirname(BROKEN) });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.trim().split('\n').pop()).toBe('4 objects checked, 3 errors, 0 warnings');
+    expect(await runCli(['validate'], { cwd: ROOT })).toEqual({ exitCode: 2, stdout: '', stderr: `missing folder\n${USAGE}\n` });
   });
 
   describe('schema checks, the same as npm run synth', () => {
@@ -102,7 +103,7 @@ describe('validate CLI', () => {
     expect(await runValidateCli([path.join(ROOT, 'dist')])).toEqual({
       exitCode: 0,
       output: `note: helm/habr/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${path.join(ROOT, 'dist/helm/habr')}\n`
-        + `note: prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(ROOT, 'dist/prod')}\n`
+        + `note: prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${path.join(ROOT, 'dist/prod')}\n`
         + '24 objects checked, 0 errors, 0 warnings',
     });
   });

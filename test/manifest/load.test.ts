@@ -133,7 +133,7 @@ describe('folders as kubectl apply -R reads them', () => {
     const folder = readManifestFolder(dir);
     expect(names(folder)).toEqual(['00-app.yaml dev', 'extra/x.yaml x']);
     expect(folder.externalObjects).toEqual([{ kind: 'Secret', namespace: 'default', name: 'db' }]);
-    expect(folder.notes).toEqual([`prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(dir, 'prod')}`]);
+    expect(folder.notes).toEqual([`prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${path.join(dir, 'prod')}`]);
     expect(names(readManifestFolder(path.join(dir, 'prod')))).toEqual(['00-app.yaml prod']);
   });
 });
