@@ -1,0 +1,70 @@
+/**
+ * A project outside this repository that uses the library by its package name, `habr-k8s`, as a
+ * user's project does: its node_modules links the peer packages of this repo, `habr-k8s` is this
+ * repo's lib/ (no build needed), and its tsconfig maps the name to lib/ for the type check.
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'cdk8s';
+
+const REPO = path.resolve(__dirname, '..');
+const LINKED = ['cdk8s', 'cdk8s-plus-27', 'constructs'];
+
+/** A fresh project folder in the system's temporary folder, outside any checkout. */
+export function outsideProject(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const modules = path.join(dir, 'node_modules');
+  fs.mkdirSync(path.join(modules, 'habr-k8s'), { recursive: true });
+  for (const name of LINKED) fs.symlinkSync(path.join(REPO, 'node_modules', name), path.join(modules, name), 'dir');
+  fs.writeFileSync(path.join(modules, 'habr-k8s', 'package.json'), JSON.stringify({ name: 'habr-k8s', main: 'index.js' }));
+  fs.writeFileSync(path.join(modules, 'habr-k8s', 'index.js'), `module.exports = require(${JSON.stringify(path.join(REPO, 'lib', 'index.ts'))});\n`);
+  fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: {
+      target: 'ES2022', module: 'commonjs', moduleResolution: 'node', strict: true, esModuleInterop: true, resolveJsonModule: true,
+      skipLibCheck: true, noEmit: true, types: ['node'], typeRoots: [path.join(REPO, 'node_modules', '@types')],
+      baseUrl: '.', paths: { 'habr-k8s': [path.join(REPO, 'lib', 'index.ts')] },
+    },
+    include: ['**/*.ts'],
+    exclude: ['node_modules'],
+  }, null, 2));
+  return dir;
+}
+
+/** `tsc --noEmit` in the project: its output (empty when the code type-checks) and exit status. */
+export function typeCheck(dir: string): { output: string; status: number | null } {
+  const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', dir], { cwd: dir, encoding: 'utf8' });
+  return { output: tsc.stdout + tsc.stderr, status: tsc.status };
+}
+
+/**
+ * Runs an entry that ends with `app.synth()` afresh (its own copies of cdk8s and the library, as a
+ * separately bundled project has) with STAGE set to `stage`, and returns the App it synthesizes,
+ * which writes nothing.
+ */
+export async function loadEntryApp(entry: string, stage: string | undefined): Promise<App> {
+  const saved = process.env.STAGE;
+  if (stage === undefined) delete process.env.STAGE;
+  else process.env.STAGE = stage;
+  let captured: App | undefined;
+  try {
+    jest.isolateModules(() => {
+      const { App: EntryApp } = require('cdk8s') as typeof import('cdk8s');
+      const synth = EntryApp.prototype.synth;
+      EntryApp.prototype.synth = function capture(this: App) {
+        captured = this;
+      };
+      try {
+        require(entry);
+      } finally {
+        EntryApp.prototype.synth = synth;
+      }
+    });
+  } finally {
+    if (saved === undefined) delete process.env.STAGE;
+    else process.env.STAGE = saved;
+  }
+  if (!captured) throw new Error(`${entry} never called app.synth()`);
+  return captured;
+}
