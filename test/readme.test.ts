@@ -6,21 +6,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { editOf, markedBlocks, README } from './readme-blocks';
 
 const REPO = path.resolve(__dirname, '..');
 const BIN = path.join(REPO, 'bin', 'habr-k8s.js');
 const EXAMPLE = path.join(REPO, 'examples', 'shop');
-const README = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
-
-/** The fenced block right after each `<!-- <kind>: <name> -->` line of `markdown`, by name. */
-function markedBlocks(markdown: string, kind: string): Map<string, string> {
-  const blocks = new Map<string, string>();
-  for (const [, name, body] of markdown.matchAll(new RegExp(`^<!-- ${kind}: (\\S+) -->\\n\`\`\`[a-z]*\\n([\\s\\S]*?)^\`\`\`$`, 'gm'))) {
-    if (blocks.has(name)) throw new Error(`README: two blocks marked ${kind}: ${name}`);
-    blocks.set(name, body);
-  }
-  return blocks;
-}
 
 describe('the README embeds the example project verbatim', () => {
   const examples = markedBlocks(README, 'example');
@@ -39,15 +29,6 @@ describe('the README embeds the example project verbatim', () => {
     expect(() => markedBlocks(`${markdown}<!-- example: a.ts -->\n\`\`\`\nx\n\`\`\`\n`, 'example')).toThrow('two blocks marked example: a.ts');
   });
 });
-
-/** The edit a `diff` block shows: its removed lines and the lines that replace them. */
-function editOf(diff: string): { removed: string; added: string } {
-  const lines = diff.split('\n').filter((line) => line !== '');
-  const strange = lines.filter((line) => !/^[-+]/.test(line));
-  if (strange.length) throw new Error(`README: an edit has lines that neither remove nor add: ${strange.join(' | ')}`);
-  const text = (sign: string) => lines.filter((line) => line.startsWith(sign)).map((line) => `${line.slice(1)}\n`).join('');
-  return { removed: text('-'), added: text('+') };
-}
 
 /**
  * A fresh project as the quick start makes one: the example's files, and in node_modules the peer

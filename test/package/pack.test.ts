@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { markedBlocks, README } from '../readme-blocks';
 
 /**
  * Packs the library as npm would publish it, installs the tarball into a fresh project and
@@ -15,7 +16,7 @@ import { parseAllDocuments } from 'yaml';
 const ROOT = path.resolve(__dirname, '../..');
 const NODE_MODULES = path.join(ROOT, 'node_modules');
 const PACKAGE_NAME: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).name;
-const LINKED_FROM_REPO = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml', 'typescript', '@types/node'];
+const LINKED_FROM_REPO = ['cdk8s', 'cdk8s-plus-27', 'constructs', 'yaml', 'esbuild', 'typescript', '@types/node'];
 const CONSUMER_DOC = 'docs/constructs.md';
 const CONSUMER_HEADING = '## Using the library from your own program';
 
@@ -93,6 +94,8 @@ describe('the packed library', () => {
   test('ships only the compiled library', () => {
     const files = listFiles(installed);
     expect(files).toContain('package.json');
+    expect(files).toContain('LICENSE');
+    expect(files).toContain('bin/habr-k8s.js');
     expect(files).toContain('build/lib/index.js');
     expect(files).toContain('build/lib/index.d.ts');
     expect(files).toContain('build/lib/manifest/api/k8s-1.27.json');
@@ -100,7 +103,7 @@ describe('the packed library', () => {
     expect(files).toContain('build/imports/httproute-gateway.networking.k8s.io.js');
     expect(files.filter((file) => !/^build\/(lib|imports)\/.*\.(js|d\.ts)$/.test(file)
       && !/^build\/lib\/(manifest\/api\/k8s-[\d.]+|validation\/schema\/gateway-api)\.json$/.test(file)
-      && !/^(package\.json|README[^/]*|LICENSE[^/]*)$/.test(file))).toEqual([]);
+      && !/^(package\.json|README[^/]*|LICENSE[^/]*|bin\/habr-k8s\.js)$/.test(file))).toEqual([]);
   });
 
   test('builds an HTTPRoute through the imports/ classes it ships, and validates it', () => {
@@ -147,6 +150,14 @@ describe('the packed library', () => {
     expect(shop.find((m) => m.kind === 'PodDisruptionBudget')?.spec.maxUnavailable).toBe(1);
     const mongoPolicy = shop.find((m) => m.kind === 'NetworkPolicy' && m.metadata.name === 'mongodb-network-policy');
     expect(mongoPolicy?.spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }]);
+  });
+
+  test("the README's quick start: npx habr-k8s synth on the example prints what the README shows", () => {
+    const shop = path.join(path.dirname(path.dirname(installed)), 'shop');
+    fs.mkdirSync(shop);
+    for (const file of ['main.ts', 'cdk8s.yaml']) fs.copyFileSync(path.join(ROOT, 'examples', 'shop', file), path.join(shop, file));
+    expect(run('npx', ['--no-install', 'habr-k8s', 'synth'], shop)).toBe(markedBlocks(README, 'output').get('synth'));
+    expect(fs.readdirSync(path.join(shop, 'dist')).sort()).toEqual(['.habr-k8s-written', '00-shop.yaml']);
   });
 });
 
