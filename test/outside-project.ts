@@ -7,7 +7,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
 
 const REPO = path.resolve(__dirname, '..');
 const LINKED = ['cdk8s', 'cdk8s-plus-27', 'constructs'];
@@ -36,35 +35,4 @@ export function outsideProject(prefix: string): string {
 export function typeCheck(dir: string): { output: string; status: number | null } {
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', dir], { cwd: dir, encoding: 'utf8' });
   return { output: tsc.stdout + tsc.stderr, status: tsc.status };
-}
-
-/**
- * Runs an entry that ends with `app.synth()` afresh (its own copies of cdk8s and the library, as a
- * separately bundled project has) with STAGE set to `stage`, and returns the App it synthesizes,
- * which writes nothing.
- */
-export async function loadEntryApp(entry: string, stage: string | undefined): Promise<App> {
-  const saved = process.env.STAGE;
-  if (stage === undefined) delete process.env.STAGE;
-  else process.env.STAGE = stage;
-  let captured: App | undefined;
-  try {
-    jest.isolateModules(() => {
-      const { App: EntryApp } = require('cdk8s') as typeof import('cdk8s');
-      const synth = EntryApp.prototype.synth;
-      EntryApp.prototype.synth = function capture(this: App) {
-        captured = this;
-      };
-      try {
-        require(entry);
-      } finally {
-        EntryApp.prototype.synth = synth;
-      }
-    });
-  } finally {
-    if (saved === undefined) delete process.env.STAGE;
-    else process.env.STAGE = saved;
-  }
-  if (!captured) throw new Error(`${entry} never called app.synth()`);
-  return captured;
 }

@@ -1,4 +1,5 @@
 import { DIFF_COMMAND } from './diff';
+import { HELM_COMMAND } from './helm';
 import { CliCommand } from './io';
 import { SYNTH_COMMAND } from './synth';
 import { VALIDATE_COMMAND } from './validate-command';
@@ -8,4 +9,5 @@ export const COMMANDS: readonly CliCommand[] = [
   SYNTH_COMMAND,
   VALIDATE_COMMAND,
   DIFF_COMMAND,
+  HELM_COMMAND,
 ];
