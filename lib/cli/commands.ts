@@ -1,5 +1,6 @@
 import { DIFF_COMMAND } from './diff';
 import { HELM_COMMAND } from './helm';
+import { IMPORT_COMPOSE_COMMAND } from './import-compose';
 import { CliCommand } from './io';
 import { SYNTH_COMMAND } from './synth';
 import { VALIDATE_COMMAND } from './validate-command';
@@ -10,4 +11,5 @@ export const COMMANDS: readonly CliCommand[] = [
   VALIDATE_COMMAND,
   DIFF_COMMAND,
   HELM_COMMAND,
+  IMPORT_COMPOSE_COMMAND,
 ];
