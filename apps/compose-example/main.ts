@@ -10,7 +10,7 @@ const stageName = process.env.STAGE || 'dev';
 const stage = STAGES[stageName];
 if (!stage) throw new Error(`unknown stage ${JSON.stringify(stageName)}: use one of ${Object.keys(STAGES).join(', ')}`);
 // OUTDIR overrides the folder, e.g. for a temporary synth.
-const outdir = process.env.OUTDIR ?? path.join('dist-compose-example', stage.name);
+const outdir = process.env.OUTDIR || path.join('dist-compose-example', stage.name);
 const app = new App({ outdir });
 new ComposeExampleStack(app, stage);
 app.synth();

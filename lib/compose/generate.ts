@@ -175,7 +175,7 @@ class GeneratedApp {
       'const stage = STAGES[stageName];',
       'if (!stage) throw new Error(`unknown stage ${JSON.stringify(stageName)}: use one of ${Object.keys(STAGES).join(\', \')}`);',
       '// OUTDIR overrides the folder, e.g. for a temporary synth.',
-      `const outdir = process.env.OUTDIR ?? path.join(${quote(this.outputRoot)}, stage.name);`,
+      `const outdir = process.env.OUTDIR || path.join(${quote(this.outputRoot)}, stage.name);`,
       'const app = new App({ outdir });',
       `new ${this.stackClass}(app, stage);`,
       'app.synth();',
