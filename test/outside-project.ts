@@ -36,3 +36,12 @@ export function typeCheck(dir: string): { output: string; status: number | null 
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '--noEmit', '-p', dir], { cwd: dir, encoding: 'utf8' });
   return { output: tsc.stdout + tsc.stderr, status: tsc.status };
 }
+
+/** `habr-k8s <args>` run by this checkout's bin in a process, in `cwd`, with none of the variables the bin or an entry reads set. */
+export function runBin(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [path.join(REPO, 'bin', 'habr-k8s.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_lifecycle_event: '', INIT_CWD: '', DEBUG: '', STAGE: '', CDK8S_OUTDIR: '', OUTDIR: '', ...env },
+  });
+}

@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,7 +11,7 @@ import { RestrictedNamespace, WebApp } from '../../lib';
 import { KnobRegistry } from '../../lib/render/helm/knobs';
 import { chartValues, withPlaceholders } from '../../lib/render/helm/values';
 import { renderObjects } from '../../lib/render/synthesize';
-import { typeCheck } from '../outside-project';
+import { runBin, typeCheck } from '../outside-project';
 import { runCli } from './run-cli';
 import { shopProject } from './helm-app';
 
@@ -41,12 +40,6 @@ function entryFile(file: string): string {
   return file;
 }
 
-/** `habr-k8s <args>` run by the bin in a process, in `folder`. */
-function bin(folder: string, ...args: string[]) {
-  return spawnSync(process.execPath, [path.join(REPO, 'bin/habr-k8s.js'), ...args], {
-    cwd: folder, encoding: 'utf8', env: { ...process.env, npm_lifecycle_event: '', INIT_CWD: '', DEBUG: '', STAGE: '', CDK8S_OUTDIR: '' },
-  });
-}
 
 /** A web app in namespace `web`, optionally with an object the validator refuses. */
 function webApp(options: { broken?: boolean } = {}): App {
@@ -122,7 +115,7 @@ describe('the habr chart through the command', () => {
   });
 
   test('the bin runs apps/habr/chart.ts (npm run synth:helm) from a subfolder of the checkout', () => {
-    const run = bin(path.join(REPO, 'apps'), 'helm', '--app', 'habr/chart.ts', '--stage', 'prod', '--stage', 'dev', '--output', path.join(cwd, 'habr'));
+    const run = runBin(path.join(REPO, 'apps'), ['helm', '--app', 'habr/chart.ts', '--stage', 'prod', '--stage', 'dev', '--output', path.join(cwd, 'habr')]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout.trim().split('\n').pop()).toMatch(new RegExp(`^chart ${path.relative(path.join(REPO, 'apps'), path.join(cwd, 'habr'))}: \\d+ templates$`));
@@ -146,7 +139,7 @@ describe('an app outside this repository that declares its values', () => {
   }, 120_000);
 
   test('habr-k8s helm in a subfolder runs the entry of cdk8s.yaml and writes <output>/helm/<name>: values, values-dev.yaml, schema, profile blocks', async () => {
-    const run = bin(path.join(project.dir, 'shop'), 'helm', '--stage', 'prod', '--stage', 'dev');
+    const run = runBin(path.join(project.dir, 'shop'), ['helm', '--stage', 'prod', '--stage', 'dev']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout.trim().split('\n').pop()).toBe('chart ../dist/helm/shop: 2 templates');

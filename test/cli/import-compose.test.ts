@@ -3,12 +3,11 @@
  * the folder it is started in, and an app imported outside this repository, which imports the
  * package `habr-k8s`, type-checks and is synthesized by the bin.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { IMPORT_COMPOSE_HELP } from '../../lib/cli/import-compose';
-import { outsideProject, typeCheck } from '../outside-project';
+import { outsideProject, runBin, typeCheck } from '../outside-project';
 import { runCli } from './run-cli';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -96,9 +95,7 @@ describe('an app imported outside this repository', () => {
     expect(fs.readFileSync(path.join(project, 'shop/main.ts'), 'utf8')).toMatch(/\napp\.synth\(\);\n$/);
     expect(typeCheck(project)).toEqual({ output: '', status: 0 });
 
-    const synth = spawnSync(process.execPath, [path.join(REPO, 'bin/habr-k8s.js'), 'synth', '--app', 'shop/main.ts', '--stage', 'dev'], {
-      cwd: project, encoding: 'utf8', env: { ...process.env, OUTDIR: '', STAGE: '', CDK8S_OUTDIR: '', INIT_CWD: '', npm_lifecycle_event: '', DEBUG: '' },
-    });
+    const synth = runBin(project, ['synth', '--app', 'shop/main.ts', '--stage', 'dev']);
     expect(synth.stderr).toBe('');
     expect(synth.status).toBe(0);
     expect(synth.stdout.trim().split('\n').pop()).toBe(`${path.join('dist-shop', 'dev')}: 17 objects in 6 files, 0 warnings`);
