@@ -7,7 +7,6 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'cdk8s';
 
 const REPO = path.resolve(__dirname, '..');
 const LINKED = ['cdk8s', 'cdk8s-plus-27', 'constructs'];
@@ -38,33 +37,11 @@ export function typeCheck(dir: string): { output: string; status: number | null 
   return { output: tsc.stdout + tsc.stderr, status: tsc.status };
 }
 
-/**
- * Runs an entry that ends with `app.synth()` afresh (its own copies of cdk8s and the library, as a
- * separately bundled project has) with STAGE set to `stage`, and returns the App it synthesizes,
- * which writes nothing.
- */
-export async function loadEntryApp(entry: string, stage: string | undefined): Promise<App> {
-  const saved = process.env.STAGE;
-  if (stage === undefined) delete process.env.STAGE;
-  else process.env.STAGE = stage;
-  let captured: App | undefined;
-  try {
-    jest.isolateModules(() => {
-      const { App: EntryApp } = require('cdk8s') as typeof import('cdk8s');
-      const synth = EntryApp.prototype.synth;
-      EntryApp.prototype.synth = function capture(this: App) {
-        captured = this;
-      };
-      try {
-        require(entry);
-      } finally {
-        EntryApp.prototype.synth = synth;
-      }
-    });
-  } finally {
-    if (saved === undefined) delete process.env.STAGE;
-    else process.env.STAGE = saved;
-  }
-  if (!captured) throw new Error(`${entry} never called app.synth()`);
-  return captured;
+/** `habr-k8s <args>` run by this checkout's bin in a process, in `cwd`, with none of the variables the bin or an entry reads set. */
+export function runBin(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { status: number | null; stdout: string; stderr: string } {
+  return spawnSync(process.execPath, [path.join(REPO, 'bin', 'habr-k8s.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, npm_lifecycle_event: '', INIT_CWD: '', DEBUG: '', STAGE: '', CDK8S_OUTDIR: '', OUTDIR: '', ...env },
+  });
 }

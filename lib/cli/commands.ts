@@ -1,4 +1,6 @@
 import { DIFF_COMMAND } from './diff';
+import { HELM_COMMAND } from './helm';
+import { IMPORT_COMPOSE_COMMAND } from './import-compose';
 import { CliCommand } from './io';
 import { SYNTH_COMMAND } from './synth';
 import { VALIDATE_COMMAND } from './validate-command';
@@ -8,4 +10,6 @@ export const COMMANDS: readonly CliCommand[] = [
   SYNTH_COMMAND,
   VALIDATE_COMMAND,
   DIFF_COMMAND,
+  HELM_COMMAND,
+  IMPORT_COMPOSE_COMMAND,
 ];

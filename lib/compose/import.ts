@@ -29,6 +29,8 @@ export interface ImportResult {
   /** The files written, with their paths. */
   readonly files: readonly GeneratedFile[];
   readonly warnings: readonly ImportWarning[];
+  /** Where the app imports the constructs from: `habr-k8s`, or a relative path to `lib/` in apps/ of a checkout. */
+  readonly libraryModule: string;
 }
 
 const REPOSITORY = path.resolve(__dirname, '..', '..');
@@ -51,7 +53,7 @@ export function renderImport(text: string, composeFile: string, options: ImportO
     ? path.relative(out, path.join(repository, 'lib')).split(path.sep).join('/')
     : 'habr-k8s';
   const files = generateApp(plan, { appName, composeFile: path.basename(composeFile), libraryModule, namespace: options.namespace });
-  return { files, warnings: plan.warnings };
+  return { files, warnings: plan.warnings, libraryModule };
 }
 
 /**

@@ -35,9 +35,10 @@ new WebApp(chart, 'Web', {
 app.synth();
 `;
 
-/** A project outside the repo holding the shop app as `shop/main.ts`. */
+/** A cdk8s project outside the repo whose cdk8s.yaml runs the shop app, `shop/main.ts`. */
 export function shopProject(): { dir: string; entry: string } {
   const dir = outsideProject('helm-app-');
+  fs.writeFileSync(path.join(dir, 'cdk8s.yaml'), 'language: typescript\napp: npx ts-node shop/main.ts\noutput: dist\n');
   fs.mkdirSync(path.join(dir, 'shop'));
   const entry = path.join(dir, 'shop', 'main.ts');
   fs.writeFileSync(entry, SHOP_MAIN);

@@ -4,13 +4,15 @@ import * as path from 'path';
 import { ApiObject, App, Chart } from 'cdk8s';
 import { habrChartApp, renderStage } from '../../apps/habr/helm-chart';
 import { stageNamed } from '../../apps/habr/stages';
+import { AppTarget } from '../../lib/cli/app-entry';
 import { AppLoader, HELM_HELP, helmCommand } from '../../lib/cli/helm';
 import { CommandIo } from '../../lib/cli/io';
 import { RestrictedNamespace, WebApp } from '../../lib';
 import { KnobRegistry } from '../../lib/render/helm/knobs';
 import { chartValues, withPlaceholders } from '../../lib/render/helm/values';
 import { renderObjects } from '../../lib/render/synthesize';
-import { loadEntryApp, typeCheck } from '../outside-project';
+import { runBin, typeCheck } from '../outside-project';
+import { runCli } from './run-cli';
 import { shopProject } from './helm-app';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -22,14 +24,22 @@ function testIo(cwd: string): CommandIo & { lines: string[]; errors: string[] } 
   return { cwd, env: {}, out: (text) => lines.push(text), err: (text) => errors.push(text), interactive: false, lines, errors };
 }
 
-/** A loader that builds `build(stage)` and records what it was asked for. */
+/** A loader that builds `build(stage)` in this process and records the entry and stage it was asked for. */
 function recordingLoader(build: (stage: string | undefined) => App): AppLoader & { calls: [string, string | undefined][] } {
   const calls: [string, string | undefined][] = [];
-  return Object.assign(async (entry: string, stage: string | undefined) => {
-    calls.push([entry, stage]);
-    return build(stage);
+  return Object.assign(async (target: AppTarget) => {
+    calls.push([target.entry, target.stage]);
+    return build(target.stage);
   }, { calls });
 }
+
+/** An entry file in the test's folder, for a loader that builds its app in this process. */
+function entryFile(file: string): string {
+  fs.mkdirSync(path.dirname(path.join(cwd, file)), { recursive: true });
+  fs.writeFileSync(path.join(cwd, file), '');
+  return file;
+}
+
 
 /** A web app in namespace `web`, optionally with an object the validator refuses. */
 function webApp(options: { broken?: boolean } = {}): App {
@@ -56,37 +66,44 @@ describe('arguments', () => {
   test.each([
     [['--stage'], '--stage needs a value'],
     [['--output', '--stage', 'dev'], '--output needs a value'],
-    [['--bogus'], 'unexpected argument "--bogus"; see habr-k8s helm --help'],
-    [['web/main.ts'], 'unexpected argument "web/main.ts"; see habr-k8s helm --help'],
-    [['--stage', 'dev', '--stage=dev'], '--stage dev is given twice'],
+    [['--bogus'], 'unexpected argument --bogus'],
+    [['web/main.ts'], 'unexpected argument web/main.ts'],
+    [['--stage', 'dev', '--stage=dev'], '--stage dev given twice'],
+    [['--output', 'a', '--output', 'b'], '--output given twice'],
   ])('%j is a usage error (exit 2): %s', async (args, message) => {
     await expect(command.run(args, testIo(cwd))).rejects.toMatchObject({ name: 'UsageError', exitCode: 2, message });
     expect(loader.calls).toEqual([]);
   });
 
-  test('--help prints the help and exits 0; the help says what an app without values gets', async () => {
-    const io = testIo(cwd);
-    expect(await command.run(['--help'], io)).toBe(0);
-    expect(io.lines).toEqual([HELM_HELP]);
-    expect(command.help).toContain('an app that declares none gets fixed templates and an empty values.yaml');
+  test('an entry that does not exist is an error (exit 1) naming it relative to the current folder', async () => {
+    await expect(command.run(['--app', 'web/main.ts'], testIo(cwd))).rejects.toMatchObject({ exitCode: 1, message: 'web/main.ts: no such file' });
+  });
+
+  test('habr-k8s helm --help prints the help, which says what an app without values gets', async () => {
+    expect(await runCli(['helm', '--help'])).toEqual({ exitCode: 0, stdout: `${HELM_HELP}\n`, stderr: '' });
+    expect(HELM_HELP).toContain('an app that declares none gets fixed\ntemplates and an empty values.yaml');
   });
 });
 
 describe('the habr chart through the command', () => {
   const loader = recordingLoader((stage) => habrChartApp(stageNamed(stage ?? 'prod')));
   const args = ['--app', 'apps/habr/chart.ts', '--stage', 'prod', '--stage', 'dev', '--output', 'out/habr'];
+  const files = (root: string): string[] => fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
+  const expectCommittedChart = (folder: string) => {
+    const committed = path.join(REPO, 'dist/helm/habr');
+    expect(files(folder)).toEqual(files(committed));
+    for (const file of files(committed)) {
+      expect({ file, content: fs.readFileSync(path.join(folder, file), 'utf8') }).toEqual({ file, content: fs.readFileSync(path.join(committed, file), 'utf8') });
+    }
+  };
 
   test('writes exactly the committed dist/helm/habr, with paths relative to the current folder', async () => {
+    entryFile('apps/habr/chart.ts');
     const io = testIo(cwd);
     expect(await helmCommand(loader).run(args, io)).toBe(0);
     const entry = path.join(cwd, 'apps/habr/chart.ts');
     expect(loader.calls).toEqual([[entry, 'prod'], [entry, 'prod'], [entry, 'dev'], [entry, 'dev']]);
-    const committed = path.join(REPO, 'dist/helm/habr');
-    const files = (root: string): string[] => fs.readdirSync(root, { recursive: true, encoding: 'utf8' }).filter((f) => fs.statSync(path.join(root, f)).isFile()).sort();
-    expect(files(path.join(cwd, 'out/habr'))).toEqual(files(committed));
-    for (const file of files(committed)) {
-      expect({ file, content: fs.readFileSync(path.join(cwd, 'out/habr', file), 'utf8') }).toEqual({ file, content: fs.readFileSync(path.join(committed, file), 'utf8') });
-    }
+    expectCommittedChart(path.join(cwd, 'out/habr'));
     expect(io.lines).toContain(path.join('out/habr/templates', '00-platform.yaml'));
     expect(io.lines).toContain(path.join('out/habr', 'values-dev.yaml'));
     expect(io.lines[io.lines.length - 1]).toMatch(/^chart out\/habr: \d+ templates$/);
@@ -96,6 +113,15 @@ describe('the habr chart through the command', () => {
     expect(await helmCommand(loader).run(args, again)).toBe(0);
     expect(again.lines[again.lines.length - 1]).toMatch(/^chart out\/habr: \d+ templates, unchanged$/);
   });
+
+  test('the bin runs apps/habr/chart.ts (npm run synth:helm) from a subfolder of the checkout', () => {
+    const run = runBin(path.join(REPO, 'apps'), ['helm', '--app', 'habr/chart.ts', '--stage', 'prod', '--stage', 'dev', '--output', path.join(cwd, 'habr')]);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split('\n').pop()).toMatch(new RegExp(`^chart ${path.relative(path.join(REPO, 'apps'), path.join(cwd, 'habr'))}: \\d+ templates$`));
+    expectCommittedChart(path.join(cwd, 'habr'));
+    expect(fs.existsSync(path.join(REPO, '.habr-k8s'))).toBe(false);
+  }, 120_000);
 
   test('the stage the chart builds from its values renders as the stage itself', () => {
     for (const name of ['prod', 'dev']) {
@@ -112,12 +138,13 @@ describe('an app outside this repository that declares its values', () => {
     expect(typeCheck(project.dir)).toEqual({ output: '', status: 0 });
   }, 120_000);
 
-  test('gets a chart of both stages in dist/helm/<name> of the current folder: values, values-dev.yaml, schema, profile blocks', async () => {
-    const io = testIo(project.dir);
-    expect(await helmCommand(loadEntryApp).run(['--app', 'shop/main.ts', '--stage', 'prod', '--stage', 'dev'], io)).toBe(0);
+  test('habr-k8s helm in a subfolder runs the entry of cdk8s.yaml and writes <output>/helm/<name>: values, values-dev.yaml, schema, profile blocks', async () => {
+    const run = runBin(path.join(project.dir, 'shop'), ['helm', '--stage', 'prod', '--stage', 'dev']);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout.trim().split('\n').pop()).toBe('chart ../dist/helm/shop: 2 templates');
     const chart = path.join(project.dir, 'dist/helm/shop');
     const read = (file: string) => fs.readFileSync(path.join(chart, file), 'utf8');
-    expect(io.lines[io.lines.length - 1]).toBe('chart dist/helm/shop: 2 templates');
     expect(read('Chart.yaml')).toBe('# Written by `habr-k8s helm`; do not edit.\napiVersion: v2\nname: shop\n'
       + 'description: shop, typed and validated by habr-k8s\ntype: application\nversion: "0.1.0"\nappVersion: "1.4.0"\n');
     expect(read('values.yaml')).toBe('# Written by `habr-k8s helm` from shop/main.ts (stage prod); do not edit: pass -f or --set instead.\n'
@@ -148,7 +175,7 @@ describe('an app outside this repository that declares its values', () => {
 
 test('an app that declares no values gets fixed templates and an empty values.yaml in dist/helm/<its folder>', async () => {
   const io = testIo(cwd);
-  expect(await helmCommand(recordingLoader(() => webApp())).run(['--app', 'web/main.ts'], io)).toBe(0);
+  expect(await helmCommand(recordingLoader(() => webApp())).run(['--app', entryFile('web/main.ts')], io)).toBe(0);
   const chart = path.join(cwd, 'dist/helm/web');
   expect(fs.readFileSync(path.join(chart, 'values.yaml'), 'utf8')).toBe(
     '# Written by `habr-k8s helm` from web/main.ts; do not edit: pass -f or --set instead.\n# The app declares no values: its templates are fixed.\n{}\n');
@@ -159,10 +186,10 @@ test('an app that declares no values gets fixed templates and an empty values.ya
 
 test('an app with validation errors exits 1 with the report, and nothing is written', async () => {
   const io = testIo(cwd);
-  expect(await helmCommand(recordingLoader(() => webApp({ broken: true }))).run(['--app', 'web/main.ts', '--output', 'chart'], io)).toBe(1);
+  expect(await helmCommand(recordingLoader(() => webApp({ broken: true }))).run(['--app', entryFile('web/main.ts'), '--output', 'chart'], io)).toBe(1);
   expect(io.errors.join('\n')).toContain('ConfigMap web/settings immutible: unknown field "immutible"');
   expect(io.errors[io.errors.length - 1]).toBe('helm: nothing written to chart');
-  expect(fs.readdirSync(cwd)).toEqual([]);
+  expect(fs.readdirSync(cwd)).toEqual(['web']);
 });
 
 test('a value no template uses is an error, and nothing is written', async () => {
@@ -171,8 +198,8 @@ test('a value no template uses is an error, and nothing is written', async () =>
     chartValues(app, { replicas: 2 });
     return app;
   });
-  await expect(helmCommand(loader).run(['--app', 'web/main.ts'], testIo(cwd))).rejects.toThrow('values replicas change no template; leave them out of the chart');
-  expect(fs.readdirSync(cwd)).toEqual([]);
+  await expect(helmCommand(loader).run(['--app', entryFile('web/main.ts')], testIo(cwd))).rejects.toThrow('values replicas change no template; leave them out of the chart');
+  expect(fs.readdirSync(cwd)).toEqual(['web']);
 });
 
 describe('chartValues', () => {
