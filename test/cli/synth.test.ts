@@ -115,6 +115,13 @@ describe('habr-k8s synth', () => {
     expect(habr(root, 'synth', 'extra')).toMatchObject({ status: 2, stderr: 'habr-k8s synth: unexpected argument extra\nsee habr-k8s synth --help\n' });
   });
 
+  test('an entry esbuild cannot read: each syntax error one line naming file, line and column', () => {
+    const root = project(entry('replicas: 2').replace("const app = new App();", "const app = new App(;\nconst = 1;"));
+    const synth = habr(root, 'synth');
+    expect(synth.status).toBe(1);
+    expect(synth.stderr).toMatch(/^habr-k8s synth: main\.ts:3:20: Unexpected ";"\n$/);
+  });
+
   test('run by itself (as cdk8s synth runs the app command), the entry writes plain cdk8s output', () => {
     const root = project(entry('replicas: 2'));
     const plain = spawnSync(process.execPath, [path.join(REPO, 'scripts/run.js'), 'main.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: 'plain' } });
