@@ -7,8 +7,7 @@
 import { App } from 'cdk8s';
 import { UserError } from '../../lib/errors';
 import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/diff/diagram';
-import { RenderedApp } from '../../lib/render/synthesize';
-import { addOutputDocuments } from '../../lib/render/output-documents';
+import { addOutputDocuments, RenderedApp } from '../../lib/render/synthesize';
 import { OutputDocument } from '../../lib/output/write';
 import { HabrStack } from './stack';
 import { diagramFile, outputFolder, StageConfig, stageNamed } from './stages';

@@ -7,10 +7,10 @@
 import * as fs from 'fs';
 import { createRequire } from 'module';
 import * as path from 'path';
-import { parse } from 'yaml';
 import type { App } from 'cdk8s';
 import { UsageError, UserError } from '../errors';
 import { CommandIo } from './io';
+import { parseCdk8sConfig } from './cdk8s-config';
 import { loadEntry } from './run-ts';
 
 /** The options synth and diff share. */
@@ -89,7 +89,7 @@ export function resolveApp(options: AppOptions, io: CommandIo): AppTarget {
   let config: { app?: unknown; output?: unknown } = {};
   if (configFile) {
     try {
-      config = (parse(fs.readFileSync(configFile, 'utf8')) ?? {}) as typeof config;
+      config = parseCdk8sConfig(fs.readFileSync(configFile, 'utf8'));
     } catch (error) {
       throw new UserError(`${shownConfig}: ${(error as Error).message.split('\n')[0]}`);
     }

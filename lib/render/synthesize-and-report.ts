@@ -9,7 +9,7 @@ import { RenderedApp, SynthesisError, synthesize } from './synthesize';
  * `habr-k8s synth` does the same for an entry that ends with `app.synth()`): {@link synthesize}
  * into `outdir`, then print each file and its object count, every warning once and a summary line
  * starting with `label`. On validation errors it prints every finding once and that nothing was
- * written; on a problem with the output folder (a {@link UserError}) one line; in both cases it
+ * written; on a problem with the output folder (a `UserError`) one line; in both cases it
  * returns undefined, without a stack trace. Other errors are thrown.
  */
 export function synthesizeAndReport(app: App, outdir: string, label: string): RenderedApp | undefined {
