@@ -53,10 +53,8 @@ export {
   appManifests, ChartManifest,
 } from './render/manifests';
 export * from './render/synthesize';
-export { chartValues, chartValuesOf, withPlaceholders, ChartValuesOptions, ChartValuesDeclaration, ValuesTree } from './render/helm/values';
-export { helmChartOf, ChartStage, AppChartOptions } from './render/helm/app-chart';
-export type { ChartOutput } from './render/helm/chart';
-export { KnobRegistry, Knob, KnobKind, JsonSchema } from './render/helm/knobs';
+export { chartValues } from './render/helm/values';
+export type { ChartValuesOptions } from './render/helm/values';
 export {
   commitOutput, recoverOutput, OutputDocument, OutputCommit, CommitOptions, CommitResult, OutputFile,
 } from './output/write';

@@ -50,8 +50,9 @@ export function findCommand(args: readonly string[], commands: readonly CliComma
 }
 
 /**
- * The lines that report `error`: every problem of a props error (it has `problems`) on its own
- * line, as its message lists them; anything else one line ({@link describeError}). Errors are
+ * The lines that report `error`: every problem of a props error or of an entry esbuild cannot
+ * bundle (both have `problems`) on its own line, as its message lists them; anything else one line
+ * ({@link describeError}). Errors are
  * recognised by their fields, not their class: an app's entry may bundle its own copy of this library.
  */
 export function errorLines(error: unknown, cwd: string): string[] {

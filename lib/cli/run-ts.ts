@@ -188,10 +188,10 @@ const modulePathsPlugin: esbuildApi.Plugin = {
   },
 };
 
-/** Thrown when esbuild cannot bundle an entry: its message names the file, line and what is wrong. */
+/** Thrown when esbuild cannot bundle an entry: one problem per line, each naming the file, line and what is wrong. */
 export class BundleError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(public readonly problems: readonly string[]) {
+    super(problems.join('\n'));
     this.name = 'BundleError';
   }
 }
@@ -214,7 +214,7 @@ async function buildBundle(entry: string): Promise<{ inputs: [string, string][];
       const where = message.location ? `${path.relative(process.cwd(), path.resolve(path.dirname(entry), message.location.file))}:${message.location.line}:${message.location.column}: ` : '';
       return `${where}${message.text}`;
     });
-    throw new BundleError(lines.length ? lines.join('\n') : (error as Error).message);
+    throw new BundleError(lines.length ? lines : [(error as Error).message]);
   }
   const inputs = Object.keys(result.metafile.inputs).map((input): [string, string] => {
     const file = path.resolve(path.dirname(entry), input);

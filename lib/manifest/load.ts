@@ -261,6 +261,21 @@ export function readManifestFolder(dir: string, options: LoadOptions = {}): Mani
   return folder;
 }
 
+/**
+ * The objects of manifest files and folders, read in the order given, as `kubectl apply -f a -f b`
+ * reads them: one folder alone as {@link readManifestFolder} reads it (its files named relative to
+ * it), anything else with every file named by the path given. A path that does not exist throws.
+ */
+export function readManifestPaths(paths: readonly string[], options: LoadOptions = {}): ManifestFolder {
+  if (paths.length === 1 && fs.statSync(paths[0]).isDirectory()) return readManifestFolder(paths[0], options);
+  const folder: Reading = { objects: [], findings: [], externalObjects: [], notes: [], files: 0 };
+  for (const given of paths) {
+    if (fs.statSync(given).isDirectory()) readFolderInto(folder, '', given.replace(/(.)\/+$/, '$1'), options.recursive ?? true);
+    else readFileInto(folder, given, given);
+  }
+  return folder;
+}
+
 function readFolderInto(folder: Reading, root: string, relative: string, recursive: boolean): void {
   const dir = path.join(root, relative);
   for (const entry of sortedEntries(dir)) {

@@ -115,11 +115,23 @@ describe('habr-k8s synth', () => {
     expect(habr(root, 'synth', 'extra')).toMatchObject({ status: 2, stderr: 'habr-k8s synth: unexpected argument extra\nsee habr-k8s synth --help\n' });
   });
 
-  test('run by itself (as cdk8s synth runs the app command), the entry writes plain cdk8s output', () => {
-    const root = project(entry('replicas: 2'));
-    const plain = spawnSync(process.execPath, [path.join(REPO, 'scripts/run.js'), 'main.ts'], { cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: 'plain' } });
-    expect(plain).toMatchObject({ status: 0, stderr: '' });
-    expect(list(path.join(root, 'plain'))).toEqual(['web.k8s.yaml']);
+  test('an entry esbuild cannot read: each syntax error one line naming file, line and column', () => {
+    const root = project(entry('replicas: 2').replace("const app = new App();", "const app = new App(;\nconst = 1;"));
+    const synth = habr(root, 'synth');
+    expect(synth.status).toBe(1);
+    expect(synth.stderr).toMatch(/^habr-k8s synth: main\.ts:3:20: Unexpected ";"\n$/);
+  });
+
+  test('the cdk8s CLI runs the same project unchanged and writes plain cdk8s output; habr-k8s synth reads the same cdk8s.yaml', () => {
+    const root = project(entry('replicas: 2', CLEAN), `app: node ${path.join(REPO, 'scripts/run.js')} main.ts\noutput: out\n`);
+    const cdk8s = spawnSync(process.execPath, [path.join(REPO, 'node_modules/cdk8s-cli/bin/cdk8s'), 'synth', '--no-check-upgrade'], {
+      cwd: root, encoding: 'utf8', env: { ...process.env, CDK8S_OUTDIR: '', STAGE: '' },
+    });
+    expect(cdk8s).toMatchObject({ status: 0, stdout: 'Synthesizing application\n  - out/web.k8s.yaml\n' });
+    expect(list(path.join(root, 'out'))).toEqual(['web.k8s.yaml']);
+    expect(fs.readFileSync(path.join(root, 'out/web.k8s.yaml'), 'utf8')).not.toContain('# habr-k8s output');
+    fs.rmSync(path.join(root, 'out'), { recursive: true });
+    expect(habr(root, 'synth')).toMatchObject({ status: 0, stdout: 'out/00-web.yaml  3 objects\nout: 3 objects in 1 files, 0 warnings\n' });
   });
 });
 

@@ -9,7 +9,7 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { KubeObject } from '../../manifest/types';
-import { JsonSchema, KnobKind, KnobRegistry } from './knobs';
+import { KnobKind, KnobRegistry } from './knobs';
 
 const METADATA_TYPE = 'habr-k8s:chart-values';
 /** The registry of the build in progress under {@link withPlaceholders}: global, so that every bundled copy of this module sees it. */
@@ -43,8 +43,8 @@ export interface ChartValuesOptions {
    * @default - the value's unit
    */
   readonly placeholderUnits?: Readonly<Record<string, string>>;
-  /** `values.schema.json`. @default - one made from the values: their keys, and integers or strings */
-  readonly schema?: JsonSchema;
+  /** `values.schema.json` (a JSON Schema, draft-07). @default - one made from the values: their keys, and integers or strings */
+  readonly schema?: Readonly<Record<string, unknown>>;
   /** The comment atop this stage's values file. @default - what wrote it, and how to render it */
   readonly valuesComment?: string;
   /** Objects left out of the chart, e.g. a Namespace that exists in every cluster. @default - none */
