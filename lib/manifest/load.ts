@@ -328,6 +328,21 @@ export function readManifestFolder(dir: string, options: LoadOptions = {}): Mani
   return folder;
 }
 
+/**
+ * The objects of manifest files and folders, read in the order given, as `kubectl apply -f a -f b`
+ * reads them: one folder alone as {@link readManifestFolder} reads it (its files named relative to
+ * it), anything else with every file named by the path given. A path that does not exist throws.
+ */
+export function readManifestPaths(paths: readonly string[], options: LoadOptions = {}): ManifestFolder {
+  if (paths.length === 1 && fs.statSync(paths[0]).isDirectory()) return readManifestFolder(paths[0], options);
+  const folder: Reading = { objects: [], findings: [], externalObjects: [], notes: [], files: 0 };
+  for (const given of paths) {
+    if (fs.statSync(given).isDirectory()) readFolderInto(folder, '', given.replace(/(.)\/+$/, '$1'), options.recursive ?? true);
+    else readFileInto(folder, given, given);
+  }
+  return folder;
+}
+
 function readFolderInto(folder: Reading, root: string, relative: string, recursive: boolean, entries?: readonly fs.Dirent[]): void {
   const dir = path.join(root, relative);
   for (const entry of entries ?? sortedEntries(dir)) {
@@ -338,7 +353,7 @@ function readFolderInto(folder: Reading, root: string, relative: string, recursi
       // Listed once: the checks below and the reading share the list.
       const subEntries = sortedEntries(subfolder);
       if (isSynthesizedOutput(subfolder, subEntries)) {
-        folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${subfolder}`);
+        folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${subfolder}`);
       } else if (isHelmChart(subfolder, subEntries)) {
         folder.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${subfolder}`);
       } else readFolderInto(folder, root, source, recursive, subEntries);

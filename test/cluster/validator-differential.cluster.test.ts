@@ -20,7 +20,7 @@
  * (strict env var names, procMount reset instead of validated, serviceName required by its schema),
  * and test/validation/server-corpus.test.ts covers those version-aware rules without a cluster.
  * The confusion matrix (server rejects / accepts × our strongest verdict: error that it rejects,
- * any other finding, nothing about the object) is printed to stderr; the README shows it.
+ * any other finding, nothing about the object) is printed to stderr; docs/validation.md shows it.
  */
 import { validateObjects } from '../../lib/validation';
 import { dryRunObjects, ServerVerdict } from '../../lib/validation/server-dry-run';

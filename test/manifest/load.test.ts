@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { outputHeader } from '../../lib/manifest/output-header';
-import { loadManifestFolder, manifestFiles, parseManifestText, readManifestFolder } from '../../lib/manifest/load';
+import { loadManifestFolder, manifestFiles, parseManifestText, readManifestFolder, readManifestPaths } from '../../lib/manifest/load';
 import { Finding } from '../../lib/manifest/types';
 
 const MIXED = path.join(__dirname, '../fixtures/broken/mixed');
@@ -157,7 +157,25 @@ describe('folders as kubectl apply -R reads them', () => {
     const folder = readManifestFolder(dir);
     expect(names(folder)).toEqual(['00-app.yaml dev', 'extra/x.yaml x']);
     expect(folder.externalObjects).toEqual([{ kind: 'Secret', namespace: 'default', name: 'db' }]);
-    expect(folder.notes).toEqual([`prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(dir, 'prod')}`]);
+    expect(folder.notes).toEqual([`prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${path.join(dir, 'prod')}`]);
     expect(names(readManifestFolder(path.join(dir, 'prod')))).toEqual(['00-app.yaml prod']);
+  });
+});
+
+describe('readManifestPaths', () => {
+  const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+
+  test('one folder is read as readManifestFolder reads it; files and folders together are named by the paths given, in order', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paths-'));
+    fs.mkdirSync(path.join(dir, 'app'));
+    fs.writeFileSync(path.join(dir, 'app', 'a.yaml'), cm('a'));
+    fs.writeFileSync(path.join(dir, 'extra.yaml'), cm('extra'));
+    expect(readManifestPaths([path.join(dir, 'app')]).objects.map((o) => o.source)).toEqual(['a.yaml']);
+    const both = readManifestPaths([path.join(dir, 'extra.yaml'), `${path.join(dir, 'app')}/`]);
+    expect(both.objects.map((o) => [o.source, o.object.metadata?.name, o.order])).toEqual([
+      [path.join(dir, 'extra.yaml'), 'extra', 0], [`${path.join(dir, 'app')}/a.yaml`, 'a', 1],
+    ]);
+    expect(both.files).toBe(2);
+    expect(() => readManifestPaths([path.join(dir, 'missing.yaml')])).toThrow(/ENOENT/);
   });
 });
