@@ -6,7 +6,8 @@
  */
 import { App } from 'cdk8s';
 import { mermaidDiagram } from '../../lib/diff/diagram';
-import { addOutputDocuments, RenderedApp } from '../../lib/render/synthesize';
+import { addOutputDocuments } from '../../lib/render/output-documents';
+import type { RenderedApp } from '../../lib/render/synthesize';
 import { OutputDocument } from '../../lib/output/write';
 import { HabrStack } from './stack';
 import { diagramFile, outputFolder, StageConfig, stageNamed } from './stages';
@@ -20,5 +21,5 @@ const stage = stageNamed(process.env.STAGE || 'dev');
 const app = new App({ outdir: outputFolder(stage.name, process.env.CDK8S_OUTDIR || 'dist') });
 new HabrStack(app, stage);
 // The diagram goes into the same commit as the manifests when habr-k8s synth writes them.
-addOutputDocuments(app, (rendered) => documentsOf(stage, rendered));
+addOutputDocuments(app, (rendered: RenderedApp) => documentsOf(stage, rendered));
 app.synth();

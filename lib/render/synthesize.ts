@@ -1,5 +1,4 @@
 import { App } from 'cdk8s';
-import { IConstruct } from 'constructs';
 import { formatReport, validateObjects, ValidationReport } from '../validation';
 import { externalObjectsOf } from '../constructs/external-objects';
 import { outputHeader } from '../manifest/output-header';
@@ -7,6 +6,7 @@ import { ExternalObject, SourcedObject } from '../manifest/types';
 import { appManifests, ChartManifest, sourcedObjects } from './manifests';
 import { CommitOptions, CommitResult, commitOutput, OutputDocument, OutputFile } from '../output/write';
 import { toYamlStream } from '../manifest/yaml';
+import { outputDocumentsOf } from './output-documents';
 
 /** How an app's objects are checked. */
 export interface RenderOptions {
@@ -124,36 +124,15 @@ export function renderApp(app: App, options: SynthesizeOptions = {}, phases?: Re
 
 /**
  * Renders, validates and writes the app into `outdir` (with `options.documents` and those the app
- * registered with {@link addOutputDocuments}, in one
- * crash-safe commit); throws {@link SynthesisError} and writes nothing
+ * registered with `addOutputDocuments()`, in one crash-safe commit); throws
+ * {@link SynthesisError} and writes nothing
  * on errors.
  */
 export function synthesize(app: App, outdir: string, options: SynthesizeOptions = {}): SynthesizedApp {
   const objects = renderObjects(app, options);
   if (objects.report.errors > 0) throw new SynthesisError(objects.report);
   const rendered: RenderedApp = { ...objects, files: formatted(objects, options) };
-  const documents = [...(options.documents?.(rendered) ?? []), ...outputDocumentsOf(app)(rendered)];
+  const documents = [...(options.documents?.(rendered) ?? []), ...outputDocumentsOf<RenderedApp>(app)(rendered)];
   const commit = commitOutput({ folder: outdir, files: rendered.files, documents }, options);
   return { ...rendered, commit };
-}
-
-const OUTPUT_DOCUMENTS_METADATA = 'habr-k8s:output-documents';
-
-/** Makes the documents an app writes beside its manifests, from the validated app. */
-export type OutputDocuments = (rendered: RenderedApp) => readonly OutputDocument[];
-
-/**
- * Registers more text files (a diagram, a README section) that `habr-k8s synth` writes in the same
- * commit as the app's manifests; paths are relative to the project folder (that of cdk8s.yaml,
- * where the entry runs). Plain `cdk8s synth` ignores them. Recorded as metadata on the App, like `declareExternalObject()`, so the
- * registration travels with the construct tree even across separately bundled copies of this module.
- */
-export function addOutputDocuments(scope: IConstruct, documents: OutputDocuments): void {
-  scope.node.root.node.addMetadata(OUTPUT_DOCUMENTS_METADATA, documents);
-}
-
-/** Every document registered with {@link addOutputDocuments} in the App that `scope` belongs to, in registration order. */
-export function outputDocumentsOf(scope: IConstruct): OutputDocuments {
-  const makers = scope.node.root.node.metadata.filter((entry) => entry.type === OUTPUT_DOCUMENTS_METADATA).map((entry) => entry.data as OutputDocuments);
-  return (rendered) => makers.flatMap((make) => make(rendered));
 }
