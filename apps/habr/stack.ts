@@ -1,9 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  BatchJob, checkPinnedImage, declareExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps, RedisStatefulSet,
-  ReleasedWebApp, ResourceProps, RestrictedNamespace, WebApp, WebAppProps,
+  BatchJob, declareExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps, RedisStatefulSet, ReleasedWebApp,
+  ResourceProps, RestrictedNamespace, WebApp, WebAppProps,
 } from '../../lib';
+import { checkPinnedImage } from '../../lib/constructs/props';
 import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
 import { AutoscalingSettings, Component, StageConfig } from './stages';
 

@@ -140,7 +140,7 @@ export async function withProcessState<T>(cwd: string, env: Readonly<Record<stri
  * loading, or in promise callbacks that settle without waiting on I/O.
  */
 export async function captureApp(entry: string, cwd: string): Promise<App> {
-  const shown = path.relative(cwd, entry) || entry;
+  const shown = shownPath(entry, cwd);
   let cdk8sOfEntry: string;
   try {
     cdk8sOfEntry = createRequire(entry).resolve('cdk8s');

@@ -21,8 +21,8 @@ export const VALIDATE_COMMAND: CliCommand = {
   help: [
     USAGE,
     '',
-    'Reads every manifest in the folder (and its subfolders, except other synthesized outputs and Helm',
-    'charts), then runs the schema of the Kubernetes version and every rule over the whole set.',
+    'Reads every manifest file given and in the folders given (and their subfolders, except other synthesized',
+    'outputs and Helm charts), then runs the schema of the Kubernetes version and every rule over the whole set.',
     '  --external Kind/name ...   objects created outside the folder (a Secret from kubectl create secret);',
     '                             in an app, declareExternalObject() records them in the output instead',
     '  --no-recursive             only the folder\'s own files',

@@ -30,6 +30,7 @@ export class Connections implements IConnections {
   private readonly allowed: AllowedConnection[] = [];
   private readonly allowedOut: AllowedEgress[] = [];
 
+  /** @internal */
   constructor(private readonly owner: IPodTarget) {}
 
   /** Lets `client` connect to this workload on `ports` (default: every port it declares). */
@@ -61,6 +62,7 @@ export class Connections implements IConnections {
   /**
    * Records, on the client's side, an edge its server admitted: called by the server's
    * {@link allowFrom}, so both policies say the same. Not for direct use.
+   * @internal
    */
   public recordEgress(server: IPodTarget, ports: readonly number[]): void {
     this.allowedOut.push({ to: server, ports });
@@ -83,7 +85,10 @@ export class Connections implements IConnections {
     return this.allowedOut;
   }
 
-  /** The NetworkPolicy that enforces the declared edges; its rules are read at synthesis. */
+  /**
+   * The NetworkPolicy that enforces the declared edges; its rules are read at synthesis.
+   * @internal
+   */
   public createPolicy(scope: Construct, name: string, options: EgressPolicyOptions = {}): k8s.KubeNetworkPolicy {
     const restrictEgress = options.restrictEgress ?? true;
     if (typeof restrictEgress !== 'boolean') throw invalidProp(scope, 'restrictEgress', restrictEgress, 'must be true or false');

@@ -22,6 +22,7 @@ export interface RenderOptions {
  * An output format: the files the rendered objects are written as, named relative to the output
  * folder. {@link yamlFiles} is the format of `synth`; the Helm chart (lib/helm/chart.ts) is
  * another one, built from the same per-chart objects.
+ * @inline
  */
 export type OutputFormat = (rendered: RenderedObjects) => readonly OutputFile[];
 
@@ -63,7 +64,7 @@ export class SynthesisError extends Error {
   }
 }
 
-/** Milliseconds {@link renderApp} spent in each phase (filled in when passed, e.g. by the benchmark). */
+/** Milliseconds {@link renderApp} spent in each phase (filled in when passed, e.g. by the benchmark). @inline */
 export interface RenderPhases {
   /** The charts' plain objects (cdk8s `toJson`). */
   objects?: number;
@@ -112,7 +113,7 @@ function formatted(rendered: RenderedObjects, options: SynthesizeOptions): reado
   return (options.format ?? yamlFiles)(rendered);
 }
 
-/** The objects of an app, validated as a whole ({@link renderObjects}), and written in `options.format` (YAML per chart by default). */
+/** The objects of an app, validated as a whole, and written in `options.format` (YAML per chart by default). */
 export function renderApp(app: App, options: SynthesizeOptions = {}, phases?: RenderPhases): RenderedApp {
   const rendered = renderObjects(app, options, phases);
   const lap = stopwatch(phases);
@@ -123,8 +124,8 @@ export function renderApp(app: App, options: SynthesizeOptions = {}, phases?: Re
 
 /**
  * Renders, validates and writes the app into `outdir` (with `options.documents` and those the app
- * registered with {@link addOutputDocuments}, in one
- * crash-safe commit: see {@link commitOutput}); throws {@link SynthesisError} and writes nothing
+ * registered with `addOutputDocuments()`, in one crash-safe commit); throws
+ * {@link SynthesisError} and writes nothing
  * on errors.
  */
 export function synthesize(app: App, outdir: string, options: SynthesizeOptions = {}): SynthesizedApp {

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { BatchJob, CLUSTER_DNS_EGRESS_RULE, DefaultDenyIngress, Peer, ScheduledJob, StatefulApp, WebApp } from '../../lib';
+import { BatchJob, DefaultDenyIngress, Peer, ScheduledJob, StatefulApp, WebApp } from '../../lib';
+import { CLUSTER_DNS_EGRESS_RULE } from '../../lib/constructs/connections';
 import { find, invalid, literal, newChart, synth } from '../helpers';
 
 function apps(chart = newChart()) {

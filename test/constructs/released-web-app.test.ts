@@ -1,8 +1,8 @@
 import { App, Chart } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import {
-  appManifests, PropsError, RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL, ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy, WebApp,
-} from '../../lib';
+import { PropsError, ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy, WebApp } from '../../lib';
+import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../../lib/manifest/release-labels';
+import { appManifests } from '../../lib/render/manifests';
 import { validateObjects } from '../../lib/validation';
 import { allOf, find, has, invalid, newChart, Obj, synth } from '../helpers';
 
@@ -217,9 +217,9 @@ describe('canary', () => {
     expect(defaults.spec.rules[0].backendRefs.map((b: Obj) => b.weight)).toEqual([0, 100]);
   });
 
-  test('Gateway API: the HttpRoute construct\'s own checks still apply', () => {
+  test('Gateway API: the HTTPRoute\'s checks apply, named by the release\'s own fields', () => {
     expect(() => make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [] } } }))
-      .toThrow(invalid('test/Web/HttpRoute', 'gateways', []));
+      .toThrow(invalid('test/Web', 'release.router.gateways', []));
   });
 
   test('raising the weight changes only the canary Ingress annotation', () => {
@@ -319,6 +319,30 @@ describe('props are validated, all problems at once', () => {
     expect(() => make({ release: { strategy: 'blue-green', active: 'red' } })).toThrow(invalid('test/Web', 'release.active', 'red'));
   });
 
+  test('a version\'s budget and autoscaler are checked with every other prop, and reported on the release\'s path', () => {
+    const chart = newChart();
+    const error = (() => {
+      try {
+        make({
+          serviceName: 'Web',
+          versions: {
+            blue: { image: 'a:1', autoscaling: { minReplicas: 3, maxReplicas: 2, cpuUtilization: 50 } },
+            green: { image: 'a:2', disruptionBudget: { minAvailable: '100%' } },
+          },
+        }, chart);
+      } catch (e) {
+        return e as PropsError;
+      }
+      throw new Error('expected a PropsError');
+    })();
+    expect(error.problems.map((p) => `${p.path} ${p.field} ${JSON.stringify(p.value)}`)).toEqual([
+      'test/Web versions.blue.autoscaling.minReplicas 3',
+      'test/Web versions.green.disruptionBudget.minAvailable "100%"',
+      'test/Web serviceName "Web"',
+    ]);
+    expect(chart.node.children).toHaveLength(0);
+  });
+
   test('errors of a version\'s budget and autoscaler are reported per version, and nothing is left in the chart', () => {
     expect(problemsOf({
       versions: {
@@ -327,7 +351,7 @@ describe('props are validated, all problems at once', () => {
       },
     })).toEqual([
       { field: 'versions.blue.disruptionBudget.maxUnavailable', value: 0, allowed: expect.stringMatching(/above zero/) },
-      { field: 'versions.green.maxReplicas', value: 0, allowed: 'must be an integer >= 1' },
+      { field: 'versions.green.autoscaling.maxReplicas', value: 0, allowed: 'must be an integer >= 1' },
     ]);
   });
 });

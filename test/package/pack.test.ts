@@ -87,7 +87,7 @@ describe('the packed library', () => {
     expect(help).toMatchObject({ status: 0, stderr: '' });
     for (const name of ['synth', 'validate', 'diff']) expect(help.stdout).toMatch(new RegExp(`^ {2}${name} +\\S`, 'm'));
     expect(habr('--version')).toMatchObject({ status: 0, stdout: `${MANIFEST.version}\n` });
-    expect(habr('validate', '--help').stdout).toMatch(/^usage: habr-k8s validate <folder>/);
+    expect(habr('validate', '--help').stdout).toMatch(/^usage: habr-k8s validate <file or folder>\.\.\. /);
   });
 
   test('the example type-checks against the shipped declarations', () => {
