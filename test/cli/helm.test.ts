@@ -202,6 +202,22 @@ test('a value no template uses is an error, and nothing is written', async () =>
   expect(fs.readdirSync(cwd)).toEqual(['web']);
 });
 
+test('a field the app derives from a value is an error naming it, and nothing is written', async () => {
+  const loader = recordingLoader(() => {
+    const app = webApp();
+    const values = chartValues(app, { workers: 2 });
+    const chart = Chart.of(app.node.findChild('web'));
+    new ApiObject(chart, 'Settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { threads: `${values.workers * 4}` } });
+    return app;
+  });
+  await expect(helmCommand(loader).run(['--app', entryFile('web/main.ts')], testIo(cwd))).rejects.toMatchObject({
+    exitCode: 1,
+    message: 'stage default: the chart would not render it: ConfigMap web/settings data.threads differs from what the templates make of its values; '
+      + 'a field derived from a value cannot be templated: keep that value fixed, out of chartValues',
+  });
+  expect(fs.readdirSync(cwd)).toEqual(['web']);
+});
+
 describe('chartValues', () => {
   test('names every leaf that cannot be a value, at once, with the construct path', () => {
     const app = new App();
