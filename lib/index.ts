@@ -60,5 +60,9 @@ export type { PropProblem } from './constructs/props';
 export { renderApp, synthesize, SynthesisError } from './render/synthesize';
 export type { RenderedApp, RenderedObjects, SynthesizeOptions, SynthesizedApp } from './render/synthesize';
 export { synthesizeAndReport } from './render/synthesize-and-report';
+
+// Helm chart values an app declares (`habr-k8s helm`).
+export { chartValues } from './render/helm/values';
+export type { ChartValuesOptions } from './render/helm/values';
 export type { ValidationReport } from './validation';
 export type { ExternalObject, Finding, KubeObject } from './manifest/types';

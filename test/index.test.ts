@@ -9,7 +9,7 @@ import { renderApp, WebApp, WebAppProps } from '../lib';
  * reviewed change; everything else is imported from its module inside this repository.
  */
 const ROOT_NAMES = [
-  'AppConfig', 'AppConfigProps', 'BatchJob', 'BatchJobProps', 'Connections', 'declareExternalObject',
+  'AppConfig', 'AppConfigProps', 'BatchJob', 'BatchJobProps', 'chartValues', 'ChartValuesOptions', 'Connections', 'declareExternalObject',
   'DefaultDenyEgress', 'DefaultDenyEgressProps', 'DefaultDenyIngress', 'DefaultDenyIngressProps', 'DisruptionBudgetProps',
   'ExternalObject', 'Finding', 'HpaPolicy', 'HpaPolicyProps', 'HttpRoute', 'HttpRouteProps', 'IAutoscalable', 'IConnections',
   'IngressedService', 'IngressedServiceProps', 'IngressOptions', 'InitContainerProps', 'IPodTarget', 'KubeObject',

@@ -206,7 +206,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = { dev: DEV, prod: P
 /** The stage called `name`, or an error listing the stages there are. */
 export function stageNamed(name: string): StageConfig {
   const stage = STAGES[name];
-  if (!stage) throw new UsageError(`unknown stage ${JSON.stringify(name)}: set STAGE to one of ${Object.keys(STAGES).join(', ')}`);
+  if (!stage) throw new UsageError(`unknown stage ${JSON.stringify(name)}: set STAGE (habr-k8s synth --stage NAME) to one of ${Object.keys(STAGES).join(', ')}`);
   return stage;
 }
 

@@ -35,13 +35,23 @@ export class Connections implements IConnections {
 
   /** Lets `client` connect to this workload on `ports` (default: every port it declares). */
   public allowFrom(client: IPodTarget | Peer, ...ports: number[]): void {
+    this.admit(client, ports, this.owner, 'allowFrom');
+  }
+
+  /**
+   * Records the edge from `client` on `ports`, after checking the ports against this workload's;
+   * a problem is reported on `caller`, whose `connections.<method>` was called.
+   */
+  private admit(client: IPodTarget | Peer, ports: readonly number[], caller: IPodTarget, method: 'allowFrom' | 'allowTo'): void {
     const declared = this.owner.containerPorts.map((p) => p.port);
+    const field = `connections.${method}`;
     if (!declared.length) {
-      throw invalidProp(this.owner, 'connections.allowFrom', describe(client), `${this.owner.name} declares no port, so nothing can connect to it`);
+      const named = method === 'allowFrom' ? describe(client) : this.owner.name;
+      throw invalidProp(caller, field, named, `${this.owner.name} declares no port, so nothing can connect to it`);
     }
     for (const port of ports) {
       if (!findPort(this.owner, port)) {
-        throw invalidProp(this.owner, 'connections.allowFrom port', port, `must be a port ${this.owner.name} declares (${declared.join(', ')})`);
+        throw invalidProp(caller, `${field} port`, port, `must be a port ${this.owner.name} declares (${declared.join(', ')})`);
       }
     }
     const edge = { from: client, ports: ports.length ? ports : declared };
@@ -60,7 +70,9 @@ export class Connections implements IConnections {
 
   /** Lets this workload connect to `server` (recorded on the server's side). */
   public allowTo(server: IPodTarget, ...ports: number[]): void {
-    server.connections.allowFrom(this.owner, ...ports);
+    const connections = server.connections;
+    if (connections instanceof Connections) connections.admit(this.owner, ports, this.owner, 'allowTo');
+    else connections.allowFrom(this.owner, ...ports);
   }
 
   /** The edges declared so far, in declaration order. */

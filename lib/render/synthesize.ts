@@ -6,6 +6,7 @@ import { ExternalObject, SourcedObject } from '../manifest/types';
 import { appManifests, ChartManifest, sourcedObjects } from './manifests';
 import { CommitOptions, CommitResult, commitOutput, OutputDocument, OutputFile } from '../output/write';
 import { toYamlStream } from '../manifest/yaml';
+import { outputDocumentsOf } from './output-documents';
 
 /** How an app's objects are checked. */
 export interface RenderOptions {
@@ -101,7 +102,7 @@ export function renderObjects(app: App, options: RenderOptions = {}, phases?: Re
 
 /**
  * The format of `synth`: one YAML stream per chart. The first file opens with a comment that marks
- * the output and lists the external objects, so `npm run validate -- <outdir>` checks the output as
+ * the output and lists the external objects, so `habr-k8s validate <outdir>` checks the output as
  * synth did; kubectl ignores it.
  */
 export function yamlFiles(rendered: RenderedObjects): OutputFile[] {
@@ -122,14 +123,16 @@ export function renderApp(app: App, options: SynthesizeOptions = {}, phases?: Re
 }
 
 /**
- * Renders, validates and writes the app into `outdir` (with `options.documents`, in one
- * crash-safe commit); throws {@link SynthesisError} and writes nothing
+ * Renders, validates and writes the app into `outdir` (with `options.documents` and those the app
+ * registered with `addOutputDocuments()`, in one crash-safe commit); throws
+ * {@link SynthesisError} and writes nothing
  * on errors.
  */
 export function synthesize(app: App, outdir: string, options: SynthesizeOptions = {}): SynthesizedApp {
   const objects = renderObjects(app, options);
   if (objects.report.errors > 0) throw new SynthesisError(objects.report);
   const rendered: RenderedApp = { ...objects, files: formatted(objects, options) };
-  const commit = commitOutput({ folder: outdir, files: rendered.files, documents: options.documents?.(rendered) }, options);
+  const documents = [...(options.documents?.(rendered) ?? []), ...outputDocumentsOf<RenderedApp>(app)(rendered)];
+  const commit = commitOutput({ folder: outdir, files: rendered.files, documents }, options);
   return { ...rendered, commit };
 }

@@ -17,7 +17,7 @@ import { byKey, CHART, differences, helm, helmOk, helmTemplate, objectKey } from
 const DEV_VALUES = path.join(CHART, 'values-dev.yaml');
 /**
  * What synth writes for the stage the chart renders (the stage without its release versions), but
- * the Namespace `default`, which the chart leaves to the user (see the README).
+ * the Namespace `default`, which the chart leaves to the user (see docs/helm.md).
  */
 const chartPart = (objects: readonly KubeObject[]) => objects.filter((o) => o.kind !== 'Namespace');
 const stageObjects = (stage: typeof PROD) => renderStage(stage).objects.map((o) => o.object);

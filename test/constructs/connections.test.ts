@@ -129,13 +129,15 @@ describe('Connections', () => {
   test('a port the server does not declare is refused', () => {
     const { api, web } = apps();
     expect(() => api.connections.allowFrom(web, 9090)).toThrow(invalid('test/Api', 'connections.allowFrom port', 9090));
-    expect(() => web.connections.allowTo(api, 22)).toThrow(invalid('test/Api', 'connections.allowFrom port', 22));
+    expect(() => web.connections.allowTo(api, 22)).toThrow(invalid('test/Web', 'connections.allowTo port', 22));
   });
 
   test('nothing can connect to a workload without ports', () => {
     const { api, worker } = apps();
     expect(() => worker.connections.allowFrom(api)).toThrow(invalid('test/Worker', 'connections.allowFrom', 'api'));
     expect(() => worker.connections.allowFrom(Peer.ingressController())).toThrow(invalid('test/Worker', 'connections.allowFrom', 'ingress controller (ingress-nginx)'));
+    // Reported where the call was made, under the method called.
+    expect(() => api.connections.allowTo(worker)).toThrow('test/Api: invalid connections.allowTo "worker": worker declares no port, so nothing can connect to it');
   });
 });
 
