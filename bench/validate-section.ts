@@ -83,7 +83,7 @@ export function runValidateSection(folders: readonly ValidateFolder[], runs: num
   const phaseRows: string[][] = [];
   for (const { name, folder, objects } of folders) {
     process.stderr.write(`  validate vs kubeconform: ${name} ...`);
-    const ours = [process.execPath, 'scripts/run.js', 'scripts/validate.ts', folder];
+    const ours = [process.execPath, 'bin/habr-k8s.js', 'validate', folder];
     const theirs = [kubeconform, '-strict', '-summary', '-schema-location', schemas.folder, '-kubernetes-version', schemas.version, folder];
     const [our, their] = measurePair(ours, theirs, runs, warmups, cwd);
     process.stderr.write(` ${formatMs(our.wallMs)} ms vs ${formatMs(their.wallMs)} ms\n`);
@@ -98,7 +98,7 @@ export function runValidateSection(folders: readonly ValidateFolder[], runs: num
     phaseRows.push([name, String(phases.objects), formatMs(phases.readMs), formatMs(phases.schemaMs), formatMs(phases.validateMs), perObject(phases.readMs), perObject(phases.schemaMs), perObject(phases.validateMs)]);
   }
   return [
-    `validate (node scripts/run.js scripts/validate.ts <folder>) vs kubeconform v0.8.0 (-strict, schemas of Kubernetes ${schemas.version}),`,
+    `validate (node bin/habr-k8s.js validate <folder>) vs kubeconform v0.8.0 (-strict, schemas of Kubernetes ${schemas.version}),`,
     `medians of ${runs} alternating runs after ${warmups} warm-up; CPU = user + system; RSS = peak; ratios = ours ÷ kubeconform, same run.`,
     '',
     formatTable(

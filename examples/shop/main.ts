@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import {
-  declareExternalObject, HpaPolicy, Peer, RedisStatefulSet, RestrictedNamespace, ScheduledJob, StatefulApp, WebApp,
+  chartValues, declareExternalObject, HpaPolicy, Peer, RedisStatefulSet, RestrictedNamespace, ScheduledJob, StatefulApp, WebApp,
 } from 'habr-k8s';
 
 const namespace = 'shop';
@@ -9,6 +9,8 @@ const tlsSecret = 'shop-tls';
 const databaseSecret = 'shop-db';
 
 const app = new App();
+// What `habr-k8s helm` makes the values of a Helm chart; synth builds the app from them as they are.
+const values = chartValues(app, { version: '1.4.2', webReplicas: 2 }, { name: 'shop' });
 const chart = new Chart(app, 'shop', { namespace, disableResourceNameHashes: true });
 new RestrictedNamespace(chart, 'Namespace', { name: namespace });
 
@@ -30,7 +32,7 @@ const tls = { secretName: tlsSecret };
 const annotations = { 'cert-manager.io/cluster-issuer': 'letsencrypt' };
 const api = new WebApp(chart, 'Api', {
   name: 'api',
-  image: 'ghcr.io/example/shop-api:1.4.2',
+  image: `ghcr.io/example/shop-api:${values.version}`,
   port: 8080,
   replicas: 2,
   env: {
@@ -45,9 +47,9 @@ const api = new WebApp(chart, 'Api', {
 });
 const web = new WebApp(chart, 'Web', {
   name: 'web',
-  image: 'ghcr.io/example/shop-web:1.4.2',
+  image: `ghcr.io/example/shop-web:${values.version}`,
   port: 3000,
-  replicas: 2,
+  replicas: values.webReplicas,
   env: { API_URL: api.serviceAddress() },
   readiness: { httpGet: { path: '/' } },
   ingress: { host, ingressClassName: 'nginx', annotations, tls },
@@ -58,7 +60,7 @@ new HpaPolicy(chart, 'ApiAutoscaling', { target: api, minReplicas: 2, maxReplica
 const cleanup = new ScheduledJob(chart, 'CartCleanup', {
   name: 'cart-cleanup',
   schedule: '0 3 * * *',
-  image: 'ghcr.io/example/shop-api:1.4.2',
+  image: `ghcr.io/example/shop-api:${values.version}`,
   command: ['shop-api', 'cleanup-carts', '--older-than=7d'],
   env: { DATABASE_HOST: database.podDnsName(0), DATABASE_PASSWORD_FILE: '/etc/shop-db/password' },
   secretMounts: [{ secretName: databaseSecret, mountPath: '/etc/shop-db' }],

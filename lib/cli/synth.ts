@@ -3,13 +3,28 @@ import * as path from 'path';
 import { recoverOutput } from '../output/write';
 import { SynthesisError, synthesize } from '../render/synthesize';
 import { formatReport } from '../validation';
-import { UsageError } from '../errors';
+import { UsageError, UserError } from '../errors';
 import { APP_OPTIONS_HELP, AppTarget, captureApp, parseAppOptions, resolveApp, shownPath, withProcessState, workDirOf } from './app-entry';
 import { CliCommand, CommandIo } from './io';
 
 /** The environment an entry runs in: the output folder as the cdk8s CLI passes it, and the stage. */
 export function entryEnvironment(target: AppTarget): Record<string, string | undefined> {
   return { CDK8S_OUTDIR: path.relative(target.projectDir, target.output) || '.', ...(target.stage !== undefined ? { STAGE: target.stage } : {}) };
+}
+
+/**
+ * The folder synth replaces as a whole: refused when it holds the project (an outdir of '' or '.',
+ * or an ancestor), since replacing it would take the project's own files.
+ */
+function outputFolderOf(outdir: string, projectDir: string): string {
+  const folder = path.resolve(projectDir, outdir);
+  const fromOutput = path.relative(folder, projectDir);
+  if (fromOutput === '' || !(fromOutput.startsWith('..') || path.isAbsolute(fromOutput))) {
+    const which = fromOutput === '' ? 'is the project folder' : `contains the project folder ${projectDir}`;
+    throw new UserError(`the App's outdir ${JSON.stringify(outdir)} (${folder}) ${which}, which synth would replace as a whole: `
+      + "give the App a folder of its own, e.g. new App({ outdir: 'dist' }), or no outdir to use --output or the output of cdk8s.yaml");
+  }
+  return folder;
 }
 
 async function runSynth(args: readonly string[], io: CommandIo): Promise<number> {
@@ -21,7 +36,7 @@ async function runSynth(args: readonly string[], io: CommandIo): Promise<number>
     // A synth interrupted by a crash is finished (or undone) first.
     recoverOutput(workDir);
     const app = await captureApp(target.entry, io.cwd);
-    const outdir = shownPath(path.resolve(target.projectDir, app.outdir), io.cwd);
+    const outdir = shownPath(outputFolderOf(app.outdir, target.projectDir), io.cwd);
     try {
       const result = synthesize(app, app.outdir, {
         workDir,

@@ -10,7 +10,7 @@ import { ExternalObject, Finding, KubeObject, SourcedObject } from './types';
 
 /**
  * The `yaml` package, loaded when a folder is first read: every importer of lib/validation loads
- * this module, and `npm run synth`, which never parses YAML, would spend ~150 ms loading it.
+ * this module, and `habr-k8s synth`, which never parses YAML, would spend ~150 ms loading it.
  */
 let yamlPackage: typeof import('yaml') | undefined;
 function yaml(): typeof import('yaml') {

@@ -27,7 +27,7 @@ export interface SourcedObject {
   readonly order: number;
 }
 
-/** How bad a finding is: an `error` stops `npm run synth`; a `warning` is reported only. @inline */
+/** How bad a finding is: an `error` stops `habr-k8s synth`; a `warning` is reported only. @inline */
 export type Severity = 'error' | 'warning';
 
 /** What the Kubernetes API server does with the mistake, for the reader of the report. @inline */

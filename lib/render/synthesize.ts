@@ -20,7 +20,7 @@ export interface RenderOptions {
 
 /**
  * An output format: the files the rendered objects are written as, named relative to the output
- * folder. {@link yamlFiles} is the format of `synth`; the Helm chart (lib/helm/chart.ts) is
+ * folder. {@link yamlFiles} is the format of `synth`; the Helm chart (lib/render/helm/chart.ts) is
  * another one, built from the same per-chart objects.
  * @inline
  */

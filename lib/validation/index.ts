@@ -1,6 +1,6 @@
 /**
  * Runs strict schema validation and every cross-object rule over a set of plain Kubernetes
- * objects and reports the findings. `npm run synth` and `npm run validate` both come here.
+ * objects and reports the findings. `habr-k8s synth` and `habr-k8s validate` both come here.
  */
 import { buildIndex, Rule, RuleContext } from './rule';
 import { mergeCopies, RuleScope, scopeGroups } from './scope';

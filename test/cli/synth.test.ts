@@ -115,6 +115,32 @@ describe('habr-k8s synth', () => {
     expect(habr(root, 'synth', 'extra')).toMatchObject({ status: 2, stderr: 'habr-k8s synth: unexpected argument extra\nsee habr-k8s synth --help\n' });
   });
 
+  test.each([
+    ['', 'the project folder', (root: string) => `(${root}) is the project folder`],
+    ['.', 'the project folder', (root: string) => `(${root}) is the project folder`],
+    ['..', 'its parent', (root: string) => `(${path.dirname(root)}) contains the project folder ${root}`],
+  ])('an App outdir of "%s" (%s) is refused in one line naming the fix, and nothing is touched', (outdir, _what, problem) => {
+    const root = project(entry('replicas: 2', CLEAN).replace('new App()', `new App({ outdir: ${JSON.stringify(outdir)} })`));
+    const before = list(root);
+    const synth = habr(root, 'synth');
+    expect(synth).toMatchObject({
+      status: 1,
+      stdout: '',
+      stderr: `habr-k8s synth: the App's outdir ${JSON.stringify(outdir)} ${problem(root)}, which synth would replace as a whole: `
+        + "give the App a folder of its own, e.g. new App({ outdir: 'dist' }), or no outdir to use --output or the output of cdk8s.yaml\n",
+    });
+    expect(list(root)).toEqual(before);
+  });
+
+  test('--output naming the project folder is refused the same way', () => {
+    const root = project(entry('replicas: 2', CLEAN));
+    const synth = habr(root, 'synth', '--output', '.');
+    expect(synth).toMatchObject({ status: 1, stdout: '' });
+    expect(synth.stderr).toBe(`habr-k8s synth: the App's outdir "." (${root}) is the project folder, which synth would replace as a whole: `
+      + "give the App a folder of its own, e.g. new App({ outdir: 'dist' }), or no outdir to use --output or the output of cdk8s.yaml\n");
+    expect(list(root)).toEqual(['cdk8s.yaml', 'main.ts', 'node_modules']);
+  });
+
   test('an entry esbuild cannot read: each syntax error one line naming file, line and column', () => {
     const root = project(entry('replicas: 2').replace("const app = new App();", "const app = new App(;\nconst = 1;"));
     const synth = habr(root, 'synth');

@@ -1,6 +1,6 @@
 /**
  * Stops a writer with SIGKILL at every step of its commit (HABR_SYNTH_CRASH_AT, see
- * lib/synth/crash-point.ts), in child processes over a temporary project, and checks what a user
+ * lib/output/crash-point.ts), in child processes over a temporary project, and checks what a user
  * finds: each part of the output whole, the old or the new, the manifest folder never a mix; and
  * after the next command, all of it old or all of it new, with nothing left behind.
  */

@@ -3,6 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
+import { parseManifestText } from '../../lib/manifest/load';
+import { availableHelm } from '../../tools/cluster/binaries';
+import { byKey, helmOk } from '../cluster/helm';
 import { markedBlocks, README } from '../readme-blocks';
 
 /**
@@ -115,7 +118,8 @@ describe('the packed library', () => {
     const main = path.join(consumer, 'main.ts');
     const source = fs.readFileSync(main, 'utf8');
     const written = fs.readFileSync(path.join(consumer, 'dist/00-shop.yaml'), 'utf8');
-    fs.writeFileSync(main, source.replace("name: 'web',\n  image: 'ghcr.io/example/shop-web:1.4.2',\n  port: 3000,\n  replicas: 2,", "name: 'web',\n  image: 'ghcr.io/example/shop-web:1.4.2',\n  port: 3000,\n  replicas: 3,"));
+    expect(source.split('webReplicas: 2 }').length).toBe(2);
+    fs.writeFileSync(main, source.replace('webReplicas: 2 }', 'webReplicas: 3 }'));
     try {
       const diff = habr('diff');
       expect(diff).toMatchObject({ status: 0, stderr: '' });
@@ -140,9 +144,58 @@ describe('the packed library', () => {
     expect(fs.existsSync(path.join(consumer, 'broken-out'))).toBe(false);
   });
 
-  // ── habr-k8s helm and habr-k8s import compose (branch helm) ──────────────────────────────────
-  // Their runs in the consumer project go here: `habr-k8s helm` of the example into a chart folder,
-  // and `habr-k8s import compose <compose.yaml>` followed by a synth of the generated app.
+  test('helm writes a chart of the example whose values are those it declares with chartValues', () => {
+    const helm = habr('helm');
+    expect(helm).toMatchObject({ status: 0, stderr: '' });
+    expect(helm.stdout.split('\n').slice(-2)).toEqual(['chart dist/helm/shop: 1 templates', '']);
+    const chart = path.join(consumer, 'dist/helm/shop');
+    expect(listFiles(chart).sort()).toEqual(['.helmignore', 'Chart.yaml', 'templates/.habr-k8s-written', 'templates/00-shop.yaml', 'values.schema.json', 'values.yaml']);
+    expect(parseAllDocuments(fs.readFileSync(path.join(chart, 'Chart.yaml'), 'utf8'))[0].toJS()).toMatchObject({ apiVersion: 'v2', name: 'shop', version: '0.1.0' });
+    expect(parseAllDocuments(fs.readFileSync(path.join(chart, 'values.yaml'), 'utf8'))[0].toJS()).toEqual({ version: '1.4.2', webReplicas: 2 });
+    const schema = JSON.parse(fs.readFileSync(path.join(chart, 'values.schema.json'), 'utf8'));
+    expect(schema).toMatchObject({ required: ['version', 'webReplicas'], properties: { version: { type: 'string' }, webReplicas: { type: 'integer' } } });
+    const template = fs.readFileSync(path.join(chart, 'templates/00-shop.yaml'), 'utf8');
+    expect(template).toContain('  replicas: {{ .Values.webReplicas | int }}\n');
+    expect(template).toContain('image: {{ (print "ghcr.io/example/shop-web:" .Values.version) | quote }}\n');
+  });
+
+  const helmBinary = availableHelm();
+  (helmBinary ? test : test.skip)(`helm template of that chart renders what synth wrote, object by object${helmBinary ? '' : ' (skipped: no helm binary; set HELM_BIN or build it with npm run test:cluster)'}`, () => {
+    const synthesized = parseManifestText(fs.readFileSync(path.join(consumer, 'dist/00-shop.yaml'), 'utf8'), 'dist/00-shop.yaml');
+    const rendered = parseManifestText(helmOk(['template', 'shop', path.join(consumer, 'dist/helm/shop')]), 'helm template');
+    expect(Object.keys(byKey(rendered)).sort()).toEqual(Object.keys(byKey(synthesized)).sort());
+    expect(byKey(rendered)).toEqual(byKey(synthesized));
+    const tagged = byKey(parseManifestText(helmOk(['template', 'shop', path.join(consumer, 'dist/helm/shop'), '--set', 'webReplicas=5', '--set', 'version=2.0.0']), 'helm template'));
+    expect(tagged['Deployment/shop/web-deployment'].spec).toMatchObject({ replicas: 5, template: { spec: { containers: [expect.objectContaining({ image: 'ghcr.io/example/shop-web:2.0.0' })] } } });
+  });
+
+  test('import compose writes an app that type-checks against the shipped declarations and synthesizes', () => {
+    fs.writeFileSync(path.join(consumer, 'compose.yaml'), [
+      'services:',
+      '  web:',
+      '    image: nginx:1.27.3',
+      '    ports: ["8080:80"]',
+      '    environment:',
+      '      API_URL: http://api:3000',
+      '  api:',
+      '    image: ghcr.io/example/api:2.1.0',
+      '    ports: ["3000"]',
+      '',
+    ].join('\n'));
+    const imported = habr('import', 'compose', 'compose.yaml', '--out', 'imported');
+    expect(imported.status).toBe(0);
+    expect(imported.stdout).toBe('imported/stages.ts\nimported/stack.ts\nimported/main.ts\n'
+      + 'imported compose.yaml into imported: 3 files, 1 warnings; synthesize with: npx habr-k8s synth --app imported/main.ts\n');
+    expect(imported.stderr).toMatch(/^warning: web: ports: published 8080:80 not reachable from outside the cluster: [^\n]+\n$/);
+    expect(fs.readFileSync(path.join(consumer, 'imported/stack.ts'), 'utf8')).toMatch(/from 'habr-k8s';$/m);
+    run(process.execPath, [path.join(consumer, 'node_modules/typescript/bin/tsc'), '--strict', '--noEmit', '--module', 'commonjs', '--target', 'ES2022', '--types', 'node', 'imported/main.ts'], consumer);
+    const synth = habr(...imported.stdout.match(/synthesize with: npx habr-k8s (.+)$/m)![1].split(' '));
+    expect(synth).toMatchObject({ status: 0, stderr: '' });
+    expect(synth.stdout).toBe('dist-imported/dev/00-platform.yaml  3 objects\ndist-imported/dev/01-web.yaml  3 objects\ndist-imported/dev/02-api.yaml  3 objects\n'
+      + 'dist-imported/dev: 9 objects in 3 files, 0 warnings\n');
+    const objects = parseManifestText(fs.readFileSync(path.join(consumer, 'dist-imported/dev/01-web.yaml'), 'utf8'), '01-web.yaml');
+    expect(objects.map((object) => `${object.kind}/${object.metadata?.name}`)).toEqual(expect.arrayContaining(['Deployment/web-deployment', 'Service/web']));
+  });
 
   test('builds an HTTPRoute through the imports/ classes it ships, and validates it', () => {
     const script = `

@@ -140,8 +140,8 @@ function binariesFromAssets(): Partial<Record<BinaryName, string>> {
   return found;
 }
 
-/** Builds the given binaries of one component into its cache folder unless they are there already. */
-export function ensureBuilt(component: Component, names: readonly string[], log: (line: string) => void): Record<string, string> {
+/** Where the given binaries of one component are cached: a folder per version and build inputs. */
+function buildTarget(component: Component, names: readonly string[]) {
   const root = component.root ?? MODULES_ROOT;
   const version = pinnedVersion(component.folder, component.module, root);
   const moduleDir = path.join(root, component.folder);
@@ -154,7 +154,13 @@ export function ensureBuilt(component: Component, names: readonly string[], log:
     .digest('hex')
     .slice(0, 12);
   const target = path.join(cacheRoot(), `${component.folder}-${version}-${key}`);
-  const paths = Object.fromEntries(names.map((name) => [name, path.join(target, name)]));
+  const paths: Record<string, string> = Object.fromEntries(names.map((name) => [name, path.join(target, name)]));
+  return { version, moduleDir, ldflags, target, paths };
+}
+
+/** Builds the given binaries of one component into its cache folder unless they are there already. */
+export function ensureBuilt(component: Component, names: readonly string[], log: (line: string) => void): Record<string, string> {
+  const { version, moduleDir, ldflags, target, paths } = buildTarget(component, names);
   if (names.every((name) => isExecutable(paths[name]))) return paths;
 
   fs.mkdirSync(cacheRoot(), { recursive: true });
@@ -210,6 +216,21 @@ export function ensureHelm(log: (line: string) => void = (line) => console.error
     return path.resolve(fromEnv);
   }
   return ensureBuilt(HELM, ['helm'], log).helm;
+}
+
+/**
+ * The helm binary if there is one without building it: `$HELM_BIN`, else the one `ensureHelm`
+ * built and cached; undefined when neither exists (or Go, which names the cache folder, is missing).
+ */
+export function availableHelm(): string | undefined {
+  if (process.env.HELM_BIN) return ensureHelm();
+  try {
+    const cached = buildTarget(HELM, ['helm']).paths.helm;
+    return isExecutable(cached) ? cached : undefined;
+  } catch (error) {
+    if (error instanceof BinariesUnavailableError) return undefined;
+    throw error;
+  }
 }
 
 /** The helm release the Helm tests run, e.g. `v3.22.0`. */

@@ -2,7 +2,7 @@
  * A Helm chart from an app rendered once per profile with placeholders for its knobs (see
  * {@link KnobRegistry}): every object becomes a template, written once when the profiles agree on
  * it and in `{{- if eq .Values.profile "…" }}` blocks where they do not. It is the second output
- * format beside the YAML files of `synth` (`yamlFiles` in lib/synth/synthesize.ts): both are
+ * format beside the YAML files of `synth` (`yamlFiles` in lib/render/synthesize.ts): both are
  * written from the same per-chart objects, never from each other's text.
  */
 import * as path from 'path';
