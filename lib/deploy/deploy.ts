@@ -48,7 +48,8 @@ export interface DeployOutcome {
   readonly revision?: Revision;
 }
 
-function refusalLines(refusals: readonly Refusal[]): string[] {
+/** One line per refused object: its label, file and the server's words. */
+export function refusalLines(refusals: readonly Refusal[]): string[] {
   return refusals.map((refusal) => `refused: ${refusal.label} (${refusal.source}): ${refusal.message}`);
 }
 

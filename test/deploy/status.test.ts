@@ -7,7 +7,7 @@ function withStatus(object: KubeObject, status: Record<string, unknown>, generat
 }
 
 describe('objectStatus (kstatus rules)', () => {
-  const web = { ...deployment('web'), metadata: { name: 'web', namespace: 'default', generation: 1 } };
+  const web: KubeObject = { ...deployment('web'), metadata: { name: 'web', namespace: 'default', generation: 1 } };
 
   test('a rolled-out Deployment is current', () => {
     expect(objectStatus(rolledOut(web))).toEqual({ state: 'Current', reason: '', message: '2 available' });
