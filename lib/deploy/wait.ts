@@ -64,6 +64,8 @@ function eventLine(event: KubeObject): string {
 }
 
 const EVENTS_SHOWN = 3;
+/** Awaited objects named in one progress line. */
+const PROGRESS_ITEMS = 5;
 const PODS_SHOWN = 3;
 
 /** Conditions that are not True, pod problems and the latest events of an object that is not ready. */
@@ -85,6 +87,51 @@ export async function explainNotReady(api: ClusterApi, object: KubeObject): Prom
   return lines;
 }
 
+interface Look {
+  readonly object?: KubeObject;
+  readonly status?: ObjectStatus;
+  readonly error?: string;
+}
+
+/** A kind in a namespace with at least this many awaited objects is read with one list instead of one get each. */
+const LIST_FROM = 10;
+
+function lookAt(live: KubeObject | undefined): Look {
+  return live ? { object: live, status: objectStatus(live) } : { error: 'it does not exist (deleted by someone else?)' };
+}
+
+function unreadable(error: unknown): Look {
+  return { error: `cannot read it: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };
+}
+
+/** The live state of each pending object, in order: many objects of a kind in a namespace by one list, the others one by one. */
+async function look(api: ClusterApi, pending: ReadonlyArray<{ ref: ObjectRef }>, concurrency: number): Promise<Look[]> {
+  const groups = new Map<string, number[]>();
+  pending.forEach(({ ref }, index) => {
+    const key = JSON.stringify([ref.apiVersion, ref.kind, ref.namespace ?? '']);
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  });
+  const looks: Look[] = new Array(pending.length);
+  const tasks = [...groups.values()].flatMap((indexes): Array<() => Promise<void>> => {
+    if (indexes.length < LIST_FROM) {
+      return indexes.map((index) => async () => {
+        looks[index] = await api.get(pending[index].ref).then(lookAt, unreadable);
+      });
+    }
+    return [async () => {
+      const { apiVersion, kind, namespace } = pending[indexes[0]].ref;
+      try {
+        const byName = new Map((await api.list(apiVersion, kind, namespace)).map((object) => [asString(object.metadata?.name), object]));
+        for (const index of indexes) looks[index] = lookAt(byName.get(pending[index].ref.name));
+      } catch (error) {
+        for (const index of indexes) looks[index] = unreadable(error);
+      }
+    }];
+  });
+  await mapBounded(tasks, concurrency, (task) => task());
+  return looks;
+}
+
 /**
  * Looks at every object until each is ready, one fails, or the time is up. An object that fails
  * (e.g. `ProgressDeadlineExceeded`) is reported at once; errors reaching the server (an API
@@ -93,37 +140,32 @@ export async function explainNotReady(api: ClusterApi, object: KubeObject): Prom
 export async function waitForReady(objects: readonly KubeObject[], api: ClusterApi, options: WaitOptions): Promise<NotReady[]> {
   const deadline = options.clock.now() + options.timeoutSeconds * 1000;
   let pending = objects.map((object) => ({ ref: refOf(object), label: identify(object).label }));
-  const lastSeen = new Map<string, { object?: KubeObject; status?: ObjectStatus; error?: string }>();
+  const lastSeen = new Map<string, Look>();
   const failures: NotReady[] = [];
   for (;;) {
-    const looks = await mapBounded(pending, options.concurrency ?? 8, async (item) => {
-      try {
-        const live = await api.get(item.ref);
-        const seen = live ? { object: live, status: objectStatus(live) } : { error: 'it does not exist (deleted by someone else?)' };
-        lastSeen.set(item.label, seen);
-        return seen;
-      } catch (error) {
-        const seen = { ...lastSeen.get(item.label), error: `cannot read it: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };
-        lastSeen.set(item.label, seen);
-        return seen;
-      }
-    });
+    const looks = await look(api, pending, options.concurrency ?? 8);
+    for (const [index, item] of pending.entries()) {
+      const seen = looks[index];
+      looks[index] = seen.error && !seen.object ? { ...lastSeen.get(item.label), error: seen.error } : seen;
+      lastSeen.set(item.label, looks[index]);
+    }
     const stillPending: typeof pending = [];
     for (const [index, item] of pending.entries()) {
-      const look = looks[index];
-      if (look.status?.state === 'Current' && !look.error) continue;
-      if (look.status?.state === 'Failed' && !look.error && look.object) {
-        failures.push({ label: item.label, reason: look.status.reason, message: look.status.message, details: await explainNotReady(api, look.object) });
+      const seen = looks[index];
+      if (seen.status?.state === 'Current' && !seen.error) continue;
+      if (seen.status?.state === 'Failed' && !seen.error && seen.object) {
+        failures.push({ label: item.label, reason: seen.status.reason, message: seen.status.message, details: await explainNotReady(api, seen.object) });
         continue;
       }
       stillPending.push(item);
     }
     pending = stillPending;
     if (pending.length === 0) return failures;
-    options.progress?.(`waiting for ${pending.length}: ${pending.map((item) => {
+    const shown = pending.slice(0, PROGRESS_ITEMS).map((item) => {
       const seen = lastSeen.get(item.label);
       return seen?.status ? progressItem(item.ref, seen.status) : `${item.ref.name} ${seen?.error ?? ''}`;
-    }).join(', ')}`);
+    });
+    options.progress?.(`waiting for ${pending.length}: ${shown.join(', ')}${pending.length > PROGRESS_ITEMS ? `, ${pending.length - PROGRESS_ITEMS} more` : ''}`);
     if (options.clock.now() >= deadline) break;
     await options.clock.sleep(Math.min((options.pollSeconds ?? 1) * 1000, Math.max(0, deadline - options.clock.now())));
   }

@@ -231,4 +231,26 @@ describe('apply order and waiting', () => {
       label: 'Deployment default/web', reason: 'Unreachable', message: 'not ready after 5s: cannot read it: connect ECONNREFUSED 127.0.0.1:6443', details: [],
     }]);
   });
+
+  test('many objects of a kind in a namespace are read with one list per look; the progress line names five and counts the rest', async () => {
+    const cluster = healthyCluster();
+    const objects = Array.from({ length: 12 }, (_, i) => deployment(`web-${i}`));
+    for (const object of objects) cluster.put({ ...object, metadata: { ...object.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 1 } });
+    const calls: string[] = [];
+    const list = cluster.list.bind(cluster);
+    const get = cluster.get.bind(cluster);
+    cluster.list = async (...args) => {
+      calls.push(`list ${args[1]}`);
+      const found = await list(...args);
+      return calls.length > 1 ? found.map(rolledOut) : found;
+    };
+    cluster.get = async (ref) => {
+      calls.push(`get ${ref.name}`);
+      return get(ref);
+    };
+    const progress: string[] = [];
+    expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 10, progress: (line) => progress.push(line) })).toEqual([]);
+    expect(calls).toEqual(['list Deployment', 'list Deployment']);
+    expect(progress).toEqual(['waiting for 12: web-0 1/2 updated, web-1 1/2 updated, web-2 1/2 updated, web-3 1/2 updated, web-4 1/2 updated, 7 more']);
+  });
 });
