@@ -7,6 +7,7 @@
  *               `npm run validate` of a 10,002-object folder
  *   --runs=3    measured runs per scenario and size (after one warm-up run)
  *   --only=txt  only scenarios whose name contains txt (the baselines always run)
+ *   --deploy    instead: `habr-k8s deploy` against kubectl on a local control plane (see deploy.ts)
  */
 import { buildSync } from 'esbuild';
 import { join, relative, resolve } from 'path';
@@ -20,6 +21,7 @@ import {
   VALIDATE_COMMAND, VALIDATE_FOLDER, VALIDATE_UNITS,
 } from './scenarios';
 import type { ChildSpec } from './child';
+import { runDeployBench } from './deploy';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 const BUILD_DIR = join(PROJECT_ROOT, '.bench', 'build');
@@ -202,6 +204,14 @@ function loadText(): string {
 }
 
 function main(): void {
+  if (process.argv.includes('--deploy')) {
+    compileBenchmark([]);
+    void runDeployBench(process.argv.slice(2), { cwd: PROJECT_ROOT, usagePreload: compiledPath('bench/usage-preload.ts') }).catch((error: Error) => {
+      console.error(error.message);
+      process.exitCode = 1;
+    });
+    return;
+  }
   const options = parseOptions(process.argv.slice(2));
   const baselines = [COMMAND_BASELINE, SCALED_BASELINE, JSON_BASELINE];
   const scenarios = SCENARIOS.filter((scenario) => !options.only || baselines.includes(scenario.name) || scenario.name.includes(options.only));
