@@ -75,9 +75,15 @@ interface Target {
   readonly api: ClusterApi;
 }
 
-function target(parsed: ParsedOptions, io: CommandIo): Target {
+/** The stage named by `--stage` (default dev), checked. */
+function stageOf(parsed: ParsedOptions): string {
   const stage = parsed.values['--stage'] ?? 'dev';
   if (!STAGE_NAME.test(stage)) throw new UsageError(`--stage ${stage}: a stage is lower-case letters, digits and dashes`);
+  return stage;
+}
+
+function target(parsed: ParsedOptions, io: CommandIo): Target {
+  const stage = stageOf(parsed);
   const namespace = parsed.values['--namespace'] ?? 'default';
   return { stage, namespace, api: connectCluster({ kubeconfig: parsed.values['--kubeconfig'], context: parsed.values['--context'] }, io.env, io.cwd) };
 }
@@ -122,9 +128,20 @@ const RUN_HELP = [
 const RUN_VALUES = ['--stage', '--timeout', '--lock-timeout', '--kubeconfig', '--context', '--namespace', '--keep-revisions'];
 const RUN_FLAGS = ['--dry-run', '--force-conflicts', '--prune-namespaces', '--prune-claims'];
 
-async function runDeployOf(objects: readonly SourcedObject[], description: string, parsed: ParsedOptions, chosen: Target, io: CommandIo): Promise<number> {
+/** The run options that need no cluster, checked before connecting. */
+function runSettings(parsed: ParsedOptions): { stage: string; keep?: number; timeoutSeconds: number; lockWaitSeconds: number } {
   const keep = parsed.values['--keep-revisions'];
   if (keep !== undefined && !/^[1-9]\d*$/.test(keep)) throw new UsageError(`--keep-revisions ${keep}: expected a whole number from 1`);
+  return {
+    stage: stageOf(parsed),
+    keep: keep === undefined ? undefined : Number(keep),
+    timeoutSeconds: parseDuration('--timeout', parsed.values['--timeout'] ?? '5m'),
+    lockWaitSeconds: parseDuration('--lock-timeout', parsed.values['--lock-timeout'] ?? '2m'),
+  };
+}
+
+async function runDeployOf(objects: readonly SourcedObject[], description: string, parsed: ParsedOptions, chosen: Target, io: CommandIo): Promise<number> {
+  const settings = runSettings(parsed);
   let shown = '';
   const outcome = await deploy(objects, chosen.api, {
     stage: chosen.stage,
@@ -132,9 +149,9 @@ async function runDeployOf(objects: readonly SourcedObject[], description: strin
     dryRun: parsed.flags.has('--dry-run'),
     forceConflicts: parsed.flags.has('--force-conflicts'),
     pruneProtected: new Set([...(parsed.flags.has('--prune-namespaces') ? ['Namespace'] : []), ...(parsed.flags.has('--prune-claims') ? ['PersistentVolumeClaim'] : [])]),
-    timeoutSeconds: parseDuration('--timeout', parsed.values['--timeout'] ?? '5m'),
-    lockWaitSeconds: parseDuration('--lock-timeout', parsed.values['--lock-timeout'] ?? '2m'),
-    keepRevisions: keep === undefined ? undefined : Number(keep),
+    timeoutSeconds: settings.timeoutSeconds,
+    lockWaitSeconds: settings.lockWaitSeconds,
+    keepRevisions: settings.keep,
     description,
     toolingVersion: toolingVersion(),
     clock: SYSTEM_CLOCK,
@@ -168,7 +185,7 @@ export const DEPLOY_COMMAND: CliCommand = {
   ].join('\n'),
   async run(args, io) {
     const parsed = parseOptions(args, RUN_VALUES, RUN_FLAGS, 1);
-    const stage = parsed.values['--stage'] ?? 'dev';
+    const { stage } = runSettings(parsed);
     const folder = parsed.positional[0] ?? stageFolder(stage);
     const objects = readStageFolder(folder, io);
     return runDeployOf(objects, folder, parsed, target(parsed, io), io);
@@ -193,6 +210,7 @@ export const ROLLBACK_COMMAND: CliCommand = {
     const parsed = parseOptions(args, [...RUN_VALUES, '--to'], RUN_FLAGS, 0);
     const to = parsed.values['--to'];
     if (to !== undefined && !/^[1-9]\d*$/.test(to)) throw new UsageError(`--to ${to}: a revision is a whole number from 1 (see habr-k8s history)`);
+    runSettings(parsed);
     const chosen = target(parsed, io);
     const { revision, objects } = await readRevision(chosen.api, stageParent(chosen.stage, chosen.namespace), chosen.stage, to === undefined ? undefined : Number(to));
     io.out(`rolling stage ${chosen.stage} back to revision ${revision.number} (${revision.description}, deployed ${revision.deployedAt})`);
