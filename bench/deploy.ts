@@ -68,6 +68,11 @@ function unitsFolder(units: number): string {
   return folder;
 }
 
+/** Each unit runs 2 pods requesting 250m CPU; a simulated node has 16 CPUs: enough nodes for all of them, and spare. */
+function nodesFor(units: number): number {
+  return Math.max(3, Math.ceil((units * 2 * 0.25) / 16) + 2);
+}
+
 interface Row {
   readonly scenario: string;
   readonly objects: number;
@@ -109,7 +114,7 @@ export async function runDeployBench(args: readonly string[], runOptions: RunOpt
   const value = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   const units = Number(value('deploy-units') ?? 1000);
   const runs = Number(value('runs') ?? 3);
-  const cluster = await LocalCluster.start({ nodes: 3, binaries: ensureClusterBinaries(), log: (line) => process.stderr.write(`${line}\n`) });
+  const cluster = await LocalCluster.start({ nodes: nodesFor(units), binaries: ensureClusterBinaries(), log: (line) => process.stderr.write(`${line}\n`) });
   const folder = unitsFolder(units);
   process.env.KUBECONFIG = cluster.kubeconfig;
   try {
