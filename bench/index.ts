@@ -7,6 +7,8 @@
  *               `npm run validate` of a 10,002-object folder
  *   --runs=3    measured runs per scenario and size (after one warm-up run)
  *   --only=txt  only scenarios whose name contains txt (the baselines always run)
+ *   --section=validate  only the validate section: `validate` vs kubeconform on a public-style
+ *               corpus and on 10,002 objects (it also ends every run without --only)
  *   --deploy    instead: `habr-k8s deploy` against kubectl on a local control plane (see deploy.ts)
  */
 import { buildSync } from 'esbuild';
@@ -34,6 +36,8 @@ const LARGE_SIZE = 10_000;
 
 interface Options {
   readonly large: boolean;
+  /** Only the validate section. */
+  readonly validateOnly: boolean;
   readonly sizes: readonly number[];
   readonly runs: number;
   readonly warmups: number;
@@ -45,6 +49,7 @@ function parseOptions(args: readonly string[]): Options {
   const large = args.includes('--large');
   return {
     large,
+    validateOnly: value('section') === 'validate',
     sizes: large ? [100, 1000, LARGE_SIZE] : [100, 1000],
     runs: Number(value('runs') ?? 3),
     warmups: 1,
@@ -203,6 +208,22 @@ function loadText(): string {
   return loadavg().map((load) => load.toFixed(1)).join(' ');
 }
 
+/** Examples in the public-style corpus (4 to 7 objects each). */
+const CORPUS_EXAMPLES = 200;
+const CORPUS_FOLDER = '.bench/public-corpus';
+
+function validateSection(options: Options): string {
+  const { writePublicCorpus } = require('./public-corpus') as typeof import('./public-corpus');
+  const { runValidateSection } = require('./validate-section') as typeof import('./validate-section');
+  const corpusObjects = writePublicCorpus(join(PROJECT_ROOT, CORPUS_FOLDER), CORPUS_EXAMPLES);
+  // A full --large run wrote it already, before its scenarios.
+  if (!options.large) writeValidateFolder();
+  return runValidateSection([
+    { name: `public-style corpus (${CORPUS_EXAMPLES} examples)`, folder: CORPUS_FOLDER, objects: corpusObjects },
+    { name: 'our synth output', folder: VALIDATE_FOLDER, objects: VALIDATE_UNITS * 3 },
+  ], options.runs, options.warmups, PROJECT_ROOT);
+}
+
 function main(): void {
   if (process.argv.includes('--deploy')) {
     compileBenchmark([]);
@@ -213,6 +234,13 @@ function main(): void {
     return;
   }
   const options = parseOptions(process.argv.slice(2));
+  if (options.validateOnly) {
+    const loadAtStart = loadText();
+    const section = validateSection(options);
+    console.log(`node ${process.version} on ${cpus().length} cores; load average (1/5/15 min) ${loadAtStart} at start, ${loadText()} at the end.\n`);
+    console.log(section);
+    return;
+  }
   const baselines = [COMMAND_BASELINE, SCALED_BASELINE, JSON_BASELINE];
   const scenarios = SCENARIOS.filter((scenario) => !options.only || baselines.includes(scenario.name) || scenario.name.includes(options.only));
   const started = Date.now();
@@ -236,6 +264,10 @@ function main(): void {
   console.log(growthTable(rows, options.sizes));
   console.log(`\nTargets of issue 17 (same-run ratios; a loaded machine inflates times and RSS, read the ratios):\n`);
   console.log(targetsTable(rows));
+  if (!options.only || 'validate vs kubeconform'.includes(options.only)) {
+    console.log(`\nValidate vs kubeconform:\n`);
+    console.log(validateSection(options));
+  }
   console.log(`\nTotal benchmark time: ${((Date.now() - started) / 1000).toFixed(0)} s (bundles in ${relative(PROJECT_ROOT, BUILD_DIR)}/)`);
 }
 

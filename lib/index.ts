@@ -1,70 +1,68 @@
 /**
- * The public API: the constructs and their props, the prop errors, and synthesis and validation
- * of a whole app. Helpers the constructs share (prop checks such as `checkPodTemplate`, label
- * and name rules, the output header, the commit internals) are not exported here: this repository's
- * own apps, scripts and tests import them from their modules.
+ * The public API: the constructs, their props and the shapes apps name when they share settings,
+ * the prop errors, and synthesis and validation of a whole app. Every name is listed here; the
+ * list is pinned by test/index.test.ts, so a new name is a reviewed change.
+ *
+ * Smaller shapes a single prop takes (a probe's `httpGet`, a toleration, a canary router, …) are
+ * tagged `@inline`: the API docs show them where they are used, and code names them through the
+ * prop, e.g. `WebAppProps['tolerations']`. Helpers the constructs share (prop checks, label and name
+ * rules, the output commit, the validation rules) are not exported here: this repository's own apps,
+ * scripts and tests import them from their modules.
  */
-export {
-  invalidProp, checkAll, detachOnError, checkDns1123Label, checkDns1035Label, checkDns1123Subdomain,
-  checkPort, checkPortName, checkInteger, checkNonEmpty, checkAbsolutePath, checkEnvName,
-  checkLabels, checkAnnotations, checkOneOf, checkPinnedImage, checkPositiveQuantity, checkIntOrPercent,
-  PropProblem, PropsError, ConstructClass,
-} from './constructs/props';
-export * from './manifest/quantity';
-export {
-  ResourceList, ResourceProps, HttpGetProbeProps, TcpSocketProbeProps, ExecProbeProps, ProbeProps,
-  SecretMount, ConfigMapMount, SecurityProps, ContainerProps, EnvFromProps, PreStopProps,
-  InitContainerProps, InitContainerMount, PodVolumeProps, TolerationProps, PodProps, PodTemplateProps,
-  ContainerPort, ContainerDefaults, DEFAULT_APP_UID, APP_CONTAINER_DEFAULTS,
-} from './constructs/pod-template';
-export * from './constructs/pod-target';
-export * from './constructs/peer';
-export {
-  selectorLabelsFor, checkWorkloadName, workloadMetadataChecks, namespaceOf, NAME_LABEL, WorkloadMetadataProps,
-  IAutoscalable, WorkloadIdentity, WorkloadBase,
-} from './constructs/workload';
-export * from './constructs/connections';
-export * from './constructs/restricted-namespace';
-export {
-  declareExternalObject,
-} from './constructs/external-objects';
-export * from './constructs/service';
-export * from './constructs/web-app';
-export * from './constructs/ingressed-service';
-export * from './constructs/disruption-budget';
-export * from './constructs/protection';
-export * from './constructs/stateful-app';
-export * from './constructs/mongo-stateful-set';
-export * from './constructs/redis-stateful-set';
-export * from './constructs/hpa-policy';
-export {
-  JobRestartPolicy, JobProps, BatchJobProps, BatchJob,
-} from './constructs/job';
-export {
-  ConcurrencyPolicy, ScheduledJobProps, ScheduledJob,
-} from './constructs/cron-job';
-export * from './constructs/config-map';
-export * from './manifest/types';
-export { RULES, validateObjects, formatReport, ValidateOptions, ValidationReport } from './validation';
-export { Rule, RuleContext, ObjectIndex, IndexedObject, IndexedPodTemplate, ContainerRef, Json } from './validation/rule';
-export { checkSchema, resourceScope, ResourceScope, SCHEMA_VERSIONS, DEFAULT_SCHEMA_VERSION } from './validation/schema';
-export { loadManifestFolder, readManifestFolder, LoadOptions, ManifestFolder } from './manifest/load';
-export {
-  appManifests, ChartManifest,
-} from './render/manifests';
-export * from './render/synthesize';
-export {
-  commitOutput, recoverOutput, OutputDocument, OutputCommit, CommitOptions, CommitResult, OutputFile,
-} from './output/write';
-export type { LockOptions } from './output/output-lock';
-export * from './render/synthesize-and-report';
-export { diffManifests, formatDiff, ManifestDiff, ObjectChange, ObjectIdentity, ChangedObject, MovedObject } from './diff/diff';
-export { mermaidDiagram } from './diff/diagram';
-export * from './constructs/http-route';
-export type {
-  AffinityProps, AvoidOwnPodsProps, NodeAffinityProps, NodeLabelRequirement, NodeSelectorTermProps, PodAffinityProps, PodAffinityTermProps,
-  PodLabelRequirement, PreferredNodeTermProps, PreferredPodTermProps,
-} from './constructs/affinity';
-export * from './manifest/release-labels';
-export * from './constructs/release-version';
-export * from './constructs/released-web-app';
+
+// The constructs and their props.
+export { WebApp } from './constructs/web-app';
+export type { WebAppProps, RolloutProps } from './constructs/web-app';
+export { ReleasedWebApp } from './constructs/released-web-app';
+export type { ReleasedWebAppProps, ReleaseStrategy, ReleaseVersionSettings } from './constructs/released-web-app';
+export { ReleaseVersion } from './constructs/release-version';
+export { IngressedService } from './constructs/ingressed-service';
+export type { IngressedServiceProps, IngressOptions } from './constructs/ingressed-service';
+export { HttpRoute } from './constructs/http-route';
+export type { HttpRouteProps } from './constructs/http-route';
+export { StatefulApp, StatefulAppBase } from './constructs/stateful-app';
+export type { StatefulAppProps, VolumeClaimProps } from './constructs/stateful-app';
+export { MongoStatefulSet } from './constructs/mongo-stateful-set';
+export type { MongoStatefulSetProps } from './constructs/mongo-stateful-set';
+export { RedisStatefulSet } from './constructs/redis-stateful-set';
+export type { RedisStatefulSetProps } from './constructs/redis-stateful-set';
+export { BatchJob } from './constructs/job';
+export type { BatchJobProps } from './constructs/job';
+export { ScheduledJob } from './constructs/cron-job';
+export type { ScheduledJobProps } from './constructs/cron-job';
+export { HpaPolicy } from './constructs/hpa-policy';
+export type { HpaPolicyProps } from './constructs/hpa-policy';
+export { WorkloadDisruptionBudget } from './constructs/disruption-budget';
+export type { WorkloadDisruptionBudgetProps, DisruptionBudgetProps } from './constructs/disruption-budget';
+export { RestrictedNamespace } from './constructs/restricted-namespace';
+export type { RestrictedNamespaceProps } from './constructs/restricted-namespace';
+export { Connections, DefaultDenyEgress, DefaultDenyIngress } from './constructs/connections';
+export type { DefaultDenyEgressProps, DefaultDenyIngressProps } from './constructs/connections';
+export { AppConfig } from './constructs/config-map';
+export type { AppConfigProps } from './constructs/config-map';
+export { WorkloadBase } from './constructs/workload';
+export type { IAutoscalable } from './constructs/workload';
+export type { IConnections, IPodTarget } from './constructs/pod-target';
+export { Peer } from './constructs/peer';
+
+// The pod settings every workload construct shares.
+export type { InitContainerProps, ProbeProps, ResourceProps, SecurityProps } from './constructs/pod-template';
+export type { NodeAffinityProps, PodAffinityProps } from './constructs/affinity';
+
+// Objects the manifests use but do not create.
+export { declareExternalObject } from './constructs/external-objects';
+
+// Bad props.
+export { PropsError } from './constructs/props';
+export type { PropProblem } from './constructs/props';
+
+// Synthesis and validation of a whole app.
+export { renderApp, synthesize, SynthesisError } from './render/synthesize';
+export type { RenderedApp, RenderedObjects, SynthesizeOptions, SynthesizedApp } from './render/synthesize';
+export { synthesizeAndReport } from './render/synthesize-and-report';
+
+// Helm chart values an app declares (`habr-k8s helm`).
+export { chartValues } from './render/helm/values';
+export type { ChartValuesOptions } from './render/helm/values';
+export type { ValidationReport } from './validation';
+export type { ExternalObject, Finding, KubeObject } from './manifest/types';

@@ -1,5 +1,5 @@
 // The stack imported from docker-compose.yml: one chart per service, applied after the services it depends on.
-// Written once by `npm run import:compose` from docker-compose.yml; the code is yours now.
+// Written once by `habr-k8s import compose` from docker-compose.yml; the code is yours now.
 
 import { App, Chart } from 'cdk8s';
 import { declareExternalObject, MongoStatefulSet, RedisStatefulSet, RestrictedNamespace, WebApp } from '../../lib';

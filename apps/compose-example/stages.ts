@@ -1,5 +1,5 @@
 // The stage config: everything that differs between clusters, in one typed place.
-// Written once by `npm run import:compose` from docker-compose.yml; the code is yours now.
+// Written once by `habr-k8s import compose` from docker-compose.yml; the code is yours now.
 
 import { ImagePullPolicy } from 'cdk8s-plus-27';
 

@@ -1,17 +1,20 @@
 /**
  * The habr stack as a Helm chart (`npm run synth:helm` → dist/helm/habr): the values are the
- * scalar knobs of a {@link StageConfig}, the profile (`prod` or `dev`) is its structure. The stack
- * is rendered once per profile with a placeholder for every knob, and each placeholder becomes a
- * `{{ .Values… }}` expression; the real stages are rendered and validated too, and their values
- * are the chart's defaults (prod) and `values-dev.yaml` (dev).
+ * scalar knobs of a {@link StageConfig}, declared with `chartValues`, the profile (`prod` or `dev`)
+ * is its structure. `habr-k8s helm` builds the stack once per profile with a placeholder for every
+ * knob, each of which becomes a `{{ .Values… }}` expression, and once as the stage is, validated;
+ * their values are the chart's defaults (prod) and `values-dev.yaml` (dev).
  */
+import * as path from 'path';
 import { App } from 'cdk8s';
 import { ResourceProps } from '../../lib';
-import { ChartOutput, helmChart, profileOf, ProfileRender } from '../../lib/render/helm/chart';
+import { helmChartOf } from '../../lib/render/helm/app-chart';
+import { ChartOutput } from '../../lib/render/helm/chart';
 import { JsonSchema, KnobRegistry } from '../../lib/render/helm/knobs';
-import { appManifests } from '../../lib/render/manifests';
+import { chartValues, withPlaceholders } from '../../lib/render/helm/values';
 import { RenderedObjects, renderObjects, SynthesisError } from '../../lib/render/synthesize';
 import { KubeObject } from '../../lib/manifest/types';
+import { PROJECT_ROOT } from './project';
 import { HabrStack } from './stack';
 import { AutoscalingSettings, Component, DEV, PROD, StageConfig } from './stages';
 
@@ -45,7 +48,10 @@ export interface AutoscalingValues {
 
 /** The chart's values: what `values.yaml` holds and `values.schema.json` describes. */
 export interface HabrValues {
-  /** The structure: `prod` (ClusterIP, TLS, HPAs, PDBs, persistent Redis) or `dev` (minikube: NodePort, seed Job, no TLS). */
+  /**
+   * The structure: `prod` (ClusterIP, HTTPRoutes through the platform's Gateway, HPAs, PDBs, persistent Redis)
+   * or `dev` (minikube: NodePort, Ingresses, seed Job, no TLS).
+   */
   readonly profile: 'prod' | 'dev';
   /** The release of the app: the tag of the backend, worker and frontend images. */
   readonly release: string;
@@ -59,7 +65,8 @@ export interface HabrValues {
   /** Replicas of the Deployments; in the prod profile backend and frontend are scaled by their HPA instead. */
   readonly replicas: { readonly backend: number; readonly frontend: number; readonly worker: number };
   readonly hosts: { readonly frontend: string; readonly backend: string };
-  readonly ingress: { readonly className: string; readonly clusterIssuer?: string };
+  /** The Ingress class, for a profile whose front is an ingress controller (dev). */
+  readonly ingress?: { readonly className: string };
   readonly resources: Readonly<Record<Component, ResourceValues>>;
   readonly storage: { readonly mongo: string; readonly redis?: string; readonly className: string };
   readonly autoscaling?: { readonly backend: AutoscalingValues; readonly frontend: AutoscalingValues };
@@ -116,69 +123,57 @@ export function valuesOf(stage: StageConfig, objects: readonly KubeObject[]): Ha
     },
     replicas: { ...stage.replicas },
     hosts: { ...stage.hosts },
-    ingress: { className: stage.ingressClassName, ...(stage.tls?.clusterIssuer ? { clusterIssuer: stage.tls.clusterIssuer } : {}) },
+    ...(stage.front.kind === 'ingress' ? { ingress: { className: stage.front.ingressClassName } } : {}),
     resources: Object.fromEntries(COMPONENTS.map((c) => [c, renderedResources(objects, stage, c)])) as Record<Component, ResourceValues>,
     storage: { mongo: stage.mongoStorage, ...(stage.redisStorage ? { redis: stage.redisStorage } : {}), className: stage.storageClassName ?? '' },
     ...(profile === 'prod' ? { autoscaling: { backend: autoscalingValues(stage.autoscaling?.backend), frontend: autoscalingValues(stage.autoscaling?.frontend) } } : {}),
   };
 }
 
-function unit(quantity: string): string {
-  return /[A-Za-z]*$/.exec(quantity)![0];
-}
-
-function fixedLimit(stage: StageConfig, component: Component): string {
-  const limit = renderStage(stage).objects
+/** Mongo's memory limit as the real stage renders it (a fixed part of the chart, see {@link FIXED_MEMORY_LIMIT}). */
+function fixedLimit(objects: readonly KubeObject[], stage: StageConfig, component: Component): string {
+  const limit = objects
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    .flatMap((o) => ((o.object.spec as any)?.template?.spec?.containers ?? []) as any[])
+    .flatMap((o) => ((o.spec as any)?.template?.spec?.containers ?? []) as any[])
     .find((c) => c.image === stage.images[component])?.resources?.limits?.memory;
   if (!limit) throw new Error(`stage ${stage.name}: no memory limit for ${component}`);
   return limit;
 }
 
-/** `stage` with a placeholder for every knob, from `registry` (shared by the profiles, so a knob has one placeholder). */
-function placeholderStage(stage: StageConfig, values: HabrValues, registry: KnobRegistry): StageConfig {
-  const release = registry.string('release');
+/** The chart's values but `profile`, which the chart adds as it selects a stage. */
+type ChartedValues = Omit<HabrValues, 'profile'>;
+
+/**
+ * `stage` built from `values` (the stage's own, or the placeholders of the chart's templates);
+ * `rendered` are the real stage's objects, which hold the limits that are no values.
+ */
+function stageWith(stage: StageConfig, values: ChartedValues, rendered: readonly KubeObject[]): StageConfig {
   const resources = (component: Component): ResourceProps => {
     const r = values.resources[component];
-    const base = `resources.${component}`;
-    return {
-      requests: { cpu: registry.quantity(`${base}.requests.cpu`, unit(r.requests.cpu)), // Under a fixed limit the placeholder must stay below it (910 000 Ki is less than 1 Gi).
-        memory: registry.quantity(`${base}.requests.memory`, r.limits ? unit(r.requests.memory) : 'Ki') },
-      limits: { memory: r.limits ? registry.quantity(`${base}.limits.memory`, unit(r.limits.memory)) : fixedLimit(stage, component) },
-    };
+    return { requests: { ...r.requests }, limits: { memory: r.limits?.memory ?? fixedLimit(rendered, stage, component) } };
   };
-  const autoscaling = (component: 'backend' | 'frontend', settings: AutoscalingSettings | undefined): AutoscalingSettings | undefined => {
-    if (!settings) return undefined;
-    const base = `autoscaling.${component}`;
-    return {
-      minReplicas: registry.int(`${base}.minReplicas`),
-      maxReplicas: registry.int(`${base}.maxReplicas`),
-      ...(settings.cpuUtilization !== undefined ? { cpuUtilization: registry.int(`${base}.cpuUtilization`) } : {}),
-      ...(settings.memoryAverageValue !== undefined ? { memoryAverageValue: registry.quantity(`${base}.memoryAverageValue`, unit(settings.memoryAverageValue)) } : {}),
-    };
+  const autoscaling = (component: 'backend' | 'frontend'): AutoscalingSettings | undefined => {
+    const settings = stage.autoscaling?.[component];
+    return settings && values.autoscaling && { ...settings, ...values.autoscaling[component] };
   };
+  const { images } = values;
   return {
     ...stage,
     images: {
-      backend: `${registry.string('images.backend.repository')}:${release}`,
-      worker: `${registry.string('images.worker.repository')}:${release}`,
-      frontend: `${registry.string('images.frontend.repository')}:${release}`,
-      mongo: `${registry.string('images.mongo.repository')}:${registry.string('images.mongo.tag')}`,
-      redis: `${registry.string('images.redis.repository')}:${registry.string('images.redis.tag')}`,
+      backend: `${images.backend.repository}:${values.release}`,
+      worker: `${images.worker.repository}:${values.release}`,
+      frontend: `${images.frontend.repository}:${values.release}`,
+      mongo: `${images.mongo.repository}:${images.mongo.tag}`,
+      redis: `${images.redis.repository}:${images.redis.tag}`,
     },
-    replicas: { backend: registry.int('replicas.backend'), frontend: registry.int('replicas.frontend'), worker: registry.int('replicas.worker') },
-    hosts: { frontend: registry.string('hosts.frontend'), backend: registry.string('hosts.backend') },
-    ingressClassName: registry.string('ingress.className'),
-    tls: stage.tls && { ...stage.tls, clusterIssuer: stage.tls.clusterIssuer === undefined ? undefined : registry.string('ingress.clusterIssuer') },
+    replicas: { ...values.replicas },
+    hosts: { ...values.hosts },
+    front: stage.front.kind === 'ingress' ? { ...stage.front, ingressClassName: values.ingress!.className } : stage.front,
     resources: Object.fromEntries(COMPONENTS.map((c) => [c, resources(c)])),
-    mongoStorage: registry.quantity('storage.mongo', unit(stage.mongoStorage)),
-    redisStorage: stage.redisStorage === undefined ? undefined : registry.quantity('storage.redis', unit(stage.redisStorage)),
-    storageClassName: registry.optionalString('storage.className'),
-    autoscaling: stage.autoscaling && {
-      backend: autoscaling('backend', stage.autoscaling.backend),
-      frontend: autoscaling('frontend', stage.autoscaling.frontend),
-    },
+    mongoStorage: values.storage.mongo,
+    redisStorage: values.storage.redis,
+    storageClassName: values.storage.className || undefined,
+    autoscaling: stage.autoscaling && { backend: autoscaling('backend'), frontend: autoscaling('frontend') },
   };
 }
 
@@ -205,13 +200,6 @@ export function renderStage(stage: StageConfig): RenderedObjects {
  */
 export function isChartObject(object: KubeObject): boolean {
   return object.kind !== 'Namespace';
-}
-
-function profileRender(name: string, stage: StageConfig): ProfileRender {
-  const app = new App();
-  new HabrStack(app, chartStage(stage));
-  // Not validated here: renderStage validates the real stages.
-  return profileOf(name, appManifests(app), isChartObject);
 }
 
 // ---- values.schema.json -------------------------------------------------------------------------
@@ -245,7 +233,8 @@ const autoscalingSchema = (memory: boolean) => object({
 const pinned: JsonSchema = { not: { enum: ['latest'] }, description: 'pinned: a tag other than latest' };
 
 /** `values.schema.json` (draft-07), which helm checks before it renders (template, lint, install, upgrade). */
-export function valuesSchema(prod: HabrValues): JsonSchema {
+export function valuesSchema(): JsonSchema {
+  const memoryTarget = (component: 'backend' | 'frontend') => PROD.autoscaling?.[component]?.memoryAverageValue !== undefined;
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     title: `values of the ${CHART_NAME} chart`,
@@ -258,14 +247,14 @@ export function valuesSchema(prod: HabrValues): JsonSchema {
       }),
       replicas: object({ backend: replicasSchema, frontend: replicasSchema, worker: replicasSchema }),
       hosts: object({ frontend: hostSchema, backend: hostSchema }),
-      ingress: object({ className: hostSchema, clusterIssuer: hostSchema }, ['className']),
+      ingress: object({ className: hostSchema }),
       resources: object(Object.fromEntries(COMPONENTS.map((c) => [c, resourcesSchema(FIXED_MEMORY_LIMIT.has(c))]))),
       storage: object({ mongo: memorySchema, redis: memorySchema, className: { anyOf: [{ const: '' }, hostSchema] } }, ['mongo', 'className']),
       autoscaling: object({
-        backend: autoscalingSchema(prod.autoscaling?.backend.memoryAverageValue !== undefined),
-        frontend: autoscalingSchema(prod.autoscaling?.frontend.memoryAverageValue !== undefined),
+        backend: autoscalingSchema(memoryTarget('backend')),
+        frontend: autoscalingSchema(memoryTarget('frontend')),
       }),
-    }, ['profile', 'release', 'images', 'replicas', 'hosts', 'ingress', 'resources', 'storage']),
+    }, ['profile', 'release', 'images', 'replicas', 'hosts', 'resources', 'storage']),
     allOf: [
       {
         // The prod profile runs only pinned images, spreads every workload (two replicas at least) and needs what its structure uses.
@@ -276,42 +265,68 @@ export function valuesSchema(prod: HabrValues): JsonSchema {
             release: pinned,
             images: { properties: { mongo: { properties: { tag: pinned } }, redis: { properties: { tag: pinned } } } },
             replicas: { properties: { backend: { minimum: 2 }, frontend: { minimum: 2 }, worker: { minimum: 2 } } },
-            ingress: { required: ['clusterIssuer'] },
             storage: { required: ['redis'] },
           },
         },
       },
+      // The dev profile routes its hosts through Ingresses of that class.
+      { if: { properties: { profile: { const: 'dev' } } }, then: { required: ['ingress'] } },
     ],
   };
 }
 
-/** The whole chart: templates from both profiles, prod's values as the defaults, dev's in `values-dev.yaml`. */
-export function habrChart(appVersionOf: (values: HabrValues) => string = (v) => v.release): ChartOutput {
-  const prodValues = valuesOf(PROD, renderStage(PROD).objects.map((o) => o.object));
-  const devValues = valuesOf(DEV, renderStage(DEV).objects.map((o) => o.object));
-  const registry = new KnobRegistry();
-  const profiles = [profileRender('prod', placeholderStage(PROD, prodValues, registry)), profileRender('dev', placeholderStage(DEV, devValues, registry))];
-  return helmChart({
-    folder: CHART_FOLDER,
-    metadata: {
-      name: CHART_NAME,
-      description: 'The habr demo stack (backend, worker, frontend, Redis, MongoDB), typed and validated by habr-k8s',
-      version: CHART_VERSION,
-      appVersion: appVersionOf(prodValues),
+const VALUES_COMMENTS: Readonly<Record<HabrValues['profile'], string>> = {
+  prod: 'Written by `npm run synth:helm` from apps/habr/stages.ts; do not edit: pass -f or --set instead.\n' +
+    'These defaults render exactly `STAGE=prod npm run synth` (dist/prod), without the Namespace (see the README).\n' +
+    'profile selects the structure (prod or dev); every other value is a knob; values.schema.json says what each accepts.',
+  dev: 'Written by `npm run synth:helm`: `helm template -f values-dev.yaml` renders exactly the dev stage (dist/).\n' +
+    'The dev profile has no autoscaling or Redis volume: autoscaling and storage.redis do not apply.',
+};
+
+/**
+ * The habr stack for the chart, its values declared with {@link chartValues}: the real stage is
+ * rendered and validated first, as the resources it renders by default are values too.
+ */
+export function habrChartApp(stage: StageConfig): App {
+  const rendered = renderStage(stage).objects.map((o) => o.object);
+  const { profile, ...values } = valuesOf(stage, rendered);
+  // Run directly rather than through `habr-k8s helm`, the entry's app.synth() writes plain YAML to this git-ignored folder.
+  const app = new App({ outdir: path.join(PROJECT_ROOT, `dist-${CHART_NAME}-chart`, stage.name) });
+  const declared = chartValues(app, values, {
+    name: CHART_NAME,
+    description: 'The habr demo stack (backend, worker, frontend, Redis, MongoDB), typed and validated by habr-k8s',
+    version: CHART_VERSION,
+    appVersion: values.release,
+    kinds: {
+      'resources.*.requests.cpu': 'quantity',
+      'resources.*.requests.memory': 'quantity',
+      'resources.*.limits.memory': 'quantity',
+      'storage.mongo': 'quantity',
+      'storage.redis': 'quantity',
+      'storage.className': 'optional-string',
+      'autoscaling.*.memoryAverageValue': 'quantity',
     },
-    knobs: registry.knobs,
-    profiles,
-    values: prodValues,
-    valuesComment: 'Written by `npm run synth:helm` from apps/habr/stages.ts; do not edit: pass -f or --set instead.\n' +
-      'These defaults render exactly `STAGE=prod npm run synth` (dist/prod), without the Namespace (see the README).\n' +
-      'profile selects the structure (prod or dev); every other value is a knob; values.schema.json says what each accepts.',
-    valuesFiles: {
-      'values-dev.yaml': {
-        comment: 'Written by `npm run synth:helm`: `helm template -f values-dev.yaml` renders exactly the dev stage (dist/).\n' +
-          'The dev profile has no TLS, autoscaling or Redis volume: ingress.clusterIssuer, autoscaling and storage.redis do not apply.',
-        values: devValues,
-      },
-    },
-    schema: valuesSchema(prodValues),
+    // Under a fixed limit the placeholder must stay below it (910 000 Ki is less than 1 Gi).
+    placeholderUnits: Object.fromEntries([...FIXED_MEMORY_LIMIT].map((c) => [`resources.${c}.requests.memory`, 'Ki'])),
+    schema: valuesSchema(),
+    valuesComment: VALUES_COMMENTS[profile],
+    leaveOut: (object) => !isChartObject(object),
+    writtenBy: 'npm run synth:helm',
   });
+  new HabrStack(app, chartStage(stageWith(stage, declared, rendered)));
+  return app;
+}
+
+/** The profiles of the chart, in order: prod's values are the defaults, dev's are in `values-dev.yaml`. */
+export const CHART_STAGES: readonly StageConfig[] = [PROD, DEV];
+
+/** The whole chart, as `npm run synth:helm` writes it (`habr-k8s helm --app apps/habr/chart.ts --stage prod --stage dev`). */
+export function habrChart(): ChartOutput {
+  const registry = new KnobRegistry();
+  const stages = CHART_STAGES.map((stage) => ({
+    name: stage.name,
+    app: habrChartApp(stage),
+    placeholders: withPlaceholders(registry, () => habrChartApp(stage)),
+  }));
+  return helmChartOf(stages, registry.knobs, { folder: CHART_FOLDER, source: 'apps/habr/chart.ts' });
 }

@@ -1,9 +1,10 @@
 import { App, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  BatchJob, checkPinnedImage, declareExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps, RedisStatefulSet,
-  ReleasedWebApp, ResourceProps, RestrictedNamespace, WebApp, WebAppProps,
+  BatchJob, declareExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps, RedisStatefulSet, ReleasedWebApp,
+  ReleaseStrategy, ResourceProps, RestrictedNamespace, WebApp, WebAppProps,
 } from '../../lib';
+import { checkPinnedImage } from '../../lib/constructs/props';
 import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
 import { AutoscalingSettings, Component, StageConfig } from './stages';
 
@@ -72,14 +73,20 @@ export class HabrStack {
       env: { APP_ENV: CONTRACT.appEnvWithSecrets },
       secretMounts: [this.mongo.passwordSecretMount],
     };
-    const ingress = (host: string, app: string) => ({
-      host,
-      ingressClassName: stage.ingressClassName,
-      annotations: {
-        ...stage.ingressAnnotations,
-        ...(stage.tls?.clusterIssuer ? { 'cert-manager.io/cluster-issuer': stage.tls.clusterIssuer } : {}),
+    const front = stage.front;
+    // The public host of a component: its Ingress, or its HTTPRoute, which admits the Gateway's data plane itself.
+    const publicFront = (host: string, app: string): Pick<WebAppProps, 'ingress' | 'route'> => (front.kind === 'ingress' ? {
+      ingress: {
+        host,
+        ingressClassName: front.ingressClassName,
+        annotations: {
+          ...front.annotations,
+          ...(front.tls?.clusterIssuer ? { 'cert-manager.io/cluster-issuer': front.tls.clusterIssuer } : {}),
+        },
+        tls: front.tls ? { secretName: `${app}-${front.tls.secretSuffix}` } : undefined,
       },
-      tls: stage.tls ? { secretName: `${app}-${stage.tls.secretSuffix}` } : undefined,
+    } : {
+      route: { gateways: [front.gateway], hostnames: [host], dataPlane: Peer.gatewayDataPlane(front.dataPlane) },
     });
 
     this.backend = this.releasable(backendChart, 'Backend', 'backend', {
@@ -87,7 +94,7 @@ export class HabrStack {
       name: 'backend',
       port: CONTRACT.backendPort,
       serviceType: stage.serviceType,
-      ingress: ingress(stage.hosts.backend, 'backend'),
+      ...publicFront(stage.hosts.backend, 'backend'),
       // gunicorn has no health endpoint (every path but /api/v1/card/… is a 404): TCP is all it offers.
       readiness: TCP_READINESS,
       liveness: TCP_LIVENESS,
@@ -111,7 +118,7 @@ export class HabrStack {
       command: ['node', '/app/server.js'],
       port: CONTRACT.frontendPort,
       serviceType: stage.serviceType,
-      ingress: ingress(stage.hosts.frontend, 'frontend'),
+      ...publicFront(stage.hosts.frontend, 'frontend'),
       env: {
         APP_ENV: CONTRACT.frontendAppEnv,
         APP_FRONTEND_PORT: String(CONTRACT.frontendPort),
@@ -143,17 +150,21 @@ export class HabrStack {
       client.connections.allowTo(this.redis);
     }
     this.backend.connections.allowFrom(this.frontend);
-    const ingressController = Peer.ingressController(stage.ingressControllerNamespace);
-    this.backend.connections.allowFrom(ingressController);
-    this.frontend.connections.allowFrom(ingressController);
+    if (front.kind === 'ingress') {
+      const ingressController = Peer.ingressController(front.controllerNamespace);
+      this.backend.connections.allowFrom(ingressController);
+      this.frontend.connections.allowFrom(ingressController);
+    }
 
     // Created out of band (`kubectl create secret`), and by cert-manager from the Ingress annotation.
     declareExternalObject(app, { kind: 'Secret', name: CONTRACT.passwordSecret.secretName, namespace });
-    if (stage.tls) {
+    if (front.kind === 'ingress' && front.tls) {
       for (const tlsApp of ['frontend', 'backend']) {
-        declareExternalObject(app, { kind: 'Secret', name: `${tlsApp}-${stage.tls.secretSuffix}`, namespace });
+        declareExternalObject(app, { kind: 'Secret', name: `${tlsApp}-${front.tls.secretSuffix}`, namespace });
       }
     }
+    // The platform team's Gateway: the routes attach to it, and the validator checks they name it.
+    if (front.kind === 'gateway') declareExternalObject(app, { kind: 'Gateway', name: front.gateway.name, namespace: front.gateway.namespace });
   }
 
   private image(scope: Construct, component: Component): string {
@@ -193,7 +204,13 @@ export class HabrStack {
       disruptionBudget,
       autoscaling,
     }]));
-    return new ReleasedWebApp(scope, id, { ...props, replicas, rollout, spreadAcrossNodes, versions, release: settings.release });
+    return new ReleasedWebApp(scope, id, { ...props, replicas, rollout, spreadAcrossNodes, versions, release: this.frontRouted(settings.release) });
+  }
+
+  /** A canary that names no router is split by the stage's front: a canary Ingress, or the route's weights. */
+  private frontRouted(release: ReleaseStrategy): ReleaseStrategy {
+    if (release.strategy !== 'canary' || release.router) return release;
+    return { ...release, router: { kind: this.stage.front.kind === 'ingress' ? 'ingress-nginx' : 'http-route' } };
   }
 
   private pinned(scope: Construct, field: string, image: string): string {

@@ -1,6 +1,8 @@
 import * as path from 'path';
 import { ImagePullPolicy, ServiceType } from 'cdk8s-plus-27';
 import { HpaPolicyProps, ReleaseStrategy, ReleaseVersionSettings, ResourceProps, RolloutProps } from '../../lib';
+import { GatewayRef } from '../../lib/constructs/http-route';
+import { GatewayDataPlaneProps } from '../../lib/constructs/peer';
 import { UsageError } from '../../lib/cli/command';
 
 /** The five components of the habr demo. */
@@ -11,18 +13,47 @@ export type AutoscalingSettings = Omit<HpaPolicyProps, 'target'>;
 
 /** A component released in versions (see ReleasedWebApp): which versions run, and which gets the traffic. */
 export interface ReleaseSettings {
-  /** Blue/green (`active`), rainbow (`active`) or canary (`stable`, `canary`, `weight`): the line a release changes. */
+  /**
+   * Blue/green (`active`), rainbow (`active`) or canary (`stable`, `canary`, `weight`): the line a
+   * release changes. A canary without a `router` is split by the stage's front: the ingress-nginx
+   * canary Ingress, or the weights of the Gateway API route.
+   */
   readonly release: ReleaseStrategy;
   /** The versions by name; each runs its own image (it replaces `images.<component>`). */
   readonly versions: Readonly<Record<string, Pick<ReleaseVersionSettings, 'image' | 'env' | 'replicas' | 'resources'>>>;
 }
 
-/** TLS on the Ingress hosts. */
+/** TLS on the Ingress hosts (a Gateway front terminates TLS at the Gateway's listener instead). */
 export interface TlsSettings {
   /** Secret per host: `<app>-tls`, created beforehand or issued by cert-manager. */
   readonly secretSuffix: string;
   /** cert-manager ClusterIssuer that issues the certificates through the Ingress annotation. @default - the Secrets exist already */
   readonly clusterIssuer?: string;
+}
+
+/** The public hosts through an ingress controller: an Ingress per host, as the article deploys them on minikube. */
+export interface IngressFrontSettings {
+  readonly kind: 'ingress';
+  readonly ingressClassName: string;
+  /** Namespace of the ingress controller's pods, which the NetworkPolicies admit to frontend and backend. */
+  readonly controllerNamespace: string;
+  /** Annotations on both Ingresses. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** @default - plain HTTP */
+  readonly tls?: TlsSettings;
+}
+
+/**
+ * The public hosts through the Gateway API: an HTTPRoute per host, attached to a Gateway the
+ * platform team runs. TLS terminates at the Gateway's listener, whose certificate is the
+ * platform's (cert-manager issues it from an annotation on their Gateway).
+ */
+export interface GatewayFrontSettings {
+  readonly kind: 'gateway';
+  /** The Gateway, in its own namespace, and the listener the routes attach to. */
+  readonly gateway: GatewayRef & { readonly namespace: string };
+  /** The Gateway's data plane (its proxy pods), which the NetworkPolicies admit to frontend and backend. */
+  readonly dataPlane: GatewayDataPlaneProps;
 }
 
 /** Everything that differs between stages, in one typed place. */
@@ -39,15 +70,10 @@ export interface StageConfig {
   readonly requirePinnedImages: boolean;
   /** Type of the frontend and backend Services. */
   readonly serviceType: ServiceType;
-  /** Host names of the two Ingresses. */
+  /** The public host names of frontend and backend. */
   readonly hosts: { readonly frontend: string; readonly backend: string };
-  readonly ingressClassName: string;
-  /** Namespace of the ingress controller's pods, which the NetworkPolicies admit to frontend and backend. */
-  readonly ingressControllerNamespace: string;
-  /** Annotations on both Ingresses. */
-  readonly ingressAnnotations: Readonly<Record<string, string>>;
-  /** @default - plain HTTP */
-  readonly tls?: TlsSettings;
+  /** What routes the public hosts to the frontend and backend Services. */
+  readonly front: IngressFrontSettings | GatewayFrontSettings;
   /** Replicas of the Deployments that are not autoscaled. */
   readonly replicas: { readonly backend: number; readonly frontend: number; readonly worker: number };
   /** Autoscaled Deployments. @default - none */
@@ -91,19 +117,22 @@ export const DEV: StageConfig = {
   requirePinnedImages: false,
   serviceType: ServiceType.NODE_PORT,
   hosts: { frontend: 'frontend.localhost', backend: 'backend.localhost' },
-  ingressClassName: 'nginx',
-  ingressControllerNamespace: 'ingress-nginx',
-  ingressAnnotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' },
+  front: {
+    kind: 'ingress',
+    ingressClassName: 'nginx',
+    controllerNamespace: 'ingress-nginx',
+    annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' },
+  },
   replicas: { backend: 2, frontend: 2, worker: 2 },
   highAvailability: false,
   mongoStorage: '100Mi',
   seedTestContent: true,
   releases: {
-    // An ingress-nginx canary: frontend.localhost keeps its Ingress to frontend-service (v1); a
-    // canary Ingress on the same host sends `weight` percent of the requests to v2. minikube runs
-    // the locally built image in both; a real release gives v2 the new build.
+    // A canary split by the front, here ingress-nginx: frontend.localhost keeps its Ingress to
+    // frontend-service (v1); a canary Ingress on the same host sends `weight` percent of the
+    // requests to v2. minikube runs the locally built image in both; a real release gives v2 the new build.
     frontend: {
-      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 20, router: { kind: 'ingress-nginx' } },
+      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 20 },
       versions: {
         v1: { image: `${DEV_IMAGE_REPOSITORY}/frontend:latest` },
         v2: { image: `${DEV_IMAGE_REPOSITORY}/frontend:latest`, replicas: 1 },
@@ -117,7 +146,7 @@ const PROD_RELEASE = '1.0.0';
 /** The next release, deployed beside the current one as the `green` versions of backend and frontend. */
 const PROD_NEXT_RELEASE = '1.1.0';
 
-/** A real cluster: pinned images from a registry, TLS, autoscaling, disruption budgets. */
+/** A real cluster: pinned images from a registry, HTTPRoutes through the platform's Gateway (TLS there), autoscaling, disruption budgets. */
 export const PROD: StageConfig = {
   name: 'prod',
   namespace: 'default',
@@ -132,11 +161,13 @@ export const PROD: StageConfig = {
   requirePinnedImages: true,
   serviceType: ServiceType.CLUSTER_IP,
   hosts: { frontend: 'habr-demo.example.com', backend: 'api.habr-demo.example.com' },
-  ingressClassName: 'nginx',
-  ingressControllerNamespace: 'ingress-nginx',
-  // No www redirect: the hosts are served over TLS as they are, and www.api.… would be meaningless.
-  ingressAnnotations: {},
-  tls: { secretSuffix: 'tls', clusterIssuer: 'letsencrypt' },
+  // ingress-nginx was retired in March 2026: prod routes through the platform's Gateway, whose
+  // `https` listener terminates TLS for both hosts (see docs/gateway-api-migration.md).
+  front: {
+    kind: 'gateway',
+    gateway: { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
+    dataPlane: { namespace: 'gateway-system', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+  },
   replicas: { backend: 2, frontend: 2, worker: 2 },
   autoscaling: {
     backend: { minReplicas: 2, maxReplicas: 20, cpuUtilization: 75, memoryAverageValue: '400Mi' },
@@ -175,7 +206,7 @@ export const STAGES: Readonly<Record<string, StageConfig>> = { dev: DEV, prod: P
 /** The stage called `name`, or an error listing the stages there are. */
 export function stageNamed(name: string): StageConfig {
   const stage = STAGES[name];
-  if (!stage) throw new UsageError(`unknown stage ${JSON.stringify(name)}: set STAGE to one of ${Object.keys(STAGES).join(', ')}`);
+  if (!stage) throw new UsageError(`unknown stage ${JSON.stringify(name)}: set STAGE (habr-k8s synth --stage NAME) to one of ${Object.keys(STAGES).join(', ')}`);
   return stage;
 }
 

@@ -1,13 +1,14 @@
-/** The logic behind `npm run validate -- <folder> [options]`, kept testable without a process. */
+/** The logic behind `habr-k8s validate <path>... [options]`, kept testable without a process. */
 import * as fs from 'fs';
 import { parseExternalObject } from '../manifest/output-header';
 import { formatReport, validateObjects } from '../validation/index';
+import type { RuleScope } from '../validation/scope';
 import { KubectlTarget, runKubectl } from '../validation/kubectl';
-import { readManifestFolder } from '../manifest/load';
+import { readManifestPaths } from '../manifest/load';
 import { dryRunObjects, serverFindings } from '../validation/server-dry-run';
 import { ExternalObject, Finding } from '../manifest/types';
 
-export const USAGE = 'usage: npm run validate -- <folder> [--no-recursive] [--external Kind/name | Kind/namespace/name ...] '
+export const USAGE = 'usage: habr-k8s validate <file or folder>... [--no-recursive] [--per-file | --per-folder] [--external Kind/name | Kind/namespace/name ...] '
   + '[--kubernetes-version 1.27|1.33] [--server [--kubeconfig path] [--context name] [--kubectl path]]';
 
 export interface CliResult {
@@ -16,12 +17,15 @@ export interface CliResult {
 }
 
 export interface CliArguments {
-  readonly folder: string;
+  /** The manifest files and folders, validated together as one set. */
+  readonly paths: readonly string[];
   readonly externalObjects: readonly ExternalObject[];
   /** @default - the default schema version (1.27) */
   readonly kubernetesVersion?: string;
   /** Read subfolders too (`--no-recursive` turns it off). */
   readonly recursive: boolean;
+  /** `--per-file` or `--per-folder`: each file or folder is its own app for the cross-object rules (a folder of unrelated examples). @default 'app' */
+  readonly scope: RuleScope;
   /** With `--server`: the cluster whose API server dry-runs every object. */
   readonly server?: KubectlTarget;
 }
@@ -48,7 +52,7 @@ type ValueOption = (typeof VALUE_OPTIONS)[number];
 
 /**
  * Every value after `--external` that looks like Kind/name (and names no existing path) is an
- * external object, at least one; the one other argument is the folder. `--option=value` works too.
+ * external object, at least one; the other arguments are the files and folders. `--option=value` works too.
  */
 export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv = {}): CliArguments {
   const folders: string[] = [];
@@ -56,6 +60,7 @@ export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv =
   const values: Partial<Record<ValueOption, string>> = {};
   let recursive = true;
   let server = false;
+  let scope: RuleScope = 'app';
   for (let i = 0; i < args.length; i++) {
     const [arg, inline] = args[i].startsWith('--') && args[i].includes('=') ? [args[i].slice(0, args[i].indexOf('=')), args[i].slice(args[i].indexOf('=') + 1)] : [args[i], undefined];
     if (arg === '--external') {
@@ -70,17 +75,23 @@ export function parseArguments(args: readonly string[], env: NodeJS.ProcessEnv =
     } else if (arg === '--no-recursive') recursive = false;
     else if (arg === '--recursive' || arg === '-R') recursive = true;
     else if (arg === '--server') server = true;
+    else if (arg === '--per-file' || arg === '--per-folder') {
+      const chosen = arg === '--per-file' ? 'file' : 'folder';
+      if (scope !== 'app' && scope !== chosen) throw new Error('--per-file and --per-folder exclude each other');
+      scope = chosen;
+    }
     else if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
     else folders.push(arg);
   }
-  if (folders.length !== 1) throw new Error(folders.length ? `expected one folder, got ${folders.join(', ')}` : 'missing folder');
+  if (folders.length === 0) throw new Error('missing folder (or manifest files)');
   const targetOptions = (['--kubeconfig', '--context', '--kubectl'] as const).filter((option) => values[option] !== undefined);
   if (!server && targetOptions.length) throw new Error(`${targetOptions.join(', ')} only go with --server`);
   const kubectl = values['--kubectl'] ?? env.KUBECTL;
   return {
-    folder: folders[0],
+    paths: folders,
     externalObjects,
     recursive,
+    scope,
     ...(values['--kubernetes-version'] ? { kubernetesVersion: values['--kubernetes-version'] } : {}),
     ...(server ? { server: { kubectl, kubeconfig: values['--kubeconfig'], context: values['--context'] } } : {}),
   };
@@ -109,11 +120,11 @@ export async function runValidateCli(args: readonly string[], env: NodeJS.Proces
     return { exitCode: 2, output: `${(error as Error).message}\n${USAGE}` };
   }
   try {
-    const folder = readManifestFolder(parsed.folder, { recursive: parsed.recursive });
+    const folder = readManifestPaths(parsed.paths, { recursive: parsed.recursive });
     const findings: Finding[] = [...folder.findings];
     if (folder.objects.length === 0) {
       findings.push({
-        rule: 'manifest-folder', severity: 'error', source: parsed.folder, object: 'folder', path: '', apiServer: 'rejects',
+        rule: 'manifest-folder', severity: 'error', source: parsed.paths.join(' '), object: 'folder', path: '', apiServer: 'rejects',
         message: `no Kubernetes objects in ${folder.files} manifest file(s)${parsed.recursive ? '' : ' at the top (--no-recursive)'}; kubectl apply -f would say "no objects passed to apply"`,
       });
     }
@@ -129,10 +140,11 @@ export async function runValidateCli(args: readonly string[], env: NodeJS.Proces
     const report = validateObjects(folder.objects, {
       externalObjects: [...parsed.externalObjects, ...folder.externalObjects],
       kubernetesVersion: parsed.kubernetesVersion,
+      scope: parsed.scope,
       extraChecks: [() => findings],
     });
     return { exitCode: report.errors > 0 ? 1 : 0, output: [...lines, formatReport(report)].join('\n') };
   } catch (error) {
-    return { exitCode: 2, output: `cannot validate ${parsed.folder}: ${(error as Error).message}` };
+    return { exitCode: 2, output: `cannot validate ${parsed.paths.join(' ')}: ${(error as Error).message}` };
   }
 }

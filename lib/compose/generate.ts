@@ -165,28 +165,27 @@ class GeneratedApp {
 
   public main(): string {
     const lines = [
-      this.header(`Synthesizes a stage: \`node scripts/run.js <this folder>/main.ts\` validates it and writes ${this.outputRoot}/<stage>/.`),
+      this.header(`Builds a stage for \`habr-k8s synth --app <this folder>/main.ts\`, which validates it and writes ${this.outputRoot}/<stage>/.`),
       "import * as path from 'path';",
       "import { App } from 'cdk8s';",
-      `import { synthesizeAndReport } from ${quote(this.options.libraryModule)};`,
       `import { ${this.stackClass} } from './stack';`,
       "import { STAGES } from './stages';",
       '',
-      "const stageName = process.env.STAGE ?? 'dev';",
+      "const stageName = process.env.STAGE || 'dev';",
       'const stage = STAGES[stageName];',
       'if (!stage) throw new Error(`unknown stage ${JSON.stringify(stageName)}: use one of ${Object.keys(STAGES).join(\', \')}`);',
       '// OUTDIR overrides the folder, e.g. for a temporary synth.',
-      `const outdir = process.env.OUTDIR ?? path.join(${quote(this.outputRoot)}, stage.name);`,
+      `const outdir = process.env.OUTDIR || path.join(${quote(this.outputRoot)}, stage.name);`,
       'const app = new App({ outdir });',
       `new ${this.stackClass}(app, stage);`,
-      'if (!synthesizeAndReport(app, outdir, `stage ${stage.name}`)) process.exitCode = 1;',
+      'app.synth();',
       '',
     ];
     return lines.join('\n');
   }
 
   private header(summary: string): string {
-    return `// ${summary}\n// Written once by \`npm run import:compose\` from ${this.options.composeFile}; the code is yours now.\n`;
+    return `// ${summary}\n// Written once by \`habr-k8s import compose\` from ${this.options.composeFile}; the code is yours now.\n`;
   }
 
   private hostExample(): string {

@@ -15,29 +15,45 @@ export interface ImportOptions {
   readonly force?: boolean;
   /** @default - the folder's name */
   readonly namespace?: string;
-  /** The repository the app belongs to: the constructs are imported from its `lib/` by a relative path. @default - the repository this importer is in */
+  /**
+   * A checkout of this library: an app in its `apps/` folder imports the constructs from its `lib/`
+   * by a relative path; any other app imports them from the package, `habr-k8s`.
+   * @default - the checkout this importer is in
+   */
   readonly repository?: string;
+  /** The folder the compose file and `out` are relative to. @default - the process's current folder */
+  readonly cwd?: string;
 }
 
 export interface ImportResult {
   /** The files written, with their paths. */
   readonly files: readonly GeneratedFile[];
   readonly warnings: readonly ImportWarning[];
+  /** Where the app imports the constructs from: `habr-k8s`, or a relative path to `lib/` in apps/ of a checkout. */
+  readonly libraryModule: string;
 }
 
 const REPOSITORY = path.resolve(__dirname, '..', '..');
 
+/** Whether `file` is inside `folder` (not the folder itself). */
+function isInside(file: string, folder: string): boolean {
+  const relative = path.relative(folder, file);
+  return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}
+
 /** The app's files for the compose file's text, without touching the disk. */
 export function renderImport(text: string, composeFile: string, options: ImportOptions): ImportResult {
-  const project = parseCompose(text, composeFile);
+  const cwd = options.cwd ?? process.cwd();
+  const project = parseCompose(text, composeFile, path.dirname(path.resolve(cwd, composeFile)));
   const plan = planImport(project, composeFile);
-  const out = path.resolve(options.out);
+  const out = path.resolve(cwd, options.out);
   const appName = path.basename(out).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'compose';
   const repository = path.resolve(options.repository ?? REPOSITORY);
-  const inside = !path.relative(repository, out).startsWith('..');
-  const libraryModule = inside ? path.relative(out, path.join(repository, 'lib')).split(path.sep).join('/') : 'habr-k8s';
+  const libraryModule = isInside(out, path.join(repository, 'apps'))
+    ? path.relative(out, path.join(repository, 'lib')).split(path.sep).join('/')
+    : 'habr-k8s';
   const files = generateApp(plan, { appName, composeFile: path.basename(composeFile), libraryModule, namespace: options.namespace });
-  return { files, warnings: plan.warnings };
+  return { files, warnings: plan.warnings, libraryModule };
 }
 
 /**
@@ -45,17 +61,19 @@ export function renderImport(text: string, composeFile: string, options: ImportO
  * cannot be read or imported (a {@link ComposeError}), or when the folder exists and `force` is not set.
  */
 export function importCompose(composeFile: string, options: ImportOptions): ImportResult {
+  const cwd = options.cwd ?? process.cwd();
   let text: string;
   try {
-    text = fs.readFileSync(composeFile, 'utf8');
+    text = fs.readFileSync(path.resolve(cwd, composeFile), 'utf8');
   } catch (error) {
     throw new ComposeError(`${composeFile}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
   const result = renderImport(text, composeFile, options);
-  if (fs.existsSync(options.out) && !options.force) {
+  const out = path.resolve(cwd, options.out);
+  if (fs.existsSync(out) && !options.force) {
     throw new ComposeError(`${options.out} exists: the importer never overwrites an app you own (pass --force to replace its files)`);
   }
-  fs.mkdirSync(options.out, { recursive: true });
-  for (const file of result.files) fs.writeFileSync(path.join(options.out, file.file), file.content);
+  fs.mkdirSync(out, { recursive: true });
+  for (const file of result.files) fs.writeFileSync(path.join(out, file.file), file.content);
   return result;
 }

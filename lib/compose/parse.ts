@@ -19,11 +19,11 @@ const DEPLOY_KEYS = new Set(['replicas', 'resources']);
 const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'volumes', 'secrets', 'configs']);
 
 /**
- * Reads a compose file's text into a {@link ComposeProject}. `file` names the file in errors and,
- * without a `name:`, gives the project its name (the folder's, as compose does). Throws one
- * {@link ComposeError} for anything that is not a valid compose file.
+ * Reads a compose file's text into a {@link ComposeProject}. `file` names the file in errors;
+ * `folder`, the file's folder, gives the project its name without a `name:`, as compose does.
+ * Throws one {@link ComposeError} for anything that is not a valid compose file.
  */
-export function parseCompose(text: string, file: string): ComposeProject {
+export function parseCompose(text: string, file: string, folder = path.dirname(path.resolve(file))): ComposeProject {
   let document: unknown;
   try {
     document = parseYaml(text, { merge: true });
@@ -43,7 +43,7 @@ export function parseCompose(text: string, file: string): ComposeProject {
     name, { unconverted: Object.keys(reader.mapping(definition ?? {}, `volumes.${name}`)).map((key) => ({ key })) },
   ]));
   const project: ComposeProject = {
-    name: projectName(root.name === undefined ? undefined : reader.string(root.name, 'name'), file),
+    name: projectName(root.name === undefined ? undefined : reader.string(root.name, 'name'), folder),
     services: Object.entries(services).map(([name, service]) => reader.service(name, service)),
     volumes,
     secrets: reader.fileSources(root.secrets, 'secrets'),
@@ -56,8 +56,8 @@ export function parseCompose(text: string, file: string): ComposeProject {
 }
 
 /** Compose's project name: lowercase letters, digits, "-" and "_", starting with a letter or digit. */
-export function projectName(name: string | undefined, file: string): string {
-  const raw = name ?? path.basename(path.dirname(path.resolve(file)));
+export function projectName(name: string | undefined, folder: string): string {
+  const raw = name ?? path.basename(folder);
   const normalized = raw.toLowerCase().replace(/[^a-z0-9_-]/g, '').replace(/^[^a-z0-9]+/, '');
   return normalized || 'compose';
 }

@@ -3,13 +3,10 @@
  * sizes, commands in string form and `${VARIABLE}` interpolation.
  */
 
-/** A compose file the importer cannot read; its message names the file and the field. */
-export class ComposeError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ComposeError';
-  }
-}
+import { UserError } from '../errors';
+
+/** A compose file the importer cannot read, or an app folder it may not write; its message names the file and the field (exit code 1). */
+export class ComposeError extends UserError {}
 
 const DURATION_UNITS: Readonly<Record<string, number>> = { h: 3600, m: 60, s: 1, ms: 0.001, us: 0.000001, µs: 0.000001, ns: 1e-9 };
 

@@ -8,7 +8,7 @@ import { checkAll, checkDns1123Label, checkLabelKey, checkLabels, checkLabelValu
  * run when the construct is built.
  */
 
-/** One requirement on a node's labels: `key operator values`. */
+/** One requirement on a node's labels: `key operator values`. @inline */
 export interface NodeLabelRequirement {
   /** Node label key, e.g. `topology.kubernetes.io/zone`. */
   readonly key: string;
@@ -18,13 +18,13 @@ export interface NodeLabelRequirement {
   readonly values?: readonly string[];
 }
 
-/** A node matches a term when it meets every requirement of it. */
+/** A node matches a term when it meets every requirement of it. @inline */
 export interface NodeSelectorTermProps {
   /** Requirements on the node's labels, all of which must hold. */
   readonly matchExpressions: readonly NodeLabelRequirement[];
 }
 
-/** A node term the scheduler prefers, with its weight. */
+/** A node term the scheduler prefers, with its weight. @inline */
 export interface PreferredNodeTermProps extends NodeSelectorTermProps {
   /** How much a matching node counts, from 1 to 100. */
   readonly weight: number;
@@ -38,7 +38,7 @@ export interface NodeAffinityProps {
   readonly preferred?: readonly PreferredNodeTermProps[];
 }
 
-/** One requirement on a pod's labels: `key operator values`. */
+/** One requirement on a pod's labels: `key operator values`. @inline */
 export interface PodLabelRequirement {
   /** Pod label key, e.g. `app.kubernetes.io/name`. */
   readonly key: string;
@@ -47,7 +47,7 @@ export interface PodLabelRequirement {
   readonly values?: readonly string[];
 }
 
-/** Pods in a topology domain (a node, a zone: every node with the same value of `topologyKey`). */
+/** Pods in a topology domain (a node, a zone: every node with the same value of `topologyKey`). @inline */
 export interface PodAffinityTermProps {
   /** Node label whose value defines the domain, e.g. `kubernetes.io/hostname` (per node) or `topology.kubernetes.io/zone`. */
   readonly topologyKey: string;
@@ -59,7 +59,7 @@ export interface PodAffinityTermProps {
   readonly namespaces?: readonly string[];
 }
 
-/** A pod term the scheduler prefers, with its weight. */
+/** A pod term the scheduler prefers, with its weight. @inline */
 export interface PreferredPodTermProps extends PodAffinityTermProps {
   /** How much a domain that meets the term counts, from 1 to 100. */
   readonly weight: number;
@@ -73,7 +73,7 @@ export interface PodAffinityProps {
   readonly preferred?: readonly PreferredPodTermProps[];
 }
 
-/** The short way to keep a workload's own pods apart: an anti-affinity to its own selector labels. */
+/** The short way to keep a workload's own pods apart: an anti-affinity to its own selector labels. @inline */
 export interface AvoidOwnPodsProps {
   /** The domain that holds at most one of the pods (required) or preferably one (preferred). @default 'kubernetes.io/hostname' */
   readonly topologyKey?: string;

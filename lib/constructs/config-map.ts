@@ -27,7 +27,7 @@ export interface AppConfigProps {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
-/** Options of {@link AppConfig.mount}. */
+/** Options of {@link AppConfig.mount}. @inline */
 export interface AppConfigMountOptions {
   /** Allow the pod to start without the ConfigMap. @default false */
   readonly optional?: boolean;

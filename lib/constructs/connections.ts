@@ -30,17 +30,28 @@ export class Connections implements IConnections {
   private readonly allowed: AllowedConnection[] = [];
   private readonly allowedOut: AllowedEgress[] = [];
 
+  /** @internal */
   constructor(private readonly owner: IPodTarget) {}
 
   /** Lets `client` connect to this workload on `ports` (default: every port it declares). */
   public allowFrom(client: IPodTarget | Peer, ...ports: number[]): void {
+    this.admit(client, ports, this.owner, 'allowFrom');
+  }
+
+  /**
+   * Records the edge from `client` on `ports`, after checking the ports against this workload's;
+   * a problem is reported on `caller`, whose `connections.<method>` was called.
+   */
+  private admit(client: IPodTarget | Peer, ports: readonly number[], caller: IPodTarget, method: 'allowFrom' | 'allowTo'): void {
     const declared = this.owner.containerPorts.map((p) => p.port);
+    const field = `connections.${method}`;
     if (!declared.length) {
-      throw invalidProp(this.owner, 'connections.allowFrom', describe(client), `${this.owner.name} declares no port, so nothing can connect to it`);
+      const named = method === 'allowFrom' ? describe(client) : this.owner.name;
+      throw invalidProp(caller, field, named, `${this.owner.name} declares no port, so nothing can connect to it`);
     }
     for (const port of ports) {
       if (!findPort(this.owner, port)) {
-        throw invalidProp(this.owner, 'connections.allowFrom port', port, `must be a port ${this.owner.name} declares (${declared.join(', ')})`);
+        throw invalidProp(caller, `${field} port`, port, `must be a port ${this.owner.name} declares (${declared.join(', ')})`);
       }
     }
     const edge = { from: client, ports: ports.length ? ports : declared };
@@ -51,6 +62,7 @@ export class Connections implements IConnections {
   /**
    * Records, on the client's side, an edge its server admitted: called by the server's
    * {@link allowFrom}, so both policies say the same. Not for direct use.
+   * @internal
    */
   public recordEgress(server: IPodTarget, ports: readonly number[]): void {
     this.allowedOut.push({ to: server, ports });
@@ -58,7 +70,9 @@ export class Connections implements IConnections {
 
   /** Lets this workload connect to `server` (recorded on the server's side). */
   public allowTo(server: IPodTarget, ...ports: number[]): void {
-    server.connections.allowFrom(this.owner, ...ports);
+    const connections = server.connections;
+    if (connections instanceof Connections) connections.admit(this.owner, ports, this.owner, 'allowTo');
+    else connections.allowFrom(this.owner, ...ports);
   }
 
   /** The edges declared so far, in declaration order. */
@@ -71,7 +85,10 @@ export class Connections implements IConnections {
     return this.allowedOut;
   }
 
-  /** The NetworkPolicy that enforces the declared edges; its rules are read at synthesis. */
+  /**
+   * The NetworkPolicy that enforces the declared edges; its rules are read at synthesis.
+   * @internal
+   */
   public createPolicy(scope: Construct, name: string, options: EgressPolicyOptions = {}): k8s.KubeNetworkPolicy {
     const restrictEgress = options.restrictEgress ?? true;
     if (typeof restrictEgress !== 'boolean') throw invalidProp(scope, 'restrictEgress', restrictEgress, 'must be true or false');

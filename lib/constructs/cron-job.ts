@@ -9,7 +9,7 @@ import { cronScheduleProblem, SCHEDULE_DESCRIPTORS, timeZoneProblem } from '../m
 
 export { cronScheduleProblem } from '../manifest/cron';
 
-/** What the CronJob controller does when a run is due while the previous one still runs. */
+/** What the CronJob controller does when a run is due while the previous one still runs. @inline */
 export type ConcurrencyPolicy = 'Allow' | 'Forbid' | 'Replace';
 
 const CONCURRENCY_POLICIES: readonly ConcurrencyPolicy[] = ['Allow', 'Forbid', 'Replace'];

@@ -9,6 +9,7 @@ import { createJsonFormObject, intOrStringValue } from './json-form';
 /**
  * Whether pods that are running but not ready may be evicted: `AlwaysAllow` lets a drain evict
  * crash-looping pods whatever the budget; `IfHealthyBudget` only while the budget is met.
+ * @inline
  */
 export type UnhealthyPodEvictionPolicy = 'AlwaysAllow' | 'IfHealthyBudget';
 

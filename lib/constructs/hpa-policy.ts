@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { checkAll, checkInteger, checkPositiveQuantity, detachOnError, invalidProp } from './props';
 import { IAutoscalable } from './workload';
 import { convertWhenSynthesized, createJsonFormObject, quantityValue } from './json-form';
@@ -35,8 +35,6 @@ export class HpaPolicy extends Construct {
 
   constructor(scope: Construct, id: string, props: HpaPolicyProps) {
     super(scope, id);
-    const minReplicas = props.minReplicas ?? 1;
-    const maxReplicas = props.maxReplicas;
     checkAll(this, [
       () => {
         // The type refuses such a target; this is for callers the compiler does not check.
@@ -44,25 +42,11 @@ export class HpaPolicy extends Construct {
           throw invalidProp(this, 'target', props.target.name, 'must be a workload an autoscaler can scale, such as a WebApp or a StatefulApp: it does not hand its replicas over');
         }
       },
-      () => {
-        checkAll(this, [
-          () => checkInteger(this, 'minReplicas', minReplicas, 1),
-          () => checkInteger(this, 'maxReplicas', maxReplicas, 1),
-        ]);
-        if (minReplicas > maxReplicas) throw invalidProp(this, 'minReplicas', minReplicas, `must not exceed maxReplicas (${maxReplicas})`);
-      },
-      () => props.cpuUtilization !== undefined && this.utilization('cpu', props.cpuUtilization, props.target),
-      () => props.memoryUtilization !== undefined && this.utilization('memory', props.memoryUtilization, props.target),
-      () => props.memoryAverageValue !== undefined && checkPositiveQuantity(this, 'memoryAverageValue', props.memoryAverageValue, '"400Mi"'),
-      () => {
-        if (props.cpuUtilization === undefined && props.memoryUtilization === undefined && props.memoryAverageValue === undefined) {
-          throw invalidProp(this, 'metrics', undefined, 'give at least one of cpuUtilization, memoryUtilization or memoryAverageValue');
-        }
-      },
+      () => checkHpaPolicy(this, props),
     ]);
     const metrics: k8s.MetricSpecV2[] = [];
-    if (props.cpuUtilization !== undefined) metrics.push(this.utilization('cpu', props.cpuUtilization, props.target));
-    if (props.memoryUtilization !== undefined) metrics.push(this.utilization('memory', props.memoryUtilization, props.target));
+    if (props.cpuUtilization !== undefined) metrics.push(utilizationMetric('cpu', props.cpuUtilization));
+    if (props.memoryUtilization !== undefined) metrics.push(utilizationMetric('memory', props.memoryUtilization));
     if (props.memoryAverageValue !== undefined) {
       metrics.push(resourceMetric('memory', { type: 'AverageValue', averageValue: quantityValue(props.memoryAverageValue) }));
     }
@@ -71,24 +55,59 @@ export class HpaPolicy extends Construct {
       metadata: { name: `${props.target.name}-hpa` },
       spec: {
         scaleTargetRef: mergedRecord(props.target.scaleTargetRef),
-        minReplicas,
-        maxReplicas,
+        minReplicas: props.minReplicas ?? 1,
+        maxReplicas: props.maxReplicas,
         metrics: exactCopy(metrics),
         behavior: props.behavior
           && convertWhenSynthesized(props.behavior, k8s.toJson_HorizontalPodAutoscalerBehaviorV2, () => this.hpa, ['spec', 'behavior']),
       },
     });
   }
+}
 
-  private utilization(resource: 'cpu' | 'memory', percent: number, target: IAutoscalable): k8s.MetricSpecV2 {
-    checkInteger(this, `${resource}Utilization`, percent, 1);
-    const missing = target.containerRequests.some((requests) => requests[resource] === undefined);
-    if (missing) {
-      throw invalidProp(this, `${resource}Utilization`, percent,
-        `${target.name} has a container without a ${resource} request; utilization is a percentage of the request, so the HPA would never scale. Set resources.requests.${resource}`);
+/** What {@link checkHpaPolicy} needs of the target: its name and its containers' requests. @internal */
+export type HpaTargetRequests = Pick<IAutoscalable, 'name' | 'containerRequests'>;
+
+/**
+ * Checks an autoscaler's replica range and metrics against the target's requests and throws one
+ * {@link PropsError} with every problem; `prefix` names where they sit in the caller's props (a
+ * release version's `autoscaling.`).
+ * @internal
+ */
+export function checkHpaPolicy(
+  scope: IConstruct, props: Omit<HpaPolicyProps, 'target'> & { readonly target: HpaTargetRequests }, prefix = '',
+): void {
+  const minReplicas = props.minReplicas ?? 1;
+  const maxReplicas = props.maxReplicas;
+  const utilization = (resource: 'cpu' | 'memory', percent: number) => {
+    const field = `${prefix}${resource}Utilization`;
+    checkInteger(scope, field, percent, 1);
+    if (props.target.containerRequests.some((requests) => requests[resource] === undefined)) {
+      throw invalidProp(scope, field, percent,
+        `${props.target.name} has a container without a ${resource} request; utilization is a percentage of the request, so the HPA would never scale. Set resources.requests.${resource}`);
     }
-    return resourceMetric(resource, { type: 'Utilization', averageUtilization: percent });
-  }
+  };
+  checkAll(scope, [
+    () => {
+      checkAll(scope, [
+        () => checkInteger(scope, `${prefix}minReplicas`, minReplicas, 1),
+        () => checkInteger(scope, `${prefix}maxReplicas`, maxReplicas, 1),
+      ]);
+      if (minReplicas > maxReplicas) throw invalidProp(scope, `${prefix}minReplicas`, minReplicas, `must not exceed maxReplicas (${maxReplicas})`);
+    },
+    () => props.cpuUtilization !== undefined && utilization('cpu', props.cpuUtilization),
+    () => props.memoryUtilization !== undefined && utilization('memory', props.memoryUtilization),
+    () => props.memoryAverageValue !== undefined && checkPositiveQuantity(scope, `${prefix}memoryAverageValue`, props.memoryAverageValue, '"400Mi"'),
+    () => {
+      if (props.cpuUtilization === undefined && props.memoryUtilization === undefined && props.memoryAverageValue === undefined) {
+        throw invalidProp(scope, `${prefix}metrics`, undefined, 'give at least one of cpuUtilization, memoryUtilization or memoryAverageValue');
+      }
+    },
+  ]);
+}
+
+function utilizationMetric(resource: 'cpu' | 'memory', percent: number): k8s.MetricSpecV2 {
+  return resourceMetric(resource, { type: 'Utilization', averageUtilization: percent });
 }
 
 function resourceMetric(name: string, target: k8s.MetricTargetV2): k8s.MetricSpecV2 {

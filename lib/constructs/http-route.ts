@@ -1,5 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type * as HttpRouteImport from '../../imports/httproute-gateway.networking.k8s.io';
 import { createJsonFormObject } from './json-form';
 import {
@@ -16,7 +16,7 @@ import {
 } from './props';
 import { httpRouteLimits, httpRoutePathProblem } from '../validation/http-route';
 
-/** The Gateway (listener) an {@link HttpRoute} attaches to: one `parentRefs` entry. */
+/** The Gateway (listener) an {@link HttpRoute} attaches to: one `parentRefs` entry. @inline */
 export interface GatewayRef {
   /** Name of the Gateway. */
   readonly name: string;
@@ -29,6 +29,7 @@ export interface GatewayRef {
 /**
  * One weighted backend of an {@link HttpRoute}: a Service port and its share of the traffic.
  * Each backend receives `weight / (sum of all weights)` of the requests.
+ * @inline
  */
 export interface HttpRouteBackend {
   /** The Service to send requests to; referenced by name, in its own namespace. */
@@ -71,6 +72,79 @@ function httpRouteL1(): typeof HttpRouteImport.HttpRoute {
   return (require('../../imports/httproute-gateway.networking.k8s.io') as typeof HttpRouteImport).HttpRoute;
 }
 
+/** Where an HTTPRoute attaches and which requests it matches: the part of {@link HttpRouteProps} without the backends. */
+export type HttpRouteMatch = Pick<HttpRouteProps, 'gateways' | 'hostnames' | 'path' | 'pathType'>;
+
+/** An {@link HttpRouteMatch} checked and with its defaults, by {@link planHttpRouteMatch}. @internal */
+export interface HttpRouteMatchPlan {
+  readonly gateways: readonly GatewayRef[];
+  readonly hostnames?: readonly string[];
+  readonly path: string;
+  readonly pathType: 'PathPrefix' | 'Exact';
+}
+
+/** The props the values of an {@link HttpRouteMatch} came from, as problems name them. @internal */
+export interface HttpRouteMatchFields {
+  /** @default 'gateways' */
+  readonly gateways?: string;
+  /** @default 'hostnames' */
+  readonly hostnames?: string;
+  /** @default 'path' */
+  readonly path?: string;
+  /** @default 'pathType' */
+  readonly pathType?: string;
+}
+
+/**
+ * Checks where a route attaches and what it matches against the CRD's limits, and resolves the
+ * defaults; throws one {@link PropsError} with every problem, named by `fields`.
+ * @internal
+ */
+export function planHttpRouteMatch(scope: IConstruct, match: HttpRouteMatch, fields: HttpRouteMatchFields = {}): HttpRouteMatchPlan {
+  const limits = httpRouteLimits();
+  const path = match.path ?? '/';
+  const pathType = match.pathType ?? 'PathPrefix';
+  checkAll(scope, [
+    () => checkGateways(scope, fields.gateways ?? 'gateways', match.gateways, limits.maxParentRefs),
+    () => checkHostnames(scope, fields.hostnames ?? 'hostnames', match.hostnames ?? [], limits),
+    () => checkPath(scope, fields.path ?? 'path', checkOneOf(scope, fields.pathType ?? 'pathType', pathType, PATH_TYPES), path, limits.maxPathLength),
+  ]);
+  return { gateways: match.gateways, hostnames: match.hostnames, path, pathType };
+}
+
+/** What {@link buildHttpRoute} makes an HTTPRoute of: checked props. @internal */
+export interface HttpRouteBuild extends Pick<HttpRouteProps, 'name' | 'namespace' | 'backends' | 'labels' | 'annotations'> {
+  readonly match: HttpRouteMatchPlan;
+}
+
+/** The HTTPRoute `<name>-route` of checked props; nothing is checked again. @internal */
+export function buildHttpRoute(scope: Construct, id: string, props: HttpRouteBuild): ApiObject {
+  const { match } = props;
+  const routeNamespace = props.namespace ?? Chart.of(scope).namespace;
+  return createJsonFormObject(httpRouteL1(), scope, id, {
+    metadata: {
+      name: `${props.name}-route`,
+      namespace: routeNamespace,
+      labels: props.labels && { ...props.labels },
+      annotations: props.annotations && { ...props.annotations },
+    },
+    spec: {
+      parentRefs: match.gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName })),
+      hostnames: match.hostnames?.length ? [...match.hostnames] : undefined,
+      rules: [{
+        matches: [{ path: { type: match.pathType as HttpRouteImport.HttpRouteSpecRulesMatchesPathType, value: match.path } }],
+        backendRefs: props.backends.map((backend) => ({
+          name: backend.service.name,
+          // Only when it differs: the route's own namespace is the default (another needs a ReferenceGrant).
+          namespace: backend.service.metadata.namespace !== routeNamespace ? backend.service.metadata.namespace : undefined,
+          port: backend.port,
+          weight: backend.weight ?? 1,
+        })),
+      }],
+    },
+  });
+}
+
 /**
  * A Gateway API `HTTPRoute` (`gateway.networking.k8s.io/v1`, from the CRD in imports/crds/) that
  * sends the requests of some hosts and a path to weighted Service backends: a canary release
@@ -85,81 +159,55 @@ export class HttpRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: HttpRouteProps) {
     super(scope, id);
-    const limits = httpRouteLimits();
-    const path = props.path ?? '/';
-    const pathType = props.pathType ?? 'PathPrefix';
+    let match: HttpRouteMatchPlan | undefined;
     checkAll(this, [
       () => checkDns1123Label(this, 'name', props.name),
       () => props.namespace !== undefined && checkDns1123Label(this, 'namespace', props.namespace),
-      () => checkGateways(this, props.gateways, limits.maxParentRefs),
-      () => checkHostnames(this, props.hostnames ?? [], limits),
-      () => checkPath(this, checkOneOf(this, 'pathType', pathType, PATH_TYPES), path, limits.maxPathLength),
-      () => checkBackends(this, props.backends, limits),
+      () => (match = planHttpRouteMatch(this, props)),
+      () => checkBackends(this, props.backends, httpRouteLimits()),
       () => checkLabels(this, 'labels', props.labels),
       () => checkAnnotations(this, 'annotations', props.annotations),
     ]);
-    const routeNamespace = props.namespace ?? Chart.of(this).namespace;
-    this.route = createJsonFormObject(httpRouteL1(), this, 'Route', {
-      metadata: {
-        name: `${props.name}-route`,
-        namespace: routeNamespace,
-        labels: props.labels && { ...props.labels },
-        annotations: props.annotations && { ...props.annotations },
-      },
-      spec: {
-        parentRefs: props.gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName })),
-        hostnames: props.hostnames?.length ? [...props.hostnames] : undefined,
-        rules: [{
-          matches: [{ path: { type: pathType as HttpRouteImport.HttpRouteSpecRulesMatchesPathType, value: path } }],
-          backendRefs: props.backends.map((backend) => ({
-            name: backend.service.name,
-            // Only when it differs: the route's own namespace is the default (another needs a ReferenceGrant).
-            namespace: backend.service.metadata.namespace !== routeNamespace ? backend.service.metadata.namespace : undefined,
-            port: backend.port,
-            weight: backend.weight ?? 1,
-          })),
-        }],
-      },
-    });
+    this.route = buildHttpRoute(this, 'Route', { ...props, match: match! });
   }
 }
 
-function checkGateways(scope: Construct, gateways: readonly GatewayRef[], max: number): void {
+function checkGateways(scope: IConstruct, field: string, gateways: readonly GatewayRef[], max: number): void {
   if (!Array.isArray(gateways) || gateways.length === 0 || gateways.length > max) {
-    throw invalidProp(scope, 'gateways', gateways, `must name 1 to ${max} Gateways (the CRD's limit on parentRefs)`);
+    throw invalidProp(scope, field, gateways, `must name 1 to ${max} Gateways (the CRD's limit on parentRefs)`);
   }
   const seen = new Set<string>();
   checkAll(scope, gateways.map((gateway, i) => () => {
     checkAll(scope, [
-      () => checkDns1123Subdomain(scope, `gateways[${i}].name`, gateway.name),
-      () => gateway.namespace !== undefined && checkDns1123Label(scope, `gateways[${i}].namespace`, gateway.namespace),
-      () => gateway.sectionName !== undefined && checkDns1123Subdomain(scope, `gateways[${i}].sectionName`, gateway.sectionName),
+      () => checkDns1123Subdomain(scope, `${field}[${i}].name`, gateway.name),
+      () => gateway.namespace !== undefined && checkDns1123Label(scope, `${field}[${i}].namespace`, gateway.namespace),
+      () => gateway.sectionName !== undefined && checkDns1123Subdomain(scope, `${field}[${i}].sectionName`, gateway.sectionName),
     ]);
     // The CRD's CEL rules: two references to one Gateway need distinct sectionNames.
     const key = `${gateway.namespace ?? ''}/${gateway.name}/${gateway.sectionName ?? ''}`;
-    if (seen.has(key)) throw invalidProp(scope, `gateways[${i}]`, gateway, 'must differ from the other entries: a Gateway named twice needs a different sectionName each time');
+    if (seen.has(key)) throw invalidProp(scope, `${field}[${i}]`, gateway, 'must differ from the other entries: a Gateway named twice needs a different sectionName each time');
     seen.add(key);
   }));
   const unsectioned = gateways.filter((g) => g.sectionName === undefined).map((g) => `${g.namespace ?? ''}/${g.name}`);
   const sectioned = new Set(gateways.filter((g) => g.sectionName !== undefined).map((g) => `${g.namespace ?? ''}/${g.name}`));
   const mixed = unsectioned.find((key) => sectioned.has(key));
-  if (mixed) throw invalidProp(scope, 'gateways', gateways, `must give a sectionName on every entry of Gateway ${mixed.replace(/^\//, '')} once one entry of it has one`);
+  if (mixed) throw invalidProp(scope, field, gateways, `must give a sectionName on every entry of Gateway ${mixed.replace(/^\//, '')} once one entry of it has one`);
 }
 
-function checkHostnames(scope: Construct, hostnames: readonly string[], limits: { maxHostnames: number; hostnamePattern: RegExp }): void {
+function checkHostnames(scope: IConstruct, field: string, hostnames: readonly string[], limits: { maxHostnames: number; hostnamePattern: RegExp }): void {
   if (hostnames.length > limits.maxHostnames) {
-    throw invalidProp(scope, 'hostnames', hostnames, `must have at most ${limits.maxHostnames} entries (the CRD's limit)`);
+    throw invalidProp(scope, field, hostnames, `must have at most ${limits.maxHostnames} entries (the CRD's limit)`);
   }
   checkAll(scope, hostnames.map((hostname, i) => () => {
     if (typeof hostname !== 'string' || hostname.length > 253 || !limits.hostnamePattern.test(hostname)) {
-      throw invalidProp(scope, `hostnames[${i}]`, hostname, 'must be a DNS-1123 subdomain, optionally starting with "*." (no IP address, no port)');
+      throw invalidProp(scope, `${field}[${i}]`, hostname, 'must be a DNS-1123 subdomain, optionally starting with "*." (no IP address, no port)');
     }
   }));
 }
 
-function checkPath(scope: Construct, type: string, path: string, maxLength: number): void {
+function checkPath(scope: IConstruct, field: string, type: string, path: string, maxLength: number): void {
   const problem = typeof path === 'string' ? (path.length > maxLength ? `it is longer than ${maxLength} characters` : httpRoutePathProblem(type, path)) : 'it is not a string';
-  if (problem) throw invalidProp(scope, 'path', path, `must be a valid ${type} path for the Gateway API: ${problem}`);
+  if (problem) throw invalidProp(scope, field, path, `must be a valid ${type} path for the Gateway API: ${problem}`);
 }
 
 function checkBackends(scope: Construct, backends: readonly HttpRouteBackend[], limits: { maxBackendRefs: number; minWeight: number; maxWeight: number }): void {

@@ -2,10 +2,10 @@ import { ApiObject } from 'cdk8s';
 import { HttpIngressPathType, k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, detachOnError, invalidProp } from './props';
-import { checkServiceOptions, createService, ServiceOptions } from './service';
+import { buildService, planService, ServiceOptions, ServicePlan } from './service';
 import { createJsonFormObject } from './json-form';
 
-/** TLS for an Ingress host. */
+/** TLS for an Ingress host. @inline */
 export interface IngressTlsProps {
   /** Secret holding the certificate (`tls.crt`, `tls.key`); cert-manager can issue it. */
   readonly secretName: string;
@@ -32,23 +32,71 @@ export interface IngressedServiceProps extends ServiceOptions, IngressOptions {}
 
 const PATH_TYPES = [HttpIngressPathType.PREFIX, HttpIngressPathType.EXACT, HttpIngressPathType.IMPLEMENTATION_SPECIFIC] as const;
 
+/** The routing options of an Ingress resolved and checked by {@link planIngress}. @internal */
+export interface IngressPlan {
+  readonly host: string;
+  readonly path: string;
+  readonly pathType: HttpIngressPathType;
+  readonly ingressClassName?: string;
+  readonly annotations?: Readonly<Record<string, string>>;
+  readonly tls?: IngressTlsProps;
+}
+
 /**
- * Checks the routing options of an Ingress and throws one {@link PropsError} with every problem;
- * `prefix` names where they sit in the caller's props (a WebApp's `ingress.`).
+ * Checks the routing options of an Ingress and resolves their defaults; throws one
+ * {@link PropsError} with every problem. `prefix` names where they sit in the caller's props
+ * (a WebApp's `ingress.`).
  * @internal
  */
-export function checkIngressOptions(scope: IConstruct, options: IngressOptions, prefix = ''): void {
+export function planIngress(scope: IConstruct, options: IngressOptions, prefix = ''): IngressPlan {
   const path = options.path ?? '/';
+  const pathType = options.pathType ?? HttpIngressPathType.PREFIX;
   checkAll(scope, [
     () => checkDns1123Subdomain(scope, `${prefix}host`, options.host),
     () => {
       if (typeof path !== 'string' || !path.startsWith('/')) throw invalidProp(scope, `${prefix}path`, path, 'must start with "/"');
     },
-    () => checkOneOf(scope, `${prefix}pathType`, options.pathType ?? HttpIngressPathType.PREFIX, PATH_TYPES),
+    () => checkOneOf(scope, `${prefix}pathType`, pathType, PATH_TYPES),
     () => options.ingressClassName !== undefined && checkDns1123Subdomain(scope, `${prefix}ingressClassName`, options.ingressClassName),
     () => options.tls && checkDns1123Subdomain(scope, `${prefix}tls.secretName`, options.tls.secretName),
     () => checkAnnotations(scope, `${prefix}annotations`, options.annotations),
   ]);
+  return { host: options.host, path, pathType, ingressClassName: options.ingressClassName, annotations: options.annotations, tls: options.tls };
+}
+
+/** What {@link buildIngress} routes to and labels the Ingress with. @internal */
+export interface IngressBackend {
+  /** The Service requests go to. */
+  readonly service: ApiObject;
+  /** Its port. */
+  readonly port: number;
+  /** Labels of the Ingress. @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The Ingress `<name>-ingress` of a checked {@link IngressPlan}, routing its host and path to
+ * `backend`'s Service; nothing is checked again.
+ * @internal
+ */
+export function buildIngress(scope: Construct, id: string, name: string, plan: IngressPlan, backend: IngressBackend): ApiObject {
+  return createJsonFormObject(k8s.KubeIngress, scope, id, {
+    metadata: { name: `${name}-ingress`, labels: backend.labels && { ...backend.labels }, annotations: plan.annotations && { ...plan.annotations } },
+    spec: {
+      ingressClassName: plan.ingressClassName,
+      tls: plan.tls ? [{ hosts: tlsHosts(plan.host, plan.annotations), secretName: plan.tls.secretName }] : undefined,
+      rules: [{
+        host: plan.host,
+        http: {
+          paths: [{
+            path: plan.path,
+            pathType: plan.pathType,
+            backend: { service: { name: backend.service.name, port: { number: backend.port } } },
+          }],
+        },
+      }],
+    },
+  });
 }
 
 /**
@@ -64,34 +112,15 @@ export class IngressedService extends Construct {
 
   constructor(scope: Construct, id: string, props: IngressedServiceProps) {
     super(scope, id);
+    let ingress: IngressPlan | undefined;
+    let service: ServicePlan | undefined;
     checkAll(this, [
       () => checkDns1123Label(this, 'name', props.name),
-      () => checkIngressOptions(this, props),
-      () => checkServiceOptions(this, props),
+      () => (ingress = planIngress(this, props)),
+      () => (service = planService(this, props, { nameChecked: true })),
     ]);
-    const path = props.path ?? '/';
-    const pathType = props.pathType ?? HttpIngressPathType.PREFIX;
-
-    const { service, port: servicePort } = createService(this, 'Service', props);
-    this.service = service;
-    this.servicePort = servicePort;
-    this.ingress = createJsonFormObject(k8s.KubeIngress, this, 'Ingress', {
-      metadata: { name: `${props.name}-ingress`, labels: props.labels && { ...props.labels }, annotations: props.annotations && { ...props.annotations } },
-      spec: {
-        ingressClassName: props.ingressClassName,
-        tls: props.tls ? [{ hosts: tlsHosts(props.host, props.annotations), secretName: props.tls.secretName }] : undefined,
-        rules: [{
-          host: props.host,
-          http: {
-            paths: [{
-              path,
-              pathType,
-              backend: { service: { name: this.service.name, port: { number: servicePort } } },
-            }],
-          },
-        }],
-      },
-    });
+    ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', service!, props.target, props.labels));
+    this.ingress = buildIngress(this, 'Ingress', props.name, ingress!, { service: this.service, port: this.servicePort, labels: props.labels });
   }
 }
 

@@ -7,7 +7,7 @@ import { checkAll, checkInteger, checkOneOf, detachOnError } from './props';
 import { checkWorkloadName, WorkloadBase, workloadLabels, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject } from './json-form';
 
-/** What the kubelet does when a Job's container exits with an error. */
+/** What the kubelet does when a Job's container exits with an error. @inline */
 export type JobRestartPolicy = 'OnFailure' | 'Never';
 
 const JOB_RESTART_POLICIES: readonly JobRestartPolicy[] = ['OnFailure', 'Never'];

@@ -4,7 +4,7 @@ import { parseQuantity } from '../manifest/quantity';
 import { checkDns1123Label, checkNonEmpty, detachOnError, invalidProp } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
 
-/** Where MongoDB's root password comes from: a key of an existing Secret, mounted as a file. */
+/** Where MongoDB's root password comes from: a key of an existing Secret, mounted as a file. @inline */
 export interface MongoPasswordSecret {
   /** Name of the Secret (created out of band, e.g. `kubectl create secret generic`). @default 'mongodb-secret' */
   readonly secretName?: string;

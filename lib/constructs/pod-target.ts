@@ -23,13 +23,13 @@ export interface IPodTarget extends IConstruct {
   readonly connections: IConnections;
 }
 
-/** One allowed edge into a workload. */
+/** One allowed edge into a workload. @inline */
 export interface AllowedConnection {
   readonly from: IPodTarget | Peer;
   readonly ports: readonly number[];
 }
 
-/** One allowed edge out of a workload: to a server's pods, on their container ports. */
+/** One allowed edge out of a workload: to a server's pods, on their container ports. @inline */
 export interface AllowedEgress {
   readonly to: IPodTarget;
   readonly ports: readonly number[];
@@ -52,13 +52,19 @@ export interface IConnections {
   allowFrom(client: IPodTarget | Peer, ...ports: number[]): void;
   /** Lets this workload connect to `server` (recorded on the server's side). */
   allowTo(server: IPodTarget, ...ports: number[]): void;
-  /** Records, on the client's side, an edge its server admitted. Not for direct use. */
+  /**
+   * Records, on the client's side, an edge its server admitted. Not for direct use.
+   * @internal
+   */
   recordEgress(server: IPodTarget, ports: readonly number[]): void;
   /** The edges declared so far, in declaration order. */
   readonly ingress: readonly AllowedConnection[];
   /** The outgoing edges declared so far, in declaration order. */
   readonly egress: readonly AllowedEgress[];
-  /** The NetworkPolicy that enforces the declared edges; its rules are read at synthesis. */
+  /**
+   * The NetworkPolicy that enforces the declared edges; its rules are read at synthesis.
+   * @internal
+   */
   createPolicy(scope: Construct, name: string, options?: EgressPolicyOptions): k8s.KubeNetworkPolicy;
 }
 

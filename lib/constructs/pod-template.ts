@@ -11,7 +11,7 @@ import { NAME_LABEL } from './labels';
 import { parseQuantity } from '../manifest/quantity';
 import { exactCopy, mergedRecord } from './records';
 
-/** CPU and memory amounts, as Kubernetes quantities (`250m`, `512Mi`). */
+/** CPU and memory amounts, as Kubernetes quantities (`250m`, `512Mi`). @inline */
 export interface ResourceList {
   /** CPU, e.g. `250m` or `1`. @default - none */
   readonly cpu?: string;
@@ -27,7 +27,7 @@ export interface ResourceProps {
   readonly limits?: ResourceList;
 }
 
-/** An HTTP GET probe. */
+/** An HTTP GET probe. @inline */
 export interface HttpGetProbeProps {
   /** Path to request, e.g. `/healthz`. */
   readonly path: string;
@@ -39,13 +39,13 @@ export interface HttpGetProbeProps {
   readonly scheme?: 'HTTP' | 'HTTPS';
 }
 
-/** A TCP connect probe. */
+/** A TCP connect probe. @inline */
 export interface TcpSocketProbeProps {
   /** Container port number or name. @default - the container's first port */
   readonly port?: number | string;
 }
 
-/** A command run inside the container; exit code 0 is healthy. */
+/** A command run inside the container; exit code 0 is healthy. @inline */
 export interface ExecProbeProps {
   /** The command and its arguments (no shell unless you call one). */
   readonly command: readonly string[];
@@ -71,7 +71,7 @@ export interface ProbeProps {
   readonly successThreshold?: number;
 }
 
-/** A Secret mounted read-only as files. */
+/** A Secret mounted read-only as files. @inline */
 export interface SecretMount {
   /** Name of the Secret (it may be created outside the manifests). */
   readonly secretName: string;
@@ -81,7 +81,7 @@ export interface SecretMount {
   readonly optional?: boolean;
 }
 
-/** A ConfigMap mounted read-only as files. */
+/** A ConfigMap mounted read-only as files. @inline */
 export interface ConfigMapMount {
   /** Name of the ConfigMap. */
   readonly configMapName: string;
@@ -140,7 +140,7 @@ export interface ContainerProps {
   readonly security?: SecurityProps;
 }
 
-/** Environment variables from every key of a ConfigMap or a Secret (`envFrom`): exactly one of `configMapName`, `secretName`. */
+/** Environment variables from every key of a ConfigMap or a Secret (`envFrom`): exactly one of `configMapName`, `secretName`. @inline */
 export interface EnvFromProps {
   /** A ConfigMap whose keys all become variables. @default - not a ConfigMap */
   readonly configMapName?: string;
@@ -152,7 +152,7 @@ export interface EnvFromProps {
   readonly optional?: boolean;
 }
 
-/** A command run in the container before it is stopped (`lifecycle.preStop`), e.g. to drain connections. */
+/** A command run in the container before it is stopped (`lifecycle.preStop`), e.g. to drain connections. @inline */
 export interface PreStopProps {
   /** The command and its arguments (no shell unless you call one), e.g. `['sleep', '5']`. */
   readonly command: readonly string[];
@@ -188,7 +188,7 @@ export interface InitContainerProps {
   readonly volumeMounts?: readonly InitContainerMount[];
 }
 
-/** A pod volume mounted into an init container. */
+/** A pod volume mounted into an init container. @inline */
 export interface InitContainerMount {
   /** Name of a volume in `volumes`. */
   readonly volume: string;
@@ -198,7 +198,7 @@ export interface InitContainerMount {
   readonly readOnly?: boolean;
 }
 
-/** A volume of the pod, mounted into the app container: exactly one of `emptyDir`, `persistentVolumeClaim`. */
+/** A volume of the pod, mounted into the app container: exactly one of `emptyDir`, `persistentVolumeClaim`. @inline */
 export interface PodVolumeProps {
   /** Volume name: a DNS-1123 label, unique in the pod. */
   readonly name: string;
@@ -221,7 +221,7 @@ export interface PodVolumeProps {
   };
 }
 
-/** A taint the pods tolerate. */
+/** A taint the pods tolerate. @inline */
 export interface TolerationProps {
   /** Taint key; leave it out with `operator: 'Exists'` to tolerate every taint. @default - every key */
   readonly key?: string;
@@ -262,13 +262,13 @@ export interface PodProps extends AffinityProps {
 /** The container and pod props of a workload construct. */
 export interface PodTemplateProps extends ContainerProps, PodProps {}
 
-/** A port the container listens on. */
+/** A port the container listens on. @inline */
 export interface ContainerPort {
   readonly name: string;
   readonly port: number;
 }
 
-/** Defaults a construct supplies for the fields its users leave out. */
+/** Defaults a construct supplies for the fields its users leave out. @inline */
 export interface ContainerDefaults {
   readonly resources: ResourceProps;
   readonly security: SecurityProps;

@@ -198,8 +198,8 @@ export function isLabelValue(value: string): boolean {
   return labelValueProblem(value) === undefined;
 }
 
-const QUALIFIED_NAME_RULE = 'must be a qualified name: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."';
-const LABEL_VALUE_RULE = 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
+export const QUALIFIED_NAME_RULE = 'must be a qualified name: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."';
+export const LABEL_VALUE_RULE = 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit';
 
 /** A label key (also a node label key, a taint key, a topology key): a qualified name. */
 export function checkLabelKey(scope: IConstruct, field: string, key: string): string {

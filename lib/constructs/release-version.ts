@@ -3,20 +3,20 @@ import { Construct } from 'constructs';
 import { Connections } from './connections';
 import { DisruptionBudgetProps, WorkloadDisruptionBudget } from './disruption-budget';
 import { HpaPolicy, HpaPolicyProps } from './hpa-policy';
-import { ContainerPort, mergeResources, PodTemplateProps, ResourceList } from './pod-template';
+import { ContainerPort, PodTemplateProps, ResourceList } from './pod-template';
 import { detachOnError } from './props';
 import { RELEASE_VERSION_LABEL } from '../manifest/release-labels';
-import { createWebDeployment, RolloutProps, WEB_APP_DEFAULTS } from './web-deployment';
+import { createWebDeployment, RolloutProps, webContainerRequests } from './web-deployment';
 import { alreadyAutoscaled, IAutoscalable, namespaceOf, NAME_LABEL } from './workload';
 
-/** Autoscaling of one version's Deployment: an {@link HpaPolicy} without its target. */
+/** Autoscaling of one version's Deployment: an {@link HpaPolicy} without its target. @inline */
 export type VersionAutoscaling = Omit<HpaPolicyProps, 'target'>;
 
 /** Props of a {@link ReleaseVersion}: one version of a released app, already checked by the release. */
 export interface ReleaseVersionProps {
   /** The app's name (`app.kubernetes.io/name`), shared by every version. */
   readonly appName: string;
-  /** The version's name (the {@link RELEASE_VERSION_LABEL} value), e.g. `blue`. */
+  /** The version's name (the value of the pods' version label), e.g. `blue`. */
   readonly version: string;
   /** The version's container and pod settings (the app's, with the version's over them). */
   readonly pod: PodTemplateProps;
@@ -44,7 +44,7 @@ export interface ReleaseVersionProps {
 
 /**
  * One version of a released app: the Deployment `<app>-<version>-deployment`, whose selector and
- * pods carry `app.kubernetes.io/name` and {@link RELEASE_VERSION_LABEL}, and when asked its own
+ * pods carry `app.kubernetes.io/name` and the version label, and when asked its own
  * PodDisruptionBudget and HPA. Created by a {@link ReleasedWebApp}; the Services that select it
  * belong to the release, so switching versions never changes this Deployment.
  */
@@ -66,6 +66,7 @@ export class ReleaseVersion extends Construct implements IAutoscalable {
   public readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
   private autoscaled = false;
 
+  /** @internal */
   constructor(scope: Construct, id: string, props: ReleaseVersionProps) {
     super(scope, id);
     this.name = `${props.appName}-${props.version}`;
@@ -74,7 +75,7 @@ export class ReleaseVersion extends Construct implements IAutoscalable {
     this.connections = props.connections;
     this.containerPorts = props.ports;
     this.selectorLabels = { [NAME_LABEL]: props.appName, [RELEASE_VERSION_LABEL]: props.version };
-    this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.pod.resources).requests ?? {}];
+    this.containerRequests = webContainerRequests(props.pod);
     const labels = { ...props.labels, ...this.selectorLabels };
     const replicas = props.replicas ?? 1;
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };

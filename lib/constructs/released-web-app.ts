@@ -1,23 +1,19 @@
 import { ApiObject } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { DisruptionBudgetProps } from './disruption-budget';
-import { GatewayRef, HttpRoute } from './http-route';
-import { IngressedService, IngressOptions } from './ingressed-service';
-import { createJsonFormObject } from './json-form';
-import { checkPodTemplate, ContainerProps, PodTemplateProps } from './pod-template';
+import { checkDisruptionBudget, DisruptionBudgetProps } from './disruption-budget';
+import { checkHpaPolicy } from './hpa-policy';
+import { checkPodTemplate, ContainerPort, ContainerProps, PodTemplateProps } from './pod-template';
 import {
-  checkAll, checkAnnotations, checkDns1123Label, checkInteger, checkLabels, checkPort, checkPortName, detachOnError, invalidProp, PropProblem,
+  checkAll, checkDns1123Label, checkInteger, checkPort, checkPortName, detachOnError, invalidProp, isDns1123Label, PropProblem,
   PropsError,
 } from './props';
 import { ReleaseVersion, VersionAutoscaling } from './release-version';
-import { createService, CreatedService } from './service';
-import {
-  NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL,
-} from '../manifest/release-labels';
+import { buildService } from './service';
+import { RELEASE_VERSION_LABEL } from '../manifest/release-labels';
 import { WebAppProps } from './web-app';
-import { rolloutStrategy, WEB_APP_DEFAULTS } from './web-deployment';
-import { IPodTarget, WorkloadBase, workloadLabels } from './workload';
+import { checkRollout, WEB_APP_DEFAULTS, webContainerRequests } from './web-deployment';
+import { CanaryFrontInput, clusterService, derivedServiceName, planWebFront, WebFront, WebFrontPlan, WebRouteOptions } from './web-front';
+import { checkWorkloadName, WorkloadBase, workloadMetadataChecks } from './workload';
 
 /** One version of a released app: its image and whatever else differs from the app's shared settings. */
 export interface ReleaseVersionSettings extends ContainerProps {
@@ -29,45 +25,47 @@ export interface ReleaseVersionSettings extends ContainerProps {
   readonly autoscaling?: VersionAutoscaling;
 }
 
-/** Blue/green: at most two versions; the Service selects the active one, the preview Service the other. */
+/** Blue/green: at most two versions; the Service selects the active one, the preview Service the other. @inline */
 export interface BlueGreenRelease {
   readonly strategy: 'blue-green';
   /** The version the Service sends every request to: switching is changing this name. */
   readonly active: string;
 }
 
-/** Rainbow: any number of live versions; new traffic goes to the active one, each version keeps its own Service for its clients until it is retired. */
+/** Rainbow: any number of live versions; new traffic goes to the active one, each version keeps its own Service for its clients until it is retired. @inline */
 export interface RainbowRelease {
   readonly strategy: 'rainbow';
   /** The version the Service sends new connections to. */
   readonly active: string;
 }
 
-/** An ingress-nginx canary Ingress on the primary Ingress's host and path (needs the app's `ingress`). */
+/** An ingress-nginx canary Ingress on the primary Ingress's host and path (needs the app's `ingress`). @inline */
 export interface IngressNginxCanaryRouter {
   readonly kind: 'ingress-nginx';
 }
 
-/** No router: one Service selects both versions and the replica counts make the weight. */
+/** No router: one Service selects both versions and the replica counts make the weight. @inline */
 export interface ReplicaRatioCanaryRouter {
   readonly kind: 'replica-ratio';
 }
 
-/** A Gateway API HTTPRoute `<name>-route` with weighted backendRefs to the app's Service (stable) and the canary Service. */
-export interface HttpRouteCanaryRouter {
+/** A Gateway API HTTPRoute `<name>-route` with weighted backendRefs to the app's Service (stable) and the canary Service. @inline */
+export interface HttpRouteCanaryRouter extends Partial<WebRouteOptions> {
   readonly kind: 'http-route';
-  /** The Gateways the route attaches to (`spec.parentRefs`). */
-  readonly gateways: readonly GatewayRef[];
-  /** Host names the route matches. @default - the app's `ingress.host`, else every host of the listener */
-  readonly hostnames?: readonly string[];
-  /** URL path prefix to match. @default - the app's `ingress.path`, else '/' */
+  /** The Gateways the route attaches to (`spec.parentRefs`). @default - the app's `route.gateways` */
+  readonly gateways?: WebRouteOptions['gateways'];
+  /** Host names the route matches. @default - the app's `route.hostnames`, else its `ingress.host`, else every host of the listener */
+  readonly hostnames?: WebRouteOptions['hostnames'];
+  /** URL path prefix to match. @default - the app's `route.path`, else its `ingress.path`, else '/' */
   readonly path?: string;
+  /** The Gateways' data plane, which the app's NetworkPolicy admits. @default - the app's `route.dataPlane` */
+  readonly dataPlane?: WebRouteOptions['dataPlane'];
 }
 
-/** What splits a canary's traffic. */
+/** What splits a canary's traffic. @inline */
 export type CanaryRouter = IngressNginxCanaryRouter | HttpRouteCanaryRouter | ReplicaRatioCanaryRouter;
 
-/** Canary: the stable version takes most traffic, the canary version `weight` percent of it. */
+/** Canary: the stable version takes most traffic, the canary version `weight` percent of it. @inline */
 export interface CanaryRelease {
   readonly strategy: 'canary';
   /** The version taking `100 - weight` percent. */
@@ -86,8 +84,8 @@ export type ReleaseStrategy = BlueGreenRelease | RainbowRelease | CanaryRelease;
 /**
  * Props of a {@link ReleasedWebApp}: those of a {@link WebApp} without its image (each version
  * names its own) and its budget (each version has its own). `replicas` are the pods of each
- * version, or of both together for a canary by replica ratio; `serviceType`, `nodePort` and
- * `ingress` concern the app's Service, the preview, canary and version Services are ClusterIP.
+ * version, or of both together for a canary by replica ratio; `serviceType`, `nodePort`,
+ * `ingress` and `route` concern the app's Service, the preview, canary and version Services are ClusterIP.
  */
 export interface ReleasedWebAppProps extends Omit<WebAppProps, 'image' | 'port' | 'disruptionBudget'> {
   /** The versions by name (DNS labels; `blue`, `green`, `v2`); each names its image. */
@@ -118,16 +116,16 @@ export class ReleasedWebApp extends WorkloadBase {
   public readonly service: ApiObject;
   /** The port the Services expose. */
   public readonly servicePort: number;
-  /** The app's Service and Ingress, when `ingress` is set. */
-  public readonly ingress?: IngressedService;
+  /** The Ingress `<name>-ingress`, when `ingress` is set. */
+  public readonly ingress?: ApiObject;
   /** Blue/green: `<name>-preview-service`, selecting the version that is not active (when there is one). */
   public readonly previewService?: ApiObject;
   /** Canary with a router: `<name>-canary-service`, selecting the canary version. */
   public readonly canaryService?: ApiObject;
   /** Canary by ingress-nginx: `<name>-canary-ingress`. */
   public readonly canaryIngress?: ApiObject;
-  /** Canary by the Gateway API: `<name>-route`, weighted between the app's Service and the canary Service. */
-  public readonly httpRoute?: HttpRoute;
+  /** `<name>-route`, when the app has a `route` (to its Service) or a canary is routed by the Gateway API (weighted between the app's Service and the canary Service). */
+  public readonly httpRoute?: ApiObject;
   /** Rainbow: `<name>-<version>-service` for every version, for the clients that stay on it. */
   public readonly versionServices: Readonly<Record<string, ApiObject>>;
 
@@ -136,46 +134,49 @@ export class ReleasedWebApp extends WorkloadBase {
     const ports = [{ name: portName, port: props.port }];
     super(scope, id, { ...props, containerPorts: ports });
     const names = Object.keys(props.versions ?? {});
+    const pods = Object.fromEntries(names.map((version) => [version, podOf(props, props.versions[version])]));
+    const release = props.release;
+    const byReplicaRatio = release?.strategy === 'canary' && (release.router?.kind ?? 'replica-ratio') === 'replica-ratio';
+    const versionServices = versionServicesOf(props.name, names, release);
+    let front: WebFrontPlan | undefined;
     checkAll(this, [
-      () => checkDns1123Label(this, 'name', props.name),
+      () => checkWorkloadName(this, props.name),
       () => checkPort(this, 'port', props.port),
       () => checkPortName(this, 'portName', portName),
       () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
-      () => checkLabels(this, 'labels', props.labels),
-      () => workloadLabels(this, props.name, props.labels),
+      ...workloadMetadataChecks(this, props.name, props),
       () => {
         const given = props.labels?.[RELEASE_VERSION_LABEL];
         if (given !== undefined) throw invalidProp(this, `labels["${RELEASE_VERSION_LABEL}"]`, given, 'must be left out: each version sets it to its own name');
       },
-      () => checkAnnotations(this, 'annotations', props.annotations),
-      () => checkAnnotations(this, 'podAnnotations', props.podAnnotations),
-      () => rolloutStrategy(this, props.rollout),
+      () => checkRollout(this, props.rollout),
       () => {
         if (!names.length) throw invalidProp(this, 'versions', props.versions, 'must name at least one version');
       },
       ...names.map((version) => () => checkVersionName(this, props.name, version)),
-      ...names.map((version) => withVersionField(version, () => {
-        const settings = props.versions[version];
-        checkAll(this, [
-          () => checkPodTemplate(this, { container: podOf(props, settings), defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
-          () => settings.replicas !== undefined && checkInteger(this, 'replicas', settings.replicas, 0),
-        ]);
-      })),
+      ...names.map((version) => withVersionField(version, () => checkVersion(this, props, version, pods[version], ports))),
       () => checkStrategy(this, props, names),
+      () => (front = planWebFront(this, {
+        name: props.name,
+        props,
+        target: { name: props.name, containerPorts: ports },
+        targetPort: portName,
+        mixedVersions: byReplicaRatio,
+        canary: canaryOf(release),
+      })),
+      // A version key that is no DNS label is reported by its own check only.
+      ...versionServices.map(({ serviceName, field, version }) => () => isDns1123Label(version) && derivedServiceName(this, props.name, serviceName, field)),
     ]);
     const labels = this.labels;
-    const release = props.release;
-    const ratio = release.strategy === 'canary' && (release.router?.kind ?? 'replica-ratio') === 'replica-ratio'
-      ? canaryReplicas(props.replicas ?? 1, release.weight)
-      : undefined;
+    const ratio = byReplicaRatio && release.strategy === 'canary' ? canaryReplicas(props.replicas ?? 1, release.weight) : undefined;
 
     const versions: Record<string, ReleaseVersion> = {};
-    checkAll(this, names.map((version) => withVersionField(version, () => {
+    for (const version of names) {
       const settings = props.versions[version];
       versions[version] = new ReleaseVersion(this, version, {
         appName: this.name,
         version,
-        pod: podOf(props, settings),
+        pod: pods[version],
         labels,
         annotations: props.annotations,
         podAnnotations: props.podAnnotations,
@@ -187,95 +188,36 @@ export class ReleasedWebApp extends WorkloadBase {
         autoscaling: settings.autoscaling,
         connections: this.connections,
       });
-    })));
+    }
     this.versions = versions;
     this.activeVersion = release.strategy === 'canary' ? release.stable : release.active;
 
-    const servicePort = props.servicePort ?? props.port;
-    const mainTarget: IPodTarget = ratio ? this : versions[this.activeVersion];
-    const serviceOptions = {
-      name: this.name,
-      serviceName: props.serviceName,
-      port: servicePort,
-      targetPort: portName,
-      serviceType: props.serviceType,
-      nodePort: props.nodePort,
+    const built = new WebFront(this, 'Front', {
+      plan: front!,
+      target: ratio ? this : versions[this.activeVersion],
+      canaryTarget: release.strategy === 'canary' ? versions[release.canary] : undefined,
       labels,
-      target: mainTarget,
-    };
-    let main: CreatedService;
-    if (props.ingress) {
-      this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions, ...props.ingress });
-      main = { service: this.ingress.service, port: this.ingress.servicePort };
-    } else {
-      main = createService(this, 'Service', serviceOptions);
-    }
-    this.service = main.service;
-    this.servicePort = main.port;
-    if (ratio) this.service.metadata.addAnnotation(RELEASE_MIXED_VERSIONS_ANNOTATION, 'true');
+      connections: this.connections,
+    });
+    this.service = built.service;
+    this.servicePort = built.servicePort;
+    this.ingress = built.ingress;
+    this.canaryService = built.canaryService;
+    this.canaryIngress = built.canaryIngress;
+    this.httpRoute = built.route;
 
-    const clusterService = (id: string, serviceName: string, target: ReleaseVersion) =>
-      createService(this, id, { name: this.name, serviceName, port: servicePort, targetPort: portName, labels, target }).service;
-    const versionServices: Record<string, ApiObject> = {};
-    if (release.strategy === 'blue-green') {
-      const preview = names.find((version) => version !== release.active);
-      if (preview !== undefined) this.previewService = clusterService('PreviewService', `${this.name}-preview-service`, versions[preview]);
-    } else if (release.strategy === 'rainbow') {
-      for (const version of names) versionServices[version] = clusterService(`${version}Service`, `${this.name}-${version}-service`, versions[version]);
-    } else if (!ratio) {
-      this.canaryService = clusterService('CanaryService', `${this.name}-canary-service`, versions[release.canary]);
-      const router = release.router!;
-      if (router.kind === 'ingress-nginx') {
-        this.canaryIngress = this.createCanaryIngress(props.ingress!, release.weight, labels);
-      } else if (router.kind === 'http-route') {
-        this.httpRoute = new HttpRoute(this, 'HttpRoute', {
-          name: this.name,
-          gateways: router.gateways,
-          hostnames: router.hostnames ?? (props.ingress ? [props.ingress.host] : undefined),
-          path: router.path ?? props.ingress?.path,
-          labels,
-          backends: [
-            { service: this.service, port: this.servicePort, weight: 100 - release.weight },
-            { service: this.canaryService, port: this.servicePort, weight: release.weight },
-          ],
-        });
-      }
+    const services: Record<string, ApiObject> = {};
+    for (const { id: serviceId, serviceName, version } of versionServices) {
+      services[version] = buildService(this, serviceId, clusterService(front!.service, serviceName), versions[version], labels).service;
     }
-    this.versionServices = versionServices;
+    if (release.strategy === 'blue-green') this.previewService = Object.values(services)[0];
+    this.versionServices = release.strategy === 'rainbow' ? services : {};
     this.protect(props);
   }
 
   /** `host:port` of the app's Service inside the cluster, e.g. `backend-service.default.svc.cluster.local:40001`. */
   public serviceAddress(clusterDomain = 'cluster.local'): string {
     return `${this.service.name}.${this.namespace}.svc.${clusterDomain}:${this.servicePort}`;
-  }
-
-  /**
-   * `<name>-canary-ingress`: the primary Ingress's class, host and path, to the canary Service,
-   * with ingress-nginx's canary annotations; ingress-nginx adds it to the primary's server.
-   */
-  private createCanaryIngress(ingress: IngressOptions, weight: number, labels: Readonly<Record<string, string>>): ApiObject {
-    const primary = this.ingress!.ingress.toJson().spec.rules[0].http.paths[0];
-    return createJsonFormObject(k8s.KubeIngress, this, 'CanaryIngress', {
-      metadata: {
-        name: `${this.name}-canary-ingress`,
-        labels: { ...labels },
-        annotations: { [NGINX_CANARY_ANNOTATION]: 'true', [NGINX_CANARY_WEIGHT_ANNOTATION]: String(weight) },
-      },
-      spec: {
-        ingressClassName: ingress.ingressClassName,
-        rules: [{
-          host: ingress.host,
-          http: {
-            paths: [{
-              path: primary.path,
-              pathType: primary.pathType,
-              backend: { service: { name: this.canaryService!.name, port: { number: this.servicePort } } },
-            }],
-          },
-        }],
-      },
-    });
   }
 }
 
@@ -285,6 +227,19 @@ function podOf(props: ReleasedWebAppProps, settings: ReleaseVersionSettings): Po
   const given = Object.fromEntries(Object.entries(container).filter(([, value]) => value !== undefined)) as Partial<ContainerProps>;
   const env = props.env || settings.env ? { ...props.env, ...settings.env } : undefined;
   return { ...props, ...given, image: settings.image, env };
+}
+
+/** The checks of one version's settings, whose problems {@link withVersionField} names by the version. */
+function checkVersion(scope: IConstruct, props: ReleasedWebAppProps, version: string, pod: PodTemplateProps, ports: readonly ContainerPort[]): void {
+  const settings = props.versions[version];
+  checkAll(scope, [
+    () => checkPodTemplate(scope, { container: pod, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
+    () => settings.replicas !== undefined && checkInteger(scope, 'replicas', settings.replicas, 0),
+    () => settings.disruptionBudget && checkDisruptionBudget(scope, settings.disruptionBudget),
+    () => settings.autoscaling && checkHpaPolicy(scope, {
+      ...settings.autoscaling, target: { name: `${props.name}-${version}`, containerRequests: webContainerRequests(pod) },
+    }, 'autoscaling.'),
+  ]);
 }
 
 /** Runs `check` and names the version in the field of each problem: `versions.blue.image`. */
@@ -297,6 +252,37 @@ function withVersionField(version: string, check: () => unknown): () => void {
       throw new PropsError(error.path, error.problems.map((problem): PropProblem => ({ ...problem, field: `versions.${version}.${problem.field}` })));
     }
   };
+}
+
+/** The front's canary: its weight and router, for a canary release routed by ingress-nginx or the Gateway API. */
+function canaryOf(release: ReleaseStrategy | undefined): CanaryFrontInput | undefined {
+  if (release?.strategy !== 'canary') return undefined;
+  const router = release.router;
+  if (router?.kind === 'ingress-nginx') return { weight: release.weight, router: 'ingress-nginx', routerField: 'release.router' };
+  if (router?.kind === 'http-route') return { weight: release.weight, router: 'http-route', route: router, routerField: 'release.router' };
+  return undefined;
+}
+
+/** A ClusterIP Service of one version besides the app's Service: blue/green's preview, rainbow's one per version. */
+interface VersionService {
+  readonly id: string;
+  readonly serviceName: string;
+  readonly version: string;
+  /** What a name too long for it is reported as. */
+  readonly field: string;
+}
+
+function versionServicesOf(name: string, names: readonly string[], release: ReleaseStrategy | undefined): VersionService[] {
+  if (release?.strategy === 'blue-green') {
+    const preview = names.find((version) => version !== release.active);
+    return preview === undefined ? [] : [{ id: 'PreviewService', serviceName: `${name}-preview-service`, version: preview, field: 'name (as "<name>-preview-service")' }];
+  }
+  if (release?.strategy === 'rainbow') {
+    return names.map((version) => ({
+      id: `${version}Service`, serviceName: `${name}-${version}-service`, version, field: `versions key "${version}" (as "<name>-<version>-service")`,
+    }));
+  }
+  return [];
 }
 
 function checkVersionName(scope: IConstruct, name: string, version: string): void {
@@ -340,9 +326,6 @@ function checkStrategy(scope: IConstruct, props: ReleasedWebAppProps, names: rea
     () => checkInteger(scope, 'release.weight', release.weight, 0, 100),
     () => {
       if (!ROUTERS.includes(router)) throw invalidProp(scope, 'release.router.kind', router, `must be one of ${ROUTERS.map((r) => JSON.stringify(r)).join(', ')}`);
-      if (router === 'ingress-nginx' && !props.ingress) {
-        throw invalidProp(scope, 'release.router', release.router, 'an ingress-nginx canary needs the app\'s `ingress`: the canary Ingress shares its host and path');
-      }
     },
     ...(router === 'replica-ratio' ? replicaRatioChecks(scope, props, names, release) : []),
   ]);

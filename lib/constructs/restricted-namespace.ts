@@ -5,7 +5,7 @@ import { DefaultDenyEgress, DefaultDenyIngress } from './connections';
 import { checkAll, checkBoolean, checkDns1123Label, checkOneOf, detachOnError } from './props';
 import { createJsonFormObject } from './json-form';
 
-/** A Pod Security Standard level. */
+/** A Pod Security Standard level. @inline */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
 
 /** Props of a {@link RestrictedNamespace}. */

@@ -40,30 +40,67 @@ export interface CreatedService {
   readonly port: number;
 }
 
-/** What {@link checkServiceOptions} needs of the pods: their name and ports. @internal */
+/** What {@link planService} needs of the pods: their name and ports. @internal */
 export type ServiceTargetPorts = Pick<IPodTarget, 'name' | 'containerPorts'>;
 
 /**
- * Checks the options of a Service and throws one {@link PropsError} with every problem;
- * `portField` names the prop the port came from (a WebApp's `servicePort`).
+ * A Service's options resolved and checked by {@link planService}: everything {@link buildService}
+ * needs besides the selector of the pods, which may not exist yet when the props are checked.
  * @internal
  */
-export function checkServiceOptions(
-  scope: IConstruct, options: Omit<ServiceOptions, 'target'> & { readonly target: ServiceTargetPorts }, portField = 'port',
-): void {
+export interface ServicePlan {
+  /** `metadata.name`. */
+  readonly serviceName: string;
+  /** The port the Service exposes. */
+  readonly port: number;
+  /** The container port it sends traffic to. */
+  readonly served: ContainerPort;
+  /** `spec.type`; `undefined` for a headless Service. */
+  readonly type?: ServiceType;
+  /** A headless Service (`clusterIP: None`). */
+  readonly headless: boolean;
+  readonly nodePort?: number;
+  /** Annotations of the Service. @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+}
+
+/** How the caller of {@link planService} names what it checks itself. @internal */
+export interface ServicePlanFields {
+  /** The prop the port came from, e.g. a WebApp's `servicePort`. @default 'port' */
+  readonly port?: string;
+  /**
+   * The caller checks `name` as a DNS-1123 label itself: a name that is none is reported there
+   * only, not a second time as a bad Service name. @default false
+   */
+  readonly nameChecked?: boolean;
+}
+
+/**
+ * Checks the options of a Service and resolves them into the {@link ServicePlan} the build uses;
+ * throws one {@link PropsError} with every problem.
+ * @internal
+ */
+export function planService(
+  scope: IConstruct, options: Omit<ServiceOptions, 'target'> & { readonly target: ServiceTargetPorts }, fields: ServicePlanFields = {},
+): ServicePlan {
   const { target } = options;
+  let serviceName = '';
+  let served: ContainerPort | undefined;
+  let type = ServiceType.CLUSTER_IP;
   checkAll(scope, [
-    // A name that is no DNS label is the name check's problem, not a second one here.
-    () => (options.serviceName !== undefined || isDns1123Label(options.name)) && serviceNameOf(scope, options),
+    () => {
+      if (options.serviceName === undefined && fields.nameChecked && !isDns1123Label(options.name)) return;
+      serviceName = serviceNameOf(scope, options);
+    },
     () => {
       if (!target.containerPorts.length) {
         throw invalidProp(scope, 'target', target.name, 'the target declares no container port, so a Service would have nothing to send traffic to');
       }
-      servedPort(scope, options);
+      served = servedPort(scope, options);
     },
-    () => options.port !== undefined && checkPort(scope, portField, options.port),
+    () => options.port !== undefined && checkPort(scope, fields.port ?? 'port', options.port),
     () => {
-      const type = checkOneOf(scope, 'serviceType', options.serviceType ?? ServiceType.CLUSTER_IP, SERVICE_TYPES);
+      type = checkOneOf(scope, 'serviceType', options.serviceType ?? ServiceType.CLUSTER_IP, SERVICE_TYPES);
       checkAll(scope, [
         () => {
           if (options.nodePort === undefined) return;
@@ -78,6 +115,15 @@ export function checkServiceOptions(
       ]);
     },
   ]);
+  const headless = options.headless ?? false;
+  return {
+    serviceName,
+    port: options.port ?? served!.port,
+    served: served!,
+    type: headless ? undefined : type,
+    headless,
+    nodePort: options.nodePort,
+  };
 }
 
 function serviceNameOf(scope: IConstruct, options: Pick<ServiceOptions, 'name' | 'serviceName'>): string {
@@ -103,36 +149,36 @@ function servedPort(scope: IConstruct, options: Pick<ServiceOptions, 'port' | 't
  * Kubernetes would accept and then answer with refused connections.
  */
 export function createService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
-  checkServiceOptions(scope, options);
-  return createCheckedService(scope, id, options);
+  return buildService(scope, id, planService(scope, options), options.target, options.labels);
 }
 
 /**
- * {@link createService} for options the construct has passed through {@link checkServiceOptions}
- * among its own checks already (a WebApp does, with its `servicePort`); they are not checked again.
+ * The Service of a {@link ServicePlan}, selecting `target`'s pods and labelled `labels`: the plan
+ * was checked when it was made, nothing is checked again.
  * @internal
  */
-export function createCheckedService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
-  const { target } = options;
-  const serviceName = serviceNameOf(scope, options);
-  const served = servedPort(scope, options);
-  const type = options.serviceType ?? ServiceType.CLUSTER_IP;
-  const port = options.port ?? served.port;
+export function buildService(
+  scope: Construct, id: string, plan: ServicePlan, target: Pick<IPodTarget, 'selectorLabels'>, labels = target.selectorLabels,
+): CreatedService {
   const service = createJsonFormObject(k8s.KubeService, scope, id, {
-    metadata: { name: serviceName, labels: mergedRecord(options.labels ?? target.selectorLabels) },
+    metadata: {
+      name: plan.serviceName,
+      labels: mergedRecord(labels),
+      annotations: plan.annotations && mergedRecord(plan.annotations),
+    },
     spec: {
-      type: options.headless ? undefined : type,
+      type: plan.type,
       // The API spells it clusterIP; the L1 type calls it clusterIp.
-      ...(options.headless ? { clusterIP: 'None' } : {}),
+      ...(plan.headless ? { clusterIP: 'None' } : {}),
       selector: mergedRecord(target.selectorLabels),
       ports: [{
-        name: served.name,
-        port,
-        targetPort: intOrStringValue(served.name),
+        name: plan.served.name,
+        port: plan.port,
+        targetPort: intOrStringValue(plan.served.name),
         protocol: 'TCP',
-        nodePort: options.nodePort,
+        nodePort: plan.nodePort,
       }],
     },
   });
-  return { service, port };
+  return { service, port: plan.port };
 }

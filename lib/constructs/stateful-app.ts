@@ -10,7 +10,7 @@ import {
   checkAbsolutePath, checkAll, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkPort, checkPortName, checkPositiveQuantity,
   detachOnError, invalidProp,
 } from './props';
-import { checkServiceOptions, createService } from './service';
+import { buildService, planService, ServicePlan } from './service';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject, quantityValue } from './json-form';
 
@@ -93,6 +93,7 @@ export abstract class StatefulAppBase extends WorkloadBase {
     super(scope, id, { ...props, containerPorts: [{ name: portName, port: props.port }] });
     const defaults = props.defaults ?? STATEFUL_APP_DEFAULTS;
     const claimMounts = (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath }));
+    let service: ServicePlan | undefined;
     checkAll(this, [
       () => {
         checkWorkloadName(this, props.name);
@@ -108,7 +109,7 @@ export abstract class StatefulAppBase extends WorkloadBase {
       ...workloadMetadataChecks(this, props.name, props),
       ...(props.volumeClaims ?? []).map((claim) => () => this.toClaimTemplate(claim)),
       () => checkPodTemplate(this, { container: props, defaults, ports: [{ name: portName, port: props.port }], claimMounts, containerName: props.name }),
-      () => checkServiceOptions(this, { name: props.name, serviceName: props.serviceName, headless: true, target: { name: props.name, containerPorts: [{ name: portName, port: props.port }] } }),
+      () => (service = planService(this, { name: props.name, serviceName: props.serviceName, headless: true, target: this }, { nameChecked: true })),
       () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
     ]);
     const statefulSetName = `${this.name}-statefulset`;
@@ -120,7 +121,7 @@ export abstract class StatefulAppBase extends WorkloadBase {
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSetName };
     const labels = this.labels;
 
-    this.service = createService(this, 'Service', { name: this.name, serviceName: props.serviceName, target: this, headless: true, labels }).service;
+    this.service = buildService(this, 'Service', service!, this, labels).service;
     const template = buildPodTemplate(this, {
       containerName: this.name,
       container: props,

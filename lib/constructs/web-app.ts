@@ -1,22 +1,20 @@
 import { ApiObject } from 'cdk8s';
-import { ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
 import { ProtectionProps } from './protection';
-import { checkIngressOptions, IngressedService, IngressOptions } from './ingressed-service';
 import {
-  checkPodTemplate, mergeResources, PodTemplateProps, ResourceList,
+  checkPodTemplate, PodTemplateProps, ResourceList,
 } from './pod-template';
 import { checkAll, checkInteger, checkPort, checkPortName, detachOnError, invalidProp } from './props';
-import { checkServiceOptions, createCheckedService } from './service';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
-import { createWebDeployment, rolloutStrategy, RolloutProps, WEB_APP_DEFAULTS } from './web-deployment';
+import { checkRollout, createWebDeployment, RolloutProps, WEB_APP_DEFAULTS, webContainerRequests } from './web-deployment';
+import { planWebFront, WebFront, WebFrontPlan, WebFrontProps } from './web-front';
 
 export type { RolloutProps } from './web-deployment';
 export { WEB_APP_DEFAULTS } from './web-deployment';
 
 /** Props of a {@link WebApp}. */
-export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, ProtectionProps {
+export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, ProtectionProps, WebFrontProps {
   /** Base name: objects are `<name>-deployment`, `<name>-service`, and so on; also the `app.kubernetes.io/name` label. */
   readonly name: string;
   /** Port the container listens on; with it the app gets a Service. @default - no port, no Service (a worker) */
@@ -25,28 +23,18 @@ export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, Pr
   readonly portName?: string;
   /** Pods to run; ignored once an HpaPolicy targets the app. @default 1 */
   readonly replicas?: number;
-  /**
-   * The exact name of the Service, e.g. the host name clients already use (`backend` for a
-   * compose service): a DNS-1035 label. Needs a `port`. @default `<name>-service`
-   */
-  readonly serviceName?: string;
-  /** Service type. @default ServiceType.CLUSTER_IP */
-  readonly serviceType?: ServiceType;
-  /** Port the Service exposes. @default - the container port */
-  readonly servicePort?: number;
-  /** Fixed node port, for `ServiceType.NODE_PORT`. @default - assigned by Kubernetes */
-  readonly nodePort?: number;
-  /** Also route a host name to the Service through an Ingress. @default - no Ingress */
-  readonly ingress?: IngressOptions;
   /** Rolling-update settings. @default - Kubernetes' 25% / 25% */
   readonly rollout?: RolloutProps;
   /** Spread pods across nodes (topology spread on `kubernetes.io/hostname`, best effort). @default false */
   readonly spreadAcrossNodes?: boolean;
 }
 
+/** The props of the Service, Ingress and HTTPRoute, which need a port. */
+const FRONT_FIELDS = ['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress', 'route'] as const;
+
 /**
  * A stateless application: a Deployment and, when it has a port, a Service (and optionally an
- * Ingress). Pods are selected by `app.kubernetes.io/name`, so moving the construct in the tree
+ * Ingress and a Gateway API HTTPRoute). Pods are selected by `app.kubernetes.io/name`, so moving the construct in the tree
  * never changes an immutable selector.
  */
 @detachOnError
@@ -54,8 +42,10 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
   public readonly deployment: ApiObject;
   /** The Service in front of the pods, when the app has a port. */
   public readonly service?: ApiObject;
-  /** The Service and Ingress, when `ingress` is set. */
-  public readonly ingress?: IngressedService;
+  /** The Ingress `<name>-ingress`, when `ingress` is set. */
+  public readonly ingress?: ApiObject;
+  /** The Gateway API HTTPRoute `<name>-route`, when `route` is set. */
+  public readonly httpRoute?: ApiObject;
   /** The port the Service exposes, when the app has a port. */
   public readonly servicePort?: number;
   public readonly disruptionBudget?: WorkloadDisruptionBudget;
@@ -66,36 +56,30 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
     const portName = props.portName ?? 'http';
     const ports = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
     super(scope, id, { name: props.name, labels: props.labels, annotations: props.annotations, containerPorts: ports });
-    // A new literal for each use: a spread copy of one object would get a hidden class of its own in V8, slowly.
-    const serviceOptions = <T>(port: number | undefined, target: T, labels?: Readonly<Record<string, string>>) => ({
-      name: props.name,
-      serviceName: props.serviceName,
-      port,
-      targetPort: portName,
-      serviceType: props.serviceType,
-      nodePort: props.nodePort,
-      labels,
-      target,
-    });
+    let front: WebFrontPlan | undefined;
     checkAll(this, [
       () => checkWorkloadName(this, props.name, 'deployment'),
       () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
       () => props.port !== undefined && checkPort(this, 'port', props.port),
       () => checkPortName(this, 'portName', portName),
       ...workloadMetadataChecks(this, props.name, props),
-      () => rolloutStrategy(this, props.rollout),
-      ...(['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress'] as const).map((field) => () => {
+      () => checkRollout(this, props.rollout),
+      ...FRONT_FIELDS.map((field) => () => {
         if (props.port === undefined && props[field] !== undefined) {
           throw invalidProp(this, field, props[field], 'needs a `port`: an app without a port gets no Service');
         }
       }),
       () => checkPodTemplate(this, { container: props, defaults: WEB_APP_DEFAULTS, ports, containerName: props.name }),
-      () => props.port !== undefined && checkServiceOptions(this, serviceOptions(props.servicePort, { name: props.name, containerPorts: ports }), 'servicePort'),
-      () => props.port !== undefined && props.ingress && checkIngressOptions(this, props.ingress, 'ingress.'),
+      () => props.port !== undefined && (front = planWebFront(this, {
+        name: props.name,
+        props,
+        target: { name: props.name, containerPorts: ports },
+        targetPort: portName,
+      })),
       () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
     ]);
     const replicas = this.replicasUnlessAutoscaled(props.replicas ?? 1);
-    this.containerRequests = [mergeResources(WEB_APP_DEFAULTS.resources, props.resources).requests ?? {}];
+    this.containerRequests = webContainerRequests(props);
     const labels = this.labels;
 
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };
@@ -112,16 +96,12 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
       rollout: props.rollout,
       spreadAcrossNodes: props.spreadAcrossNodes,
     });
-
-    if (props.port !== undefined) {
-      const servicePort = props.servicePort ?? props.port;
-      if (props.ingress) {
-        this.ingress = new IngressedService(this, 'Ingressed', { ...serviceOptions(servicePort, this, labels), ...props.ingress, target: this });
-        this.service = this.ingress.service;
-        this.servicePort = this.ingress.servicePort;
-      } else {
-        ({ service: this.service, port: this.servicePort } = createCheckedService(this, 'Service', serviceOptions(servicePort, this, labels)));
-      }
+    if (front) {
+      const built = new WebFront(this, 'Front', { plan: front, target: this, labels, connections: this.connections });
+      this.service = built.service;
+      this.servicePort = built.servicePort;
+      this.ingress = built.ingress;
+      this.httpRoute = built.route;
     }
     this.disruptionBudget = this.protect(props, replicas);
   }

@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, PodTemplateProps,
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import { checkAll, checkIntOrPercent, invalidProp } from './props';
 import { isZeroIntOrPercent } from '../manifest/int-or-percent';
@@ -19,6 +19,11 @@ export interface RolloutProps {
 
 /** Defaults of a WebApp's container: the shared application defaults. */
 export const WEB_APP_DEFAULTS: ContainerDefaults = APP_CONTAINER_DEFAULTS;
+
+/** The requests of the one container of a web app's pods: the defaults' with the props' over them. */
+export function webContainerRequests(container: PodTemplateProps): readonly ResourceList[] {
+  return [mergeResources(WEB_APP_DEFAULTS.resources, container.resources).requests ?? {}];
+}
 
 
 /** What {@link createWebDeployment} needs: the pods of one stateless workload. */
@@ -48,8 +53,9 @@ export interface WebDeploymentInput {
 /**
  * The Deployment of a WebApp (or of one version of a release): the pod template with the app
  * defaults, selected by `selectorLabels`. The container props must have passed
- * {@link checkPodTemplate} with {@link WEB_APP_DEFAULTS} and `ports` (the WebApp's or the
- * release's own checks do that); they are not checked again here.
+ * {@link checkPodTemplate} with {@link WEB_APP_DEFAULTS} and `ports`, and `rollout`
+ * {@link checkRollout} (the WebApp's or the release's own checks do that); they are not checked
+ * again here.
  */
 export function createWebDeployment(scope: Construct, input: WebDeploymentInput): ApiObject {
   const template = buildPodTemplate(scope, {
@@ -66,23 +72,28 @@ export function createWebDeployment(scope: Construct, input: WebDeploymentInput)
     spec: {
       replicas: Lazy.any({ produce: input.replicas }),
       selector: { matchLabels: mergedRecord(input.selectorLabels) },
-      strategy: rolloutStrategy(scope, input.rollout),
+      strategy: deploymentStrategy(input.rollout),
       template,
     },
   });
 }
 
-/** The Deployment strategy for `rollout`, checked; `undefined` keeps Kubernetes' defaults. */
-export function rolloutStrategy(scope: Construct, rollout: RolloutProps | undefined): k8s.DeploymentStrategy | undefined {
-  if (!rollout) return undefined;
+/** Checks `rollout` (both fields, reported together); the Deployment gets it by {@link deploymentStrategy}. */
+export function checkRollout(scope: Construct, rollout: RolloutProps | undefined): void {
+  if (!rollout) return;
   checkAll(scope, [
     () => checkIntOrPercent(scope, 'rollout.maxSurge', rollout.maxSurge),
     () => checkIntOrPercent(scope, 'rollout.maxUnavailable', rollout.maxUnavailable),
   ]);
-  const { maxSurge: surge, maxUnavailable: unavailable } = rollout;
   if (isZeroIntOrPercent(rollout.maxSurge) && isZeroIntOrPercent(rollout.maxUnavailable)) {
     throw invalidProp(scope, 'rollout', rollout, 'maxSurge and maxUnavailable cannot both be zero: the rollout could never replace a pod');
   }
+}
+
+/** The Deployment strategy of a `rollout` {@link checkRollout} accepted; `undefined` keeps Kubernetes' defaults. */
+export function deploymentStrategy(rollout: RolloutProps | undefined): k8s.DeploymentStrategy | undefined {
+  if (!rollout) return undefined;
+  const { maxSurge: surge, maxUnavailable: unavailable } = rollout;
   const rollingUpdate = {
     maxSurge: surge === undefined ? undefined : intOrStringValue(surge),
     maxUnavailable: unavailable === undefined ? undefined : intOrStringValue(unavailable),

@@ -101,7 +101,7 @@ export interface WorkloadIdentity extends WorkloadMetadataProps {
  * members, which a helper could only hand back for each construct to declare again, and the
  * autoscaling state is shared by the construct, its `spec.replicas` and its disruption budget.
  * Each construct still runs its checks itself, in its own order and all reported at once, with the
- * shared ones from {@link checkWorkloadName} and {@link workloadMetadataChecks}; the base builds
+ * shared ones from `checkWorkloadName` and `workloadMetadataChecks` in this module; the base builds
  * nothing until the construct asks it to, so the objects keep their order in the output.
  */
 export abstract class WorkloadBase extends Construct implements IPodTarget {
@@ -114,6 +114,7 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
   private policy?: ApiObject;
   private autoscaled = false;
 
+  /** @internal */
   protected constructor(scope: Construct, id: string, identity: WorkloadIdentity) {
     super(scope, id);
     this.name = identity.name;
@@ -133,28 +134,44 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
     return this.policy;
   }
 
-  /** The labels of every object and pod: the given ones and the selector label (checked by {@link workloadMetadataChecks}). */
+  /**
+   * The labels of every object and pod: the given ones and the selector label. The construct has
+   * checked them ({@link workloadMetadataChecks}) before it builds anything, so they are not checked again.
+   * @internal
+   */
   protected get labels(): Record<string, string> {
-    return workloadLabels(this, this.name, this.metadata.labels);
+    return mergedRecord(this.metadata.labels, this.selectorLabels);
   }
 
-  /** Metadata of the workload object (`<name>-deployment`, …): its name, the labels and the `annotations` prop. */
+  /**
+   * Metadata of the workload object (`<name>-deployment`, …): its name, the labels and the `annotations` prop.
+   * @internal
+   */
   protected objectMetadata(name: string): k8s.ObjectMeta {
     const annotations = this.metadata.annotations;
     return { name, labels: this.labels, annotations: annotations && mergedRecord(annotations) };
   }
 
-  /** Whether an autoscaler took the replicas over. */
+  /**
+   * Whether an autoscaler took the replicas over.
+   * @internal
+   */
   protected get isAutoscaled(): boolean {
     return this.autoscaled;
   }
 
-  /** `spec.replicas`, read at synthesis: `replicas` until an autoscaler takes them over, then left out. */
+  /**
+   * `spec.replicas`, read at synthesis: `replicas` until an autoscaler takes them over, then left out.
+   * @internal
+   */
   protected replicasUnlessAutoscaled(replicas: number): () => number | undefined {
     return () => (this.autoscaled ? undefined : replicas);
   }
 
-  /** What an autoscalable workload's `releaseReplicasToAutoscaler` does: once, and refused a second time. */
+  /**
+   * What an autoscalable workload's `releaseReplicasToAutoscaler` does: once, and refused a second time.
+   * @internal
+   */
   protected releaseReplicas(): void {
     if (this.autoscaled) throw alreadyAutoscaled(this);
     this.autoscaled = true;
@@ -163,6 +180,7 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
   /**
    * Adds the PodDisruptionBudget (when `disruptionBudget` is set) and the NetworkPolicy, after the
    * construct's other objects; returns the budget for the construct to expose.
+   * @internal
    */
   protected protect(props: ProtectionProps, replicas: () => number | undefined = () => undefined): WorkloadDisruptionBudget | undefined {
     const { disruptionBudget, networkPolicy } = addProtection(this, props, replicas);

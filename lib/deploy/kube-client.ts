@@ -12,8 +12,16 @@ import { UserError } from '../errors';
 import { ApiError, ApplyRequest, ClusterApi, ObjectRef } from './cluster-api';
 import { ConnectionOptions, kubeconfigFiles, KubeconfigParts, mergeKubeconfigs } from './kubeconfig';
 
+/** An optional peer dependency of habr-k8s: only the commands that talk to a cluster need it. */
+export const CLIENT_PACKAGE = '@kubernetes/client-node';
+
 function client(): typeof k8s {
-  return require('@kubernetes/client-node') as typeof k8s;
+  try {
+    return require(CLIENT_PACKAGE) as typeof k8s;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'MODULE_NOT_FOUND' || !(error as Error).message.includes(CLIENT_PACKAGE)) throw error;
+    throw new UserError(`talking to a cluster needs the official Kubernetes client, which is not installed: npm install ${CLIENT_PACKAGE}@1.4.0`);
+  }
 }
 
 /** The kubeconfig kubectl would use with these options (see kubeconfig.ts). */

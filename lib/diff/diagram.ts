@@ -8,26 +8,8 @@ import { KubeObject, SourcedObject } from '../manifest/types';
  * connections NetworkPolicy ingress rules allow. Works on synthesized output and hand-written YAML alike.
  */
 export function mermaidDiagram(objects: readonly SourcedObject[], options: { title?: string } = {}): string {
-  return [`# ${options.title ?? 'Architecture'}`, '', mermaidBlock(objects)].join('\n');
-}
-
-/** The fenced Mermaid flowchart and its legend, without a heading (for embedding in another document). */
-export function mermaidBlock(objects: readonly SourcedObject[]): string {
   const graph = buildGraph(objects.map((sourced) => sourced.object));
-  return ['```mermaid', ...renderFlowchart(graph), '```', '', LEGEND, ''].join('\n');
-}
-
-/**
- * Replaces what stands between `<!-- name:start -->` and `<!-- name:end -->` in `document`;
- * throws when the markers are missing, so a README that lost them is noticed.
- */
-export function embedBetweenMarkers(document: string, name: string, content: string): string {
-  const start = `<!-- ${name}:start -->`;
-  const end = `<!-- ${name}:end -->`;
-  const from = document.indexOf(start);
-  const to = document.indexOf(end);
-  if (from < 0 || to < from) throw new Error(`the document has no ${start} … ${end} section`);
-  return `${document.slice(0, from + start.length)}\n${content}${document.slice(to)}`;
+  return [`# ${options.title ?? 'Architecture'}`, '', '```mermaid', ...renderFlowchart(graph), '```', '', LEGEND, ''].join('\n');
 }
 
 const LEGEND =

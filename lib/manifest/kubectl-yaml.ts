@@ -69,11 +69,69 @@ function kubectlTags(): ScalarTag[] {
 }
 
 const KUBECTL_TAGS = kubectlTags();
+/** The letters a null or boolean of go-yaml v2 starts with (none of them is longer than five characters). */
+const NON_STRING_INITIALS = new Set(['n', 'N', 'y', 'Y', 't', 'T', 'f', 'F', 'o', 'O']);
 
-/** Options for the `yaml` package that read documents as kubectl does: YAML 1.1 syntax, go-yaml v2's scalars and merge keys (`<<`). */
+/** The value kubectl reads from a plain (unquoted, untagged) scalar: the first of go-yaml v2's tags whose pattern matches, else the string. */
+export function resolvePlainScalar(source: string): unknown {
+  // Every null, boolean and number starts with one of "~nNyYtTfFoO", a digit, a sign or "."; most keys and words start with another letter.
+  const first = source.charCodeAt(0);
+  const letter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
+  if (letter && (source.length > 5 || !NON_STRING_INITIALS.has(source[0]))) return source;
+  for (const tag of KUBECTL_TAGS) {
+    if ((tag.test as RegExp).test(source)) return tag.resolve(source, () => undefined, {});
+  }
+  return source;
+}
+
+/**
+ * Whether kubectl reads a plain scalar as another type than a YAML 1.2 reader does. Only plain
+ * scalars kubectl reads as null, a boolean or a number can differ: every plain scalar YAML 1.2
+ * reads as a non-string, go-yaml v2 reads as the same type.
+ */
+export function plainScalarChangesType(source: string, value: unknown): boolean {
+  if (!(value === null || typeof value === 'boolean' || typeof value === 'number')) return false;
+  return scalarType(value) !== yaml12Type(source);
+}
+
+/** A plain scalar that kubectl (YAML 1.1) reads as another type than a YAML 1.2 reader does. */
+export interface TypeChange {
+  readonly path: ReadonlyArray<string | number>;
+  /** The scalar as written. */
+  readonly source: string;
+  /** What kubectl reads. */
+  readonly value: unknown;
+  readonly isKey: boolean;
+  readonly line: number;
+}
+
+/** A key that appears again later in the same mapping: kubectl keeps the last value. */
+export interface DuplicateKey {
+  /** The path of the mapping. */
+  readonly path: ReadonlyArray<string | number>;
+  readonly key: string;
+  /** The line of each occurrence, in order. */
+  readonly lines: readonly number[];
+}
+
+/**
+ * What reading a document notes beside its value, in document order: type changes as met, each
+ * mapping's duplicate keys once the mapping is read.
+ */
+export interface DocumentNotes {
+  readonly typeChanges: TypeChange[];
+  readonly duplicateKeys: DuplicateKey[];
+}
+
+/**
+ * Options for the `yaml` package that read documents as kubectl does: YAML 1.1 syntax, go-yaml v2's
+ * scalars and merge keys (`<<`), and duplicate keys kept with the last value winning (go-yaml v2's
+ * Unmarshal, which sigs.k8s.io/yaml's YAMLToJSON uses, drops the earlier ones without an error).
+ */
 export const KUBECTL_PARSE_OPTIONS: ParseOptions & DocumentOptions & SchemaOptions = {
   version: '1.1',
   merge: true,
+  uniqueKeys: false,
   customTags: (base) => [...base.filter((tag) => typeof tag === 'object' && (tag.collection !== undefined || tag.tag === STRING_TAG)), ...KUBECTL_TAGS],
 };
 

@@ -1,15 +1,16 @@
 /** Reads a folder of manifests the way `kubectl apply -R -f <dir>` does. */
 import * as fs from 'fs';
 import * as path from 'path';
-import type { Document, LineCounter, Scalar } from 'yaml';
+import type { Scalar } from 'yaml';
 import { readOutputHeader } from './output-header';
-import { describeScalar, KUBECTL_PARSE_OPTIONS, scalarType, yaml12Type } from './kubectl-yaml';
+import { readSubsetYaml, SubsetDocument } from './subset-yaml';
+import { describeScalar, DocumentNotes, DuplicateKey, KUBECTL_PARSE_OPTIONS, plainScalarChangesType, TypeChange } from './kubectl-yaml';
 import { isRecord, joinPath, labelOf } from './objects';
 import { ExternalObject, Finding, KubeObject, SourcedObject } from './types';
 
 /**
  * The `yaml` package, loaded when a folder is first read: every importer of lib/validation loads
- * this module, and `npm run synth`, which never parses YAML, would spend ~150 ms loading it.
+ * this module, and `habr-k8s synth`, which never parses YAML, would spend ~150 ms loading it.
  */
 let yamlPackage: typeof import('yaml') | undefined;
 function yaml(): typeof import('yaml') {
@@ -65,48 +66,49 @@ function fileFinding(rule: string, file: string, object: string, message: string
   return { rule, severity: 'error', source: file, object, path: '', message, apiServer: 'rejects' };
 }
 
-/** A plain scalar that kubectl (YAML 1.1) reads as another type than a YAML 1.2 reader does. */
-interface TypeChange {
-  readonly path: ReadonlyArray<string | number>;
-  readonly scalar: Scalar;
-  readonly isKey: boolean;
-}
-
-/**
- * Only plain scalars kubectl reads as null, a boolean or a number can differ: every plain scalar
- * YAML 1.2 reads as a non-string, go-yaml v2 reads as the same type.
- */
+/** A plain scalar node the `yaml` package read, checked as kubectl reads it. */
 function changesType(node: Scalar): boolean {
-  const value = node.value;
-  if (node.type !== 'PLAIN' || node.tag || !(value === null || typeof value === 'boolean' || typeof value === 'number')) return false;
-  return scalarType(value) !== yaml12Type(node.source ?? '');
+  return node.type === 'PLAIN' && !node.tag && plainScalarChangesType(node.source ?? '', node.value);
 }
 
-function findTypeChanges(node: unknown, path: Array<string | number>, found: TypeChange[]): void {
+/** The notes of a document the `yaml` package composed, as the subset reader takes them (subset-yaml.ts). */
+function inspectNode(node: unknown, path: Array<string | number>, notes: DocumentNotes, lineOf: (node: Scalar) => number): void {
   const { isMap, isScalar, isSeq } = yaml();
+  const typeChange = (scalar: Scalar, isKey: boolean): TypeChange => ({ path: [...path], source: scalar.source ?? '', value: scalar.value, isKey, line: lineOf(scalar) });
   if (isMap(node)) {
+    let seen: Map<string, number[]> | undefined;
     for (const pair of node.items) {
       const key = isScalar(pair.key) ? pair.key : undefined;
-      path.push(key ? String(key.value) : String(pair.key));
-      if (key && changesType(key)) found.push({ path: [...path], scalar: key, isKey: true });
-      findTypeChanges(pair.value, path, found);
+      const name = key ? String(key.value) : String(pair.key);
+      path.push(name);
+      if (key) {
+        if (changesType(key)) notes.typeChanges.push(typeChange(key, true));
+        seen ??= new Map();
+        const lines = seen.get(name);
+        if (lines) lines.push(lineOf(key));
+        else seen.set(name, [lineOf(key)]);
+      }
+      inspectNode(pair.value, path, notes, lineOf);
       path.pop();
+    }
+    for (const [key, lines] of seen ?? []) {
+      if (lines.length > 1 && key !== '<<') notes.duplicateKeys.push({ path: [...path], key, lines });
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
       path.push(i);
-      findTypeChanges(item, path, found);
+      inspectNode(item, path, notes, lineOf);
       path.pop();
     });
-  } else if (isScalar(node) && changesType(node)) found.push({ path: [...path], scalar: node, isKey: false });
+  } else if (isScalar(node) && changesType(node)) notes.typeChanges.push(typeChange(node, false));
 }
 
 function formatPath(path: ReadonlyArray<string | number>): string {
   return path.reduce<string>((joined, key) => (typeof key === 'number' ? `${joined}[${key}]` : joinPath(joined, key)), '');
 }
 
-function typeChangeFinding(change: TypeChange, relativePath: ReadonlyArray<string | number>, object: KubeObject, file: string, line: number): Finding {
-  const { scalar, isKey } = change;
+function typeChangeFinding(change: TypeChange, relativePath: ReadonlyArray<string | number>, object: KubeObject, file: string): Finding {
+  const { isKey, line } = change;
   const what = isKey ? 'the key' : '';
   return {
     rule: 'yaml-1.1',
@@ -114,71 +116,134 @@ function typeChangeFinding(change: TypeChange, relativePath: ReadonlyArray<strin
     source: file,
     object: labelOf(object),
     path: formatPath(relativePath),
-    message: `line ${line}: kubectl reads ${what ? `${what} ` : ''}\`${scalar.source}\` as ${describeScalar(scalar.value)} (YAML 1.1, as go-yaml v2 does); `
-      + `a YAML 1.2 reader sees the string ${JSON.stringify(scalar.source)}. Quote it if you mean the string.`,
+    message: `line ${line}: kubectl reads ${what ? `${what} ` : ''}\`${change.source}\` as ${describeScalar(change.value)} (YAML 1.1, as go-yaml v2 does); `
+      + `a YAML 1.2 reader sees the string ${JSON.stringify(change.source)}. Quote it if you mean the string.`,
     apiServer: 'accepts',
   };
 }
 
-/** The objects of one parsed document (itself, or the items of a List), with the findings of its bad items and type changes. */
-function documentObjects(document: Document, value: unknown, file: string, where: string, lines: LineCounter, findings: Finding[]): KubeObject[] {
+function duplicateKeyFinding(duplicate: DuplicateKey, relativePath: ReadonlyArray<string | number>, object: KubeObject, file: string): Finding {
+  const [last, ...earlier] = [...duplicate.lines].reverse();
+  const where = formatPath(relativePath);
+  return {
+    rule: 'yaml-duplicate-key',
+    severity: 'warning',
+    source: file,
+    object: labelOf(object),
+    path: joinPath(where, duplicate.key),
+    message: `line ${last}: the key "${duplicate.key}" appears ${duplicate.lines.length} times in ${where === '' ? 'the top mapping' : where} `
+      + `(also at line ${earlier.reverse().join(', ')}); kubectl keeps the last value and drops the others without a word, and the API server accepts it `
+      + '(kubectl sends JSON, where the key is already single). Only a client that sends the text as written, the key twice, with strict field validation '
+      + '(fieldValidation=Strict) is refused ("duplicate field"). Keep one of them.',
+    apiServer: 'accepts',
+  };
+}
+
+/**
+ * The findings of a document's notes, each about the object it falls in: the document itself, or
+ * the item of a List (`items[i]`) with the path inside that item.
+ */
+function noteFindings(notes: DocumentNotes, value: KubeObject, items: ReadonlyMap<number, KubeObject>, file: string, findings: Finding[]): void {
+  const place = (path: ReadonlyArray<string | number>): [KubeObject, ReadonlyArray<string | number>] | undefined => {
+    if (!isList(value) || path[0] !== 'items') return [value, path];
+    if (path.length < 2) return [value, path];
+    const item = items.get(path[1] as number);
+    return item ? [item, path.slice(2)] : undefined;
+  };
+  for (const change of notes.typeChanges) {
+    const at = place(change.path);
+    if (at) findings.push(typeChangeFinding(change, at[1], at[0], file));
+  }
+  for (const duplicate of notes.duplicateKeys) {
+    const at = place(duplicate.path);
+    if (at) findings.push(duplicateKeyFinding(duplicate, at[1], at[0], file));
+  }
+}
+
+/** The objects of one parsed document (itself, or the items of a List), with the findings of its bad items, type changes and duplicate keys. */
+function documentObjects(value: unknown, notes: () => DocumentNotes, file: string, where: string, findings: Finding[]): KubeObject[] {
   if (!isKubeObject(value)) {
     findings.push({ ...fileFinding('manifest-document', file, where, NOT_AN_OBJECT), path: 'apiVersion' });
     return [];
   }
-  const changes: TypeChange[] = [];
-  findTypeChanges(document.contents, [], changes);
-  const lineOf = (change: TypeChange) => lines.linePos(change.scalar.range?.[0] ?? 0).line;
   if (!isList(value)) {
-    for (const change of changes) findings.push(typeChangeFinding(change, change.path, value, file, lineOf(change)));
+    noteFindings(notes(), value, new Map(), file, findings);
     return [value];
   }
-  const objects: KubeObject[] = [];
+  const items = new Map<number, KubeObject>();
   (value.items as unknown[]).forEach((item, i) => {
     if (!isKubeObject(item)) {
       findings.push({ ...fileFinding('manifest-document', file, `${where} items[${i}]`, NOT_AN_OBJECT), path: 'apiVersion' });
       return;
     }
-    objects.push(item);
-    for (const change of changes) {
-      if (change.path[0] === 'items' && change.path[1] === i) findings.push(typeChangeFinding(change, change.path.slice(2), item, file, lineOf(change)));
-    }
+    items.set(i, item);
   });
-  for (const change of changes) {
-    if (change.path[0] !== 'items') findings.push(typeChangeFinding(change, change.path, value, file, lineOf(change)));
-  }
-  return objects;
+  noteFindings(notes(), value, items, file, findings);
+  return [...items.values()];
 }
 
+/** One document of a file as the `yaml` package reads it: its value and notes, or why it cannot be read. */
+export type PackageDocument =
+  | { readonly error: string }
+  | { readonly value: unknown; readonly notes: () => DocumentNotes };
+
 /**
- * Every object of one file, in document order, read as kubectl reads YAML (1.1 scalars). A YAML
- * error, an alias bomb or a document that is not a Kubernetes object is a finding in `findings`
- * (with the file, document and line) and the other documents are still read.
+ * The documents of `text` read by the `yaml` package as kubectl reads YAML (1.1 scalars, the last
+ * of duplicate keys), one at a time, so a large file never holds all its trees.
  */
-function readManifestText(text: string, file: string, findings: Finding[]): KubeObject[] {
+export function* yamlPackageDocuments(text: string): Generator<PackageDocument> {
   const { Composer, LineCounter, Parser } = yaml();
   const lines = new LineCounter();
   const composer = new Composer(KUBECTL_PARSE_OPTIONS);
-  const objects: KubeObject[] = [];
-  let index = 0;
-  // Documents are composed one at a time and dropped once read, so a large file never holds all its trees.
   for (const document of composer.compose(new Parser(lines.addNewLine).parse(text))) {
-    const where = `document ${++index}`;
     const [error] = document.errors;
     if (error) {
-      findings.push(fileFinding('yaml', file, where, `invalid YAML at line ${lines.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}`));
+      yield { error: `invalid YAML at line ${lines.linePos(error.pos[0]).line}: ${error.message.split('\n')[0]}` };
       continue;
     }
     let value: unknown;
     try {
       value = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (unreadable) {
-      const line = lines.linePos(document.range[0]).line;
-      findings.push(fileFinding('yaml', file, where, `cannot read the document at line ${line}: ${(unreadable as Error).message}`));
+      yield { error: `cannot read the document at line ${lines.linePos(document.range[0]).line}: ${(unreadable as Error).message}` };
       continue;
     }
-    if (value === null || value === undefined) continue; // an empty document, e.g. a trailing `---`
-    objects.push(...documentObjects(document, value, file, where, lines, findings));
+    const notes = (): DocumentNotes => {
+      const found: DocumentNotes = { typeChanges: [], duplicateKeys: [] };
+      inspectNode(document.contents, [], found, (scalar) => lines.linePos(scalar.range?.[0] ?? 0).line);
+      return found;
+    };
+    yield { value: value ?? null, notes };
+  }
+}
+
+/** Whether the subset reader's documents need none of the findings only the `yaml` package's reading words exactly (documents that are no objects). */
+function allObjects(documents: readonly SubsetDocument[]): boolean {
+  return documents.every(({ value }) => value === null
+    || (isKubeObject(value) && (!isList(value) || (value.items as unknown[]).every(isKubeObject))));
+}
+
+/**
+ * Every object of one file, in document order, read as kubectl reads YAML (1.1 scalars). A YAML
+ * error, an alias bomb or a document that is not a Kubernetes object is a finding in `findings`
+ * (with the file, document and line) and the other documents are still read. Text in the subset
+ * of YAML that manifests use is read by subset-yaml.ts; the rest by the `yaml` package.
+ */
+function readManifestText(text: string, file: string, findings: Finding[]): KubeObject[] {
+  const objects: KubeObject[] = [];
+  const subset = readSubsetYaml(text);
+  if (subset && allObjects(subset)) {
+    subset.forEach(({ value, notes }, i) => {
+      if (value !== null) objects.push(...documentObjects(value, () => notes, file, `document ${i + 1}`, findings));
+    });
+    return objects;
+  }
+  let index = 0;
+  for (const document of yamlPackageDocuments(text)) {
+    const where = `document ${++index}`;
+    if ('error' in document) findings.push(fileFinding('yaml', file, where, document.error));
+    // An empty document (e.g. after a trailing `---`) holds no object.
+    else if (document.value !== null) objects.push(...documentObjects(document.value, document.notes, file, where, findings));
   }
   return objects;
 }
@@ -216,14 +281,19 @@ function sortedEntries(dir: string): fs.Dirent[] {
   return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** The *.yaml, *.yml and *.json files at the top of `dir` (symlinked files too), in lexical order. */
-export function manifestFiles(dir: string): string[] {
-  return sortedEntries(dir).filter((entry) => isManifestName(entry.name) && entryType(dir, entry) !== 'folder').map((entry) => entry.name);
+/** The manifest files among the entries of `dir` (symlinked files too), in lexical order. */
+function manifestEntries(dir: string, entries: readonly fs.Dirent[]): string[] {
+  return entries.filter((entry) => isManifestName(entry.name) && entryType(dir, entry) !== 'folder').map((entry) => entry.name);
 }
 
-/** Whether `dir` holds a synthesized output of its own: its first manifest file opens with the output marker. */
-function isSynthesizedOutput(dir: string): boolean {
-  const [first] = manifestFiles(dir);
+/** The *.yaml, *.yml and *.json files at the top of `dir` (symlinked files too), in lexical order. */
+export function manifestFiles(dir: string): string[] {
+  return manifestEntries(dir, sortedEntries(dir));
+}
+
+/** Whether `dir` (with these entries) holds a synthesized output of its own: its first manifest file opens with the output marker. */
+function isSynthesizedOutput(dir: string, entries: readonly fs.Dirent[]): boolean {
+  const [first] = manifestEntries(dir, entries);
   if (!first) return false;
   try {
     const fd = fs.openSync(path.join(dir, first), 'r');
@@ -239,12 +309,9 @@ function isSynthesizedOutput(dir: string): boolean {
 }
 
 /** A Helm chart's folder (it holds a Chart.yaml): templates with `{{ }}`, not manifests. */
-function isHelmChart(dir: string): boolean {
-  try {
-    return fs.statSync(path.join(dir, 'Chart.yaml')).isFile();
-  } catch {
-    return false;
-  }
+function isHelmChart(dir: string, entries: readonly fs.Dirent[]): boolean {
+  const chart = entries.find((entry) => entry.name === 'Chart.yaml');
+  return chart !== undefined && entryType(dir, chart) === 'file';
 }
 
 /**
@@ -261,17 +328,35 @@ export function readManifestFolder(dir: string, options: LoadOptions = {}): Mani
   return folder;
 }
 
-function readFolderInto(folder: Reading, root: string, relative: string, recursive: boolean): void {
+/**
+ * The objects of manifest files and folders, read in the order given, as `kubectl apply -f a -f b`
+ * reads them: one folder alone as {@link readManifestFolder} reads it (its files named relative to
+ * it), anything else with every file named by the path given. A path that does not exist throws.
+ */
+export function readManifestPaths(paths: readonly string[], options: LoadOptions = {}): ManifestFolder {
+  if (paths.length === 1 && fs.statSync(paths[0]).isDirectory()) return readManifestFolder(paths[0], options);
+  const folder: Reading = { objects: [], findings: [], externalObjects: [], notes: [], files: 0 };
+  for (const given of paths) {
+    if (fs.statSync(given).isDirectory()) readFolderInto(folder, '', given.replace(/(.)\/+$/, '$1'), options.recursive ?? true);
+    else readFileInto(folder, given, given);
+  }
+  return folder;
+}
+
+function readFolderInto(folder: Reading, root: string, relative: string, recursive: boolean, entries?: readonly fs.Dirent[]): void {
   const dir = path.join(root, relative);
-  for (const entry of sortedEntries(dir)) {
+  for (const entry of entries ?? sortedEntries(dir)) {
     const source = relative ? `${relative}/${entry.name}` : entry.name;
     const type = entryType(dir, entry);
     if (type === 'folder' && recursive) {
-      if (isSynthesizedOutput(path.join(root, source))) {
-        folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(root, source)}`);
-      } else if (isHelmChart(path.join(root, source))) {
-        folder.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${path.join(root, source)}`);
-      } else readFolderInto(folder, root, source, recursive);
+      const subfolder = path.join(root, source);
+      // Listed once: the checks below and the reading share the list.
+      const subEntries = sortedEntries(subfolder);
+      if (isSynthesizedOutput(subfolder, subEntries)) {
+        folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${subfolder}`);
+      } else if (isHelmChart(subfolder, subEntries)) {
+        folder.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${subfolder}`);
+      } else readFolderInto(folder, root, source, recursive, subEntries);
     } else if (type === 'linked-folder' && recursive) {
       folder.notes.push(`${source}/: skipped, a symlinked folder (kubectl apply -R does not follow it either)`);
     } else if (isManifestName(entry.name) && (type === 'file' || type === undefined)) {

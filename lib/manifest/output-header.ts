@@ -18,12 +18,12 @@ const EXTERNAL_LINE = '# habr-k8s external: ';
 
 /**
  * The YAML comment that opens the first file of a synthesized output: the marker, and one line per
- * object declared external, so `npm run validate -- <folder>` knows them without `--external`.
+ * object declared external, so `habr-k8s validate <folder>` knows them without `--external`.
  * kubectl ignores comments.
  */
 export function outputHeader(externalObjects: readonly ExternalObject[]): string {
   return [
-    `${OUTPUT_MARKER}: one app's manifests in apply order; \`npm run validate -- <this folder>\` checks them as a whole`,
+    `${OUTPUT_MARKER}: one app's manifests in apply order; \`npx habr-k8s validate <this folder>\` checks them as a whole`,
     ...externalObjects.map((object) => `${EXTERNAL_LINE}${formatExternalObject(object)}`),
   ].map((line) => `${line}\n`).join('');
 }

@@ -18,7 +18,7 @@ export interface KubeObject {
   readonly [key: string]: unknown;
 }
 
-/** An object and where it comes from: a chart's output file, or a YAML file read from disk. */
+/** An object and where it comes from: a chart's output file, or a YAML file read from disk. @inline */
 export interface SourcedObject {
   readonly object: KubeObject;
   /** The file (e.g. `0001-backend.k8s.yaml`) or chart the object belongs to. */
@@ -27,10 +27,10 @@ export interface SourcedObject {
   readonly order: number;
 }
 
-/** How bad a finding is: an `error` stops `npm run synth`; a `warning` is reported only. */
+/** How bad a finding is: an `error` stops `habr-k8s synth`; a `warning` is reported only. @inline */
 export type Severity = 'error' | 'warning';
 
-/** What the Kubernetes API server does with the mistake, for the reader of the report. */
+/** What the Kubernetes API server does with the mistake, for the reader of the report. @inline */
 export type ApiServerVerdict =
   /** `kubectl apply` fails: the API server refuses the object. */
   | 'rejects'

@@ -5,7 +5,7 @@ import { crashPoint } from './crash-point';
 import { readIfPresent, syncFolder, writeDurably } from './durable-fs';
 import { formatWrittenRecord, readWrittenRecord, WRITTEN_RECORD } from './written-record';
 
-/** A file to write into the output folder. */
+/** A file to write into the output folder. @inline */
 export interface OutputFile {
   readonly file: string;
   readonly content: string;

@@ -10,7 +10,7 @@ import { OutputFile, stageFolder } from './stage-folder';
 export { OutputFile } from './stage-folder';
 export { WRITTEN_RECORD } from './written-record';
 
-/** A text file replaced whole by a commit; `content` may be computed from the file's current text (undefined when there is none). */
+/** A text file replaced whole by a commit; `content` may be computed from the file's current text (undefined when there is none). @inline */
 export interface OutputDocument {
   readonly file: string;
   readonly content: string | ((current: string | undefined) => string);
@@ -34,7 +34,7 @@ export interface CommitOptions extends LockOptions {
   readonly workDir?: string;
 }
 
-/** What a commit did. */
+/** What a commit did. @inline */
 export interface CommitResult {
   /** False when the output was already up to date and nothing was written. */
   readonly changed: boolean;

@@ -2,7 +2,7 @@ import { ApiObject, App, Chart, DependencyGraph, DependencyVertex } from 'cdk8s'
 import { IConstruct } from 'constructs';
 import { KubeObject, SourcedObject } from '../manifest/types';
 
-/** The objects of one chart and the file they are written to. */
+/** The objects of one chart and the file they are written to. @inline */
 export interface ChartManifest {
   readonly chart: Chart;
   /** File name inside the output folder, numbered so that lexical order is apply order. */

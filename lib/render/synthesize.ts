@@ -6,6 +6,7 @@ import { ExternalObject, SourcedObject } from '../manifest/types';
 import { appManifests, ChartManifest, sourcedObjects } from './manifests';
 import { CommitOptions, CommitResult, commitOutput, OutputDocument, OutputFile } from '../output/write';
 import { toYamlStream } from '../manifest/yaml';
+import { outputDocumentsOf } from './output-documents';
 
 /** How an app's objects are checked. */
 export interface RenderOptions {
@@ -19,8 +20,9 @@ export interface RenderOptions {
 
 /**
  * An output format: the files the rendered objects are written as, named relative to the output
- * folder. {@link yamlFiles} is the format of `synth`; the Helm chart (lib/helm/chart.ts) is
+ * folder. {@link yamlFiles} is the format of `synth`; the Helm chart (lib/render/helm/chart.ts) is
  * another one, built from the same per-chart objects.
+ * @inline
  */
 export type OutputFormat = (rendered: RenderedObjects) => readonly OutputFile[];
 
@@ -62,7 +64,7 @@ export class SynthesisError extends Error {
   }
 }
 
-/** Milliseconds {@link renderApp} spent in each phase (filled in when passed, e.g. by the benchmark). */
+/** Milliseconds {@link renderApp} spent in each phase (filled in when passed, e.g. by the benchmark). @inline */
 export interface RenderPhases {
   /** The charts' plain objects (cdk8s `toJson`). */
   objects?: number;
@@ -100,7 +102,7 @@ export function renderObjects(app: App, options: RenderOptions = {}, phases?: Re
 
 /**
  * The format of `synth`: one YAML stream per chart. The first file opens with a comment that marks
- * the output and lists the external objects, so `npm run validate -- <outdir>` checks the output as
+ * the output and lists the external objects, so `habr-k8s validate <outdir>` checks the output as
  * synth did; kubectl ignores it.
  */
 export function yamlFiles(rendered: RenderedObjects): OutputFile[] {
@@ -111,7 +113,7 @@ function formatted(rendered: RenderedObjects, options: SynthesizeOptions): reado
   return (options.format ?? yamlFiles)(rendered);
 }
 
-/** The objects of an app, validated as a whole ({@link renderObjects}), and written in `options.format` (YAML per chart by default). */
+/** The objects of an app, validated as a whole, and written in `options.format` (YAML per chart by default). */
 export function renderApp(app: App, options: SynthesizeOptions = {}, phases?: RenderPhases): RenderedApp {
   const rendered = renderObjects(app, options, phases);
   const lap = stopwatch(phases);
@@ -121,14 +123,16 @@ export function renderApp(app: App, options: SynthesizeOptions = {}, phases?: Re
 }
 
 /**
- * Renders, validates and writes the app into `outdir` (with `options.documents`, in one
- * crash-safe commit: see {@link commitOutput}); throws {@link SynthesisError} and writes nothing
+ * Renders, validates and writes the app into `outdir` (with `options.documents` and those the app
+ * registered with `addOutputDocuments()`, in one crash-safe commit); throws
+ * {@link SynthesisError} and writes nothing
  * on errors.
  */
 export function synthesize(app: App, outdir: string, options: SynthesizeOptions = {}): SynthesizedApp {
   const objects = renderObjects(app, options);
   if (objects.report.errors > 0) throw new SynthesisError(objects.report);
   const rendered: RenderedApp = { ...objects, files: formatted(objects, options) };
-  const commit = commitOutput({ folder: outdir, files: rendered.files, documents: options.documents?.(rendered) }, options);
+  const documents = [...(options.documents?.(rendered) ?? []), ...outputDocumentsOf<RenderedApp>(app)(rendered)];
+  const commit = commitOutput({ folder: outdir, files: rendered.files, documents }, options);
   return { ...rendered, commit };
 }

@@ -5,7 +5,7 @@
  */
 import { finding, IndexedObject, Rule } from './rule';
 import { Finding } from '../manifest/types';
-import { portNameProblem, PORT_NAME_RULE } from '../manifest/names';
+import { isDns1123Subdomain, portNameProblem, PORT_NAME_RULE } from '../manifest/names';
 import { isPercent } from '../manifest/int-or-percent';
 
 /** A value as a message shows it: strings quoted, the rest as JSON. */
@@ -49,6 +49,19 @@ export class FieldFindings {
     if (!isInteger(value) || (value >= min && value <= max)) return;
     const allowed = max === Number.MAX_SAFE_INTEGER ? `must be ${min === 0 ? '0 or more' : `at least ${min}`}` : `must be from ${min} to ${max}`;
     this.reject(path, `${path} is ${value}, but it ${allowed}`, `Set it ${max === Number.MAX_SAFE_INTEGER ? `to ${min} or more` : `between ${min} and ${max}`}.`);
+  }
+
+  /**
+   * A name of another object that the API server checks as a DNS-1123 subdomain (an empty or absent
+   * one is left to other checks). `prefix`: a trailing "-" is allowed, as in NameIsDNSSubdomain's
+   * prefix mode, which masks it before checking.
+   */
+  subdomainName(path: string, value: unknown, what: string, prefix = false): void {
+    if (typeof value !== 'string' || value === '') return;
+    const checked = prefix && value.length > 1 && value.endsWith('-') ? `${value.slice(0, -2)}a` : value;
+    if (isDns1123Subdomain(checked)) return;
+    this.reject(path, `${path} ${show(value)} is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", at most 253 characters), as ${what} must be`,
+      /[$<{]/.test(value) ? 'Substitute the placeholder before applying.' : 'Use the name of an existing object.');
   }
 
   /** A port given as a number (1–65535) or a port name (IANA_SVC_NAME). */

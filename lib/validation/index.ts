@@ -1,8 +1,9 @@
 /**
  * Runs strict schema validation and every cross-object rule over a set of plain Kubernetes
- * objects and reports the findings. `npm run synth` and `npm run validate` both come here.
+ * objects and reports the findings. `habr-k8s synth` and `habr-k8s validate` both come here.
  */
 import { buildIndex, Rule, RuleContext } from './rule';
+import { mergeCopies, RuleScope, scopeGroups } from './scope';
 import { checkSchemaReleases, DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS } from './schema';
 import { compareKubernetesVersions } from '../manifest/api/load';
 import { ExternalObject, Finding, SourcedObject } from '../manifest/types';
@@ -35,6 +36,7 @@ import { serviceFields } from './rules/service-fields';
 import { workloadFields } from './rules/workload-fields';
 import { httpRouteBackend } from './rules/http-route-backend';
 import { httpRouteFields } from './rules/http-route-fields';
+import { httpRouteParent } from './rules/http-route-parent';
 import { releaseServiceSelector } from './rules/release-service';
 import { releaseVersionSelectors } from './rules/release-selectors';
 import { canaryIngress } from './rules/canary-ingress';
@@ -73,6 +75,7 @@ export const RULES: readonly Rule[] = [
   hpaFields,
   httpRouteBackend,
   httpRouteFields,
+  httpRouteParent,
   releaseServiceSelector,
   releaseVersionSelectors,
   canaryIngress,
@@ -87,6 +90,13 @@ export interface ValidateOptions {
   readonly upgradeVersions?: readonly string[];
   /** Run the schema checks at all (off only for tests of the rules on partial objects). @default true */
   readonly schema?: boolean;
+  /**
+   * Which objects the cross-object rules see together: `app`, all of them; `file`, those of the same
+   * source only; `folder`, those of the same folder (a folder of unrelated examples, each file or
+   * subfolder its own app). Per-object checks are the same either way.
+   * @default 'app'
+   */
+  readonly scope?: RuleScope;
   /** More checks over the same objects (e.g. schema validation); their findings are merged and sorted with the rules'. */
   readonly extraChecks?: ReadonlyArray<(objects: readonly SourcedObject[]) => Finding[]>;
 }
@@ -119,13 +129,20 @@ function sortFindings(findings: readonly Finding[], objects: readonly SourcedObj
 }
 
 export function validateObjects(objects: readonly SourcedObject[], options: ValidateOptions = {}): ValidationReport {
-  const index = buildIndex(objects);
   const context: RuleContext = { externalObjects: options.externalObjects ?? [], kubernetesVersion: options.kubernetesVersion ?? DEFAULT_SCHEMA_VERSION };
   const all: Finding[] = options.schema ?? true ? schemaFindings(objects, options) : [];
-  for (const rule of RULES) appendTo(all, rule.check(index, context));
+  const scopes = scopeGroups(objects, options.scope ?? 'app');
+  // The labels of the objects in the order of `scopedObjects`, as the indexes worked them out.
+  const scopedObjects = scopes.length === 1 ? scopes[0] : scopes.flat();
+  const labels: string[] = [];
+  for (const scope of scopes) {
+    const index = buildIndex(scope);
+    for (const object of index.objects) labels.push(object.label);
+    for (const rule of RULES) appendTo(all, rule.check(index, context));
+  }
   for (const check of options.extraChecks ?? []) appendTo(all, check(objects));
-  const findings = withoutAcceptsInsideRejections(all);
-  const sorted = sortFindings(findings, objects, index.objects.map((object) => object.label));
+  const findings = mergeCopies(withoutAcceptsInsideRejections(all), scopedObjects, labels);
+  const sorted = sortFindings(findings, scopedObjects, labels);
   return {
     objects: objects.length,
     findings: sorted,

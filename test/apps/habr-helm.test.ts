@@ -39,19 +39,20 @@ test('the default values are the prod stage and values-dev.yaml the dev stage, k
     release: '1.0.0',
     images: { backend: { repository: 'registry.digitalocean.com/habr-app-demo/backend' }, mongo: { repository: 'mongo', tag: '6.0.6' } },
     hosts: PROD.hosts,
-    ingress: { className: 'nginx', clusterIssuer: 'letsencrypt' },
     storage: { mongo: '10Gi', redis: '1Gi', className: '' },
     autoscaling: { backend: { minReplicas: 2, maxReplicas: 20, cpuUtilization: 75, memoryAverageValue: '400Mi' } },
     resources: { backend: { requests: { cpu: '100m', memory: '192Mi' }, limits: { memory: '512Mi' } } },
   });
-  expect(dev).toMatchObject({ profile: 'dev', release: 'latest', hosts: DEV.hosts, storage: { mongo: '100Mi', className: '' } });
+  expect(dev).toMatchObject({ profile: 'dev', release: 'latest', hosts: DEV.hosts, ingress: { className: 'nginx' }, storage: { mongo: '100Mi', className: '' } });
+  // prod routes through the platform's Gateway: no Ingress class to set.
+  expect(prod).not.toHaveProperty('ingress');
   expect(dev).not.toHaveProperty('autoscaling');
   expect(dev.storage).not.toHaveProperty('redis');
   // Mongo's memory limit sets its cache size, so it is no knob.
   expect(prod.resources.mongo).not.toHaveProperty('limits');
 });
 
-test('every templated field names a value of values.yaml, and every value is used by a template', () => {
+test('every templated field names a value of values.yaml or values-dev.yaml, and every value is used by a template', () => {
   const values = fs.readFileSync(path.join(REPO, CHART_FOLDER, 'values.yaml'), 'utf8');
   const references = new Set(chart.templates.flatMap((t) => [...t.content.matchAll(/\.Values\.([A-Za-z0-9_.]+)/g)].map((m) => m[1])));
   const leaves = (value: unknown, prefix = ''): string[] =>
@@ -59,7 +60,10 @@ test('every templated field names a value of values.yaml, and every value is use
       ? Object.entries(value).flatMap(([k, v]) => leaves(v, prefix ? `${prefix}.${k}` : k))
       : [prefix];
   const prod = valuesOf(PROD, renderStage(PROD).objects.map((o) => o.object));
-  expect([...references].sort()).toEqual(leaves(prod).sort());
+  const dev = valuesOf(DEV, renderStage(DEV).objects.map((o) => o.object));
+  // The dev profile's own knob (ingress.className) is in values-dev.yaml only; dev leaves out prod's autoscaling and storage.redis.
+  expect([...references].sort()).toEqual([...new Set([...leaves(prod), ...leaves(dev)])].sort());
+  expect(leaves(dev).filter((leaf) => !leaves(prod).includes(leaf))).toEqual(['ingress.className']);
   expect(values).toContain('profile: prod');
 });
 

@@ -1,5 +1,5 @@
 /**
- * `npm run synth` itself, over a temporary copy of the project: from another working folder,
+ * `npm run synth` (`habr-k8s synth`) itself, over a temporary copy of the project: from a subfolder,
  * killed at chosen steps of its commit, and with the mistakes a user makes.
  */
 import { spawnSync } from 'child_process';
@@ -9,7 +9,7 @@ import * as path from 'path';
 import { readTree } from '../output/commit-helpers';
 
 const REPO = path.resolve(__dirname, '../..');
-const COPIED = ['apps', 'lib', 'imports', 'scripts', 'README.md', 'dist', 'docs'];
+const COPIED = ['apps', 'bin', 'lib', 'imports', 'scripts', 'dist', 'docs', 'cdk8s.yaml', 'package.json'];
 const configMap = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
 
 function copyProject(): string {
@@ -19,24 +19,25 @@ function copyProject(): string {
   return root;
 }
 
-function run(root: string, entry: string, options: { cwd?: string; env?: Record<string, string>; args?: string[] } = {}) {
-  return spawnSync(process.execPath, [path.join(root, 'scripts/run.js'), path.join(root, entry), ...(options.args ?? [])], {
+/** `habr-k8s <args>` with the copy's bin. */
+function run(root: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  return spawnSync(process.execPath, [path.join(root, 'bin/habr-k8s.js'), ...args], {
     cwd: options.cwd ?? root,
     encoding: 'utf8',
-    env: { ...process.env, STAGE: 'dev', HABR_SYNTH_CRASH_AT: '', DEBUG: '', ...options.env },
+    // Not started by npm (as `npm test` is): the bin's folder is its working folder.
+    env: { ...process.env, STAGE: 'dev', HABR_SYNTH_CRASH_AT: '', DEBUG: '', npm_lifecycle_event: '', INIT_CWD: '', ...options.env },
   });
 }
 
-/** The dev stage's whole output: manifests, diagram, README. */
+/** The dev stage's whole output: manifests and diagram. */
 function outputOf(root: string) {
   return {
     dist: readTree(path.join(root, 'dist')),
     diagram: fs.readFileSync(path.join(root, 'docs/architecture.md'), 'utf8'),
-    readme: fs.readFileSync(path.join(root, 'README.md'), 'utf8'),
   };
 }
 
-/** Makes the copy's output one an earlier synth wrote: other manifests, diagram and README section, plus a user's file. */
+/** Makes the copy's output one an earlier synth wrote: other manifests and diagram, plus a user's file. */
 function makeOutputOld(root: string): void {
   const backend = path.join(root, 'dist/04-backend.yaml');
   fs.writeFileSync(backend, fs.readFileSync(backend, 'utf8').replace('replicas: 2', 'replicas: 7'));
@@ -44,8 +45,6 @@ function makeOutputOld(root: string): void {
   fs.appendFileSync(path.join(root, 'dist/.habr-k8s-written'), '07-gone.yaml\n');
   fs.writeFileSync(path.join(root, 'dist/my-extra.yaml'), configMap('mine'));
   fs.writeFileSync(path.join(root, 'docs/architecture.md'), '# old diagram\n');
-  const readme = path.join(root, 'README.md');
-  fs.writeFileSync(readme, fs.readFileSync(readme, 'utf8').replace(/(<!-- architecture:start -->)[^]*(<!-- architecture:end -->)/, '$1\nold\n$2'));
 }
 
 describe('npm run synth over a copy of the project', () => {
@@ -55,46 +54,53 @@ describe('npm run synth over a copy of the project', () => {
   const expected = { ...committed, dist: readTree(path.join(REPO, 'dist')) };
   expected.dist!['my-extra.yaml'] = configMap('mine');
 
-  test('writes into the project, not into the folder it is started from', () => {
+  test('started in a subfolder, writes into the project (the folder of cdk8s.yaml) and names paths from the subfolder', () => {
     makeOutputOld(root);
-    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'elsewhere-'));
-    const synth = run(root, 'apps/habr/main.ts', { cwd: elsewhere });
+    const synth = run(root, ['synth'], { cwd: path.join(root, 'apps') });
     expect(synth.stderr).toBe('');
     expect(synth.status).toBe(0);
-    expect(synth.stdout).toContain('dist/my-extra.yaml  kept: not written by synth, yet kubectl apply -f dist reads it\n');
+    expect(synth.stdout).toContain('../dist/04-backend.yaml  4 objects\n');
+    expect(synth.stdout).toContain('../dist/my-extra.yaml  kept: not written by synth, yet kubectl apply -f ../dist reads it\n');
+    expect(synth.stdout).toMatch(/\n\.\.\/dist: 24 objects in 7 files, 0 warnings\n$/);
     expect(outputOf(root)).toEqual(expected);
-    expect(fs.readdirSync(elsewhere)).toEqual([]);
+    expect(fs.readdirSync(path.join(root, 'apps'))).toEqual(fs.readdirSync(path.join(REPO, 'apps')));
   });
 
-  // Crash points of this commit: 1–2 lock, 3–15 staging, 16–17 journal (renamed into place at 17:
-  // the commit point), 18–19 folder swap (dist/ absent at 19), 20–21 diagram and README, 22–23 clean-up.
-  test.each([6, 17, 19, 21])('killed at step %i, it is finished or undone by the next command (validate)', (step) => {
+  test('under npm, a path is relative to the folder npm was started in (INIT_CWD)', () => {
+    const validate = run(root, ['validate', '../dist', '--external', 'Secret/mongodb-secret'], { env: { npm_lifecycle_event: 'validate', INIT_CWD: path.join(root, 'apps') } });
+    expect(validate.status).toBe(0);
+    expect(validate.stdout).toContain('validate it by itself: npx habr-k8s validate ../dist/prod\n');
+  });
+
+  // Crash points of this commit: 1–2 lock, 3–15 staging, 16 journal (in place from 17: the commit
+  // point), 17–18 folder swap (dist/ absent at 18), 19 diagram, 20–21 clean-up.
+  test.each([6, 16, 18, 19])('killed at step %i, it is finished or undone by the next command (validate)', (step) => {
     makeOutputOld(root);
     const old = outputOf(root);
-    expect(run(root, 'apps/habr/main.ts', { env: { HABR_SYNTH_CRASH_AT: String(step) } }).signal).toBe('SIGKILL');
-    const validate = run(root, 'scripts/validate.ts', { args: ['dist', '--external', 'Secret/mongodb-secret'] });
+    expect(run(root, ['synth'], { env: { HABR_SYNTH_CRASH_AT: String(step) } }).signal).toBe('SIGKILL');
+    const validate = run(root, ['validate', 'dist', '--external', 'Secret/mongodb-secret']);
     expect(validate.stdout).toMatch(/^2\d objects checked, 0 errors, 0 warnings$/m);
-    expect(outputOf(root)).toEqual(step <= 17 ? old : expected);
+    expect(outputOf(root)).toEqual(step <= 16 ? old : expected);
     expect(fs.existsSync(path.join(root, '.habr-k8s'))).toBe(false);
   });
 
   test.each([
-    ['an unknown stage', { STAGE: 'qa' }, 'synth: unknown stage "qa": set STAGE to one of dev, prod', 2],
+    ['an unknown stage', { STAGE: 'qa' }, 'habr-k8s synth: unknown stage "qa": set STAGE (habr-k8s synth --stage NAME) to one of dev, prod\nsee habr-k8s synth --help', 2],
   ])('%s is one line and exit code 2', (_what, env, message, code) => {
-    const synth = run(root, 'apps/habr/main.ts', { env });
+    const synth = run(root, ['synth'], { env });
     expect({ status: synth.status, stderr: synth.stderr }).toEqual({ status: code, stderr: `${message}\n` });
   });
 
   test('dist being a file is one line naming it, and nothing is written', () => {
     fs.rmSync(path.join(root, 'dist'), { recursive: true });
     fs.writeFileSync(path.join(root, 'dist'), 'not a folder\n');
-    const before = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
-    const synth = run(root, 'apps/habr/main.ts');
+    const before = fs.readFileSync(path.join(root, 'docs/architecture.md'), 'utf8');
+    const synth = run(root, ['synth']);
     expect({ status: synth.status, stderr: synth.stderr }).toEqual({
-      status: 1, stderr: 'synth: dist is a file, not a folder; move it away so synth can write the manifests there\n',
+      status: 1, stderr: 'habr-k8s synth: dist is a file, not a folder; move it away so synth can write the manifests there\n',
     });
-    expect(fs.readFileSync(path.join(root, 'README.md'), 'utf8')).toBe(before);
-    const debug = run(root, 'apps/habr/main.ts', { env: { DEBUG: '1' } });
-    expect(debug.stderr).toMatch(/^synth: dist is a file[^\n]*\nUserError: [^\n]*\n\s+at existingEntries \([^)]*lib\/output\/stage-folder\.ts:\d+/);
+    expect(fs.readFileSync(path.join(root, 'docs/architecture.md'), 'utf8')).toBe(before);
+    const debug = run(root, ['synth'], { env: { DEBUG: '1' } });
+    expect(debug.stderr).toMatch(/^habr-k8s synth: dist is a file[^\n]*\nUserError: [^\n]*\n\s+at existingEntries \([^)]*lib\/output\/stage-folder\.ts:\d+/);
   });
 });

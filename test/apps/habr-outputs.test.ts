@@ -32,15 +32,17 @@ describe.each(Object.keys(STAGES))('the %s stage', (stageName) => {
       prod: { backend: ['backend-blue-deployment', 'backend-green-deployment'], frontend: ['frontend-blue-deployment', 'frontend-green-deployment'] },
     };
     const { backend, frontend } = released[stageName];
+    // What forwards the public hosts: ingress-nginx's namespace in dev, the pods of the Gateway's data plane in prod.
+    const front = ({ dev: 'ingress_nginx', prod: 'gateway_system_gateway_networking_k8s_io_gateway_name_public' } as Record<string, string>)[stageName];
     for (const workload of [...backend, 'worker-deployment', ...frontend, 'mongodb-statefulset', 'redis-statefulset']) {
       expect(diagram).toContain(`<br/>${workload}<br/>`);
     }
     const id = (name: string) => name.replace(/-/g, '_');
     const edges = [
-      ...backend.flatMap((b) => [[id(b), '27017', 'mongodb_statefulset'], [id(b), '6379', 'redis_statefulset'], ['ingress_nginx', '40001', id(b)]]),
+      ...backend.flatMap((b) => [[id(b), '27017', 'mongodb_statefulset'], [id(b), '6379', 'redis_statefulset'], [front, '40001', id(b)]]),
       ['worker_deployment', '27017', 'mongodb_statefulset'],
       ['worker_deployment', '6379', 'redis_statefulset'],
-      ...frontend.flatMap((f) => [...backend.map((b) => [id(f), '40001', id(b)]), ['ingress_nginx', '40002', id(f)]]),
+      ...frontend.flatMap((f) => [...backend.map((b) => [id(f), '40001', id(b)]), [front, '40002', id(f)]]),
     ];
     for (const [from, port, to] of edges) {
       expect(diagram).toMatch(new RegExp(`${from} ==>\\|"${port}"\\| \\w*${to}`));

@@ -32,20 +32,41 @@ describe('prod stage', () => {
   });
 
   test.each([
-    ['frontend-ingress', 'habr-demo.example.com', 'frontend-tls', 'frontend-service', 40002],
-    ['backend-ingress', 'api.habr-demo.example.com', 'backend-tls', 'backend-service', 40001],
-  ] as const)('%s serves %s over TLS from %s issued by cert-manager', (name, host, secretName, service, port) => {
-    const ingress = find(objects, 'Ingress', name);
-    expect(ingress.spec.tls).toEqual([{ hosts: [host], secretName }]);
-    // No www redirect in prod: the certificate covers exactly the host that is served.
-    expect(ingress.metadata.annotations).toEqual({ 'cert-manager.io/cluster-issuer': 'letsencrypt' });
-    expect(ingress.spec.rules[0].host).toBe(host);
-    expect(ingress.spec.rules[0].http.paths[0].backend).toEqual({ service: { name: service, port: { number: port } } });
+    ['frontend-route', 'habr-demo.example.com', 'frontend-service', 40002],
+    ['backend-route', 'api.habr-demo.example.com', 'backend-service', 40001],
+  ] as const)('%s routes %s through the platform Gateway\'s https listener (TLS there) to %s', (name, host, service, port) => {
+    const route = find(objects, 'HTTPRoute', name);
+    expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
+    expect(route.spec).toEqual({
+      parentRefs: [{ name: 'public', namespace: 'gateway-system', sectionName: 'https' }],
+      hostnames: [host],
+      rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [{ name: service, port, weight: 1 }] }],
+    });
   });
 
-  test('the TLS Secrets are external objects, not part of the output', () => {
+  test('no Ingress: ingress-nginx was retired, prod routes only through the Gateway API', () => {
+    expect(allOf(objects, 'Ingress')).toEqual([]);
+    expect(allOf(objects, 'HTTPRoute').map((r) => r.metadata.name)).toEqual(['backend-route', 'frontend-route']);
+  });
+
+  test('the NetworkPolicies of backend and frontend admit the Gateway\'s data plane, and nothing of ingress-nginx', () => {
+    const dataPlane = {
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } },
+      podSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+    };
+    for (const [app, port] of [['backend', 40001], ['frontend', 40002]] as const) {
+      const rules = find(objects, 'NetworkPolicy', `${app}-network-policy`).spec.ingress as Obj[];
+      expect(rules).toContainEqual({ from: [dataPlane], ports: [{ protocol: 'TCP', port }] });
+    }
+    expect(JSON.stringify(allOf(objects, 'NetworkPolicy'))).not.toMatch(/ingress-nginx/);
+  });
+
+  test('the Gateway and the Mongo Secret are external objects, not part of the output; no TLS Secret is ours', () => {
     expect(allOf(objects, 'Secret')).toEqual([]);
-    expect(externalObjectsOf(stack.mongo).map((o) => o.name).sort()).toEqual(['backend-tls', 'frontend-tls', 'mongodb-secret']);
+    expect(externalObjectsOf(stack.mongo)).toEqual([
+      { kind: 'Secret', name: 'mongodb-secret', namespace: 'default' },
+      { kind: 'Gateway', name: 'public', namespace: 'gateway-system' },
+    ]);
   });
 
   test('backend and frontend are released blue/green: the Services select blue, the preview Services green', () => {

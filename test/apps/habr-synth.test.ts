@@ -3,7 +3,7 @@ import * as path from 'path';
 import { App, Testing } from 'cdk8s';
 import { HabrStack } from '../../apps/habr/stack';
 import { diagramFile, outputFolder, STAGES } from '../../apps/habr/stages';
-import { embedBetweenMarkers, mermaidBlock, mermaidDiagram } from '../../lib/diff/diagram';
+import { mermaidDiagram } from '../../lib/diff/diagram';
 import { renderApp } from '../../lib/render/synthesize';
 import { formatWrittenRecord, WRITTEN_RECORD } from '../../lib/output/written-record';
 
@@ -46,12 +46,6 @@ test("dev files are numbered in apply order, platform first, as cdk8s's own synt
   expect(rendered.files.map((f) => f.file)).toEqual([
     '00-platform.yaml', '01-mongo.yaml', '02-redis.yaml', '03-worker.yaml', '04-backend.yaml', '05-frontend.yaml', '06-seed.yaml',
   ]);
-});
-
-test('the README embeds the current architecture diagram of the dev stage', () => {
-  const { rendered } = render('dev');
-  const readme = fs.readFileSync(path.join(REPO, 'README.md'), 'utf8');
-  expect(embedBetweenMarkers(readme, 'architecture', mermaidBlock(rendered.objects))).toBe(readme);
 });
 
 test.each(Object.keys(STAGES))('docs/ holds the current architecture diagram of the %s stage', (stageName) => {

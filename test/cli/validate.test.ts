@@ -1,8 +1,8 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { parseArguments, runValidateCli } from '../../lib/cli/validate';
+import { parseArguments, runValidateCli, USAGE } from '../../lib/cli/validate';
+import { runCli } from './run-cli';
 
 const ROOT = path.join(__dirname, '../..');
 const BROKEN = path.join(__dirname, '../fixtures/broken/mixed');
@@ -11,28 +11,32 @@ const VALID = path.join(__dirname, '../fixtures/valid/app');
 describe('validate CLI', () => {
   it('parses the folder and repeated or grouped --external objects', () => {
     expect(parseArguments(['dir', '--external', 'Secret/a', 'Secret/shop/b', '--external=Namespace/tools'])).toEqual({
-      folder: 'dir',
+      paths: ['dir'],
       recursive: true,
+      scope: 'app',
       externalObjects: [{ kind: 'Secret', name: 'a' }, { kind: 'Secret', namespace: 'shop', name: 'b' }, { kind: 'Namespace', name: 'tools' }],
     });
-    expect(() => parseArguments([])).toThrow('missing folder');
+    expect(() => parseArguments([])).toThrow('missing folder (or manifest files)');
     expect(() => parseArguments(['dir', '--external', 'Secret'])).toThrow('--external needs Kind/name or Kind/namespace/name, got Secret');
     expect(() => parseArguments(['dir', '--external'])).toThrow(/^--external needs Kind\/name or Kind\/namespace\/name$/);
     expect(() => parseArguments(['dir', '--external', '--no-recursive'])).toThrow(/--external needs/);
   });
 
   it('never takes a folder after --external for its value', () => {
-    expect(parseArguments(['--external', 'Secret/a', 'dist/prod'])).toMatchObject({ folder: 'dist/prod', externalObjects: [{ kind: 'Secret', name: 'a' }] });
+    expect(parseArguments(['--external', 'Secret/a', 'dist/prod'])).toMatchObject({ paths: ['dist/prod'], externalObjects: [{ kind: 'Secret', name: 'a' }] });
     const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'Secret'));
     const kindLike = path.join(folder, 'Db');
     fs.mkdirSync(kindLike);
     const relative = path.relative(process.cwd(), kindLike);
-    expect(parseArguments(['--external', 'Secret/a', relative])).toMatchObject({ folder: relative });
+    expect(parseArguments(['--external', 'Secret/a', relative])).toMatchObject({ paths: [relative] });
     expect(() => parseArguments(['--external', 'dist/prod'])).toThrow('--external needs Kind/name or Kind/namespace/name, got dist/prod');
   });
 
   it('parses --no-recursive and the --server options, with KUBECTL as the default binary', () => {
     expect(parseArguments(['dir', '--no-recursive'])).toMatchObject({ recursive: false });
+    expect(parseArguments(['dir', '--per-file'])).toMatchObject({ scope: 'file' });
+    expect(parseArguments(['dir', '--per-folder'])).toMatchObject({ scope: 'folder' });
+    expect(() => parseArguments(['dir', '--per-file', '--per-folder'])).toThrow('--per-file and --per-folder exclude each other');
     expect(parseArguments(['dir', '--server', '--kubeconfig', 'kc', '--context=ctx'], { KUBECTL: '/bin/kubectl' })).toMatchObject({
       server: { kubectl: '/bin/kubectl', kubeconfig: 'kc', context: 'ctx' },
     });
@@ -58,10 +62,15 @@ describe('validate CLI', () => {
     expect(result.output).toMatch(/^cannot validate .*missing: ENOENT/);
   });
 
-  it('runs as a script through scripts/run.js', () => {
-    const run = spawnSync(process.execPath, ['scripts/run.js', 'scripts/validate.ts', BROKEN], { cwd: ROOT, encoding: 'utf8' });
-    expect(run.status).toBe(1);
-    expect(run.stdout.trim().split('\n').pop()).toBe('4 objects checked, 3 errors, 0 warnings');
+  it('runs as habr-k8s validate, paths relative to where it was started; several files are one set', async () => {
+    const result = await runCli(['validate', path.relative(path.dirname(BROKEN), BROKEN)], { cwd: path.dirname(BROKEN) });
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout.trim().split('\n').pop()).toBe('4 objects checked, 3 errors, 0 warnings');
+    expect(await runCli(['validate', '../../../dist/01-mongo.yaml', '../../../dist/02-redis.yaml'], { cwd: path.dirname(BROKEN) })).toEqual({
+      // The two files are one set (the Secret is declared external in 00-platform.yaml's header, not read here).
+      exitCode: 1, stdout: expect.stringMatching(/^\.\.\/\.\.\/\.\.\/dist\/01-mongo\.yaml\n {2}error {3}StatefulSet default\/mongodb-statefulset [^\n]*Secret mongodb-secret[^\n]*\n\n6 objects checked, 1 errors, 0 warnings\n$/), stderr: '',
+    });
+    expect(await runCli(['validate'], { cwd: ROOT })).toEqual({ exitCode: 2, stdout: '', stderr: `missing folder (or manifest files)\n${USAGE}\n` });
   });
 
   describe('schema checks, the same as npm run synth', () => {
@@ -102,7 +111,7 @@ describe('validate CLI', () => {
     expect(await runValidateCli([path.join(ROOT, 'dist')])).toEqual({
       exitCode: 0,
       output: `note: helm/habr/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${path.join(ROOT, 'dist/helm/habr')}\n`
-        + `note: prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(ROOT, 'dist/prod')}\n`
+        + `note: prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${path.join(ROOT, 'dist/prod')}\n`
         + '24 objects checked, 0 errors, 0 warnings',
     });
   });

@@ -2,7 +2,8 @@
  * The suite's checks can fail: broken manifests meet the same server and the same checks as dist/,
  * and the server-side dry-run helper reports the server's verdict per object.
  */
-import { AffinityProps, PropsError, WebApp } from '../../lib';
+import { PropsError, WebApp } from '../../lib';
+import { AffinityProps } from '../../lib/constructs/affinity';
 import { toAffinity } from '../../lib/constructs/affinity';
 import { dryRunObjects } from '../../lib/validation/server-dry-run';
 import { KubeObject } from '../../lib/manifest/types';

@@ -29,7 +29,7 @@ export async function startCluster(nodes = 3): Promise<LocalCluster> {
   return LocalCluster.start({ nodes, binaries, log: () => undefined });
 }
 
-/** A fresh cluster with what the README has a user provide before `kubectl apply -f dist`: storage and the Secret. */
+/** A fresh cluster with what docs/demo.md has a user provide before `kubectl apply -f dist`: storage and the Secret. */
 export async function startStackCluster(): Promise<LocalCluster> {
   const cluster = await startCluster();
   createPersistentVolumes(cluster, 4);
@@ -48,7 +48,7 @@ export async function stopCluster(cluster: LocalCluster | undefined, label: stri
   );
 }
 
-/** `kubectl apply --server-side -f <dir>`: the files in order, as the README tells users to. */
+/** `kubectl apply --server-side -f <dir>`: the files in order, as docs/demo.md tells users to. */
 export function applyFolder(cluster: LocalCluster, dir: string, extra: readonly string[] = []): KubectlResult & { warnings: string[] } {
   const result = cluster.kubectl(['apply', '--server-side', '-f', dir, ...extra]);
   return { ...result, warnings: kubectlWarnings(result.stderr) };
@@ -91,7 +91,7 @@ export function getJson(cluster: LocalCluster, args: readonly string[]): Json {
   return JSON.parse(cluster.kubectlOk(['get', ...args, '-o', 'json']));
 }
 
-/** The out-of-band objects the README has a user create first (the Mongo password Secret). */
+/** The out-of-band objects docs/demo.md has a user create first (the Mongo password Secret). */
 export function createOutOfBandSecret(cluster: LocalCluster, namespace = 'default'): void {
   cluster.kubectlOk(['create', 'secret', 'generic', 'mongodb-secret', '-n', namespace, '--from-literal=password.txt=cluster-suite-only']);
 }

@@ -1,13 +1,13 @@
 /**
- * A habr-like compose file imported, synthesized by the generated main.ts and applied as a user
+ * A habr-like compose file imported, its main.ts synthesized by `habr-k8s synth`, and applied as a user
  * would: `kubectl apply --server-side -f`, after the Mongo password Secret. Pods run on kwok's
  * simulated nodes, admitted by the restricted PodSecurity namespace the stack creates.
  */
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { importCompose } from '../../lib/compose/import';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
+import { runBin } from '../outside-project';
 import {
   applyFolder, createPersistentVolumes, endpointProblems, eventually, getJson, Json, objectsIn, REPO, rolloutFailures, startCluster,
   stopCluster, temporaryFolder,
@@ -20,9 +20,7 @@ let cluster: LocalCluster;
 
 beforeAll(async () => {
   importCompose(path.join(REPO, 'test/fixtures/compose/shop/docker-compose.yml'), { out: app, namespace: NAMESPACE });
-  const run = spawnSync(process.execPath, ['scripts/run.js', path.join(app, 'main.ts')], {
-    cwd: REPO, encoding: 'utf8', env: { ...process.env, OUTDIR: manifests },
-  });
+  const run = runBin(REPO, ['synth', '--app', path.join(app, 'main.ts')], { OUTDIR: manifests });
   if (run.status !== 0) throw new Error(`the imported app did not synthesize:\n${run.stdout}${run.stderr}`);
   cluster = await startCluster();
   createPersistentVolumes(cluster, 2);

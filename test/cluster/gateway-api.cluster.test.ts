@@ -8,7 +8,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { HttpRoute, HttpRouteProps, PropsError, WebApp } from '../../lib';
+import { HttpRoute, HttpRouteProps, Peer, PropsError, ReleasedWebApp, WebApp } from '../../lib';
 import { validateObjects } from '../../lib/validation';
 import { dryRunObjects, ServerVerdict } from '../../lib/validation/server-dry-run';
 import { Finding, KubeObject } from '../../lib/manifest/types';
@@ -54,7 +54,12 @@ function build(overrides: Partial<HttpRouteProps> = {}): Built {
 
 function ourFindings(objects: readonly KubeObject[]): Finding[] {
   return [...validateObjects(objects.map((object, order) => ({ object, source: 'shop.yaml', order })), {
-    externalObjects: [{ kind: 'Namespace', name: NAMESPACE }],
+    // The Gateways the routes attach to are the platform's: declared, as a stage declares its own.
+    externalObjects: [
+      { kind: 'Namespace', name: NAMESPACE },
+      { kind: 'Gateway', namespace: NAMESPACE, name: 'public' },
+      { kind: 'Gateway', namespace: 'platform-gateways', name: 'public' },
+    ],
   }).findings];
 }
 
@@ -85,6 +90,34 @@ test("our HttpRoute's output is stored by a server-side apply with no warning, a
     { group: '', kind: 'Service', name: 'web-green-service', port: 80, weight: 10 },
   ]);
   expect(stored.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', sectionName: 'http' }]);
+});
+
+test('the HTTPRoutes of a WebApp\'s and a canary release\'s `route`, through a platform Gateway in its own namespace, are stored with no warning and validate clean', () => {
+  const app = new App();
+  const chart = new Chart(app, 'shop', { disableResourceNameHashes: true, namespace: NAMESPACE });
+  const gateway = { name: 'public', namespace: 'platform-gateways', sectionName: 'https' };
+  const dataPlane = Peer.gatewayDataPlane({ namespace: 'platform-gateways' });
+  new WebApp(chart, 'Api', { name: 'api', image: 'example/api:1.0.0', port: 8080, servicePort: 80, route: { gateways: [gateway], dataPlane, hostnames: ['api.example.com'], path: '/api' } });
+  new ReleasedWebApp(chart, 'Web', {
+    name: 'web', port: 8080, versions: { v1: { image: 'example/web:1.0.0' }, v2: { image: 'example/web:1.1.0' } },
+    route: { gateways: [gateway], dataPlane, hostnames: ['shop.example.com'] },
+    release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 25, router: { kind: 'http-route' } },
+  });
+  const objects = chart.toJson() as KubeObject[];
+  expect(ourFindings(objects)).toEqual([]);
+  const result = cluster.kubectl(['apply', '--server-side', '-f', '-'], objects.map((o) => JSON.stringify(o)).join('\n'));
+  expectCleanApply({ ...result, warnings: kubectlWarnings(result.stderr) }, objects.length);
+  const parentRefs = [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', ...gateway }];
+  const api = getJson(cluster, ['httproute', 'api-route', '-n', NAMESPACE]).spec;
+  expect(api.parentRefs).toEqual(parentRefs);
+  expect(api.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'api-service', port: 80, weight: 1 }]);
+  const web = getJson(cluster, ['httproute', 'web-route', '-n', NAMESPACE]).spec;
+  expect(web.parentRefs).toEqual(parentRefs);
+  expect(web.hostnames).toEqual(['shop.example.com']);
+  expect(web.rules[0].backendRefs).toEqual([
+    { group: '', kind: 'Service', name: 'web-service', port: 8080, weight: 75 },
+    { group: '', kind: 'Service', name: 'web-canary-service', port: 8080, weight: 25 },
+  ]);
 });
 
 interface RouteCase {

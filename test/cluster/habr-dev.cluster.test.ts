@@ -1,5 +1,5 @@
 /**
- * The dev stage on a real control plane, applied as the README tells a user: the Secret by hand,
+ * The dev stage on a real control plane, applied as docs/demo.md tells a user: the Secret by hand,
  * then `kubectl apply --server-side -f dist`. Pods run on kwok's simulated nodes: no image is
  * pulled and no container runs, but admission (PodSecurity enforce), scheduling, controllers,
  * rollouts and EndpointSlices are Kubernetes' own.
@@ -15,7 +15,7 @@ import { KubeObject } from '../../lib/manifest/types';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
   applyFolder, expectCleanApply, DEV_DIST, endpointProblems, eventually, getJson, Json,
-  objectsIn, PROD_DIST, ref, rolloutFailures, startStackCluster, stopCluster, temporaryFolder,
+  installShippedCrds, objectsIn, PROD_DIST, ref, rolloutFailures, startStackCluster, stopCluster, temporaryFolder,
 } from './cluster';
 
 let cluster: LocalCluster;
@@ -122,7 +122,7 @@ test('a realistic change (replicas, image tag, env) applies without immutable-fi
 });
 
 test("a new backend image also changes the seed Job's pod template, which is immutable: that one object is refused", () => {
-  // The seed Job runs the backend image. A Job's template cannot change, so the README says to
+  // The seed Job runs the backend image. A Job's template cannot change, so docs/demo.md says to
   // delete the finished Job before applying a new backend image (it is dev-only test content).
   const changed = synthChanged({ images: { ...DEV.images, backend: 'docker.io/habr-app-demo/backend:1.1.0' } });
   const refused = applyFolder(cluster, changed);
@@ -138,6 +138,8 @@ test("a new backend image also changes the seed Job's pod template, which is imm
 });
 
 test('dist/prod applied over a running dev stage: what a user sees', () => {
+  // Prod routes through the Gateway API: its CRDs are installed first (a Gateway controller would run too).
+  installShippedCrds(cluster);
   const result = applyFolder(cluster, PROD_DIST);
   // Prod asks for bigger Mongo storage (10Gi, dev 100Mi) and puts Redis on a volume claim; a
   // StatefulSet's volumeClaimTemplates are immutable, so the server refuses those two objects

@@ -1,11 +1,17 @@
 /**
  * The prod stage on a fresh control plane: `kubectl apply --server-side -f dist/prod` after the
- * out-of-band Secret, as on a real cluster (where cert-manager would issue the TLS Secrets and a
- * metrics server would feed the HPAs; neither runs here).
+ * out-of-band Secret and the Gateway API CRDs, as on a real cluster. A real cluster would also run
+ * a Gateway controller (the platform's Gateway `gateway-system/public`, its data plane and its
+ * certificate) and a metrics server for the HPAs; neither runs here. Without a Gateway controller
+ * no route is accepted and no request flows, so the routes are checked for what holds without
+ * one: stored as written (parent reference, hostnames, backends, weights) and wired to Services
+ * whose EndpointSlices list exactly the pods of the version the release makes active.
  */
 import { LocalCluster } from '../../tools/cluster/local-cluster';
+import { PROD } from '../../apps/habr/stages';
+import { RELEASE_VERSION_LABEL } from '../../lib/manifest/release-labels';
 import {
-  applyFolder, expectCleanApply, endpointProblems, eventually, getJson, Json, objectsIn,
+  applyFolder, expectCleanApply, endpointProblems, eventually, getJson, installShippedCrds, Json, objectsIn,
   PROD_DIST, rolloutFailures, startStackCluster, stopCluster,
 } from './cluster';
 
@@ -14,6 +20,7 @@ const prod = objectsIn(PROD_DIST);
 
 beforeAll(async () => {
   cluster = await startStackCluster();
+  installShippedCrds(cluster);
 });
 afterAll(() => stopCluster(cluster, 'prod stage'));
 
@@ -81,6 +88,42 @@ test('each PodDisruptionBudget counts exactly the pods of its workload', async (
 test("each Service's EndpointSlices list exactly its workload's pods", async () => {
   const services = prod.filter((o) => o.kind === 'Service');
   const problems = await eventually(() => services.flatMap((service) => endpointProblems(cluster, service, prod)));
+  expect(problems).toEqual([]);
+});
+
+test('every HTTPRoute is stored as written: the platform Gateway\'s https listener, the public host, one backend', () => {
+  const routes = prod.filter((o) => o.kind === 'HTTPRoute');
+  expect(routes.map((r) => r.metadata?.name)).toEqual(['backend-route', 'frontend-route']);
+  for (const route of routes) {
+    const stored = getJson(cluster, [`httproute/${route.metadata?.name}`, '-n', 'default']);
+    const spec = route.spec as Json;
+    // The server defaults the group and kind of each reference; everything else is ours, unchanged.
+    expect(stored.spec.parentRefs).toEqual(spec.parentRefs.map((ref: Json) => ({ group: 'gateway.networking.k8s.io', kind: 'Gateway', ...ref })));
+    expect(stored.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateway-system', sectionName: 'https' }]);
+    expect(stored.spec.hostnames).toEqual(spec.hostnames);
+    expect(stored.spec.rules[0].backendRefs).toEqual(spec.rules[0].backendRefs.map((ref: Json) => ({ group: '', kind: 'Service', ...ref })));
+    // No Gateway controller: nothing accepted the route, so it has no parent status.
+    expect(stored.status?.parents ?? []).toEqual([]);
+  }
+});
+
+test('each route\'s backend is the Service of the active version, whose EndpointSlices list exactly that version\'s Ready pods', async () => {
+  const routes = prod.filter((o) => o.kind === 'HTTPRoute');
+  const problems = await eventually(() => routes.flatMap((route) => {
+    const app = route.metadata?.labels?.['app.kubernetes.io/name'] as 'backend' | 'frontend';
+    const release = PROD.releases![app]!.release;
+    const active = release.strategy === 'canary' ? release.stable : release.active;
+    const backends = (route.spec as Json).rules[0].backendRefs as Json[];
+    // Blue/green switches by the Service selector: the route's one backend takes every request.
+    if (backends.length !== 1 || backends[0].weight !== 1) return [`${route.metadata?.name}: backends ${JSON.stringify(backends)}`];
+    const service = prod.find((o) => o.kind === 'Service' && o.metadata?.name === backends[0].name);
+    if (!service) return [`${route.metadata?.name}: no Service ${backends[0].name} in dist/prod`];
+    const live = getJson(cluster, [`service/${backends[0].name}`, '-n', 'default']);
+    if (!(live.spec.ports as Json[]).some((p) => p.port === backends[0].port)) return [`${route.metadata?.name}: Service ${backends[0].name} has no port ${backends[0].port}`];
+    if (live.spec.selector?.[RELEASE_VERSION_LABEL] !== active) return [`${route.metadata?.name}: Service ${backends[0].name} selects ${JSON.stringify(live.spec.selector)}, not version ${active}`];
+    // The live Service's EndpointSlices are exactly the Ready pods of the one Deployment it selects: the active version's.
+    return endpointProblems(cluster, service, prod);
+  }));
   expect(problems).toEqual([]);
 });
 

@@ -17,7 +17,7 @@ import { byKey, CHART, differences, helm, helmOk, helmTemplate, objectKey } from
 const DEV_VALUES = path.join(CHART, 'values-dev.yaml');
 /**
  * What synth writes for the stage the chart renders (the stage without its release versions), but
- * the Namespace `default`, which the chart leaves to the user (see the README).
+ * the Namespace `default`, which the chart leaves to the user (see docs/helm.md).
  */
 const chartPart = (objects: readonly KubeObject[]) => objects.filter((o) => o.kind !== 'Namespace');
 const stageObjects = (stage: typeof PROD) => renderStage(stage).objects.map((o) => o.object);
@@ -46,14 +46,7 @@ test.each([
     'Deployment/default/frontend-deployment spec.template.spec.containers.0.image',
     'Deployment/default/worker-deployment spec.template.spec.containers.0.image',
   ]],
-  ['hosts.frontend=shop.example.org', [
-    'Ingress/default/frontend-ingress spec.rules.0.host',
-    'Ingress/default/frontend-ingress spec.tls.0.hosts.0',
-  ]],
-  ['ingress.clusterIssuer=letsencrypt-staging', [
-    'Ingress/default/backend-ingress metadata.annotations.cert-manager.io/cluster-issuer',
-    'Ingress/default/frontend-ingress metadata.annotations.cert-manager.io/cluster-issuer',
-  ]],
+  ['hosts.frontend=shop.example.org', ['HTTPRoute/default/frontend-route spec.hostnames.0']],
   ['autoscaling.backend.maxReplicas=40', ['HorizontalPodAutoscaler/default/backend-hpa spec.maxReplicas']],
   ['resources.worker.requests.cpu=200m', ['Deployment/default/worker-deployment spec.template.spec.containers.0.resources.requests.cpu']],
   ['storage.mongo=20Gi', ['StatefulSet/default/mongodb-statefulset spec.volumeClaimTemplates.0.spec.resources.requests.storage']],

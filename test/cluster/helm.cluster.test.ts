@@ -1,12 +1,12 @@
 /**
- * The chart's life on a fresh control plane, as the README tells a Helm user: label namespace
+ * The chart's life on a fresh control plane, as docs/helm.md tells a Helm user: label namespace
  * `default`, create the out-of-band Secret, then `helm install`, `helm upgrade --set …`,
  * `helm history` and `helm rollback`, checking the live objects after each step.
  */
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
   createOutOfBandSecret, createPersistentVolumes, eventually, getJson, Json, objectsIn, PROD_DIST, ref, rolloutFailures,
-  startCluster, stopCluster,
+  installShippedCrds, startCluster, stopCluster,
 } from './cluster';
 import { CHART, helm, helmOk, helmTemplate } from './helm';
 
@@ -25,7 +25,9 @@ beforeAll(async () => {
   cluster = await startCluster();
   createPersistentVolumes(cluster, 4);
   createOutOfBandSecret(cluster);
-  // The README's step before helm install: the chart leaves the Namespace `default` out.
+  // The prod profile routes through the Gateway API: its CRDs come first, as on a real cluster.
+  installShippedCrds(cluster);
+  // docs/helm.md's step before helm install: the chart leaves the Namespace `default` out.
   const namespace = objectsIn(PROD_DIST).find((o) => o.kind === 'Namespace')!;
   const labels = Object.entries(namespace.metadata?.labels ?? {}).map(([k, v]) => `${k}=${v}`);
   cluster.kubectlOk(['label', '--overwrite', 'namespace', 'default', ...labels]);

@@ -9,7 +9,7 @@ import { App, Chart } from 'cdk8s';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ReleasedWebApp, ReleaseStrategy, RestrictedNamespace } from '../../lib';
+import { declareExternalObject, Peer, ReleasedWebApp, ReleaseStrategy, RestrictedNamespace } from '../../lib';
 import { renderApp } from '../../lib/render/synthesize';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
@@ -50,11 +50,13 @@ function synthRelease(active: 'blue' | 'green'): string {
     versions: twoVersions('registry.example.com/edge'),
     release: {
       strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10,
-      router: { kind: 'http-route', gateways: [{ name: 'public', namespace: 'gateways', sectionName: 'http' }], hostnames: ['edge.example.com'] },
+      router: { kind: 'http-route', dataPlane: Peer.gatewayDataPlane({ namespace: 'gateways' }), gateways: [{ name: 'public', namespace: 'gateways', sectionName: 'http' }], hostnames: ['edge.example.com'] },
     },
   });
   const ratio: ReleaseStrategy = { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 25 };
   new ReleasedWebApp(chart, 'Ratio', { name: 'ratio', port: 8080, replicas: 4, versions: twoVersions('registry.example.com/ratio'), release: ratio });
+  // The platform's Gateway the edge route attaches to (not on this cluster: no Gateway controller runs here).
+  declareExternalObject(app, { kind: 'Gateway', name: 'public', namespace: 'gateways' });
   const rendered = renderApp(app);
   expect(rendered.report.errors).toBe(0);
   const folder = temporaryFolder(`releases-${active}-`);

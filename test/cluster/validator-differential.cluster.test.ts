@@ -20,11 +20,12 @@
  * (strict env var names, procMount reset instead of validated, serviceName required by its schema),
  * and test/validation/server-corpus.test.ts covers those version-aware rules without a cluster.
  * The confusion matrix (server rejects / accepts × our strongest verdict: error that it rejects,
- * any other finding, nothing about the object) is printed to stderr; the README shows it.
+ * any other finding, nothing about the object) is printed to stderr; docs/validation.md shows it.
  */
 import { validateObjects } from '../../lib/validation';
 import { dryRunObjects, ServerVerdict } from '../../lib/validation/server-dry-run';
 import { Finding, KubeObject } from '../../lib/manifest/types';
+import { parseManifestText } from '../../lib/manifest/load';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import { CORPUS, CORPUS_NAMESPACE, CorpusCase } from '../fixtures/server-corpus/cases';
 import { eventually, startCluster, stopCluster } from './cluster';
@@ -126,4 +127,34 @@ test('each case marked as differing on 1.33 gets our 1.33 verdict opposite to th
 test("the corpus' own beliefs about the server hold (each case says what the server does with it)", () => {
   const wrong = outcomes.filter((o) => (o.testCase.server === 'accepts') !== o.verdict.accepted);
   expect(wrong.map((o) => `${o.testCase.name}: expected the server to ${o.testCase.server === 'accepts' ? 'accept' : 'reject'} it; it said ${o.verdict.message || 'OK'}`)).toEqual([]);
+});
+
+describe('a mapping key written twice', () => {
+  const lines = (type: string, app: string) => [`  type: ${type}`, '  selector:', `    app: ${app}`];
+  const yaml = ['apiVersion: v1', 'kind: Service', 'metadata:', '  name: duplicate-keys', `  namespace: ${CORPUS_NAMESPACE}`, 'spec:',
+    ...lines('NodePort', 'old'), '  ports:', '  - port: 80', ...lines('ClusterIP', 'web'), ''].join('\n');
+
+  it.each(['create', 'apply', 'apply --server-side'])('kubectl %s accepts it and keeps the last value', (command) => {
+    const result = cluster.kubectl([...command.split(' '), '--dry-run=server', '-o', 'json', '-f', '-'], yaml);
+    expect({ status: result.status, stderr: result.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(JSON.parse(result.stdout).spec).toMatchObject({ type: 'ClusterIP', selector: { app: 'web' } });
+  });
+
+  it('is refused ("duplicate field") only when sent as written with strict field validation', () => {
+    const json = `{"apiVersion": "v1", "kind": "Service", "metadata": {"name": "duplicate-keys-raw"}, "spec": {"type": "NodePort", "type": "ClusterIP", "ports": [{"port": 80}]}}`;
+    const path = `/api/v1/namespaces/${CORPUS_NAMESPACE}/services?dryRun=All`;
+    const strict = cluster.kubectl(['create', '--raw', `${path}&fieldValidation=Strict`, '-f', '-'], json);
+    expect(strict.status).not.toBe(0);
+    expect(strict.stderr).toMatch(/duplicate field/);
+    expect(cluster.kubectl(['create', '--raw', `${path}&fieldValidation=Warn`, '-f', '-'], json).status).toBe(0);
+  });
+
+  it('is a warning of ours that says the API server accepts it', () => {
+    const findings: Finding[] = [];
+    parseManifestText(yaml, 'duplicate-keys.yaml', findings);
+    expect(findings.map((f) => [f.rule, f.severity, f.apiServer, f.path])).toEqual([
+      ['yaml-duplicate-key', 'warning', 'accepts', 'spec.type'],
+      ['yaml-duplicate-key', 'warning', 'accepts', 'spec.selector'],
+    ]);
+  });
 });

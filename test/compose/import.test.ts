@@ -198,6 +198,26 @@ describe('an unreadable or invalid compose file is one clear error, and nothing 
   });
 });
 
+describe('where the generated code imports the constructs from', () => {
+  const shop = fs.readFileSync(fixture('shop'), 'utf8');
+  const libraryOf = (out: string, cwd?: string) => renderImport(shop, 'docker-compose.yml', { out, cwd }).libraryModule;
+
+  test('from lib/ by a relative path in apps/ of this checkout, from the package habr-k8s anywhere else', () => {
+    expect(libraryOf(path.join(REPO, 'apps/shop'))).toBe('../../lib');
+    expect(libraryOf(path.join(REPO, 'apps/team/shop'))).toBe('../../../lib');
+    expect(libraryOf(path.join(REPO, 'examples/shop'))).toBe('habr-k8s');
+    expect(libraryOf(path.join(REPO, 'apps'))).toBe('habr-k8s');
+    expect(libraryOf(path.join(os.tmpdir(), 'shop'))).toBe('habr-k8s');
+    expect(renderImport(shop, 'docker-compose.yml', { out: path.join(os.tmpdir(), 'shop') }).files.find((f) => f.file === 'stack.ts')!.content)
+      .toContain("} from 'habr-k8s';");
+  });
+
+  test('out is relative to the given cwd', () => {
+    expect(libraryOf('apps/shop', REPO)).toBe('../../lib');
+    expect(libraryOf('apps/shop', os.tmpdir())).toBe('habr-k8s');
+  });
+});
+
 describe('fixtures', () => {
   test('apps/compose-example is what the importer writes for the shop fixture (a habr-like compose file)', () => {
     const { files } = imported('shop', 'compose-example');
@@ -238,14 +258,15 @@ describe('fixtures', () => {
       expect(tsc.status).toBe(0);
     }, 120_000);
 
-    test.each(['shop', 'features'])('%s: node scripts/run.js <app>/main.ts', (name) => {
+    test.each(['shop', 'features'])('%s: habr-k8s synth --app <app>/main.ts', (name) => {
       const dir = folders.find((f) => f.name === name)!.dir;
-      const run = spawnSync(process.execPath, ['scripts/run.js', path.join(dir, 'main.ts')], {
-        cwd: REPO, encoding: 'utf8', env: { ...process.env, OUTDIR: path.join(outdir, name) },
+      const out = path.join(outdir, name);
+      const run = spawnSync(process.execPath, ['bin/habr-k8s.js', 'synth', '--app', path.join(dir, 'main.ts')], {
+        cwd: REPO, encoding: 'utf8', env: { ...process.env, OUTDIR: out, STAGE: '', CDK8S_OUTDIR: '', INIT_CWD: '', npm_lifecycle_event: '' },
       });
       expect(run.stderr).toBe('');
       expect(run.status).toBe(0);
-      expect(run.stdout).toMatch(/stage dev: \d+ objects in \d+ files, 0 warnings\n$/);
+      expect(run.stdout).toMatch(new RegExp(`\\n${path.relative(REPO, out).replace(/[.]/g, '\\.')}: \\d+ objects in \\d+ files, 0 warnings\\n$`));
     }, 60_000);
   });
 });

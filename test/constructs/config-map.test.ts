@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Chart } from 'cdk8s';
-import { AppConfig, AppConfigProps, MAX_CONFIG_MAP_BYTES, WebApp } from '../../lib';
+import { AppConfig, AppConfigProps, WebApp } from '../../lib';
+import { MAX_CONFIG_MAP_BYTES } from '../../lib/constructs/config-map';
 
 // Created at load time: the error table below names these paths.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-config-'));

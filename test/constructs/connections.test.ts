@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
-import { BatchJob, CLUSTER_DNS_EGRESS_RULE, DefaultDenyIngress, Peer, ScheduledJob, StatefulApp, WebApp } from '../../lib';
+import { BatchJob, DefaultDenyIngress, Peer, PropsError, ScheduledJob, StatefulApp, WebApp } from '../../lib';
+import { CLUSTER_DNS_EGRESS_RULE } from '../../lib/constructs/connections';
 import { find, invalid, literal, newChart, synth } from '../helpers';
 
 function apps(chart = newChart()) {
@@ -128,13 +129,15 @@ describe('Connections', () => {
   test('a port the server does not declare is refused', () => {
     const { api, web } = apps();
     expect(() => api.connections.allowFrom(web, 9090)).toThrow(invalid('test/Api', 'connections.allowFrom port', 9090));
-    expect(() => web.connections.allowTo(api, 22)).toThrow(invalid('test/Api', 'connections.allowFrom port', 22));
+    expect(() => web.connections.allowTo(api, 22)).toThrow(invalid('test/Web', 'connections.allowTo port', 22));
   });
 
   test('nothing can connect to a workload without ports', () => {
     const { api, worker } = apps();
     expect(() => worker.connections.allowFrom(api)).toThrow(invalid('test/Worker', 'connections.allowFrom', 'api'));
     expect(() => worker.connections.allowFrom(Peer.ingressController())).toThrow(invalid('test/Worker', 'connections.allowFrom', 'ingress controller (ingress-nginx)'));
+    // Reported where the call was made, under the method called.
+    expect(() => api.connections.allowTo(worker)).toThrow('test/Api: invalid connections.allowTo "worker": worker declares no port, so nothing can connect to it');
   });
 });
 
@@ -143,6 +146,31 @@ describe('Peer', () => {
     const shown = JSON.stringify(namespace);
     expect(() => Peer.namespace(namespace)).toThrow(new RegExp(`^${literal(`Peer.namespace: invalid namespace ${shown}: must be a DNS-1123 label`)}`));
     expect(() => Peer.ingressController(namespace)).toThrow(new RegExp(`^${literal(`Peer.ingressController: invalid namespace ${shown}: must be a DNS-1123 label`)}`));
+    expect(() => Peer.gatewayDataPlane({ namespace })).toThrow(new RegExp(`^${literal(`Peer.gatewayDataPlane: invalid namespace ${shown}: must be a DNS-1123 label`)}`));
+  });
+
+  test('Peer.gatewayDataPlane selects the pods with its labels in its namespace, or the whole namespace without labels', () => {
+    const labelled = Peer.gatewayDataPlane({ namespace: 'gateway-system', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } });
+    expect(labelled.peer).toEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } },
+      podSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+    });
+    expect(labelled.description).toBe('Gateway data plane (gateway-system gateway.networking.k8s.io/gateway-name=public)');
+    expect(Peer.gatewayDataPlane({ namespace: 'gateway-system' }).peer).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } });
+  });
+
+  test('Peer.gatewayDataPlane reports every bad pod label at once', () => {
+    let error: unknown;
+    try {
+      Peer.gatewayDataPlane({ namespace: 'gateway-system', podLabels: { 'bad key!': 'envoy', app: 'not a value' } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(PropsError);
+    expect((error as PropsError).problems.map((p) => [p.path, p.field, p.value])).toEqual([
+      ['Peer.gatewayDataPlane', 'podLabels key', 'bad key!'],
+      ['Peer.gatewayDataPlane', 'podLabels["app"]', 'not a value'],
+    ]);
   });
 });
 

@@ -78,7 +78,7 @@ describe('HttpRoute', () => {
     const objects = synth(chart);
     expect(find(objects, 'HTTPRoute', 'app-route').spec.rules[0].backendRefs).toEqual([{ name: 'app-service', port: 8080, weight: 1 }]);
     const report = validateObjects(objects.map((object, order) => ({ object: object as never, source: 'app.yaml', order })), {
-      externalObjects: [{ kind: 'Namespace', name: 'shop' }],
+      externalObjects: [{ kind: 'Namespace', name: 'shop' }, { kind: 'Gateway', namespace: 'shop', name: 'public' }],
     });
     expect(report.findings).toEqual([]);
   });

@@ -61,7 +61,7 @@ describe('BatchJob', () => {
     const [rule] = db.networkPolicy!.toJson().spec.ingress;
     expect(rule.from).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'migrate' } } }]);
     expect(job.containerPorts).toEqual([]);
-    expect(() => db.connections.allowTo(job)).toThrow('test/Migrate: invalid connections.allowFrom "db": migrate declares no port');
+    expect(() => db.connections.allowTo(job)).toThrow('test/Db: invalid connections.allowTo "migrate": migrate declares no port');
   });
 
   describe('refuses bad props, naming path, field and value', () => {

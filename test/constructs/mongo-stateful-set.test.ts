@@ -1,4 +1,5 @@
-import { HpaPolicy, MONGO_PORT, MONGO_UID, MongoStatefulSet, MongoStatefulSetProps } from '../../lib';
+import { HpaPolicy, MongoStatefulSet, MongoStatefulSetProps } from '../../lib';
+import { MONGO_PORT, MONGO_UID } from '../../lib/constructs/mongo-stateful-set';
 import { container, envOf, find, invalid, mountAt, newChart, podSpec, synth } from '../helpers';
 
 function make(props: MongoStatefulSetProps = {}, chart = newChart()) {

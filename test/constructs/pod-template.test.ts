@@ -1,5 +1,6 @@
 import { ConfigMap, EnvValue, ImagePullPolicy, Secret } from 'cdk8s-plus-27';
-import { DEFAULT_APP_UID, HttpGetProbeProps, WebApp } from '../../lib';
+import { WebApp } from '../../lib';
+import { DEFAULT_APP_UID, HttpGetProbeProps } from '../../lib/constructs/pod-template';
 import { container, envOf, find, invalid, mountAt, newChart, podSpec, synth } from '../helpers';
 import { build, deploymentOf } from './web-app-helpers';
 

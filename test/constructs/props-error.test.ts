@@ -2,8 +2,9 @@ import * as path from 'path';
 import { ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AppConfig, BatchJob, createService, HpaPolicy, IngressedService, PropsError, RestrictedNamespace, ScheduledJob, StatefulApp, WebApp,
+  AppConfig, BatchJob, HpaPolicy, IngressedService, PropsError, RestrictedNamespace, ScheduledJob, StatefulApp, WebApp,
 } from '../../lib';
+import { createService } from '../../lib/constructs/service';
 import { newChart } from '../helpers';
 
 /** The PropsError `build` throws. */

@@ -1,10 +1,13 @@
 import { Construct } from 'constructs';
 import {
-  checkAbsolutePath, checkAnnotations, checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkEnvName,
-  checkInteger, checkLabels, checkNonEmpty, checkOneOf, checkPinnedImage, checkPort, checkPortName, invalidProp,
-  isQuantity, parseQuantity, AppConfig, BatchJob, DefaultDenyIngress, HpaPolicy, IngressedService, MongoStatefulSet, RedisStatefulSet,
+  AppConfig, BatchJob, DefaultDenyIngress, HpaPolicy, IngressedService, MongoStatefulSet, RedisStatefulSet,
   ScheduledJob, StatefulApp, StatefulAppBase, WebApp, WorkloadDisruptionBudget,
 } from '../../lib';
+import {
+  checkAbsolutePath, checkAnnotations, checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkEnvName,
+  checkInteger, checkLabels, checkNonEmpty, checkOneOf, checkPinnedImage, checkPort, checkPortName, invalidProp,
+} from '../../lib/constructs/props';
+import { isQuantity, parseQuantity } from '../../lib/manifest/quantity';
 import { invalid, newChart } from '../helpers';
 
 function scope(): Construct {

@@ -1,4 +1,5 @@
-import { HpaPolicy, REDIS_PORT, RedisStatefulSet, RedisStatefulSetProps } from '../../lib';
+import { HpaPolicy, RedisStatefulSet, RedisStatefulSetProps } from '../../lib';
+import { REDIS_PORT } from '../../lib/constructs/redis-stateful-set';
 import { container, find, invalid, mountAt, newChart, podSpec, synth } from '../helpers';
 
 function make(props: RedisStatefulSetProps = {}, chart = newChart()) {

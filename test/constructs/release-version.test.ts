@@ -1,4 +1,5 @@
-import { HpaPolicy, RELEASE_VERSION_LABEL, ReleasedWebApp } from '../../lib';
+import { HpaPolicy, ReleasedWebApp } from '../../lib';
+import { RELEASE_VERSION_LABEL } from '../../lib/manifest/release-labels';
 import { find, has, invalid, newChart, synth } from '../helpers';
 
 function release(chart = newChart()) {

@@ -1,10 +1,13 @@
 import { App, Chart } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import {
-  appManifests, PropsError, RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL, ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy, WebApp,
-} from '../../lib';
+import { Peer, PropsError, ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy, WebApp } from '../../lib';
+import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../../lib/manifest/release-labels';
+import { appManifests } from '../../lib/render/manifests';
 import { validateObjects } from '../../lib/validation';
 import { allOf, find, has, invalid, newChart, Obj, synth } from '../helpers';
+
+/** The pods of the Gateway's data plane, which a routed release admits. */
+const DATA_PLANE = Peer.gatewayDataPlane({ namespace: 'gateways' });
 
 const NAME = 'app.kubernetes.io/name';
 const VERSION = RELEASE_VERSION_LABEL;
@@ -113,12 +116,12 @@ describe('blue/green', () => {
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'rainbow', active: 'v1' } },
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, ingress: { host: 'c.example.com' }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 5, router: { kind: 'ingress-nginx' } } },
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, replicas: 2, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 50 } },
-      { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 30, router: { kind: 'http-route', gateways: [{ name: 'edge', namespace: 'gateways' }], hostnames: ['e.example.com'] } } },
+      { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 30, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge', namespace: 'gateways' }], hostnames: ['e.example.com'] } } },
     ];
     strategies.forEach((props, i) => make({ name: `web${i}`, ...props }, new Chart(app, `shop${i}`, { namespace: 'shop', disableResourceNameHashes: true })));
     const objects = appManifests(app).flatMap((m) => m.objects.map((object, order) => ({ object, source: m.file, order })));
     expect(objects.length).toBeGreaterThan(20);
-    expect(validateObjects(objects, { externalObjects: [{ kind: 'Namespace', name: 'shop' }] }).findings).toEqual([]);
+    expect(validateObjects(objects, { externalObjects: [{ kind: 'Namespace', name: 'shop' }, { kind: 'Gateway', namespace: 'gateways', name: 'edge' }] }).findings).toEqual([]);
   });
 });
 
@@ -188,7 +191,7 @@ describe('canary', () => {
     const { objects, app } = make({
       versions,
       ingress: { host: 'shop.example.com', path: '/shop' },
-      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [{ name: 'edge', namespace: 'gateways', sectionName: 'https' }] } },
+      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge', namespace: 'gateways', sectionName: 'https' }] } },
     });
     const route = find(objects, 'HTTPRoute', 'web-route');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
@@ -207,7 +210,7 @@ describe('canary', () => {
   });
 
   test('Gateway API without an Ingress: the router\'s hostnames and path, else every host and /', () => {
-    const route = (router: Record<string, unknown>) => find(make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 100, router: { kind: 'http-route', gateways: [{ name: 'edge' }], ...router } } }).objects, 'HTTPRoute', 'web-route');
+    const route = (router: Record<string, unknown>) => find(make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 100, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge' }], ...router } } }).objects, 'HTTPRoute', 'web-route');
     const given = route({ hostnames: ['a.example.com'], path: '/a' });
     expect(given.spec.hostnames).toEqual(['a.example.com']);
     expect(given.spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/a' } }]);
@@ -217,9 +220,9 @@ describe('canary', () => {
     expect(defaults.spec.rules[0].backendRefs.map((b: Obj) => b.weight)).toEqual([0, 100]);
   });
 
-  test('Gateway API: the HttpRoute construct\'s own checks still apply', () => {
-    expect(() => make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', gateways: [] } } }))
-      .toThrow(invalid('test/Web/HttpRoute', 'gateways', []));
+  test('Gateway API: the HTTPRoute\'s checks apply, named by the release\'s own fields', () => {
+    expect(() => make({ versions, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [] } } }))
+      .toThrow(invalid('test/Web', 'release.router.gateways', []));
   });
 
   test('raising the weight changes only the canary Ingress annotation', () => {
@@ -319,6 +322,30 @@ describe('props are validated, all problems at once', () => {
     expect(() => make({ release: { strategy: 'blue-green', active: 'red' } })).toThrow(invalid('test/Web', 'release.active', 'red'));
   });
 
+  test('a version\'s budget and autoscaler are checked with every other prop, and reported on the release\'s path', () => {
+    const chart = newChart();
+    const error = (() => {
+      try {
+        make({
+          serviceName: 'Web',
+          versions: {
+            blue: { image: 'a:1', autoscaling: { minReplicas: 3, maxReplicas: 2, cpuUtilization: 50 } },
+            green: { image: 'a:2', disruptionBudget: { minAvailable: '100%' } },
+          },
+        }, chart);
+      } catch (e) {
+        return e as PropsError;
+      }
+      throw new Error('expected a PropsError');
+    })();
+    expect(error.problems.map((p) => `${p.path} ${p.field} ${JSON.stringify(p.value)}`)).toEqual([
+      'test/Web versions.blue.autoscaling.minReplicas 3',
+      'test/Web versions.green.disruptionBudget.minAvailable "100%"',
+      'test/Web serviceName "Web"',
+    ]);
+    expect(chart.node.children).toHaveLength(0);
+  });
+
   test('errors of a version\'s budget and autoscaler are reported per version, and nothing is left in the chart', () => {
     expect(problemsOf({
       versions: {
@@ -327,7 +354,7 @@ describe('props are validated, all problems at once', () => {
       },
     })).toEqual([
       { field: 'versions.blue.disruptionBudget.maxUnavailable', value: 0, allowed: expect.stringMatching(/above zero/) },
-      { field: 'versions.green.maxReplicas', value: 0, allowed: 'must be an integer >= 1' },
+      { field: 'versions.green.autoscaling.maxReplicas', value: 0, allowed: 'must be an integer >= 1' },
     ]);
   });
 });

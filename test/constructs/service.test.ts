@@ -1,6 +1,7 @@
 import { ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { createService, ServiceOptions, StatefulApp, WebApp } from '../../lib';
+import { StatefulApp, WebApp } from '../../lib';
+import { createService, ServiceOptions } from '../../lib/constructs/service';
 import { find, invalid, newChart, synth } from '../helpers';
 
 function setup() {

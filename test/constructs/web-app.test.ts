@@ -1,6 +1,8 @@
 import { App } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { appManifests, CLUSTER_DNS_EGRESS_RULE, HpaPolicy, WebApp, WebAppProps } from '../../lib';
+import { HpaPolicy, WebApp, WebAppProps } from '../../lib';
+import { CLUSTER_DNS_EGRESS_RULE } from '../../lib/constructs/connections';
+import { appManifests } from '../../lib/render/manifests';
 import { allOf, find, has, invalid, invalidAtSynth, newChart, podSpec, synth } from '../helpers';
 
 function make(props: Partial<WebAppProps> = {}, chart = newChart()) {
@@ -139,7 +141,7 @@ describe('ingress option', () => {
       http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'app-service', port: { number: 80 } } } }] },
     }]);
     expect(allOf(objects, 'Service')).toHaveLength(1);
-    expect(app.service).toBe(app.ingress!.service);
+    expect(app.ingress!.name).toBe('app-ingress');
   });
 });
 

@@ -1,5 +1,8 @@
 import { Construct } from 'constructs';
-import { findPort, NAME_LABEL, namespaceOf, selectorLabelsFor, WebApp } from '../../lib';
+import { WebApp } from '../../lib';
+import { NAME_LABEL } from '../../lib/constructs/labels';
+import { findPort } from '../../lib/constructs/pod-target';
+import { namespaceOf, selectorLabelsFor } from '../../lib/constructs/workload';
 import { newChart } from '../helpers';
 
 describe('workload helpers', () => {

@@ -1,9 +1,9 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { runDiffCommand } from '../../scripts/diff';
 import { diffFolders, diffManifests, formatDiff } from '../../lib/diff/diff';
 import { KubeObject, SourcedObject } from '../../lib/manifest/types';
+import { runCli } from '../cli/run-cli';
 
 function sourced(objects: KubeObject[], source = 'app.k8s.yaml'): SourcedObject[] {
   return objects.map((object, order) => ({ object, source, order }));
@@ -231,11 +231,11 @@ describe('folders and the CLI', () => {
   const serviceYaml = (port: number) =>
     `apiVersion: v1\nkind: Service\nmetadata:\n  name: backend-service\nspec:\n  ports:\n    - name: http\n      port: ${port}\n`;
 
-  test('diffFolders and the CLI compare two folders, whatever the file split', () => {
+  test('diffFolders and the CLI compare two folders, whatever the file split', async () => {
     const before = writeFolder('before', { 'all.yaml': serviceYaml(40001) });
     const after = writeFolder('after', { '0001-backend.yaml': serviceYaml(40002) });
     expect(diffFolders(before, after).changed).toHaveLength(1);
-    expect(runDiffCommand([before, after])).toEqual({
+    expect(await runCli(['diff', before, after])).toEqual({
       exitCode: 0,
       stdout:
         '~ Service default/backend-service (moved all.yaml → 0001-backend.yaml)\n' +
@@ -245,9 +245,11 @@ describe('folders and the CLI', () => {
     });
   });
 
-  test('the CLI exits 1 with a message on a usage or read error', () => {
-    expect(runDiffCommand([root])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^usage:/) });
+  test('habr-k8s diff exits 2 on a usage error and 1 with one line on a read error', async () => {
+    expect(await runCli(['diff', root], { cwd: root })).toEqual({
+      exitCode: 2, stdout: '', stderr: 'habr-k8s diff: expected two folders, <before> <after>, got 1: ' + root + '\nsee habr-k8s diff --help\n',
+    });
     const broken = writeFolder('broken', { 'bad.yaml': 'kind: [\n' });
-    expect(runDiffCommand([root, broken])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^diff: bad\.yaml document 1: invalid YAML at line 2:/) });
+    expect(await runCli(['diff', root, broken])).toMatchObject({ exitCode: 1, stderr: expect.stringMatching(/^habr-k8s diff: bad\.yaml document 1: invalid YAML at line 2:[^\n]*\n$/) });
   });
 });

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { outputHeader } from '../../lib/manifest/output-header';
-import { loadManifestFolder, manifestFiles, parseManifestText, readManifestFolder } from '../../lib/manifest/load';
+import { loadManifestFolder, manifestFiles, parseManifestText, readManifestFolder, readManifestPaths } from '../../lib/manifest/load';
 import { Finding } from '../../lib/manifest/types';
 
 const MIXED = path.join(__dirname, '../fixtures/broken/mixed');
@@ -95,6 +95,30 @@ describe('YAML as kubectl reads it', () => {
     ]);
   });
 
+  it('keeps the last value of a duplicate key, as kubectl does, with a warning that the API server accepts it', () => {
+    const { objects, findings } = read([
+      'apiVersion: v1', 'kind: Service', 'metadata:', '  name: web', 'spec:', '  type: ClusterIP', '  selector:', '    app: old',
+      '  ports: [{port: 80}]', '  selector:', '    app: web', '  type: NodePort', '',
+    ].join('\n'));
+    expect(objects[0].spec).toEqual({ type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80 }] });
+    expect(findings.map((f) => [f.rule, f.severity, f.apiServer, f.object, f.path])).toEqual([
+      ['yaml-duplicate-key', 'warning', 'accepts', 'Service default/web', 'spec.type'],
+      ['yaml-duplicate-key', 'warning', 'accepts', 'Service default/web', 'spec.selector'],
+    ]);
+    expect(findings[0].message).toBe('line 12: the key "type" appears 2 times in spec (also at line 6); kubectl keeps the last value and drops the others '
+      + 'without a word, and the API server accepts it (kubectl sends JSON, where the key is already single). Only a client that sends the text as written, '
+      + 'the key twice, with strict field validation (fieldValidation=Strict) is refused ("duplicate field"). Keep one of them.');
+  });
+
+  it('places a duplicate key inside a List item on the item, and names the top mapping', () => {
+    const { objects, findings } = read(['apiVersion: v1', 'kind: List', 'items:', `  - ${configMap('flags', 'a: 1\n  a: 2').trimEnd().replace(/\n/g, '\n    ')}`, 'kind: List', ''].join('\n'));
+    expect(objects[0].data).toEqual({ a: 2 });
+    expect(findings.map((f) => [f.object, f.path, f.message.split(';')[0]])).toEqual([
+      ['ConfigMap default/flags', 'data.a', 'line 10: the key "a" appears 2 times in data (also at line 9)'],
+      ['List default/<unnamed>', 'kind', 'line 11: the key "kind" appears 2 times in the top mapping (also at line 2)'],
+    ]);
+  });
+
   it('turns an alias bomb into one finding naming the file, not a crash', () => {
     const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
       .concat(['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].map((name, i) => `${name}: &${name} [${Array(9).fill(`*${'abcdefghi'[i]}`).join(',')}]`))
@@ -133,7 +157,25 @@ describe('folders as kubectl apply -R reads them', () => {
     const folder = readManifestFolder(dir);
     expect(names(folder)).toEqual(['00-app.yaml dev', 'extra/x.yaml x']);
     expect(folder.externalObjects).toEqual([{ kind: 'Secret', namespace: 'default', name: 'db' }]);
-    expect(folder.notes).toEqual([`prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npm run validate -- ${path.join(dir, 'prod')}`]);
+    expect(folder.notes).toEqual([`prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${path.join(dir, 'prod')}`]);
     expect(names(readManifestFolder(path.join(dir, 'prod')))).toEqual(['00-app.yaml prod']);
+  });
+});
+
+describe('readManifestPaths', () => {
+  const cm = (name: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n`;
+
+  test('one folder is read as readManifestFolder reads it; files and folders together are named by the paths given, in order', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paths-'));
+    fs.mkdirSync(path.join(dir, 'app'));
+    fs.writeFileSync(path.join(dir, 'app', 'a.yaml'), cm('a'));
+    fs.writeFileSync(path.join(dir, 'extra.yaml'), cm('extra'));
+    expect(readManifestPaths([path.join(dir, 'app')]).objects.map((o) => o.source)).toEqual(['a.yaml']);
+    const both = readManifestPaths([path.join(dir, 'extra.yaml'), `${path.join(dir, 'app')}/`]);
+    expect(both.objects.map((o) => [o.source, o.object.metadata?.name, o.order])).toEqual([
+      [path.join(dir, 'extra.yaml'), 'extra', 0], [`${path.join(dir, 'app')}/a.yaml`, 'a', 1],
+    ]);
+    expect(both.files).toBe(2);
+    expect(() => readManifestPaths([path.join(dir, 'missing.yaml')])).toThrow(/ENOENT/);
   });
 });

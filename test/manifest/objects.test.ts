@@ -1,5 +1,5 @@
 import { customResources } from '../../lib/validation/schema/crd';
-import { resourceScope, SCHEMA_VERSIONS } from '../../lib';
+import { resourceScope, SCHEMA_VERSIONS } from '../../lib/validation/schema';
 import {
   asArray, asRecord, asString, effectiveNamespace, field, isClusterScoped, isRecord, joinPath, matchesLabelMap, matchesLabelSelector, objectLabel,
   records, stringMap,

@@ -352,7 +352,7 @@ describe('toYaml: compared with yaml.stringify as cdk8s calls it', () => {
       expect(toYaml(manifest)).toBe(Yaml.stringify(manifest));
     }
     // The one difference in DEPLOYMENT: `-c` is plain for `yaml` but quoted here, because we quote
-    // every leading indicator. Other known differences are listed at the top of lib/synth/yaml.ts.
+    // every leading indicator. Other known differences are listed at the top of lib/manifest/yaml.ts.
     const expected = Yaml.stringify(DEPLOYMENT).replace('- -c\n', '- "-c"\n');
     expect(toYaml(DEPLOYMENT)).toBe(expected);
   });

@@ -1,6 +1,6 @@
 /**
  * Stops a writer with SIGKILL at every step of its commit (HABR_SYNTH_CRASH_AT, see
- * lib/synth/crash-point.ts), in child processes over a temporary project, and checks what a user
+ * lib/output/crash-point.ts), in child processes over a temporary project, and checks what a user
  * finds: each part of the output whole, the old or the new, the manifest folder never a mix; and
  * after the next command, all of it old or all of it new, with nothing left behind.
  */
@@ -18,8 +18,8 @@ function folderWith(manifests: Tree): Tree {
   return { ...manifests, [WRITTEN_RECORD]: formatWrittenRecord(Object.keys(manifests)), ...USER_FILES };
 }
 
-const OLD = { dist: folderWith(OLD_MANIFESTS), diagram: '# old diagram\n', readme: 'intro\n<!-- old -->\n' };
-const NEW = { dist: folderWith(NEW_MANIFESTS), diagram: '# new diagram\n', readme: 'intro\n<!-- new -->\n' };
+const OLD = { dist: folderWith(OLD_MANIFESTS), diagram: '# old diagram\n', index: '# docs\n<!-- old -->\n' };
+const NEW = { dist: folderWith(NEW_MANIFESTS), diagram: '# new diagram\n', index: '# docs\n<!-- new -->\n' };
 
 interface Project {
   readonly root: string;
@@ -33,7 +33,7 @@ function newProject(): Project {
   const commit = {
     folder: path.join(root, 'dist'),
     files: Object.entries(NEW_MANIFESTS).map(([file, content]) => ({ file, content })),
-    documents: [{ file: path.join(root, 'docs/architecture.md'), content: NEW.diagram }, { file: path.join(root, 'README.md'), content: NEW.readme }],
+    documents: [{ file: path.join(root, 'docs/architecture.md'), content: NEW.diagram }, { file: path.join(root, 'docs/index.md'), content: NEW.index }],
   };
   return { root, plan: writePlan({ commit, workDir }), workDir };
 }
@@ -47,13 +47,13 @@ function resetToOld({ root }: Project): void {
   }
   fs.mkdirSync(path.join(root, 'docs'));
   fs.writeFileSync(path.join(root, 'docs/architecture.md'), OLD.diagram);
-  fs.writeFileSync(path.join(root, 'README.md'), OLD.readme);
+  fs.writeFileSync(path.join(root, 'docs/index.md'), OLD.index);
 }
 
 type Generation = 'old' | 'new' | 'absent';
 
 /** Which output each part of the project holds; throws when one is neither the old nor the new (a mix, or cut short). */
-function generations({ root }: Project): { dist: Generation; diagram: Generation; readme: Generation } {
+function generations({ root }: Project): { dist: Generation; diagram: Generation; index: Generation } {
   const canonical = (value: unknown) => JSON.stringify(value, typeof value === 'object' ? Object.keys(value as Tree).sort() : undefined);
   const which = (actual: unknown, old: unknown, fresh: unknown, what: string): Generation => {
     if (actual === undefined) return 'absent';
@@ -65,17 +65,17 @@ function generations({ root }: Project): { dist: Generation; diagram: Generation
   return {
     dist: which(readTree(path.join(root, 'dist')), OLD.dist, NEW.dist, 'dist/'),
     diagram: which(read(path.join(root, 'docs/architecture.md')), OLD.diagram, NEW.diagram, 'docs/architecture.md'),
-    readme: which(read(path.join(root, 'README.md')), OLD.readme, NEW.readme, 'README.md'),
+    index: which(read(path.join(root, 'docs/index.md')), OLD.index, NEW.index, 'docs/index.md'),
   };
 }
 
 /** The next command has run: one whole output, and nothing but it in the project. */
 function expectRecovered(project: Project): Generation {
   const found = generations(project);
-  expect([found.dist, found.diagram, found.readme]).toEqual(Array(3).fill(found.dist));
+  expect([found.dist, found.diagram, found.index]).toEqual(Array(3).fill(found.dist));
   expect(found.dist).not.toBe('absent');
-  expect(fs.readdirSync(project.root).sort()).toEqual(['README.md', 'dist', 'docs']);
-  expect(fs.readdirSync(path.join(project.root, 'docs'))).toEqual(['architecture.md']);
+  expect(fs.readdirSync(project.root).sort()).toEqual(['dist', 'docs']);
+  expect(fs.readdirSync(path.join(project.root, 'docs')).sort()).toEqual(['architecture.md', 'index.md']);
   return found.dist;
 }
 
@@ -102,12 +102,12 @@ describe('a writer killed at any step of its commit', () => {
       expect(recover.stderr).toBe('');
       expect(recover.status).toBe(0);
       const after = expectRecovered(project);
-      seen.push(`${found.dist}/${found.diagram}/${found.readme} → ${after}`);
+      seen.push(`${found.dist}/${found.diagram}/${found.index} → ${after}`);
     }
     expect(steps).toBeGreaterThan(10);
     // Every kind of interruption was met: before the commit point, mid-swap, between the parts, and after.
     expect(new Set(seen)).toEqual(new Set(['old/old/old → old', 'old/old/old → new', 'absent/old/old → new', 'new/old/old → new', 'new/new/old → new', 'new/new/new → new']));
-    expect(generations(project)).toEqual({ dist: 'new', diagram: 'new', readme: 'new' });
+    expect(generations(project)).toEqual({ dist: 'new', diagram: 'new', index: 'new' });
   });
 
   test('and a recovery killed at any step is finished by the next one', () => {

@@ -18,7 +18,7 @@ describe('server corpus', () => {
     expect(CORPUS.length).toBeGreaterThanOrEqual(150);
     expect(new Set(CORPUS.map((c) => c.name)).size).toBe(CORPUS.length);
     expect(new Set(CORPUS.map((c) => c.object.kind))).toEqual(new Set([
-      'Namespace', 'Deployment', 'StatefulSet', 'Service', 'Ingress', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Job', 'CronJob', 'ConfigMap', 'Secret',
+      'Namespace', 'Deployment', 'StatefulSet', 'Service', 'Ingress', 'NetworkPolicy', 'PodDisruptionBudget', 'HorizontalPodAutoscaler', 'Job', 'CronJob', 'ReplicationController', 'ConfigMap', 'Secret',
     ]));
   });
 

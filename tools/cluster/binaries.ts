@@ -9,10 +9,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 
-/** One Go module of tools/cluster and the binaries built from it. */
-interface Component {
-  /** Folder under tools/cluster holding the go.mod. */
+/** One Go module of tools/cluster (or of another folder of tools/) and the binaries built from it. */
+export interface Component {
+  /** Folder under `root` holding the go.mod. */
   readonly folder: string;
+  /** The folder that holds `folder`. @default tools/cluster */
+  readonly root?: string;
   /** The module whose pinned version names the cache folder. */
   readonly module: string;
   /** Binary name → Go package. */
@@ -85,12 +87,12 @@ export class BinariesUnavailableError extends Error {}
 
 const MODULES_ROOT = __dirname;
 
-/** The version of `module` that `tools/cluster/<folder>/go.mod` requires. */
-export function pinnedVersion(folder: string, module: string): string {
-  const goMod = fs.readFileSync(path.join(MODULES_ROOT, folder, 'go.mod'), 'utf8');
+/** The version of `module` that `<root>/<folder>/go.mod` (tools/cluster by default) requires. */
+export function pinnedVersion(folder: string, module: string, root: string = MODULES_ROOT): string {
+  const goMod = fs.readFileSync(path.join(root, folder, 'go.mod'), 'utf8');
   const escaped = module.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
   const match = new RegExp(`^\\s*(?:require\\s+)?${escaped}\\s+(v\\S+)`, 'm').exec(goMod);
-  if (!match) throw new Error(`tools/cluster/${folder}/go.mod does not require ${module}`);
+  if (!match) throw new Error(`${path.relative(process.cwd(), path.join(root, folder, 'go.mod'))} does not require ${module}`);
   return match[1];
 }
 
@@ -138,10 +140,11 @@ function binariesFromAssets(): Partial<Record<BinaryName, string>> {
   return found;
 }
 
-/** Builds the given binaries of one component into its cache folder unless they are there already. */
-function ensureBuilt(component: Component, names: readonly string[], log: (line: string) => void): Record<string, string> {
-  const version = pinnedVersion(component.folder, component.module);
-  const moduleDir = path.join(MODULES_ROOT, component.folder);
+/** Where the given binaries of one component are cached: a folder per version and build inputs. */
+function buildTarget(component: Component, names: readonly string[]) {
+  const root = component.root ?? MODULES_ROOT;
+  const version = pinnedVersion(component.folder, component.module, root);
+  const moduleDir = path.join(root, component.folder);
   const ldflags = component.ldflags(version);
   const key = crypto
     .createHash('sha256')
@@ -151,13 +154,19 @@ function ensureBuilt(component: Component, names: readonly string[], log: (line:
     .digest('hex')
     .slice(0, 12);
   const target = path.join(cacheRoot(), `${component.folder}-${version}-${key}`);
-  const paths = Object.fromEntries(names.map((name) => [name, path.join(target, name)]));
+  const paths: Record<string, string> = Object.fromEntries(names.map((name) => [name, path.join(target, name)]));
+  return { version, moduleDir, ldflags, target, paths };
+}
+
+/** Builds the given binaries of one component into its cache folder unless they are there already. */
+export function ensureBuilt(component: Component, names: readonly string[], log: (line: string) => void): Record<string, string> {
+  const { version, moduleDir, ldflags, target, paths } = buildTarget(component, names);
   if (names.every((name) => isExecutable(paths[name]))) return paths;
 
   fs.mkdirSync(cacheRoot(), { recursive: true });
   const staging = fs.mkdtempSync(path.join(cacheRoot(), `.build-${component.folder}-`));
   const started = Date.now();
-  log(`building ${names.join(', ')} ${version} from tools/cluster/${component.folder}/go.mod (cached in ${target})`);
+  log(`building ${names.join(', ')} ${version} from ${path.relative(process.cwd(), moduleDir)}/go.mod (cached in ${target})`);
   const packages = names.map((name) => component.binaries[name]);
   // With one package `-o` names the file (etcd's package would otherwise build as `server`); with several, a folder.
   const output = packages.length === 1 ? path.join(staging, names[0]) : staging + path.sep;
@@ -169,7 +178,7 @@ function ensureBuilt(component: Component, names: readonly string[], log: (line:
   });
   if (result.status !== 0) {
     fs.rmSync(staging, { recursive: true, force: true });
-    throw new BinariesUnavailableError(`go build in tools/cluster/${component.folder} failed (exit ${result.status}); see the output above`);
+    throw new BinariesUnavailableError(`go build in ${path.relative(process.cwd(), moduleDir)} failed (exit ${result.status}); see the output above`);
   }
   try {
     fs.renameSync(staging, target);
@@ -207,6 +216,21 @@ export function ensureHelm(log: (line: string) => void = (line) => console.error
     return path.resolve(fromEnv);
   }
   return ensureBuilt(HELM, ['helm'], log).helm;
+}
+
+/**
+ * The helm binary if there is one without building it: `$HELM_BIN`, else the one `ensureHelm`
+ * built and cached; undefined when neither exists (or Go, which names the cache folder, is missing).
+ */
+export function availableHelm(): string | undefined {
+  if (process.env.HELM_BIN) return ensureHelm();
+  try {
+    const cached = buildTarget(HELM, ['helm']).paths.helm;
+    return isExecutable(cached) ? cached : undefined;
+  } catch (error) {
+    if (error instanceof BinariesUnavailableError) return undefined;
+    throw error;
+  }
 }
 
 /** The helm release the Helm tests run, e.g. `v3.22.0`. */

@@ -2,7 +2,7 @@
  * A Helm chart from an app rendered once per profile with placeholders for its knobs (see
  * {@link KnobRegistry}): every object becomes a template, written once when the profiles agree on
  * it and in `{{- if eq .Values.profile "…" }}` blocks where they do not. It is the second output
- * format beside the YAML files of `synth` (`yamlFiles` in lib/synth/synthesize.ts): both are
+ * format beside the YAML files of `synth` (`yamlFiles` in lib/render/synthesize.ts): both are
  * written from the same per-chart objects, never from each other's text.
  */
 import * as path from 'path';
@@ -52,6 +52,8 @@ export interface ChartOptions {
   readonly valuesFiles?: Readonly<Record<string, { readonly comment: string; readonly values: unknown }>>;
   readonly valuesComment: string;
   readonly schema: JsonSchema;
+  /** The command named in the "Written by" comments of Chart.yaml and .helmignore. */
+  readonly writtenBy: string;
 }
 
 function key(object: KubeObject): string {
@@ -108,7 +110,7 @@ export function helmChart(options: ChartOptions): ChartOutput {
     appVersion: metadata.appVersion,
   });
   const documents: OutputDocument[] = [
-    { file: path.join(options.folder, 'Chart.yaml'), content: comment('Written by `npm run synth:helm`; do not edit.') + chartYaml },
+    { file: path.join(options.folder, 'Chart.yaml'), content: comment(`Written by \`${options.writtenBy}\`; do not edit.`) + chartYaml },
     { file: path.join(options.folder, 'values.yaml'), content: comment(options.valuesComment) + toYaml(options.values) },
     ...Object.entries(options.valuesFiles ?? {}).map(([file, { comment: text, values }]) => ({
       file: path.join(options.folder, file),
@@ -116,7 +118,7 @@ export function helmChart(options: ChartOptions): ChartOutput {
     })),
     { file: path.join(options.folder, 'values.schema.json'), content: JSON.stringify(options.schema, null, 2) + '\n' },
     // The record of the files synth wrote is no template.
-    { file: path.join(options.folder, '.helmignore'), content: '# Written by `npm run synth:helm`.\n.habr-k8s-written\n' },
+    { file: path.join(options.folder, '.helmignore'), content: `# Written by \`${options.writtenBy}\`.\n.habr-k8s-written\n` },
   ];
   return { templatesFolder: path.join(options.folder, 'templates'), templates, documents };
 }

@@ -75,7 +75,8 @@ export class KnobRegistry {
   }
 }
 
-const STRING_PLACEHOLDER = /zzhv\d{4}zz/g;
+/** A string placeholder of {@link KnobRegistry}, wherever it stands in a string. */
+export const STRING_PLACEHOLDER = /zzhv\d{4}zz/g;
 const KEY_AND_VALUE = /^(\s*(?:- )*(?:[A-Za-z0-9./_-]+: )?)(\S.*)$/;
 
 function valuesRef(path: string): string {

@@ -111,7 +111,7 @@ function checkReference(index: ObjectIndex, context: RuleContext, template: Inde
     if (isDeclaredExternal(context, ref.kind, template.namespace, ref.name)) return [];
     return [finding(configReferences, owner, ref.path,
       `${ref.path} refers to ${ref.kind} ${ref.name}, which is neither in namespace ${template.namespace} of the set nor declared external; the API server accepts it, but ${ref.failure}. `
-      + `Create the ${ref.kind}, declare it as an external object (e.g. --external ${ref.kind}/${ref.name}), or mark the reference optional: true.`,
+      + `Create the ${ref.kind}, declare it as an external object (declareExternalObject() in the app, or --external ${ref.kind}/${ref.name} when validating a folder), or mark the reference optional: true.`,
       { severity: ref.severity })];
   }
   const keys = keysOf(config);

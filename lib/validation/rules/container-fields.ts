@@ -65,6 +65,16 @@ function checkEnv(checks: FieldFindings, ref: ContainerRef, context: RuleContext
   });
 }
 
+/** envFrom names a ConfigMap or Secret by a DNS-1123 subdomain, a trailing "-" allowed (validateConfigMapEnvSource, validateSecretEnvSource). */
+function checkEnvFrom(checks: FieldFindings, ref: ContainerRef): void {
+  asArray(ref.container.envFrom).forEach((raw, i) => {
+    const envFrom = asRecord(raw) ?? {};
+    for (const [source, kind] of [['configMapRef', 'ConfigMap'], ['secretRef', 'Secret']] as const) {
+      checks.subdomainName(`${ref.path}.envFrom[${i}].${source}.name`, asRecord(envFrom[source])?.name, `the name of a ${kind}`, true);
+    }
+  });
+}
+
 /** Container and pod security contexts share these. */
 export function checkSecurityIds(checks: FieldFindings, securityContext: Record<string, unknown>, path: string, fields: readonly string[]): void {
   for (const field of fields) checks.inRange(`${path}.${field}`, securityContext[field], 0, MAX_ID);
@@ -153,6 +163,7 @@ function checkContainer(checks: FieldFindings, ref: ContainerRef, context: RuleC
   if (container.restartPolicy !== undefined && (!ref.isInit || container.restartPolicy !== 'Always')) checkContainerRestartPolicy(checks, ref, context);
   checkPorts(checks, ref);
   checkEnv(checks, ref, context);
+  checkEnvFrom(checks, ref);
   checkSecurityContext(checks, ref, context, podHostUsers);
 }
 
@@ -178,7 +189,7 @@ function checkTemplate(template: IndexedPodTemplate, context: RuleContext): Find
 
 export const containerFields: Rule = {
   id: 'container-fields',
-  summary: 'Containers have valid, distinct names, an image, known pull and termination-message policies, valid and distinct ports, valid env var names (per target release) and sources, and a consistent security context.',
+  summary: 'Containers have valid, distinct names, an image, known pull and termination-message policies, valid and distinct ports, valid env var names (per target release) and sources, envFrom names that are DNS-1123 subdomains, and a consistent security context.',
   breaks: 'kubectl apply fails: the API server validates every container of a pod template.',
   apiServer: 'rejects',
   check: (index: ObjectIndex, context: RuleContext) => findingsOf(index.podTemplates, (template) => checkTemplate(template, context)),

@@ -13,7 +13,7 @@ function checkNamespace(index: ObjectIndex, context: RuleContext, namespace: str
     const first = members[0];
     return [finding(namespaceOrder, first, 'metadata.namespace',
       `namespace ${namespace} (used by ${members.length} object(s)) is not created by any Namespace object in the set; it must exist before they are applied, `
-      + `or the API server rejects every object in it ("namespaces \\"${namespace}\\" not found"). Add a Namespace object before them, or declare it external (--external Namespace/${namespace}).`,
+      + `or the API server rejects every object in it ("namespaces \\"${namespace}\\" not found"). Add a Namespace object before them, or declare it external (declareExternalObject() in the app, or --external Namespace/${namespace} when validating a folder).`,
       { severity: 'warning', apiServer: 'rejects' })];
   }
   return members.filter((member) => member.order < creator.order).map((member) =>

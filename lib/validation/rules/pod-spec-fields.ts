@@ -100,6 +100,25 @@ function checkPodSecurityContext(checks: FieldFindings, template: IndexedPodTemp
   checkSeccompProfile(checks, context.seccompProfile, `${path}.seccompProfile`);
 }
 
+/**
+ * Pod spec fields that name another object and that ValidatePodSpec checks as DNS-1123 subdomains
+ * (k8s.io/kubernetes pkg/apis/core/validation): an unexpanded placeholder such as `${KSA_NAME}` is
+ * the usual culprit. `serviceAccount` is the deprecated alias the API server copies into an empty
+ * `serviceAccountName` before it validates.
+ */
+const SUBDOMAIN_NAME_FIELDS = ['serviceAccountName', 'nodeName', 'priorityClassName', 'runtimeClassName'] as const;
+
+function checkNameFields(checks: FieldFindings, template: IndexedPodTemplate): void {
+  const { spec, specPath } = template;
+  for (const name of SUBDOMAIN_NAME_FIELDS) checks.subdomainName(`${specPath}.${name}`, spec[name], `the name of a ${name.replace(/Name$/, '')}`);
+  if (spec.serviceAccountName === undefined || spec.serviceAccountName === '') {
+    checks.subdomainName(`${specPath}.serviceAccount`, spec.serviceAccount, 'the name of a serviceAccount (the deprecated alias of serviceAccountName)');
+  }
+  asArray(spec.hostAliases).forEach((raw, i) => {
+    asArray(asRecord(raw)?.hostnames).forEach((hostname, j) => checks.subdomainName(`${specPath}.hostAliases[${i}].hostnames[${j}]`, hostname, 'a host name'));
+  });
+}
+
 function checkTemplate(template: IndexedPodTemplate): Finding[] {
   const checks = new FieldFindings(podSpecFields, template.owner);
   const { spec, specPath } = template;
@@ -117,6 +136,7 @@ function checkTemplate(template: IndexedPodTemplate): Finding[] {
       checks.reject(`${specPath}.${field}`, `${specPath}.${field} ${show(value)} is not a DNS-1123 label`, 'Use lowercase letters, digits and "-", at most 63 characters.');
     }
   }
+  checkNameFields(checks, template);
   checkPodSecurityContext(checks, template);
   asArray(spec.volumes).forEach((raw, i) => {
     const volume = asRecord(raw);
@@ -127,7 +147,7 @@ function checkTemplate(template: IndexedPodTemplate): Finding[] {
 
 export const podSpecFields: Rule = {
   id: 'pod-spec-fields',
-  summary: 'Pod templates have a restart policy their controller allows (Always for Deployments and StatefulSets, OnFailure or Never for Jobs), a known DNS policy, valid volumes (one source, safe item paths, file modes ≤ 0777) and a valid pod security context.',
+  summary: 'Pod templates have a restart policy their controller allows (Always for Deployments and StatefulSets, OnFailure or Never for Jobs), a known DNS policy, names of other objects (service account, node, priority class, runtime class) and host aliases that are DNS-1123 subdomains, valid volumes (one source, safe item paths, file modes ≤ 0777) and a valid pod security context.',
   breaks: 'kubectl apply fails: the API server validates the pod template of every workload.',
   apiServer: 'rejects',
   check: (index: ObjectIndex) => findingsOf(index.podTemplates, checkTemplate),

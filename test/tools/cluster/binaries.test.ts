@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { BinariesUnavailableError, ensureClusterBinaries, kubernetesVersion, pinnedVersion } from '../../../tools/cluster/binaries';
+import { availableHelm, BinariesUnavailableError, ensureClusterBinaries, kubernetesVersion, pinnedVersion } from '../../../tools/cluster/binaries';
 
 const ALL = ['etcd', 'kube-apiserver', 'kube-controller-manager', 'kube-scheduler', 'kubectl', 'kwok'];
 
@@ -54,4 +54,14 @@ test('a non-executable file in KUBEBUILDER_ASSETS is not taken for a binary', ()
   const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
   expect(() => withEnv({ KUBEBUILDER_ASSETS: dir, PATH: '/nonexistent', XDG_CACHE_HOME: cache }, () => ensureClusterBinaries(() => undefined)))
     .toThrow(BinariesUnavailableError);
+});
+
+test('availableHelm finds HELM_BIN or a cached build, and builds nothing', () => {
+  const dir = assets(['helm']);
+  expect(withEnv({ HELM_BIN: path.join(dir, 'helm') }, availableHelm)).toBe(path.join(dir, 'helm'));
+  expect(() => withEnv({ HELM_BIN: path.join(dir, 'missing') }, availableHelm)).toThrow(`HELM_BIN=${path.join(dir, 'missing')} is not an executable file`);
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'cache-'));
+  expect(withEnv({ HELM_BIN: undefined, XDG_CACHE_HOME: cache }, availableHelm)).toBeUndefined();
+  expect(withEnv({ HELM_BIN: undefined, XDG_CACHE_HOME: cache, PATH: '/nonexistent' }, availableHelm)).toBeUndefined();
+  expect(fs.readdirSync(cache)).toEqual([]);
 });

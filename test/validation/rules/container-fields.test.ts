@@ -100,4 +100,15 @@ describe('container-fields restartPolicy', () => {
     expect(findings.map((f) => [f.severity, f.apiServer])).toEqual([['warning', 'accepts'], ['warning', 'accepts']]);
     expect(findings[0].message).toContain('it drops the field without a word');
   });
+
+  it('rejects envFrom names that are not DNS-1123 subdomains, allowing a trailing "-" as the API server does', () => {
+    const envFrom = [{ configMapRef: { name: '${CONFIG_NAME}' } }, { secretRef: { name: 'Web_Secret' } }, { configMapRef: { name: 'web-config-' } }, { secretRef: { name: 'web.secret' } }];
+    const findings = runRule(containerFields, [deployment({ containers: [container({ envFrom })] })]);
+    expect(findings.map((f) => [f.path, f.severity, f.apiServer])).toEqual([
+      ['spec.template.spec.containers[0].envFrom[0].configMapRef.name', 'error', 'rejects'],
+      ['spec.template.spec.containers[0].envFrom[1].secretRef.name', 'error', 'rejects'],
+    ]);
+    expect(findings[0].message).toBe('spec.template.spec.containers[0].envFrom[0].configMapRef.name "${CONFIG_NAME}" is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", '
+      + 'at most 253 characters), as the name of a ConfigMap must be; the API server rejects it. Substitute the placeholder before applying.');
+  });
 });

@@ -40,4 +40,25 @@ describe('pod-spec-fields', () => {
     expect(runRule(podSpecFields, [deployment({ podSpec: { activeDeadlineSeconds: 30, dnsPolicy: 'ClusterFirstt' } })]).map((f) => f.path))
       .toEqual(['spec.template.spec.dnsPolicy', 'spec.template.spec.activeDeadlineSeconds']);
   });
+
+  it('rejects names of other objects that are not DNS-1123 subdomains, naming the field and the value', () => {
+    const podSpec = { serviceAccountName: '${KSA_NAME}', nodeName: 'node_1', priorityClassName: 'High', runtimeClassName: 'gVisor', hostAliases: [{ ip: '10.0.0.1', hostnames: ['ok.local', 'Db.local'] }] };
+    const findings = runRule(podSpecFields, [deployment({ podSpec })]);
+    expect(findings.map((f) => [f.path, f.severity, f.apiServer])).toEqual([
+      ['spec.template.spec.serviceAccountName', 'error', 'rejects'],
+      ['spec.template.spec.nodeName', 'error', 'rejects'],
+      ['spec.template.spec.priorityClassName', 'error', 'rejects'],
+      ['spec.template.spec.runtimeClassName', 'error', 'rejects'],
+      ['spec.template.spec.hostAliases[0].hostnames[1]', 'error', 'rejects'],
+    ]);
+    expect(findings[0].message).toBe('spec.template.spec.serviceAccountName "${KSA_NAME}" is not a DNS-1123 subdomain (lowercase letters, digits, "-" and ".", '
+      + 'at most 253 characters), as the name of a serviceAccount must be; the API server rejects it. Substitute the placeholder before applying.');
+    expect(findings[1].message).toMatch(/"node_1" .* the name of a node must be; .* Use the name of an existing object\.$/);
+  });
+
+  it('checks the deprecated serviceAccount alias only when serviceAccountName is empty, as the API server copies it', () => {
+    expect(runRule(podSpecFields, [deployment({ podSpec: { serviceAccount: 'web_reader' } })]).map((f) => f.path)).toEqual(['spec.template.spec.serviceAccount']);
+    expect(runRule(podSpecFields, [deployment({ podSpec: { serviceAccountName: 'web', serviceAccount: 'web_reader' } })])).toEqual([]);
+    expect(runRule(podSpecFields, [deployment({ podSpec: { serviceAccountName: 'web.reader', nodeName: 'node-1.example.com' } })])).toEqual([]);
+  });
 });

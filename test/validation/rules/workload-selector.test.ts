@@ -1,5 +1,6 @@
 import { workloadSelector } from '../../../lib/validation/rules/workload-selector';
 import { deployment, runRule, summarize, workload } from '../helpers';
+import { KubeObject } from '../../../lib/manifest/types';
 
 describe('workload-selector', () => {
   it('passes when matchLabels and matchExpressions select the template labels', () => {
@@ -43,5 +44,33 @@ describe('workload-selector', () => {
     expect(runRule(workloadSelector, [cronJob()])).toEqual([]);
     const findings = runRule(workloadSelector, [cronJob({ matchLabels: { job: 'daily' } })]);
     expect(summarize(findings)).toEqual([{ rule: 'workload-selector', path: 'spec.jobTemplate.spec.selector', severity: 'error' }]);
+  });
+
+  describe('ReplicationController', () => {
+    function rc(selector: Record<string, string> | undefined, labels: Record<string, string> | undefined): KubeObject {
+      return {
+        apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'web' },
+        spec: { ...(selector ? { selector } : {}), template: { ...(labels ? { metadata: { labels } } : {}), spec: { containers: [{ name: 'app', image: 'app:1' }] } } },
+      };
+    }
+
+    it('accepts a selector the template labels match, and no selector (defaulted to the template labels)', () => {
+      expect(runRule(workloadSelector, [rc({ app: 'web' }, { app: 'web', tier: 'front' }), rc(undefined, { app: 'web' })])).toEqual([]);
+    });
+
+    it('rejects no selector with no template labels: the default selector would be empty', () => {
+      const findings = runRule(workloadSelector, [rc(undefined, undefined)]);
+      expect(summarize(findings)).toEqual([{ rule: 'workload-selector', path: 'spec.selector', severity: 'error' }]);
+      expect(findings[0].apiServer).toBe('rejects');
+      expect(findings[0].message).toMatch(/^ReplicationController has no spec.selector and no labels at spec.template.metadata.labels to default it from; the API server rejects it/);
+    });
+
+    it('rejects a selector the template labels do not match', () => {
+      const findings = runRule(workloadSelector, [rc({ app: 'other' }, { app: 'web' })]);
+      expect(findings.map((f) => f.message)).toEqual([
+        'spec.selector (app=other) does not match the template labels at spec.template.metadata.labels (app=web); the API server rejects it '
+        + '("`selector` does not match template `labels`"). Make the selector a subset of the template labels.',
+      ]);
+    });
   });
 });

@@ -1,0 +1,301 @@
+/**
+ * Runs a TypeScript entry point without a type check, for the bin (`habr-k8s synth` runs a
+ * project's main.ts) and this repository's scripts. esbuild bundles the entry with the project
+ * files it imports (packages stay in node_modules), so Node compiles one file instead of loading
+ * each module on its own, which was about as slow as loading cdk8s and cdk8s-plus-27 together.
+ *
+ * The bundle is cached in {@link cacheDirFor} (`TS_RUN_CACHE_DIR` overrides it), keyed by esbuild's
+ * version, the options and the entry's path; it lists every input file with the hash of its source
+ * and is rebuilt when one of them changed. Each module keeps its own __dirname and __filename; JSON
+ * files stay separate files, read when required. A .ts file required at run time from outside the
+ * bundle has its types stripped on its own, cached the same way. Each entry starts with a hash of
+ * its contents and is checked when read: a truncated or edited entry is discarded and rebuilt.
+ *
+ * This file imports no other file of this package: bin/habr-k8s.js compiles it alone in a checkout.
+ */
+import * as crypto from 'crypto';
+import * as fs from 'fs';
+import Module = require('module');
+import * as os from 'os';
+import * as path from 'path';
+import type * as esbuildApi from 'esbuild';
+
+const CACHE_VERSION = '3';
+const TRANSFORM_OPTIONS: esbuildApi.TransformOptions = { loader: 'ts', format: 'cjs', target: 'node18', sourcemap: 'inline' };
+
+/** The module internals a runner needs: Node's Module class as its own code uses it. */
+interface NodeModule extends Module {
+  _compile(code: string, filename: string): void;
+  paths: string[];
+  loaded: boolean;
+}
+interface ModuleClass {
+  new (id: string, parent: null): NodeModule;
+  _nodeModulePaths(folder: string): string[];
+  _extensions: Record<string, (module: NodeModule, filename: string) => void>;
+}
+const ModuleInternals = Module as unknown as ModuleClass;
+
+let esbuild: typeof esbuildApi | undefined;
+function loadEsbuild(): typeof esbuildApi {
+  esbuild ??= require('esbuild') as typeof esbuildApi;
+  return esbuild;
+}
+
+function sha256(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Where the bundles of `entry` are cached: `node_modules/.cache/habr-k8s` of the closest folder
+ * above it that has a `node_modules`, else a folder of this user in the system's temporary folder.
+ */
+export function cacheDirFor(entry: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.TS_RUN_CACHE_DIR) return path.resolve(env.TS_RUN_CACHE_DIR);
+  for (let folder = path.dirname(path.resolve(entry)); ; folder = path.dirname(folder)) {
+    if (fs.existsSync(path.join(folder, 'node_modules'))) return path.join(folder, 'node_modules', '.cache', 'habr-k8s');
+    if (path.dirname(folder) === folder) return path.join(os.tmpdir(), `habr-k8s-cache-${os.userInfo().uid}`);
+  }
+}
+
+/** The hash-checked entries of one cache folder, written through a temporary file each. */
+class Cache {
+  /** Entries being written, named `<key>.<pid>.tmp`; those of dead processes are swept at start. */
+  private readonly temporaryDir: string;
+  private readonly salt: string;
+
+  constructor(public readonly dir: string) {
+    this.temporaryDir = path.join(dir, 'tmp');
+    // What besides a file's name and source decides its JavaScript; esbuild's version is read without loading esbuild.
+    const { version } = JSON.parse(fs.readFileSync(require.resolve('esbuild/package.json'), 'utf8')) as { version: string };
+    this.salt = `${CACHE_VERSION}\0esbuild ${version}\0${JSON.stringify(TRANSFORM_OPTIONS)}\0${JSON.stringify(bundleOptions())}`;
+    this.sweepDeadTemporaries();
+  }
+
+  key(...parts: string[]): string {
+    return sha256([this.salt, ...parts].join('\0'));
+  }
+
+  /** The code of a cache entry, or undefined when it is missing or does not match the hash it starts with. */
+  read(key: string): string | undefined {
+    const file = path.join(this.dir, `${key}.js`);
+    let entry: string;
+    try {
+      entry = fs.readFileSync(file, 'utf8');
+    } catch {
+      return undefined;
+    }
+    const newline = entry.indexOf('\n');
+    const code = entry.slice(newline + 1);
+    if (newline === 64 && entry.slice(0, 64) === sha256(code)) return code;
+    try {
+      fs.rmSync(file, { force: true });
+    } catch {
+      // A cache folder this user cannot write to: the entry is ignored, and replaced by whoever can.
+    }
+    return undefined;
+  }
+
+  write(key: string, code: string): void {
+    try {
+      fs.mkdirSync(this.temporaryDir, { recursive: true });
+      const temporary = path.join(this.temporaryDir, `${key}.${process.pid}.tmp`);
+      fs.writeFileSync(temporary, `${sha256(code)}\n${code}`);
+      fs.renameSync(temporary, path.join(this.dir, `${key}.js`));
+    } catch {
+      // A read-only or full disk only costs the next run a recompile.
+    }
+  }
+
+  private sweepDeadTemporaries(): void {
+    let names: string[];
+    try {
+      names = fs.readdirSync(this.temporaryDir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const pid = Number(name.split('.')[1]);
+      if (pid !== process.pid && !isAlive(pid)) fs.rmSync(path.join(this.temporaryDir, name), { force: true });
+    }
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+// The bundle carries a source map only for DEBUG runs, the ones that print stack traces: it would triple its size.
+function bundleOptions(): esbuildApi.BuildOptions {
+  return { bundle: true, packages: 'external', platform: 'node', format: 'cjs', target: 'node18', sourcemap: process.env.DEBUG ? 'inline' : false };
+}
+
+const caches = new Map<string, Cache>();
+function cacheFor(entry: string): Cache {
+  const dir = cacheDirFor(entry);
+  let cache = caches.get(dir);
+  if (!cache) caches.set(dir, (cache = new Cache(dir)));
+  return cache;
+}
+
+/** Lets `require` load a .ts file outside a bundle: its types stripped on its own, cached. */
+function registerTsExtension(cache: Cache): void {
+  if (ModuleInternals._extensions['.ts']) return;
+  ModuleInternals._extensions['.ts'] = (module, filename) => {
+    const source = fs.readFileSync(filename, 'utf8');
+    const key = cache.key(filename, source);
+    let code = cache.read(key);
+    if (code === undefined) {
+      code = loadEsbuild().transformSync(source, { ...TRANSFORM_OPTIONS, sourcefile: filename }).code;
+      cache.write(key, code);
+    }
+    module._compile(code, filename);
+  };
+}
+
+/** Whether every input of a bundle still has the source it was built from. */
+function inputsUnchanged(inputs: unknown): boolean {
+  return Array.isArray(inputs) && inputs.every(([file, hash]: [string, string]) => {
+    try {
+      return sha256(fs.readFileSync(file, 'utf8')) === hash;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Gives every bundled module the __dirname and __filename of its own file, and leaves JSON files to be read at run time. */
+const modulePathsPlugin: esbuildApi.Plugin = {
+  name: 'module-paths',
+  setup(build) {
+    build.onResolve({ filter: /\.json$/ }, (args) => {
+      if (args.kind !== 'require-call' && args.kind !== 'import-statement') return undefined;
+      if (!args.path.startsWith('.') && !path.isAbsolute(args.path)) return undefined;
+      return { path: path.resolve(args.resolveDir, args.path), external: true };
+    });
+    build.onLoad({ filter: /\.ts$/ }, (args) => {
+      const source = fs.readFileSync(args.path, 'utf8');
+      if (!/\b__(dirname|filename)\b/.test(source)) return { contents: source, loader: 'ts' };
+      // On the first line, so that line numbers stay those of the source; a hashbang there becomes a comment after them.
+      const paths = `var __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)}; `;
+      return { contents: paths + (source.startsWith('#!') ? `//${source}` : source), loader: 'ts' };
+    });
+  },
+};
+
+/** Thrown when esbuild cannot bundle an entry: one problem per line, each naming the file, line and what is wrong. */
+export class BundleError extends Error {
+  constructor(public readonly problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'BundleError';
+  }
+}
+
+async function buildBundle(entry: string): Promise<{ inputs: [string, string][]; code: string }> {
+  let result: esbuildApi.BuildResult & { metafile: esbuildApi.Metafile; outputFiles: esbuildApi.OutputFile[] };
+  try {
+    result = await loadEsbuild().build({
+      ...bundleOptions(),
+      entryPoints: [entry],
+      absWorkingDir: path.dirname(entry),
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [modulePathsPlugin],
+    });
+  } catch (error) {
+    const failure = error as esbuildApi.BuildFailure;
+    const lines = (failure.errors ?? []).map((message) => {
+      const where = message.location ? `${path.relative(process.cwd(), path.resolve(path.dirname(entry), message.location.file))}:${message.location.line}:${message.location.column}: ` : '';
+      return `${where}${message.text}`;
+    });
+    throw new BundleError(lines.length ? lines : [(error as Error).message]);
+  }
+  const inputs = Object.keys(result.metafile.inputs).map((input): [string, string] => {
+    const file = path.resolve(path.dirname(entry), input);
+    return [file, sha256(fs.readFileSync(file, 'utf8'))];
+  });
+  return { inputs, code: result.outputFiles[0].text };
+}
+
+/** The bundle of `entry`: the cached one when its sources are unchanged, else built and cached. */
+function cachedBundle(entry: string): { code?: string; build: () => Promise<string> } {
+  const cache = cacheFor(entry);
+  registerTsExtension(cache);
+  const key = cache.key('bundle', entry);
+  const build = async () => {
+    const { inputs, code } = await buildBundle(entry);
+    cache.write(key, `${JSON.stringify(inputs)}\n${code}`);
+    return code;
+  };
+  const stored = cache.read(key);
+  if (stored === undefined) return { build };
+  const newline = stored.indexOf('\n');
+  let inputs: unknown;
+  try {
+    inputs = JSON.parse(stored.slice(0, newline));
+  } catch {
+    return { build };
+  }
+  return inputsUnchanged(inputs) ? { code: stored.slice(newline + 1), build } : { build };
+}
+
+/** Compiles `code` as the module of `entry`: its `require` resolves from the entry's folder. */
+function compileModule(entry: string, code: string, asMain: boolean): NodeModule {
+  const module = new ModuleInternals(entry, null);
+  module.filename = entry;
+  module.paths = ModuleInternals._nodeModulePaths(path.dirname(entry));
+  require.cache[entry] = module;
+  if (asMain) process.mainModule = module;
+  module._compile(code, entry);
+  module.loaded = true;
+  return module;
+}
+
+/**
+ * Runs `entry` (TypeScript, bundled and cached; JavaScript as it is) in this process and returns
+ * its exports. An entry already loaded is run again: each call is a fresh module.
+ */
+export async function loadEntry(entry: string): Promise<unknown> {
+  const file = path.resolve(entry);
+  if (process.env.DEBUG) process.setSourceMapsEnabled(true);
+  if (!file.endsWith('.ts')) {
+    delete require.cache[require.resolve(file)];
+    return require(file) as unknown;
+  }
+  const bundle = cachedBundle(file);
+  return compileModule(file, bundle.code ?? await bundle.build(), false).exports;
+}
+
+/**
+ * Runs `entry` as the main module, as `node entry.js args…` would: `process.argv` is the entry and
+ * `args`, and what the entry throws is an uncaught exception as usual. Synchronous when the bundle
+ * is cached.
+ */
+export function runMain(entry: string, args: readonly string[]): void {
+  const file = path.resolve(entry);
+  // Stack traces point at the TypeScript lines (from the inline source maps) when asked for with DEBUG.
+  if (process.env.DEBUG) process.setSourceMapsEnabled(true);
+  process.argv = [process.argv[0], file, ...args];
+  if (!file.endsWith('.ts')) {
+    require(file);
+    return;
+  }
+  const bundle = cachedBundle(file);
+  if (bundle.code !== undefined) {
+    compileModule(file, bundle.code, true);
+    return;
+  }
+  bundle.build().then((code) => {
+    // Outside the promise, so that what the entry throws is an uncaught exception as usual.
+    process.nextTick(() => compileModule(file, code, true));
+  }, (error: Error) => {
+    console.error(error.message); // esbuild's messages name the file and line
+    process.exit(1);
+  });
+}

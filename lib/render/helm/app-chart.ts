@@ -1,0 +1,147 @@
+/**
+ * The Helm chart of any app, from the values it declares with `chartValues`: the templates from
+ * the builds with placeholders, the values files and the schema from the builds as written.
+ */
+import * as path from 'path';
+import { isDeepStrictEqual } from 'util';
+import { App } from 'cdk8s';
+import { UserError } from '../../errors';
+import { KubeObject } from '../../manifest/types';
+import { appManifests, ChartManifest } from '../manifests';
+import { renderObjects, RenderOptions, SynthesisError } from '../synthesize';
+import { ChartOutput, helmChart, profileOf } from './chart';
+import { JsonSchema, Knob, STRING_PLACEHOLDER } from './knobs';
+import { chartValuesOf, ChartValuesDeclaration, kindOf, valueLeaves, ValuesTree } from './values';
+
+/** One stage of an app, built twice. */
+export interface ChartStage {
+  /** The stage's name: with more than one stage, the value of `.Values.profile` that selects it. */
+  readonly name: string;
+  /** The app as its entry builds it for the stage. */
+  readonly app: App;
+  /** The same app built under `withPlaceholders`. */
+  readonly placeholders: App;
+}
+
+export interface AppChartOptions extends RenderOptions {
+  /** The chart's folder. */
+  readonly folder: string;
+  /** Where the app comes from, for the values files' comment, e.g. `apps/shop/main.ts`. */
+  readonly source: string;
+}
+
+const NO_VALUES: ChartValuesDeclaration = { values: {}, options: {}, declaredAt: '' };
+
+function isObject(value: unknown): value is ValuesTree {
+  return value !== null && typeof value === 'object';
+}
+
+/** A schema for the values of every stage: each key any stage has, required when every stage has it. */
+function schemaOf(sets: readonly ValuesTree[], declaration: ChartValuesDeclaration, prefix = ''): JsonSchema {
+  const keys = [...new Set(sets.flatMap((values) => Object.keys(values)))];
+  const properties = Object.fromEntries(keys.map((key) => {
+    const at = prefix ? `${prefix}.${key}` : key;
+    const present = sets.map((values) => values[key]).filter((value) => value !== undefined);
+    if (isObject(present[0])) return [key, schemaOf(present as ValuesTree[], declaration, at)];
+    return [key, { type: kindOf(at, present[0], declaration.options) === 'int' ? 'integer' : 'string' }];
+  }));
+  return { type: 'object', additionalProperties: false, required: keys.filter((key) => sets.every((values) => key in values)), properties };
+}
+
+const LEFT_OUT = Symbol('left out');
+
+/** `node` of a placeholder object with the stage's values put in, as its template renders them: an empty optional string leaves its field out. */
+function filledIn(node: unknown, values: ReadonlyMap<string, { readonly knob: Knob; readonly value: unknown }>): unknown {
+  if (typeof node === 'number') return values.get(String(node))?.value ?? node;
+  if (typeof node === 'string') {
+    const whole = values.get(node);
+    if (whole && whole.knob.kind !== 'string') return whole.knob.kind === 'optional-string' && whole.value === '' ? LEFT_OUT : whole.value;
+    return node.replace(STRING_PLACEHOLDER, (placeholder) => String(values.get(placeholder)?.value ?? placeholder));
+  }
+  if (Array.isArray(node)) return node.map((item) => filledIn(item, values)).filter((item) => item !== LEFT_OUT);
+  if (node !== null && typeof node === 'object') {
+    return Object.fromEntries(Object.entries(node).map(([key, item]) => [key, filledIn(item, values)]).filter(([, item]) => item !== LEFT_OUT));
+  }
+  return node;
+}
+
+/** The path of the first field where `a` and `b` differ. */
+function firstDifference(a: unknown, b: unknown, at = ''): string {
+  if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object') {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
+    const key = keys.find((k) => !isDeepStrictEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+    if (key !== undefined) return firstDifference((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], at ? `${at}.${key}` : key);
+  }
+  return at;
+}
+
+function chartObjects(manifests: readonly ChartManifest[], include: (object: KubeObject) => boolean): KubeObject[] {
+  return manifests.flatMap((m) => m.objects.filter(include));
+}
+
+/**
+ * Checks that the templates, given the stage's values, render the stage: a field the app derives
+ * from a value (a cache size computed from a memory limit) holds what the placeholder made of it,
+ * which no template can recompute.
+ */
+function checkRendersStage(stage: ChartStage, declaration: ChartValuesDeclaration, knobs: readonly Knob[]): void {
+  const include = (object: KubeObject) => !declaration.options.leaveOut?.(object);
+  const byPath = new Map(valueLeaves(declaration.values).map(({ path: at, value }) => [at, value]));
+  const values = new Map(knobs.filter((knob) => byPath.has(knob.path)).map((knob) => [String(knob.placeholder), { knob, value: byPath.get(knob.path) }]));
+  const real = chartObjects(appManifests(stage.app), include);
+  const templated = chartObjects(appManifests(stage.placeholders), include).map((object) => filledIn(object, values) as KubeObject);
+  let index = real.findIndex((object, i) => !isDeepStrictEqual(object, templated[i]));
+  if (index < 0) {
+    if (real.length === templated.length) return;
+    index = Math.min(real.length, templated.length);
+  }
+  const object = real[index] ?? templated[index];
+  const where = `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
+  const field = real[index] && templated[index] ? ` ${firstDifference(real[index], templated[index])}` : '';
+  throw new UserError(`stage ${stage.name}: the chart would not render it: ${where}${field} differs from what the templates make of its values; `
+    + 'a field derived from a value cannot be templated: keep that value fixed, out of chartValues');
+}
+
+/**
+ * The chart of an app from its stages (the first one's values are the defaults, each other's are
+ * in `values-<stage>.yaml`, and with more than one stage `profile` selects the stage's structure).
+ * Each stage is validated as synth validates it; throws {@link SynthesisError} on errors.
+ */
+export function helmChartOf(stages: readonly ChartStage[], knobs: readonly Knob[], options: AppChartOptions): ChartOutput {
+  if (!stages.length) throw new Error('a chart needs a stage');
+  for (const stage of stages) {
+    const rendered = renderObjects(stage.app, options);
+    if (rendered.report.errors > 0) throw new SynthesisError(rendered.report);
+  }
+  const declarations = stages.map((stage) => chartValuesOf(stage.app) ?? NO_VALUES);
+  stages.forEach((stage, i) => checkRendersStage(stage, declarations[i], knobs));
+  const first = declarations[0].options;
+  const name = first.name ?? path.basename(path.resolve(options.folder));
+  const writtenBy = first.writtenBy ?? 'habr-k8s helm';
+  const profiled = stages.length > 1;
+  const valuesOf = (i: number): ValuesTree => (profiled ? { profile: stages[i].name, ...declarations[i].values } : declarations[i].values);
+  const commentOf = (i: number): string => declarations[i].options.valuesComment ?? (i === 0
+    ? `Written by \`${writtenBy}\` from ${options.source}${profiled ? ` (stage ${stages[0].name})` : ''}; do not edit: pass -f or --set instead.`
+      + (declarations[0] === NO_VALUES ? '\nThe app declares no values: its templates are fixed.' : '')
+    : `Written by \`${writtenBy}\` from ${options.source}: \`helm template -f values-${stages[i].name}.yaml\` renders its stage ${stages[i].name}.`);
+  const generated = schemaOf(stages.map((_stage, i) => valuesOf(i)), declarations[0]);
+  if (profiled) generated.properties.profile = { enum: stages.map((stage) => stage.name) };
+  const version = first.version ?? '0.1.0';
+  return helmChart({
+    folder: options.folder,
+    writtenBy,
+    metadata: {
+      name,
+      description: first.description ?? `${name}, typed and validated by habr-k8s`,
+      version,
+      appVersion: first.appVersion ?? version,
+    },
+    knobs,
+    profiles: stages.map((stage, i) => profileOf(profiled ? stage.name : 'default', appManifests(stage.placeholders),
+      (object) => !declarations[i].options.leaveOut?.(object))),
+    values: valuesOf(0),
+    valuesComment: commentOf(0),
+    valuesFiles: Object.fromEntries(stages.slice(1).map((stage, i) => [`values-${stage.name}.yaml`, { comment: commentOf(i + 1), values: valuesOf(i + 1) }])),
+    schema: first.schema ?? { $schema: 'http://json-schema.org/draft-07/schema#', title: `values of the ${name} chart`, ...generated },
+  });
+}
