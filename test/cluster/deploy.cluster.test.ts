@@ -12,7 +12,7 @@ import * as path from 'path';
 import { ReleasedWebApp, RestrictedNamespace } from '../../lib';
 import { renderApp } from '../../lib/render/synthesize';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
-import { DEV_DIST, eventually, getJson, Json, objectsIn, PROD_DIST, REPO, startStackCluster, stopCluster, temporaryFolder } from './cluster';
+import { DEV_DIST, eventually, getJson, installShippedCrds, Json, objectsIn, PROD_DIST, REPO, startStackCluster, stopCluster, temporaryFolder } from './cluster';
 
 const BIN = ['scripts/run.js', 'test/cluster/deploy-bin.ts'];
 const RELEASE_NAMESPACE = 'releases';
@@ -188,6 +188,8 @@ describe('prod stage', () => {
   afterAll(() => stopCluster(cluster, 'deploy prod'));
 
   test('from an empty cluster every object is applied and ready; deploying again changes nothing', () => {
+    // Prod routes its hosts with HTTPRoutes: the Gateway API CRDs come first, as on a real cluster.
+    installShippedCrds(cluster);
     const first = habr(cluster, ['deploy', '--stage', 'prod', '--timeout', '3m']);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
