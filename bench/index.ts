@@ -9,6 +9,7 @@
  *   --only=txt  only scenarios whose name contains txt (the baselines always run)
  *   --section=validate  only the validate section: `validate` vs kubeconform on a public-style
  *               corpus and on 10,002 objects (it also ends every run without --only)
+ *   --deploy    instead: `habr-k8s deploy` against kubectl on a local control plane (see deploy.ts)
  */
 import { buildSync } from 'esbuild';
 import { join, relative, resolve } from 'path';
@@ -22,6 +23,7 @@ import {
   VALIDATE_COMMAND, VALIDATE_FOLDER, VALIDATE_UNITS,
 } from './scenarios';
 import type { ChildSpec } from './child';
+import { runDeployBench } from './deploy';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
 const BUILD_DIR = join(PROJECT_ROOT, '.bench', 'build');
@@ -223,6 +225,14 @@ function validateSection(options: Options): string {
 }
 
 function main(): void {
+  if (process.argv.includes('--deploy')) {
+    compileBenchmark([]);
+    void runDeployBench(process.argv.slice(2), { cwd: PROJECT_ROOT, usagePreload: compiledPath('bench/usage-preload.ts') }).catch((error: Error) => {
+      console.error(error.message);
+      process.exitCode = 1;
+    });
+    return;
+  }
   const options = parseOptions(process.argv.slice(2));
   if (options.validateOnly) {
     const loadAtStart = loadText();

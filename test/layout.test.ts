@@ -71,7 +71,7 @@ describe('lib/ has no import cycle', () => {
  * The floors of lib/, lowest first: a module imports only from its own floor or lower ones.
  * Plain manifests (and the errors every layer throws) at the bottom, then the checks on them and the
  * durable output commit, the constructs, rendering an App, the tools built on rendered objects
- * (diff, compose import), the public index, and the command line on top.
+ * (diff, compose import), the deploy engine on a live cluster, the public index, and the command line on top.
  */
 const FLOORS: readonly (readonly string[])[] = [
   ['errors.ts', 'manifest'],
@@ -79,6 +79,7 @@ const FLOORS: readonly (readonly string[])[] = [
   ['constructs'],
   ['render'],
   ['diff', 'compose'],
+  ['deploy'],
   ['index.ts'],
   ['cli'],
 ];

@@ -21,4 +21,7 @@ export const COMMANDS: readonly CliCommand[] = [
   loadedWhenUsed('diff', () => (require('./diff') as typeof import('./diff')).DIFF_COMMAND),
   loadedWhenUsed('helm', () => (require('./helm') as typeof import('./helm')).HELM_COMMAND),
   loadedWhenUsed('import compose', () => (require('./import-compose') as typeof import('./import-compose')).IMPORT_COMPOSE_COMMAND),
+  loadedWhenUsed('deploy', () => (require('./deploy') as typeof import('./deploy')).DEPLOY_COMMAND),
+  loadedWhenUsed('history', () => (require('./deploy') as typeof import('./deploy')).HISTORY_COMMAND),
+  loadedWhenUsed('rollback', () => (require('./deploy') as typeof import('./deploy')).ROLLBACK_COMMAND),
 ];

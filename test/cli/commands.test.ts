@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { COMMANDS } from '../../lib/cli/commands';
+import { DEPLOY_COMMAND, HISTORY_COMMAND, ROLLBACK_COMMAND } from '../../lib/cli/deploy';
 import { DIFF_COMMAND } from '../../lib/cli/diff';
 import { HELM_COMMAND } from '../../lib/cli/helm';
 import { IMPORT_COMPOSE_COMMAND } from '../../lib/cli/import-compose';
@@ -13,7 +14,7 @@ const ROOT = path.resolve(__dirname, '../..');
 
 describe('COMMANDS', () => {
   test('each entry is named as the command its module defines, and gives its summary and help', () => {
-    const modules = [SYNTH_COMMAND, VALIDATE_COMMAND, DIFF_COMMAND, HELM_COMMAND, IMPORT_COMPOSE_COMMAND];
+    const modules = [SYNTH_COMMAND, VALIDATE_COMMAND, DIFF_COMMAND, HELM_COMMAND, IMPORT_COMPOSE_COMMAND, DEPLOY_COMMAND, HISTORY_COMMAND, ROLLBACK_COMMAND];
     expect(COMMANDS.map((command) => command.name)).toEqual(modules.map((command) => command.name));
     COMMANDS.forEach((command, i) => {
       expect(command.summary).toBe(modules[i].summary);

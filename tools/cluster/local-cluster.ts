@@ -246,6 +246,10 @@ export class LocalCluster {
       '--node-port=0',
       '--cidr=10.244.0.0/16',
       '--node-ip=127.0.0.1',
+      // kwok renews each node's Lease: without it the node controller sees no heartbeat within its
+      // grace period about a minute after start, marks every node NotReady and every pod not Ready,
+      // and kwok never marks the pods Ready again.
+      '--node-lease-duration-seconds=40',
     ]);
 
     this.kubectlOk(['apply', '--server-side', '--field-manager=habr-k8s-cluster', '-f', '-'], simulatedNodes(nodeCount));

@@ -1,0 +1,256 @@
+import { deploy, DeployOptions } from '../../lib/deploy/deploy';
+import { APPLYSET_GROUP_KINDS_ANNOTATION, APPLYSET_PART_OF_LABEL } from '../../lib/deploy/applyset';
+import { listRevisions, readRevision } from '../../lib/deploy/history';
+import { acquireLease } from '../../lib/deploy/lease';
+import { applyGroups } from '../../lib/deploy/apply';
+import { planDeploy } from '../../lib/deploy/plan';
+import { waitForReady } from '../../lib/deploy/wait';
+import { ApiError } from '../../lib/deploy/cluster-api';
+import type { KubeObject, SourcedObject } from '../../lib/manifest/types';
+import { FakeCluster, FakeClock } from './fake-cluster';
+import { configMap, deployment, rolledOut, sourced } from './objects';
+
+const parent = { name: 'habr-k8s-dev', namespace: 'default' };
+
+/** A cluster whose "controllers" roll a Deployment out as soon as it is applied. */
+function healthyCluster(): FakeCluster {
+  const cluster = new FakeCluster();
+  cluster.onApplied = (object) => {
+    if (object.kind === 'Deployment') cluster.put(rolledOut(object));
+  };
+  return cluster;
+}
+
+function run(cluster: FakeCluster, objects: readonly SourcedObject[], options: Partial<DeployOptions> = {}) {
+  const lines: string[] = [];
+  const clock = new FakeClock();
+  const outcome = deploy(objects, cluster, {
+    stage: 'dev', parent, timeoutSeconds: 30, lockWaitSeconds: 10, description: 'dist', toolingVersion: '0.1.0', clock, log: (line) => lines.push(line), ...options,
+  });
+  return outcome.then((result) => ({ ...result, lines, clock }));
+}
+
+const app = () => sourced([configMap('settings'), deployment('web')]);
+
+describe('deploy', () => {
+  test('from an empty cluster: applies, waits, records revision 1 and the set, releases the Lease', async () => {
+    const cluster = healthyCluster();
+    const result = await run(cluster, app());
+    expect(result.exitCode).toBe(0);
+    expect(result.lines.at(-1)).toBe('deployed stage dev as revision 1: 2 created, 0 updated, 0 pruned, 2 ready');
+    const parentSecret = await cluster.get({ apiVersion: 'v1', kind: 'Secret', ...parent });
+    expect(parentSecret?.metadata?.annotations?.[APPLYSET_GROUP_KINDS_ANNOTATION]).toBe('ConfigMap,Deployment.apps');
+    expect((await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'settings', namespace: 'default' }))?.metadata?.labels?.[APPLYSET_PART_OF_LABEL]).toMatch(/^applyset-.*-v1$/);
+    expect(await listRevisions(cluster, parent, 'dev')).toEqual([{ number: 1, deployedAt: '2026-01-01T00:00:00.000Z', description: 'dist', objectCount: 2 }]);
+    expect(await cluster.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: 'habr-k8s-deploy-dev', namespace: 'default' })).toBeUndefined();
+  });
+
+  test('deploying the same objects again changes nothing: no object applied, no generation moved, no revision', async () => {
+    const cluster = healthyCluster();
+    await run(cluster, app());
+    const generation = (await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'default' }))?.metadata?.generation;
+    cluster.changes.length = 0;
+    const again = await run(cluster, app());
+    expect(again.exitCode).toBe(0);
+    expect(again.lines).toEqual(['no changes', 'deployed stage dev: 0 created, 0 updated, 0 pruned, 2 ready']);
+    expect(cluster.changes.filter((change) => !/^(Lease|Secret) /.test(change.label))).toEqual([]);
+    expect((await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'default' }))?.metadata?.generation).toBe(generation);
+    expect((await listRevisions(cluster, parent, 'dev')).map((revision) => revision.number)).toEqual([1]);
+  });
+
+  test('an object removed from the app is pruned after the rest is ready; a ConfigMap made by hand stays', async () => {
+    const cluster = healthyCluster();
+    await run(cluster, sourced([configMap('settings'), configMap('old'), deployment('web')]));
+    cluster.put(configMap('by-hand'));
+    const result = await run(cluster, app());
+    expect(result.exitCode).toBe(0);
+    expect(result.lines).toContain('pruned ConfigMap default/old');
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'old', namespace: 'default' })).toBeUndefined();
+    expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'by-hand', namespace: 'default' })).toBeDefined();
+  });
+
+  test('a kind the app no longer has is pruned and leaves the parent\'s kinds', async () => {
+    const cluster = healthyCluster();
+    await run(cluster, app());
+    await run(cluster, sourced([configMap('settings')]));
+    expect(await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'default' })).toBeUndefined();
+    expect((await cluster.get({ apiVersion: 'v1', kind: 'Secret', ...parent }))?.metadata?.annotations?.[APPLYSET_GROUP_KINDS_ANNOTATION]).toBe('ConfigMap');
+  });
+
+  test('an object the server refuses: nothing applied, every refusal named on its line, exit 1', async () => {
+    const cluster = healthyCluster();
+    cluster.refusals.set('web', new ApiError(422, 'Invalid', 'Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1'));
+    const result = await run(cluster, app());
+    expect(result.exitCode).toBe(1);
+    expect(result.lines).toEqual([
+      'refused: Deployment default/web (00-app.yaml): Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1',
+      'nothing applied: the API server refuses 1 of 2 objects',
+    ]);
+    expect(cluster.changes.filter((change) => change.verb === 'apply')).toEqual([]);
+  });
+
+  test('--dry-run plans and changes nothing, not even the Lease', async () => {
+    const cluster = healthyCluster();
+    const result = await run(cluster, app(), { dryRun: true });
+    expect(result.exitCode).toBe(0);
+    expect(result.lines).toEqual(['+ ConfigMap default/settings (added)', '+ Deployment default/web (added)', '2 added, 0 removed, 0 changed, 0 unchanged']);
+    expect(cluster.changes).toEqual([]);
+  });
+
+  test('a Deployment whose pods cannot be scheduled fails at the timeout, naming it, Unschedulable and the events; nothing pruned', async () => {
+    const cluster = new FakeCluster();
+    cluster.put({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-abc', namespace: 'default', labels: { app: 'web' } },
+      status: { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: '0/3 nodes are available: 3 Insufficient cpu.' }] },
+    });
+    cluster.eventsByName.set('web-abc', [{ apiVersion: 'v1', kind: 'Event', metadata: { name: 'e' }, type: 'Warning', reason: 'FailedScheduling', message: '0/3 nodes are available: 3 Insufficient cpu.', count: 4 } as KubeObject]);
+    const result = await run(cluster, app(), { timeoutSeconds: 20 });
+    expect(result.exitCode).toBe(1);
+    expect(result.clock.time - Date.parse('2026-01-01T00:00:00Z')).toBe(20_000);
+    expect(result.lines.slice(-2)).toEqual([
+      [
+        'Deployment default/web: LessReplicas: not ready after 20s: 0/2 replicas',
+        '    pod web-abc: Unschedulable: 0/3 nodes are available: 3 Insufficient cpu.',
+        '    pod web-abc: event Warning FailedScheduling: 0/3 nodes are available: 3 Insufficient cpu. (×4)',
+      ].join('\n'),
+      'deploy of stage dev failed: 1 objects not ready; nothing pruned',
+    ]);
+    expect(await listRevisions(cluster, parent, 'dev')).toEqual([]);
+  });
+
+  test('progress lines say what is awaited', async () => {
+    const cluster = new FakeCluster();
+    const progress: string[] = [];
+    let looks = 0;
+    cluster.onApplied = () => undefined;
+    const get = cluster.get.bind(cluster);
+    cluster.get = async (ref) => {
+      const live = await get(ref);
+      if (live?.kind !== 'Deployment') return live;
+      looks += 1;
+      return looks < 3 ? { ...live, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 1 } } : rolledOut(live);
+    };
+    const result = await run(cluster, app(), { progress: (line) => progress.push(line) });
+    expect(result.exitCode).toBe(0);
+    expect(progress[0]).toBe('waiting for 1: web 1/2 updated');
+  });
+
+  test('a revision is kept per changed deploy, at most keepRevisions; rollback reads the one before the latest', async () => {
+    const cluster = healthyCluster();
+    for (const image of ['nginx:1', 'nginx:2', 'nginx:3']) await run(cluster, sourced([deployment('web', image)]), { keepRevisions: 2, description: image });
+    expect((await listRevisions(cluster, parent, 'dev')).map((revision) => [revision.number, revision.description])).toEqual([[2, 'nginx:2'], [3, 'nginx:3']]);
+    const previous = await readRevision(cluster, parent, 'dev');
+    expect(previous.revision.number).toBe(2);
+    expect(previous.objects).toEqual(sourced([deployment('web', 'nginx:2')]));
+    const rolledBack = await run(cluster, previous.objects, { keepRevisions: 2, description: 'rollback to 2' });
+    expect(rolledBack.lines[1]).toBe('    spec.template.spec.containers[name=web].image: nginx:3 → nginx:2');
+    expect((await listRevisions(cluster, parent, 'dev')).map((revision) => revision.number)).toEqual([3, 4]);
+    await expect(readRevision(cluster, parent, 'dev', 1)).rejects.toThrow('stage dev has no revision 1; kept: 3, 4');
+  });
+
+  test('a revision can only be read when there is one', async () => {
+    await expect(readRevision(new FakeCluster(), parent, 'dev')).rejects.toThrow('stage dev has no recorded revision in namespace default: deploy it first');
+  });
+});
+
+describe('the Lease: one deploy of a stage at a time', () => {
+  test('a second deploy waits for the Lease and fails with who holds it when it is not released', async () => {
+    const cluster = healthyCluster();
+    const clock = new FakeClock();
+    await acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 0, holder: 'alice-1' });
+    const waits: string[] = [];
+    const second = acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 10, holder: 'bob-2', onWait: (holder) => waits.push(holder) });
+    await expect(second).rejects.toThrow('stage dev is being deployed by alice-1 (Lease default/habr-k8s-deploy-dev); waited 10s, run again later or raise --lock-timeout');
+    expect(waits).toEqual(['alice-1']);
+  });
+
+  test('a Lease released while the second waits is taken', async () => {
+    const cluster = healthyCluster();
+    const clock = new FakeClock();
+    const first = await acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 0, holder: 'alice-1' });
+    const sleep = clock.sleep.bind(clock);
+    clock.sleep = async (milliseconds) => {
+      await first.release();
+      await sleep(milliseconds);
+    };
+    const second = await acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 10, holder: 'bob-2' });
+    expect(second.holder).toBe('bob-2');
+  });
+
+  test('the Lease of a killed deploy expires: the next deploy takes it over after 30 s', async () => {
+    const cluster = healthyCluster();
+    const clock = new FakeClock();
+    await acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 0, holder: 'killed-1' });
+    const started = clock.now();
+    const next = await acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 60, holder: 'next-2' });
+    expect(next.holder).toBe('next-2');
+    expect(clock.now() - started).toBe(30_000);
+    await expect(acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 0, holder: 'third-3' })).rejects.toThrow('is being deployed by next-2');
+  });
+
+  test('a renewal notices that another deploy took the Lease', async () => {
+    const cluster = healthyCluster();
+    const clock = new FakeClock();
+    const held = await acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 0, holder: 'alice-1' });
+    clock.time += 31_000;
+    await acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 0, holder: 'bob-2' });
+    await expect(held.renew()).rejects.toThrow('was taken over by bob-2; stopping');
+  });
+});
+
+describe('apply order and waiting', () => {
+  test('Namespaces and CRDs form the first group, then one group per output file in order', async () => {
+    const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' }, spec: { group: 'example.com', names: { kind: 'Widget' } } };
+    const objects: SourcedObject[] = [
+      { object: configMap('a'), source: '00-a.yaml', order: 0 },
+      { object: crd, source: '00-a.yaml', order: 1 },
+      { object: { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default' } }, source: '01-b.yaml', order: 2 },
+      { object: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'shop' } }, source: '01-b.yaml', order: 3 },
+    ];
+    const cluster = new FakeCluster(['ConfigMap', 'CustomResourceDefinition', 'Namespace']);
+    const plan = await planDeploy(objects, cluster, { parent });
+    expect(plan.unchecked).toEqual(['Widget default/w']);
+    expect(applyGroups(plan.objects).map((group) => group.map((item) => item.label))).toEqual([
+      ['CustomResourceDefinition widgets.example.com', 'Namespace shop'], ['ConfigMap default/a'], ['Widget default/w'],
+    ]);
+  });
+
+  test('an API server that cannot be reached for a while is retried; one that stays away fails with a clear message', async () => {
+    const cluster = healthyCluster();
+    await run(cluster, app());
+    const get = cluster.get.bind(cluster);
+    let failing = 3;
+    cluster.get = async (ref) => {
+      if (failing-- > 0) throw new Error('connect ECONNREFUSED 127.0.0.1:6443');
+      return get(ref);
+    };
+    const objects = [deployment('web')];
+    expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 10 })).toEqual([]);
+    failing = Infinity;
+    expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 5 })).toEqual([{
+      label: 'Deployment default/web', reason: 'Unreachable', message: 'not ready after 5s: cannot read it: connect ECONNREFUSED 127.0.0.1:6443', details: [],
+    }]);
+  });
+
+  test('many objects of a kind in a namespace are read with one list per look; the progress line names five and counts the rest', async () => {
+    const cluster = healthyCluster();
+    const objects = Array.from({ length: 12 }, (_, i) => deployment(`web-${i}`));
+    for (const object of objects) cluster.put({ ...object, metadata: { ...object.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 1 } });
+    const calls: string[] = [];
+    const list = cluster.list.bind(cluster);
+    const get = cluster.get.bind(cluster);
+    cluster.list = async (...args) => {
+      calls.push(`list ${args[1]}`);
+      const found = await list(...args);
+      return calls.length > 1 ? found.map(rolledOut) : found;
+    };
+    cluster.get = async (ref) => {
+      calls.push(`get ${ref.name}`);
+      return get(ref);
+    };
+    const progress: string[] = [];
+    expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 10, progress: (line) => progress.push(line) })).toEqual([]);
+    expect(calls).toEqual(['list Deployment', 'list Deployment']);
+    expect(progress).toEqual(['waiting for 12: web-0 1/2 updated, web-1 1/2 updated, web-2 1/2 updated, web-3 1/2 updated, web-4 1/2 updated, 7 more']);
+  });
+});
