@@ -19,7 +19,7 @@ import { ensureClusterBinaries } from '../tools/cluster/binaries';
 import { loadManifestFolder } from '../lib/manifest/load';
 
 const PROJECT_ROOT = join(__dirname, '..');
-const DEPLOY_BIN = ['scripts/run.js', 'test/cluster/deploy-bin.ts'];
+const DEPLOY_BIN = ['bin/habr-k8s.js'];
 /** The units scenario's target: our deploy at most this fraction of kubectl's wall time. */
 const UNITS_TARGET = 0.5;
 

@@ -17,6 +17,7 @@ import { deploy } from '../deploy/deploy';
 import { DEFAULT_KEPT_REVISIONS, listRevisions, readRevision } from '../deploy/history';
 import { SYSTEM_CLOCK } from '../deploy/wait';
 import { CliCommand, CommandIo } from './io';
+import { packageVersion } from './package-version';
 
 /** `90s`, `5m`, `1h` or plain seconds, as whole seconds. */
 export function parseDuration(option: string, value: string): number {
@@ -53,18 +54,6 @@ export function parseOptions(args: readonly string[], valueOptions: readonly str
   }
   if (positional.length > maxPositional) throw new UsageError(`unexpected argument ${positional[maxPositional]}`);
   return { values, flags, positional };
-}
-
-/** The version of this package (the closest package.json above this module named habr-k8s): the set's tooling annotation carries it. */
-function toolingVersion(): string {
-  for (let folder = __dirname; ; folder = path.dirname(folder)) {
-    const file = path.join(folder, 'package.json');
-    if (fs.existsSync(file)) {
-      const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === 'habr-k8s' && manifest.version) return `v${manifest.version}`;
-    }
-    if (path.dirname(folder) === folder) return 'v0.0.0';
-  }
 }
 
 const STAGE_NAME = /^[a-z0-9]([a-z0-9-]{0,40}[a-z0-9])?$/;
@@ -153,7 +142,7 @@ async function runDeployOf(objects: readonly SourcedObject[], description: strin
     lockWaitSeconds: settings.lockWaitSeconds,
     keepRevisions: settings.keep,
     description,
-    toolingVersion: toolingVersion(),
+    toolingVersion: `v${packageVersion()}`,
     clock: SYSTEM_CLOCK,
     log: (line) => io.out(line),
     progress: io.interactive ? (line) => {

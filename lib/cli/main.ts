@@ -3,25 +3,12 @@
  * `--version`, and turns what a command throws into one line per problem (a stack trace only with
  * DEBUG=1). Exit codes: 0 clean, 1 findings or errors, 2 usage errors.
  */
-import * as fs from 'fs';
-import * as path from 'path';
 import { describeError } from './command';
 import { COMMANDS } from './commands';
 import { CliCommand, CommandIo } from './io';
+import { packageVersion } from './package-version';
 
 const BIN = 'habr-k8s';
-
-/** The version in this package's package.json (the closest one above this module named habr-k8s). */
-export function packageVersion(): string {
-  for (let folder = __dirname; ; folder = path.dirname(folder)) {
-    const file = path.join(folder, 'package.json');
-    if (fs.existsSync(file)) {
-      const manifest = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (manifest.name === BIN && manifest.version) return manifest.version;
-    }
-    if (path.dirname(folder) === folder) throw new Error(`no package.json of ${BIN} above ${__dirname}`);
-  }
-}
 
 /** The text of `habr-k8s --help`: usage, then each command's summary. */
 export function generalHelp(commands: readonly CliCommand[]): string {

@@ -3,7 +3,8 @@
  * change, pruning as an ApplySet that kubectl's own `--applyset` prune agrees with, refusals
  * before anything is applied, a Deployment that cannot be scheduled, a deploy killed half-way,
  * two deploys at once, and blue → green → rollback with the Service's EndpointSlices following.
- * The commands run in a process of their own (test/cluster/deploy-bin.ts), as the bin runs them.
+ * The commands run through the bin (bin/habr-k8s.js), in a process of their own: the client they use
+ * is an ES module, which jest's module loader cannot load.
  */
 import { App, Chart } from 'cdk8s';
 import { spawn, spawnSync } from 'child_process';
@@ -14,7 +15,7 @@ import { renderApp } from '../../lib/render/synthesize';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import { DEV_DIST, eventually, getJson, installShippedCrds, Json, objectsIn, PROD_DIST, REPO, startStackCluster, stopCluster, temporaryFolder } from './cluster';
 
-const BIN = ['scripts/run.js', 'test/cluster/deploy-bin.ts'];
+const BIN = ['bin/habr-k8s.js'];
 const RELEASE_NAMESPACE = 'releases';
 
 interface Run {
