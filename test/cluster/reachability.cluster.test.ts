@@ -13,11 +13,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { App } from 'cdk8s';
+import { App, Chart } from 'cdk8s';
 import { HabrStack } from '../../apps/habr/stack';
 import { DEV, PROD } from '../../apps/habr/stages';
 import { ComposeExampleStack } from '../../apps/compose-example/stack';
 import { DEV as COMPOSE_EXAMPLE_DEV } from '../../apps/compose-example/stages';
+import { BatchJob, IngressedService, Peer, RestrictedNamespace, ScheduledJob, StatefulApp, WebApp } from '../../lib';
 import { importCompose } from '../../lib/compose/import';
 import { IntendedConnection, intendedConnections } from '../../lib/constructs/intended-connections';
 import { synthesize } from '../../lib/render/synthesize';
@@ -116,6 +117,36 @@ describe('the habr demo: the committed dist/ against the stack\'s declared conne
     expect(connections).not.toContain('ingress-nginx/[all pods] => default/backend-deployment[Deployment] : TCP 40001');
     expect(connections).toContain('default/frontend-v1-deployment[Deployment] => default/backend-deployment[Deployment] : TCP 40001');
   });
+});
+
+test('every kind of edge intendedConnections models: across namespaces, labelled peers, an IngressedService, open egress, jobs', () => {
+  const app = new App();
+  const platform = new Chart(app, 'platform');
+  new RestrictedNamespace(platform, 'Shop', { name: 'shop' });
+  new RestrictedNamespace(platform, 'Batch', { name: 'batch' });
+  const shop = new Chart(app, 'shop', { namespace: 'shop', disableResourceNameHashes: true });
+  const batch = new Chart(app, 'batch', { namespace: 'batch', disableResourceNameHashes: true });
+  const db = new StatefulApp(shop, 'Db', { name: 'db', image: 'postgres:16.4', port: 5432 });
+  const api = new WebApp(shop, 'Api', { name: 'api', image: 'api:1', port: 8080 });
+  new IngressedService(shop, 'Public', {
+    name: 'public', target: api, host: 'shop.example.com', controller: Peer.ingressController('ingress-nginx', { 'app.kubernetes.io/component': 'controller' }),
+  });
+  const crawler = new WebApp(shop, 'Crawler', { name: 'crawler', image: 'crawler:1', restrictEgress: false });
+  const report = new ScheduledJob(batch, 'Report', { name: 'report', image: 'report:1', schedule: '0 3 * * *' });
+  const migrate = new BatchJob(batch, 'Migrate', { name: 'migrate', image: 'api:1' });
+  for (const client of [api, report, migrate]) client.connections.allowTo(db);
+  api.connections.allowFrom(crawler);
+  db.connections.allowFrom(Peer.namespace('monitoring'), 5432);
+  const intended = intendedConnections(app);
+  expect(show(intended).filter((line) => line.startsWith('shop/crawler'))).toEqual([
+    'shop/crawler-deployment[Deployment] => 0.0.0.0-255.255.255.255 : All Connections',
+    'shop/crawler-deployment[Deployment] => entire-cluster : All Connections',
+    'shop/crawler-deployment[Deployment] => shop/api-deployment[Deployment] : TCP 8080',
+  ]);
+  const analysis = analyzeFolder(analyzer, synthesized(app));
+  expect(show(analysis.connections)).toEqual(show(intended));
+  expect(analysis.ingressBackendsClosedToAnyPod).toEqual(['shop/api-deployment[Deployment]']);
+  expect(analysis.otherWarnings).toEqual([]);
 });
 
 test('examples/shop: the README\'s example', () => {
