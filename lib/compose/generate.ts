@@ -133,8 +133,7 @@ class GeneratedApp {
       body.push(`    this.${field(s)} = new ${CONSTRUCT[s.kind]}(${chartVariable(s)}, ${quote(pascalCase(s.name))}, ${source(this.props(s), '    ')});`);
     }
     const connections = services.flatMap((s) => s.connectsTo.map((d) => `    this.${field(s)}.connections.allowTo(this.${field(this.service(d))});`));
-    const fromIngress = services.filter((s) => s.ingress).map((s) => `    this.${field(s)}.connections.allowFrom(Peer.ingressController());`);
-    if (connections.length || fromIngress.length) body.push('', '    // depends_on: each client may connect to the services it depends on, and nothing else can.', ...connections, ...fromIngress);
+    if (connections.length) body.push('', '    // depends_on: each client may connect to the services it depends on, and nothing else can.', ...connections);
     if (externals.length) body.push('', ...externals);
 
     const lines = [
@@ -241,7 +240,13 @@ class GeneratedApp {
       port: s.port,
       serviceType: s.serviceType && expr(`ServiceType.${s.serviceType === 'NodePort' ? 'NODE_PORT' : 'LOAD_BALANCER'}`),
       nodePort: s.nodePort,
-      ingress: s.ingress && { host: s.ingress.host, ingressClassName: s.ingress.ingressClassName, tls: s.ingress.tlsSecret ? { secretName: s.ingress.tlsSecret } : undefined },
+      ingress: s.ingress && {
+        host: s.ingress.host,
+        ingressClassName: s.ingress.ingressClassName,
+        tls: s.ingress.tlsSecret ? { secretName: s.ingress.tlsSecret } : undefined,
+        // The app's NetworkPolicy admits the controller's pods (ingress-nginx's namespace).
+        controller: expr('Peer.ingressController()'),
+      },
       ...container,
     };
   }
