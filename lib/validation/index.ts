@@ -40,6 +40,8 @@ import { httpRouteParent } from './rules/http-route-parent';
 import { releaseServiceSelector } from './rules/release-service';
 import { releaseVersionSelectors } from './rules/release-selectors';
 import { canaryIngress } from './rules/canary-ingress';
+import { frontReachability } from './rules/front-reachability';
+import { envReachability } from './rules/env-reachability';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from '../manifest/quantity';
@@ -79,6 +81,8 @@ export const RULES: readonly Rule[] = [
   releaseServiceSelector,
   releaseVersionSelectors,
   canaryIngress,
+  frontReachability,
+  envReachability,
 ];
 
 export interface ValidateOptions {

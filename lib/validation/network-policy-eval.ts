@@ -342,6 +342,27 @@ function ipBlockContains(ipBlock: Json, ip: string): boolean {
   });
 }
 
+/** `NetworkPolicy default/a, default/b`: the policies a verdict names. */
+function describePolicies(policies: readonly IndexedObject[]): string {
+  return policies.map((policy) => `${policy.namespace}/${policy.name}`).join(', ');
+}
+
+/**
+ * Why a denied connection is denied, for a message: the side (or both) whose policies refuse it,
+ * e.g. `the ingress NetworkPolicies of Deployment api's pods (default/deny-all) admit no such peer on port 8080/TCP`.
+ * `source` and `destination` describe the two ends (`Deployment web's pods`).
+ */
+export function describeDenial(verdict: ConnectionVerdict, source: string, destination: string, port: number, protocol = 'TCP'): string {
+  const reasons: string[] = [];
+  if (verdict.egress.allowed === 'no') {
+    reasons.push(`the egress NetworkPolicies selecting ${source} (${describePolicies(verdict.egress.policies)}) allow no connection to ${destination} on port ${port}/${protocol}`);
+  }
+  if (verdict.ingress.allowed === 'no') {
+    reasons.push(`the ingress NetworkPolicies selecting ${destination} (${describePolicies(verdict.ingress.policies)}) admit nothing from ${source} on port ${port}/${protocol}`);
+  }
+  return reasons.join(', and ');
+}
+
 const evaluators = new WeakMap<ObjectIndex, NetworkPolicyEvaluator>();
 
 /** The evaluator of `index`'s object set, built once however many rules ask. */
