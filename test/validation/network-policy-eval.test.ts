@@ -14,7 +14,7 @@ function namespace(name: string, labels: Record<string, string> = {}): KubeObjec
 }
 
 const web = () => deployment({ name: 'web', labels: { app: 'web' } });
-const api = (options: { namespace?: string; ports?: Record<string, unknown>[]; hostNetwork?: boolean } = {}) => deployment({
+const api = (options: { namespace?: string; ports?: { containerPort: number; name?: string; protocol?: string }[]; hostNetwork?: boolean } = {}) => deployment({
   name: 'api', labels: { app: 'api' }, namespace: options.namespace,
   containers: [container({ ports: options.ports ?? [{ containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'metrics' }] })],
   podSpec: options.hostNetwork ? { hostNetwork: true } : {},
