@@ -8,7 +8,7 @@ import * as path from 'path';
 import { outsideProject } from '../outside-project';
 
 export const SHOP_MAIN = `import { App, Chart } from 'cdk8s';
-import { chartValues, RestrictedNamespace, WebApp } from 'habr-k8s';
+import { chartValues, Peer, RestrictedNamespace, WebApp } from 'habr-k8s';
 
 const STAGES = {
   prod: { image: { repository: 'registry.example.com/shop/web', tag: '1.4.0' }, replicas: 3, memory: '256Mi', host: 'shop.example.com' },
@@ -24,7 +24,7 @@ const platform = new Chart(app, 'platform');
 new RestrictedNamespace(platform, 'Namespace', { name: 'shop' });
 const chart = new Chart(app, 'web', { namespace: 'shop', disableResourceNameHashes: true });
 chart.addDependency(platform);
-new WebApp(chart, 'Web', {
+const web = new WebApp(chart, 'Web', {
   name: 'web',
   image: \`\${values.image.repository}:\${values.image.tag}\`,
   replicas: values.replicas,
@@ -32,6 +32,8 @@ new WebApp(chart, 'Web', {
   resources: { requests: { cpu: '50m', memory: values.memory }, limits: { memory: values.memory } },
   ingress: 'host' in values ? { host: values.host, ingressClassName: 'nginx' } : undefined,
 });
+// The namespace denies ingress by default: the Ingress reaches the pods only if they admit the controller.
+if ('host' in values) web.connections.allowFrom(Peer.ingressController());
 app.synth();
 `;
 
