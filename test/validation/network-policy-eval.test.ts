@@ -3,11 +3,9 @@ import {
   AddressPeer, NetworkPolicyEvaluator, networkPolicyEvaluator, podOf, somePodOfNamespace, somePodOutside,
 } from '../../lib/validation/network-policy-eval';
 import { KubeObject } from '../../lib/manifest/types';
-import { container, deployment, sourced } from './helpers';
+import { container, deployment, networkPolicy, sourced } from './helpers';
 
-function policy(name: string, spec: Record<string, unknown>, namespace?: string): KubeObject {
-  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, ...(namespace ? { namespace } : {}) }, spec };
-}
+const policy = networkPolicy;
 
 function namespace(name: string, labels: Record<string, string> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } };
