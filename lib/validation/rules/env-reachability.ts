@@ -39,6 +39,7 @@ export interface NamedHost {
 
 const ADDRESS_VARIABLE = /HOST|ADDR|SERVER|URL|URI|ENDPOINT|BROKER|DSN/i;
 const URL_AUTHORITY = /[a-z][a-z0-9+.-]*:\/\/([^/?#\s"'<>]+)/gi;
+const NAME_LIST = /^\s*[-a-z0-9.]+(?:\s*,\s*[-a-z0-9.]+)*\s*$/i;
 const HOST_AND_PORT = /^([a-z0-9](?:[-a-z0-9.]*[a-z0-9])?)\.?(?::(\d{1,5}))?$/i;
 
 function hostOf(text: string, bare: boolean): NamedHost[] {
@@ -50,15 +51,18 @@ function hostOf(text: string, bare: boolean): NamedHost[] {
 }
 
 /**
- * The hosts a value names: the authorities of its URLs, or else its `host[:port]` words.
- * `bare` lets a lone name without port or dot count (the variable's name says it is an address).
+ * The hosts a value names: the authorities of its URLs, or else its `host[:port]` words (`tcp(db:3306)`
+ * in a Go MySQL DSN too). `bare` lets a name without port or dot count, in a value that is one name or a comma-separated
+ * list of them (and the variable's name says it holds an address).
  */
 export function hostsIn(value: string, bare: boolean): NamedHost[] {
   const authorities = [...value.matchAll(URL_AUTHORITY)].map((match) => match[1]);
   if (authorities.length) {
     return authorities.flatMap((authority) => authority.slice(authority.lastIndexOf('@') + 1).split(',').flatMap((part) => hostOf(part, true)));
   }
-  return value.split(/[\s,;]+/).filter(Boolean).flatMap((word) => hostOf(word, bare));
+  // A lone name counts only in a value that is nothing but names (`db`, `a, b`), not in a sentence or a path.
+  const onlyNames = bare && NAME_LIST.test(value);
+  return value.split(/[\s,;()@/]+/).filter(Boolean).flatMap((word) => hostOf(word, onlyNames));
 }
 
 /** `$(VAR)` references expanded from `known`; `$$(VAR)` stays literal, an unknown reference as written (as the kubelet). */
