@@ -21,14 +21,13 @@
 import { asArray, asRecord, asString, Json } from '../../manifest/objects';
 import { finding, IndexedObject, IndexedPodTemplate, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../../manifest/types';
-import { HTTP_ROUTE_API_VERSION } from '../http-route';
+import { HTTP_ROUTE_API_VERSION, isGatewayParentRef } from '../http-route';
 import { findServicePort, targetContainerPort } from '../ports';
 import { backendsOf } from './ingress-backend';
 import {
   ConnectionVerdict, describeDenial, NetworkPolicyEvaluator, networkPolicyEvaluator, podOf, somePodOfNamespace, somePodOutside,
 } from '../network-policy-eval';
 
-const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const ACCEPTS = 'the API server accepts it, but every request the front forwards to those pods fails: the controller cannot connect to them';
 
 /** One Service a front routes to, on one of its ports. */
@@ -90,7 +89,7 @@ function gatewayNamespaces(route: IndexedObject): Map<string, { path: string; ga
   asArray(asRecord(route.object.spec)?.parentRefs).forEach((raw, i) => {
     const ref = asRecord(raw) ?? {};
     const name = asString(ref.name);
-    if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway' || !name) return;
+    if (!isGatewayParentRef(ref) || !name) return;
     const namespace = asString(ref.namespace) ?? route.namespace!;
     if (!namespaces.has(namespace)) namespaces.set(namespace, { path: `spec.parentRefs[${i}]`, gateway: `${namespace}/${name}` });
   });
