@@ -23,7 +23,7 @@
  */
 import { asArray, asRecord, asString, Json, matchesLabelSelector } from '../manifest/objects';
 import { cidrContains, parseCidr } from '../manifest/cidr';
-import { IndexedObject, IndexedPodTemplate, ObjectIndex } from './rule';
+import { IndexedObject, IndexedPodTemplate, ObjectIndex, pushTo } from './rule';
 import { hasKnownOperators } from './selectors';
 
 /** An answer that may depend on what the manifests do not say. */
@@ -168,6 +168,8 @@ const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 interface ParsedPolicy {
   readonly object: IndexedObject;
+  /** Its place among the set's policies. */
+  readonly order: number;
   readonly namespace: string;
   readonly podSelector: Json;
   readonly ingress: readonly Json[] | undefined;
@@ -183,11 +185,23 @@ function rulesOf(spec: Json, direction: 'Ingress' | 'Egress'): readonly Json[] |
   return asArray(direction === 'Ingress' ? spec.ingress : spec.egress).map((rule) => asRecord(rule) ?? {});
 }
 
-function parsePolicy(object: IndexedObject): ParsedPolicy | undefined {
+/** The policies of one namespace, and an index of them by a matchLabels pair of their podSelector. */
+interface NamespacePolicies {
+  readonly all: ParsedPolicy[];
+  /** Policies whose podSelector has no matchLabels (empty, or only expressions): any pod may be selected. */
+  readonly withoutLabels: ParsedPolicy[];
+  readonly byLabel: Map<string, ParsedPolicy[]>;
+}
+
+function labelKey(key: string, value: unknown): string {
+  return `${key}\u0000${String(value)}`;
+}
+
+function parsePolicy(object: IndexedObject, order: number): ParsedPolicy | undefined {
   const spec = asRecord(object.object.spec);
   const podSelector = asRecord(spec?.podSelector);
   if (!spec || !podSelector || object.namespace === undefined) return undefined;
-  return { object, namespace: object.namespace, podSelector, ingress: rulesOf(spec, 'Ingress'), egress: rulesOf(spec, 'Egress') };
+  return { object, order, namespace: object.namespace, podSelector, ingress: rulesOf(spec, 'Ingress'), egress: rulesOf(spec, 'Egress') };
 }
 
 /**
@@ -195,17 +209,22 @@ function parsePolicy(object: IndexedObject): ParsedPolicy | undefined {
  * it with {@link networkPolicyEvaluator}, which keeps one per index.
  */
 export class NetworkPolicyEvaluator {
-  private readonly policiesByNamespace = new Map<string, ParsedPolicy[]>();
+  private readonly policiesByNamespace = new Map<string, NamespacePolicies>();
   private readonly namespaceLabels = new Map<string, Labels>();
+  private readonly candidatesOfTemplate = new Map<IndexedPodTemplate, readonly ParsedPolicy[]>();
 
   constructor(index: ObjectIndex) {
-    for (const object of index.byKind('NetworkPolicy')) {
-      const policy = parsePolicy(object);
-      if (!policy) continue;
-      const list = this.policiesByNamespace.get(policy.namespace);
-      if (list) list.push(policy);
-      else this.policiesByNamespace.set(policy.namespace, [policy]);
-    }
+    index.byKind('NetworkPolicy').forEach((object, order) => {
+      const policy = parsePolicy(object, order);
+      if (!policy) return;
+      let policies = this.policiesByNamespace.get(policy.namespace);
+      if (!policies) this.policiesByNamespace.set(policy.namespace, (policies = { all: [], withoutLabels: [], byLabel: new Map() }));
+      policies.all.push(policy);
+      // Filed under one of its matchLabels pairs, so that a pod looks up only the policies that may select it.
+      const [pair] = Object.entries(asRecord(policy.podSelector.matchLabels) ?? {});
+      if (!pair) policies.withoutLabels.push(policy);
+      else pushTo(policies.byLabel, labelKey(pair[0], pair[1]), policy);
+    });
     for (const namespace of index.byKind('Namespace')) {
       // The API server sets the name label on every namespace, whatever the manifest says.
       this.namespaceLabels.set(namespace.name, { ...asRecord(namespace.object.metadata?.labels), [NAMESPACE_NAME_LABEL]: namespace.name });
@@ -257,9 +276,21 @@ export class NetworkPolicyEvaluator {
     return { allowed: or(not(isolated), admitted), policies };
   }
 
+  /** The policies that may select `pod`, in the order of the set. */
   private candidatePolicies(pod: PodPeer): readonly ParsedPolicy[] {
-    if (pod.namespace !== undefined) return this.policiesByNamespace.get(pod.namespace) ?? [];
-    return [...this.policiesByNamespace.values()].flat().filter((policy) => policy.namespace !== pod.notNamespace);
+    if (pod.namespace === undefined) {
+      return [...this.policiesByNamespace.values()].flatMap((policies) => policies.all).filter((policy) => policy.namespace !== pod.notNamespace);
+    }
+    const policies = this.policiesByNamespace.get(pod.namespace);
+    if (!policies) return [];
+    if (!pod.labels) return policies.all;
+    const cached = pod.template && this.candidatesOfTemplate.get(pod.template);
+    if (cached) return cached;
+    const candidates = [...policies.withoutLabels];
+    for (const key of Object.keys(pod.labels)) candidates.push(...policies.byLabel.get(labelKey(key, pod.labels[key])) ?? []);
+    candidates.sort((a, b) => a.order - b.order);
+    if (pod.template) this.candidatesOfTemplate.set(pod.template, candidates);
+    return candidates;
   }
 
   private selectsPod(policy: ParsedPolicy, pod: PodPeer): Reachability {
