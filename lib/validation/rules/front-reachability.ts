@@ -16,7 +16,9 @@
  *   by default). Egress policies of the Gateway's namespace count when the manifests hold them.
  *
  * Pods selected by no policy are open; a selector on labels we do not know (the controller's) may
- * match, so it is never reported.
+ * match, so it is never reported. A controller on the host network reaches the pods of its own
+ * node whatever the policies say (traffic from the local node is admitted): for it, what fails is
+ * the requests it forwards to pods on other nodes.
  */
 import { asArray, asRecord, asString, Json } from '../../manifest/objects';
 import { finding, IndexedObject, IndexedPodTemplate, ObjectIndex, Rule, findingsOf } from '../rule';
