@@ -256,7 +256,7 @@ export class NetworkPolicyEvaluator {
   private direction(direction: 'Ingress' | 'Egress', subject: NetworkPeer, other: NetworkPeer, destination: NetworkPeer, port: number, protocol: string): DirectionVerdict {
     // Addresses outside the cluster have no policies; policies do not apply to host-network pods.
     if (subject.kind === 'address') return { allowed: 'yes', policies: [] };
-    if (subject.template && asRecord(subject.template.spec)?.hostNetwork === true) return { allowed: 'maybe', policies: [] };
+    if (isHostNetwork(subject)) return { allowed: 'maybe', policies: [] };
     let isolated: Reachability = 'no';
     let admitted: Reachability = 'no';
     const policies: IndexedObject[] = [];
@@ -322,6 +322,8 @@ export class NetworkPolicyEvaluator {
     const ipBlock = asRecord(peer.ipBlock);
     if (ipBlock) return other.kind === 'address' ? truth(ipBlockContains(ipBlock, other.ip)) : 'maybe';
     if (other.kind === 'address') return 'no';
+    // A host-network pod's traffic carries its node's address, which selectors do not match (and its own node is admitted).
+    if (isHostNetwork(other)) return 'maybe';
     const podSelector = asRecord(peer.podSelector);
     const namespaceSelector = asRecord(peer.namespaceSelector);
     if (!podSelector && !namespaceSelector) return 'no'; // an empty peer: the API server refuses the policy
@@ -345,6 +347,10 @@ export class NetworkPolicyEvaluator {
 function inNamespace(pod: PodPeer, namespace: string): Reachability {
   if (pod.namespace !== undefined) return truth(pod.namespace === namespace);
   return pod.notNamespace === namespace ? 'no' : 'maybe';
+}
+
+function isHostNetwork(pod: PodPeer): boolean {
+  return pod.template !== undefined && pod.template.spec.hostNetwork === true;
 }
 
 function podLabels(pod: PodPeer): PartialLabels {

@@ -105,6 +105,9 @@ describe('NetworkPolicyEvaluator: isolation', () => {
   it('leaves host-network pods undecided: policies do not apply to them', () => {
     const w = world(web(), api({ hostNetwork: true }), DENY_INGRESS);
     expect(w.evaluator.ingress({ from: podOf(w.pod('web')), to: podOf(w.pod('api')), port: 8080 })).toEqual({ allowed: 'maybe', policies: [] });
+    // As a source, its traffic carries the node's address: a pod selector may not be what admits it.
+    const fromHost = world(web(), api({ hostNetwork: true }), policy('p', { podSelector: WEB, ingress: [{ from: [{ podSelector: API }] }] }));
+    expect(fromHost.evaluator.ingress({ from: podOf(fromHost.pod('api')), to: podOf(fromHost.pod('web')), port: 8080 }).allowed).toBe('maybe');
   });
 });
 
