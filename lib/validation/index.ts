@@ -13,6 +13,8 @@ import { ingressBackend } from './rules/ingress-backend';
 import { namespaceOrder } from './rules/namespace-order';
 import { names } from './rules/names';
 import { networkPolicySelector } from './rules/network-policy-selector';
+import { frontReachability } from './rules/front-reachability';
+import { envReachability } from './rules/env-reachability';
 import { pdbRule } from './rules/pdb';
 import { probePorts } from './rules/probe-ports';
 import { resourceQuantities } from './rules/resources';
@@ -40,8 +42,6 @@ import { httpRouteParent } from './rules/http-route-parent';
 import { releaseServiceSelector } from './rules/release-service';
 import { releaseVersionSelectors } from './rules/release-selectors';
 import { canaryIngress } from './rules/canary-ingress';
-import { frontReachability } from './rules/front-reachability';
-import { envReachability } from './rules/env-reachability';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from '../manifest/quantity';
@@ -56,6 +56,8 @@ export const RULES: readonly Rule[] = [
   hpaRule,
   pdbRule,
   networkPolicySelector,
+  frontReachability,
+  envReachability,
   volumeMounts,
   configReferences,
   probePorts,
@@ -81,8 +83,6 @@ export const RULES: readonly Rule[] = [
   releaseServiceSelector,
   releaseVersionSelectors,
   canaryIngress,
-  frontReachability,
-  envReachability,
 ];
 
 export interface ValidateOptions {
