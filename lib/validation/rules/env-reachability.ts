@@ -176,7 +176,7 @@ function checkValue(index: ObjectIndex, evaluator: NetworkPolicyEvaluator, sourc
       const ports = port === undefined ? `no port, so any of its ports (container ports ${reached.map((target) => `${target.port}/${target.protocol}`).join(', ')})` : `port ${port} (container port ${first.port}/${first.protocol})`;
       findings.push(finding(envReachability, source.owner, env.path,
         `env ${env.name} of container ${containerName}${env.origin ? ` (from ${env.origin})` : ''} names host ${host}, Service ${service.namespace}/${service.name} with ${ports}, `
-        + `but ${describeDenial(first.verdict, from, to, first.port, first.protocol)}; the API server accepts it, but container ${containerName} cannot connect to ${host} (the packets are dropped: connections time out). `
+        + `but ${describeDenial(first.verdict, from, to, first.port, first.protocol)}; the API server accepts it, but container ${containerName} cannot connect to ${host}. `
         + `Declare the edge: ${client}.connections.allowTo(${server}) (or ${server}.connections.allowFrom(${client})), or add the rules to those policies.`));
     }
   }
@@ -191,7 +191,7 @@ function checkTemplate(index: ObjectIndex, evaluator: NetworkPolicyEvaluator, te
 export const envReachability: Rule = {
   id: 'env-reachability',
   summary: 'A container env value (or ConfigMap value it reads) that names a Service of the set as a host, with or without port, is a connection the NetworkPolicies of both ends allow.',
-  breaks: 'The container cannot connect to the host it is configured with: its connections time out.',
+  breaks: 'The container cannot connect to the host it is configured with.',
   apiServer: 'accepts',
   check: (index) => {
     // Without policies nothing is denied: most sets end here.
