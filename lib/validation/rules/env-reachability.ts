@@ -12,13 +12,14 @@
  * names a driver, not a host. Names that are not Services of the set, ExternalName Services,
  * Services without selector and a container's own Service are left alone.
  *
- * The port is the Service port given (for a headless Service, the pod's port itself); without one,
+ * The port is the Service port given (for a headless Service, the pod's port itself, when the Service or
+ * the pods name it); a port the Service does not have is left alone (no connection to judge); without one,
  * the connection is denied only when every port of the Service is.
  */
 import { asArray, asRecord, asString, Json } from '../../manifest/objects';
 import { finding, IndexedObject, IndexedPodTemplate, ObjectIndex, Rule, findingsOf, ContainerRef } from '../rule';
 import { Finding } from '../../manifest/types';
-import { findServicePort, targetContainerPort } from '../ports';
+import { findServicePort, targetContainerPort, templateDeclaresPort } from '../ports';
 import { describeDenial, NetworkPolicyEvaluator, networkPolicyEvaluator, podOf } from '../network-policy-eval';
 
 /** One environment variable of a container, with where its value comes from. */
@@ -137,13 +138,14 @@ export function serviceNamed(index: ObjectIndex, host: string, namespace: string
 }
 
 /** The container ports a connection to `service` on `port` (a Service port; any, when absent) reaches on `template`'s pods. */
-function portsReached(service: IndexedObject, template: IndexedPodTemplate, port: number | undefined): { port: number; protocol: string }[] {
+function portsReached(service: IndexedObject, destination: IndexedPodTemplate, port: number | undefined): { port: number; protocol: string }[] {
   const servicePorts = asArray(asRecord(service.object.spec)?.ports).map((raw) => asRecord(raw) ?? {});
-  if (port === undefined) return servicePorts.flatMap((servicePort) => targetContainerPort(template, servicePort) ?? []);
-  // A headless Service's name resolves to the pods themselves: the port is theirs.
-  if (isHeadless(service)) return [{ port, protocol: 'TCP' }];
+  if (port === undefined) return servicePorts.flatMap((servicePort) => targetContainerPort(destination, servicePort) ?? []);
+  // A headless Service's name resolves to the pods themselves: the port is theirs, if they or the Service name it
+  // (`REDIS_IMAGE=redis:7` is an image tag, not port 7).
+  if (isHeadless(service)) return findServicePort(service, port) || templateDeclaresPort(destination, port) ? [{ port, protocol: 'TCP' }] : [];
   const servicePort = findServicePort(service, port);
-  const target = servicePort && targetContainerPort(template, servicePort);
+  const target = servicePort && targetContainerPort(destination, servicePort);
   return target ? [target] : [];
 }
 

@@ -130,7 +130,10 @@ describe('env-reachability', () => {
   it('connects to a headless Service\'s pods on the port given, and to a StatefulSet pod\'s own name', () => {
     const headless = dbService({ clusterIP: 'None' });
     expect(run(app([{ name: 'PGHOST', value: 'db-0.db:5432' }]), db, headless, DENY, appOut(5432), dbIn(5432))).toEqual([]);
-    expect(run(app([{ name: 'PGHOST', value: 'db-0.db:6000' }]), db, headless, DENY, appOut(5432), dbIn(5432)).map((f) => f.severity)).toEqual(['error']);
+    const sidecarPort = workload('StatefulSet', { name: 'db', namespace: NS, labels: { 'app.kubernetes.io/name': 'db' }, containers: [container({ ports: [{ containerPort: 5432 }, { containerPort: 6000 }] })] });
+    expect(run(app([{ name: 'PGHOST', value: 'db-0.db:6000' }]), sidecarPort, headless, DENY, appOut(5432), dbIn(5432)).map((f) => f.severity)).toEqual(['error']);
+    // A port neither the Service nor the pods name is no connection (an image tag: `db:7`).
+    expect(run(app([{ name: 'DB_IMAGE', value: 'db:7' }]), db, headless, DENY)).toEqual([]);
   });
 
   it('leaves alone hosts that are not Services of the set, ExternalName Services, unknown Service ports and a pod\'s own Service', () => {
