@@ -70,6 +70,16 @@ export function parseCidr(text: string): Cidr | undefined {
   return undefined;
 }
 
+/** Whether the IP address `address` lies inside `cidr` (an address of the other family never does). */
+export function cidrContains(cidr: Cidr, address: string): boolean {
+  const v4 = ipv4Bits(address);
+  const bits = v4 ?? ipv6Bits(address);
+  const width = v4 !== undefined ? 32 : 128;
+  if (bits === undefined || width !== cidr.width) return false;
+  const shift = BigInt(cidr.width - cidr.prefix);
+  return bits >> shift === cidr.bits >> shift;
+}
+
 /** Whether `inner` is a strict subset of `outer` (same family, longer prefix, inside it). */
 export function isStrictSubnet(inner: Cidr, outer: Cidr): boolean {
   if (inner.width !== outer.width || inner.prefix <= outer.prefix) return false;

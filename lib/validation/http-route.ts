@@ -8,6 +8,13 @@ import { crdSchemaAt } from './schema/crd';
 
 export const HTTP_ROUTE_API_VERSION = 'gateway.networking.k8s.io/v1';
 export const HTTP_ROUTE_KIND = 'HTTPRoute';
+/** The API group of the Gateway API's kinds (Gateway, HTTPRoute, ReferenceGrant). */
+export const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
+/** Whether an HTTPRoute parentRef names a Gateway (its group and kind default to the Gateway's). */
+export function isGatewayParentRef(ref: Readonly<Record<string, unknown>>): boolean {
+  return (ref.group ?? GATEWAY_API_GROUP) === GATEWAY_API_GROUP && (ref.kind ?? 'Gateway') === 'Gateway';
+}
 
 /** Path match types of the standard channel. */
 export type HttpRoutePathType = 'PathPrefix' | 'Exact' | 'RegularExpression';

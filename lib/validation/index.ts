@@ -13,6 +13,8 @@ import { ingressBackend } from './rules/ingress-backend';
 import { namespaceOrder } from './rules/namespace-order';
 import { names } from './rules/names';
 import { networkPolicySelector } from './rules/network-policy-selector';
+import { frontReachability } from './rules/front-reachability';
+import { envReachability } from './rules/env-reachability';
 import { pdbRule } from './rules/pdb';
 import { probePorts } from './rules/probe-ports';
 import { resourceQuantities } from './rules/resources';
@@ -54,6 +56,8 @@ export const RULES: readonly Rule[] = [
   hpaRule,
   pdbRule,
   networkPolicySelector,
+  frontReachability,
+  envReachability,
   volumeMounts,
   configReferences,
   probePorts,

@@ -24,7 +24,7 @@ const platform = new Chart(app, 'platform');
 new RestrictedNamespace(platform, 'Namespace', { name: 'shop' });
 const chart = new Chart(app, 'web', { namespace: 'shop', disableResourceNameHashes: true });
 chart.addDependency(platform);
-new WebApp(chart, 'Web', {
+const web = new WebApp(chart, 'Web', {
   name: 'web',
   image: \`\${values.image.repository}:\${values.image.tag}\`,
   replicas: values.replicas,
@@ -32,6 +32,8 @@ new WebApp(chart, 'Web', {
   resources: { requests: { cpu: '50m', memory: values.memory }, limits: { memory: values.memory } },
   ingress: 'host' in values ? { host: values.host, ingressClassName: 'nginx', controller: Peer.ingressController() } : undefined,
 });
+// The namespace denies ingress by default: the Ingress reaches the pods only if they admit the controller.
+if ('host' in values) web.connections.allowFrom(Peer.ingressController());
 app.synth();
 `;
 

@@ -1,5 +1,5 @@
 import { isIPv6 } from 'net';
-import { isIpAddress, isStrictSubnet, parseCidr } from '../../lib/manifest/cidr';
+import { cidrContains, isIpAddress, isStrictSubnet, parseCidr } from '../../lib/manifest/cidr';
 
 const IPV6_CASES = [
   '::', '::1', '1::', '1:2:3:4:5:6:7:8', '1:2:3:4:5:6:7::', '::2:3:4:5:6:7:8', '1::8', 'fe80::1', 'FE80::AbCd',
@@ -23,4 +23,14 @@ test('addresses keep their bits: a CIDR inside another is a strict subnet', () =
   expect(isStrictSubnet(parseCidr('10.1.2.0/24')!, parseCidr('10.1.0.0/16')!)).toBe(true);
   expect(parseCidr('::1/129')).toBeUndefined();
   expect(parseCidr('fe80::1%eth0/64')).toBeUndefined();
+});
+
+test('an address is inside a CIDR of its family when their first prefix bits agree', () => {
+  expect(cidrContains(parseCidr('10.1.0.0/16')!, '10.1.255.7')).toBe(true);
+  expect(cidrContains(parseCidr('10.1.0.0/16')!, '10.2.0.1')).toBe(false);
+  expect(cidrContains(parseCidr('0.0.0.0/0')!, '203.0.113.9')).toBe(true);
+  expect(cidrContains(parseCidr('203.0.113.9/32')!, '203.0.113.9')).toBe(true);
+  expect(cidrContains(parseCidr('2001:db8::/64')!, '2001:db8::1')).toBe(true);
+  expect(cidrContains(parseCidr('::/0')!, '10.0.0.1')).toBe(false);
+  expect(cidrContains(parseCidr('0.0.0.0/0')!, 'not-an-ip')).toBe(false);
 });

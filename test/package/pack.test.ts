@@ -200,10 +200,12 @@ describe('the packed library', () => {
   test('builds an HTTPRoute through the imports/ classes it ships, and validates it', () => {
     const script = `
       const { App, Chart } = require('cdk8s');
-      const { declareExternalObject, HttpRoute, renderApp, WebApp } = require('${MANIFEST.name}');
+      const { declareExternalObject, HttpRoute, Peer, renderApp, WebApp } = require('${MANIFEST.name}');
       const app = new App();
       const chart = new Chart(app, 'shop', { disableResourceNameHashes: true });
       const api = new WebApp(chart, 'Api', { name: 'api', image: 'shop/api:1.2.3', port: 8080 });
+      // The app's NetworkPolicy admits only declared peers: the Gateway's data plane (in its namespace) among them.
+      api.connections.allowFrom(Peer.gatewayDataPlane({ namespace: 'default' }));
       new HttpRoute(chart, 'ApiRoute', { name: 'api', gateways: [{ name: 'public' }], backends: [{ service: api.service, port: api.servicePort, weight: 100 }] });
       // The platform's Gateway, which the route attaches to.
       declareExternalObject(app, { kind: 'Gateway', name: 'public', namespace: 'default' });

@@ -78,3 +78,7 @@ export function service(options: ServiceOptions = {}): KubeObject {
 export function summarize(findings: readonly Finding[]): { rule: string; path: string; severity: string }[] {
   return findings.map(({ rule, path, severity }) => ({ rule, path, severity }));
 }
+
+export function networkPolicy(name: string, spec: Record<string, unknown>, namespace?: string): KubeObject {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, ...(namespace ? { namespace } : {}) }, spec };
+}

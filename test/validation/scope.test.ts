@@ -1,6 +1,6 @@
 import { validateObjects } from '../../lib/validation';
 import { KubeObject, SourcedObject } from '../../lib/manifest/types';
-import { deployment, service } from './helpers';
+import { deployment, networkPolicy, service } from './helpers';
 import { RuleScope } from '../../lib/validation/scope';
 
 function inFiles(...files: [string, KubeObject[]][]): SourcedObject[] {
@@ -63,5 +63,29 @@ describe('rule scopes', () => {
     const findings = rulesOnly(objects).filter((f) => f.rule === 'service-target-port');
     expect(findings.map((f) => f.source)).toEqual(['a/svc.yaml']);
     expect(findings[0].message).toMatch(/\(Reported once: an identical Service default\/web is also in b\/svc\.yaml, c\/svc\.yaml\.\)$/);
+  });
+
+  describe('with the reachability rules, which pair pods, Services, fronts and policies', () => {
+    const front: KubeObject = {
+      apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web' },
+      spec: { rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
+    };
+    const denyAll = networkPolicy('deny', { podSelector: {}, policyTypes: ['Ingress'] });
+    const admitAll = networkPolicy('admit', { podSelector: {}, ingress: [{}] });
+    const reachability = (objects: SourcedObject[], scope?: RuleScope) => rulesOnly(objects, scope).filter((f) => f.rule === 'front-reachability');
+
+    it('unions the policies of every file of one app, and only of its own file with scope "file"', () => {
+      const files = inFiles(['a/app.yaml', [deployment(), service(), front, denyAll]], ['b/policy.yaml', [admitAll]]);
+      expect(reachability(files)).toEqual([]);
+      expect(reachability(files, 'file').map((f) => [f.source, f.object])).toEqual([['a/app.yaml', 'Ingress default/web']]);
+      expect(reachability(files, 'folder').map((f) => f.source)).toEqual(['a/app.yaml']);
+    });
+
+    it('reports a front copied into several examples once, naming the copies', () => {
+      const example = (): KubeObject[] => [deployment(), service(), structuredClone(front), structuredClone(denyAll)];
+      const findings = reachability(inFiles(['x.yaml', example()], ['y.yaml', example()]), 'file');
+      expect(findings.map((f) => f.source)).toEqual(['x.yaml']);
+      expect(findings[0].message).toMatch(/\(Reported once: an identical Ingress default\/web is also in y\.yaml\.\)$/);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { asArray, asRecord, asString, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext, findingsOf } from '../rule';
 import { Finding } from '../../manifest/types';
-import { HTTP_ROUTE_API_VERSION } from '../http-route';
+import { GATEWAY_API_GROUP, HTTP_ROUTE_API_VERSION } from '../http-route';
 import { describeServicePorts, servicePortMatches } from './ingress-backend';
 
 const CONSEQUENCE = 'the API server accepts it, but the Gateway cannot resolve the backend and, as the Gateway API specifies, answers HTTP 500 for the requests it would get';
@@ -12,7 +12,7 @@ function isGranted(index: ObjectIndex, from: string, namespace: string, name: st
     const spec = asRecord(grant.object.spec) ?? {};
     const fromOk = asArray(spec.from).some((raw) => {
       const entry = asRecord(raw) ?? {};
-      return entry.group === 'gateway.networking.k8s.io' && entry.kind === 'HTTPRoute' && entry.namespace === from;
+      return entry.group === GATEWAY_API_GROUP && entry.kind === 'HTTPRoute' && entry.namespace === from;
     });
     const toOk = asArray(spec.to).some((raw) => {
       const entry = asRecord(raw) ?? {};

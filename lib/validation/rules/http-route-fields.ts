@@ -1,7 +1,7 @@
 import { asArray, asRecord, IndexedObject, ObjectIndex, Rule, findingsOf } from '../rule';
 import { Finding } from '../../manifest/types';
 import { FieldFindings, show } from '../field-checks';
-import { HTTP_ROUTE_API_VERSION, httpRoutePathProblem } from '../http-route';
+import { GATEWAY_API_GROUP, HTTP_ROUTE_API_VERSION, httpRoutePathProblem } from '../http-route';
 
 /**
  * The CEL rules (`x-kubernetes-validations`) of the HTTPRoute CRD that routes like ours meet and
@@ -39,7 +39,7 @@ function checkParentRefs(checks: FieldFindings, refs: readonly unknown[]): void 
   const seen = new Map<string, { sectioned: boolean; sections: Set<string> }>();
   refs.forEach((raw, i) => {
     const ref = asRecord(raw) ?? {};
-    const parent = [ref.group ?? 'gateway.networking.k8s.io', ref.kind ?? 'Gateway', ref.namespace ?? '', ref.name].map(String).join('/');
+    const parent = [ref.group ?? GATEWAY_API_GROUP, ref.kind ?? 'Gateway', ref.namespace ?? '', ref.name].map(String).join('/');
     const section = typeof ref.sectionName === 'string' ? ref.sectionName : '';
     const entry = seen.get(parent);
     const at = `spec.parentRefs[${i}]`;

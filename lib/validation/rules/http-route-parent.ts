@@ -1,8 +1,7 @@
 import { asArray, asRecord, asString, finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext, findingsOf } from '../rule';
 import { Finding } from '../../manifest/types';
-import { HTTP_ROUTE_API_VERSION } from '../http-route';
+import { HTTP_ROUTE_API_VERSION, isGatewayParentRef } from '../http-route';
 
-const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 const CONSEQUENCE = 'the API server accepts it, but no Gateway accepts the route, so none of its requests reach the backends';
 
 /** Whether a listener's `allowedRoutes` lets routes of `namespace` attach ("Same", the default, means the Gateway's own). */
@@ -17,7 +16,7 @@ function checkRoute(index: ObjectIndex, context: RuleContext, route: IndexedObje
   const findings: Finding[] = [];
   asArray(asRecord(route.object.spec)?.parentRefs).forEach((raw, i) => {
     const ref = asRecord(raw) ?? {};
-    if ((ref.group ?? GATEWAY_GROUP) !== GATEWAY_GROUP || (ref.kind ?? 'Gateway') !== 'Gateway') return; // another parent kind: not ours to check
+    if (!isGatewayParentRef(ref)) return; // another parent kind: not ours to check
     const name = asString(ref.name);
     if (!name) return; // the schema check reports the missing name
     const at = `spec.parentRefs[${i}]`;

@@ -1,8 +1,11 @@
 import { asArray, asRecord, asString, Json } from '../../manifest/objects';
 import { finding, IndexedObject, isDeclaredExternal, ObjectIndex, Rule, RuleContext, findingsOf } from '../rule';
 import { Finding } from '../../manifest/types';
+import { findServicePort } from '../ports';
 
-interface BackendRef {
+/** A Service an Ingress routes to, and where. */
+export interface BackendRef {
+  /** Path of the backend (its `service` for networking.k8s.io/v1). */
   readonly path: string;
   readonly serviceName: string | undefined;
   readonly port: unknown;
@@ -21,7 +24,8 @@ function backendRef(backend: Json, path: string): BackendRef | undefined {
   return undefined; // a `resource` backend: not a Service
 }
 
-function backendsOf(ingress: IndexedObject): BackendRef[] {
+/** Every Service backend of an Ingress: the default backend, then each rule's paths. */
+export function backendsOf(ingress: IndexedObject): BackendRef[] {
   const spec = asRecord(ingress.object.spec) ?? {};
   const refs: BackendRef[] = [];
   const defaultBackend = asRecord(spec.defaultBackend) ?? asRecord(spec.backend);
@@ -40,10 +44,7 @@ function backendsOf(ingress: IndexedObject): BackendRef[] {
 }
 
 export function servicePortMatches(service: IndexedObject, port: unknown): boolean {
-  return asArray(asRecord(service.object.spec)?.ports).some((raw) => {
-    const servicePort = asRecord(raw) ?? {};
-    return typeof port === 'string' ? servicePort.name === port : servicePort.port === port;
-  });
+  return findServicePort(service, port) !== undefined;
 }
 
 export function describeServicePorts(service: IndexedObject): string {
