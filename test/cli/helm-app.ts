@@ -32,8 +32,6 @@ const web = new WebApp(chart, 'Web', {
   resources: { requests: { cpu: '50m', memory: values.memory }, limits: { memory: values.memory } },
   ingress: 'host' in values ? { host: values.host, ingressClassName: 'nginx', controller: Peer.ingressController() } : undefined,
 });
-// The namespace denies ingress by default: the Ingress reaches the pods only if they admit the controller.
-if ('host' in values) web.connections.allowFrom(Peer.ingressController());
 app.synth();
 `;
 
