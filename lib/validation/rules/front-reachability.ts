@@ -77,8 +77,8 @@ function checkIngress(index: ObjectIndex, evaluator: NetworkPolicyEvaluator, ing
         reported.add(key);
         findings.push(finding(frontReachability, ingress, ref.path,
           `${describeRoute(routed, port, protocol)}, but ${describeDenial(verdict, 'the ingress controller (a pod of another namespace)', podsOf(template), port, protocol)}; ${ACCEPTS}. `
-          + `Admit the controller on the workload that owns ${template.owner.kind} ${template.owner.name}: connections.allowFrom(Peer.ingressController('<the controller\'s namespace>')), `
-          + 'or give the front its ingress controller so that it admits it, or add an ingress rule from the controller\'s namespace to one of those policies.'));
+          + `Admit the controller on the workload that owns ${template.owner.kind} ${template.owner.name}: with our constructs, `
+          + 'ingress: { …, controller: Peer.ingressController(\'<the controller\'s namespace>\') }; in plain manifests, an ingress rule from the controller\'s namespace in one of those policies.'));
       }
     }
   }

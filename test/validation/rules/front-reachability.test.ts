@@ -29,7 +29,7 @@ describe('front-reachability: Ingress', () => {
     expect(findings[0]).toMatchObject({ object: 'Ingress shop/web', apiServer: 'accepts' });
     expect(findings[0].message).toContain('routes to Service web port 80 (container port 8080/TCP)');
     expect(findings[0].message).toContain('the ingress NetworkPolicies selecting Deployment web\'s pods (shop/default-deny-ingress, shop/web) admit nothing from the ingress controller (a pod of another namespace) on port 8080/TCP');
-    expect(findings[0].message).toContain('connections.allowFrom(Peer.ingressController(');
+    expect(findings[0].message).toContain("ingress: { …, controller: Peer.ingressController('<the controller's namespace>') }");
   });
 
   it('checks the default backend too, and reports a workload once however many paths reach it', () => {
