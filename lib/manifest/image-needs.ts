@@ -256,7 +256,8 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
     port: 5672,
     portName: 'amqp',
     dataPath: '/var/lib/rabbitmq',
-    writablePaths: ['/etc/rabbitmq', '/var/log/rabbitmq', '/tmp'],
+    // Its HOME (the Erlang cookie) is the data path; /etc/rabbitmq is only read (an emptyDir there would hide conf.d/).
+    writablePaths: ['/var/log/rabbitmq', '/tmp'],
     sources: [
       'https://github.com/docker-library/rabbitmq/blob/master/4.0/ubuntu/Dockerfile: "ENV RABBITMQ_DATA_DIR /var/lib/rabbitmq", "groupadd --gid 999 --system rabbitmq", '
         + '"useradd --uid 999 --system --home-dir \\"$RABBITMQ_DATA_DIR\\" --gid rabbitmq rabbitmq", '

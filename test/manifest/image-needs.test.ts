@@ -1,4 +1,6 @@
-import { imageRuntimeNeeds, knownImageNeeds } from '../../lib/manifest/image-needs';
+import * as fs from 'fs';
+import * as path from 'path';
+import { imageRuntimeNeeds, ImageRuntimeNeeds, knownImageNeeds } from '../../lib/manifest/image-needs';
 
 describe('imageRuntimeNeeds', () => {
   // One row per entry: the facts the constructs act on (uid, gid, port, data path, writable paths).
@@ -16,7 +18,7 @@ describe('imageRuntimeNeeds', () => {
     ['wordpress:6.6', { uid: 33, gid: 33, port: 80, dataPath: '/var/www/html', writablePaths: ['/var/run/apache2', '/var/lock/apache2', '/tmp'] }],
     ['elasticsearch:8.17.0', { uid: 1000, gid: 0, port: 9200, dataPath: '/usr/share/elasticsearch/data', writablePaths: ['/usr/share/elasticsearch/logs', '/tmp'] }],
     ['opensearchproject/opensearch:2.17.0', { uid: 1000, gid: 1000, port: 9200, dataPath: '/usr/share/opensearch/data', writablePaths: ['/usr/share/opensearch/logs', '/tmp'] }],
-    ['rabbitmq:4.0', { uid: 999, gid: 999, port: 5672, dataPath: '/var/lib/rabbitmq', writablePaths: ['/etc/rabbitmq', '/var/log/rabbitmq', '/tmp'] }],
+    ['rabbitmq:4.0', { uid: 999, gid: 999, port: 5672, dataPath: '/var/lib/rabbitmq', writablePaths: ['/var/log/rabbitmq', '/tmp'] }],
     ['memcached:1.6', { uid: 11211, gid: 11211, port: 11211, dataPath: undefined, writablePaths: [] }],
     ['traefik:v3.1', { uid: undefined, gid: undefined, port: 80, dataPath: undefined, writablePaths: ['/tmp'] }],
     ['grafana/grafana:11.3.1', { uid: 472, gid: 0, port: 3000, dataPath: '/var/lib/grafana', writablePaths: ['/var/log/grafana', '/tmp'] }],
@@ -53,4 +55,23 @@ describe('imageRuntimeNeeds', () => {
       for (const source of entry.sources) expect(source).toMatch(/^https:\/\/[^ ]+: ./);
     }
   });
+});
+
+/** The row docs/constructs.md shows for an entry of the table. */
+function docRow(needs: ImageRuntimeNeeds): string {
+  const image = `\`${needs.image}\`${needs.tags ? ` (\`${needs.tags}\`)` : ''}`;
+  const user = needs.uid === undefined ? 'none of its own (10001)' : `${needs.uid}:${needs.gid}`;
+  const lowPort = needs.port !== undefined && needs.port < 1024;
+  const underDefaults = [
+    ...(lowPort ? [`refused on port ${needs.port}: ${needs.unprivilegedVariant ? `use \`${needs.unprivilegedVariant.image}\` (${needs.unprivilegedVariant.port}) or ` : ''}configure a port ≥ 1024`] : []),
+    ...(needs.writableRoot ? ['refused unless `readOnlyRootFilesystem: false`'] : []),
+  ];
+  return `| ${image} | ${user} | ${needs.port ?? '—'} | ${needs.dataPath ? `\`${needs.dataPath}\`` : '—'} | `
+    + `${needs.writablePaths.map((p) => `\`${p}\``).join(', ') || '—'} | ${underDefaults.join('; ') || 'runs'} |`;
+}
+
+test('docs/constructs.md shows every entry of the table as it is', () => {
+  const docs = fs.readFileSync(path.join(__dirname, '../../docs/constructs.md'), 'utf8');
+  const missing = knownImageNeeds().map(docRow).filter((row) => !docs.includes(`${row}\n`));
+  expect(missing).toEqual([]);
 });
