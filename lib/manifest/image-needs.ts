@@ -49,6 +49,42 @@ export interface ImageRuntimeNeeds {
 /** MySQL and MariaDB start with buffers above the construct defaults' 256Mi. */
 const MYSQL_RESOURCES: ImageResources = { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } };
 
+/** What mysql and mariadb share; their socket folders differ. */
+const MYSQL = {
+  uid: 999,
+  gid: 999,
+  rootFor: 'its entrypoint, started as root, chowns /var/lib/mysql and steps down to mysql (999) with gosu; started as 999 it runs directly',
+  port: 3306,
+  portName: 'mysql',
+  dataPath: '/var/lib/mysql',
+  database: true,
+  resources: MYSQL_RESOURCES,
+} as const;
+
+/** What the postgres variants share; they differ in their user (70 in the alpine images, 999 in the Debian ones). */
+const POSTGRES = {
+  image: 'postgres',
+  port: 5432,
+  portName: 'postgres',
+  dataPath: '/var/lib/postgresql/data',
+  writablePaths: ['/tmp', '/var/run/postgresql'],
+  // A volume's root may hold lost+found, which initdb refuses: the data goes one folder down.
+  env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
+  database: true,
+} as const;
+
+/** What the redis variants share; they differ in their group (1000 in the alpine images, 999 in the Debian ones). */
+const REDIS = {
+  image: 'redis',
+  uid: 999,
+  rootFor: 'its entrypoint, started as root, chowns /data and steps down to redis (999) with gosu; started as 999 it runs directly',
+  port: 6379,
+  portName: 'redis',
+  dataPath: '/data',
+  writablePaths: [],
+  database: true,
+} as const;
+
 /*
  * Variants come before the entry of every tag: the first entry whose name and tag match wins.
  */
@@ -94,96 +130,55 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
     ],
   },
   {
-    image: 'postgres',
+    ...POSTGRES,
     tags: '*alpine*',
     uid: 70,
     gid: 70,
     rootFor: 'its entrypoint, started as root, chowns the data folder and steps down to postgres (70) with gosu; started as 70 it runs directly',
-    port: 5432,
-    portName: 'postgres',
-    dataPath: '/var/lib/postgresql/data',
-    writablePaths: ['/tmp', '/var/run/postgresql'],
-    // A volume's root may hold lost+found, which initdb refuses: the data goes one folder down.
-    env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
-    database: true,
     sources: [
       'https://github.com/docker-library/postgres/blob/master/16/alpine3.20/Dockerfile: "addgroup -g 70 -S postgres; adduser -u 70 -S -D -G postgres …", '
         + '"install … --mode 3777 /var/run/postgresql", "ENV PGDATA /var/lib/postgresql/data", "EXPOSE 5432"',
     ],
   },
   {
-    image: 'postgres',
+    ...POSTGRES,
     uid: 999,
     gid: 999,
     rootFor: 'its entrypoint, started as root, chowns the data folder and steps down to postgres (999) with gosu; started as 999 it runs directly',
-    port: 5432,
-    portName: 'postgres',
-    dataPath: '/var/lib/postgresql/data',
-    writablePaths: ['/tmp', '/var/run/postgresql'],
-    env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
-    database: true,
     sources: [
       'https://github.com/docker-library/postgres/blob/master/16/bookworm/Dockerfile: "groupadd -r postgres --gid=999", "useradd -r -g postgres --uid=999 …", '
         + '"install … --mode 3777 /var/run/postgresql", "ENV PGDATA /var/lib/postgresql/data", "EXPOSE 5432"',
     ],
   },
   {
+    ...MYSQL,
     image: 'mysql',
-    uid: 999,
-    gid: 999,
-    rootFor: 'its entrypoint, started as root, chowns /var/lib/mysql and steps down to mysql (999) with gosu; started as 999 it runs directly',
-    port: 3306,
-    portName: 'mysql',
-    dataPath: '/var/lib/mysql',
     writablePaths: ['/tmp', '/var/run/mysqld'],
-    database: true,
-    resources: MYSQL_RESOURCES,
     sources: [
       'https://github.com/docker-library/mysql/blob/master/8.4/Dockerfile.oracle: "groupadd --system --gid 999 mysql", "useradd --system --uid 999 --gid 999 …", '
         + '"sed -i \'s!^socket=.*!socket=/var/run/mysqld/mysqld.sock!\' /etc/my.cnf", "VOLUME /var/lib/mysql", "EXPOSE 3306 33060"',
     ],
   },
   {
+    ...MYSQL,
     image: 'mariadb',
-    uid: 999,
-    gid: 999,
-    rootFor: 'its entrypoint, started as root, chowns /var/lib/mysql and steps down to mysql (999) with gosu; started as 999 it runs directly',
-    port: 3306,
-    portName: 'mysql',
-    dataPath: '/var/lib/mysql',
     writablePaths: ['/tmp', '/run/mysqld'],
-    database: true,
-    resources: MYSQL_RESOURCES,
     sources: [
       'https://github.com/MariaDB/mariadb-docker/blob/master/11.4/Dockerfile: "groupadd -r mysql && useradd -r -g mysql mysql --home-dir /var/lib/mysql" '
         + '(the first system uid of the Ubuntu base, 999; the UBI variant writes "--uid 999"), "mkdir -p /var/lib/mysql /run/mysqld", "VOLUME /var/lib/mysql", "EXPOSE 3306"',
     ],
   },
   {
-    image: 'redis',
+    ...REDIS,
     tags: '*alpine*',
-    uid: 999,
     gid: 1000,
-    rootFor: 'its entrypoint, started as root, chowns /data and steps down to redis (999) with gosu; started as 999 it runs directly',
-    port: 6379,
-    portName: 'redis',
-    dataPath: '/data',
-    writablePaths: [],
-    database: true,
     sources: [
       'https://github.com/docker-library/repo-info/blob/master/repos/redis/remote/alpine.md: "addgroup -S -g 1000 redis; adduser -S -G redis -u 999 redis", "WORKDIR /data", "EXPOSE 6379"',
     ],
   },
   {
-    image: 'redis',
-    uid: 999,
+    ...REDIS,
     gid: 999,
-    rootFor: 'its entrypoint, started as root, chowns /data and steps down to redis (999) with gosu; started as 999 it runs directly',
-    port: 6379,
-    portName: 'redis',
-    dataPath: '/data',
-    writablePaths: [],
-    database: true,
     sources: [
       'https://github.com/docker-library/repo-info/blob/master/repos/redis/remote/latest.md: "groupadd -r -g 999 redis; useradd -r -g redis -u 999 redis", "WORKDIR /data", "EXPOSE 6379"',
     ],
