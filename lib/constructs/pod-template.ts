@@ -122,7 +122,12 @@ export interface SecurityProps {
 
 /** What one container runs and how it is configured. */
 export interface ContainerProps {
-  /** Image reference, e.g. `mongo:6.0.6` or `registry.example.com/app@sha256:…`. */
+  /**
+   * Image reference, e.g. `mongo:6.0.6` or `registry.example.com/app@sha256:…`. An official image
+   * the table of image needs knows (`nginx`, `postgres`, … on Docker Hub) runs as its own user with
+   * the paths it writes made writable, or is refused naming what it needs (a port below 1024, a
+   * writable root) and the fixes.
+   */
   readonly image: string;
   /** @default ImagePullPolicy.IF_NOT_PRESENT */
   readonly imagePullPolicy?: ImagePullPolicy;
