@@ -16,8 +16,10 @@ export interface ImageResources {
 export interface ImageRuntimeNeeds {
   /** Docker Hub name, e.g. `nginx`, `nginxinc/nginx-unprivileged`. */
   readonly image: string;
-  /** The tags this entry describes, when variants differ (`*alpine*`). @default - every tag */
+  /** The tags this entry describes, when variants differ (`alpine`, `18+`). @default - every tag */
   readonly tags?: string;
+  /** Whether a tag (`latest` for an untagged image) is one of {@link tags}. @default - every tag is */
+  readonly tagMatches?: (tag: string) => boolean;
   /** The image's own non-root user, which the constructs run it as. @default - none: any non-root uid works */
   readonly uid?: number;
   /** That user's group. @default - none */
@@ -61,7 +63,35 @@ const MYSQL = {
   resources: MYSQL_RESOURCES,
 } as const;
 
-/** What the postgres variants share; they differ in their user (70 in the alpine images, 999 in the Debian ones). */
+const isAlpine = (tag: string) => tag.includes('alpine');
+
+/**
+ * The major version a postgres tag names (`16.4-alpine` is 16); a tag without one (`latest`,
+ * `alpine`, `trixie`) is the newest, 18 or later.
+ */
+function postgresMajor(tag: string): number {
+  const major = /^(\d+)/.exec(tag);
+  return major ? Number(major[1]) : Number.POSITIVE_INFINITY;
+}
+const isPostgres18 = (tag: string) => postgresMajor(tag) >= 18;
+
+/**
+ * What the postgres 18+ variants share: PGDATA moved to /var/lib/postgresql/<major>/docker and the
+ * VOLUME to /var/lib/postgresql, so the data goes one folder below the volume's root by itself.
+ */
+const POSTGRES_18 = {
+  image: 'postgres',
+  port: 5432,
+  portName: 'postgres',
+  dataPath: '/var/lib/postgresql',
+  writablePaths: ['/tmp', '/var/run/postgresql'],
+  database: true,
+} as const;
+
+const POSTGRES_18_SOURCE = 'https://github.com/docker-library/postgres/blob/master/18/trixie/Dockerfile: "NOTE: in 18+, PGDATA has changed to match the pg_ctlcluster standard '
+  + 'directory structure, and the VOLUME has moved from /var/lib/postgresql/data to /var/lib/postgresql", "ENV PGDATA /var/lib/postgresql/18/docker", "VOLUME /var/lib/postgresql"';
+
+/** What the postgres variants up to 17 share; they differ in their user (70 in the alpine images, 999 in the Debian ones). */
 const POSTGRES = {
   image: 'postgres',
   port: 5432,
@@ -130,8 +160,27 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
     ],
   },
   {
+    ...POSTGRES_18,
+    tags: '18+ alpine',
+    tagMatches: (tag) => isPostgres18(tag) && isAlpine(tag),
+    uid: 70,
+    gid: 70,
+    rootFor: 'its entrypoint, started as root, chowns the data folder and steps down to postgres (70) with gosu; started as 70 it runs directly',
+    sources: [POSTGRES_18_SOURCE, 'https://github.com/docker-library/postgres/blob/master/18/alpine3.22/Dockerfile: "addgroup -g 70 -S postgres; adduser -u 70 -S -D -G postgres …"'],
+  },
+  {
+    ...POSTGRES_18,
+    tags: '18+',
+    tagMatches: isPostgres18,
+    uid: 999,
+    gid: 999,
+    rootFor: 'its entrypoint, started as root, chowns the data folder and steps down to postgres (999) with gosu; started as 999 it runs directly',
+    sources: [POSTGRES_18_SOURCE, 'https://github.com/docker-library/postgres/blob/master/18/trixie/Dockerfile: "groupadd -r postgres --gid=999", "useradd -r -g postgres --uid=999 …"'],
+  },
+  {
     ...POSTGRES,
-    tags: '*alpine*',
+    tags: 'up to 17, alpine',
+    tagMatches: isAlpine,
     uid: 70,
     gid: 70,
     rootFor: 'its entrypoint, started as root, chowns the data folder and steps down to postgres (70) with gosu; started as 70 it runs directly',
@@ -142,6 +191,7 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
   },
   {
     ...POSTGRES,
+    tags: 'up to 17',
     uid: 999,
     gid: 999,
     rootFor: 'its entrypoint, started as root, chowns the data folder and steps down to postgres (999) with gosu; started as 999 it runs directly',
@@ -170,7 +220,8 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
   },
   {
     ...REDIS,
-    tags: '*alpine*',
+    tags: 'alpine',
+    tagMatches: isAlpine,
     gid: 1000,
     sources: [
       'https://github.com/docker-library/repo-info/blob/master/repos/redis/remote/alpine.md: "addgroup -S -g 1000 redis; adduser -S -G redis -u 999 redis", "WORKDIR /data", "EXPOSE 6379"',
@@ -325,23 +376,17 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
   },
 ];
 
-/** How an entry's `tags` pattern (`*alpine*`) matches a tag. */
-function tagMatches(pattern: string | undefined, tag: string | undefined): boolean {
-  if (pattern === undefined) return true;
-  const needle = pattern.replace(/\*/g, '');
-  return tag !== undefined && tag.includes(needle);
-}
-
 /**
  * What the table knows of `image`, or `undefined` for an image it does not know (an app's own, or
  * one from a registry other than Docker Hub). Tag variants count: `postgres:16-alpine` runs as
- * uid 70, `postgres:16` as 999.
+ * uid 70, `postgres:16` as 999, and `postgres:18` keeps its data under /var/lib/postgresql.
  */
 export function imageRuntimeNeeds(image: string): ImageRuntimeNeeds | undefined {
   const name = dockerHubName(image);
   if (name === undefined) return undefined;
-  const { tag } = parseImageReference(image);
-  return IMAGE_NEEDS.find((entry) => entry.image === name && tagMatches(entry.tags, tag));
+  // An untagged image is `latest`; a digest alone names no variant, and is taken for `latest` too.
+  const tag = parseImageReference(image).tag || 'latest';
+  return IMAGE_NEEDS.find((entry) => entry.image === name && (entry.tagMatches?.(tag) ?? true));
 }
 
 /** Every entry of the table, for documentation and tests. */

@@ -10,6 +10,9 @@ describe('imageRuntimeNeeds', () => {
     ['httpd:2.4', { uid: undefined, gid: undefined, port: 80, dataPath: undefined, writablePaths: ['/usr/local/apache2/logs', '/tmp'] }],
     ['postgres:16.4', { uid: 999, gid: 999, port: 5432, dataPath: '/var/lib/postgresql/data', writablePaths: ['/tmp', '/var/run/postgresql'] }],
     ['postgres:16.4-alpine', { uid: 70, gid: 70, port: 5432, dataPath: '/var/lib/postgresql/data', writablePaths: ['/tmp', '/var/run/postgresql'] }],
+    ['postgres:18.1', { uid: 999, gid: 999, port: 5432, dataPath: '/var/lib/postgresql', writablePaths: ['/tmp', '/var/run/postgresql'] }],
+    ['postgres:18-alpine3.22', { uid: 70, gid: 70, port: 5432, dataPath: '/var/lib/postgresql', writablePaths: ['/tmp', '/var/run/postgresql'] }],
+    ['postgres', { uid: 999, gid: 999, port: 5432, dataPath: '/var/lib/postgresql', writablePaths: ['/tmp', '/var/run/postgresql'] }],
     ['mysql:8.4', { uid: 999, gid: 999, port: 3306, dataPath: '/var/lib/mysql', writablePaths: ['/tmp', '/var/run/mysqld'] }],
     ['mariadb:11.4', { uid: 999, gid: 999, port: 3306, dataPath: '/var/lib/mysql', writablePaths: ['/tmp', '/run/mysqld'] }],
     ['redis:7.2.5', { uid: 999, gid: 999, port: 6379, dataPath: '/data', writablePaths: [] }],
@@ -30,6 +33,11 @@ describe('imageRuntimeNeeds', () => {
     expect({ uid: needs.uid, gid: needs.gid, port: needs.port, dataPath: needs.dataPath, writablePaths: needs.writablePaths }).toEqual(facts);
   });
 
+  it('sets PGDATA below the volume root only for postgres up to 17 (18 moved it there itself)', () => {
+    expect(imageRuntimeNeeds('postgres:17.2')!.env).toEqual({ PGDATA: '/var/lib/postgresql/data/pgdata' });
+    expect(imageRuntimeNeeds('postgres:18.1')!.env).toBeUndefined();
+  });
+
   it('names the unprivileged variant of nginx and the port it listens on', () => {
     expect(imageRuntimeNeeds('nginx')!.unprivilegedVariant).toEqual({ image: 'nginxinc/nginx-unprivileged', port: 8080 });
   });
@@ -46,10 +54,10 @@ describe('imageRuntimeNeeds', () => {
     expect(imageRuntimeNeeds('example/app:1.0')).toBeUndefined();
   });
 
-  it('covers 18 images (20 entries: two variants of postgres and redis, one each of the others), each citing its source', () => {
+  it('covers 18 images (22 entries: four variants of postgres, two of redis, one each of the others), each citing its source', () => {
     const entries = knownImageNeeds();
     expect(new Set(entries.map((e) => e.image)).size).toBe(18);
-    expect(entries).toHaveLength(20);
+    expect(entries).toHaveLength(22);
     for (const entry of entries) {
       expect(entry.sources.length).toBeGreaterThan(0);
       for (const source of entry.sources) expect(source).toMatch(/^https:\/\/[^ ]+: ./);
