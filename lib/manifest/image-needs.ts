@@ -93,14 +93,10 @@ const POSTGRES_18_SOURCE = 'https://github.com/docker-library/postgres/blob/mast
 
 /** What the postgres variants up to 17 share; they differ in their user (70 in the alpine images, 999 in the Debian ones). */
 const POSTGRES = {
-  image: 'postgres',
-  port: 5432,
-  portName: 'postgres',
+  ...POSTGRES_18,
   dataPath: '/var/lib/postgresql/data',
-  writablePaths: ['/tmp', '/var/run/postgresql'],
   // A volume's root may hold lost+found, which initdb refuses: the data goes one folder down.
   env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
-  database: true,
 } as const;
 
 /** What the redis variants share; they differ in their group (1000 in the alpine images, 999 in the Debian ones). */
