@@ -80,3 +80,17 @@ export function invalid(path: string, field: string, value: unknown): RegExp {
 export function invalidAtSynth(path: string, field: string, value: unknown): RegExp {
   return new RegExp(`^Validation failed with the following errors:[^]*\\n  ${literal(`[${path}] `)}${invalid(path, field, value).source.slice(1)}`);
 }
+
+/**
+ * The findings of a validation report as `rule object path` lines, for asserting that a stage has
+ * exactly the findings it should (the dev stage's `:latest` images are a true `image-pinning` warning).
+ */
+export function findingLines(findings: readonly { rule: string; severity: string; object: string; path: string }[]): string[] {
+  return findings.map((f) => `${f.severity} ${f.rule} ${f.object} ${f.path}`);
+}
+
+/** The `image-pinning` warnings of the dev stage of the habr demo: its app images are built in minikube as `:latest`. */
+export const DEV_UNPINNED_IMAGE_WARNINGS = [
+  'Deployment default/worker-deployment', 'Deployment default/backend-deployment',
+  'Deployment default/frontend-v1-deployment', 'Deployment default/frontend-v2-deployment', 'Job default/seed-job',
+].map((object) => `warning image-pinning ${object} spec.template.spec.containers[0].image`);

@@ -1,6 +1,12 @@
 import { ResourceProps } from '../constructs/pod-template';
+import { imageRuntimeNeeds } from '../manifest/image-needs';
+import { parseImageReference } from '../manifest/image-reference';
 
-/** What the importer knows about an official database or cache image, to run it as a StatefulSet. */
+/**
+ * What the importer knows about an official database or cache image, to run it as a
+ * StatefulSet: the entries of the table of image needs (lib/manifest/image-needs.ts) marked
+ * `database`, seen as the importer plans them.
+ */
 export interface KnownImage {
   /** `mongo` and `redis` have presets (MongoStatefulSet, RedisStatefulSet); the others run as a StatefulApp. */
   readonly preset?: 'mongo' | 'redis';
@@ -16,38 +22,33 @@ export interface KnownImage {
   readonly resources?: ResourceProps;
 }
 
-const MYSQL_RESOURCES: ResourceProps = { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } };
-
-const KNOWN_IMAGES: Readonly<Record<string, KnownImage>> = {
-  mongo: { preset: 'mongo', port: 27017, portName: 'mongodb', dataPath: '/data/db' },
-  redis: { preset: 'redis', port: 6379, portName: 'redis', dataPath: '/data' },
-  // A volume's root may hold lost+found, which initdb refuses: the data goes one folder down.
-  postgres: {
-    port: 5432, portName: 'postgres', dataPath: '/var/lib/postgresql/data', uid: 999, writablePaths: ['/tmp', '/var/run/postgresql'],
-    env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
-  },
-  mysql: { port: 3306, portName: 'mysql', dataPath: '/var/lib/mysql', uid: 999, writablePaths: ['/tmp', '/var/run/mysqld'], resources: MYSQL_RESOURCES },
-  mariadb: { port: 3306, portName: 'mysql', dataPath: '/var/lib/mysql', uid: 999, writablePaths: ['/tmp', '/run/mysqld'], resources: MYSQL_RESOURCES },
-};
+const PRESETS: Readonly<Record<string, KnownImage['preset']>> = { mongo: 'mongo', redis: 'redis' };
 
 /** The image's repository without registry, tag or digest: `docker.io/library/postgres:16` is `postgres`. */
 export function imageRepositoryName(image: string): string {
-  const withoutDigest = image.split('@')[0];
-  const last = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
-  return last.split(':')[0];
+  const { path } = parseImageReference(image);
+  return path.slice(path.lastIndexOf('/') + 1);
 }
 
-/** The image's tag: undefined for an untagged (implicitly `latest`) reference, none for a digest. */
+/** The image's tag: undefined for an untagged (implicitly `latest`) reference, `digest` for a digest. */
 export function imageTag(image: string): string | undefined {
-  if (image.includes('@')) return 'digest';
-  const last = image.slice(image.lastIndexOf('/') + 1);
-  const colon = last.indexOf(':');
-  return colon < 0 ? undefined : last.slice(colon + 1);
+  const { tag, digest } = parseImageReference(image);
+  return digest !== undefined ? 'digest' : tag;
 }
 
-/** What the importer knows about `image`; postgres' alpine images use uid 70 instead of 999. */
+/** What the importer knows about `image` (a Docker Hub database image); postgres' alpine images use uid 70 instead of 999. */
 export function knownImage(image: string): KnownImage | undefined {
-  const known = KNOWN_IMAGES[imageRepositoryName(image)];
-  if (known && imageRepositoryName(image) === 'postgres' && (imageTag(image) ?? '').includes('alpine')) return { ...known, uid: 70 };
-  return known;
+  const needs = imageRuntimeNeeds(image);
+  if (!needs?.database || needs.port === undefined || needs.portName === undefined || needs.dataPath === undefined) return undefined;
+  const preset = PRESETS[needs.image];
+  if (preset) return { preset, port: needs.port, portName: needs.portName, dataPath: needs.dataPath };
+  return {
+    port: needs.port,
+    portName: needs.portName,
+    dataPath: needs.dataPath,
+    uid: needs.uid,
+    writablePaths: needs.writablePaths,
+    env: needs.env,
+    resources: needs.resources,
+  };
 }

@@ -3,6 +3,7 @@ import { ProbeProps, ResourceList, ResourceProps } from '../constructs/pod-templ
 import { isDns1035Label, isDns1123Label } from '../manifest/names';
 import { parseQuantity } from '../manifest/quantity';
 import { imageTag, KnownImage, knownImage } from './known-images';
+import { unpinnedReason } from '../manifest/image-reference';
 import { ComposeHealthcheck, ComposePort, ComposeProject, ComposeService } from './model';
 import { bytesToQuantity, ComposeError, cpusToQuantity } from './values';
 
@@ -257,11 +258,10 @@ function imageRepositoryLabel(image: string): string {
 }
 
 function checkPinned(image: string, service: ComposeService, warn: (key: string, message: string) => void): void {
-  const tag = imageTag(image);
-  if (tag !== undefined && tag !== 'latest') return;
+  if (unpinnedReason(image) === undefined) return;
   const key = service.image === undefined ? 'build' : 'image';
   const what = service.image === undefined ? `the built image "${image}" (the name docker compose gives it)` : `"${image}"`;
-  warn(key, `${what} is ${tag === undefined ? 'untagged' : '"latest"'}: pin a version in stages.ts (images.${service.name}), or every pull may run something else`);
+  warn(key, `${what} is ${imageTag(image) === undefined ? 'untagged' : '"latest"'}: pin a version in stages.ts (images.${service.name}), or every pull may run something else`);
 }
 
 interface KomposeSettings {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { ContainerDefaults, mergeResources, ProbeProps, ResourceProps, SecretMount } from './pod-template';
 import { parseQuantity } from '../manifest/quantity';
+import { imageRuntimeNeeds } from '../manifest/image-needs';
 import { checkDns1123Label, checkNonEmpty, detachOnError, invalidProp } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
 
@@ -42,17 +43,22 @@ export interface MongoStatefulSetProps extends StatefulPresetProps {
   readonly startup?: ProbeProps;
 }
 
-export const MONGO_PORT = 27017;
-export const MONGO_UID = 999;
+const MONGO_IMAGE = 'mongo:6.0.6';
+/** The table's entry for the official mongo image (lib/manifest/image-needs.ts): its user, port, data path and the paths it writes. */
+const MONGO_NEEDS = imageRuntimeNeeds(MONGO_IMAGE)!;
+
+export const MONGO_PORT = MONGO_NEEDS.port!;
+export const MONGO_UID = MONGO_NEEDS.uid!;
 
 /**
- * The official mongo image runs as its own user (uid 999) when started directly non-root; its
- * entrypoint writes a temporary config to /tmp, mongod its data to the /data/db volume (also the
- * image's HOME, where mongosh keeps its state), and /data/configdb is the image's other volume.
+ * The official mongo image runs as its own user when started directly non-root; its entrypoint
+ * writes a temporary config to /tmp, mongod its data to the /data/db volume (also the image's
+ * HOME, where mongosh keeps its state), and /data/configdb is the image's other volume: all from
+ * the table of image needs.
  */
 export const MONGO_DEFAULTS: ContainerDefaults = {
   resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
-  security: { runAsUser: MONGO_UID, runAsGroup: MONGO_UID, writablePaths: ['/tmp', '/data/configdb'] },
+  security: { runAsUser: MONGO_UID, runAsGroup: MONGO_NEEDS.gid, writablePaths: MONGO_NEEDS.writablePaths },
   liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 6 },
   readiness: { tcpSocket: {}, periodSeconds: 5 },
 };
@@ -79,9 +85,9 @@ export class MongoStatefulSet extends StatefulAppBase {
       // The entrypoint runs `mongod` with these when the first argument is an option.
       args: [...(props.args ?? []), '--wiredTigerCacheSizeGB', String(cacheSizeGB)],
       name: props.name ?? 'mongodb',
-      image: props.image ?? 'mongo:6.0.6',
+      image: props.image ?? MONGO_IMAGE,
       port: MONGO_PORT,
-      portName: 'mongodb',
+      portName: MONGO_NEEDS.portName,
       defaults: MONGO_DEFAULTS,
       env: {
         MONGO_INITDB_ROOT_USERNAME: rootUsername,
@@ -91,7 +97,7 @@ export class MongoStatefulSet extends StatefulAppBase {
       secretMounts: [{ secretName: secret.secretName, mountPath: secret.mountPath }, ...(props.secretMounts ?? [])],
       volumeClaims: [{
         name: 'data',
-        mountPath: '/data/db',
+        mountPath: MONGO_NEEDS.dataPath!,
         storage: props.storage ?? '1Gi',
         storageClassName: props.storageClassName,
         accessModes: props.accessModes,

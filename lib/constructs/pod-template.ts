@@ -10,6 +10,7 @@ import { AffinityProps, checkAffinity, toAffinity } from './affinity';
 import { NAME_LABEL } from './labels';
 import { parseQuantity } from '../manifest/quantity';
 import { exactCopy, mergedRecord } from './records';
+import { imageNeedsChecks, imageSecurityDefaults, memoryFlagChecks } from './image-needs';
 
 /** CPU and memory amounts, as Kubernetes quantities (`250m`, `512Mi`). @inline */
 export interface ResourceList {
@@ -96,15 +97,22 @@ export interface ConfigMapMount {
  * "restricted"; every field that weakens it has to be written out.
  */
 export interface SecurityProps {
-  /** Non-zero uid the process runs as (images that default to root need one). @default - the construct's default (10001 for app images) */
+  /**
+   * Non-zero uid the process runs as (images that default to root need one).
+   * @default - the image's own user where the table of image needs knows it (101 for `nginx`, 999 for `postgres`, 70 for `postgres:*-alpine`), else the construct's default (10001 for app images)
+   */
   readonly runAsUser?: number;
-  /** Gid the process runs as. @default - runAsUser */
+  /** Gid the process runs as. @default - the image's own group where the table knows it, else runAsUser */
   readonly runAsGroup?: number;
-  /** Group that owns mounted volumes, so persistent data is writable. @default - runAsGroup */
+  /** Group that owns mounted volumes, so persistent data is writable. @default - the image's own group where the table knows it, else runAsGroup */
   readonly fsGroup?: number;
   /** Mount the image's filesystem read-only; writable paths get an emptyDir. @default true */
   readonly readOnlyRootFilesystem?: boolean;
-  /** Directories the process writes to; each gets its own emptyDir. @default - the construct's default (['/tmp']) */
+  /**
+   * Directories the process writes to; each gets its own emptyDir. Given for an image the table of
+   * image needs knows, it must cover the paths that image writes (or the construct refuses it).
+   * @default - the paths the image writes where the table knows it (`nginx`: /var/cache/nginx, /run, /tmp; its data path too when no claim or volume is mounted there), else the construct's default (['/tmp'])
+   */
   readonly writablePaths?: readonly string[];
   /** Mount the service account token (only workloads that call the Kubernetes API need it). @default false */
   readonly automountServiceAccountToken?: boolean;
@@ -114,7 +122,12 @@ export interface SecurityProps {
 
 /** What one container runs and how it is configured. */
 export interface ContainerProps {
-  /** Image reference, e.g. `mongo:6.0.6` or `registry.example.com/app@sha256:…`. */
+  /**
+   * Image reference, e.g. `mongo:6.0.6` or `registry.example.com/app@sha256:…`. An official image
+   * the table of image needs knows (`nginx`, `postgres`, … on Docker Hub) runs as its own user with
+   * the paths it writes made writable, or is refused naming what it needs (a port below 1024, a
+   * writable root) and the fixes.
+   */
   readonly image: string;
   /** @default ImagePullPolicy.IF_NOT_PRESENT */
   readonly imagePullPolicy?: ImagePullPolicy;
@@ -323,14 +336,25 @@ export type PodTemplateChecks = Pick<PodTemplateInput, 'container' | 'defaults' 
  */
 export function checkPodTemplate(scope: IConstruct, input: PodTemplateChecks): void {
   const { container: props, defaults } = input;
-  const security = { ...defaults.security, ...props.security };
+  const security = containerSecurity(props, defaults, input.claimMounts);
+  const resources = mergeResources(defaults.resources, props.resources);
   checkAll(scope, [
     ...containerChecks(scope, props, input.ports),
     () => checkSecurity(scope, security),
-    () => checkResources(scope, mergeResources(defaults.resources, props.resources)),
+    () => checkResources(scope, resources),
     () => podVolumes(scope, props, security, input.claimMounts),
-    ...podChecks(scope, props, defaults, input.containerName),
+    ...imageNeedsChecks(scope, props, input.ports, input.claimMounts),
+    ...memoryFlagChecks(scope, props, resources.limits?.memory),
+    ...podChecks(scope, props, defaults, security, input.containerName),
   ]);
+}
+
+/**
+ * The security settings the container runs with: the construct's defaults, then what the table
+ * of image needs knows of its image (its user, the paths it writes), then the props.
+ */
+function containerSecurity(props: PodTemplateProps, defaults: ContainerDefaults, claimMounts: readonly k8s.VolumeMount[] | undefined): SecurityProps {
+  return { ...defaults.security, ...imageSecurityDefaults(props, claimMounts), ...props.security };
 }
 
 /**
@@ -340,7 +364,7 @@ export function checkPodTemplate(scope: IConstruct, input: PodTemplateChecks): v
  */
 export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8s.PodTemplateSpec {
   const { container: props, defaults } = input;
-  const security = { ...defaults.security, ...props.security };
+  const security = containerSecurity(props, defaults, input.claimMounts);
   const resources = mergeResources(defaults.resources, props.resources);
 
   const uid = security.runAsUser ?? DEFAULT_APP_UID;
@@ -534,10 +558,12 @@ function containerChecks(scope: IConstruct, props: ContainerProps, ports: readon
 }
 
 /** One check per pod-level prop (per entry, for lists), for {@link checkAll}. */
-function podChecks(scope: IConstruct, props: PodTemplateProps, defaults: ContainerDefaults, containerName: string | undefined): (() => unknown)[] {
+function podChecks(
+  scope: IConstruct, props: PodTemplateProps, defaults: ContainerDefaults, security: SecurityProps, containerName: string | undefined,
+): (() => unknown)[] {
   const initNames = (props.initContainers ?? []).map((init) => init.name);
   const volumeNames = new Set((props.volumes ?? []).map((v) => v.name));
-  const writablePaths = { ...defaults.security, ...props.security }.writablePaths ?? ['/tmp'];
+  const writablePaths = security.writablePaths ?? ['/tmp'];
   return [
     ...(props.initContainers ?? []).map((init, i) => () => checkInitContainer(scope, `initContainers[${i}]`, init, defaults, volumeNames, writablePaths)),
     () => {

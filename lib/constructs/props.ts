@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { envVarNameProblem, isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem, PORT_NAME_RULE, portNameProblem } from '../manifest/names';
 import { parseQuantity } from '../manifest/quantity';
+import { parseImageReference, unpinnedReason } from '../manifest/image-reference';
 import { show } from '../validation/field-checks';
 
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain };
@@ -250,7 +251,7 @@ const REGISTRY_HOST = new RegExp(`^${REGISTRY_HOST_LABEL}(?:\\.${REGISTRY_HOST_L
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
 /**
- * An image pinned to a version: a digest, or a tag other than `latest`. Production stages use it
+ * An image pinned to a version ({@link unpinnedReason}: a digest, or a tag other than `latest`). Production stages use it
  * so that what runs is what was reviewed. The reference must also be well-formed, or the kubelet
  * fails to pull it (`InvalidImageName`).
  */
@@ -259,13 +260,12 @@ export function checkPinnedImage(scope: IConstruct, field: string, image: string
   if (at >= 0 && !/^sha256:[a-f0-9]{64}$/.test(image.slice(at + 1))) {
     throw invalidProp(scope, field, image, 'has a malformed digest: use "@sha256:" followed by 64 hexadecimal digits');
   }
-  const nameAndTag = at >= 0 ? image.slice(0, at) : image;
-  const lastSegment = nameAndTag.slice(nameAndTag.lastIndexOf('/') + 1);
-  const colon = lastSegment.indexOf(':');
-  const tag = colon >= 0 ? lastSegment.slice(colon + 1) : undefined;
-  if (at < 0 && (tag === undefined || tag === '' || tag === 'latest')) {
-    throw invalidProp(scope, field, image, 'must be pinned: a tag other than "latest" (e.g. ":1.4.2") or a digest ("@sha256:…")');
+  const unpinned = unpinnedReason(image);
+  if (unpinned !== undefined) {
+    throw invalidProp(scope, field, image, `must be pinned: it ${unpinned}; use a tag other than "latest" (e.g. ":1.4.2") or a digest ("@sha256:…")`);
   }
+  const { tag } = parseImageReference(image);
+  const nameAndTag = at >= 0 ? image.slice(0, at) : image;
   const repository = tag === undefined ? nameAndTag : nameAndTag.slice(0, nameAndTag.length - tag.length - 1);
   if (!isImageRepository(repository)) {
     throw invalidProp(scope, field, image, 'must be an image reference: an optional registry host (with port) and "/", then "/"-separated lowercase path components of a-z and 0-9 joined by ".", "_", "__" or "-"');

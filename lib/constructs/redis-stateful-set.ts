@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { ContainerDefaults } from './pod-template';
+import { imageRuntimeNeeds, ImageRuntimeNeeds } from '../manifest/image-needs';
 import { detachOnError, invalidProp } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
 
@@ -7,7 +8,7 @@ import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
 export interface RedisStatefulSetProps extends StatefulPresetProps {
   /** Base name: `<name>-statefulset`, `<name>-service`. @default 'redis' */
   readonly name?: string;
-  /** @default 'redis:7.0.11-alpine' */
+  /** The official redis image (or a mirror of it); its user and group come from the table of image needs. @default 'redis:7.0.11-alpine' */
   readonly image?: string;
   /** Keep /data on a persistent volume of this size; without it, data lives as long as the pod. @default - an emptyDir */
   readonly storage?: string;
@@ -17,16 +18,26 @@ export interface RedisStatefulSetProps extends StatefulPresetProps {
   readonly replicas?: number;
 }
 
-export const REDIS_PORT = 6379;
+const REDIS_IMAGE = 'redis:7.0.11-alpine';
 
 /**
- * The official redis alpine image's user is uid 999, group 1000; started directly as that user it
- * only writes its dump to /data (its working directory).
+ * The official redis image's user, from the table of image needs (uid 999; group 1000 in the
+ * alpine images, 999 in the Debian ones); started directly as that user it only writes its dump
+ * to /data (its working directory). An image the table does not know (a mirror) is taken for the
+ * default one.
  */
-export function redisDefaults(persistent: boolean): ContainerDefaults {
+function redisNeeds(image: string): ImageRuntimeNeeds {
+  return imageRuntimeNeeds(image) ?? imageRuntimeNeeds(REDIS_IMAGE)!;
+}
+
+export const REDIS_PORT = redisNeeds(REDIS_IMAGE).port!;
+
+/** The defaults of a Redis container running `image`, with /data on a claim (`persistent`) or an emptyDir. */
+export function redisDefaults(persistent: boolean, image: string = REDIS_IMAGE): ContainerDefaults {
+  const needs = redisNeeds(image);
   return {
     resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-    security: { runAsUser: 999, runAsGroup: 1000, writablePaths: persistent ? [] : ['/data'] },
+    security: { runAsUser: needs.uid, runAsGroup: needs.gid, writablePaths: persistent ? needs.writablePaths : [...needs.writablePaths, needs.dataPath!] },
     liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 3 },
     readiness: { exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 5 },
   };
@@ -37,14 +48,16 @@ export function redisDefaults(persistent: boolean): ContainerDefaults {
 export class RedisStatefulSet extends StatefulAppBase {
   constructor(scope: Construct, id: string, props: RedisStatefulSetProps = {}) {
     const persistent = props.storage !== undefined;
+    const image = props.image ?? REDIS_IMAGE;
+    const dataPath = redisNeeds(image).dataPath!;
     super(scope, id, {
       ...props,
       name: props.name ?? 'redis',
-      image: props.image ?? 'redis:7.0.11-alpine',
+      image,
       port: REDIS_PORT,
-      portName: 'redis',
-      defaults: redisDefaults(persistent),
-      volumeClaims: persistent ? [{ name: 'data', mountPath: '/data', storage: props.storage!, storageClassName: props.storageClassName }] : [],
+      portName: redisNeeds(image).portName,
+      defaults: redisDefaults(persistent, image),
+      volumeClaims: persistent ? [{ name: 'data', mountPath: dataPath, storage: props.storage!, storageClassName: props.storageClassName }] : [],
     });
     if (this.replicas !== 1) {
       throw invalidProp(this, 'replicas', this.replicas, 'must be 1: more pods would be independent Redis servers, not replicas');

@@ -42,6 +42,9 @@ import { httpRouteParent } from './rules/http-route-parent';
 import { releaseServiceSelector } from './rules/release-service';
 import { releaseVersionSelectors } from './rules/release-selectors';
 import { canaryIngress } from './rules/canary-ingress';
+import { imagePinning } from './rules/image-pinning';
+import { memoryFlags } from './rules/memory-flags';
+import { unitlessQuantities } from './rules/unitless-quantities';
 
 export { Rule, RuleContext, ObjectIndex, buildIndex } from './rule';
 export { parseQuantity } from '../manifest/quantity';
@@ -63,6 +66,9 @@ export const RULES: readonly Rule[] = [
   probePorts,
   names,
   resourceQuantities,
+  unitlessQuantities,
+  memoryFlags,
+  imagePinning,
   namespaceOrder,
   duplicateObjects,
   annotations,

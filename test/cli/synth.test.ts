@@ -100,7 +100,7 @@ describe('habr-k8s synth', () => {
     expect(synth.status).toBe(1);
     expect(synth.stderr.match(/Secret db/g)).toHaveLength(1);
     expect(synth.stderr).toMatch(/declareExternalObject\(\) in the app, or --external Secret\/db when validating a folder/);
-    expect(synth.stderr).toMatch(/^00-web.yaml\n {2}error {3}Deployment shop\/web-deployment spec.template.spec.volumes\[1\].secret.secretName: [^\n]*\n\n3 objects checked, 1 errors, 0 warnings\nnothing written to out\n$/);
+    expect(synth.stderr).toMatch(/^00-web.yaml\n {2}error {3}Deployment shop\/web-deployment spec.template.spec.volumes\[3\].secret.secretName: [^\n]*\n\n3 objects checked, 1 errors, 0 warnings\nnothing written to out\n$/);
     expect(list(path.join(root, 'out'))).toEqual([]);
   });
 
