@@ -1,6 +1,6 @@
 /**
  * `habr-k8s deploy` on a fresh control plane: dev and prod from an empty cluster, again with no
- * change, pruning as an ApplySet that kubectl's own `--applyset` prune agrees with, refusals
+ * change, `diff --live` against the deployed stage, pruning as an ApplySet that kubectl's own `--applyset` prune agrees with, refusals
  * before anything is applied, a Deployment that cannot be scheduled, a deploy killed half-way,
  * two deploys at once, and blue → green → rollback with the Service's EndpointSlices following.
  * The commands run through the bin (bin/habr-k8s.js), in a process of their own: the client they use
@@ -80,6 +80,26 @@ describe('dev stage', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toBe(`no changes\ndeployed stage dev: 0 created, 0 updated, 0 pruned, ${objects.length} ready\n`);
     expect(generations(cluster)).toEqual(before);
+  });
+
+  test('diff --live: an unchanged cluster says so; an edited replica count is named by its field, a removed object as pruned; nothing changes', () => {
+    expect(habr(cluster, ['diff', '--live'])).toEqual({ status: 0, stdout: 'no changes\n', stderr: '' });
+    const folder = editedCopy(DEV_DIST, (objects) => objects
+      .filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'seed-network-policy'))
+      .map((o) => (o.kind === 'Deployment' && o.metadata.name === 'worker-deployment' ? { ...o, spec: { ...o.spec, replicas: 3 } } : o)));
+    const before = generations(cluster);
+    const changed = habr(cluster, ['diff', '--live', folder]);
+    expect(changed.stderr).toBe('');
+    expect(changed.status).toBe(0);
+    const lines = changed.stdout.trimEnd().split('\n');
+    expect(lines.filter((line) => /^([-+~>] | {4})/.test(line))).toEqual([
+      '- NetworkPolicy default/seed-network-policy (removed)',
+      '~ Deployment default/worker-deployment',
+      '    spec.replicas: 2 → 3',
+    ]);
+    expect(lines.at(-1)).toMatch(/^0 added, 1 removed, 1 changed, \d+ unchanged$/);
+    expect(generations(cluster)).toEqual(before);
+    expect(getJson(cluster, ['networkpolicy/seed-network-policy']).metadata.name).toBe('seed-network-policy');
   });
 
   test('the parent and every member carry the ApplySet labels kubectl uses', () => {
