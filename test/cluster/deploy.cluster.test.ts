@@ -2,7 +2,7 @@
  * `habr-k8s deploy` on a fresh control plane: dev and prod from an empty cluster, again with no
  * change, `diff --live` against the deployed stage, pruning as an ApplySet that kubectl's own `--applyset` prune agrees with, refusals
  * before anything is applied, a Deployment that cannot be scheduled, a deploy killed half-way,
- * two deploys at once, and blue → green → rollback with the Service's EndpointSlices following.
+ * two deploys at once, the API server restarted while a deploy waits, and blue → green → rollback with the Service's EndpointSlices following.
  * The commands run through the bin (bin/habr-k8s.js), in a process of their own: the client they use
  * is an ES module, which jest's module loader cannot load.
  */
@@ -192,6 +192,42 @@ describe('dev stage', () => {
       expect(items.filter((item) => item.metadata.annotations?.deployed !== 'after-kill').map((item) => item.metadata.name)).toEqual([]);
     }
     expect(habr(cluster, ['deploy', folder]).stdout).toMatch(/^no changes$/m);
+  });
+
+  test('the API server restarted while a deploy waits: the deploy says so, reads again once it is back, and completes', async () => {
+    // Its pods fit only on a node labelled gate=open, which no node is yet: the deploy waits until the test labels one.
+    const gated = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gated', namespace: 'default' },
+      spec: {
+        replicas: 1, selector: { matchLabels: { app: 'gated' } },
+        template: {
+          metadata: { labels: { app: 'gated' } },
+          spec: {
+            nodeSelector: { gate: 'open' },
+            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+            containers: [{ name: 'gated', image: 'registry.example.com/gated:1.0', resources: { limits: { cpu: '100m', memory: '64Mi' } }, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+          },
+        },
+      },
+    };
+    const folder = editedCopy(DEV_DIST, () => [gated]);
+    const deploying = habrAsync(cluster, ['deploy', folder, '--stage', 'restart', '--timeout', '3m']);
+    // Applied and its pod found unschedulable: the deploy is in its wait.
+    expect(await eventually(() => {
+      const pods = getJson(cluster, ['pods', '-l', 'app=gated']).items as Json[];
+      return pods.some((pod) => (pod.status.conditions ?? []).some((c: Json) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')) ? [] : ['no unschedulable pod of gated yet'];
+    }, 120)).toEqual([]);
+    // Down longer than the Lease's renewal period (10 s): a renewal fails too, and must not stop the deploy.
+    await cluster.restartApiServer(12);
+    cluster.kubectlOk(['label', 'node', 'kwok-node-0', 'gate=open']);
+    const result = await deploying;
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^1 of 1 awaited objects: cannot read it: .*ECONNREFUSED.*; trying again until the timeout$/m);
+    expect(result.stdout).toMatch(/^the awaited objects can be read again; waiting for 1$/m);
+    expect(result.stdout).toMatch(/^deployed stage restart as revision 1: 1 created, 0 updated, 0 pruned, 1 ready$/m);
+    expect(getJson(cluster, ['deployment/gated']).status.readyReplicas).toBe(1);
+    cluster.kubectlOk(['label', 'node', 'kwok-node-0', 'gate-']);
   });
 
   test('history lists the revisions', () => {
