@@ -59,7 +59,7 @@ async function runDiff(args: readonly string[], io: CommandIo): Promise<number> 
 
 export const DIFF_COMMAND: CliCommand = {
   name: 'diff',
-  summary: 'what a fresh synth would change in the output folder, or the difference of two folders, object by object',
+  summary: 'what a fresh synth would change in the output folder, the difference of two folders, or (--live) what a deploy would change on the cluster',
   help: [
     'usage: habr-k8s diff [--app ENTRY] [--output DIR] [--stage NAME]',
     '       habr-k8s diff <before-folder> <after-folder>',

@@ -4,6 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { DIFF_COMMAND } from '../../lib/cli/diff';
 import { runCli } from './run-cli';
+import { writeLoadHook } from './load-hook';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -36,12 +37,7 @@ describe('habr-k8s diff --live: the command line', () => {
   test('the Kubernetes client is loaded for --live only; a cluster that cannot be reached is exit code 1, named in one line', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'habr-k8s-diff-live-'));
     try {
-      const hook = path.join(dir, 'hook.js');
-      fs.writeFileSync(hook, [
-        "const Module = require('module');",
-        'const load = Module._load;',
-        "Module._load = function (request, ...rest) { if (request.startsWith('@kubernetes/client-node')) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };",
-      ].join('\n'));
+      const hook = writeLoadHook(dir, /^@kubernetes\/client-node/);
       // Port 1 on the loopback: nothing listens there, the connection is refused at once.
       const kubeconfig = path.join(dir, 'kubeconfig');
       fs.writeFileSync(kubeconfig, JSON.stringify({

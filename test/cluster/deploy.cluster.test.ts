@@ -60,6 +60,24 @@ function editedCopy(from: string, edit: (objects: Json[]) => Json[]): string {
   return folder;
 }
 
+/** A Deployment of one pod that only nodes matching `nodeSelector` can run. */
+function deploymentOnNodes(name: string, nodeSelector: Record<string, string>): Json {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' },
+    spec: {
+      replicas: 1, selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          nodeSelector,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{ name, image: `registry.example.com/${name}:1.0`, resources: { limits: { cpu: '100m', memory: '64Mi' } }, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+        },
+      },
+    },
+  };
+}
+
 describe('dev stage', () => {
   let cluster: LocalCluster;
   beforeAll(async () => {
@@ -153,20 +171,7 @@ describe('dev stage', () => {
   });
 
   test('a Deployment whose pods can never be scheduled fails within its timeout, naming it and Unschedulable', () => {
-    const folder = editedCopy(DEV_DIST, (objects) => [...objects.filter((o) => o.kind !== 'NetworkPolicy' || o.metadata.name !== 'seed-network-policy'), {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'stuck', namespace: 'default' },
-      spec: {
-        replicas: 1, selector: { matchLabels: { app: 'stuck' } },
-        template: {
-          metadata: { labels: { app: 'stuck' } },
-          spec: {
-            nodeSelector: { 'no-node-has': 'this-label' },
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{ name: 'stuck', image: 'registry.example.com/stuck:1.0', resources: { limits: { cpu: '100m', memory: '64Mi' } }, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
-          },
-        },
-      },
-    }]);
+    const folder = editedCopy(DEV_DIST, (objects) => [...objects.filter((o) => o.kind !== 'NetworkPolicy' || o.metadata.name !== 'seed-network-policy'), deploymentOnNodes('stuck', { 'no-node-has': 'this-label' })]);
     const result = habr(cluster, ['deploy', folder, '--timeout', '20s']);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^Deployment default\/stuck: \w+: not ready after 20s: /m);
@@ -196,20 +201,7 @@ describe('dev stage', () => {
 
   test('the API server restarted while a deploy waits: the deploy says so, reads again once it is back, and completes', async () => {
     // Its pods fit only on a node labelled gate=open, which no node is yet: the deploy waits until the test labels one.
-    const gated = {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'gated', namespace: 'default' },
-      spec: {
-        replicas: 1, selector: { matchLabels: { app: 'gated' } },
-        template: {
-          metadata: { labels: { app: 'gated' } },
-          spec: {
-            nodeSelector: { gate: 'open' },
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{ name: 'gated', image: 'registry.example.com/gated:1.0', resources: { limits: { cpu: '100m', memory: '64Mi' } }, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
-          },
-        },
-      },
-    };
+    const gated = deploymentOnNodes('gated', { gate: 'open' });
     const folder = editedCopy(DEV_DIST, () => [gated]);
     const deploying = habrAsync(cluster, ['deploy', folder, '--stage', 'restart', '--timeout', '3m']);
     // Applied and its pod found unschedulable: the deploy is in its wait.
