@@ -66,6 +66,22 @@ interface Resource {
   readonly namespaced: boolean;
 }
 
+/**
+ * The client makes a new agent, hence a new TLS connection, for every request: thousands of
+ * handshakes for a large app. The function returned replaces a plain http(s) agent by one
+ * kept-alive agent with the options of the first it sees (one kubeconfig user per command); any
+ * other agent (a proxy's) is returned as it is.
+ */
+export function keptAliveAgent(): (agent: http.Agent | undefined) => http.Agent | undefined {
+  let shared: http.Agent | undefined;
+  return (agent) => {
+    if (!agent || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent;
+    const options = { ...(agent as http.Agent & { options: https.AgentOptions }).options, keepAlive: true, maxSockets: MAX_SOCKETS };
+    shared ??= agent.constructor === https.Agent ? new https.Agent(options) : new http.Agent(options);
+    return shared;
+  };
+}
+
 /** Connects to the cluster of the kubeconfig and context kubectl would use. */
 export function connectCluster(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ClusterApi {
   const api = client();
@@ -100,16 +116,7 @@ export function connectCluster(options: ConnectionOptions, env: NodeJS.ProcessEn
     return `${resource.root}${namespace}/${resource.plural}${ref.name !== undefined ? `/${encodeURIComponent(ref.name)}` : ''}`;
   };
 
-  // The client makes a new agent, hence a new TLS connection, for every request: thousands of
-  // handshakes for a large app. A plain agent is replaced by one kept-alive agent with the options of
-  // the first (the same kubeconfig user for the whole command); a proxy's agent is left as it is.
-  let keptAlive: http.Agent | undefined;
-  const reused = (agent: http.Agent | undefined): http.Agent | undefined => {
-    if (!agent || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent;
-    const options = (agent as http.Agent & { options: https.AgentOptions }).options;
-    keptAlive ??= agent.constructor === https.Agent ? new https.Agent({ ...options, keepAlive: true, maxSockets: MAX_SOCKETS }) : new http.Agent({ ...options, keepAlive: true, maxSockets: MAX_SOCKETS });
-    return keptAlive;
-  };
+  const reused = keptAliveAgent();
 
   const request = async (method: k8s.HttpMethod, url: string, query: Record<string, string | undefined>, body?: { contentType: string; value: unknown }): Promise<unknown> => {
     const context = configuration.baseServer.makeRequestContext(url, method);
