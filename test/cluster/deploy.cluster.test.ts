@@ -236,13 +236,19 @@ describe('prod stage', () => {
   }, 240_000);
   afterAll(() => stopCluster(cluster, 'deploy prod'));
 
-  test('from an empty cluster every object is applied and ready; deploying again changes nothing', () => {
+  test('from an empty cluster every object is applied and ready; deploying again changes nothing', async () => {
     // Prod routes its hosts with HTTPRoutes: the Gateway API CRDs come first, as on a real cluster.
     installShippedCrds(cluster);
     const first = habr(cluster, ['deploy', '--stage', 'prod', '--timeout', '3m']);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(new RegExp(`^deployed stage prod as revision 1: \\d+ created, \\d+ updated, 0 pruned, ${objectsIn(PROD_DIST).length} ready$`, 'm'));
+    // The blue and green Deployments leave replicas to their HPAs, which raise them to minReplicas at
+    // their next sync (every 15 s), moving the generation: the generations compared are those after it.
+    expect(await eventually(() => (getJson(cluster, ['hpa']).items as Json[]).flatMap((hpa) => {
+      const target = getJson(cluster, [`deployment/${hpa.spec.scaleTargetRef.name}`]);
+      return target.spec.replicas >= hpa.spec.minReplicas ? [] : [`${target.metadata.name} has ${target.spec.replicas} replicas, its HPA's minimum is ${hpa.spec.minReplicas}`];
+    }), 90)).toEqual([]);
     const before = generations(cluster);
     const again = habr(cluster, ['deploy', '--stage', 'prod']);
     expect(again.stdout).toMatch(/^no changes\n/);
