@@ -9,7 +9,8 @@
  *   --only=txt  only scenarios whose name contains txt (the baselines always run)
  *   --section=validate  only the validate section: `validate` vs kubeconform on a public-style
  *               corpus and on 10,002 objects (it also ends every run without --only)
- *   --deploy    instead: `habr-k8s deploy` against kubectl on a local control plane (see deploy.ts)
+ *   --section=deploy (or --deploy)  instead: `habr-k8s deploy` against kubectl on a local control
+ *               plane (see deploy.ts)
  */
 import { buildSync } from 'esbuild';
 import { join, relative, resolve } from 'path';
@@ -216,9 +217,8 @@ function validateSection(options: Options): string {
 }
 
 function main(): void {
-  if (process.argv.includes('--deploy')) {
-    compileBenchmark([]);
-    void runDeployBench(process.argv.slice(2), { cwd: PROJECT_ROOT, usagePreload: compiledPath('bench/usage-preload.ts') }).catch((error: Error) => {
+  if (process.argv.includes('--deploy') || process.argv.includes('--section=deploy')) {
+    void runDeployBench(process.argv.slice(2)).catch((error: Error) => {
       console.error(error.message);
       process.exitCode = 1;
     });

@@ -31,17 +31,18 @@ export interface CommandUsage {
 const GNU_TIME = '/usr/bin/time';
 
 /**
- * Runs `argv` once; exit codes 0 and 1 both count (a validator exits 1 when it finds errors). CPU
- * and peak RSS come from GNU time, which reports the command's children too (run.js's bundle).
+ * Runs `argv` once; the exit codes of `accepted` count (by default 0 and 1: a validator exits 1
+ * when it finds errors). CPU and peak RSS come from GNU time, which reports the command's children
+ * too (run.js's bundle).
  */
-export function runMeasured(argv: readonly string[], cwd: string): CommandUsage {
+export function runMeasured(argv: readonly string[], cwd: string, accepted: readonly number[] = [0, 1]): CommandUsage {
   const withTime = fs.existsSync(GNU_TIME);
   const usageFile = path.join(os.tmpdir(), `bench-time-${process.pid}.txt`);
   const command = withTime ? [GNU_TIME, '-f', '%U %S %M', '-o', usageFile, ...argv] : [...argv];
   const start = process.hrtime.bigint();
   const outcome = spawnSync(command[0], command.slice(1), { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
   const wallMs = Number(process.hrtime.bigint() - start) / 1e6;
-  if (outcome.status !== 0 && outcome.status !== 1) throw new Error(`${argv.join(' ')} failed (${outcome.status ?? outcome.signal}):\n${outcome.stderr}`);
+  if (outcome.status === null || !accepted.includes(outcome.status)) throw new Error(`${argv.join(' ')} failed (${outcome.status ?? outcome.signal}):\n${outcome.stderr}`);
   if (!withTime) return { wallMs, cpuMs: NaN, maxRssKb: NaN };
   try {
     const [user, system, rss] = fs.readFileSync(usageFile, 'utf8').trim().split('\n').pop()!.split(' ').map(Number);

@@ -26,7 +26,7 @@ export function parseDuration(option: string, value: string): number {
   return Number(match[1]) * { s: 1, m: 60, h: 3600 }[(match[2] ?? 's') as 's' | 'm' | 'h'];
 }
 
-interface ParsedOptions {
+export interface ParsedOptions {
   readonly values: Readonly<Record<string, string>>;
   readonly flags: ReadonlySet<string>;
   readonly positional: readonly string[];
@@ -65,7 +65,7 @@ interface Target {
 }
 
 /** The stage named by `--stage` (default dev), checked. */
-function stageOf(parsed: ParsedOptions): string {
+export function stageOf(parsed: ParsedOptions): string {
   const stage = parsed.values['--stage'] ?? 'dev';
   if (!STAGE_NAME.test(stage)) throw new UsageError(`--stage ${stage}: a stage is lower-case letters, digits and dashes`);
   return stage;
@@ -98,7 +98,8 @@ export function readStageFolder(folder: string, io: CommandIo): SourcedObject[] 
   return read.objects;
 }
 
-const CONNECTION_HELP = [
+/** The help lines of the options that choose the cluster and the stage's namespace. */
+export const CONNECTION_HELP = [
   '  --kubeconfig FILE    the kubeconfig (default: KUBECONFIG, then ~/.kube/config, as kubectl)',
   '  --context NAME       the context (default: the current context)',
   '  --namespace NS       where the stage\'s ApplySet parent, revisions and Lease live (default: default)',

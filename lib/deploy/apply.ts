@@ -7,12 +7,12 @@
 import type { KubeObject } from '../manifest/types';
 import { ClusterApi } from './cluster-api';
 import { DeployPlan, FIELD_MANAGER, PlannedObject, Refusal, refusalMessage } from './plan';
-import { mapBounded } from './parallel';
+import { DEFAULT_CONCURRENCY, mapBounded } from './parallel';
 import { NotReady, waitForReady, WaitOptions } from './wait';
 
 export interface ApplyOptions {
   readonly forceConflicts?: boolean;
-  /** Requests in flight at once within a group. @default 8 */
+  /** Requests in flight at once within a group. @default DEFAULT_CONCURRENCY (32) */
   readonly concurrency?: number;
   /** How CRDs are awaited before the objects that may use them. */
   readonly wait: WaitOptions;
@@ -47,7 +47,7 @@ export async function applyPlan(plan: DeployPlan, api: ClusterApi, options: Appl
   const applied: KubeObject[] = [];
   for (const group of applyGroups(plan.objects.filter((item) => item.action !== 'unchanged'))) {
     const refusals: Refusal[] = [];
-    const results = await mapBounded(group, options.concurrency ?? 8, async (item) => {
+    const results = await mapBounded(group, options.concurrency ?? DEFAULT_CONCURRENCY, async (item) => {
       try {
         return await api.apply(item.object, { fieldManager: FIELD_MANAGER, dryRun: false, force: options.forceConflicts ?? false });
       } catch (error) {

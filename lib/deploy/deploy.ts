@@ -6,6 +6,7 @@
  */
 import type { SourcedObject } from '../manifest/types';
 import { formatDiff } from '../diff/diff';
+import { UserError } from '../errors';
 import { ClusterApi, isNotFound } from './cluster-api';
 import { ApplySetParent, parentObject, PARENT_FIELD_MANAGER, unionContents } from './applyset';
 import { contentsOf, DeployPlan, planChanges, planDeploy, Refusal } from './plan';
@@ -37,7 +38,7 @@ export interface DeployOptions {
   readonly log: (line: string) => void;
   /** What is awaited now; the command shows it on a terminal only. */
   readonly progress?: (line: string) => void;
-  /** Requests in flight at once. @default 8 */
+  /** Requests in flight at once. @default DEFAULT_CONCURRENCY (32) */
   readonly concurrency?: number;
 }
 
@@ -68,7 +69,11 @@ export async function deploy(objects: readonly SourcedObject[], api: ClusterApi,
     onWait: (holder) => options.log(`stage ${options.stage} is being deployed by ${holder}; waiting up to ${options.lockWaitSeconds}s`),
   });
   let renewalError: unknown;
-  const renewal = lease && setInterval(() => lease.renew().catch((error: unknown) => (renewalError = error)), (LEASE_SECONDS * 1000) / 3);
+  // A renewal that cannot reach the server (an API server restarting) is tried again at the next
+  // tick; only a Lease taken over by another deploy stops this one.
+  const renewal = lease && setInterval(() => lease.renew().catch((error: unknown) => {
+    if (error instanceof UserError) renewalError = error;
+  }), (LEASE_SECONDS * 1000) / 3);
   renewal?.unref();
   try {
     const plan = await planDeploy(objects, api, { parent: options.parent, forceConflicts: options.forceConflicts, pruneProtected: options.pruneProtected, concurrency: options.concurrency });
@@ -85,7 +90,7 @@ export async function deploy(objects: readonly SourcedObject[], api: ClusterApi,
     const applyParent = (contents: typeof finalContents) => api.apply(parentObject(options.parent, contents, options.toolingVersion), { fieldManager: PARENT_FIELD_MANAGER, dryRun: false, force: true });
     await applyParent(unionContents(plan.liveContents, finalContents));
 
-    const wait = { clock: options.clock, timeoutSeconds: options.timeoutSeconds, progress: options.progress, concurrency: options.concurrency };
+    const wait = { clock: options.clock, timeoutSeconds: options.timeoutSeconds, progress: options.progress, concurrency: options.concurrency, notice: options.log };
     const applied = await applyPlan(plan, api, { forceConflicts: options.forceConflicts, concurrency: options.concurrency, wait });
     if (applied.refusals.length || applied.notEstablished.length) {
       refusalLines(applied.refusals).forEach(options.log);

@@ -6,11 +6,16 @@
  * @module
  */
 import type * as k8s from '@kubernetes/client-node';
+import * as http from 'http';
+import * as https from 'https';
 import type { KubeObject } from '../manifest/types';
 import { asRecord, asString, records } from '../manifest/objects';
 import { UserError } from '../errors';
 import { ApiError, ApplyRequest, ClusterApi, ObjectRef } from './cluster-api';
 import { ConnectionOptions, kubeconfigFiles, KubeconfigParts, mergeKubeconfigs } from './kubeconfig';
+
+/** Connections to the API server at most; requests beyond wait for one (the server's own limit is 400 in flight). */
+const MAX_SOCKETS = 64;
 
 /** An optional peer dependency of habr-k8s: only the commands that talk to a cluster need it. */
 export const CLIENT_PACKAGE = '@kubernetes/client-node';
@@ -61,6 +66,22 @@ interface Resource {
   readonly namespaced: boolean;
 }
 
+/**
+ * The client makes a new agent, hence a new TLS connection, for every request: thousands of
+ * handshakes for a large app. The function returned replaces a plain http(s) agent by one
+ * kept-alive agent with the options of the first it sees (one kubeconfig user per command); any
+ * other agent (a proxy's) is returned as it is.
+ */
+export function keptAliveAgent(): (agent: http.Agent | undefined) => http.Agent | undefined {
+  let shared: http.Agent | undefined;
+  return (agent) => {
+    if (!agent || (agent.constructor !== https.Agent && agent.constructor !== http.Agent)) return agent;
+    const options = { ...(agent as http.Agent & { options: https.AgentOptions }).options, keepAlive: true, maxSockets: MAX_SOCKETS };
+    shared ??= agent.constructor === https.Agent ? new https.Agent(options) : new http.Agent(options);
+    return shared;
+  };
+}
+
 /** Connects to the cluster of the kubeconfig and context kubectl would use. */
 export function connectCluster(options: ConnectionOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ClusterApi {
   const api = client();
@@ -95,6 +116,8 @@ export function connectCluster(options: ConnectionOptions, env: NodeJS.ProcessEn
     return `${resource.root}${namespace}/${resource.plural}${ref.name !== undefined ? `/${encodeURIComponent(ref.name)}` : ''}`;
   };
 
+  const reused = keptAliveAgent();
+
   const request = async (method: k8s.HttpMethod, url: string, query: Record<string, string | undefined>, body?: { contentType: string; value: unknown }): Promise<unknown> => {
     const context = configuration.baseServer.makeRequestContext(url, method);
     context.setHeaderParam('Accept', 'application/json');
@@ -104,6 +127,8 @@ export function connectCluster(options: ConnectionOptions, env: NodeJS.ProcessEn
       context.setBody(JSON.stringify(body.value));
     }
     await config.applySecurityAuthentication(context);
+    const agent = reused(context.getAgent());
+    if (agent) context.setAgent(agent);
     const response = await configuration.httpApi.send(context).toPromise();
     const text = await response.body.text();
     if (response.httpStatusCode < 200 || response.httpStatusCode > 299) throw apiError(response.httpStatusCode, text, `${method} ${url}`);

@@ -4,7 +4,7 @@ import { stageParent } from './applyset';
 import { connectCluster } from './kube-client';
 import { ConnectionOptions } from './kubeconfig';
 import { formatPlan, refusalLines } from './deploy';
-import { planChanges, planDeploy } from './plan';
+import { planDeploy } from './plan';
 
 export interface LiveDiffOptions extends ConnectionOptions {
   /** The stage whose ApplySet decides what would be pruned. @default 'dev' */
@@ -14,10 +14,8 @@ export interface LiveDiffOptions extends ConnectionOptions {
 }
 
 export interface LiveDiff {
-  /** The report: per object and field, what would be added, changed and pruned, and every refusal; or `no changes`. */
+  /** The report: per object and field, what would be added, changed and pruned, or `no changes`; or every refusal. */
   readonly lines: readonly string[];
-  /** Whether a deploy would change anything. */
-  readonly changes: boolean;
   /** Objects the server refuses: a deploy would apply nothing. */
   readonly refusals: number;
 }
@@ -26,5 +24,9 @@ export interface LiveDiff {
 export async function liveDiff(objects: readonly SourcedObject[], options: LiveDiffOptions, env: NodeJS.ProcessEnv, cwd: string): Promise<LiveDiff> {
   const api = connectCluster(options, env, cwd);
   const plan = await planDeploy(objects, api, { parent: stageParent(options.stage ?? 'dev', options.namespace ?? 'default') });
-  return { lines: [...refusalLines(plan.refusals), ...formatPlan(plan)], changes: planChanges(plan), refusals: plan.refusals.length };
+  if (plan.refusals.length) {
+    const lines = [...refusalLines(plan.refusals), `a deploy would apply nothing: the API server refuses ${plan.refusals.length} of ${objects.length} objects`];
+    return { lines, refusals: plan.refusals.length };
+  }
+  return { lines: formatPlan(plan), refusals: 0 };
 }

@@ -12,7 +12,8 @@ import { ApiError, ClusterApi, groupOf, isNotFound, ObjectRef, refOf } from './c
 import {
   APPLYSET_PART_OF_LABEL, ApplySetContents, ApplySetParent, applySetId, asMember, groupKindOf, parentContents, parseGroupKind,
 } from './applyset';
-import { mapBounded } from './parallel';
+import { DEFAULT_CONCURRENCY, mapBounded } from './parallel';
+import { readLive } from './read-live';
 
 /** The field manager of every apply a deploy makes. */
 export const FIELD_MANAGER = 'habr-k8s';
@@ -29,7 +30,7 @@ export interface PlanOptions {
   readonly forceConflicts?: boolean;
   /** Protected kinds (see {@link PROTECTED_KINDS}) that may be pruned. @default - none */
   readonly pruneProtected?: ReadonlySet<string>;
-  /** Requests in flight at once. @default 8 */
+  /** Requests in flight at once. @default DEFAULT_CONCURRENCY (32) */
   readonly concurrency?: number;
 }
 
@@ -117,7 +118,7 @@ async function pruneTargets(api: ClusterApi, id: string, live: ApplySetContents,
     return memberKey(groupKindOf(object), ref.namespace, ref.name);
   }));
   const versionOf = new Map(desired.map((object) => [groupKindOf(object), object.apiVersion]));
-  const lists = await mapBounded([...live.groupKinds].sort(), options.concurrency ?? 8, async (groupKind): Promise<PruneTarget[]> => {
+  const lists = await mapBounded([...live.groupKinds].sort(), options.concurrency ?? DEFAULT_CONCURRENCY, async (groupKind): Promise<PruneTarget[]> => {
     const { group, kind } = parseGroupKind(groupKind);
     const apiVersion = versionOf.get(groupKind) ?? await preferredApiVersion(api, group);
     if (apiVersion === undefined) return [];
@@ -162,15 +163,22 @@ export async function planDeploy(objects: readonly SourcedObject[], api: Cluster
   const createdHere = (object: KubeObject, ref: ObjectRef) => (ref.namespace !== undefined && createdNamespaces.has(ref.namespace)) || createdKinds.has(groupKindOf(object));
 
   type Outcome = { live?: KubeObject; after?: KubeObject; refusal?: string; unchecked?: boolean };
-  const outcomes = await mapBounded(members, options.concurrency ?? 8, async (object): Promise<Outcome> => {
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  const outcomes = await mapBounded(members, concurrency, async (object): Promise<Outcome> => {
     const ref = refOf(object);
     try {
-      const after = await api.apply(object, { fieldManager: FIELD_MANAGER, dryRun: true, force: options.forceConflicts ?? false });
-      return { live: await api.get(ref), after };
+      return { after: await api.apply(object, { fieldManager: FIELD_MANAGER, dryRun: true, force: options.forceConflicts ?? false }) };
     } catch (error) {
       if (isNotFound(error) && createdHere(object, ref)) return { unchecked: true };
       return { refusal: refusalMessage(error) };
     }
+  });
+  // The live side of the diff, for the objects the server checked: many of a kind by one list.
+  const checked = outcomes.flatMap((outcome, index) => (outcome.after ? [index] : []));
+  const lives = await readLive(api, checked.map((index) => refOf(members[index])), concurrency);
+  checked.forEach((index, position) => {
+    const live = lives[position];
+    outcomes[index] = live instanceof Error ? { refusal: refusalMessage(live) } : { ...outcomes[index], live };
   });
 
   const planned: PlannedObject[] = [];

@@ -8,7 +8,8 @@ import type { KubeObject } from '../manifest/types';
 import { asString, field, identify, records, stringMap } from '../manifest/objects';
 import { ClusterApi, ObjectRef, refOf } from './cluster-api';
 import { containerProblems, objectStatus, ObjectStatus } from './status';
-import { mapBounded } from './parallel';
+import { DEFAULT_CONCURRENCY } from './parallel';
+import { LiveRead, readLive } from './read-live';
 
 /** Time as the waits see it: real in the command, simulated in the unit tests. */
 export interface Clock {
@@ -30,8 +31,10 @@ export interface WaitOptions {
   readonly pollSeconds?: number;
   /** Called after each look with what is still awaited (the command shows it as a live line on a terminal). */
   readonly progress?: (line: string) => void;
-  /** Requests in flight at once. @default 8 */
+  /** Requests in flight at once. @default DEFAULT_CONCURRENCY (32) */
   readonly concurrency?: number;
+  /** Told, also in CI logs, when the awaited objects cannot be read (an API server restarting) and when they can again. */
+  readonly notice?: (line: string) => void;
 }
 
 /** An object that did not get ready, and why. */
@@ -91,45 +94,13 @@ interface Look {
   readonly object?: KubeObject;
   readonly status?: ObjectStatus;
   readonly error?: string;
+  /** The request failed (the server unreachable, refusing): the object's state is unknown. */
+  readonly unreadable?: boolean;
 }
 
-/** A kind in a namespace with at least this many awaited objects is read with one list instead of one get each. */
-const LIST_FROM = 10;
-
-function lookAt(live: KubeObject | undefined): Look {
-  return live ? { object: live, status: objectStatus(live) } : { error: 'it does not exist (deleted by someone else?)' };
-}
-
-function unreadable(error: unknown): Look {
-  return { error: `cannot read it: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}` };
-}
-
-/** The live state of each pending object, in order: many objects of a kind in a namespace by one list, the others one by one. */
-async function look(api: ClusterApi, pending: ReadonlyArray<{ ref: ObjectRef }>, concurrency: number): Promise<Look[]> {
-  const groups = new Map<string, number[]>();
-  pending.forEach(({ ref }, index) => {
-    const key = JSON.stringify([ref.apiVersion, ref.kind, ref.namespace ?? '']);
-    groups.set(key, [...(groups.get(key) ?? []), index]);
-  });
-  const looks: Look[] = new Array(pending.length);
-  const tasks = [...groups.values()].flatMap((indexes): Array<() => Promise<void>> => {
-    if (indexes.length < LIST_FROM) {
-      return indexes.map((index) => async () => {
-        looks[index] = await api.get(pending[index].ref).then(lookAt, unreadable);
-      });
-    }
-    return [async () => {
-      const { apiVersion, kind, namespace } = pending[indexes[0]].ref;
-      try {
-        const byName = new Map((await api.list(apiVersion, kind, namespace)).map((object) => [asString(object.metadata?.name), object]));
-        for (const index of indexes) looks[index] = lookAt(byName.get(pending[index].ref.name));
-      } catch (error) {
-        for (const index of indexes) looks[index] = unreadable(error);
-      }
-    }];
-  });
-  await mapBounded(tasks, concurrency, (task) => task());
-  return looks;
+function lookAt(read: LiveRead): Look {
+  if (read instanceof Error) return { error: `cannot read it: ${read.message.split('\n')[0]}`, unreadable: true };
+  return read ? { object: read, status: objectStatus(read) } : { error: 'it does not exist (deleted by someone else?)' };
 }
 
 /**
@@ -142,8 +113,16 @@ export async function waitForReady(objects: readonly KubeObject[], api: ClusterA
   let pending = objects.map((object) => ({ ref: refOf(object), label: identify(object).label }));
   const lastSeen = new Map<string, Look>();
   const failures: NotReady[] = [];
+  let unreadableBefore = false;
   for (;;) {
-    const looks = await look(api, pending, options.concurrency ?? 8);
+    const looks = (await readLive(api, pending.map((item) => item.ref), options.concurrency ?? DEFAULT_CONCURRENCY)).map(lookAt);
+    const unreadableNow = looks.filter((seen) => seen.unreadable);
+    if (unreadableNow.length && !unreadableBefore) {
+      options.notice?.(`${unreadableNow.length} of ${pending.length} awaited objects: ${unreadableNow[0].error}; trying again until the timeout`);
+    } else if (!unreadableNow.length && unreadableBefore) {
+      options.notice?.(`the awaited objects can be read again; waiting for ${pending.length}`);
+    }
+    unreadableBefore = unreadableNow.length > 0;
     for (const [index, item] of pending.entries()) {
       const seen = looks[index];
       looks[index] = seen.error && !seen.object ? { ...lastSeen.get(item.label), error: seen.error } : seen;

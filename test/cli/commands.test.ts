@@ -9,6 +9,7 @@ import { HELM_COMMAND } from '../../lib/cli/helm';
 import { IMPORT_COMPOSE_COMMAND } from '../../lib/cli/import-compose';
 import { SYNTH_COMMAND } from '../../lib/cli/synth';
 import { VALIDATE_COMMAND } from '../../lib/cli/validate-command';
+import { writeLoadHook } from './load-hook';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -25,13 +26,7 @@ describe('COMMANDS', () => {
   test('habr-k8s validate loads no cdk8s: only the commands that run an app need it', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'habr-k8s-commands-'));
     try {
-      // Lists every package the process loads, as the bin runs.
-      const hook = path.join(dir, 'hook.js');
-      fs.writeFileSync(hook, [
-        "const Module = require('module');",
-        'const load = Module._load;',
-        "Module._load = function (request, ...rest) { if (/^(cdk8s|cdk8s-plus-27|constructs)$/.test(request)) process.stderr.write(`loaded ${request}\\n`); return load.call(this, request, ...rest); };",
-      ].join('\n'));
+      const hook = writeLoadHook(dir, /^(cdk8s|cdk8s-plus-27|constructs)$/);
       const run = (args: string[]) => spawnSync(process.execPath, ['-r', hook, path.join(ROOT, 'bin/habr-k8s.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
       const validate = run(['validate', 'test/fixtures/valid/app', '--external', 'Secret/shop/db-credentials']);
       expect(validate.stdout).toMatch(/objects checked/);

@@ -1,8 +1,8 @@
 /**
  * `habr-k8s deploy` on a fresh control plane: dev and prod from an empty cluster, again with no
- * change, pruning as an ApplySet that kubectl's own `--applyset` prune agrees with, refusals
+ * change, `diff --live` against the deployed stage, pruning as an ApplySet that kubectl's own `--applyset` prune agrees with, refusals
  * before anything is applied, a Deployment that cannot be scheduled, a deploy killed half-way,
- * two deploys at once, and blue → green → rollback with the Service's EndpointSlices following.
+ * two deploys at once, the API server restarted while a deploy waits, and blue → green → rollback with the Service's EndpointSlices following.
  * The commands run through the bin (bin/habr-k8s.js), in a process of their own: the client they use
  * is an ES module, which jest's module loader cannot load.
  */
@@ -60,6 +60,24 @@ function editedCopy(from: string, edit: (objects: Json[]) => Json[]): string {
   return folder;
 }
 
+/** A Deployment of one pod that only nodes matching `nodeSelector` can run. */
+function deploymentOnNodes(name: string, nodeSelector: Record<string, string>): Json {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'default' },
+    spec: {
+      replicas: 1, selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          nodeSelector,
+          securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{ name, image: `registry.example.com/${name}:1.0`, resources: { limits: { cpu: '100m', memory: '64Mi' } }, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
+        },
+      },
+    },
+  };
+}
+
 describe('dev stage', () => {
   let cluster: LocalCluster;
   beforeAll(async () => {
@@ -80,6 +98,26 @@ describe('dev stage', () => {
     expect(again.status).toBe(0);
     expect(again.stdout).toBe(`no changes\ndeployed stage dev: 0 created, 0 updated, 0 pruned, ${objects.length} ready\n`);
     expect(generations(cluster)).toEqual(before);
+  });
+
+  test('diff --live: an unchanged cluster says so; an edited replica count is named by its field, a removed object as pruned; nothing changes', () => {
+    expect(habr(cluster, ['diff', '--live'])).toEqual({ status: 0, stdout: 'no changes\n', stderr: '' });
+    const folder = editedCopy(DEV_DIST, (objects) => objects
+      .filter((o) => !(o.kind === 'NetworkPolicy' && o.metadata.name === 'seed-network-policy'))
+      .map((o) => (o.kind === 'Deployment' && o.metadata.name === 'worker-deployment' ? { ...o, spec: { ...o.spec, replicas: 3 } } : o)));
+    const before = generations(cluster);
+    const changed = habr(cluster, ['diff', '--live', folder]);
+    expect(changed.stderr).toBe('');
+    expect(changed.status).toBe(0);
+    const lines = changed.stdout.trimEnd().split('\n');
+    expect(lines.filter((line) => /^([-+~>] | {4})/.test(line))).toEqual([
+      '- NetworkPolicy default/seed-network-policy (removed)',
+      '~ Deployment default/worker-deployment',
+      '    spec.replicas: 2 → 3',
+    ]);
+    expect(lines.at(-1)).toMatch(/^0 added, 1 removed, 1 changed, \d+ unchanged$/);
+    expect(generations(cluster)).toEqual(before);
+    expect(getJson(cluster, ['networkpolicy/seed-network-policy']).metadata.name).toBe('seed-network-policy');
   });
 
   test('the parent and every member carry the ApplySet labels kubectl uses', () => {
@@ -133,20 +171,7 @@ describe('dev stage', () => {
   });
 
   test('a Deployment whose pods can never be scheduled fails within its timeout, naming it and Unschedulable', () => {
-    const folder = editedCopy(DEV_DIST, (objects) => [...objects.filter((o) => o.kind !== 'NetworkPolicy' || o.metadata.name !== 'seed-network-policy'), {
-      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'stuck', namespace: 'default' },
-      spec: {
-        replicas: 1, selector: { matchLabels: { app: 'stuck' } },
-        template: {
-          metadata: { labels: { app: 'stuck' } },
-          spec: {
-            nodeSelector: { 'no-node-has': 'this-label' },
-            securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{ name: 'stuck', image: 'registry.example.com/stuck:1.0', resources: { limits: { cpu: '100m', memory: '64Mi' } }, securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }],
-          },
-        },
-      },
-    }]);
+    const folder = editedCopy(DEV_DIST, (objects) => [...objects.filter((o) => o.kind !== 'NetworkPolicy' || o.metadata.name !== 'seed-network-policy'), deploymentOnNodes('stuck', { 'no-node-has': 'this-label' })]);
     const result = habr(cluster, ['deploy', folder, '--timeout', '20s']);
     expect(result.status).toBe(1);
     expect(result.stdout).toMatch(/^Deployment default\/stuck: \w+: not ready after 20s: /m);
@@ -174,6 +199,29 @@ describe('dev stage', () => {
     expect(habr(cluster, ['deploy', folder]).stdout).toMatch(/^no changes$/m);
   });
 
+  test('the API server restarted while a deploy waits: the deploy says so, reads again once it is back, and completes', async () => {
+    // Its pods fit only on a node labelled gate=open, which no node is yet: the deploy waits until the test labels one.
+    const gated = deploymentOnNodes('gated', { gate: 'open' });
+    const folder = editedCopy(DEV_DIST, () => [gated]);
+    const deploying = habrAsync(cluster, ['deploy', folder, '--stage', 'restart', '--timeout', '3m']);
+    // Applied and its pod found unschedulable: the deploy is in its wait.
+    expect(await eventually(() => {
+      const pods = getJson(cluster, ['pods', '-l', 'app=gated']).items as Json[];
+      return pods.some((pod) => (pod.status.conditions ?? []).some((c: Json) => c.type === 'PodScheduled' && c.reason === 'Unschedulable')) ? [] : ['no unschedulable pod of gated yet'];
+    }, 120)).toEqual([]);
+    // Down longer than the Lease's renewal period (10 s): a renewal fails too, and must not stop the deploy.
+    await cluster.restartApiServer(12);
+    cluster.kubectlOk(['label', 'node', 'kwok-node-0', 'gate=open']);
+    const result = await deploying;
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/^1 of 1 awaited objects: cannot read it: .*ECONNREFUSED.*; trying again until the timeout$/m);
+    expect(result.stdout).toMatch(/^the awaited objects can be read again; waiting for 1$/m);
+    expect(result.stdout).toMatch(/^deployed stage restart as revision 1: 1 created, 0 updated, 0 pruned, 1 ready$/m);
+    expect(getJson(cluster, ['deployment/gated']).status.readyReplicas).toBe(1);
+    cluster.kubectlOk(['label', 'node', 'kwok-node-0', 'gate-']);
+  });
+
   test('history lists the revisions', () => {
     const result = habr(cluster, ['history']);
     expect(result.status).toBe(0);
@@ -188,13 +236,19 @@ describe('prod stage', () => {
   }, 240_000);
   afterAll(() => stopCluster(cluster, 'deploy prod'));
 
-  test('from an empty cluster every object is applied and ready; deploying again changes nothing', () => {
+  test('from an empty cluster every object is applied and ready; deploying again changes nothing', async () => {
     // Prod routes its hosts with HTTPRoutes: the Gateway API CRDs come first, as on a real cluster.
     installShippedCrds(cluster);
     const first = habr(cluster, ['deploy', '--stage', 'prod', '--timeout', '3m']);
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(new RegExp(`^deployed stage prod as revision 1: \\d+ created, \\d+ updated, 0 pruned, ${objectsIn(PROD_DIST).length} ready$`, 'm'));
+    // The blue and green Deployments leave replicas to their HPAs, which raise them to minReplicas at
+    // their next sync (every 15 s), moving the generation: the generations compared are those after it.
+    expect(await eventually(() => (getJson(cluster, ['hpa']).items as Json[]).flatMap((hpa) => {
+      const target = getJson(cluster, [`deployment/${hpa.spec.scaleTargetRef.name}`]);
+      return target.spec.replicas >= hpa.spec.minReplicas ? [] : [`${target.metadata.name} has ${target.spec.replicas} replicas, its HPA's minimum is ${hpa.spec.minReplicas}`];
+    }), 90)).toEqual([]);
     const before = generations(cluster);
     const again = habr(cluster, ['deploy', '--stage', 'prod']);
     expect(again.stdout).toMatch(/^no changes\n/);

@@ -188,6 +188,22 @@ describe('the Lease: one deploy of a stage at a time', () => {
     await expect(acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 0, holder: 'third-3' })).rejects.toThrow('is being deployed by next-2');
   });
 
+  test('a renewal that cannot reach the server does not stop the deploy; the next one renews', async () => {
+    const cluster = healthyCluster();
+    const clock = new FakeClock();
+    const held = await acquireLease(cluster, parent, 'dev', { clock, waitSeconds: 0, holder: 'alice-1' });
+    const get = cluster.get.bind(cluster);
+    cluster.get = async () => {
+      throw new Error('connect ECONNREFUSED 127.0.0.1:6443');
+    };
+    await expect(held.renew()).rejects.toThrow('ECONNREFUSED');
+    cluster.get = get;
+    clock.time += 10_000;
+    await held.renew();
+    const lease = await cluster.get({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', name: 'habr-k8s-deploy-dev', namespace: 'default' });
+    expect(lease?.spec).toMatchObject({ holderIdentity: 'alice-1', renewTime: new Date(clock.time).toISOString().replace('Z', '000Z') });
+  });
+
   test('a renewal notices that another deploy took the Lease', async () => {
     const cluster = healthyCluster();
     const clock = new FakeClock();
@@ -225,7 +241,13 @@ describe('apply order and waiting', () => {
       return get(ref);
     };
     const objects = [deployment('web')];
-    expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 10 })).toEqual([]);
+    const notices: string[] = [];
+    expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 10, notice: (line) => notices.push(line) })).toEqual([]);
+    // Told once when the reads start failing and once when they work again, not at every look.
+    expect(notices).toEqual([
+      '1 of 1 awaited objects: cannot read it: connect ECONNREFUSED 127.0.0.1:6443; trying again until the timeout',
+      'the awaited objects can be read again; waiting for 1',
+    ]);
     failing = Infinity;
     expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 5 })).toEqual([{
       label: 'Deployment default/web', reason: 'Unreachable', message: 'not ready after 5s: cannot read it: connect ECONNREFUSED 127.0.0.1:6443', details: [],

@@ -47,6 +47,27 @@ describe('planDeploy', () => {
     expect(formatPlan(plan)).toEqual(['no changes']);
   });
 
+  test('the live side of many objects of a kind in a namespace is read by one list, not one get each; the diff is the same', async () => {
+    const objects = [...Array.from({ length: 12 }, (_, i) => configMap(`c-${i}`)), deployment('web')];
+    const cluster = deployedCluster(objects);
+    const reads: string[] = [];
+    const list = cluster.list.bind(cluster);
+    const get = cluster.get.bind(cluster);
+    cluster.list = async (...args) => {
+      reads.push(`list ${args[1]}${args[3] ? ` -l ${args[3].split('=')[0]}` : ''}`);
+      return list(...args);
+    };
+    cluster.get = async (ref) => {
+      reads.push(`get ${ref.kind} ${ref.name}`);
+      return get(ref);
+    };
+    const changed = objects.map((object) => (object.metadata?.name === 'c-3' ? { ...object, data: { key: 'new' } } : object));
+    const plan = await planDeploy(sourced(changed), cluster, { parent });
+    // The parent, the ConfigMaps by one list, the lone Deployment by a get, then the prune set's lists by the member label.
+    expect(reads.filter((read) => !read.includes(' -l '))).toEqual(['get Secret habr-k8s-dev', 'list ConfigMap', 'get Deployment web']);
+    expect(plan.objects.filter((item) => item.action !== 'unchanged').map((item) => `${item.action} ${item.label}`)).toEqual(['update ConfigMap default/c-3']);
+  });
+
   test('a changed field is shown per object and field; an object the app lost is pruned; a hand-made object is not touched', async () => {
     const cluster = deployedCluster([configMap('a'), configMap('gone'), deployment('web')]);
     cluster.put(configMap('by-hand'));

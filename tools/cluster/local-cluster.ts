@@ -117,6 +117,10 @@ export class LocalCluster {
   startupSeconds = 0;
 
   private readonly components: Component[] = [];
+  /** kube-apiserver's flags, kept for a restart. */
+  private apiServerArgs: readonly string[] = [];
+  /** The admin's client certificate and the CA, to ask the API server whether it is ready. */
+  private adminTls: https.RequestOptions = {};
   private readonly peakMemoryKb: Record<string, number> = {};
   private stopped = false;
 
@@ -199,7 +203,7 @@ export class LocalCluster {
     ]);
     await this.waitFor('etcd', () => httpOk(`http://127.0.0.1:${etcdClient}/health`));
 
-    this.launch('kube-apiserver', this.binaries['kube-apiserver'], [
+    this.apiServerArgs = [
       `--etcd-servers=http://127.0.0.1:${etcdClient}`,
       '--bind-address=127.0.0.1',
       '--advertise-address=127.0.0.1',
@@ -216,9 +220,9 @@ export class LocalCluster {
       '--authorization-mode=Node,RBAC',
       '--profiling=false',
       '--v=0',
-    ]);
-    const tls = { ca: fs.readFileSync(certs.caCert), cert: fs.readFileSync(certs.adminCert), key: fs.readFileSync(certs.adminKey) };
-    await this.waitFor('kube-apiserver', () => httpOk(`${this.server}/readyz`, tls));
+    ];
+    this.adminTls = { ca: fs.readFileSync(certs.caCert), cert: fs.readFileSync(certs.adminCert), key: fs.readFileSync(certs.adminKey) };
+    await this.startApiServer();
 
     this.launch('kube-controller-manager', this.binaries['kube-controller-manager'], [
       `--kubeconfig=${componentKubeconfig('kube-controller-manager')}`,
@@ -262,6 +266,27 @@ export class LocalCluster {
     await this.waitFor('kube-controller-manager', () => this.kubectl(['get', 'serviceaccount', 'default', '-n', 'default']).status === 0);
     this.startupSeconds = (Date.now() - started) / 1000;
     this.log(`cluster ${this.version} ready on ${this.server} in ${this.startupSeconds.toFixed(1)} s (${nodeCount} kwok nodes)`);
+  }
+
+  /**
+   * Stops kube-apiserver (SIGTERM, as a rolling restart of a control plane does), leaves it down
+   * for `downSeconds`, and starts it again with the same flags, port, certificates and etcd;
+   * resolves once it is ready again. The other components and the clients see their connections
+   * refused meanwhile, then reconnect.
+   */
+  async restartApiServer(downSeconds = 0): Promise<void> {
+    const running = this.components.find((component) => component.name === 'kube-apiserver' && component.exited === undefined);
+    if (!running) throw new Error('kube-apiserver is not running');
+    this.peakMemory();
+    await this.terminate(running);
+    this.components.splice(this.components.indexOf(running), 1);
+    await sleep(downSeconds * 1000);
+    await this.startApiServer();
+  }
+
+  private async startApiServer(): Promise<void> {
+    this.launch('kube-apiserver', this.binaries['kube-apiserver'], this.apiServerArgs);
+    await this.waitFor('kube-apiserver', () => httpOk(`${this.server}/readyz`, this.adminTls));
   }
 
   private launch(name: string, binary: string, args: readonly string[]): void {
