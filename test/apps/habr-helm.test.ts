@@ -61,9 +61,11 @@ test('every templated field names a value of values.yaml or values-dev.yaml, and
       : [prefix];
   const prod = valuesOf(PROD, renderStage(PROD).objects.map((o) => o.object));
   const dev = valuesOf(DEV, renderStage(DEV).objects.map((o) => o.object));
-  // The dev profile's own knob (ingress.className) is in values-dev.yaml only; dev leaves out prod's autoscaling and storage.redis.
+  // The dev profile's own knobs (ingress.className, its canary) are in values-dev.yaml only; dev leaves out prod's autoscaling, storage.redis and blue/green.
   expect([...references].sort()).toEqual([...new Set([...leaves(prod), ...leaves(dev)])].sort());
-  expect(leaves(dev).filter((leaf) => !leaves(prod).includes(leaf))).toEqual(['ingress.className']);
+  expect(leaves(dev).filter((leaf) => !leaves(prod).includes(leaf))).toEqual([
+    'ingress.className', 'frontend.release.weight', 'frontend.release.versions.v1.tag', 'frontend.release.versions.v2.tag',
+  ]);
   expect(values).toContain('profile: prod');
 });
 
