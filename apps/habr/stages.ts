@@ -130,12 +130,12 @@ export const DEV: StageConfig = {
   releases: {
     // A canary split by the front, here ingress-nginx: frontend.localhost keeps its Ingress to
     // frontend-service (v1); a canary Ingress on the same host sends `weight` percent of the
-    // requests to v2. minikube runs the locally built image in both; a real release gives v2 the new build.
+    // requests to v2, which runs an image of its own, built into minikube like `latest` (docs/demo.md).
     frontend: {
       release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 20 },
       versions: {
         v1: { image: `${DEV_IMAGE_REPOSITORY}/frontend:latest` },
-        v2: { image: `${DEV_IMAGE_REPOSITORY}/frontend:latest`, replicas: 1 },
+        v2: { image: `${DEV_IMAGE_REPOSITORY}/frontend:v2`, replicas: 1 },
       },
     },
   },
