@@ -64,5 +64,7 @@ export { synthesizeAndReport } from './render/synthesize-and-report';
 // Helm chart values an app declares (`habr-k8s helm`).
 export { chartValues } from './render/helm/values';
 export type { ChartValuesOptions } from './render/helm/values';
+export { releaseChartValues, releaseFromValues } from './render/helm/releases';
+export type { ReleaseChartValues, ReleaseValues } from './render/helm/releases';
 export type { ValidationReport } from './validation';
 export type { ExternalObject, Finding, KubeObject } from './manifest/types';

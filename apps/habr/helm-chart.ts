@@ -299,18 +299,22 @@ export function valuesSchema(): JsonSchema {
   };
 }
 
-/** The release values of a profile: `<component>.release` for each component it releases in versions, no `<component>` for the others. */
+/**
+ * The release values of a profile: `<component>.release` for each component it releases in
+ * versions. The defaults' profile (prod) takes no other key; the others tolerate the defaults'
+ * release keys, which `helm lint -f values-dev.yaml` keeps although the file nulls them.
+ */
 function releaseSchemas(stage: StageConfig): JsonSchema {
   const released = RELEASABLE.filter((c) => stage.releases?.[c]);
   const tag = stage.requirePinnedImages ? { ...tagSchema, ...pinned } : tagSchema;
+  const otherKeys = stage !== CHART_STAGES[0];
   return {
     if: { properties: { profile: { const: stage.name } } },
     then: {
       required: released,
-      properties: Object.fromEntries(RELEASABLE.map((c) => {
-        const settings = stage.releases?.[c];
-        // `not: {}` refuses any value: a component without versions has no release to set.
-        return [c, settings ? object({ release: releaseValuesSchema(settings.release, Object.keys(settings.versions), tag) }) : { not: {} }];
+      properties: Object.fromEntries(released.map((c) => {
+        const { release, versions } = stage.releases![c]!;
+        return [c, { type: 'object', required: ['release'], properties: { release: releaseValuesSchema(release, Object.keys(versions), tag, otherKeys) } }];
       })),
     },
   };

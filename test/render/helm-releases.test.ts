@@ -57,7 +57,7 @@ function chartOf(build: () => App) {
 }
 
 const templates = (chart: ReturnType<typeof chartOf>) => chart.templates.map((t) => t.content).join('');
-const schemaOf = (chart: ReturnType<typeof chartOf>) => JSON.parse(chart.documents.find((d) => d.file.endsWith('values.schema.json'))!.content);
+const schemaOf = (chart: ReturnType<typeof chartOf>) => JSON.parse(chart.documents.find((d) => d.file.endsWith('values.schema.json'))!.content as string);
 
 describe('releaseChartValues', () => {
   test('blue/green: the active version is a choice of the version names, each version has its tag', () => {

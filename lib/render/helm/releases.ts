@@ -64,11 +64,17 @@ export const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 
 /**
  * The JSON Schema of {@link releaseChartValues}' values: `active` one of the version names,
- * `weight` an integer from 0 to 100, a tag for every version and no other key. `tag` is the schema
- * of a tag (e.g. one refusing `latest`).
+ * `weight` an integer from 0 to 100, a tag for every version, and no other key unless `otherKeys`.
+ * `tag` is the schema of a tag (e.g. one refusing `latest`). `otherKeys` is for the values of a
+ * stage other than the defaults': `helm lint -f values-<stage>.yaml` keeps the defaults' keys that
+ * the file sets to null (install, upgrade and template remove them).
  */
-export function releaseValuesSchema(release: ReleaseStrategy, versionNames: readonly string[], tag: JsonSchema = { type: 'string', pattern: IMAGE_TAG_PATTERN }): JsonSchema {
-  const object = (properties: JsonSchema): JsonSchema => ({ type: 'object', additionalProperties: false, required: Object.keys(properties), properties });
+export function releaseValuesSchema(
+  release: ReleaseStrategy, versionNames: readonly string[], tag: JsonSchema = { type: 'string', pattern: IMAGE_TAG_PATTERN }, otherKeys = false,
+): JsonSchema {
+  const object = (properties: JsonSchema): JsonSchema => ({
+    type: 'object', ...(otherKeys ? {} : { additionalProperties: false }), required: Object.keys(properties), properties,
+  });
   return object({
     ...(release.strategy === 'canary' ? { weight: { type: 'integer', minimum: 0, maximum: 100 } } : { active: { enum: [...versionNames] } }),
     versions: object(Object.fromEntries(versionNames.map((version) => [version, object({ tag })]))),
