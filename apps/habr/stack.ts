@@ -86,7 +86,7 @@ export class HabrStack {
         tls: front.tls ? { secretName: `${app}-${front.tls.secretSuffix}` } : undefined,
       },
     } : {
-      route: { gateways: [front.gateway], hostnames: [host], dataPlane: Peer.gatewayDataPlane(front.dataPlane) },
+      route: { gateways: [front.gateway], hostnames: [host], dataPlane: Peer.gatewayDataPlane(front.dataPlane), redirectFromWww: front.redirectFromWww },
     });
 
     this.backend = this.releasable(backendChart, 'Backend', 'backend', {

@@ -54,6 +54,8 @@ export interface GatewayFrontSettings {
   readonly gateway: GatewayRef & { readonly namespace: string };
   /** The Gateway's data plane (its proxy pods), which the NetworkPolicies admit to frontend and backend. */
   readonly dataPlane: GatewayDataPlaneProps;
+  /** Redirect `www.<host>` to each public host, as ingress-nginx's `from-to-www-redirect` annotation does. */
+  readonly redirectFromWww: boolean;
 }
 
 /** Everything that differs between stages, in one typed place. */
@@ -167,6 +169,7 @@ export const PROD: StageConfig = {
     kind: 'gateway',
     gateway: { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
     dataPlane: { namespace: 'gateway-system', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+    redirectFromWww: true,
   },
   replicas: { backend: 2, frontend: 2, worker: 2 },
   autoscaling: {
