@@ -20,6 +20,8 @@ export { IngressedService } from './constructs/ingressed-service';
 export type { IngressedServiceProps, IngressOptions } from './constructs/ingressed-service';
 export { HttpRoute } from './constructs/http-route';
 export type { HttpRouteProps } from './constructs/http-route';
+export { HttpsGateway } from './constructs/https-gateway';
+export type { HttpsGatewayProps } from './constructs/https-gateway';
 export { StatefulApp, StatefulAppBase } from './constructs/stateful-app';
 export type { StatefulAppProps, VolumeClaimProps } from './constructs/stateful-app';
 export { MongoStatefulSet } from './constructs/mongo-stateful-set';

@@ -11,7 +11,7 @@ import { renderApp, WebApp, WebAppProps } from '../lib';
 const ROOT_NAMES = [
   'AppConfig', 'AppConfigProps', 'BatchJob', 'BatchJobProps', 'chartValues', 'ChartValuesOptions', 'Connections', 'declareExternalObject',
   'DefaultDenyEgress', 'DefaultDenyEgressProps', 'DefaultDenyIngress', 'DefaultDenyIngressProps', 'DisruptionBudgetProps',
-  'ExternalObject', 'Finding', 'HpaPolicy', 'HpaPolicyProps', 'HttpRoute', 'HttpRouteProps', 'IAutoscalable', 'IConnections',
+  'ExternalObject', 'Finding', 'HpaPolicy', 'HpaPolicyProps', 'HttpRoute', 'HttpRouteProps', 'HttpsGateway', 'HttpsGatewayProps', 'IAutoscalable', 'IConnections',
   'IngressedService', 'IngressedServiceProps', 'IngressOptions', 'InitContainerProps', 'IPodTarget', 'KubeObject',
   'MongoStatefulSet', 'MongoStatefulSetProps', 'NodeAffinityProps', 'Peer', 'PodAffinityProps', 'ProbeProps', 'PropProblem',
   'PropsError', 'RedisStatefulSet', 'RedisStatefulSetProps', 'releaseChartValues', 'ReleaseChartValues', 'ReleasedWebApp', 'ReleasedWebAppProps',
