@@ -12,9 +12,8 @@ import { KnobRegistry, templateYaml } from '../../lib/render/helm/knobs';
 import { commitOutput, writeOutputFiles } from '../../lib/output/write';
 import { formatWrittenRecord, WRITTEN_RECORD } from '../../lib/output/written-record';
 import { readManifestFolder } from '../../lib/manifest/load';
-import { KubeObject } from '../../lib/manifest/types';
 import { availableHelm } from '../../tools/cluster/binaries';
-import { byKey, CHART, differences, helm, helmTemplate } from '../cluster/helm';
+import { byKey, CHART, changedFields, expectSchemaRefuses, helmTemplate } from '../cluster/helm';
 
 const REPO = path.resolve(__dirname, '../..');
 const chart = habrChart();
@@ -159,9 +158,6 @@ test('the validator skips a Helm chart folder with a note, as it skips another s
 const helmBinary = availableHelm();
 /** The committed output of a stage, but the Namespace `default`, which the chart leaves to the user (see docs/helm.md). */
 const committedStage = (folder: string) => byKey(readManifestFolder(folder, { recursive: false }).objects.map((o) => o.object).filter((o) => o.kind !== 'Namespace'));
-/** `Kind/namespace/name field` of every leaf that differs between two renders. */
-const changedFields = (before: Record<string, KubeObject>, after: Record<string, KubeObject>) =>
-  Object.keys(before).flatMap((k) => differences(before[k], after[k]).map((field) => `${k} ${field}`)).sort();
 const DEV_VALUES = path.join(CHART, 'values-dev.yaml');
 
 (helmBinary ? describe : describe.skip)(`the chart under the real helm${helmBinary ? '' : ' (skipped: no helm binary; set HELM_BIN or build it with npm run test:cluster)'}`, () => {
@@ -217,11 +213,5 @@ const DEV_VALUES = path.join(CHART, 'values-dev.yaml');
     ['a negative canary weight', ['-f', DEV_VALUES, '--set', 'frontend.release.weight=-1'], /frontend\/release\/weight': minimum: got -1, want 0/],
     ['an unpinned version in prod', ['--set', 'frontend.release.versions.green.tag=latest'], /frontend\/release\/versions\/green\/tag/],
     ['a key a release does not have, in prod', ['--set', 'backend.release.activ=green'], /\/backend\/release': additional properties 'activ' not allowed/],
-  ])('values.schema.json refuses %s before anything renders', (_what, args, message) => {
-    const result = helm(['template', 'habr', CHART, ...args]);
-    expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/values don't meet the specifications of the schema/);
-    expect(result.stderr).toMatch(message);
-    expect(result.stdout).toBe('');
-  });
+  ])('values.schema.json refuses %s before anything renders', (_what, args, message) => expectSchemaRefuses(args, message));
 });

@@ -69,6 +69,20 @@ export function differences(before: unknown, after: unknown, at = ''): string[] 
   return keys.flatMap((k) => differences(before[k], after[k], at ? `${at}.${k}` : k));
 }
 
+/** Checks that values.schema.json refuses `helm template` with `args` before anything renders, with a message matching `message`. */
+export function expectSchemaRefuses(args: readonly string[], message: RegExp): void {
+  const result = helm(['template', 'habr', CHART, ...args]);
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toMatch(/values don't meet the specifications of the schema/);
+  expect(result.stderr).toMatch(message);
+  expect(result.stdout).toBe('');
+}
+
+/** `Kind/namespace/name field` of every leaf that differs between two renders by key, sorted. */
+export function changedFields(before: Record<string, KubeObject>, after: Record<string, KubeObject>): string[] {
+  return Object.keys(before).flatMap((k) => differences(before[k], after[k]).map((field) => `${k} ${field}`)).sort();
+}
+
 /**
  * A fresh cluster made ready for `helm install` of the chart's defaults, as docs/helm.md tells a
  * Helm user: volumes for the StatefulSets, the out-of-band Secret, the Gateway API CRDs (prod routes
