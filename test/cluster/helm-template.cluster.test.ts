@@ -25,7 +25,12 @@ test.each([
   ['replicas.worker=5', ['Deployment/default/worker-deployment spec.replicas']],
   // Backend and frontend run in versions, each with its own tag (backend.release.versions.<version>.tag).
   ['release=1.2.3', ['Deployment/default/worker-deployment spec.template.spec.containers.0.image']],
-  ['hosts.frontend=shop.example.org', ['HTTPRoute/default/frontend-route spec.hostnames.0']],
+  ['hosts.frontend=shop.example.org', [
+    'HTTPRoute/default/frontend-route spec.hostnames.0',
+    // The www redirect follows the host: from www.<host>, to <host>.
+    'HTTPRoute/default/frontend-www-redirect-route spec.hostnames.0',
+    'HTTPRoute/default/frontend-www-redirect-route spec.rules.0.filters.0.requestRedirect.hostname',
+  ]],
   ['autoscaling.backend.maxReplicas=40', [
     'HorizontalPodAutoscaler/default/backend-blue-hpa spec.maxReplicas',
     'HorizontalPodAutoscaler/default/backend-green-hpa spec.maxReplicas',
