@@ -2,9 +2,10 @@
  * How an app declares the values of its Helm chart: {@link chartValues} records them on the App
  * (like `declareExternalObject`, so the declaration travels with the construct tree, even across
  * separately bundled copies of this module) and hands the app the values to build itself from.
- * `habr-k8s helm` builds the app twice per stage: once as written, which is validated and whose
- * values become the chart's values files, and once under {@link withPlaceholders}, where every
- * value is a placeholder that becomes a `{{ .Values… }}` expression in the templates.
+ * `habr-k8s helm` builds the app at least twice per stage: once as written, which is validated and
+ * whose values become the chart's values files, and once under {@link withPlaceholders}, where every
+ * value is a placeholder that becomes a `{{ .Values… }}` expression in the templates; then once
+ * more per other value of a choice or range (see {@link switchVariants}).
  */
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
