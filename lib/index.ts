@@ -20,6 +20,8 @@ export { IngressedService } from './constructs/ingressed-service';
 export type { IngressedServiceProps, IngressOptions } from './constructs/ingressed-service';
 export { HttpRoute } from './constructs/http-route';
 export type { HttpRouteProps } from './constructs/http-route';
+export { HttpsGateway } from './constructs/https-gateway';
+export type { HttpsGatewayProps } from './constructs/https-gateway';
 export { StatefulApp, StatefulAppBase } from './constructs/stateful-app';
 export type { StatefulAppProps, VolumeClaimProps } from './constructs/stateful-app';
 export { MongoStatefulSet } from './constructs/mongo-stateful-set';
@@ -66,5 +68,7 @@ export { synthesizeAndReport } from './render/synthesize-and-report';
 // Helm chart values an app declares (`habr-k8s helm`).
 export { chartValues } from './render/helm/values';
 export type { ChartValuesOptions } from './render/helm/values';
+export { releaseChartValues, releaseFromValues } from './render/helm/releases';
+export type { ReleaseChartValues, ReleaseValues } from './render/helm/releases';
 export type { ValidationReport } from './validation';
 export type { ExternalObject, Finding, KubeObject } from './manifest/types';

@@ -11,10 +11,11 @@ import { renderApp, WebApp, WebAppProps } from '../lib';
 const ROOT_NAMES = [
   'AppConfig', 'AppConfigProps', 'BatchJob', 'BatchJobProps', 'chartValues', 'ChartValuesOptions', 'Connections', 'declareExternalObject',
   'DefaultDenyEgress', 'DefaultDenyEgressProps', 'DefaultDenyIngress', 'DefaultDenyIngressProps', 'DisruptionBudgetProps',
-  'ExternalObject', 'Finding', 'HpaPolicy', 'HpaPolicyProps', 'HttpRoute', 'HttpRouteProps', 'IAutoscalable', 'IConnections',
+  'ExternalObject', 'Finding', 'HpaPolicy', 'HpaPolicyProps', 'HttpRoute', 'HttpRouteProps', 'HttpsGateway', 'HttpsGatewayProps', 'IAutoscalable', 'IConnections',
   'IngressedService', 'IngressedServiceProps', 'IngressOptions', 'InitContainerProps', 'IntendedConnection', 'intendedConnections', 'IPodTarget', 'KubeObject',
   'MongoStatefulSet', 'MongoStatefulSetProps', 'NodeAffinityProps', 'Peer', 'PodAffinityProps', 'ProbeProps', 'PropProblem',
-  'PropsError', 'RedisStatefulSet', 'RedisStatefulSetProps', 'ReleasedWebApp', 'ReleasedWebAppProps', 'ReleaseStrategy',
+  'PropsError', 'RedisStatefulSet', 'RedisStatefulSetProps', 'releaseChartValues', 'ReleaseChartValues', 'ReleasedWebApp', 'ReleasedWebAppProps',
+  'releaseFromValues', 'ReleaseStrategy', 'ReleaseValues',
   'ReleaseVersion', 'ReleaseVersionSettings', 'renderApp', 'RenderedApp', 'RenderedObjects', 'ResourceProps',
   'RestrictedNamespace', 'RestrictedNamespaceProps', 'RolloutProps', 'ScheduledJob', 'ScheduledJobProps', 'SecurityProps',
   'StatefulApp', 'StatefulAppBase', 'StatefulAppProps', 'SynthesisError', 'synthesize', 'synthesizeAndReport',

@@ -11,12 +11,13 @@ import { ResourceProps } from '../../lib';
 import { helmChartOf } from '../../lib/render/helm/app-chart';
 import { ChartOutput } from '../../lib/render/helm/chart';
 import { JsonSchema, KnobRegistry } from '../../lib/render/helm/knobs';
-import { chartValues, withPlaceholders } from '../../lib/render/helm/values';
+import { IMAGE_TAG_PATTERN, ReleaseChartValues, releaseChartValues, releaseFromValues, ReleaseValues, releaseValuesSchema, splitImage } from '../../lib/render/helm/releases';
+import { chartValues, chartValuesOf, switchVariants, withPlaceholders } from '../../lib/render/helm/values';
 import { RenderedObjects, renderObjects, SynthesisError } from '../../lib/render/synthesize';
 import { KubeObject } from '../../lib/manifest/types';
 import { PROJECT_ROOT } from './project';
 import { HabrStack } from './stack';
-import { AutoscalingSettings, Component, DEV, PROD, StageConfig } from './stages';
+import { AutoscalingSettings, Component, DEV, PROD, ReleaseSettings, StageConfig } from './stages';
 
 export const CHART_NAME = 'habr';
 export const CHART_FOLDER = `dist/helm/${CHART_NAME}`;
@@ -53,7 +54,7 @@ export interface HabrValues {
    * or `dev` (minikube: NodePort, Ingresses, seed Job, no TLS).
    */
   readonly profile: 'prod' | 'dev';
-  /** The release of the app: the tag of the backend, worker and frontend images. */
+  /** The release of the app: the tag of the backend, worker and frontend images (but those of a component released in versions). */
   readonly release: string;
   readonly images: {
     readonly backend: { readonly repository: string };
@@ -70,13 +71,28 @@ export interface HabrValues {
   readonly resources: Readonly<Record<Component, ResourceValues>>;
   readonly storage: { readonly mongo: string; readonly redis?: string; readonly className: string };
   readonly autoscaling?: { readonly backend: AutoscalingValues; readonly frontend: AutoscalingValues };
+  /** Backend in versions (the stage's `releases.backend`): the active version or canary weight, and each version's tag. */
+  readonly backend?: { readonly release: ReleaseValues };
+  /** Frontend in versions (the stage's `releases.frontend`), like `backend`. */
+  readonly frontend?: { readonly release: ReleaseValues };
 }
 
-function splitImage(image: string): { repository: string; tag: string } {
-  const slash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
-  if (colon <= slash || image.includes('@')) throw new Error(`image ${image}: the chart needs a repository and a tag`);
-  return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
+/** The components a stage may release in versions (see `StageConfig.releases`). */
+const RELEASABLE = ['backend', 'frontend'] as const;
+type Releasable = typeof RELEASABLE[number];
+
+/** The chart values of a component's release, declared at `<component>.release`. */
+function releaseValuesOf(stage: StageConfig, component: Releasable): ReleaseChartValues | undefined {
+  const settings = stage.releases?.[component];
+  if (!settings) return undefined;
+  const repository = splitImage(stage.images[component]).repository;
+  for (const [version, { image }] of Object.entries(settings.versions)) {
+    // The version images follow images.<component>.repository; only their tags are their own.
+    if (splitImage(image).repository !== repository) {
+      throw new Error(`stage ${stage.name}: releases.${component}.versions.${version}.image ${image} is not in ${repository}, the repository of the ${component} image`);
+    }
+  }
+  return releaseChartValues(`${component}.release`, settings.release, settings.versions);
 }
 
 /** The resources of the containers running a component's image (the stage's or the constructs' defaults), as rendered. */
@@ -127,6 +143,10 @@ export function valuesOf(stage: StageConfig, objects: readonly KubeObject[]): Ha
     resources: Object.fromEntries(COMPONENTS.map((c) => [c, renderedResources(objects, stage, c)])) as Record<Component, ResourceValues>,
     storage: { mongo: stage.mongoStorage, ...(stage.redisStorage ? { redis: stage.redisStorage } : {}), className: stage.storageClassName ?? '' },
     ...(profile === 'prod' ? { autoscaling: { backend: autoscalingValues(stage.autoscaling?.backend), frontend: autoscalingValues(stage.autoscaling?.frontend) } } : {}),
+    ...Object.fromEntries(RELEASABLE.flatMap((c) => {
+      const release = releaseValuesOf(stage, c);
+      return release ? [[c, { release: release.values }]] : [];
+    })),
   };
 }
 
@@ -157,6 +177,14 @@ function stageWith(stage: StageConfig, values: ChartedValues, rendered: readonly
     return settings && values.autoscaling && { ...settings, ...values.autoscaling[component] };
   };
   const { images } = values;
+  const released = (component: Releasable): [Releasable, ReleaseSettings][] => {
+    const settings = stage.releases?.[component];
+    if (!settings) return [];
+    const versions = Object.fromEntries(Object.entries(settings.versions).map(([version, given]) => [
+      version, { ...given, image: `${images[component].repository}:${splitImage(given.image).tag}` },
+    ]));
+    return [[component, releaseFromValues(values[component]!.release, settings.release, versions)]];
+  };
   return {
     ...stage,
     images: {
@@ -174,21 +202,14 @@ function stageWith(stage: StageConfig, values: ChartedValues, rendered: readonly
     redisStorage: values.storage.redis,
     storageClassName: values.storage.className || undefined,
     autoscaling: stage.autoscaling && { backend: autoscaling('backend'), frontend: autoscaling('frontend') },
+    releases: stage.releases && Object.fromEntries(RELEASABLE.flatMap(released)),
   };
-}
-
-/**
- * The stage as the chart renders it: one Deployment per component. Releases in versions (blue/green,
- * canary) are switched by editing the typed stage and synthesizing, not through chart values.
- */
-function chartStage(stage: StageConfig): StageConfig {
-  return { ...stage, releases: undefined };
 }
 
 /** The real stage, rendered to objects and validated as synth does (no YAML: the chart is made from objects); throws on validation errors. */
 export function renderStage(stage: StageConfig): RenderedObjects {
   const app = new App();
-  new HabrStack(app, chartStage(stage));
+  new HabrStack(app, stage);
   const rendered = renderObjects(app);
   if (rendered.report.errors > 0) throw new SynthesisError(rendered.report);
   return rendered;
@@ -208,7 +229,6 @@ const DNS_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
 const DNS_SUBDOMAIN = `^${DNS_LABEL}(\\.${DNS_LABEL})*$`;
 const PATH_COMPONENT = '[a-z0-9]+((\\.|_|__|-+)[a-z0-9]+)*';
 const IMAGE_REPOSITORY = `^(([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?(\\.[a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)*(:[0-9]+)?|localhost(:[0-9]+)?)/)?${PATH_COMPONENT}(/${PATH_COMPONENT})*$`;
-const IMAGE_TAG = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 const MEMORY = '^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$';
 const CPU = '^([0-9]+m|[0-9]+(\\.[0-9]{1,3})?)$';
 
@@ -216,7 +236,7 @@ const hostSchema: JsonSchema = { type: 'string', maxLength: 253, pattern: DNS_SU
 const object = (properties: Record<string, JsonSchema>, required = Object.keys(properties)): JsonSchema => ({
   type: 'object', additionalProperties: false, required, properties,
 });
-const tagSchema: JsonSchema = { type: 'string', pattern: IMAGE_TAG };
+const tagSchema: JsonSchema = { type: 'string', pattern: IMAGE_TAG_PATTERN };
 const repositorySchema: JsonSchema = { type: 'string', pattern: IMAGE_REPOSITORY };
 const replicasSchema: JsonSchema = { type: 'integer', minimum: 0 };
 const memorySchema: JsonSchema = { type: 'string', pattern: MEMORY };
@@ -254,6 +274,9 @@ export function valuesSchema(): JsonSchema {
         backend: autoscalingSchema(memoryTarget('backend')),
         frontend: autoscalingSchema(memoryTarget('frontend')),
       }),
+      // Each profile says which components it releases in versions, and how (see releaseSchemas).
+      backend: { type: 'object' },
+      frontend: { type: 'object' },
     }, ['profile', 'release', 'images', 'replicas', 'hosts', 'resources', 'storage']),
     allOf: [
       {
@@ -271,7 +294,29 @@ export function valuesSchema(): JsonSchema {
       },
       // The dev profile routes its hosts through Ingresses of that class.
       { if: { properties: { profile: { const: 'dev' } } }, then: { required: ['ingress'] } },
+      ...CHART_STAGES.map(releaseSchemas),
     ],
+  };
+}
+
+/**
+ * The release values of a profile: `<component>.release` for each component it releases in
+ * versions. The defaults' profile (prod) takes no other key; the others tolerate the defaults'
+ * release keys, which `helm lint -f values-dev.yaml` keeps although the file nulls them.
+ */
+function releaseSchemas(stage: StageConfig): JsonSchema {
+  const released = RELEASABLE.filter((c) => stage.releases?.[c]);
+  const tag = stage.requirePinnedImages ? { ...tagSchema, ...pinned } : tagSchema;
+  const otherKeys = stage !== CHART_STAGES[0];
+  return {
+    if: { properties: { profile: { const: stage.name } } },
+    then: {
+      required: released,
+      properties: Object.fromEntries(released.map((c) => {
+        const { release, versions } = stage.releases![c]!;
+        return [c, { type: 'object', required: ['release'], properties: { release: releaseValuesSchema(release, Object.keys(versions), tag, otherKeys) } }];
+      })),
+    },
   };
 }
 
@@ -280,7 +325,7 @@ const VALUES_COMMENTS: Readonly<Record<HabrValues['profile'], string>> = {
     'These defaults render exactly `STAGE=prod npm run synth` (dist/prod), without the Namespace (see the README).\n' +
     'profile selects the structure (prod or dev); every other value is a knob; values.schema.json says what each accepts.',
   dev: 'Written by `npm run synth:helm`: `helm template -f values-dev.yaml` renders exactly the dev stage (dist/).\n' +
-    'The dev profile has no autoscaling or Redis volume: autoscaling and storage.redis do not apply.',
+    'It sets to null the defaults the dev profile has no use for (autoscaling, the Redis volume, the blue/green releases): helm removes them.',
 };
 
 /**
@@ -290,6 +335,7 @@ const VALUES_COMMENTS: Readonly<Record<HabrValues['profile'], string>> = {
 export function habrChartApp(stage: StageConfig): App {
   const rendered = renderStage(stage).objects.map((o) => o.object);
   const { profile, ...values } = valuesOf(stage, rendered);
+  const releases = RELEASABLE.map((c) => releaseValuesOf(stage, c)).filter((release) => release !== undefined);
   // Run directly rather than through `habr-k8s helm`, the entry's app.synth() writes plain YAML to this git-ignored folder.
   const app = new App({ outdir: path.join(PROJECT_ROOT, `dist-${CHART_NAME}-chart`, stage.name) });
   const declared = chartValues(app, values, {
@@ -308,12 +354,14 @@ export function habrChartApp(stage: StageConfig): App {
     },
     // Under a fixed limit the placeholder must stay below it (910 000 Ki is less than 1 Gi).
     placeholderUnits: Object.fromEntries([...FIXED_MEMORY_LIMIT].map((c) => [`resources.${c}.requests.memory`, 'Ki'])),
+    choices: Object.assign({}, ...releases.map((release) => release.choices)),
+    ranges: Object.assign({}, ...releases.map((release) => release.ranges)),
     schema: valuesSchema(),
     valuesComment: VALUES_COMMENTS[profile],
     leaveOut: (object) => !isChartObject(object),
     writtenBy: 'npm run synth:helm',
   });
-  new HabrStack(app, chartStage(stageWith(stage, declared, rendered)));
+  new HabrStack(app, stageWith(stage, declared, rendered));
   return app;
 }
 
@@ -323,10 +371,14 @@ export const CHART_STAGES: readonly StageConfig[] = [PROD, DEV];
 /** The whole chart, as `npm run synth:helm` writes it (`habr-k8s helm --app apps/habr/chart.ts --stage prod --stage dev`). */
 export function habrChart(): ChartOutput {
   const registry = new KnobRegistry();
-  const stages = CHART_STAGES.map((stage) => ({
-    name: stage.name,
-    app: habrChartApp(stage),
-    placeholders: withPlaceholders(registry, () => habrChartApp(stage)),
-  }));
-  return helmChartOf(stages, registry.knobs, { folder: CHART_FOLDER, source: 'apps/habr/chart.ts' });
+  const stages = CHART_STAGES.map((stage) => {
+    const app = habrChartApp(stage);
+    return {
+      name: stage.name,
+      app,
+      placeholders: withPlaceholders(registry, () => habrChartApp(stage)),
+      variants: switchVariants(chartValuesOf(app)).map((switches) => withPlaceholders(registry, () => habrChartApp(stage), switches)),
+    };
+  });
+  return helmChartOf(stages, registry, { folder: CHART_FOLDER, source: 'apps/habr/chart.ts' });
 }

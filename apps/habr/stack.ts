@@ -87,7 +87,7 @@ export class HabrStack {
         controller: Peer.ingressController(front.controllerNamespace),
       },
     } : {
-      route: { gateways: [front.gateway], hostnames: [host], dataPlane: Peer.gatewayDataPlane(front.dataPlane) },
+      route: { gateways: [front.gateway], hostnames: [host], dataPlane: Peer.gatewayDataPlane(front.dataPlane), redirectFromWww: front.redirectFromWww },
     });
 
     this.backend = this.releasable(backendChart, 'Backend', 'backend', {

@@ -54,6 +54,8 @@ export interface GatewayFrontSettings {
   readonly gateway: GatewayRef & { readonly namespace: string };
   /** The Gateway's data plane (its proxy pods), which the NetworkPolicies admit to frontend and backend. */
   readonly dataPlane: GatewayDataPlaneProps;
+  /** Redirect `www.<host>` to each public host, as ingress-nginx's `from-to-www-redirect` annotation does. */
+  readonly redirectFromWww: boolean;
 }
 
 /** Everything that differs between stages, in one typed place. */
@@ -130,12 +132,12 @@ export const DEV: StageConfig = {
   releases: {
     // A canary split by the front, here ingress-nginx: frontend.localhost keeps its Ingress to
     // frontend-service (v1); a canary Ingress on the same host sends `weight` percent of the
-    // requests to v2. minikube runs the locally built image in both; a real release gives v2 the new build.
+    // requests to v2, which runs an image of its own, built into minikube like `latest` (docs/demo.md).
     frontend: {
       release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 20 },
       versions: {
         v1: { image: `${DEV_IMAGE_REPOSITORY}/frontend:latest` },
-        v2: { image: `${DEV_IMAGE_REPOSITORY}/frontend:latest`, replicas: 1 },
+        v2: { image: `${DEV_IMAGE_REPOSITORY}/frontend:v2`, replicas: 1 },
       },
     },
   },
@@ -167,6 +169,7 @@ export const PROD: StageConfig = {
     kind: 'gateway',
     gateway: { name: 'public', namespace: 'gateway-system', sectionName: 'https' },
     dataPlane: { namespace: 'gateway-system', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } },
+    redirectFromWww: true,
   },
   replicas: { backend: 2, frontend: 2, worker: 2 },
   autoscaling: {

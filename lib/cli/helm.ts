@@ -5,7 +5,7 @@ import { UsageError } from '../errors';
 import { commitOutput, recoverOutput } from '../output/write';
 import { helmChartOf, ChartStage } from '../render/helm/app-chart';
 import { KnobRegistry } from '../render/helm/knobs';
-import { chartValuesOf, withPlaceholders } from '../render/helm/values';
+import { chartValuesOf, switchVariants, withPlaceholders } from '../render/helm/values';
 import { SynthesisError } from '../render/synthesize';
 import { formatReport } from '../validation';
 import { AppOptions, AppTarget, captureApp, parseAppOptions, resolveApp, shownPath, withProcessState, workDirOf } from './app-entry';
@@ -69,14 +69,18 @@ export function helmCommand(loadApp: AppLoader): CliCommand {
         const stageTarget = { ...target, stage };
         const app = await loadApp(stageTarget, io);
         const placeholders = await withPlaceholders(registry, () => loadApp(stageTarget, io));
-        stages.push({ name: stage ?? 'default', app, placeholders });
+        const variants = [];
+        for (const switches of switchVariants(chartValuesOf(app))) {
+          variants.push(await withPlaceholders(registry, () => loadApp(stageTarget, io), switches));
+        }
+        stages.push({ name: stage ?? 'default', app, placeholders, variants });
       }
       const name = chartValuesOf(stages[0].app)?.options.name ?? path.basename(path.dirname(target.entry));
       const folder = parsed.options.output !== undefined ? path.resolve(io.cwd, parsed.options.output) : path.join(target.output, 'helm', name);
       const shown = shownPath(folder, io.cwd);
       let chart;
       try {
-        chart = helmChartOf(stages, registry.knobs, { folder, source: path.relative(target.projectDir, target.entry) });
+        chart = helmChartOf(stages, registry, { folder, source: path.relative(target.projectDir, target.entry) });
       } catch (error) {
         if (!(error instanceof SynthesisError)) throw error;
         io.err(formatReport(error.report));

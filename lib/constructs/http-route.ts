@@ -145,6 +145,40 @@ export function buildHttpRoute(scope: Construct, id: string, props: HttpRouteBui
   });
 }
 
+/** What {@link buildRedirectRoute} makes a redirect HTTPRoute of: checked props. @internal */
+export interface RedirectRouteBuild {
+  /** The HTTPRoute is `<name>-route`. */
+  readonly name: string;
+  readonly gateways: readonly GatewayRef[];
+  /** The host whose requests are redirected. */
+  readonly fromHost: string;
+  /** The host they are redirected to, with the same scheme, port, path and query. */
+  readonly toHost: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * An HTTPRoute that answers every request for `fromHost` with a permanent redirect (301, a status
+ * every Gateway API implementation supports) to `toHost`, and sends nothing to a backend: the
+ * CRD allows no backendRefs beside a RequestRedirect filter. Nothing is checked again. @internal
+ */
+export function buildRedirectRoute(scope: Construct, id: string, props: RedirectRouteBuild): ApiObject {
+  return createJsonFormObject(httpRouteL1(), scope, id, {
+    metadata: { name: `${props.name}-route`, namespace: Chart.of(scope).namespace, labels: props.labels && { ...props.labels } },
+    spec: {
+      parentRefs: props.gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName })),
+      hostnames: [props.fromHost],
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix' as HttpRouteImport.HttpRouteSpecRulesMatchesPathType, value: '/' } }],
+        filters: [{
+          type: 'RequestRedirect' as HttpRouteImport.HttpRouteSpecRulesFiltersType,
+          requestRedirect: { hostname: props.toHost, statusCode: 301 as HttpRouteImport.HttpRouteSpecRulesFiltersRequestRedirectStatusCode },
+        }],
+      }],
+    },
+  });
+}
+
 /**
  * A Gateway API `HTTPRoute` (`gateway.networking.k8s.io/v1`, from the CRD in imports/crds/) that
  * sends the requests of some hosts and a path to weighted Service backends: a canary release

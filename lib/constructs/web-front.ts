@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
-import { GatewayRef, HttpRouteMatchPlan, buildHttpRoute, planHttpRouteMatch } from './http-route';
+import { GatewayRef, HttpRouteMatchPlan, buildHttpRoute, buildRedirectRoute, planHttpRouteMatch } from './http-route';
 import { buildIngress, IngressOptions, IngressPlan, planIngress } from './ingressed-service';
 import { checkAll, checkDns1035Label, detachOnError, invalidProp, isDns1123Label } from './props';
 import { buildService, planService, ServicePlan, ServiceTargetPorts } from './service';
@@ -45,6 +45,13 @@ export interface WebRouteOptions {
    * NetworkPolicy admits them on its port, since it refuses every peer not declared.
    */
   readonly dataPlane: Peer;
+  /**
+   * Also answer `www.<hostname>` with a permanent redirect (301) to the hostname, as ingress-nginx's
+   * `from-to-www-redirect` annotation does: the HTTPRoute `<name>-www-redirect-route` on the same
+   * Gateways, whose listener must accept that host too. Needs exactly one hostname, without a wildcard.
+   * @default false
+   */
+  readonly redirectFromWww?: boolean;
 }
 
 /** How a canary's share of the traffic reaches the canary Service. @internal */
@@ -77,6 +84,8 @@ export interface WebFrontPlan {
   readonly route?: HttpRouteMatchPlan;
   /** The Gateways' data plane, admitted by the app's NetworkPolicy: set when `route` is. */
   readonly routeDataPlane?: Peer;
+  /** The HTTPRoute `<name>-www-redirect-route`, redirecting `from` to `to`, on the route's Gateways. */
+  readonly wwwRedirect?: { readonly from: string; readonly to: string };
   readonly canary?: {
     readonly service: ServicePlan;
     readonly weight: number;
@@ -95,7 +104,7 @@ export function planWebFront(scope: IConstruct, input: WebFrontInput): WebFrontP
   const { props, canary } = input;
   let service: ServicePlan | undefined;
   let ingress: IngressPlan | undefined;
-  let route: { match: HttpRouteMatchPlan; dataPlane: Peer } | undefined;
+  let route: FrontRoutePlan | undefined;
   checkAll(scope, [
     () => (service = planService(scope, {
       name: input.name,
@@ -116,6 +125,7 @@ export function planWebFront(scope: IConstruct, input: WebFrontInput): WebFrontP
     ingress,
     route: route?.match,
     routeDataPlane: route?.dataPlane,
+    wwwRedirect: route?.wwwRedirect,
     canary: canary && { service: clusterService(service!, canaryServiceName(input.name)), weight: canary.weight, router: canary.router },
   };
 }
@@ -129,9 +139,13 @@ function canaryServiceName(name: string): string {
  * Gateways, data plane, hostnames and path comes from the first that gives it of the canary's
  * router, the app's `route` and its `ingress` (hostnames and path only), and a problem names that prop.
  */
-function planFrontRoute(
-  scope: IConstruct, props: WebFrontProps, canary: CanaryFrontInput | undefined,
-): { match: HttpRouteMatchPlan; dataPlane: Peer } | undefined {
+interface FrontRoutePlan {
+  readonly match: HttpRouteMatchPlan;
+  readonly dataPlane: Peer;
+  readonly wwwRedirect?: { readonly from: string; readonly to: string };
+}
+
+function planFrontRoute(scope: IConstruct, props: WebFrontProps, canary: CanaryFrontInput | undefined): FrontRoutePlan | undefined {
   if (canary?.router === 'ingress-nginx') {
     if (!props.ingress) {
       throw invalidProp(scope, canary.routerField, { kind: canary.router },
@@ -154,6 +168,7 @@ function planFrontRoute(
   const dataPlane = pick('dataPlane');
   const hostnames = pick('hostnames');
   const path = pick('path');
+  const redirect = pick('redirectFromWww');
   const ingress = props.ingress;
   // A path the Ingress's own check refuses is reported there only.
   const ingressPath = ingress?.path !== undefined && typeof ingress.path === 'string' && ingress.path.startsWith('/') ? ingress.path : undefined;
@@ -182,7 +197,21 @@ function planFrontRoute(
     },
   ]);
   // A host taken from the Ingress is checked there: a DNS-1123 subdomain is a route hostname too.
-  return { match: { ...match!, hostnames: hostnames?.options.hostnames ?? (ingress ? [ingress.host] : undefined) }, dataPlane: dataPlane!.options.dataPlane! };
+  const routeHostnames = hostnames?.options.hostnames ?? (ingress ? [ingress.host] : undefined);
+  const wwwRedirect = redirect?.options.redirectFromWww ? planWwwRedirect(scope, `${redirect.prefix}redirectFromWww`, routeHostnames) : undefined;
+  return { match: { ...match!, hostnames: routeHostnames }, dataPlane: dataPlane!.options.dataPlane!, wwwRedirect };
+}
+
+/** The redirect from `www.<host>` to the route's one host. */
+function planWwwRedirect(scope: IConstruct, field: string, hostnames: readonly string[] | undefined): { from: string; to: string } {
+  const [host] = hostnames ?? [];
+  if (hostnames?.length !== 1 || host.startsWith('*.')) {
+    throw invalidProp(scope, field, true, `needs the route to have exactly one hostname without a wildcard, the target of the redirect from www.<hostname>; it has ${JSON.stringify(hostnames ?? [])}`);
+  }
+  if (host.startsWith('www.')) throw invalidProp(scope, field, true, `redirects www.<hostname> to the hostname, which is ${host} already: name the host without www.`);
+  const from = `www.${host}`;
+  if (from.length > 253) throw invalidProp(scope, field, true, `would redirect from ${from}, longer than the 253 characters of a host name`);
+  return { from, to: host };
 }
 
 /**
@@ -234,6 +263,8 @@ export class WebFront extends Construct {
   public readonly canaryIngress?: ApiObject;
   /** `<name>-route`, when the app has a `route` or a canary is routed by the Gateway API. */
   public readonly route?: ApiObject;
+  /** `<name>-www-redirect-route`, when the route has `redirectFromWww`. */
+  public readonly wwwRedirectRoute?: ApiObject;
 
   constructor(scope: Construct, id: string, props: WebFrontBuild) {
     super(scope, id);
@@ -265,6 +296,11 @@ export class WebFront extends Construct {
           ? [{ service: this.service, port, weight: 100 - canary.weight }, { service: this.canaryService, port, weight: canary.weight }]
           : [{ service: this.service, port }],
       });
+      if (plan.wwwRedirect) {
+        this.wwwRedirectRoute = buildRedirectRoute(this, 'WwwRedirectRoute', {
+          name: `${plan.name}-www-redirect`, gateways: plan.route.gateways, fromHost: plan.wwwRedirect.from, toHost: plan.wwwRedirect.to, labels,
+        });
+      }
     }
   }
 }

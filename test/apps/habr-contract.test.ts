@@ -159,8 +159,10 @@ describe('ingress', () => {
     expect(service.spec.selector).toEqual(frontendCanary.spec.selector.matchLabels);
     expect(service.spec.ports).toEqual([{ name: 'http', port: 40002, protocol: 'TCP', targetPort: 'http' }]);
   });
-  test('the canary version runs the same container as the stable one (the same contract), with 1 replica', () => {
-    expect(container(frontendCanary)).toEqual(container(frontend));
+  test('the canary version runs the same container as the stable one (the same contract) but its own image, with 1 replica', () => {
+    expect(container(frontendCanary).image).toBe('docker.io/habr-app-demo/frontend:v2');
+    expect({ ...container(frontendCanary), image: undefined }).toEqual({ ...container(frontend), image: undefined });
+    expect(container(frontendCanary).imagePullPolicy).toBe('Never');
     expect(frontendCanary.spec.replicas).toBe(1);
   });
   test('frontend and backend Services are NodePort', () => {

@@ -81,9 +81,18 @@ describe('ingress-nginx (dev) to the Gateway API (prod), as docs/gateway-api-mig
     }
   });
 
-  test('from-to-www-redirect has no counterpart yet: the routes match only the stage\'s hosts', () => {
-    expect(find(dev, 'Ingress', 'frontend-ingress').metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' });
-    expect(allOf(devOnGateway, 'HTTPRoute').flatMap((r) => r.spec.hostnames)).toEqual([DEV.hosts.backend, DEV.hosts.frontend]);
-    expect(JSON.stringify(allOf(devOnGateway, 'HTTPRoute'))).not.toMatch(/RequestRedirect|filters/);
+  test.each(APPS)('%s: from-to-www-redirect becomes an HTTPRoute for www.<host> that redirects (301) to the host, on the same listener', (app) => {
+    expect(find(dev, 'Ingress', `${app}-ingress`).metadata.annotations).toEqual({ 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' });
+    for (const [stage, objects] of [[PROD, prod], [{ ...DEV, front: PROD.front }, devOnGateway]] as const) {
+      const redirect = find(objects, 'HTTPRoute', `${app}-www-redirect-route`);
+      expect(redirect.spec).toEqual({
+        parentRefs: find(objects, 'HTTPRoute', `${app}-route`).spec.parentRefs,
+        hostnames: [`www.${stage.hosts[app]}`],
+        rules: [{
+          matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+          filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: stage.hosts[app], statusCode: 301 } }],
+        }],
+      });
+    }
   });
 });

@@ -12,6 +12,8 @@ import { KnobRegistry, templateYaml } from '../../lib/render/helm/knobs';
 import { commitOutput, writeOutputFiles } from '../../lib/output/write';
 import { formatWrittenRecord, WRITTEN_RECORD } from '../../lib/output/written-record';
 import { readManifestFolder } from '../../lib/manifest/load';
+import { availableHelm } from '../../tools/cluster/binaries';
+import { byKey, CHART, changedFields, expectSchemaRefuses, helmTemplate } from '../cluster/helm';
 
 const REPO = path.resolve(__dirname, '../..');
 const chart = habrChart();
@@ -61,9 +63,11 @@ test('every templated field names a value of values.yaml or values-dev.yaml, and
       : [prefix];
   const prod = valuesOf(PROD, renderStage(PROD).objects.map((o) => o.object));
   const dev = valuesOf(DEV, renderStage(DEV).objects.map((o) => o.object));
-  // The dev profile's own knob (ingress.className) is in values-dev.yaml only; dev leaves out prod's autoscaling and storage.redis.
+  // The dev profile's own knobs (ingress.className, its canary) are in values-dev.yaml only; dev leaves out prod's autoscaling, storage.redis and blue/green.
   expect([...references].sort()).toEqual([...new Set([...leaves(prod), ...leaves(dev)])].sort());
-  expect(leaves(dev).filter((leaf) => !leaves(prod).includes(leaf))).toEqual(['ingress.className']);
+  expect(leaves(dev).filter((leaf) => !leaves(prod).includes(leaf))).toEqual([
+    'ingress.className', 'frontend.release.weight', 'frontend.release.versions.v1.tag', 'frontend.release.versions.v2.tag',
+  ]);
   expect(values).toContain('profile: prod');
 });
 
@@ -149,4 +153,65 @@ test('the validator skips a Helm chart folder with a note, as it skips another s
   expect(folder.findings).toEqual([]);
   expect(folder.notes).toContainEqual(expect.stringMatching(/^helm\/habr\/: skipped, a Helm chart/));
   expect(folder.objects.every((o) => !o.source.startsWith('helm/'))).toBe(true);
+});
+
+const helmBinary = availableHelm();
+/** The committed output of a stage, but the Namespace `default`, which the chart leaves to the user (see docs/helm.md). */
+const committedStage = (folder: string) => byKey(readManifestFolder(folder, { recursive: false }).objects.map((o) => o.object).filter((o) => o.kind !== 'Namespace'));
+const DEV_VALUES = path.join(CHART, 'values-dev.yaml');
+
+(helmBinary ? describe : describe.skip)(`the chart under the real helm${helmBinary ? '' : ' (skipped: no helm binary; set HELM_BIN or build it with npm run test:cluster)'}`, () => {
+  test('helm template with the default values renders exactly dist/prod, object by object, both versions of backend and frontend included', () => {
+    const rendered = byKey(helmTemplate());
+    const prod = committedStage(path.join(REPO, 'dist/prod'));
+    expect(Object.keys(rendered).sort()).toEqual(Object.keys(prod).sort());
+    expect(rendered).toEqual(prod);
+    expect(Object.keys(rendered)).toEqual(expect.arrayContaining([
+      'Deployment/default/backend-blue-deployment', 'Deployment/default/backend-green-deployment', 'Service/default/backend-preview-service',
+      'Deployment/default/frontend-blue-deployment', 'Deployment/default/frontend-green-deployment', 'HorizontalPodAutoscaler/default/backend-green-hpa',
+    ]));
+  });
+
+  test('helm template -f values-dev.yaml renders exactly dist/, the canary included', () => {
+    const rendered = byKey(helmTemplate(['-f', DEV_VALUES]));
+    const dev = committedStage(path.join(REPO, 'dist'));
+    expect(Object.keys(rendered).sort()).toEqual(Object.keys(dev).sort());
+    expect(rendered).toEqual(dev);
+    expect(rendered['Ingress/default/frontend-canary-ingress'].metadata?.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe('20');
+  });
+
+  test.each([
+    [[], 'backend.release.active=green', [
+      'Service/default/backend-preview-service spec.selector.release.habr-k8s.io/version',
+      'Service/default/backend-service spec.selector.release.habr-k8s.io/version',
+    ]],
+    [[], 'frontend.release.active=green', [
+      'Service/default/frontend-preview-service spec.selector.release.habr-k8s.io/version',
+      'Service/default/frontend-service spec.selector.release.habr-k8s.io/version',
+    ]],
+    [[], 'backend.release.versions.green.tag=1.2.0', ['Deployment/default/backend-green-deployment spec.template.spec.containers.0.image']],
+    [['-f', DEV_VALUES], 'frontend.release.weight=35', ['Ingress/default/frontend-canary-ingress metadata.annotations.nginx.ingress.kubernetes.io/canary-weight']],
+    [['-f', DEV_VALUES], 'frontend.release.versions.v2.tag=v3', ['Deployment/default/frontend-v2-deployment spec.template.spec.containers.0.image']],
+  ])('%j --set %s changes exactly the fields it should: no Deployment moves with the switch', (args, set, fields) => {
+    const before = byKey(helmTemplate(args));
+    const after = byKey(helmTemplate([...args, '--set', set]));
+    expect(Object.keys(after)).toEqual(Object.keys(before));
+    expect(changedFields(before, after)).toEqual(fields);
+  });
+
+  test('--set backend.release.active=green: backend-service selects green, the preview blue; the weight is a number in the annotation', () => {
+    const green = byKey(helmTemplate(['--set', 'backend.release.active=green']));
+    const version = (key: string) => (green[key].spec as { selector: Record<string, string> }).selector['release.habr-k8s.io/version'];
+    expect([version('Service/default/backend-service'), version('Service/default/backend-preview-service')]).toEqual(['green', 'blue']);
+    const canary = byKey(helmTemplate(['-f', DEV_VALUES, '--set', 'frontend.release.weight=35']))['Ingress/default/frontend-canary-ingress'];
+    expect(canary.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary-weight']).toBe('35');
+  });
+
+  test.each([
+    ['a version the backend does not have', ['--set', 'backend.release.active=purple'], /backend\/release\/active': value must be one of 'blue', 'green'/],
+    ['a canary weight above 100', ['-f', DEV_VALUES, '--set', 'frontend.release.weight=150'], /frontend\/release\/weight': maximum: got 150, want 100/],
+    ['a negative canary weight', ['-f', DEV_VALUES, '--set', 'frontend.release.weight=-1'], /frontend\/release\/weight': minimum: got -1, want 0/],
+    ['an unpinned version in prod', ['--set', 'frontend.release.versions.green.tag=latest'], /frontend\/release\/versions\/green\/tag/],
+    ['a key a release does not have, in prod', ['--set', 'backend.release.activ=green'], /\/backend\/release': additional properties 'activ' not allowed/],
+  ])('values.schema.json refuses %s before anything renders', (_what, args, message) => expectSchemaRefuses(args, message));
 });

@@ -46,7 +46,7 @@ describe('prod stage', () => {
 
   test('no Ingress: ingress-nginx was retired, prod routes only through the Gateway API', () => {
     expect(allOf(objects, 'Ingress')).toEqual([]);
-    expect(allOf(objects, 'HTTPRoute').map((r) => r.metadata.name)).toEqual(['backend-route', 'frontend-route']);
+    expect(allOf(objects, 'HTTPRoute').map((r) => r.metadata.name)).toEqual(['backend-route', 'backend-www-redirect-route', 'frontend-route', 'frontend-www-redirect-route']);
   });
 
   test('the NetworkPolicies of backend and frontend admit the Gateway\'s data plane, and nothing of ingress-nginx', () => {

@@ -102,7 +102,9 @@ describe('the habr chart through the command', () => {
     const io = testIo(cwd);
     expect(await helmCommand(loader).run(args, io)).toBe(0);
     const entry = path.join(cwd, 'apps/habr/chart.ts');
-    expect(loader.calls).toEqual([[entry, 'prod'], [entry, 'prod'], [entry, 'dev'], [entry, 'dev']]);
+    // Per stage: as written, with placeholders, and once per other value of a switch (prod: backend and
+    // frontend green; dev: two more canary weights).
+    expect(loader.calls).toEqual([...Array(4).fill([entry, 'prod']), ...Array(4).fill([entry, 'dev'])]);
     expectCommittedChart(path.join(cwd, 'out/habr'));
     expect(io.lines).toContain(path.join('out/habr/templates', '00-platform.yaml'));
     expect(io.lines).toContain(path.join('out/habr', 'values-dev.yaml'));
@@ -150,7 +152,9 @@ describe('an app outside this repository that declares its values', () => {
     expect(read('values.yaml')).toBe('# Written by `habr-k8s helm` from shop/main.ts (stage prod); do not edit: pass -f or --set instead.\n'
       + 'profile: prod\nimage:\n  repository: registry.example.com/shop/web\n  tag: "1.4.0"\nreplicas: 3\nmemory: 256Mi\nhost: shop.example.com\n');
     expect(read('values-dev.yaml')).toBe('# Written by `habr-k8s helm` from shop/main.ts: `helm template -f values-dev.yaml` renders its stage dev.\n'
-      + 'profile: dev\nimage:\n  repository: docker.io/shop/web\n  tag: 1.4.0-dev\nreplicas: 1\nmemory: 128Mi\n');
+      + 'profile: dev\nimage:\n  repository: docker.io/shop/web\n  tag: 1.4.0-dev\nreplicas: 1\nmemory: 128Mi\n'
+      // The dev stage has no host: helm removes a default the values file sets to null.
+      + 'host: null\n');
     const schema = JSON.parse(read('values.schema.json'));
     expect(schema).toMatchObject({
       title: 'values of the shop chart',

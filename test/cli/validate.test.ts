@@ -107,7 +107,7 @@ describe('validate CLI', () => {
   });
 
   it('validates our own synthesized output without flags: the external objects travel in its header', async () => {
-    expect(await runValidateCli([path.join(ROOT, 'dist/prod')])).toEqual({ exitCode: 0, output: '32 objects checked, 0 errors, 0 warnings' });
+    expect(await runValidateCli([path.join(ROOT, 'dist/prod')])).toEqual({ exitCode: 0, output: '34 objects checked, 0 errors, 0 warnings' });
     const dev = await runValidateCli([path.join(ROOT, 'dist')]);
     expect(dev.exitCode).toBe(0);
     expect(dev.output.split('\n').slice(0, 2)).toEqual([

@@ -6,6 +6,7 @@ import { KubectlResult, kubectlWarnings } from '../../lib/validation/kubectl';
 import { loadManifestFolder } from '../../lib/manifest/load';
 import { matchesLabelMap } from '../../lib/validation/selectors';
 import { KubeObject } from '../../lib/manifest/types';
+import { RELEASE_VERSION_LABEL } from '../../lib/manifest/release-labels';
 import { ensureClusterBinaries } from '../../tools/cluster/binaries';
 import { CRDS_DIR } from '../../tools/gateway-api/imports';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
@@ -179,6 +180,23 @@ export function endpointProblems(cluster: LocalCluster, service: KubeObject, obj
     }
   }
   return problems;
+}
+
+/** The version label of each ready endpoint of a Service's EndpointSlices, sorted. */
+export function endpointVersions(cluster: LocalCluster, namespace: string, service: string): string[] {
+  const slices = getJson(cluster, ['endpointslices', '-n', namespace, '-l', `kubernetes.io/service-name=${service}`]).items as Json[];
+  const names = new Set(slices.flatMap((slice) => ((slice.endpoints ?? []) as Json[])
+    .filter((e) => e.conditions?.ready !== false && e.targetRef?.kind === 'Pod').map((e) => e.targetRef.name as string)));
+  const pods = getJson(cluster, ['pods', '-n', namespace]).items as Json[];
+  return pods.filter((pod) => names.has(pod.metadata.name)).map((pod) => pod.metadata.labels[RELEASE_VERSION_LABEL] as string).sort();
+}
+
+/** Waits until `service`'s endpoints are of the versions `expected` (sorted, one per pod); returns what it saw last when they never were. */
+export async function endpointVersionsBecome(cluster: LocalCluster, namespace: string, service: string, expected: readonly string[]): Promise<string[]> {
+  return eventually(() => {
+    const seen = endpointVersions(cluster, namespace, service);
+    return JSON.stringify(seen) === JSON.stringify(expected) ? [] : [`${service}: endpoints of versions [${seen.join(', ')}], expected [${expected.join(', ')}]`];
+  }, 90);
 }
 
 /** Polls `check` (which returns what is still wrong) until it returns nothing or the time is up. */

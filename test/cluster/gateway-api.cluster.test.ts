@@ -8,7 +8,7 @@
  */
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { HttpRoute, HttpRouteProps, Peer, PropsError, ReleasedWebApp, WebApp } from '../../lib';
+import { HttpRoute, HttpRouteProps, HttpsGateway, Peer, PropsError, ReleasedWebApp, WebApp } from '../../lib';
 import { validateObjects } from '../../lib/validation';
 import { dryRunObjects, ServerVerdict } from '../../lib/validation/server-dry-run';
 import { Finding, KubeObject } from '../../lib/manifest/types';
@@ -118,6 +118,36 @@ test('the HTTPRoutes of a WebApp\'s and a canary release\'s `route`, through a p
     { group: '', kind: 'Service', name: 'web-service', port: 8080, weight: 75 },
     { group: '', kind: 'Service', name: 'web-canary-service', port: 8080, weight: 25 },
   ]);
+});
+
+test('a Gateway of our own (HttpsGateway) with the route attached by its ref: stored with no warning, validate clean without an external declaration', () => {
+  const app = new App();
+  const chart = new Chart(app, 'own', { disableResourceNameHashes: true, namespace: NAMESPACE });
+  const gateway = new HttpsGateway(chart, 'Gateway', {
+    // A listener for www.<host> too, which the redirect route attaches to.
+    name: 'own', gatewayClassName: 'example', hostnames: ['own.example.com', 'www.own.example.com'], tlsSecretName: 'own-tls', clusterIssuer: 'letsencrypt',
+  });
+  new WebApp(chart, 'Own', {
+    name: 'own', image: 'example/own:1.0.0', port: 8080, servicePort: 80,
+    route: { gateways: [gateway.ref], dataPlane: Peer.gatewayDataPlane({ namespace: NAMESPACE }), hostnames: ['own.example.com'], redirectFromWww: true },
+  });
+  const objects = chart.toJson() as KubeObject[];
+  const findings = validateObjects(objects.map((object, order) => ({ object, source: 'own.yaml', order })), { externalObjects: [{ kind: 'Namespace', name: NAMESPACE }] }).findings;
+  expect(findings).toEqual([]);
+  const result = cluster.kubectl(['apply', '--server-side', '-f', '-'], objects.map((o) => JSON.stringify(o)).join('\n'));
+  expectCleanApply({ ...result, warnings: kubectlWarnings(result.stderr) }, objects.length);
+  const stored = getJson(cluster, ['gateway', 'own', '-n', NAMESPACE]);
+  expect(stored.metadata.annotations['cert-manager.io/cluster-issuer']).toBe('letsencrypt');
+  expect(stored.spec.listeners).toEqual(['own.example.com', 'www.own.example.com'].map((hostname, i) => ({
+    name: `https-${i}`, hostname, port: 443, protocol: 'HTTPS',
+    tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'own-tls' }] },
+    allowedRoutes: { namespaces: { from: 'Same' }, kinds: stored.spec.listeners[i].allowedRoutes.kinds },
+  })));
+  for (const name of ['own-route', 'own-www-redirect-route']) {
+    expect(getJson(cluster, ['httproute', name, '-n', NAMESPACE]).spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'own', namespace: NAMESPACE }]);
+  }
+  // No Gateway controller runs here: nothing programs the Gateway or accepts the routes.
+  expect(stored.status?.listeners ?? []).toEqual([]);
 });
 
 interface RouteCase {

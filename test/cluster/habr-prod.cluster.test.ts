@@ -10,6 +10,7 @@
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import { PROD } from '../../apps/habr/stages';
 import { RELEASE_VERSION_LABEL } from '../../lib/manifest/release-labels';
+import { KubeObject } from '../../lib/manifest/types';
 import {
   applyFolder, expectCleanApply, endpointProblems, eventually, getJson, installShippedCrds, Json, objectsIn,
   PROD_DIST, rolloutFailures, startStackCluster, stopCluster,
@@ -91,8 +92,12 @@ test("each Service's EndpointSlices list exactly its workload's pods", async () 
   expect(problems).toEqual([]);
 });
 
+/** The HTTPRoutes of the public hosts; the others redirect www.<host> (RequestRedirect, no backend). */
+const isRedirect = (route: KubeObject) => (route.spec as Json).rules[0].filters?.[0]?.type === 'RequestRedirect';
+const routesOf = (objects: readonly KubeObject[]) => objects.filter((o) => o.kind === 'HTTPRoute' && !isRedirect(o));
+
 test('every HTTPRoute is stored as written: the platform Gateway\'s https listener, the public host, one backend', () => {
-  const routes = prod.filter((o) => o.kind === 'HTTPRoute');
+  const routes = routesOf(prod);
   expect(routes.map((r) => r.metadata?.name)).toEqual(['backend-route', 'frontend-route']);
   for (const route of routes) {
     const stored = getJson(cluster, [`httproute/${route.metadata?.name}`, '-n', 'default']);
@@ -107,8 +112,21 @@ test('every HTTPRoute is stored as written: the platform Gateway\'s https listen
   }
 });
 
+test('the www redirect routes are stored as written: www.<host>, the same listener, a 301 to the host and no backend', () => {
+  const redirects = prod.filter((o) => o.kind === 'HTTPRoute' && isRedirect(o));
+  expect(redirects.map((r) => r.metadata?.name)).toEqual(['backend-www-redirect-route', 'frontend-www-redirect-route']);
+  for (const route of redirects) {
+    const stored = getJson(cluster, [`httproute/${route.metadata?.name}`, '-n', 'default']);
+    const spec = route.spec as Json;
+    expect(stored.spec.hostnames).toEqual(spec.hostnames);
+    expect(stored.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'gateway-system', sectionName: 'https' }]);
+    expect(stored.spec.rules[0].filters).toEqual(spec.rules[0].filters);
+    expect(stored.spec.rules[0].backendRefs).toBeUndefined();
+  }
+});
+
 test('each route\'s backend is the Service of the active version, whose EndpointSlices list exactly that version\'s Ready pods', async () => {
-  const routes = prod.filter((o) => o.kind === 'HTTPRoute');
+  const routes = routesOf(prod);
   const problems = await eventually(() => routes.flatMap((route) => {
     const app = route.metadata?.labels?.['app.kubernetes.io/name'] as 'backend' | 'frontend';
     const release = PROD.releases![app]!.release;

@@ -4,11 +4,8 @@
  * `helm history` and `helm rollback`, checking the live objects after each step.
  */
 import { LocalCluster } from '../../tools/cluster/local-cluster';
-import {
-  createOutOfBandSecret, createPersistentVolumes, eventually, getJson, Json, objectsIn, PROD_DIST, ref, rolloutFailures,
-  installShippedCrds, startCluster, stopCluster,
-} from './cluster';
-import { CHART, helm, helmOk, helmTemplate } from './helm';
+import { eventually, getJson, Json, ref, rolloutFailures, startCluster, stopCluster } from './cluster';
+import { CHART, helm, helmOk, helmTemplate, prepareForChart } from './helm';
 
 let cluster: LocalCluster;
 const rendered = helmTemplate();
@@ -23,14 +20,7 @@ function history(): Json[] {
 
 beforeAll(async () => {
   cluster = await startCluster();
-  createPersistentVolumes(cluster, 4);
-  createOutOfBandSecret(cluster);
-  // The prod profile routes through the Gateway API: its CRDs come first, as on a real cluster.
-  installShippedCrds(cluster);
-  // docs/helm.md's step before helm install: the chart leaves the Namespace `default` out.
-  const namespace = objectsIn(PROD_DIST).find((o) => o.kind === 'Namespace')!;
-  const labels = Object.entries(namespace.metadata?.labels ?? {}).map(([k, v]) => `${k}=${v}`);
-  cluster.kubectlOk(['label', '--overwrite', 'namespace', 'default', ...labels]);
+  prepareForChart(cluster);
 });
 afterAll(() => stopCluster(cluster, 'helm chart'));
 
@@ -48,7 +38,7 @@ test('helm install creates every object of the chart, and every workload rolls o
 });
 
 test('helm upgrade --set replicas.worker=3 scales the live worker, and only it', async () => {
-  const before = getJson(cluster, ['deployment/backend-deployment', '-n', 'default']).metadata.generation;
+  const before = getJson(cluster, ['deployment/backend-blue-deployment', '-n', 'default']).metadata.generation;
   const result = helm(['upgrade', 'habr', CHART, '-n', 'default', '--set', 'replicas.worker=3'], cluster.kubeconfig);
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
@@ -59,7 +49,7 @@ test('helm upgrade --set replicas.worker=3 scales the live worker, and only it',
     return status.readyReplicas === 3 ? [] : [`worker ready ${status.readyReplicas}`];
   });
   expect(ready).toEqual([]);
-  expect(getJson(cluster, ['deployment/backend-deployment', '-n', 'default']).metadata.generation).toBe(before);
+  expect(getJson(cluster, ['deployment/backend-blue-deployment', '-n', 'default']).metadata.generation).toBe(before);
 });
 
 test('helm history shows the two revisions', () => {

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { parseManifestText } from '../../lib/manifest/load';
 import { KubeObject } from '../../lib/manifest/types';
 import { ensureHelm } from '../../tools/cluster/binaries';
-import { REPO, temporaryFolder } from './cluster';
+import { LocalCluster } from '../../tools/cluster/local-cluster';
+import { createOutOfBandSecret, createPersistentVolumes, installShippedCrds, objectsIn, PROD_DIST, REPO, temporaryFolder } from './cluster';
 
 export const CHART = path.join(REPO, 'dist', 'helm', 'habr');
 
@@ -66,4 +67,32 @@ export function differences(before: unknown, after: unknown, at = ''): string[] 
   if (!isObject(before) || !isObject(after) || Array.isArray(before) !== Array.isArray(after)) return [at];
   const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
   return keys.flatMap((k) => differences(before[k], after[k], at ? `${at}.${k}` : k));
+}
+
+/** Checks that values.schema.json refuses `helm template` with `args` before anything renders, with a message matching `message`. */
+export function expectSchemaRefuses(args: readonly string[], message: RegExp): void {
+  const result = helm(['template', 'habr', CHART, ...args]);
+  expect(result.status).not.toBe(0);
+  expect(result.stderr).toMatch(/values don't meet the specifications of the schema/);
+  expect(result.stderr).toMatch(message);
+  expect(result.stdout).toBe('');
+}
+
+/** `Kind/namespace/name field` of every leaf that differs between two renders by key, sorted. */
+export function changedFields(before: Record<string, KubeObject>, after: Record<string, KubeObject>): string[] {
+  return Object.keys(before).flatMap((k) => differences(before[k], after[k]).map((field) => `${k} ${field}`)).sort();
+}
+
+/**
+ * A fresh cluster made ready for `helm install` of the chart's defaults, as docs/helm.md tells a
+ * Helm user: volumes for the StatefulSets, the out-of-band Secret, the Gateway API CRDs (prod routes
+ * through HTTPRoutes), and the labels of namespace `default`, which the chart leaves out.
+ */
+export function prepareForChart(cluster: LocalCluster): void {
+  createPersistentVolumes(cluster, 4);
+  createOutOfBandSecret(cluster);
+  installShippedCrds(cluster);
+  const namespace = objectsIn(PROD_DIST).find((o) => o.kind === 'Namespace')!;
+  const labels = Object.entries(namespace.metadata?.labels ?? {}).map(([k, v]) => `${k}=${v}`);
+  cluster.kubectlOk(['label', '--overwrite', 'namespace', 'default', ...labels]);
 }

@@ -13,12 +13,11 @@ import { declareExternalObject, Peer, ReleasedWebApp, ReleaseStrategy, Restricte
 import { renderApp } from '../../lib/render/synthesize';
 import { LocalCluster } from '../../tools/cluster/local-cluster';
 import {
-  applyFolder, endpointProblems, eventually, expectCleanApply, getJson, installShippedCrds, Json, objectsIn, rolloutFailures, startCluster,
+  applyFolder, endpointProblems, endpointVersionsBecome, eventually, expectCleanApply, getJson, installShippedCrds, Json, objectsIn, rolloutFailures, startCluster,
   stopCluster, temporaryFolder,
 } from './cluster';
 
 const NAMESPACE = 'releases';
-const VERSION_LABEL = 'release.habr-k8s.io/version';
 let cluster: LocalCluster;
 
 /** The test stack with the blue/green app's `active` version set to `active`, synthesized into a new folder. */
@@ -64,23 +63,9 @@ function synthRelease(active: 'blue' | 'green'): string {
   return folder;
 }
 
-/** The version label of each ready endpoint of a Service's EndpointSlices, sorted. */
-function endpointVersions(service: string): string[] {
-  const slices = getJson(cluster, ['endpointslices', '-n', NAMESPACE, '-l', `kubernetes.io/service-name=${service}`]).items as Json[];
-  const names = new Set(slices.flatMap((slice) => ((slice.endpoints ?? []) as Json[])
-    .filter((e) => e.conditions?.ready !== false && e.targetRef?.kind === 'Pod').map((e) => e.targetRef.name as string)));
-  const pods = getJson(cluster, ['pods', '-n', NAMESPACE]).items as Json[];
-  return pods.filter((pod) => names.has(pod.metadata.name)).map((pod) => pod.metadata.labels[VERSION_LABEL] as string).sort();
-}
-
-/** Waits until `service`'s endpoints are `expected` (versions, sorted); returns what it saw last when they never were. */
+/** Waits until `service`'s endpoints are `expected` (versions, sorted); fails with what it saw last when they never were. */
 async function expectEndpointVersions(service: string, expected: string[]): Promise<void> {
-  let seen: string[] = [];
-  const problems = await eventually(() => {
-    seen = endpointVersions(service);
-    return JSON.stringify(seen) === JSON.stringify(expected) ? [] : [`${service}: endpoints of versions [${seen.join(', ')}]`];
-  }, 90);
-  expect(problems).toEqual([]);
+  expect(await endpointVersionsBecome(cluster, NAMESPACE, service, expected)).toEqual([]);
 }
 
 interface SliceWatch {

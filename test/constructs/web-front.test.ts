@@ -275,19 +275,57 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
     ]);
   });
 
+  test('redirectFromWww: <name>-www-redirect-route answers www.<host> with a 301 to the host, on the same Gateways, with no backend', () => {
+    const chart = newChart();
+    new WebApp(chart, 'Api', { name: 'api', image: 'api:1', port: 8080, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['api.example.com'], redirectFromWww: true } });
+    const objects = synth(chart);
+    expect(find(objects, 'HTTPRoute', 'api-www-redirect-route').spec).toEqual({
+      parentRefs: [PLATFORM_GATEWAY],
+      hostnames: ['www.api.example.com'],
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix', value: '/' } }],
+        filters: [{ type: 'RequestRedirect', requestRedirect: { hostname: 'api.example.com', statusCode: 301 } }],
+      }],
+    });
+    expect(find(objects, 'HTTPRoute', 'api-route').spec.hostnames).toEqual(['api.example.com']);
+    // Without it, no redirect route.
+    expect(has(synth(webApp({ route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE } })(newChart()).node.scope as Chart), 'HTTPRoute', 'api-www-redirect-route')).toBe(false);
+  });
+
+  test('redirectFromWww needs exactly one hostname, without a wildcard or www., named as the user set it', () => {
+    const route = (hostnames: string[] | undefined) => ({ gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames, redirectFromWww: true });
+    const problemsOf = (given: Partial<WebAppProps>) => propsErrorOf(webApp(given)).problems.map((p) => `${p.field}: ${p.allowed}`);
+    expect(problemsOf({ ingress: undefined, route: route(['a.example.com', 'b.example.com']) })).toEqual([
+      'route.redirectFromWww: needs the route to have exactly one hostname without a wildcard, the target of the redirect from www.<hostname>; it has ["a.example.com","b.example.com"]',
+    ]);
+    expect(problemsOf({ ingress: undefined, route: route(undefined) })).toEqual([
+      'route.redirectFromWww: needs the route to have exactly one hostname without a wildcard, the target of the redirect from www.<hostname>; it has []',
+    ]);
+    expect(problemsOf({ ingress: undefined, route: route(['*.example.com']) })[0]).toMatch(/^route.redirectFromWww: needs the route to have exactly one hostname without a wildcard/);
+    expect(problemsOf({ ingress: undefined, route: route(['www.example.com']) })).toEqual([
+      'route.redirectFromWww: redirects www.<hostname> to the hostname, which is www.example.com already: name the host without www.',
+    ]);
+    const long = `${'a'.repeat(62)}.${'b'.repeat(62)}.${'c'.repeat(62)}.${'d'.repeat(62)}`;
+    expect(problemsOf({ ingress: undefined, route: route([long]) })).toEqual([
+      `route.redirectFromWww: would redirect from www.${long}, longer than the 253 characters of a host name`,
+    ]);
+    // The Ingress's host is the route's when it names none.
+    expect(() => webApp({ route: route(undefined) })(newChart())).not.toThrow();
+  });
+
   test('routes of every kind of front pass schema validation and every rule', () => {
     const app = new App();
     const chart = (id: string) => new Chart(app, id, { namespace: 'shop', disableResourceNameHashes: true });
-    new WebApp(chart('api'), 'Api', { name: 'api', image: 'api:1', port: 8080, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['api.example.com'] } });
+    new WebApp(chart('api'), 'Api', { name: 'api', image: 'api:1', port: 8080, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['api.example.com'], redirectFromWww: true } });
     released({ route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE } })(chart('blue-green'));
     released({ name: 'canary', route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['shop.example.com'] }, release: { ...CANARY, router: { kind: 'http-route' } } })(chart('canary'));
     const objects = appManifests(app).flatMap((m) => m.objects.map((object, order) => ({ object, source: m.file, order })));
-    expect(objects.filter(({ object }) => object.kind === 'HTTPRoute').map(({ object }) => (object as Obj).metadata.name)).toEqual(['api-route', 'web-route', 'canary-route']);
+    expect(objects.filter(({ object }) => object.kind === 'HTTPRoute').map(({ object }) => (object as Obj).metadata.name)).toEqual(['api-route', 'api-www-redirect-route', 'web-route', 'canary-route']);
     const external = [{ kind: 'Namespace', name: 'shop' }, { kind: 'Gateway', namespace: PLATFORM_GATEWAY.namespace, name: PLATFORM_GATEWAY.name }];
     expect(validateObjects(objects, { externalObjects: external }).findings).toEqual([]);
     // Undeclared, the platform's Gateway is a finding on each route.
     expect(validateObjects(objects, { externalObjects: external.slice(0, 1) }).findings.map((f) => `${f.rule} ${f.object} ${f.path}`)).toEqual(
-      ['api-route', 'web-route', 'canary-route'].map((name) => `http-route-parent HTTPRoute shop/${name} spec.parentRefs[0].name`),
+      ['api-route', 'api-www-redirect-route', 'web-route', 'canary-route'].map((name) => `http-route-parent HTTPRoute shop/${name} spec.parentRefs[0].name`),
     );
   });
 });

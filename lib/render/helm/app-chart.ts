@@ -10,8 +10,9 @@ import { KubeObject } from '../../manifest/types';
 import { appManifests, ChartManifest } from '../manifests';
 import { renderObjects, RenderOptions, SynthesisError } from '../synthesize';
 import { ChartOutput, helmChart, profileOf } from './chart';
-import { JsonSchema, Knob, STRING_PLACEHOLDER } from './knobs';
-import { chartValuesOf, ChartValuesDeclaration, kindOf, valueLeaves, ValuesTree } from './values';
+import { JsonSchema, Knob, KnobRegistry, STRING_PLACEHOLDER } from './knobs';
+import { switchedManifests } from './switches';
+import { chartValuesOf, ChartValuesDeclaration, kindOf, switchVariants, valueLeaves, ValuesTree } from './values';
 
 /** One stage of an app, built twice. */
 export interface ChartStage {
@@ -21,6 +22,12 @@ export interface ChartStage {
   readonly app: App;
   /** The same app built under `withPlaceholders`. */
   readonly placeholders: App;
+  /**
+   * The same app built under `withPlaceholders` with each of `switchVariants(chartValuesOf(app))`,
+   * in that order, which find the fields its choices and ranges change.
+   * @default - none: the app declares no choices or ranges
+   */
+  readonly variants?: readonly App[];
 }
 
 export interface AppChartOptions extends RenderOptions {
@@ -43,9 +50,27 @@ function schemaOf(sets: readonly ValuesTree[], declaration: ChartValuesDeclarati
     const at = prefix ? `${prefix}.${key}` : key;
     const present = sets.map((values) => values[key]).filter((value) => value !== undefined);
     if (isObject(present[0])) return [key, schemaOf(present as ValuesTree[], declaration, at)];
+    const choices = declaration.options.choices?.[at];
+    if (choices) return [key, { enum: choices }];
+    const range = declaration.options.ranges?.[at];
+    if (range) return [key, { type: 'integer', ...range }];
     return [key, { type: kindOf(at, present[0], declaration.options) === 'int' ? 'integer' : 'string' }];
   }));
   return { type: 'object', additionalProperties: false, required: keys.filter((key) => sets.every((values) => key in values)), properties };
+}
+
+/**
+ * `values` with a null for each key of `defaults` it does not have: Helm removes a key that a values
+ * file sets to null, so `-f values-<stage>.yaml` leaves none of the defaults' keys the stage lacks.
+ */
+function overridingDefaults(values: ValuesTree, defaults: ValuesTree): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(values)) {
+    const fallback = defaults[key];
+    result[key] = isObject(value) && isObject(fallback) ? overridingDefaults(value, fallback) : value;
+  }
+  for (const key of Object.keys(defaults)) if (!(key in values)) result[key] = null;
+  return result;
 }
 
 const LEFT_OUT = Symbol('left out');
@@ -107,14 +132,24 @@ function checkRendersStage(stage: ChartStage, declaration: ChartValuesDeclaratio
  * in `values-<stage>.yaml`, and with more than one stage `profile` selects the stage's structure).
  * Each stage is validated as synth validates it; throws {@link SynthesisError} on errors.
  */
-export function helmChartOf(stages: readonly ChartStage[], knobs: readonly Knob[], options: AppChartOptions): ChartOutput {
+export function helmChartOf(stages: readonly ChartStage[], registry: KnobRegistry, options: AppChartOptions): ChartOutput {
   if (!stages.length) throw new Error('a chart needs a stage');
   for (const stage of stages) {
     const rendered = renderObjects(stage.app, options);
     if (rendered.report.errors > 0) throw new SynthesisError(rendered.report);
   }
   const declarations = stages.map((stage) => chartValuesOf(stage.app) ?? NO_VALUES);
-  stages.forEach((stage, i) => checkRendersStage(stage, declarations[i], knobs));
+  stages.forEach((stage, i) => checkRendersStage(stage, declarations[i], registry.knobs));
+  const templated = stages.map((stage, i) => {
+    const wanted = switchVariants(declarations[i]);
+    if ((stage.variants ?? []).length !== wanted.length) throw new Error(`stage ${stage.name}: ${wanted.length} switch variants needed, ${(stage.variants ?? []).length} given`);
+    const variants = wanted.map((switches, v) => ({ switches, manifests: appManifests(stage.variants![v]) }));
+    try {
+      return switchedManifests(appManifests(stage.placeholders), variants, declarations[i], registry);
+    } catch (error) {
+      throw new UserError(`stage ${stage.name}: the chart cannot switch it: ${(error as Error).message}`);
+    }
+  });
   const first = declarations[0].options;
   const name = first.name ?? path.basename(path.resolve(options.folder));
   const writtenBy = first.writtenBy ?? 'habr-k8s helm';
@@ -136,12 +171,12 @@ export function helmChartOf(stages: readonly ChartStage[], knobs: readonly Knob[
       version,
       appVersion: first.appVersion ?? version,
     },
-    knobs,
-    profiles: stages.map((stage, i) => profileOf(profiled ? stage.name : 'default', appManifests(stage.placeholders),
+    knobs: registry.knobs,
+    profiles: stages.map((stage, i) => profileOf(profiled ? stage.name : 'default', templated[i],
       (object) => !declarations[i].options.leaveOut?.(object))),
     values: valuesOf(0),
     valuesComment: commentOf(0),
-    valuesFiles: Object.fromEntries(stages.slice(1).map((stage, i) => [`values-${stage.name}.yaml`, { comment: commentOf(i + 1), values: valuesOf(i + 1) }])),
+    valuesFiles: Object.fromEntries(stages.slice(1).map((stage, i) => [`values-${stage.name}.yaml`, { comment: commentOf(i + 1), values: overridingDefaults(valuesOf(i + 1), valuesOf(0)) }])),
     schema: first.schema ?? { $schema: 'http://json-schema.org/draft-07/schema#', title: `values of the ${name} chart`, ...generated },
   });
 }

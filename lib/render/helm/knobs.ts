@@ -14,7 +14,9 @@ export type KnobKind =
   /** A string that stands alone as a field's value (a Kubernetes quantity). */
   | 'quantity'
   /** A string field left out of the manifest when the value is empty. */
-  | 'optional-string';
+  | 'optional-string'
+  /** A field computed from a choice or range value by a template expression (one knob per field). */
+  | 'expression';
 
 /** A JSON Schema (draft-07) fragment. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -26,6 +28,8 @@ export interface Knob {
   readonly kind: KnobKind;
   /** What stands in the manifests for it while the chart is rendered. */
   readonly placeholder: string | number;
+  /** For an `expression` knob: what the template writes as the field's value, e.g. `.Values.x | quote`. */
+  readonly expression?: string;
 }
 
 /**
@@ -35,10 +39,18 @@ export interface Knob {
  */
 export class KnobRegistry {
   private readonly byPath = new Map<string, Knob>();
+  private readonly expressions: Knob[] = [];
   private next = 1;
 
   get knobs(): readonly Knob[] {
-    return [...this.byPath.values()];
+    return [...this.byPath.values(), ...this.expressions];
+  }
+
+  /** A string placeholder for one field that the template writes as `{{ <expression> }}`, computed from the value at `path`. */
+  expression(path: string, expression: string): string {
+    const placeholder = `zzhv${this.counter()}zz`;
+    this.expressions.push({ path, kind: 'expression', placeholder, expression });
+    return placeholder;
   }
 
   string(path: string): string {
@@ -109,6 +121,7 @@ export function templateYaml(yaml: string, knobs: readonly Knob[]): { template: 
       used.add(whole.path);
       if (whole.kind === 'int') return `${head}{{ ${valuesRef(whole.path)} | int }}`;
       if (whole.kind === 'quantity') return `${head}{{ ${valuesRef(whole.path)} | quote }}`;
+      if (whole.kind === 'expression') return `${head}{{ ${whole.expression} }}`;
       return `{{- if ${valuesRef(whole.path)} }}\n${head}{{ ${valuesRef(whole.path)} | quote }}\n{{- end }}`;
     }
     const parts: string[] = [];
