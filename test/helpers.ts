@@ -80,3 +80,18 @@ export function invalid(path: string, field: string, value: unknown): RegExp {
 export function invalidAtSynth(path: string, field: string, value: unknown): RegExp {
   return new RegExp(`^Validation failed with the following errors:[^]*\\n  ${literal(`[${path}] `)}${invalid(path, field, value).source.slice(1)}`);
 }
+
+/**
+ * The labels the constructs put on a workload `name`'s objects in the chart `test` (see
+ * {@link newChart}): the chart's recommended ones, `extra` (the version, a component, given labels)
+ * and the name.
+ */
+export function testChartLabels(name?: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'app.kubernetes.io/instance': 'test',
+    'app.kubernetes.io/managed-by': 'habr-k8s',
+    'app.kubernetes.io/part-of': 'test',
+    ...(name === undefined ? {} : { 'app.kubernetes.io/name': name }),
+    ...extra,
+  };
+}

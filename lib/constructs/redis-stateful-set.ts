@@ -1,7 +1,10 @@
 import { Construct } from 'constructs';
 import { ContainerDefaults } from './pod-template';
+import { runtimeOf } from '../manifest/images';
+import { imageDefaults } from './database-preset';
 import { detachOnError, invalidProp } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
+import { COMPONENT_LABEL } from './labels';
 
 /** Props of a {@link RedisStatefulSet}. */
 export interface RedisStatefulSetProps extends StatefulPresetProps {
@@ -17,19 +20,22 @@ export interface RedisStatefulSetProps extends StatefulPresetProps {
   readonly replicas?: number;
 }
 
-export const REDIS_PORT = 6379;
+export const REDIS_PORT = runtimeOf('redis', 'redis').port;
+
+/** The default image. */
+export const REDIS_IMAGE = 'redis:7.0.11-alpine';
 
 /**
- * The official redis alpine image's user is uid 999, group 1000; started directly as that user it
- * only writes its dump to /data (its working directory).
+ * The official redis image's user is uid 999; started directly as that user it only writes its
+ * dump to /data (its working directory), an emptyDir unless the data is persistent.
  */
 export function redisDefaults(persistent: boolean): ContainerDefaults {
-  return {
-    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-    security: { runAsUser: 999, runAsGroup: 1000, writablePaths: persistent ? [] : ['/data'] },
+  const runtime = runtimeOf('redis', REDIS_IMAGE);
+  const defaults = imageDefaults(runtime, { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } }, {
     liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 3 },
     readiness: { exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 5 },
-  };
+  });
+  return { ...defaults, security: { ...defaults.security, writablePaths: persistent ? [] : [runtime.dataPath] } };
 }
 
 /** A single Redis server: StatefulSet and headless Service, /data on an emptyDir or a volume. */
@@ -37,14 +43,17 @@ export function redisDefaults(persistent: boolean): ContainerDefaults {
 export class RedisStatefulSet extends StatefulAppBase {
   constructor(scope: Construct, id: string, props: RedisStatefulSetProps = {}) {
     const persistent = props.storage !== undefined;
+    const image = props.image ?? REDIS_IMAGE;
+    const runtime = runtimeOf('redis', REDIS_IMAGE);
     super(scope, id, {
       ...props,
       name: props.name ?? 'redis',
-      image: props.image ?? 'redis:7.0.11-alpine',
-      port: REDIS_PORT,
-      portName: 'redis',
+      labels: { [COMPONENT_LABEL]: 'cache', ...props.labels },
+      image,
+      port: runtime.port,
+      portName: runtime.portName,
       defaults: redisDefaults(persistent),
-      volumeClaims: persistent ? [{ name: 'data', mountPath: '/data', storage: props.storage!, storageClassName: props.storageClassName }] : [],
+      volumeClaims: persistent ? [{ name: 'data', mountPath: runtime.dataPath, storage: props.storage!, storageClassName: props.storageClassName }] : [],
     });
     if (this.replicas !== 1) {
       throw invalidProp(this, 'replicas', this.replicas, 'must be 1: more pods would be independent Redis servers, not replicas');

@@ -1,6 +1,6 @@
 import { HpaPolicy, MongoStatefulSet, MongoStatefulSetProps } from '../../lib';
 import { MONGO_PORT, MONGO_UID } from '../../lib/constructs/mongo-stateful-set';
-import { container, envOf, find, invalid, mountAt, newChart, podSpec, synth } from '../helpers';
+import { container, envOf, find, invalid, mountAt, newChart, podSpec, synth, testChartLabels } from '../helpers';
 
 function make(props: MongoStatefulSetProps = {}, chart = newChart()) {
   const mongo = new MongoStatefulSet(chart, 'Mongo', props);
@@ -44,7 +44,7 @@ describe('MongoStatefulSet', () => {
 
   test('/data/db on a 1Gi ReadWriteOnce claim by default', () => {
     expect(set.spec.volumeClaimTemplates).toEqual([{
-      metadata: { name: 'data' },
+      metadata: { name: 'data', labels: testChartLabels('mongodb', { 'app.kubernetes.io/component': 'database' }) },
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
     }]);
     expect(mountAt(set, '/data/db').mount).toEqual({ name: 'data', mountPath: '/data/db' });

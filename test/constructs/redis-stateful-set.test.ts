@@ -1,6 +1,6 @@
 import { HpaPolicy, RedisStatefulSet, RedisStatefulSetProps } from '../../lib';
 import { REDIS_PORT } from '../../lib/constructs/redis-stateful-set';
-import { container, find, invalid, mountAt, newChart, podSpec, synth } from '../helpers';
+import { container, find, invalid, mountAt, newChart, podSpec, synth, testChartLabels } from '../helpers';
 
 function make(props: RedisStatefulSetProps = {}, chart = newChart()) {
   const redis = new RedisStatefulSet(chart, 'Redis', props);
@@ -26,7 +26,7 @@ describe('RedisStatefulSet', () => {
   test('storage puts /data on a persistent claim instead', () => {
     const set = find(make({ storage: '2Gi', storageClassName: 'standard' }).objects, 'StatefulSet', 'redis-statefulset');
     expect(set.spec.volumeClaimTemplates).toEqual([{
-      metadata: { name: 'data' },
+      metadata: { name: 'data', labels: testChartLabels('redis', { 'app.kubernetes.io/component': 'cache' }) },
       spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'standard', resources: { requests: { storage: '2Gi' } } },
     }]);
     expect(mountAt(set, '/data').mount).toEqual({ name: 'data', mountPath: '/data' });
