@@ -1,53 +1,44 @@
-import { ResourceProps } from '../constructs/pod-template';
+import { MONGO_DEFAULTS } from '../constructs/mongo-stateful-set';
+import { MYSQL_DEFAULT_RESOURCES } from '../constructs/mysql-stateful-set';
+import { POSTGRES_DEFAULT_RESOURCES } from '../constructs/postgres-stateful-set';
+import { redisDefaults } from '../constructs/redis-stateful-set';
+import { ResourceList } from '../constructs/pod-template';
+import { imageRuntime, KnownImageName, parseImageReference } from '../manifest/images';
 
-/** What the importer knows about an official database or cache image, to run it as a StatefulSet. */
+/** What the importer knows about an official database or cache image: the preset that runs it, and the image's facts (lib/manifest/images.ts). */
 export interface KnownImage {
-  /** `mongo` and `redis` have presets (MongoStatefulSet, RedisStatefulSet); the others run as a StatefulApp. */
-  readonly preset?: 'mongo' | 'redis';
+  /** The preset: MongoStatefulSet, RedisStatefulSet, PostgresStatefulSet, MysqlStatefulSet (mysql and mariadb). */
+  readonly preset: KnownImageName;
   readonly port: number;
   readonly portName: string;
   /** Where the image keeps its data: the volume claim's mount path. */
   readonly dataPath: string;
-  /** The image's own non-root user, and the folders it writes besides its data. */
-  readonly uid?: number;
-  readonly writablePaths?: readonly string[];
-  /** Environment the image needs to run on a volume claim. */
-  readonly env?: Readonly<Record<string, string>>;
-  readonly resources?: ResourceProps;
+  /** What the preset requests when the service says nothing. */
+  readonly requests: ResourceList;
 }
 
-const MYSQL_RESOURCES: ResourceProps = { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } };
-
-const KNOWN_IMAGES: Readonly<Record<string, KnownImage>> = {
-  mongo: { preset: 'mongo', port: 27017, portName: 'mongodb', dataPath: '/data/db' },
-  redis: { preset: 'redis', port: 6379, portName: 'redis', dataPath: '/data' },
-  // A volume's root may hold lost+found, which initdb refuses: the data goes one folder down.
-  postgres: {
-    port: 5432, portName: 'postgres', dataPath: '/var/lib/postgresql/data', uid: 999, writablePaths: ['/tmp', '/var/run/postgresql'],
-    env: { PGDATA: '/var/lib/postgresql/data/pgdata' },
-  },
-  mysql: { port: 3306, portName: 'mysql', dataPath: '/var/lib/mysql', uid: 999, writablePaths: ['/tmp', '/var/run/mysqld'], resources: MYSQL_RESOURCES },
-  mariadb: { port: 3306, portName: 'mysql', dataPath: '/var/lib/mysql', uid: 999, writablePaths: ['/tmp', '/run/mysqld'], resources: MYSQL_RESOURCES },
+const PRESET_REQUESTS: Readonly<Record<KnownImageName, ResourceList>> = {
+  mongo: MONGO_DEFAULTS.resources.requests!,
+  redis: redisDefaults(false).resources.requests!,
+  postgres: POSTGRES_DEFAULT_RESOURCES.requests!,
+  mysql: MYSQL_DEFAULT_RESOURCES.requests!,
+  mariadb: MYSQL_DEFAULT_RESOURCES.requests!,
 };
 
 /** The image's repository without registry, tag or digest: `docker.io/library/postgres:16` is `postgres`. */
 export function imageRepositoryName(image: string): string {
-  const withoutDigest = image.split('@')[0];
-  const last = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
-  return last.split(':')[0];
+  return parseImageReference(image).name;
 }
 
-/** The image's tag: undefined for an untagged (implicitly `latest`) reference, none for a digest. */
+/** The image's tag: undefined for an untagged (implicitly `latest`) reference, `digest` for one pinned by digest. */
 export function imageTag(image: string): string | undefined {
-  if (image.includes('@')) return 'digest';
-  const last = image.slice(image.lastIndexOf('/') + 1);
-  const colon = last.indexOf(':');
-  return colon < 0 ? undefined : last.slice(colon + 1);
+  const reference = parseImageReference(image);
+  return reference.digest !== undefined ? 'digest' : reference.tag;
 }
 
-/** What the importer knows about `image`; postgres' alpine images use uid 70 instead of 999. */
+/** What the importer knows about `image`. */
 export function knownImage(image: string): KnownImage | undefined {
-  const known = KNOWN_IMAGES[imageRepositoryName(image)];
-  if (known && imageRepositoryName(image) === 'postgres' && (imageTag(image) ?? '').includes('alpine')) return { ...known, uid: 70 };
-  return known;
+  const runtime = imageRuntime(image);
+  if (!runtime) return undefined;
+  return { preset: runtime.name, port: runtime.port, portName: runtime.portName, dataPath: runtime.dataPath, requests: PRESET_REQUESTS[runtime.name] };
 }

@@ -1,8 +1,9 @@
 import { IConstruct } from 'constructs';
 import { ImageRuntime } from '../manifest/images';
-import { ContainerDefaults, ResourceProps } from './pod-template';
+import { COMPONENT_LABEL } from './labels';
+import { ContainerDefaults, ProbeProps, ResourceProps } from './pod-template';
 import { invalidProp } from './props';
-import { VolumeClaimProps } from './stateful-app';
+import { StatefulAppProps, StatefulPresetProps, VolumeClaimProps } from './stateful-app';
 
 /**
  * What the database presets (MongoStatefulSet, PostgresStatefulSet, MysqlStatefulSet) share: a
@@ -68,6 +69,38 @@ export function singleReplicaCheck(replicas: number | undefined, server: string)
     if ((replicas ?? 1) !== 1) {
       throw invalidProp(scope, 'replicas', replicas, `must be 1: this construct runs a standalone ${server}, and more pods would be separate databases`);
     }
+  };
+}
+
+/** What a database preset decides: its name, image and the image's facts, its default resources and readiness, its password Secret. */
+export interface DatabaseServer {
+  readonly name: string;
+  readonly image: string;
+  readonly runtime: ImageRuntime;
+  readonly resources: ResourceProps;
+  readonly readiness: ProbeProps;
+  readonly secret: ResolvedPasswordSecret;
+}
+
+/**
+ * The StatefulApp props every database preset starts from: the user's props over a startup probe
+ * that waits up to 5 minutes for the first start, then the server's name, image, port, the image's
+ * user and writable folders, a TCP liveness probe, the password Secret's mount (before the user's
+ * mounts), the data claim and the `database` component label (which the user's labels may change).
+ */
+export function databaseStatefulProps(props: StatefulPresetProps & DatabaseStorageProps, server: DatabaseServer): StatefulAppProps {
+  const { runtime, secret } = server;
+  return {
+    startup: { tcpSocket: {}, periodSeconds: 5, failureThreshold: 60 },
+    ...props,
+    name: server.name,
+    image: server.image,
+    labels: { [COMPONENT_LABEL]: 'database', ...props.labels },
+    port: runtime.port,
+    portName: runtime.portName,
+    defaults: imageDefaults(runtime, server.resources, { liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 6 }, readiness: server.readiness }),
+    secretMounts: [{ secretName: secret.secretName, mountPath: secret.mountPath }, ...(props.secretMounts ?? [])],
+    volumeClaims: [dataClaim(props, runtime.dataPath)],
   };
 }
 

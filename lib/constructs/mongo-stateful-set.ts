@@ -4,9 +4,8 @@ import { runtimeOf } from '../manifest/images';
 import { parseQuantity } from '../manifest/quantity';
 import { checkNonEmpty, detachOnError, invalidProp } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
-import { COMPONENT_LABEL } from './labels';
 import {
-  DatabaseStorageProps, dataClaim, imageDefaults, PasswordSecret, passwordSecretKeyCheck, resolvePasswordSecret, singleReplicaCheck,
+  databaseStatefulProps, DatabaseStorageProps, imageDefaults, PasswordSecret, passwordSecretKeyCheck, resolvePasswordSecret, singleReplicaCheck,
 } from './database-preset';
 
 /** Where MongoDB's root password comes from. @default - Secret `mongodb-secret`, key `password.txt`, at `/run/secrets/mongodb` @inline */
@@ -64,24 +63,16 @@ export class MongoStatefulSet extends StatefulAppBase {
     const secret = resolvePasswordSecret(props.passwordSecret, { secretName: 'mongodb-secret', key: 'password.txt', mountPath: '/run/secrets/mongodb' });
     const rootUsername = props.rootUsername ?? 'root';
     const cacheSizeGB = props.wiredTigerCacheSizeGB ?? defaultCacheSizeGB(mergeResources(MONGO_DEFAULTS.resources, props.resources));
+    const server = { name: props.name ?? 'mongodb', image: props.image ?? 'mongo:6.0.6', runtime: MONGO, resources: MONGO_DEFAULTS.resources, readiness: MONGO_DEFAULTS.readiness!, secret };
     super(scope, id, {
-      startup: { tcpSocket: {}, periodSeconds: 5, failureThreshold: 60 },
-      ...props,
+      ...databaseStatefulProps(props, server),
       // The entrypoint runs `mongod` with these when the first argument is an option.
       args: [...(props.args ?? []), '--wiredTigerCacheSizeGB', String(cacheSizeGB)],
-      name: props.name ?? 'mongodb',
-      labels: { [COMPONENT_LABEL]: 'database', ...props.labels },
-      image: props.image ?? 'mongo:6.0.6',
-      port: MONGO.port,
-      portName: MONGO.portName,
-      defaults: MONGO_DEFAULTS,
       env: {
         MONGO_INITDB_ROOT_USERNAME: rootUsername,
         MONGO_INITDB_ROOT_PASSWORD_FILE: secret.file,
         ...props.env,
       },
-      secretMounts: [{ secretName: secret.secretName, mountPath: secret.mountPath }, ...(props.secretMounts ?? [])],
-      volumeClaims: [dataClaim(props, MONGO.dataPath)],
       presetChecks: [
         (self) => checkNonEmpty(self, 'rootUsername', rootUsername),
         (self) => {

@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
 import { parseImageReference, runtimeOf } from '../manifest/images';
 import {
-  DatabaseStorageProps, dataClaim, imageDefaults, PasswordSecret, passwordSecretKeyCheck, resolvePasswordSecret, singleReplicaCheck,
+  databaseStatefulProps, DatabaseStorageProps, PasswordSecret, passwordSecretKeyCheck, resolvePasswordSecret, singleReplicaCheck,
 } from './database-preset';
-import { COMPONENT_LABEL } from './labels';
-import { ProbeProps, SecretMount } from './pod-template';
+import { ProbeProps, ResourceProps, SecretMount } from './pod-template';
 import { checkNonEmpty, checkOneOf, detachOnError, invalidProp } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
 
@@ -37,6 +36,9 @@ export interface MysqlStatefulSetProps extends StatefulPresetProps, DatabaseStor
 export const MYSQL_IMAGES: Readonly<Record<MysqlFlavour, string>> = { mysql: 'mysql:8.4.3', mariadb: 'mariadb:11.4.4' };
 
 const FLAVOURS: readonly MysqlFlavour[] = ['mysql', 'mariadb'];
+
+/** What the server gets when `resources` says nothing. */
+export const MYSQL_DEFAULT_RESOURCES: ResourceProps = { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } };
 
 /** What differs between the two images. */
 const FLAVOUR_SETTINGS: Readonly<Record<MysqlFlavour, { readonly envPrefix: string; readonly server: string; readonly readiness: readonly string[] }>> = {
@@ -74,27 +76,16 @@ export class MysqlStatefulSet extends StatefulAppBase {
     const runtime = runtimeOf(flavour === 'mariadb' ? 'mariadb' : 'mysql', image);
     const secret = resolvePasswordSecret(props.passwordSecret, { secretName: `${name}-secret`, key: 'password', mountPath: `/run/secrets/${flavour}` });
     const prefix = settings.envPrefix;
+    const readiness = { exec: { command: [...settings.readiness] }, periodSeconds: 5 };
     super(scope, id, {
-      startup: { tcpSocket: {}, periodSeconds: 5, failureThreshold: 60 },
-      ...props,
-      name,
-      image,
-      labels: { [COMPONENT_LABEL]: 'database', ...props.labels },
+      ...databaseStatefulProps(props, { name, image, runtime, resources: MYSQL_DEFAULT_RESOURCES, readiness, secret }),
       // The entrypoint runs `mysqld` with these when the first argument is an option.
       args: flavour === 'mysql' ? [`--datadir=${runtime.dataPath}/data`, ...(props.args ?? [])] : props.args,
-      port: runtime.port,
-      portName: runtime.portName,
-      defaults: imageDefaults(runtime, { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } }, {
-        liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 6 },
-        readiness: { exec: { command: [...settings.readiness] }, periodSeconds: 5 },
-      }),
       env: {
         [`${prefix}_ROOT_PASSWORD_FILE`]: secret.file,
         ...(props.database === undefined ? {} : { [`${prefix}_DATABASE`]: props.database }),
         ...props.env,
       },
-      secretMounts: [{ secretName: secret.secretName, mountPath: secret.mountPath }, ...(props.secretMounts ?? [])],
-      volumeClaims: [dataClaim(props, runtime.dataPath)],
       presetChecks: [
         (self) => checkOneOf(self, 'flavour', flavour, FLAVOURS),
         (self) => {

@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
 import { runtimeOf } from '../manifest/images';
 import {
-  DatabaseStorageProps, dataClaim, imageDefaults, PasswordSecret, passwordSecretKeyCheck, resolvePasswordSecret, singleReplicaCheck,
+  databaseStatefulProps, DatabaseStorageProps, PasswordSecret, passwordSecretKeyCheck, resolvePasswordSecret, singleReplicaCheck,
 } from './database-preset';
-import { COMPONENT_LABEL } from './labels';
-import { ProbeProps, SecretMount } from './pod-template';
+import { ProbeProps, ResourceProps, SecretMount } from './pod-template';
 import { checkNonEmpty, detachOnError } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
 
@@ -28,6 +27,9 @@ export interface PostgresStatefulSetProps extends StatefulPresetProps, DatabaseS
 
 /** The default image: PostgreSQL 16. */
 export const POSTGRES_IMAGE = 'postgres:16.4';
+
+/** What the server gets when `resources` says nothing. */
+export const POSTGRES_DEFAULT_RESOURCES: ResourceProps = { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } };
 
 /**
  * A single PostgreSQL server: StatefulSet, headless Service, a data volume, and the superuser whose
@@ -55,18 +57,9 @@ export class PostgresStatefulSet extends StatefulAppBase {
     const secret = resolvePasswordSecret(props.passwordSecret, { secretName: `${name}-secret`, key: 'password', mountPath: '/run/secrets/postgres' });
     const user = props.user ?? 'postgres';
     const database = props.database ?? user;
+    const readiness = { exec: { command: ['pg_isready', '-h', '127.0.0.1', '-p', String(runtime.port), '-U', user, '-d', database] }, periodSeconds: 5 };
     super(scope, id, {
-      startup: { tcpSocket: {}, periodSeconds: 5, failureThreshold: 60 },
-      ...props,
-      name,
-      image,
-      labels: { [COMPONENT_LABEL]: 'database', ...props.labels },
-      port: runtime.port,
-      portName: runtime.portName,
-      defaults: imageDefaults(runtime, { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } }, {
-        liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 6 },
-        readiness: { exec: { command: ['pg_isready', '-h', '127.0.0.1', '-p', String(runtime.port), '-U', user, '-d', database] }, periodSeconds: 5 },
-      }),
+      ...databaseStatefulProps(props, { name, image, runtime, resources: POSTGRES_DEFAULT_RESOURCES, readiness, secret }),
       env: {
         POSTGRES_USER: user,
         POSTGRES_DB: database,
@@ -74,8 +67,6 @@ export class PostgresStatefulSet extends StatefulAppBase {
         PGDATA: `${runtime.dataPath}/pgdata`,
         ...props.env,
       },
-      secretMounts: [{ secretName: secret.secretName, mountPath: secret.mountPath }, ...(props.secretMounts ?? [])],
-      volumeClaims: [dataClaim(props, runtime.dataPath)],
       presetChecks: [
         (self) => checkNonEmpty(self, 'user', user),
         (self) => checkNonEmpty(self, 'database', database),

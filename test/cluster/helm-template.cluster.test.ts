@@ -42,9 +42,19 @@ test('the release name changes no object: the names the images hard-code stay fi
 test.each([
   ['replicas.worker=5', ['Deployment/default/worker-deployment spec.replicas']],
   ['release=1.2.3', [
-    'Deployment/default/backend-deployment spec.template.spec.containers.0.image',
-    'Deployment/default/frontend-deployment spec.template.spec.containers.0.image',
-    'Deployment/default/worker-deployment spec.template.spec.containers.0.image',
+    // The images' tag, which is also the app.kubernetes.io/version label of each app's objects and pods.
+    ...['backend', 'frontend', 'worker'].flatMap((app) => [
+      `Deployment/default/${app}-deployment spec.template.spec.containers.0.image`,
+      `Deployment/default/${app}-deployment metadata.labels.app.kubernetes.io/version`,
+      `Deployment/default/${app}-deployment spec.template.metadata.labels.app.kubernetes.io/version`,
+      `NetworkPolicy/default/${app}-network-policy metadata.labels.app.kubernetes.io/version`,
+      `PodDisruptionBudget/default/${app}-pdb metadata.labels.app.kubernetes.io/version`,
+    ]),
+    ...['backend', 'frontend'].flatMap((app) => [
+      `HTTPRoute/default/${app}-route metadata.labels.app.kubernetes.io/version`,
+      `HorizontalPodAutoscaler/default/${app}-hpa metadata.labels.app.kubernetes.io/version`,
+      `Service/default/${app}-service metadata.labels.app.kubernetes.io/version`,
+    ]),
   ]],
   ['hosts.frontend=shop.example.org', ['HTTPRoute/default/frontend-route spec.hostnames.0']],
   ['autoscaling.backend.maxReplicas=40', ['HorizontalPodAutoscaler/default/backend-hpa spec.maxReplicas']],
