@@ -19,8 +19,22 @@ export function buildPlainUnits(units: number): object[] {
   return objects;
 }
 
+/** The application the units are part of (the charts' `app.kubernetes.io/part-of` label). */
+export const BENCH_APP = 'bench';
+
 function selectorLabels(name: string): Record<string, string> {
   return { 'app.kubernetes.io/name': name };
+}
+
+/** The recommended labels of a unit's objects and pods, in the order the output sorts them. */
+function labels(name: string): Record<string, string> {
+  return {
+    'app.kubernetes.io/instance': BENCH_APP,
+    'app.kubernetes.io/managed-by': 'habr-k8s',
+    'app.kubernetes.io/name': name,
+    'app.kubernetes.io/part-of': BENCH_APP,
+    'app.kubernetes.io/version': '1.4.2',
+  };
 }
 
 function httpProbe(extra: Record<string, number>): object {
@@ -31,11 +45,11 @@ function deployment(name: string): object {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { labels: selectorLabels(name), name: `${name}-deployment` },
+    metadata: { labels: labels(name), name: `${name}-deployment` },
     spec: {
       selector: { matchLabels: selectorLabels(name) },
       template: {
-        metadata: { labels: selectorLabels(name) },
+        metadata: { labels: labels(name) },
         spec: {
           automountServiceAccountToken: false,
           containers: [
@@ -81,7 +95,7 @@ function service(name: string): object {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { labels: selectorLabels(name), name: `${name}-service` },
+    metadata: { labels: labels(name), name: `${name}-service` },
     spec: {
       ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }],
       selector: selectorLabels(name),
@@ -94,7 +108,7 @@ function horizontalPodAutoscaler(name: string): object {
   return {
     apiVersion: 'autoscaling/v2',
     kind: 'HorizontalPodAutoscaler',
-    metadata: { name: `${name}-hpa` },
+    metadata: { labels: labels(name), name: `${name}-hpa` },
     spec: {
       maxReplicas: 10,
       metrics: [

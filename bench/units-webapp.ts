@@ -4,14 +4,17 @@
  */
 import { App, Chart } from 'cdk8s';
 import { HpaPolicy, WebApp } from '../lib';
-import { unitName } from './units-plain';
+import { PART_OF_LABEL } from '../lib/constructs/labels';
+import { BENCH_APP, unitName } from './units-plain';
 
 /** Builds `units` units with WebApp and HpaPolicy, `chartSize` units per chart (the last chart may hold fewer). */
 export function buildWebAppUnits(app: App, units: number, chartSize = 1): void {
   let chart: Chart | undefined;
   for (let index = 0; index < units; index++) {
     const name = unitName(index);
-    if (index % chartSize === 0) chart = new Chart(app, chartSize === 1 ? name : `chart-${index / chartSize}`, { disableResourceNameHashes: true });
+    if (index % chartSize === 0) {
+      chart = new Chart(app, chartSize === 1 ? name : `chart-${index / chartSize}`, { disableResourceNameHashes: true, labels: { [PART_OF_LABEL]: BENCH_APP } });
+    }
     const web = new WebApp(chart!, name, {
       name,
       image: `registry.example.com/${name}:1.4.2`,

@@ -92,5 +92,20 @@ export function findingLines(findings: readonly { rule: string; severity: string
 /** The `image-pinning` warnings of the dev stage of the habr demo: its app images are built in minikube as `:latest`. */
 export const DEV_UNPINNED_IMAGE_WARNINGS = [
   'Deployment default/worker-deployment', 'Deployment default/backend-deployment',
-  'Deployment default/frontend-v1-deployment', 'Deployment default/frontend-v2-deployment', 'Job default/seed-job',
+  'Deployment default/frontend-v1-deployment', 'Job default/seed-job',
 ].map((object) => `warning image-pinning ${object} spec.template.spec.containers[0].image`);
+
+/**
+ * The labels the constructs put on a workload `name`'s objects in the chart `test` (see
+ * {@link newChart}): the chart's recommended ones, `extra` (the version, a component, given labels)
+ * and the name.
+ */
+export function testChartLabels(name?: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'app.kubernetes.io/instance': 'test',
+    'app.kubernetes.io/managed-by': 'habr-k8s',
+    'app.kubernetes.io/part-of': 'test',
+    ...(name === undefined ? {} : { 'app.kubernetes.io/name': name }),
+    ...extra,
+  };
+}

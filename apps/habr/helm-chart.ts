@@ -16,10 +16,10 @@ import { chartValues, chartValuesOf, switchVariants, withPlaceholders } from '..
 import { RenderedObjects, renderObjects, SynthesisError } from '../../lib/render/synthesize';
 import { KubeObject } from '../../lib/manifest/types';
 import { PROJECT_ROOT } from './project';
-import { HabrStack } from './stack';
+import { APP_NAME, HabrStack } from './stack';
 import { AutoscalingSettings, Component, DEV, PROD, ReleaseSettings, StageConfig } from './stages';
 
-export const CHART_NAME = 'habr';
+export const CHART_NAME = APP_NAME;
 export const CHART_FOLDER = `dist/helm/${CHART_NAME}`;
 /** Bumped by hand when the chart's values or templates change in a way users must notice. */
 export const CHART_VERSION = '0.1.0';

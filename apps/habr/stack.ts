@@ -4,9 +4,13 @@ import {
   BatchJob, declareExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps, RedisStatefulSet, ReleasedWebApp,
   ReleaseStrategy, ResourceProps, RestrictedNamespace, WebApp, WebAppProps,
 } from '../../lib';
+import { PART_OF_LABEL } from '../../lib/constructs/labels';
 import { checkPinnedImage } from '../../lib/constructs/props';
 import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
 import { AutoscalingSettings, Component, StageConfig } from './stages';
+
+/** The application every object is `app.kubernetes.io/part-of` (and, one installation per namespace, its `instance`); also the Helm chart's name. */
+export const APP_NAME = 'habr';
 
 const TCP_READINESS: ProbeProps = { tcpSocket: {}, periodSeconds: 5, failureThreshold: 3 };
 const TCP_LIVENESS: ProbeProps = { tcpSocket: {}, initialDelaySeconds: 10, periodSeconds: 10, failureThreshold: 3 };
@@ -35,11 +39,13 @@ export class HabrStack {
     const namespace = stage.namespace;
     // Without a namespace the objects land in kubectl's current one, while every address below would still say `default`.
     expectContract('the namespace', String(namespace), CONTRACT.namespace);
-    const platform = new Chart(app, 'platform');
+    // Chart labels: cdk8s puts them on every object, the constructs also on pod and claim templates.
+    const labels = { [PART_OF_LABEL]: APP_NAME };
+    const platform = new Chart(app, 'platform', { labels });
     new RestrictedNamespace(platform, 'Namespace', { name: namespace });
 
     const chart = (id: string, ...dependencies: Chart[]) => {
-      const c = new Chart(app, id, { namespace, disableResourceNameHashes: true });
+      const c = new Chart(app, id, { namespace, labels, disableResourceNameHashes: true });
       c.addDependency(platform, ...dependencies);
       return c;
     };

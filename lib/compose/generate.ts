@@ -1,4 +1,4 @@
-import { ImportPlan, ServicePlan } from './plan';
+import { ImportPlan, isPreset, ServicePlan } from './plan';
 import { camelCase, expr, pascalCase, propertyKey, quote, source, SourceValue } from './source';
 
 /** Where the generated app lives and how it names itself. */
@@ -20,7 +20,14 @@ export interface GeneratedFile {
 }
 
 const CONSTRUCT: Readonly<Record<ServicePlan['kind'], string>> = {
-  mongo: 'MongoStatefulSet', redis: 'RedisStatefulSet', stateful: 'StatefulApp', web: 'WebApp', worker: 'WebApp',
+  mongo: 'MongoStatefulSet',
+  redis: 'RedisStatefulSet',
+  postgres: 'PostgresStatefulSet',
+  mysql: 'MysqlStatefulSet',
+  mariadb: 'MysqlStatefulSet',
+  stateful: 'StatefulApp',
+  web: 'WebApp',
+  worker: 'WebApp',
 };
 
 /** The app's `stages.ts`, `stack.ts` and `main.ts`. */
@@ -201,7 +208,7 @@ class GeneratedApp {
     const stageField = (group: string) => expr(key.startsWith("'") ? `stage.${group}[${key}]` : `stage.${group}.${key}`);
     const env = s.env.length ? Object.fromEntries(s.env) : undefined;
     const claims = s.volumeClaims.length ? { storage: stageField('storage'), storageClassName: expr('stage.storageClassName') } : {};
-    const security = s.kind === 'mongo' || s.kind === 'redis'
+    const security = isPreset(s.kind)
       ? undefined
       : { runAsUser: s.runAsUser ?? expr('stage.runAsUser'), runAsGroup: s.runAsGroup, writablePaths: s.writablePaths };
     const served = s.kind !== 'worker';
@@ -218,11 +225,23 @@ class GeneratedApp {
       readiness: s.readiness as SourceValue,
       resources: s.resources as SourceValue,
       security,
-      secretMounts: s.secretMount && [{ secretName: s.secretMount.secretName, mountPath: s.secretMount.mountPath }],
+      // A SQL preset mounts the Secret its password file is in itself; a second mount of it would clash.
+      secretMounts: s.secretMount && !s.passwordSecret ? [{ secretName: s.secretMount.secretName, mountPath: s.secretMount.mountPath }] : undefined,
       configMapMounts: s.configMounts.length ? s.configMounts.map((m) => ({ configMapName: m.configMapName, mountPath: m.mountPath })) : undefined,
     };
     if (s.kind === 'mongo') return { ...common, rootUsername: s.rootUsername, ...claims, ...container };
     if (s.kind === 'redis') return { ...common, ...claims, ...container };
+    if (s.kind === 'postgres' || s.kind === 'mysql' || s.kind === 'mariadb') {
+      return {
+        ...common,
+        flavour: s.kind === 'mariadb' ? 'mariadb' : undefined,
+        user: s.user,
+        database: s.databaseName,
+        passwordSecret: s.passwordSecret as SourceValue,
+        ...claims,
+        ...container,
+      };
+    }
     const replicas = s.database ? undefined : expr(key.startsWith("'") ? `stage.replicas[${key}]` : `stage.replicas.${key}`);
     if (s.kind === 'stateful') {
       return {
@@ -265,6 +284,10 @@ class GeneratedApp {
       if (s.kind === 'mongo') {
         declare('Secret', expr(`this.${field(s)}.passwordSecretMount.secretName`),
           'The root password: kubectl create secret generic mongodb-secret -n <namespace> --from-file=password.txt');
+      }
+      if ((s.kind === 'postgres' || s.kind === 'mysql' || s.kind === 'mariadb') && !s.passwordSecret) {
+        declare('Secret', expr(`this.${field(s)}.passwordSecretMount.secretName`),
+          `The ${s.kind === 'postgres' ? 'superuser\'s' : 'root'} password: kubectl create secret generic ${s.name}-secret -n <namespace> --from-file=password`);
       }
       if (s.secretMount) {
         const sources = s.secretMount.keys.map((k) => `--from-file=${k.key}=${k.file ?? (k.environment ? `<(echo -n "$${k.environment}")` : '<file>')}`);

@@ -1,54 +1,44 @@
-import { ResourceProps } from '../constructs/pod-template';
-import { imageRuntimeNeeds } from '../manifest/image-needs';
-import { parseImageReference } from '../manifest/image-reference';
+import { MONGO_DEFAULTS } from '../constructs/mongo-stateful-set';
+import { MYSQL_DEFAULT_RESOURCES } from '../constructs/mysql-stateful-set';
+import { POSTGRES_DEFAULT_RESOURCES } from '../constructs/postgres-stateful-set';
+import { redisDefaults } from '../constructs/redis-stateful-set';
+import { ResourceList } from '../constructs/pod-template';
+import { imageRuntime, KnownImageName, parseImageReference } from '../manifest/images';
 
-/**
- * What the importer knows about an official database or cache image, to run it as a
- * StatefulSet: the entries of the table of image needs (lib/manifest/image-needs.ts) marked
- * `database`, seen as the importer plans them.
- */
+/** What the importer knows about an official database or cache image: the preset that runs it, and the image's facts (lib/manifest/images.ts). */
 export interface KnownImage {
-  /** `mongo` and `redis` have presets (MongoStatefulSet, RedisStatefulSet); the others run as a StatefulApp. */
-  readonly preset?: 'mongo' | 'redis';
+  /** The preset: MongoStatefulSet, RedisStatefulSet, PostgresStatefulSet, MysqlStatefulSet (mysql and mariadb). */
+  readonly preset: KnownImageName;
   readonly port: number;
   readonly portName: string;
   /** Where the image keeps its data: the volume claim's mount path. */
   readonly dataPath: string;
-  /** The image's own non-root user, and the folders it writes besides its data. */
-  readonly uid?: number;
-  readonly writablePaths?: readonly string[];
-  /** Environment the image needs to run on a volume claim. */
-  readonly env?: Readonly<Record<string, string>>;
-  readonly resources?: ResourceProps;
+  /** What the preset requests when the service says nothing. */
+  readonly requests: ResourceList;
 }
 
-const PRESETS: Readonly<Record<string, KnownImage['preset']>> = { mongo: 'mongo', redis: 'redis' };
+const PRESET_REQUESTS: Readonly<Record<KnownImageName, ResourceList>> = {
+  mongo: MONGO_DEFAULTS.resources.requests!,
+  redis: redisDefaults(false).resources.requests!,
+  postgres: POSTGRES_DEFAULT_RESOURCES.requests!,
+  mysql: MYSQL_DEFAULT_RESOURCES.requests!,
+  mariadb: MYSQL_DEFAULT_RESOURCES.requests!,
+};
 
 /** The image's repository without registry, tag or digest: `docker.io/library/postgres:16` is `postgres`. */
 export function imageRepositoryName(image: string): string {
-  const { path } = parseImageReference(image);
-  return path.slice(path.lastIndexOf('/') + 1);
+  return parseImageReference(image).name;
 }
 
-/** The image's tag: undefined for an untagged (implicitly `latest`) reference, `digest` for a digest. */
+/** The image's tag: undefined for an untagged (implicitly `latest`) reference, `digest` for one pinned by digest. */
 export function imageTag(image: string): string | undefined {
-  const { tag, digest } = parseImageReference(image);
-  return digest !== undefined ? 'digest' : tag;
+  const reference = parseImageReference(image);
+  return reference.digest !== undefined ? 'digest' : reference.tag;
 }
 
-/** What the importer knows about `image` (a Docker Hub database image); postgres' alpine images use uid 70 instead of 999. */
+/** What the importer knows about `image`. */
 export function knownImage(image: string): KnownImage | undefined {
-  const needs = imageRuntimeNeeds(image);
-  if (!needs?.database || needs.port === undefined || needs.portName === undefined || needs.dataPath === undefined) return undefined;
-  const preset = PRESETS[needs.image];
-  if (preset) return { preset, port: needs.port, portName: needs.portName, dataPath: needs.dataPath };
-  return {
-    port: needs.port,
-    portName: needs.portName,
-    dataPath: needs.dataPath,
-    uid: needs.uid,
-    writablePaths: needs.writablePaths,
-    env: needs.env,
-    resources: needs.resources,
-  };
+  const runtime = imageRuntime(image);
+  if (!runtime) return undefined;
+  return { preset: runtime.name, port: runtime.port, portName: runtime.portName, dataPath: runtime.dataPath, requests: PRESET_REQUESTS[runtime.name] };
 }

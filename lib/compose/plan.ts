@@ -20,11 +20,19 @@ export function formatWarning(warning: ImportWarning): string {
 }
 
 /**
- * The construct a service becomes: the Mongo and Redis presets, a StatefulApp (databases the
- * importer knows, and services with a port that keep data on named volumes), or a WebApp (with a
- * port and its Service; without one, a worker).
+ * The construct a service becomes: a preset for the database and cache images the importer knows
+ * (Mongo, Redis, PostgreSQL, MySQL, MariaDB), a StatefulApp (services with a port that keep data
+ * on named volumes), or a WebApp (with a port and its Service; without one, a worker).
  */
-export type WorkloadKind = 'mongo' | 'redis' | 'stateful' | 'web' | 'worker';
+export type WorkloadKind = PresetKind | 'stateful' | 'web' | 'worker';
+
+/** The presets: MongoStatefulSet, RedisStatefulSet, PostgresStatefulSet, MysqlStatefulSet (flavours mysql and mariadb). */
+export type PresetKind = KnownImage['preset'];
+
+/** Whether the service runs as a preset, which keeps its own user, writable folders and probes. */
+export function isPreset(kind: WorkloadKind): kind is PresetKind {
+  return kind !== 'stateful' && kind !== 'web' && kind !== 'worker';
+}
 
 export interface VolumeClaimPlan {
   readonly name: string;
@@ -69,6 +77,12 @@ export interface ServicePlan {
   readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   readonly rootUsername?: string;
+  /** PostgreSQL's superuser (`POSTGRES_USER`). */
+  readonly user?: string;
+  /** The database a SQL preset creates on first start (`POSTGRES_DB`, `MYSQL_DATABASE`, `MARIADB_DATABASE`). */
+  readonly databaseName?: string;
+  /** A SQL preset's password file, when the compose file reads it from one of the service's secrets (`*_PASSWORD_FILE`). */
+  readonly passwordSecret?: { readonly secretName: string; readonly key: string; readonly mountPath: string };
 }
 
 /** A key of a service's Secret: the compose secret, and the file or variable it is created from. */
@@ -189,7 +203,7 @@ function planService(
   } else {
     for (const other of ports.slice(1)) warn('ports', `${other.target} not converted: a WebApp serves one port (${port})`);
   }
-  if (labels.controller === 'statefulset' && kind !== 'stateful' && kind !== 'mongo' && kind !== 'redis') {
+  if (labels.controller === 'statefulset' && kind !== 'stateful' && !isPreset(kind)) {
     warn('labels', 'kompose.controller.type "statefulset" not converted: a StatefulApp needs a port');
   }
 
@@ -210,7 +224,13 @@ function planService(
   if (known && (service.replicas ?? 1) !== 1) {
     warn('deploy.replicas', `${service.replicas} not converted: more pods of ${imageRepositoryLabel(image)} would be independent servers, not replicas; it runs one`);
   }
-  const env = planEnvironment(service, kind, known, warn);
+  const env = planEnvironment(service, kind, name, warn);
+  const secretMount = planSecrets(project, service, name);
+  const passwordSecret = presetPasswordSecret(service, kind, secretMount);
+  const passwordFile = PRESET_VARIABLES[kind as PresetKind]?.props.find((key) => key.endsWith('_PASSWORD_FILE') && environmentValue(service, key) !== undefined);
+  if (passwordFile && !passwordSecret) {
+    warn('environment', `${passwordFile} not converted: it names no file of the service's secrets; the ${kind} preset reads the password from Secret ${name}-secret (key password)`);
+  }
   const user = planUser(service, kind, warn);
   if (service.restart !== undefined && !RESTARTS_AS_KUBERNETES.includes(service.restart)) {
     warn('restart', `"${service.restart}" not converted: a Deployment's or StatefulSet's pods are always restarted (a one-off task is a BatchJob)`);
@@ -237,9 +257,9 @@ function planService(
     volumeClaims: volumes.claims,
     storage: volumes.claims.length ? labels.storage ?? DEFAULT_STORAGE : undefined,
     writablePaths: volumes.writablePaths,
-    runAsUser: user?.uid ?? (kind === 'stateful' ? known?.uid : undefined),
+    runAsUser: user?.uid,
     runAsGroup: user?.gid,
-    secretMount: planSecrets(project, service, name),
+    secretMount,
     configMounts: planConfigs(project, service, warn),
     dependsOn,
     connectsTo: dependsOn.filter((d) => portOf.get(d) !== undefined || knownImage(byName.get(d)!.image ?? '') !== undefined),
@@ -250,6 +270,9 @@ function planService(
     ingress: labels.ingress,
     imagePullPolicy,
     rootUsername: kind === 'mongo' ? service.environment.find(([key]) => key === 'MONGO_INITDB_ROOT_USERNAME')?.[1] : undefined,
+    user: kind === 'postgres' ? environmentValue(service, 'POSTGRES_USER') : undefined,
+    databaseName: sqlDatabase(service, kind),
+    passwordSecret,
   };
 }
 
@@ -325,13 +348,13 @@ function planVolumes(service: ComposeService, kind: WorkloadKind, known: KnownIm
       emptyDirs.push(mount.target);
     }
   }
-  if (kind === 'mongo' || kind === 'redis') {
-    if (kind === 'mongo' && !claims.length) claims.push({ name: 'data', mountPath: known!.dataPath });
+  if (isPreset(kind)) {
+    // Every database preset claims its data volume; Redis keeps /data on an emptyDir unless compose names a volume.
+    if (kind !== 'redis' && !claims.length) claims.push({ name: 'data', mountPath: known!.dataPath });
     for (const target of emptyDirs) warn('volumes', `${target} not converted: the ${kind} preset has its own writable folders`);
     return { claims, writablePaths: undefined };
   }
-  if (kind === 'stateful' && known && !claims.some((c) => c.mountPath === known.dataPath)) claims.push({ name: 'data', mountPath: known.dataPath });
-  const base = kind === 'stateful' && known?.writablePaths ? known.writablePaths : APP_WRITABLE_PATHS;
+  const base = APP_WRITABLE_PATHS;
   const writable = [...base, ...emptyDirs.filter((p) => !base.includes(p))];
   return { claims, writablePaths: writable.length === base.length && base === APP_WRITABLE_PATHS ? undefined : writable };
 }
@@ -341,11 +364,46 @@ function claimName(volume: string): string {
   return isDns1123Label(name) ? name : 'data';
 }
 
-function planEnvironment(service: ComposeService, kind: WorkloadKind, known: KnownImage | undefined, warn: (key: string, message: string) => void) {
+/** What a SQL preset sets itself: the variables that became its props, and those that would override its password. */
+const PRESET_VARIABLES: Readonly<Partial<Record<PresetKind, { readonly props: readonly string[]; readonly password: readonly string[] }>>> = {
+  postgres: { props: ['POSTGRES_USER', 'POSTGRES_DB', 'POSTGRES_PASSWORD_FILE'], password: ['POSTGRES_PASSWORD'] },
+  mysql: { props: ['MYSQL_DATABASE', 'MYSQL_ROOT_PASSWORD_FILE'], password: ['MYSQL_ROOT_PASSWORD', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD'] },
+  mariadb: {
+    props: ['MARIADB_DATABASE', 'MYSQL_DATABASE', 'MARIADB_ROOT_PASSWORD_FILE', 'MYSQL_ROOT_PASSWORD_FILE'],
+    password: ['MARIADB_ROOT_PASSWORD', 'MYSQL_ROOT_PASSWORD', 'MARIADB_ALLOW_EMPTY_ROOT_PASSWORD', 'MYSQL_ALLOW_EMPTY_PASSWORD', 'MARIADB_RANDOM_ROOT_PASSWORD', 'MYSQL_RANDOM_ROOT_PASSWORD'],
+  },
+};
+
+function environmentValue(service: ComposeService, key: string): string | undefined {
+  return service.environment.find(([name]) => name === key)?.[1];
+}
+
+function sqlDatabase(service: ComposeService, kind: WorkloadKind): string | undefined {
+  if (kind === 'postgres') return environmentValue(service, 'POSTGRES_DB');
+  if (kind === 'mysql') return environmentValue(service, 'MYSQL_DATABASE');
+  if (kind === 'mariadb') return environmentValue(service, 'MARIADB_DATABASE') ?? environmentValue(service, 'MYSQL_DATABASE');
+  return undefined;
+}
+
+/** A SQL preset's password file in one of the service's compose secrets: the Secret, its key and where it is mounted. */
+function presetPasswordSecret(service: ComposeService, kind: WorkloadKind, secretMount: ServicePlan['secretMount']): ServicePlan['passwordSecret'] {
+  const variables = PRESET_VARIABLES[kind as PresetKind]?.props.filter((key) => key.endsWith('_PASSWORD_FILE')) ?? [];
+  const file = variables.map((key) => environmentValue(service, key)).find((value) => value !== undefined);
+  if (!file || !secretMount || path.posix.dirname(file) !== secretMount.mountPath) return undefined;
+  const key = path.posix.basename(file);
+  return secretMount.keys.some((k) => k.key === key) ? { secretName: secretMount.secretName, key, mountPath: secretMount.mountPath } : undefined;
+}
+
+function planEnvironment(service: ComposeService, kind: WorkloadKind, name: string, warn: (key: string, message: string) => void) {
   const env: [string, string][] = [];
+  const preset = PRESET_VARIABLES[kind as PresetKind];
   for (const [key, value] of service.environment) {
     if (value === undefined) {
       warn('environment', `${key} has no value in the file (compose takes it from the shell) and was left out`);
+    } else if (preset?.props.includes(key)) {
+      // Became a prop of the preset, which sets the variable.
+    } else if (preset?.password.includes(key)) {
+      warn('environment', `${key} not written into code: the ${kind} preset reads the password from Secret ${name}-secret (key password)`);
     } else if (kind === 'mongo' && key === 'MONGO_INITDB_ROOT_PASSWORD') {
       warn('environment', 'MONGO_INITDB_ROOT_PASSWORD not written into code: the password is read from Secret mongodb-secret (key password.txt)');
     } else if (kind === 'mongo' && key === 'MONGO_INITDB_ROOT_USERNAME') {
@@ -357,16 +415,13 @@ function planEnvironment(service: ComposeService, kind: WorkloadKind, known: Kno
   if (kind === 'mongo') {
     warn('image', 'MongoStatefulSet enables authentication (a root user whose password is in Secret mongodb-secret): clients that connected without credentials must now log in');
   }
-  for (const [key, value] of Object.entries(kind === 'stateful' ? known?.env ?? {} : {})) {
-    if (!env.some(([name]) => name === key)) env.push([key, value]);
-  }
   return env;
 }
 
 function planUser(service: ComposeService, kind: WorkloadKind, warn: (key: string, message: string) => void) {
   if (service.user === undefined) return undefined;
   const match = /^(\d+)(?::(\d+))?$/.exec(service.user);
-  if (kind === 'mongo' || kind === 'redis') {
+  if (isPreset(kind)) {
     warn('user', `"${service.user}" not converted: the ${kind} preset runs as the image's own user`);
   } else if (!match) {
     warn('user', `"${service.user}" not converted: Kubernetes needs a numeric uid[:gid]`);
@@ -381,8 +436,13 @@ function planUser(service: ComposeService, kind: WorkloadKind, warn: (key: strin
 /** compose's healthcheck → a readiness probe (compose never restarts an unhealthy container, so no liveness); a TCP probe otherwise. */
 function planReadiness(check: ComposeHealthcheck | undefined, port: number | undefined, kind: WorkloadKind, warn: (key: string, message: string) => void): ProbeProps | undefined {
   if (check === undefined) return kind === 'web' || (kind === 'stateful' && port !== undefined) ? { tcpSocket: {}, periodSeconds: 5 } : undefined;
+  if (check.test !== undefined && PRESET_VARIABLES[kind as PresetKind]) {
+    // A compose check such as `pg_isready` on the socket passes during the first start, which listens on the socket only.
+    warn('healthcheck', `not converted: the ${kind} preset's readiness probe asks the server on TCP, which it opens once the first start is done`);
+    return undefined;
+  }
   if (check.test === undefined) {
-    if (kind === 'mongo' || kind === 'redis') warn('healthcheck', `disabled, not converted: the ${kind} preset keeps its own probes`);
+    if (isPreset(kind)) warn('healthcheck', `disabled, not converted: the ${kind} preset keeps its own probes`);
     return undefined;
   }
   const timing = {
@@ -446,8 +506,8 @@ function planResources(service: ComposeService, known: KnownImage | undefined, w
   };
   const limits = convert('limits');
   const reservations = convert('reservations');
-  if ([limits.cpu, limits.memory, reservations.cpu, reservations.memory].every((v) => v === undefined)) return known?.resources;
-  const defaults = known?.resources?.requests ?? DEFAULT_REQUESTS;
+  if ([limits.cpu, limits.memory, reservations.cpu, reservations.memory].every((v) => v === undefined)) return undefined;
+  const defaults = known?.requests ?? DEFAULT_REQUESTS;
   // Without a reservation the construct's request stays, unless it is above the limit (the API server refuses that).
   const request = (resource: 'cpu' | 'memory') => {
     const reserved = reservations[resource];

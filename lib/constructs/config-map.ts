@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { ConfigMapMount } from './pod-template';
 import { checkAbsolutePath, checkAll, checkBoolean, checkDns1123Label, checkLabels, detachOnError, invalidProp } from './props';
 import { createJsonFormObject } from './json-form';
+import { NAME_LABEL, recommendedLabels } from './labels';
 
 /** Props of an {@link AppConfig}. */
 export interface AppConfigProps {
@@ -23,7 +24,7 @@ export interface AppConfigProps {
   readonly files?: Readonly<Record<string, string>>;
   /** Refuse every later change of the data (Kubernetes stops watching it; changing it means a new name). @default false */
   readonly immutable?: boolean;
-  /** Labels on the ConfigMap. @default - none */
+  /** Labels on the ConfigMap, over the recommended ones. @default - the chart's recommended labels and `app.kubernetes.io/name: <name>` */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -91,7 +92,7 @@ export class AppConfig extends Construct {
     this.binaryKeys = Object.keys(binaryData);
     const binaryEntries = Object.entries(binaryData).map(([key, value]) => [key, value.toString('base64')]);
     this.configMap = createJsonFormObject(k8s.KubeConfigMap, this, 'ConfigMap', {
-      metadata: { name: this.configMapName, labels: props.labels && { ...props.labels } },
+      metadata: { name: this.configMapName, labels: recommendedLabels(this, { [NAME_LABEL]: props.name }, props.labels, {}) },
       data: this.textKeys.length ? data : undefined,
       binaryData: binaryEntries.length ? Object.fromEntries(binaryEntries) : undefined,
       immutable: props.immutable,

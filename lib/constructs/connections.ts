@@ -5,6 +5,7 @@ import { Peer } from './peer';
 import { AllowedConnection, AllowedEgress, EgressPolicyOptions, findPort, IConnections, IPodTarget } from './pod-target';
 import { checkDns1123Label, detachOnError, invalidProp } from './props';
 import { createJsonFormObject, intOrStringValue } from './json-form';
+import { chartLabels } from './labels';
 
 // Moved to their own modules so that connections and workloads need not import each other;
 // re-exported for code that imports them from here.
@@ -104,7 +105,7 @@ export class Connections implements IConnections {
     if (typeof restrictEgress !== 'boolean') throw invalidProp(scope, 'restrictEgress', restrictEgress, 'must be true or false');
     this.egressRestricted = restrictEgress;
     return createJsonFormObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
-      metadata: { name },
+      metadata: { name, labels: { ...this.owner.labels } },
       spec: {
         podSelector: { matchLabels: { ...this.owner.selectorLabels } },
         policyTypes: ['Ingress', 'Egress'],
@@ -149,7 +150,7 @@ function describe(client: IPodTarget | Peer): string {
 function defaultDenyPolicy(owner: Construct, direction: 'Ingress' | 'Egress', namespace: string | undefined): k8s.KubeNetworkPolicy {
   if (namespace !== undefined) checkDns1123Label(owner, 'namespace', namespace);
   return createJsonFormObject(k8s.KubeNetworkPolicy, owner, 'Resource', {
-    metadata: { name: `default-deny-${direction.toLowerCase()}`, namespace },
+    metadata: { name: `default-deny-${direction.toLowerCase()}`, namespace, labels: chartLabels(owner) },
     spec: { podSelector: {}, policyTypes: [direction] },
   });
 }

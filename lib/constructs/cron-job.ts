@@ -73,7 +73,7 @@ export class ScheduledJob extends WorkloadBase {
     ]);
     const schedule = props.schedule;
     const concurrencyPolicy = props.concurrencyPolicy ?? 'Forbid';
-    const { labels, spec } = buildJobTemplate(this, this.name, props);
+    const { labels, spec } = buildJobTemplate(this, this.name, props, this.labels);
 
     this.cronJob = createJsonFormObject(k8s.KubeCronJob, this, 'CronJob', {
       metadata: this.objectMetadata(cronJobName),

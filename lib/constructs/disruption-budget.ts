@@ -5,6 +5,7 @@ import { checkAll, checkIntOrPercent, checkOneOf, detachOnError, invalidProp } f
 import { isZeroIntOrPercent } from '../manifest/int-or-percent';
 import { IPodTarget } from './pod-target';
 import { createJsonFormObject, intOrStringValue } from './json-form';
+import { mergedRecord } from './records';
 
 /**
  * Whether pods that are running but not ready may be evicted: `AlwaysAllow` lets a drain evict
@@ -88,7 +89,7 @@ export class WorkloadDisruptionBudget extends Construct {
     checkDisruptionBudget(this, props);
     const unhealthyPodEvictionPolicy = props.unhealthyPodEvictionPolicy ?? 'AlwaysAllow';
     this.budget = createJsonFormObject(k8s.KubePodDisruptionBudget, this, 'Resource', {
-      metadata: { name: `${props.target.name}-pdb` },
+      metadata: { name: `${props.target.name}-pdb`, labels: mergedRecord(props.target.labels) },
       spec: {
         minAvailable: minAvailable === undefined ? undefined : intOrStringValue(minAvailable),
         maxUnavailable: maxUnavailable === undefined ? undefined : intOrStringValue(maxUnavailable),

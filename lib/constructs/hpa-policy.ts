@@ -52,7 +52,7 @@ export class HpaPolicy extends Construct {
     }
     props.target.releaseReplicasToAutoscaler();
     this.hpa = createJsonFormObject(k8s.KubeHorizontalPodAutoscalerV2, this, 'Resource', {
-      metadata: { name: `${props.target.name}-hpa` },
+      metadata: { name: `${props.target.name}-hpa`, labels: mergedRecord(props.target.labels) },
       spec: {
         scaleTargetRef: mergedRecord(props.target.scaleTargetRef),
         minReplicas: props.minReplicas ?? 1,

@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import type * as HttpRouteImport from '../../imports/httproute-gateway.networking.k8s.io';
 import { createJsonFormObject } from './json-form';
+import { NAME_LABEL, recommendedLabels } from './labels';
 import {
   checkAll,
   checkAnnotations,
@@ -56,7 +57,7 @@ export interface HttpRouteProps {
   readonly pathType?: 'PathPrefix' | 'Exact';
   /** Where matching requests go, with their weights: at least one, at most 16 (the CRD's limit). */
   readonly backends: readonly HttpRouteBackend[];
-  /** Labels of the HTTPRoute. @default - none */
+  /** Labels of the HTTPRoute, over the recommended ones. @default - the chart's recommended labels and `app.kubernetes.io/name: <name>` */
   readonly labels?: Readonly<Record<string, string>>;
   /** Annotations of the HTTPRoute. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
@@ -202,7 +203,7 @@ export class HttpRoute extends Construct {
       () => checkLabels(this, 'labels', props.labels),
       () => checkAnnotations(this, 'annotations', props.annotations),
     ]);
-    this.route = buildHttpRoute(this, 'Route', { ...props, match: match! });
+    this.route = buildHttpRoute(this, 'Route', { ...props, labels: recommendedLabels(this, { [NAME_LABEL]: props.name }, props.labels, {}), match: match! });
   }
 }
 

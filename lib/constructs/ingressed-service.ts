@@ -138,9 +138,10 @@ export class IngressedService extends Construct {
       () => (ingress = planIngress(this, props)),
       () => (service = planService(this, props, { nameChecked: true })),
     ]);
-    ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', service!, props.target, props.labels));
+    const labels = props.labels ?? props.target.labels;
+    ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', service!, props.target, labels));
     props.target.connections.allowFrom(ingress!.controller, service!.served.port);
-    this.ingress = buildIngress(this, 'Ingress', props.name, ingress!, { service: this.service, port: this.servicePort, labels: props.labels });
+    this.ingress = buildIngress(this, 'Ingress', props.name, ingress!, { service: this.service, port: this.servicePort, labels });
   }
 }
 

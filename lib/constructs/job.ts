@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { NetworkPolicyProps } from './protection';
 import { APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, PodTemplateProps } from './pod-template';
 import { checkAll, checkInteger, checkOneOf, detachOnError } from './props';
-import { checkWorkloadName, WorkloadBase, workloadLabels, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
+import { checkWorkloadName, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject } from './json-form';
 
 /** What the kubelet does when a Job's container exits with an error. @inline */
@@ -40,10 +40,9 @@ export interface JobTemplate {
  * security, bounded resources, no ports) of props that {@link jobPropChecks} accepted: the
  * construct runs those checks in its own {@link checkAll} first, and this does not check again.
  */
-export function buildJobTemplate(scope: IConstruct, name: string, props: JobProps): JobTemplate {
+export function buildJobTemplate(scope: IConstruct, name: string, props: JobProps, labels: Readonly<Record<string, string>>): JobTemplate {
   const restartPolicy = props.restartPolicy ?? 'OnFailure';
   const { backoffLimit, activeDeadlineSeconds, ttlSecondsAfterFinished } = props;
-  const labels = workloadLabels(scope, name, props.labels);
   const template = buildPodTemplate(scope, {
     containerName: name,
     container: props,
@@ -98,7 +97,7 @@ export class BatchJob extends WorkloadBase {
       () => checkWorkloadName(this, props.name, 'job'),
       ...jobPropChecks(this, props.name, props),
     ]);
-    const { spec } = buildJobTemplate(this, this.name, props);
+    const { spec } = buildJobTemplate(this, this.name, props, this.labels);
     this.job = createJsonFormObject(k8s.KubeJob, this, 'Job', { metadata: this.objectMetadata(`${this.name}-job`), spec });
     // Admits no incoming connection and only the declared outgoing ones (and DNS).
     this.protect(props);

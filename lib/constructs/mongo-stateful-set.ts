@@ -1,22 +1,18 @@
 import { Construct } from 'constructs';
 import { ContainerDefaults, mergeResources, ProbeProps, ResourceProps, SecretMount } from './pod-template';
+import { runtimeOf } from '../manifest/images';
 import { parseQuantity } from '../manifest/quantity';
-import { imageRuntimeNeeds } from '../manifest/image-needs';
-import { checkDns1123Label, checkNonEmpty, detachOnError, invalidProp } from './props';
+import { checkNonEmpty, detachOnError, invalidProp } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
+import {
+  databaseStatefulProps, DatabaseStorageProps, imageDefaults, PasswordSecret, passwordSecretKeyCheck, resolvePasswordSecret, singleReplicaCheck,
+} from './database-preset';
 
-/** Where MongoDB's root password comes from: a key of an existing Secret, mounted as a file. @inline */
-export interface MongoPasswordSecret {
-  /** Name of the Secret (created out of band, e.g. `kubectl create secret generic`). @default 'mongodb-secret' */
-  readonly secretName?: string;
-  /** Key holding the password; it becomes the file name. @default 'password.txt' */
-  readonly key?: string;
-  /** Directory the Secret is mounted at. @default '/run/secrets/mongodb' */
-  readonly mountPath?: string;
-}
+/** Where MongoDB's root password comes from. @default - Secret `mongodb-secret`, key `password.txt`, at `/run/secrets/mongodb` @inline */
+export type MongoPasswordSecret = PasswordSecret;
 
 /** Props of a {@link MongoStatefulSet}. */
-export interface MongoStatefulSetProps extends StatefulPresetProps {
+export interface MongoStatefulSetProps extends StatefulPresetProps, DatabaseStorageProps {
   /** Base name: `<name>-statefulset`, `<name>-service`. @default 'mongodb' */
   readonly name?: string;
   /** @default 'mongo:6.0.6' */
@@ -25,12 +21,6 @@ export interface MongoStatefulSetProps extends StatefulPresetProps {
   readonly rootUsername?: string;
   /** The root password's Secret. @default - Secret `mongodb-secret`, key `password.txt`, at `/run/secrets/mongodb` */
   readonly passwordSecret?: MongoPasswordSecret;
-  /** Size of the data volume. @default '1Gi' */
-  readonly storage?: string;
-  /** Storage class of the data volume. @default - the cluster's default */
-  readonly storageClassName?: string;
-  /** @default ['ReadWriteOnce'] */
-  readonly accessModes?: readonly string[];
   /** Only 1 is supported: more pods would be independent databases, not a replica set. @default 1 */
   readonly replicas?: number;
   /**
@@ -43,12 +33,9 @@ export interface MongoStatefulSetProps extends StatefulPresetProps {
   readonly startup?: ProbeProps;
 }
 
-const MONGO_IMAGE = 'mongo:6.0.6';
-/** The table's entry for the official mongo image (lib/manifest/image-needs.ts): its user, port, data path and the paths it writes. */
-const MONGO_NEEDS = imageRuntimeNeeds(MONGO_IMAGE)!;
-
-export const MONGO_PORT = MONGO_NEEDS.port!;
-export const MONGO_UID = MONGO_NEEDS.uid!;
+const MONGO = runtimeOf('mongo', 'mongo');
+export const MONGO_PORT = MONGO.port;
+export const MONGO_UID = MONGO.uid;
 
 /**
  * The official mongo image runs as its own user when started directly non-root; its entrypoint
@@ -56,12 +43,10 @@ export const MONGO_UID = MONGO_NEEDS.uid!;
  * HOME, where mongosh keeps its state), and /data/configdb is the image's other volume: all from
  * the table of image needs.
  */
-export const MONGO_DEFAULTS: ContainerDefaults = {
-  resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } },
-  security: { runAsUser: MONGO_UID, runAsGroup: MONGO_NEEDS.gid, writablePaths: MONGO_NEEDS.writablePaths },
+export const MONGO_DEFAULTS: ContainerDefaults = imageDefaults(MONGO, { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } }, {
   liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 6 },
   readiness: { tcpSocket: {}, periodSeconds: 5 },
-};
+});
 
 /**
  * A single MongoDB server: StatefulSet, headless Service, a data volume at /data/db, and the root
@@ -76,44 +61,30 @@ export class MongoStatefulSet extends StatefulAppBase {
   public readonly rootUsername: string;
 
   constructor(scope: Construct, id: string, props: MongoStatefulSetProps = {}) {
-    const secret = mongoSecret(props.passwordSecret);
+    const secret = resolvePasswordSecret(props.passwordSecret, { secretName: 'mongodb-secret', key: 'password.txt', mountPath: '/run/secrets/mongodb' });
     const rootUsername = props.rootUsername ?? 'root';
     const cacheSizeGB = props.wiredTigerCacheSizeGB ?? defaultCacheSizeGB(mergeResources(MONGO_DEFAULTS.resources, props.resources));
+    const server = { name: props.name ?? 'mongodb', image: props.image ?? 'mongo:6.0.6', runtime: MONGO, resources: MONGO_DEFAULTS.resources, readiness: MONGO_DEFAULTS.readiness!, secret };
     super(scope, id, {
-      startup: { tcpSocket: {}, periodSeconds: 5, failureThreshold: 60 },
-      ...props,
+      ...databaseStatefulProps(props, server),
       // The entrypoint runs `mongod` with these when the first argument is an option.
       args: [...(props.args ?? []), '--wiredTigerCacheSizeGB', String(cacheSizeGB)],
-      name: props.name ?? 'mongodb',
-      image: props.image ?? MONGO_IMAGE,
-      port: MONGO_PORT,
-      portName: MONGO_NEEDS.portName,
-      defaults: MONGO_DEFAULTS,
       env: {
         MONGO_INITDB_ROOT_USERNAME: rootUsername,
         MONGO_INITDB_ROOT_PASSWORD_FILE: secret.file,
         ...props.env,
       },
-      secretMounts: [{ secretName: secret.secretName, mountPath: secret.mountPath }, ...(props.secretMounts ?? [])],
-      volumeClaims: [{
-        name: 'data',
-        mountPath: MONGO_NEEDS.dataPath!,
-        storage: props.storage ?? '1Gi',
-        storageClassName: props.storageClassName,
-        accessModes: props.accessModes,
-      }],
+      presetChecks: [
+        (self) => checkNonEmpty(self, 'rootUsername', rootUsername),
+        (self) => {
+          if (!(cacheSizeGB >= 0.25 && cacheSizeGB <= 10000)) {
+            throw invalidProp(self, 'wiredTigerCacheSizeGB', cacheSizeGB, 'must be a number of GB from 0.25 (mongod\'s minimum) upwards');
+          }
+        },
+        passwordSecretKeyCheck(secret),
+        singleReplicaCheck(props.replicas, 'mongod'),
+      ],
     });
-    checkNonEmpty(this, 'rootUsername', rootUsername);
-    if (!(cacheSizeGB >= 0.25 && cacheSizeGB <= 10000)) {
-      throw invalidProp(this, 'wiredTigerCacheSizeGB', cacheSizeGB, 'must be a number of GB from 0.25 (mongod\'s minimum) upwards');
-    }
-    checkDns1123Label(this, 'passwordSecret.secretName', secret.secretName);
-    if (!/^[-._a-zA-Z0-9]+$/.test(secret.key)) {
-      throw invalidProp(this, 'passwordSecret.key', secret.key, 'must be a Secret key: letters, digits, "-", "_" and "."');
-    }
-    if (this.replicas !== 1) {
-      throw invalidProp(this, 'replicas', this.replicas, 'must be 1: this construct runs a standalone mongod, and more pods would be separate databases');
-    }
     this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
     this.passwordFile = secret.file;
     this.rootUsername = rootUsername;
@@ -126,11 +97,4 @@ function defaultCacheSizeGB(resources: ResourceProps): number {
   if (limit === undefined) return 0.25;
   const half = (limit / 2 ** 30 - 1) / 2;
   return Math.max(0.25, Math.round(half * 100) / 100);
-}
-
-function mongoSecret(secret: MongoPasswordSecret | undefined) {
-  const secretName = secret?.secretName ?? 'mongodb-secret';
-  const key = secret?.key ?? 'password.txt';
-  const mountPath = secret?.mountPath ?? '/run/secrets/mongodb';
-  return { secretName, key, mountPath, file: `${mountPath.replace(/\/$/, '')}/${key}` };
 }

@@ -15,6 +15,8 @@ export interface IPodTarget extends IConstruct {
   readonly name: string;
   /** Labels that select exactly this workload's pods. */
   readonly selectorLabels: Readonly<Record<string, string>>;
+  /** Labels of the workload's objects and pods (the recommended `app.kubernetes.io/*` labels, its selector labels among them). */
+  readonly labels: Readonly<Record<string, string>>;
   /** Ports the pods' container listens on. */
   readonly containerPorts: readonly ContainerPort[];
   /** Namespace of the pods. */

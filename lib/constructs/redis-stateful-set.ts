@@ -1,8 +1,10 @@
 import { Construct } from 'constructs';
 import { ContainerDefaults } from './pod-template';
-import { imageRuntimeNeeds, ImageRuntimeNeeds } from '../manifest/image-needs';
+import { runtimeOf } from '../manifest/images';
+import { imageDefaults } from './database-preset';
 import { detachOnError, invalidProp } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
+import { COMPONENT_LABEL } from './labels';
 
 /** Props of a {@link RedisStatefulSet}. */
 export interface RedisStatefulSetProps extends StatefulPresetProps {
@@ -18,29 +20,22 @@ export interface RedisStatefulSetProps extends StatefulPresetProps {
   readonly replicas?: number;
 }
 
-const REDIS_IMAGE = 'redis:7.0.11-alpine';
+export const REDIS_PORT = runtimeOf('redis', 'redis').port;
+
+/** The default image. */
+export const REDIS_IMAGE = 'redis:7.0.11-alpine';
 
 /**
- * The official redis image's user, from the table of image needs (uid 999; group 1000 in the
- * alpine images, 999 in the Debian ones); started directly as that user it only writes its dump
- * to /data (its working directory). An image the table does not know (a mirror) is taken for the
- * default one.
+ * The official redis image's user is uid 999; started directly as that user it only writes its
+ * dump to /data (its working directory), an emptyDir unless the data is persistent.
  */
-function redisNeeds(image: string): ImageRuntimeNeeds {
-  return imageRuntimeNeeds(image) ?? imageRuntimeNeeds(REDIS_IMAGE)!;
-}
-
-export const REDIS_PORT = redisNeeds(REDIS_IMAGE).port!;
-
-/** The defaults of a Redis container running `image`, with /data on a claim (`persistent`) or an emptyDir. */
-export function redisDefaults(persistent: boolean, image: string = REDIS_IMAGE): ContainerDefaults {
-  const needs = redisNeeds(image);
-  return {
-    resources: { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } },
-    security: { runAsUser: needs.uid, runAsGroup: needs.gid, writablePaths: persistent ? needs.writablePaths : [...needs.writablePaths, needs.dataPath!] },
+export function redisDefaults(persistent: boolean): ContainerDefaults {
+  const runtime = runtimeOf('redis', REDIS_IMAGE);
+  const defaults = imageDefaults(runtime, { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } }, {
     liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 3 },
     readiness: { exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 5 },
-  };
+  });
+  return { ...defaults, security: { ...defaults.security, writablePaths: persistent ? [] : [runtime.dataPath] } };
 }
 
 /** A single Redis server: StatefulSet and headless Service, /data on an emptyDir or a volume. */
@@ -49,15 +44,16 @@ export class RedisStatefulSet extends StatefulAppBase {
   constructor(scope: Construct, id: string, props: RedisStatefulSetProps = {}) {
     const persistent = props.storage !== undefined;
     const image = props.image ?? REDIS_IMAGE;
-    const dataPath = redisNeeds(image).dataPath!;
+    const runtime = runtimeOf('redis', REDIS_IMAGE);
     super(scope, id, {
       ...props,
       name: props.name ?? 'redis',
+      labels: { [COMPONENT_LABEL]: 'cache', ...props.labels },
       image,
-      port: REDIS_PORT,
-      portName: redisNeeds(image).portName,
-      defaults: redisDefaults(persistent, image),
-      volumeClaims: persistent ? [{ name: 'data', mountPath: dataPath, storage: props.storage!, storageClassName: props.storageClassName }] : [],
+      port: runtime.port,
+      portName: runtime.portName,
+      defaults: redisDefaults(persistent),
+      volumeClaims: persistent ? [{ name: 'data', mountPath: runtime.dataPath, storage: props.storage!, storageClassName: props.storageClassName }] : [],
     });
     if (this.replicas !== 1) {
       throw invalidProp(this, 'replicas', this.replicas, 'must be 1: more pods would be independent Redis servers, not replicas');

@@ -8,6 +8,8 @@ import { detachOnError } from './props';
 import { RELEASE_VERSION_LABEL } from '../manifest/release-labels';
 import { createWebDeployment, RolloutProps, webContainerRequests } from './web-deployment';
 import { alreadyAutoscaled, IAutoscalable, namespaceOf, NAME_LABEL } from './workload';
+import { imageVersionLabels } from './labels';
+import { mergedRecord } from './records';
 
 /** Autoscaling of one version's Deployment: an {@link HpaPolicy} without its target. @inline */
 export type VersionAutoscaling = Omit<HpaPolicyProps, 'target'>;
@@ -20,7 +22,7 @@ export interface ReleaseVersionProps {
   readonly version: string;
   /** The version's container and pod settings (the app's, with the version's over them). */
   readonly pod: PodTemplateProps;
-  /** Labels of every object and pod, including `app.kubernetes.io/name`. */
+  /** The app's labels (the recommended ones and `app.kubernetes.io/name`); the version adds its image's version label and its own selector label. */
   readonly labels: Readonly<Record<string, string>>;
   /** Annotations of the Deployment. @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
@@ -59,6 +61,8 @@ export class ReleaseVersion extends Construct implements IAutoscalable {
   public readonly autoscaler?: HpaPolicy;
   /** `app.kubernetes.io/name` and the version label: exactly this version's pods. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** The app's labels with the version's: `app.kubernetes.io/version` (its image's tag) and the version label. */
+  public readonly labels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[];
   public readonly containerRequests: readonly ResourceList[];
   public readonly namespace: string;
@@ -76,7 +80,8 @@ export class ReleaseVersion extends Construct implements IAutoscalable {
     this.containerPorts = props.ports;
     this.selectorLabels = { [NAME_LABEL]: props.appName, [RELEASE_VERSION_LABEL]: props.version };
     this.containerRequests = webContainerRequests(props.pod);
-    const labels = { ...props.labels, ...this.selectorLabels };
+    const labels = mergedRecord(mergedRecord(imageVersionLabels(props.pod.image), props.labels), this.selectorLabels);
+    this.labels = labels;
     const replicas = props.replicas ?? 1;
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: `${this.name}-deployment` };
     this.deployment = createWebDeployment(this, {

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { DefaultDenyEgress, DefaultDenyIngress } from './connections';
 import { checkAll, checkBoolean, checkDns1123Label, checkOneOf, detachOnError } from './props';
 import { createJsonFormObject } from './json-form';
+import { chartLabels } from './labels';
 
 /** A Pod Security Standard level. @inline */
 export type PodSecurityLevel = 'restricted' | 'baseline' | 'privileged';
@@ -54,10 +55,13 @@ export class RestrictedNamespace extends Construct {
     const name = props.name;
     const level = props.podSecurity ?? 'restricted';
     const version = props.podSecurityVersion ?? 'v1.27';
-    const labels = Object.fromEntries(['enforce', 'warn', 'audit'].flatMap((mode) => [
-      [`pod-security.kubernetes.io/${mode}`, level],
-      [`pod-security.kubernetes.io/${mode}-version`, version],
-    ]));
+    const labels = {
+      ...chartLabels(this),
+      ...Object.fromEntries(['enforce', 'warn', 'audit'].flatMap((mode) => [
+        [`pod-security.kubernetes.io/${mode}`, level],
+        [`pod-security.kubernetes.io/${mode}-version`, version],
+      ])),
+    };
     this.namespace = name;
     this.namespaceObject = createJsonFormObject(k8s.KubeNamespace, this, 'Namespace', { metadata: { name, labels } });
     if (props.defaultDenyIngress ?? true) {

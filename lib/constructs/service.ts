@@ -28,7 +28,7 @@ export interface ServiceOptions {
   readonly nodePort?: number;
   /** A headless Service (`clusterIP: None`), for StatefulSet pod DNS names. @default false */
   readonly headless?: boolean;
-  /** Labels of the Service. @default - the target's selector labels */
+  /** Labels of the Service. @default - the target's labels */
   readonly labels?: Readonly<Record<string, string>>;
 }
 
@@ -149,7 +149,7 @@ function servedPort(scope: IConstruct, options: Pick<ServiceOptions, 'port' | 't
  * Kubernetes would accept and then answer with refused connections.
  */
 export function createService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
-  return buildService(scope, id, planService(scope, options), options.target, options.labels);
+  return buildService(scope, id, planService(scope, options), options.target, options.labels ?? options.target.labels);
 }
 
 /**
@@ -158,7 +158,7 @@ export function createService(scope: Construct, id: string, options: ServiceOpti
  * @internal
  */
 export function buildService(
-  scope: Construct, id: string, plan: ServicePlan, target: Pick<IPodTarget, 'selectorLabels'>, labels = target.selectorLabels,
+  scope: Construct, id: string, plan: ServicePlan, target: Pick<IPodTarget, 'selectorLabels'>, labels: Readonly<Record<string, string>>,
 ): CreatedService {
   const service = createJsonFormObject(k8s.KubeService, scope, id, {
     metadata: {

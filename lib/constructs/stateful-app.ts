@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
 import { ProtectionProps } from './protection';
 import {
@@ -53,6 +53,11 @@ export interface StatefulAppProps extends PodTemplateProps, WorkloadMetadataProp
   readonly clusterDomain?: string;
   /** Defaults for the fields left out (used by presets such as MongoStatefulSet). @default - WebApp's defaults */
   readonly defaults?: ContainerDefaults;
+  /**
+   * A preset's checks of its own props, run with the StatefulApp's, so that every bad prop is reported at once.
+   * @internal
+   */
+  readonly presetChecks?: readonly ((scope: IConstruct) => unknown)[];
 }
 
 /**
@@ -111,10 +116,14 @@ export abstract class StatefulAppBase extends WorkloadBase {
       () => checkPodTemplate(this, { container: props, defaults, ports: [{ name: portName, port: props.port }], claimMounts, containerName: props.name }),
       () => (service = planService(this, { name: props.name, serviceName: props.serviceName, headless: true, target: this }, { nameChecked: true })),
       () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
+      ...(props.presetChecks ?? []).map((check) => () => check(this)),
     ]);
     const statefulSetName = `${this.name}-statefulset`;
     this.replicas = props.replicas ?? 1;
     this.clusterDomain = props.clusterDomain ?? 'cluster.local';
+    // No labels on the claim templates: they cannot change on a StatefulSet, so labels added there
+    // would refuse every upgrade of an existing one; the controller labels each claim with the
+    // StatefulSet's selector (app.kubernetes.io/name) by itself.
     const claims = (props.volumeClaims ?? []).map((claim) => this.toClaimTemplate(claim));
 
     this.containerRequests = [mergeResources(defaults.resources, props.resources).requests ?? {}];

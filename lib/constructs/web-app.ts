@@ -55,7 +55,7 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
   constructor(scope: Construct, id: string, props: WebAppProps) {
     const portName = props.portName ?? 'http';
     const ports = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
-    super(scope, id, { name: props.name, labels: props.labels, annotations: props.annotations, containerPorts: ports });
+    super(scope, id, { name: props.name, labels: props.labels, annotations: props.annotations, image: props.image, containerPorts: ports });
     let front: WebFrontPlan | undefined;
     checkAll(this, [
       () => checkWorkloadName(this, props.name, 'deployment'),

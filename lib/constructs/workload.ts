@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { Connections } from './connections';
 import { WorkloadDisruptionBudget } from './disruption-budget';
 import { ContainerPort, ResourceList } from './pod-template';
-import { NAME_LABEL } from './labels';
+import { imageVersionLabels, NAME_LABEL, recommendedLabels } from './labels';
 import { IPodTarget } from './pod-target';
 import { addProtection, ProtectionProps } from './protection';
 import { checkAnnotations, checkDns1123Label, checkLabels, invalidProp } from './props';
@@ -33,7 +33,7 @@ export function workloadLabels(scope: IConstruct, name: string, labels: Readonly
 
 /** Labels and annotations every workload construct accepts. */
 export interface WorkloadMetadataProps {
-  /** Extra labels on every object and pod. @default - none */
+  /** Extra labels on every object and pod, over the recommended ones (`app.kubernetes.io/component`, say). @default - none */
   readonly labels?: Readonly<Record<string, string>>;
   /** Annotations on the workload object (Deployment, StatefulSet, …). @default - none */
   readonly annotations?: Readonly<Record<string, string>>;
@@ -89,6 +89,8 @@ export interface WorkloadIdentity extends WorkloadMetadataProps {
   readonly name: string;
   /** Ports the pods' container listens on. */
   readonly containerPorts: readonly ContainerPort[];
+  /** The image the pods run: its tag becomes the `app.kubernetes.io/version` label. @default - no version label */
+  readonly image?: string;
 }
 
 /**
@@ -109,8 +111,9 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
   public readonly selectorLabels: Readonly<Record<string, string>>;
   public readonly containerPorts: readonly ContainerPort[];
   public readonly connections: Connections;
-  /** The `labels` and `annotations` props, the only ones of the identity the base reads later (it keeps no copy of the props). */
-  private readonly metadata: Pick<WorkloadMetadataProps, 'labels' | 'annotations'>;
+  /** The `labels`, `annotations` and `image` props, the only ones of the identity the base reads later (it keeps no copy of the props). */
+  private readonly metadata: Pick<WorkloadIdentity, 'labels' | 'annotations' | 'image'>;
+  private objectLabels?: Record<string, string>;
   private policy?: ApiObject;
   private autoscaled = false;
 
@@ -119,7 +122,7 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
     super(scope, id);
     this.name = identity.name;
     this.containerPorts = identity.containerPorts;
-    this.metadata = { labels: identity.labels, annotations: identity.annotations };
+    this.metadata = { labels: identity.labels, annotations: identity.annotations, image: identity.image };
     this.selectorLabels = selectorLabelsFor(this.name);
     this.connections = new Connections(this);
   }
@@ -135,12 +138,13 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
   }
 
   /**
-   * The labels of every object and pod: the given ones and the selector label. The construct has
-   * checked them ({@link workloadMetadataChecks}) before it builds anything, so they are not checked again.
-   * @internal
+   * The labels of every object and pod: the recommended ones (the chart's `part-of`, `instance` and
+   * `managed-by`, the image's `version`), the `labels` prop over them and the selector label. The
+   * construct has checked the prop before it builds anything.
    */
-  protected get labels(): Record<string, string> {
-    return mergedRecord(this.metadata.labels, this.selectorLabels);
+  public get labels(): Readonly<Record<string, string>> {
+    this.objectLabels ??= recommendedLabels(this, imageVersionLabels(this.metadata.image), this.metadata.labels, this.selectorLabels);
+    return this.objectLabels;
   }
 
   /**
@@ -149,7 +153,7 @@ export abstract class WorkloadBase extends Construct implements IPodTarget {
    */
   protected objectMetadata(name: string): k8s.ObjectMeta {
     const annotations = this.metadata.annotations;
-    return { name, labels: this.labels, annotations: annotations && mergedRecord(annotations) };
+    return { name, labels: mergedRecord(this.labels), annotations: annotations && mergedRecord(annotations) };
   }
 
   /**

@@ -45,7 +45,8 @@ describe('names and namespace', () => {
     const service = find(objects, 'Service', 'mongodb-service');
     expect(service.spec.clusterIP).toBe('None');
     expect(service.spec.ports.map((p: Obj) => p.port)).toEqual([27017]);
-    expect(service.spec.selector).toEqual(mongo.spec.template.metadata.labels);
+    expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'mongodb' });
+    expect(mongo.spec.template.metadata.labels).toMatchObject(service.spec.selector);
     expect(container(mongo).ports.map((p: Obj) => p.containerPort)).toEqual([27017]);
     expect(stack.mongo.podDnsName(0)).toBe('mongodb-statefulset-0.mongodb-service.default.svc.cluster.local');
   });
@@ -54,7 +55,8 @@ describe('names and namespace', () => {
     const service = find(objects, 'Service', 'redis-service');
     expect(service.spec.clusterIP).toBe('None');
     expect(service.spec.ports.map((p: Obj) => p.port)).toEqual([6379]);
-    expect(service.spec.selector).toEqual(redis.spec.template.metadata.labels);
+    expect(service.spec.selector).toEqual({ 'app.kubernetes.io/name': 'redis' });
+    expect(redis.spec.template.metadata.labels).toMatchObject(service.spec.selector);
     expect(stack.redis.podAddress(0)).toBe('redis-statefulset-0.redis-service.default.svc.cluster.local:6379');
   });
   test('backend-service exposes 40001 and frontend-service 40002, on the ports the containers listen on', () => {

@@ -189,9 +189,20 @@ const DEV_VALUES = path.join(CHART, 'values-dev.yaml');
       'Service/default/frontend-preview-service spec.selector.release.habr-k8s.io/version',
       'Service/default/frontend-service spec.selector.release.habr-k8s.io/version',
     ]],
-    [[], 'backend.release.versions.green.tag=1.2.0', ['Deployment/default/backend-green-deployment spec.template.spec.containers.0.image']],
+    // A version's tag is its image's and its app.kubernetes.io/version label's.
+    [[], 'backend.release.versions.green.tag=1.2.0', [
+      'Deployment/default/backend-green-deployment metadata.labels.app.kubernetes.io/version',
+      'Deployment/default/backend-green-deployment spec.template.metadata.labels.app.kubernetes.io/version',
+      'Deployment/default/backend-green-deployment spec.template.spec.containers.0.image',
+      'HorizontalPodAutoscaler/default/backend-green-hpa metadata.labels.app.kubernetes.io/version',
+      'PodDisruptionBudget/default/backend-green-pdb metadata.labels.app.kubernetes.io/version',
+    ]],
     [['-f', DEV_VALUES], 'frontend.release.weight=35', ['Ingress/default/frontend-canary-ingress metadata.annotations.nginx.ingress.kubernetes.io/canary-weight']],
-    [['-f', DEV_VALUES], 'frontend.release.versions.v2.tag=v3', ['Deployment/default/frontend-v2-deployment spec.template.spec.containers.0.image']],
+    [['-f', DEV_VALUES], 'frontend.release.versions.v2.tag=v3', [
+      'Deployment/default/frontend-v2-deployment metadata.labels.app.kubernetes.io/version',
+      'Deployment/default/frontend-v2-deployment spec.template.metadata.labels.app.kubernetes.io/version',
+      'Deployment/default/frontend-v2-deployment spec.template.spec.containers.0.image',
+    ]],
   ])('%j --set %s changes exactly the fields it should: no Deployment moves with the switch', (args, set, fields) => {
     const before = byKey(helmTemplate(args));
     const after = byKey(helmTemplate([...args, '--set', set]));

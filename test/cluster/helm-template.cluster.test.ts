@@ -24,7 +24,14 @@ test('the release name changes no object: the names the images hard-code stay fi
 test.each([
   ['replicas.worker=5', ['Deployment/default/worker-deployment spec.replicas']],
   // Backend and frontend run in versions, each with its own tag (backend.release.versions.<version>.tag).
-  ['release=1.2.3', ['Deployment/default/worker-deployment spec.template.spec.containers.0.image']],
+  // The tag is also the app.kubernetes.io/version label of the worker's objects and pods.
+  ['release=1.2.3', [
+    'Deployment/default/worker-deployment spec.template.spec.containers.0.image',
+    'Deployment/default/worker-deployment metadata.labels.app.kubernetes.io/version',
+    'Deployment/default/worker-deployment spec.template.metadata.labels.app.kubernetes.io/version',
+    'NetworkPolicy/default/worker-network-policy metadata.labels.app.kubernetes.io/version',
+    'PodDisruptionBudget/default/worker-pdb metadata.labels.app.kubernetes.io/version',
+  ]],
   ['hosts.frontend=shop.example.org', [
     'HTTPRoute/default/frontend-route spec.hostnames.0',
     // The www redirect follows the host: from www.<host>, to <host>.

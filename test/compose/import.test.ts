@@ -98,16 +98,42 @@ services:
   redis: { image: redis:7.2.5 }
   pg: { image: postgres:16.4-alpine, ports: ["5432:5432"] }
   sql: { image: docker.io/library/mysql:8.4 }
+  maria: { image: mariadb:11.4.4, environment: { MARIADB_DATABASE: shop, MARIADB_ROOT_PASSWORD: secret, MARIADB_USER: app } }
 `).services;
     expect(services.map((s) => [s.name, s.kind, s.port, s.volumeClaims.map((c) => c.mountPath)])).toEqual([
       ['web', 'web', 80, []],
       ['jobs', 'worker', undefined, []],
       ['mongo', 'mongo', 27017, ['/data/db']],
       ['redis', 'redis', 6379, []],
-      ['pg', 'stateful', 5432, ['/var/lib/postgresql/data']],
-      ['sql', 'stateful', 3306, ['/var/lib/mysql']],
+      ['pg', 'postgres', 5432, ['/var/lib/postgresql/data']],
+      ['sql', 'mysql', 3306, ['/var/lib/mysql']],
+      ['maria', 'mariadb', 3306, ['/var/lib/mysql']],
     ]);
-    expect(services.find((s) => s.name === 'pg')?.runAsUser).toBe(70);
+    // The presets run the image's own user (uid 70 for postgres' alpine image, from lib/manifest/images.ts), not one the importer picks.
+    expect(services.find((s) => s.name === 'pg')?.runAsUser).toBeUndefined();
+    // The database became the preset's prop, the root password is not written into code, other variables pass through.
+    const maria = services.find((s) => s.name === 'maria')!;
+    expect(maria.databaseName).toBe('shop');
+    expect(maria.env).toEqual([['MARIADB_USER', 'app']]);
+  });
+
+  test('a SQL preset reads its password from the compose secret its *_PASSWORD_FILE names; a literal password is refused into code', () => {
+    const yaml = `
+services:
+  db:
+    image: postgres:16.4
+    environment: { POSTGRES_USER: shop, POSTGRES_PASSWORD_FILE: /run/secrets/db_password }
+    secrets: [db_password]
+  sql: { image: mysql:8.4.3, environment: { MYSQL_ROOT_PASSWORD: example, MYSQL_DATABASE: shop } }
+secrets: { db_password: { file: ./db_password.txt } }
+`;
+    const [db, sql] = plan(yaml).services;
+    expect(db.passwordSecret).toEqual({ secretName: 'db-secrets', key: 'db_password', mountPath: '/run/secrets' });
+    expect(db.user).toBe('shop');
+    expect(db.env).toEqual([]);
+    expect(sql.passwordSecret).toBeUndefined();
+    expect(sql.databaseName).toBe('shop');
+    expect(warnings(yaml)).toContain('sql: environment: MYSQL_ROOT_PASSWORD not written into code: the mysql preset reads the password from Secret sql-secret (key password)');
   });
 
   test('build: the image docker compose would name, from `name:` or the folder; latest and untagged images are flagged', () => {

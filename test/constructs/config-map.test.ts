@@ -32,7 +32,11 @@ describe('AppConfig', () => {
 
   test('takes an exact name, labels and immutable', () => {
     const manifest = config({ configMapName: 'nginx-conf', labels: { tier: 'web' }, immutable: true }).configMap.toJson();
-    expect(manifest.metadata).toMatchObject({ name: 'nginx-conf', labels: { tier: 'web' } });
+    // The chart's recommended labels and the config's name, under the given ones.
+    expect(manifest.metadata.labels).toEqual({
+      'app.kubernetes.io/instance': 'test', 'app.kubernetes.io/managed-by': 'habr-k8s', 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/part-of': 'test', tier: 'web',
+    });
+    expect(manifest.metadata.name).toBe('nginx-conf');
     expect(manifest.immutable).toBe(true);
   });
 

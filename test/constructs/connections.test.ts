@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { BatchJob, DefaultDenyIngress, Peer, PropsError, ScheduledJob, StatefulApp, WebApp } from '../../lib';
 import { CLUSTER_DNS_EGRESS_RULE } from '../../lib/constructs/connections';
-import { find, invalid, literal, newChart, synth } from '../helpers';
+import { find, invalid, literal, newChart, synth, testChartLabels } from '../helpers';
 
 function apps(chart = newChart()) {
   const api = new WebApp(chart, 'Api', { name: 'api', image: 'api:1.0', port: 8080 });
@@ -198,7 +198,7 @@ describe('DefaultDenyIngress', () => {
     expect(find(synth(chart), 'NetworkPolicy', 'default-deny-ingress')).toEqual({
       apiVersion: 'networking.k8s.io/v1',
       kind: 'NetworkPolicy',
-      metadata: { name: 'default-deny-ingress', namespace: 'shop' },
+      metadata: { name: 'default-deny-ingress', namespace: 'shop', labels: testChartLabels() },
       spec: { podSelector: {}, policyTypes: ['Ingress'] },
     });
   });

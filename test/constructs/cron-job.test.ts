@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { ScheduledJob, ScheduledJobProps, StatefulApp } from '../../lib';
+import { testChartLabels } from '../helpers';
 import { cronScheduleProblem } from '../../lib/manifest/cron';
 
 function chart(): Chart {
@@ -25,10 +26,10 @@ describe('ScheduledJob', () => {
 
   test('labels the Jobs and pods it creates and runs them with the restricted defaults', () => {
     const { jobTemplate } = synthCronJob({ command: ['backup'], restartPolicy: 'Never', backoffLimit: 2 }).spec;
-    expect(jobTemplate.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'backup' });
+    expect(jobTemplate.metadata.labels).toEqual(testChartLabels('backup', { 'app.kubernetes.io/version': '2.1' }));
     expect(jobTemplate.spec.backoffLimit).toBe(2);
     const pod = jobTemplate.spec.template.spec;
-    expect(jobTemplate.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'backup' });
+    expect(jobTemplate.spec.template.metadata.labels).toEqual(testChartLabels('backup', { 'app.kubernetes.io/version': '2.1' }));
     expect(pod.restartPolicy).toBe('Never');
     expect(pod.securityContext.runAsNonRoot).toBe(true);
     expect(pod.containers[0]).toMatchObject({ name: 'backup', image: 'backup:2.1', command: ['backup'] });

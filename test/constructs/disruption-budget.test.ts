@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { WebApp, WorkloadDisruptionBudget } from '../../lib';
-import { find, invalid, invalidAtSynth, newChart, synth } from '../helpers';
+import { find, invalid, invalidAtSynth, newChart, synth, testChartLabels } from '../helpers';
 
 function setup() {
   const chart = newChart();
@@ -12,9 +12,12 @@ describe('WorkloadDisruptionBudget', () => {
   test('maxUnavailable 1 by default, selecting the target pods', () => {
     const { chart, target } = setup();
     new WorkloadDisruptionBudget(chart, 'Pdb', { target });
-    expect(find(synth(chart), 'PodDisruptionBudget', 'app-pdb').spec).toEqual({
+    const budget = find(synth(chart), 'PodDisruptionBudget', 'app-pdb');
+    expect(budget.spec).toEqual({
       maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': 'app' } }, unhealthyPodEvictionPolicy: 'AlwaysAllow',
     });
+    // The target's labels, so that `kubectl get pdb -l app.kubernetes.io/name=app` finds it.
+    expect(budget.metadata.labels).toEqual(testChartLabels('app', { 'app.kubernetes.io/version': '1.0' }));
   });
   test('unhealthy pods may always be evicted unless IfHealthyBudget is asked for', () => {
     const { chart, target } = setup();

@@ -1,5 +1,5 @@
 import { HpaPolicy, HpaPolicyProps, StatefulApp, WebApp, WebAppProps } from '../../lib';
-import { find, has, invalid, newChart, synth } from '../helpers';
+import { find, has, invalid, newChart, synth, testChartLabels } from '../helpers';
 
 function setup(appProps: Partial<WebAppProps> = {}) {
   const chart = newChart();
@@ -17,6 +17,8 @@ describe('HpaPolicy', () => {
     make({ minReplicas: 2, maxReplicas: 20, cpuUtilization: 75, memoryAverageValue: '400Mi' });
     const hpa = find(synth(chart), 'HorizontalPodAutoscaler', 'app-hpa');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
+    // The target's labels, so that `kubectl get hpa -l app.kubernetes.io/name=app` finds it.
+    expect(hpa.metadata.labels).toEqual(testChartLabels('app', { 'app.kubernetes.io/version': '1.0' }));
     expect(hpa.spec).toEqual({
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'app-deployment' },
       minReplicas: 2,

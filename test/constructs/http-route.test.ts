@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { HttpRoute, HttpRouteProps, PropsError, WebApp } from '../../lib';
 import { HttpRoute as HttpRouteL1 } from '../../imports/httproute-gateway.networking.k8s.io';
 import { validateObjects } from '../../lib/validation';
-import { find, invalid, newChart, synth } from '../helpers';
+import { find, invalid, newChart, synth, testChartLabels } from '../helpers';
 
 function setup(namespace?: string) {
   const chart = newChart(namespace);
@@ -25,7 +25,7 @@ describe('HttpRoute', () => {
     const construct = make();
     const route = find(synth(chart), 'HTTPRoute', 'web-route');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
-    expect(route.metadata).toEqual({ name: 'web-route' });
+    expect(route.metadata).toEqual({ name: 'web-route', labels: testChartLabels('web') });
     expect(route.spec).toEqual({
       parentRefs: [{ name: 'public' }],
       rules: [{
@@ -50,7 +50,7 @@ describe('HttpRoute', () => {
       annotations: { note: 'canary' },
     });
     const route = find(synth(chart), 'HTTPRoute', 'web-route');
-    expect(route.metadata).toEqual({ name: 'web-route', namespace: 'shop', labels: { team: 'web' }, annotations: { note: 'canary' } });
+    expect(route.metadata).toEqual({ name: 'web-route', namespace: 'shop', labels: testChartLabels('web', { team: 'web' }), annotations: { note: 'canary' } });
     expect(route.spec.parentRefs).toEqual([
       { name: 'public', namespace: 'infra', sectionName: 'https' },
       { name: 'public', namespace: 'infra', sectionName: 'http' },

@@ -1,5 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import { BatchJob, BatchJobProps, StatefulApp } from '../../lib';
+import { testChartLabels } from '../helpers';
 
 function chart(): Chart {
   return new Chart(new App(), 'test', { namespace: 'jobs', disableResourceNameHashes: true });
@@ -16,8 +17,8 @@ describe('BatchJob', () => {
     expect(manifest.kind).toBe('Job');
     expect(manifest.metadata.name).toBe('migrate-job');
     expect(manifest.metadata.namespace).toBe('jobs');
-    expect(manifest.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'migrate' });
-    expect(manifest.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'migrate' });
+    expect(manifest.metadata.labels).toEqual(testChartLabels('migrate', { 'app.kubernetes.io/version': '1.0' }));
+    expect(manifest.spec.template.metadata.labels).toEqual(testChartLabels('migrate', { 'app.kubernetes.io/version': '1.0' }));
   });
 
   test('runs the container with the restricted defaults and restartPolicy OnFailure', () => {
@@ -47,9 +48,9 @@ describe('BatchJob', () => {
 
   test('puts extra labels on the Job and pods, annotations where asked', () => {
     const { manifest } = synthJob({ labels: { team: 'data' }, annotations: { owner: 'ops' }, podAnnotations: { 'example.com/scrape': 'false' } });
-    expect(manifest.metadata.labels).toEqual({ team: 'data', 'app.kubernetes.io/name': 'migrate' });
+    expect(manifest.metadata.labels).toEqual(testChartLabels('migrate', { team: 'data', 'app.kubernetes.io/version': '1.0' }));
     expect(manifest.metadata.annotations).toEqual({ owner: 'ops' });
-    expect(manifest.spec.template.metadata.labels).toEqual({ team: 'data', 'app.kubernetes.io/name': 'migrate' });
+    expect(manifest.spec.template.metadata.labels).toEqual(testChartLabels('migrate', { team: 'data', 'app.kubernetes.io/version': '1.0' }));
     expect(manifest.spec.template.metadata.annotations).toEqual({ 'example.com/scrape': 'false' });
   });
 

@@ -4,7 +4,7 @@ import { Peer, PropsError, ReleasedWebApp, ReleasedWebAppProps, ReleaseStrategy,
 import { RELEASE_MIXED_VERSIONS_ANNOTATION, RELEASE_VERSION_LABEL } from '../../lib/manifest/release-labels';
 import { appManifests } from '../../lib/render/manifests';
 import { validateObjects } from '../../lib/validation';
-import { allOf, find, has, invalid, newChart, Obj, synth } from '../helpers';
+import { allOf, find, has, invalid, newChart, Obj, synth, testChartLabels } from '../helpers';
 
 /** The pods of the Gateway's data plane, which a routed release admits. */
 const DATA_PLANE = Peer.gatewayDataPlane({ namespace: 'gateways' });
@@ -40,9 +40,11 @@ describe('blue/green', () => {
     expect(allOf(objects, 'Deployment').map((d) => d.metadata.name)).toEqual(['web-blue-deployment', 'web-green-deployment']);
     for (const [version, image] of [['blue', 'shop/web:1.0'], ['green', 'shop/web:1.1']]) {
       const deployment = find(objects, 'Deployment', `web-${version}-deployment`);
-      expect(deployment.metadata.labels).toEqual({ [NAME]: 'web', [VERSION]: version });
+      // Each version's objects carry its image's tag as app.kubernetes.io/version.
+      const labels = testChartLabels('web', { [VERSION]: version, 'app.kubernetes.io/version': image.split(':')[1] });
+      expect(deployment.metadata.labels).toEqual(labels);
       expect(deployment.spec.selector).toEqual({ matchLabels: { [NAME]: 'web', [VERSION]: version } });
-      expect(deployment.spec.template.metadata.labels).toEqual({ [NAME]: 'web', [VERSION]: version });
+      expect(deployment.spec.template.metadata.labels).toEqual(labels);
       expect(deployment.spec.template.spec.containers[0]).toMatchObject({ name: 'web', image, ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] });
     }
   });
@@ -52,7 +54,8 @@ describe('blue/green', () => {
     expect(selectorOf(objects, 'web-service')).toEqual({ [NAME]: 'web', [VERSION]: 'blue' });
     expect(selectorOf(objects, 'web-preview-service')).toEqual({ [NAME]: 'web', [VERSION]: 'green' });
     expect(find(objects, 'Service', 'web-preview-service').spec.ports).toEqual([{ name: 'http', port: 8080, targetPort: 'http', protocol: 'TCP' }]);
-    expect(find(objects, 'Service', 'web-service').metadata.labels).toEqual({ [NAME]: 'web' });
+    // The Service switches between versions: the app's labels, no version.
+    expect(find(objects, 'Service', 'web-service').metadata.labels).toEqual(testChartLabels('web'));
     expect(app.activeVersion).toBe('blue');
     expect(app.serviceAddress()).toBe('web-service.default.svc.cluster.local:8080');
   });
@@ -195,7 +198,7 @@ describe('canary', () => {
     });
     const route = find(objects, 'HTTPRoute', 'web-route');
     expect(route.apiVersion).toBe('gateway.networking.k8s.io/v1');
-    expect(route.metadata.labels).toEqual({ [NAME]: 'web' });
+    expect(route.metadata.labels).toEqual(testChartLabels('web'));
     expect(route.spec).toEqual({
       parentRefs: [{ name: 'edge', namespace: 'gateways', sectionName: 'https' }],
       hostnames: ['shop.example.com'],

@@ -1,5 +1,5 @@
 import { RestrictedNamespace } from '../../lib';
-import { find, invalid, newChart, synth } from '../helpers';
+import { find, invalid, newChart, synth, testChartLabels } from '../helpers';
 
 describe('RestrictedNamespace', () => {
   test('labels the namespace to enforce, warn and audit the restricted standard, pinned to v1.27, with a default-deny policy', () => {
@@ -7,6 +7,7 @@ describe('RestrictedNamespace', () => {
     new RestrictedNamespace(chart, 'Ns', { name: 'shop' });
     const objects = synth(chart);
     expect(find(objects, 'Namespace', 'shop').metadata.labels).toEqual({
+      ...testChartLabels(),
       'pod-security.kubernetes.io/enforce': 'restricted',
       'pod-security.kubernetes.io/enforce-version': 'v1.27',
       'pod-security.kubernetes.io/warn': 'restricted',

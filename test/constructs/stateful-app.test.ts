@@ -1,5 +1,5 @@
 import { HpaPolicy, StatefulApp, StatefulAppProps } from '../../lib';
-import { container, find, invalid, invalidAtSynth, mountAt, newChart, podSpec, synth } from '../helpers';
+import { container, find, invalid, invalidAtSynth, mountAt, newChart, podSpec, synth, testChartLabels } from '../helpers';
 
 function make(props: Partial<StatefulAppProps> = {}, chart = newChart()) {
   const app = new StatefulApp(chart, 'Db', { name: 'db', image: 'db:1.0', port: 5432, ...props });
@@ -32,6 +32,7 @@ describe('StatefulApp', () => {
   test('volumeClaimTemplates are mounted in the container', () => {
     const set = find(make({ volumeClaims: [{ ...data, storageClassName: 'fast-ssd', accessModes: ['ReadWriteOncePod'] }] }).objects, 'StatefulSet', 'db-statefulset');
     expect(set.spec.volumeClaimTemplates).toEqual([{
+      // The labels but the version: a StatefulSet's volumeClaimTemplates cannot change, its image can.
       metadata: { name: 'data' },
       spec: { accessModes: ['ReadWriteOncePod'], storageClassName: 'fast-ssd', resources: { requests: { storage: '1Gi' } } },
     }]);
@@ -66,9 +67,10 @@ describe('StatefulApp', () => {
 
   test('labels, annotations, podAnnotations', () => {
     const set = find(make({ labels: { tier: 'data' }, annotations: { 'a.io/x': 'y' }, podAnnotations: { 'b.io/z': 'w' } }).objects, 'StatefulSet', 'db-statefulset');
-    expect(set.metadata.labels).toEqual({ tier: 'data', 'app.kubernetes.io/name': 'db' });
+    const labels = testChartLabels('db', { tier: 'data', 'app.kubernetes.io/version': '1.0' });
+    expect(set.metadata.labels).toEqual(labels);
     expect(set.metadata.annotations).toEqual({ 'a.io/x': 'y' });
-    expect(set.spec.template.metadata).toEqual({ labels: { tier: 'data', 'app.kubernetes.io/name': 'db' }, annotations: { 'b.io/z': 'w' } });
+    expect(set.spec.template.metadata).toEqual({ labels, annotations: { 'b.io/z': 'w' } });
   });
 
   test('a disruption budget needs 2 replicas', () => {
@@ -89,7 +91,7 @@ describe('StatefulApp', () => {
   test('labels may not set the selector label to another name', () => {
     expect(build({ labels: { 'app.kubernetes.io/name': 'other' } })).toThrow(invalid('test/Db', 'labels["app.kubernetes.io/name"]', 'other'));
     expect(find(make({ labels: { 'app.kubernetes.io/name': 'db' } }).objects, 'StatefulSet', 'db-statefulset').metadata.labels)
-      .toEqual({ 'app.kubernetes.io/name': 'db' });
+      .toEqual(testChartLabels('db', { 'app.kubernetes.io/version': '1.0' }));
   });
 
   test('networkPolicy: false', () => {

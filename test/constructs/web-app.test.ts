@@ -1,9 +1,9 @@
-import { App } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
 import { HpaPolicy, Peer, WebApp, WebAppProps } from '../../lib';
 import { CLUSTER_DNS_EGRESS_RULE } from '../../lib/constructs/connections';
 import { appManifests } from '../../lib/render/manifests';
-import { allOf, find, has, invalid, invalidAtSynth, newChart, podSpec, synth } from '../helpers';
+import { allOf, find, has, invalid, invalidAtSynth, newChart, podSpec, synth, testChartLabels } from '../helpers';
 
 function make(props: Partial<WebAppProps> = {}, chart = newChart()) {
   const app = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080, ...props });
@@ -20,7 +20,7 @@ describe('objects and names', () => {
     const deployment = find(objects, 'Deployment', 'app-deployment');
     expect(deployment.apiVersion).toBe('apps/v1');
     expect(deployment.spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'app' } });
-    expect(deployment.spec.template.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'app' });
+    expect(deployment.spec.template.metadata.labels).toEqual(testChartLabels('app', { 'app.kubernetes.io/version': '1.0' }));
     expect(deployment.spec.replicas).toBe(1);
     expect(deployment.spec.strategy).toBeUndefined();
     const service = find(objects, 'Service', 'app-service');
@@ -50,12 +50,31 @@ describe('objects and names', () => {
   test('labels go on every object and the pods; they cannot override the selector label', () => {
     expect(build({ labels: { 'app.kubernetes.io/name': 'other' } })).toThrow(invalid('test/App', 'labels["app.kubernetes.io/name"]', 'other'));
     const { objects } = make({ labels: { team: 'web', 'app.kubernetes.io/name': 'app' } });
-    const expected = { team: 'web', 'app.kubernetes.io/name': 'app' };
+    const expected = testChartLabels('app', { team: 'web', 'app.kubernetes.io/version': '1.0' });
     const deployment = find(objects, 'Deployment', 'app-deployment');
     expect(deployment.metadata.labels).toEqual(expected);
     expect(deployment.spec.template.metadata.labels).toEqual(expected);
     expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'app' });
     expect(find(objects, 'Service', 'app-service').metadata.labels).toEqual(expected);
+    expect(find(objects, 'NetworkPolicy', 'app-network-policy').metadata.labels).toEqual(expected);
+  });
+  test('the recommended labels: a chart\'s labels name the application and its instance; given labels win over them', () => {
+    const chart = new Chart(Testing.app(), 'shop-chart', { labels: { 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/instance': 'shop-eu' } });
+    const deployment = find(make({ image: 'registry.example.com/app@sha256:' + 'a'.repeat(64), labels: { 'app.kubernetes.io/instance': 'mine' } }, chart).objects, 'Deployment', 'app-deployment');
+    expect(deployment.spec.template.metadata.labels).toEqual({
+      'app.kubernetes.io/instance': 'mine', 'app.kubernetes.io/managed-by': 'habr-k8s', 'app.kubernetes.io/name': 'app', 'app.kubernetes.io/part-of': 'shop',
+    });
+    expect(deployment.spec.selector.matchLabels).toEqual({ 'app.kubernetes.io/name': 'app' });
+    // Without chart labels: part-of is the chart's id, instance is part-of.
+    const plain = find(make({}, new Chart(Testing.app(), 'shop')).objects, 'Deployment', 'app-deployment');
+    expect(plain.metadata.labels).toEqual({
+      'app.kubernetes.io/instance': 'shop', 'app.kubernetes.io/managed-by': 'habr-k8s', 'app.kubernetes.io/name': 'app', 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/version': '1.0',
+    });
+  });
+  test('a chart whose id is no label value must name the application in its labels', () => {
+    expect(() => make({}, new Chart(Testing.app(), 'My Shop'))).toThrow(invalid('My Shop', 'labels["app.kubernetes.io/part-of"]', 'My Shop'));
+    expect(find(make({}, new Chart(Testing.app(), 'My Shop', { labels: { 'app.kubernetes.io/part-of': 'shop' } })).objects, 'Deployment', 'app-deployment')
+      .metadata.labels['app.kubernetes.io/part-of']).toBe('shop');
   });
   test('annotations on the Deployment, podAnnotations on the pods', () => {
     const deployment = find(make({ annotations: { 'a.io/x': '1' }, podAnnotations: { 'b.io/y': '2' } }).objects, 'Deployment', 'app-deployment');

@@ -4,7 +4,7 @@ import { Peer, PropsError, ReleasedWebApp, ReleasedWebAppProps, WebApp, WebAppPr
 import { appManifests } from '../../lib/render/manifests';
 import * as props from '../../lib/constructs/props';
 import { validateObjects } from '../../lib/validation';
-import { allOf, find, has, newChart, Obj, synth } from '../helpers';
+import { allOf, find, has, newChart, Obj, synth, testChartLabels } from '../helpers';
 
 /** The PropsError `build` throws, after checking that nothing half-built is left in the chart. */
 function propsErrorOf(build: (chart: ReturnType<typeof newChart>) => unknown): PropsError {
@@ -171,7 +171,7 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
       name: 'api', image: 'api:1', port: 8080, servicePort: 80, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE, hostnames: ['api.example.com'], path: '/api' },
     });
     const route = find(synth(chart), 'HTTPRoute', 'api-route');
-    expect(route.metadata.labels).toEqual({ 'app.kubernetes.io/name': 'api' });
+    expect(route.metadata.labels).toEqual(testChartLabels('api', { 'app.kubernetes.io/version': '1' }));
     expect(route.spec).toEqual({
       parentRefs: [PLATFORM_GATEWAY],
       hostnames: ['api.example.com'],

@@ -19,14 +19,14 @@ interface Extra {
   readonly add?: (chart: Chart, values: Record<string, string | number>, release: ReleaseStrategy) => void;
 }
 
-/** An app whose ReleasedWebApp `web` (routed by an HTTPRoute through the Gateway web/public) declares its release as the chart values `web.release`. */
+/** An app whose ReleasedWebApp `web` (routed by an HTTPRoute through the Gateway gateway-system/public, whose data plane runs in its own namespace) declares its release as the chart values `web.release`. */
 function releasedApp(release: ReleaseStrategy, extra: Extra = {}): App {
   const app = new App();
   const platform = new Chart(app, 'platform');
   new RestrictedNamespace(platform, 'Namespace', { name: 'web' });
   const chart = new Chart(app, 'web', { namespace: 'web', disableResourceNameHashes: true });
   chart.addDependency(platform);
-  declareExternalObject(app, { kind: 'Gateway', name: 'public', namespace: 'web' });
+  declareExternalObject(app, { kind: 'Gateway', name: 'public', namespace: 'gateway-system' });
   const declared = releaseChartValues('web.release', release, VERSIONS);
   const values = chartValues(app, { web: { release: declared.values }, ...extra.values }, {
     ...extra.options, choices: { ...declared.choices, ...extra.options?.choices }, ranges: { ...declared.ranges, ...extra.options?.ranges },
@@ -36,7 +36,7 @@ function releasedApp(release: ReleaseStrategy, extra: Extra = {}): App {
     name: 'web',
     port: 8080,
     replicas: 2,
-    route: { gateways: [{ name: 'public', namespace: 'web' }], hostnames: ['web.example.com'], dataPlane: Peer.gatewayDataPlane({ namespace: 'web', podLabels: { app: 'gateway' } }) },
+    route: { gateways: [{ name: 'public', namespace: 'gateway-system' }], hostnames: ['web.example.com'], dataPlane: Peer.gatewayDataPlane({ namespace: 'gateway-system', podLabels: { app: 'gateway' } }) },
     ...built,
   });
   extra.add?.(chart, values as unknown as Record<string, string | number>, built.release);
