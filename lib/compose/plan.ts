@@ -107,11 +107,12 @@ export function planImport(project: ComposeProject, file: string): ImportPlan {
   for (const [name, volume] of Object.entries(project.volumes)) {
     for (const { key } of volume.unconverted) warn(undefined, `volumes.${name}.${key}`, 'not converted: volume claims use the cluster\'s storage class (stage config `storageClassName`)');
   }
-  const seenVariables = new Set<string>();
-  for (const { name, where } of project.unsetVariables) {
-    if (seenVariables.has(name)) continue;
-    seenVariables.add(name);
-    warn(undefined, 'interpolation', `\${${name}} (first at ${where}) has no default; it became an empty string (give it one: \${${name}:-value})`);
+  const unsetPlaces = new Map<string, string[]>();
+  for (const { name, where } of project.unsetVariables) unsetPlaces.set(name, [...unsetPlaces.get(name) ?? [], where]);
+  for (const [name, places] of unsetPlaces) {
+    const shown = places.length > 3 ? `${places.slice(0, 3).join(', ')} and ${places.length - 3} more` : places.join(', ');
+    warn(undefined, 'interpolation', `\${${name}} is not set (the importer reads the .env file next to the compose file, not the shell) and has no default: `
+      + `it became an empty string, as compose makes it, in ${shown} (set it in .env, or give it a default: \${${name}:-value})`);
   }
 
   const names = new Map<string, string>();

@@ -74,23 +74,56 @@ export function splitCommand(text: string): string[] | undefined {
   return words;
 }
 
-/** A `${NAME}` reference that had no default: compose would take it from the shell. */
+/** A `${NAME}` reference to a variable that is not set and has no default: compose makes it empty. */
 export interface UnsetVariable {
   readonly name: string;
 }
 
+/** Variables interpolation reads: the `.env` file next to the compose file; never the shell of whoever runs the import. */
+export type Variables = Readonly<Record<string, string>>;
+
 /**
- * Compose's interpolation without a shell environment, so that an import never depends on who
- * runs it: `${NAME:-default}` and `${NAME-default}` become the default, `$$` a `$`, and a
- * reference without a default (`$NAME`, `${NAME}`, `${NAME:?error}`) an empty string, reported
- * through `unset`.
+ * Compose's interpolation of one string (compose-spec "Interpolation"): `${NAME}` and `$NAME`
+ * are the value, or an empty string reported through `unset`; `${NAME:-default}` is the default
+ * when NAME is unset or empty, `${NAME-default}` when it is unset; `${NAME:+other}` is `other`
+ * when NAME is set and not empty, `${NAME+other}` when it is set, else empty; `${NAME:?message}`
+ * (unset or empty) and `${NAME?message}` (unset) are refused with a ComposeError naming NAME;
+ * `$$` is a `$`.
  */
-export function interpolate(text: string, unset: (variable: UnsetVariable) => void): string {
+export function interpolate(text: string, variables: Variables, unset: (variable: UnsetVariable) => void): string {
   return text.replace(/\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
     (_match, body: string, braced?: string, operator?: string, argument?: string, bare?: string) => {
       if (body === '$') return '$';
-      if (operator === ':-' || operator === '-') return argument ?? '';
-      unset({ name: (braced ?? bare)! });
-      return '';
+      const name = (braced ?? bare)!;
+      const value = Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined;
+      const empty = value === undefined || (operator?.startsWith(':') ?? false) && value === '';
+      switch (operator) {
+        case ':-': case '-': return empty ? argument ?? '' : value!;
+        case ':+': case '+': return empty ? '' : argument ?? '';
+        case ':?': case '?':
+          if (empty) throw new ComposeError(`\${${name}} is required${argument ? ` (${argument})` : ''} but ${value === undefined ? 'not set' : 'empty'}: set it in the .env file next to the compose file`);
+          return value!;
+        default:
+          if (value === undefined) unset({ name });
+          return value ?? '';
+      }
     });
+}
+
+/**
+ * The variables of a `.env` file as compose reads it: `NAME=value` lines, `#` comments, an optional
+ * `export `, values in single quotes (literal) or double quotes (with `\\n` escapes), and unquoted
+ * values up to a ` #` comment.
+ */
+export function parseDotEnv(text: string): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    const raw = match[2];
+    const quoted = /^(['"])(.*)\1\s*(?:#.*)?$/.exec(raw);
+    if (quoted) variables[match[1]] = quoted[1] === '"' ? quoted[2].replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1') : quoted[2];
+    else variables[match[1]] = raw.replace(/\s+#.*$/, '').trim();
+  }
+  return variables;
 }

@@ -53,6 +53,18 @@ services:
     expect(service.expose.map((p) => p.target)).toEqual([9100, 9200]);
   });
 
+  test('an unset variable without a default becomes empty, as in compose, with one warning naming it and every place it is used', () => {
+    const yaml = 'services: { a: { image: a:1, environment: ["X=${HOST}:${PORT}", "Y=${HOST}"], command: "run ${HOST}" } }';
+    expect(plan(yaml).services[0].env).toEqual([['X', ':'], ['Y', '']]);
+    expect(warnings(yaml).filter((w) => w.startsWith('interpolation'))).toEqual([
+      'interpolation: ${HOST} is not set (the importer reads the .env file next to the compose file, not the shell) and has no default: '
+        + 'it became an empty string, as compose makes it, in services.a.environment[0], services.a.environment[1], services.a.command '
+        + '(set it in .env, or give it a default: ${HOST:-value})',
+      'interpolation: ${PORT} is not set (the importer reads the .env file next to the compose file, not the shell) and has no default: '
+        + 'it became an empty string, as compose makes it, in services.a.environment[0] (set it in .env, or give it a default: ${PORT:-value})',
+    ]);
+  });
+
   test('depends_on as a list and as a map with conditions; a condition other than service_started is reported', () => {
     const yaml = 'services: { db: { image: postgres:16 }, a: { image: a:1, depends_on: { db: { condition: service_healthy } } }, b: { image: b:1, depends_on: [a] } }';
     const services = parseCompose(yaml, 'f').services;
@@ -166,7 +178,11 @@ describe('an unreadable or invalid compose file is one clear error, and nothing 
     ['a dependency cycle', 'services: { a: { image: a:1, depends_on: [b] }, b: { image: b:1, depends_on: [a] } }', /^bad\.yml: depends_on forms a cycle: a -> b -> a$/],
     ['a bad port', 'services: { a: { image: a:1, ports: ["http"] } }', /^bad\.yml: services\.a\.ports\[0\]: "http" is not a port from 1 to 65535$/],
     ['a bad duration', 'services: { a: { image: a:1, healthcheck: { test: "true", interval: 30 } } }', /^bad\.yml: services\.a\.healthcheck\.interval: must be a string$/],
-    ['an undefined named volume', 'services: { a: { image: a:1, volumes: ["data:/data"] } }', /^bad\.yml: services\.a\.volumes: named volume "data" is not defined under top-level volumes$/],
+    ['an undefined named volume', 'services: { a: { image: a:1, volumes: ["data:/data"] } }', /^bad\.yml: services\.a\.volumes\[0\]: named volume "data" is not defined under top-level volumes$/],
+    ['an unset variable as a volume', 'services: { a: { image: a:1, volumes: ["${DATA_VOLUME}:/data"] } }',
+      /^bad\.yml: services\.a\.volumes\[0\]: \$\{DATA_VOLUME\} is not set, and compose makes it empty, leaving no volume source: set it in the \.env file next to the compose file, or give it a default \(\$\{NAME:-value\}\)$/],
+    ['a required variable', 'services: { a: { image: "a:${TAG:?pin the version}" } }',
+      /^bad\.yml: services\.a\.image: \$\{TAG\} is required \(pin the version\) but not set: set it in the \.env file next to the compose file$/],
   ])('%s', (_what, yaml, message) => {
     const file = path.join(scratch, 'bad.yml');
     fs.writeFileSync(file, yaml);
@@ -181,6 +197,18 @@ describe('an unreadable or invalid compose file is one clear error, and nothing 
     expect((error as Error).message.replace(`${scratch}${path.sep}`, '')).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('the .env file next to the compose file is what ${NAME} reads; variables given instead replace it', () => {
+    const folder = path.join(scratch, 'with-env');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'docker-compose.yml'), 'services: { a: { image: "a:${TAG}", volumes: ["${VOLUME}:/data"], ports: ["80"] } }\nvolumes: { data: {} }');
+    fs.writeFileSync(path.join(folder, '.env'), 'TAG=1.2\nVOLUME=data\n');
+    const result = importCompose(path.join(folder, 'docker-compose.yml'), { out: path.join(folder, 'app') });
+    expect(result.warnings.filter((w) => w.key === 'interpolation')).toEqual([]);
+    expect(fs.readFileSync(path.join(folder, 'app', 'stages.ts'), 'utf8')).toContain("a: 'a:1.2',");
+    importCompose(path.join(folder, 'docker-compose.yml'), { out: path.join(folder, 'other'), variables: { TAG: '9', VOLUME: 'data' } });
+    expect(fs.readFileSync(path.join(folder, 'other', 'stages.ts'), 'utf8')).toContain("a: 'a:9',");
   });
 
   test('a missing file', () => {
