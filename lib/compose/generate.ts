@@ -231,6 +231,7 @@ class GeneratedApp {
         replicas,
         port: s.port,
         portName: s.portName,
+        extraPorts: s.extraPorts.length ? s.extraPorts : undefined,
         volumeClaims: s.volumeClaims.map((c) => ({ name: c.name, mountPath: c.mountPath, storage: stageField('storage'), storageClassName: expr('stage.storageClassName') })),
         ...container,
       };
@@ -239,6 +240,7 @@ class GeneratedApp {
       ...common,
       replicas,
       port: s.port,
+      extraPorts: s.extraPorts.length ? s.extraPorts : undefined,
       serviceType: s.serviceType && expr(`ServiceType.${s.serviceType === 'NodePort' ? 'NODE_PORT' : 'LOAD_BALANCER'}`),
       nodePort: s.nodePort,
       ingress: s.ingress && { host: s.ingress.host, ingressClassName: s.ingress.ingressClassName, tls: s.ingress.tlsSecret ? { secretName: s.ingress.tlsSecret } : undefined },

@@ -44,6 +44,8 @@ export interface ServicePlan {
   readonly build?: ComposeService['build'];
   readonly port?: number;
   readonly portName?: string;
+  /** The service's other TCP ports, each on the Service as `tcp-<port>`. */
+  readonly extraPorts: readonly { readonly name: string; readonly port: number }[];
   readonly env: readonly (readonly [string, string])[];
   /** Kubernetes' command (compose's entrypoint) and args (compose's command). */
   readonly command?: readonly string[];
@@ -184,11 +186,11 @@ function planService(
   const kind: WorkloadKind = known?.preset
     ?? (known || (ports.length && (named.length || labels.controller === 'statefulset')) ? 'stateful' : ports.length ? 'web' : 'worker');
   const port = known?.port ?? ports[0]?.target;
-  if (known) {
-    for (const other of ports.filter((p) => p.target !== known.port)) warn('ports', `${other.target} not converted: the ${kind === 'stateful' ? imageRepositoryLabel(image) : kind} StatefulSet serves ${known.port}`);
-  } else {
-    for (const other of ports.slice(1)) warn('ports', `${other.target} not converted: a WebApp serves one port (${port})`);
+  const others = ports.filter((p) => p.target !== port);
+  if (kind === 'mongo' || kind === 'redis') {
+    for (const other of others) warn('ports', `${other.target} not converted: the ${kind} preset serves ${port}`);
   }
+  const extraPorts = kind === 'mongo' || kind === 'redis' ? [] : others.map((p) => ({ name: `tcp-${p.target}`, port: p.target }));
   if (labels.controller === 'statefulset' && kind !== 'stateful' && kind !== 'mongo' && kind !== 'redis') {
     warn('labels', 'kompose.controller.type "statefulset" not converted: a StatefulApp needs a port');
   }
@@ -230,6 +232,7 @@ function planService(
     build: service.build,
     port,
     portName: known?.portName,
+    extraPorts,
     env,
     command: service.entrypoint,
     args: service.command,

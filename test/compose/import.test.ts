@@ -122,6 +122,21 @@ services:
     expect(services.find((s) => s.name === 'pg')?.runAsUser).toBe(70);
   });
 
+  test('every TCP port of a service is on its Service: the first as the main port, the others as tcp-<port>; presets keep their own', () => {
+    const services = plan(`
+services:
+  kafka: { image: kafka:3.7.0, ports: ["8081:8081", "9092:9092", "9092", "9093/udp"], expose: ["9999"] }
+  pg: { image: postgres:16.4, ports: ["5432", "9187"] }
+  cache: { image: redis:7.2.5, expose: ["6379", "16379"] }
+`).services;
+    expect(services.map((s) => [s.name, s.port, s.extraPorts])).toEqual([
+      ['kafka', 8081, [{ name: 'tcp-9092', port: 9092 }, { name: 'tcp-9999', port: 9999 }]],
+      ['pg', 5432, [{ name: 'tcp-9187', port: 9187 }]],
+      ['cache', 6379, []],
+    ]);
+    expect(warnings('services: { cache: { image: redis:7.2.5, expose: ["6379", "16379"] } }')).toContain('cache: ports: 16379 not converted: the redis preset serves 6379');
+  });
+
   test('build: the image docker compose would name, from `name:` or the folder; latest and untagged images are flagged', () => {
     const yaml = 'name: My_Shop\nservices: { api: { build: ./api }, db: { image: "mongo:latest" }, cache: { image: redis } }';
     expect(plan(yaml).services[0].image).toBe('my_shop-api');
