@@ -8,8 +8,8 @@ import { StageConfig } from './stages';
 /**
  * The services of docker-compose.yml, after a platform chart (the namespace, which enforces the restricted Pod
  * Security Standard, and a default-deny ingress policy). Every Service is named as its compose service, so compose
- * host names such as `db:27017` keep working; `depends_on` became connections (NetworkPolicy edges)
- * and chart dependencies (the apply order).
+ * host names such as `db:27017` keep working; `depends_on`, `links` and host names in env values became
+ * connections (NetworkPolicy edges), and `depends_on` chart dependencies (the apply order).
  */
 export class ComposeExampleStack {
   public readonly charts: readonly Chart[];
@@ -73,7 +73,7 @@ export class ComposeExampleStack {
       security: { runAsUser: stage.runAsUser },
     });
 
-    // depends_on: each client may connect to the services it depends on, and nothing else can.
+    // depends_on, links and host names in env values: each client may connect to those services, and nothing else can.
     this.api.connections.allowTo(this.db);
     this.api.connections.allowTo(this.cache);
     this.web.connections.allowTo(this.api);

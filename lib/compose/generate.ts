@@ -132,9 +132,10 @@ class GeneratedApp {
     for (const s of services) {
       body.push(`    this.${field(s)} = new ${CONSTRUCT[s.kind]}(${chartVariable(s)}, ${quote(pascalCase(s.name))}, ${source(this.props(s), '    ')});`);
     }
-    const connections = services.flatMap((s) => s.connectsTo.map((d) => `    this.${field(s)}.connections.allowTo(this.${field(this.service(d))});`));
+    const connections = services.flatMap((s) => s.connectsTo.map((edge) =>
+      `    this.${field(s)}.connections.allowTo(${[`this.${field(this.service(edge.service))}`, ...edge.ports].join(', ')});`));
     const fromIngress = services.filter((s) => s.ingress).map((s) => `    this.${field(s)}.connections.allowFrom(Peer.ingressController());`);
-    if (connections.length || fromIngress.length) body.push('', '    // depends_on: each client may connect to the services it depends on, and nothing else can.', ...connections, ...fromIngress);
+    if (connections.length || fromIngress.length) body.push('', '    // depends_on, links and host names in env values: each client may connect to those services, and nothing else can.', ...connections, ...fromIngress);
     if (externals.length) body.push('', ...externals);
 
     const lines = [
@@ -147,8 +148,8 @@ class GeneratedApp {
       '/**',
       ` * The services of ${this.options.composeFile}, after a platform chart (the namespace, which enforces the restricted Pod`,
       ' * Security Standard, and a default-deny ingress policy). Every Service is named as its compose service, so compose',
-      ' * host names such as ' + this.hostExample() + ' keep working; `depends_on` became connections (NetworkPolicy edges)',
-      ' * and chart dependencies (the apply order).',
+      ' * host names such as ' + this.hostExample() + ' keep working; `depends_on`, `links` and host names in env values became',
+      ' * connections (NetworkPolicy edges), and `depends_on` chart dependencies (the apply order).',
       ' */',
       `export class ${this.stackClass} {`,
       '  public readonly charts: readonly Chart[];',

@@ -51,3 +51,30 @@ export function knownImage(image: string): KnownImage | undefined {
   if (known && imageRepositoryName(image) === 'postgres' && (imageTag(image) ?? '').includes('alpine')) return { ...known, uid: 70 };
   return known;
 }
+
+/**
+ * The port clients use of common images that have no preset (their Dockerfile's `EXPOSE`, the
+ * first of several where it lists more): what a service without `ports` serves when another
+ * service names it as a host. `images` (repository names) share the entry.
+ */
+const IMAGE_PORTS: readonly { readonly images: readonly string[]; readonly port: number }[] = [
+  { images: ['rabbitmq'], port: 5672 },
+  { images: ['memcached'], port: 11211 },
+  { images: ['elasticsearch', 'opensearch'], port: 9200 },
+  { images: ['zookeeper'], port: 2181 },
+  { images: ['kafka', 'cp-kafka'], port: 9092 },
+  { images: ['nats'], port: 4222 },
+  { images: ['eclipse-mosquitto'], port: 1883 },
+  { images: ['influxdb'], port: 8086 },
+  { images: ['nginx', 'httpd', 'wordpress', 'phpmyadmin'], port: 80 },
+  { images: ['adminer'], port: 8080 },
+  { images: ['ghost'], port: 2368 },
+  { images: ['grafana'], port: 3000 },
+  { images: ['prometheus'], port: 9090 },
+];
+
+/** The port `image` serves (a preset's, or one of {@link IMAGE_PORTS}); undefined when the importer does not know it. */
+export function imagePort(image: string): number | undefined {
+  const name = imageRepositoryName(image);
+  return KNOWN_IMAGES[name]?.port ?? IMAGE_PORTS.find((entry) => entry.images.includes(name))?.port;
+}

@@ -60,6 +60,8 @@ export interface ComposeService {
   readonly ports: readonly ComposePort[];
   readonly expose: readonly ComposePort[];
   readonly dependsOn: readonly { readonly service: string; readonly condition: string }[];
+  /** `links`: the service linked to, and the alias it was given (`db:database`). */
+  readonly links: readonly { readonly service: string; readonly alias?: string }[];
   readonly healthcheck?: ComposeHealthcheck;
   readonly volumes: readonly ComposeVolumeMount[];
   readonly tmpfs: readonly string[];

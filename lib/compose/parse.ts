@@ -10,7 +10,7 @@ type Json = Record<string, unknown>;
 
 /** Service keys read into the model; every other key is reported as not converted. */
 const SERVICE_KEYS = new Set([
-  'image', 'build', 'environment', 'entrypoint', 'command', 'ports', 'expose', 'depends_on', 'healthcheck', 'volumes',
+  'image', 'build', 'environment', 'entrypoint', 'command', 'ports', 'expose', 'depends_on', 'links', 'healthcheck', 'volumes',
   'tmpfs', 'secrets', 'configs', 'deploy', 'labels', 'user', 'pull_policy', 'restart', 'read_only', 'cpus', 'mem_limit',
   'mem_reservation',
 ]);
@@ -97,6 +97,9 @@ function checkReferences(project: ComposeProject, file: string): void {
     for (const { service: dependency } of service.dependsOn) {
       if (!names.has(dependency)) throw new ComposeError(`${file}: services.${service.name}.depends_on: "${dependency}" is not a service of the file`);
     }
+    for (const { service: linked } of service.links) {
+      if (!names.has(linked)) throw new ComposeError(`${file}: services.${service.name}.links: "${linked}" is not a service of the file`);
+    }
     for (const [kind, defined] of [['secrets', project.secrets], ['configs', project.configs]] as const) {
       for (const grant of service[kind]) {
         if (!(grant.source in defined)) throw new ComposeError(`${file}: services.${service.name}.${kind}: "${grant.source}" is not defined under top-level ${kind}`);
@@ -142,6 +145,10 @@ class Reader {
       ports: this.list(service.ports, `${at}.ports`).map((port, i) => this.port(port, `${at}.ports[${i}]`)),
       expose: this.list(service.expose, `${at}.expose`).map((port, i) => this.exposed(port, `${at}.expose[${i}]`)),
       dependsOn: this.dependsOn(service.depends_on, `${at}.depends_on`),
+      links: this.list(service.links, `${at}.links`).map((link, i) => {
+        const [linked, alias] = this.string(link, `${at}.links[${i}]`).split(':');
+        return { service: linked, alias: alias === undefined || alias === linked ? undefined : alias };
+      }),
       healthcheck: service.healthcheck === undefined ? undefined : this.healthcheck(service.healthcheck, `${at}.healthcheck`, unconverted),
       volumes: this.list(service.volumes, `${at}.volumes`).map((mount, i) => this.volume(mount, `${at}.volumes[${i}]`)),
       tmpfs: (typeof service.tmpfs === 'string' ? [service.tmpfs] : this.list(service.tmpfs, `${at}.tmpfs`)).map((t, i) => this.string(t, `${at}.tmpfs[${i}]`).split(':')[0]),

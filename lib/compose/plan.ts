@@ -2,7 +2,8 @@ import * as path from 'path';
 import { ProbeProps, ResourceList, ResourceProps } from '../constructs/pod-template';
 import { isDns1035Label, isDns1123Label } from '../manifest/names';
 import { parseQuantity } from '../manifest/quantity';
-import { imageTag, KnownImage, knownImage } from './known-images';
+import { HostReference, hostReferences } from './hosts';
+import { imagePort, imageTag, KnownImage, knownImage } from './known-images';
 import { ComposeHealthcheck, ComposePort, ComposeProject, ComposeService } from './model';
 import { bytesToQuantity, ComposeError, cpusToQuantity } from './values';
 
@@ -61,8 +62,11 @@ export interface ServicePlan {
   readonly secretMount?: { readonly secretName: string; readonly mountPath: string; readonly keys: readonly SecretKeyPlan[] };
   readonly configMounts: readonly { readonly configMapName: string; readonly mountPath: string; readonly key: string; readonly file?: string }[];
   readonly dependsOn: readonly string[];
-  /** Services it connects to (those of `dependsOn` that have a port). */
-  readonly connectsTo: readonly string[];
+  /**
+   * Services it connects to (`depends_on`, `links`, host names in env values) that serve a port,
+   * each with the ports named with the host; none means every port of the server.
+   */
+  readonly connectsTo: readonly { readonly service: string; readonly ports: readonly number[] }[];
   readonly replicas: number;
   readonly resources?: ResourceProps;
   readonly serviceType?: 'NodePort' | 'LoadBalancer';
@@ -128,10 +132,11 @@ export function planImport(project: ComposeProject, file: string): ImportPlan {
     if (name !== service.name) warn(service.name, 'name', `the host name becomes "${name}" (a Kubernetes Service name); clients that use "${service.name}" must change`);
     names.set(service.name, name);
   }
-  const byName = new Map(project.services.map((s) => [s.name, s]));
   const ordered = applyOrder(project.services, file);
-  const portOf = new Map(project.services.map((s) => [s.name, servicePorts(s)[0]?.target]));
-  const services = ordered.map((service) => planService(project, service, names, byName, portOf, (key, message) => warn(service.name, key, message)));
+  const references = hostReferences(project);
+  const served = new Map(project.services.map((s) => [s.name, portsServed(s, references, (key, message) => warn(s.name, key, message))]));
+  const services = ordered.map((service) => planService(project, service, names, served.get(service.name)!,
+    connections(service, references, served), (key, message) => warn(service.name, key, message)));
   return { project: project.name, services, warnings };
 }
 
@@ -162,12 +167,64 @@ function servicePorts(service: ComposeService): ComposePort[] {
   });
 }
 
+/**
+ * The TCP ports a service serves: those of `ports` and `expose`, then the ports other services name
+ * with its host (compose reaches every port of a container, a Service only those it lists), and for
+ * a service without any that others name as a host, its image's port when the importer knows it.
+ */
+function portsServed(service: ComposeService, references: readonly HostReference[], warn: (key: string, message: string) => void): ComposePort[] {
+  const known = service.build === undefined ? knownImage(service.image!) : undefined;
+  const declared = servicePorts(service);
+  const ports = known && !declared.some((p) => p.target === known.port) ? [{ target: known.port, protocol: 'tcp' }, ...declared] : declared;
+  const served = new Set(ports.map((p) => p.target));
+  const named = references.filter((r) => r.server === service.name);
+  for (const reference of named) {
+    if (reference.port === undefined || served.has(reference.port)) continue;
+    if (known?.preset) {
+      warn('ports', `${reference.port} not converted: ${reference.client} names ${service.name}:${reference.port} (${reference.where}), but the ${known.preset} preset serves ${known.port} only`);
+      continue;
+    }
+    served.add(reference.port);
+    ports.push({ target: reference.port, protocol: 'tcp' });
+    warn('ports', `${reference.port} added to the Service: ${reference.client} connects to ${service.name}:${reference.port} (${reference.where}); `
+      + 'compose reaches every port of a container, a Service only those it lists');
+  }
+  if (!served.size && named.length) {
+    const clients = [...new Set(named.map((r) => `${r.client} (${r.where})`))].join(', ');
+    const port = service.image === undefined ? undefined : imagePort(service.image);
+    if (port === undefined) {
+      warn('ports', `none, but ${clients} name ${service.name} as a host: without a port it gets no Service, so the name does not resolve `
+        + 'and the connection is not admitted (add the port it listens on: expose: ["<port>"])');
+    } else {
+      ports.push({ target: port, protocol: 'tcp' });
+      warn('ports', `${port} (the port ${imageRepositoryLabel(service.image!)} listens on) added, so that its host name resolves for ${clients}`);
+    }
+  }
+  return ports;
+}
+
+/** The client's connections: one per server that serves a port, on the ports named with it, or on every port when one reference names none. */
+function connections(
+  client: ComposeService, references: readonly HostReference[], served: ReadonlyMap<string, readonly ComposePort[]>,
+): ServicePlan['connectsTo'] {
+  const edges = new Map<string, Set<number> | 'all'>();
+  for (const reference of references.filter((r) => r.client === client.name)) {
+    const ports = served.get(reference.server)!.map((p) => p.target);
+    if (!ports.length) continue;
+    if (reference.port !== undefined && !ports.includes(reference.port)) continue;
+    const edge = edges.get(reference.server);
+    if (reference.port === undefined) edges.set(reference.server, 'all');
+    else if (edge !== 'all') edges.set(reference.server, new Set([...edge ?? [], reference.port]));
+  }
+  return [...edges].map(([service, ports]) => ({ service, ports: ports === 'all' ? [] : [...ports] }));
+}
+
 function planService(
   project: ComposeProject,
   service: ComposeService,
   names: ReadonlyMap<string, string>,
-  byName: ReadonlyMap<string, ComposeService>,
-  portOf: ReadonlyMap<string, number | undefined>,
+  ports: readonly ComposePort[],
+  connectsTo: ServicePlan['connectsTo'],
   warn: (key: string, message: string) => void,
 ): ServicePlan {
   for (const { key, detail } of service.unconverted) warn(key, `not converted${detail === undefined ? '' : ` (${detail})`}`);
@@ -177,7 +234,6 @@ function planService(
   checkPinned(image, service, warn);
 
   const labels = kompose(service, warn);
-  const ports = servicePorts(service);
   for (const port of [...service.ports, ...service.expose]) {
     if (port.protocol !== 'tcp') warn('ports', `${port.target}/${port.protocol} not converted: the constructs serve TCP only`);
     if (port.range) warn('ports', `the range ${port.range} became its first port, ${port.target}`);
@@ -245,7 +301,7 @@ function planService(
     secretMount: planSecrets(project, service, name),
     configMounts: planConfigs(project, service, warn),
     dependsOn,
-    connectsTo: dependsOn.filter((d) => portOf.get(d) !== undefined || knownImage(byName.get(d)!.image ?? '') !== undefined),
+    connectsTo,
     replicas: known ? 1 : service.replicas ?? 1,
     resources: planResources(service, known, warn),
     serviceType: labels.serviceType,

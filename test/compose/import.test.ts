@@ -70,7 +70,7 @@ services:
     const services = parseCompose(yaml, 'f').services;
     expect(services[1].dependsOn).toEqual([{ service: 'db', condition: 'service_healthy' }]);
     expect(services[2].dependsOn).toEqual([{ service: 'a', condition: 'service_started' }]);
-    expect(warnings(yaml).filter((w) => w.includes('depends_on'))).toEqual([expect.stringMatching(/^a: depends_on: db: condition service_healthy not converted/)]);
+    expect(warnings(yaml).filter((w) => /^\w+: depends_on/.test(w))).toEqual([expect.stringMatching(/^a: depends_on: db: condition service_healthy not converted/)]);
   });
 
   test('healthcheck test in string, CMD, CMD-SHELL and NONE forms, with durations', () => {
@@ -135,6 +135,54 @@ services:
       ['cache', 6379, []],
     ]);
     expect(warnings('services: { cache: { image: redis:7.2.5, expose: ["6379", "16379"] } }')).toContain('cache: ports: 16379 not converted: the redis preset serves 6379');
+  });
+
+  test('connections: depends_on, links and env values naming a host (with a port, in a URL, or under a host key), on the named port or every port', () => {
+    const services = plan(`
+services:
+  db: { image: postgres:16.4 }
+  kafka: { image: kafka:3.7.0, ports: ["8081"] }
+  search: { image: elasticsearch:8.15.0 }
+  worker: { image: w:1 }
+  api:
+    image: api:1
+    ports: ["80"]
+    links: ["search:es"]
+    environment:
+      DB_HOST: db:5432
+      BROKERS: kafka:9092,kafka:8081
+      POSTGRES_USER: db
+      NOTE: "the worker says db.example.com and dbx"
+  wp:
+    image: wordpress:6.6.1
+    environment: { WORDPRESS_DB_HOST: db, CACHE: "mongodb://user:pw@search/x" }
+  tool: { image: t:1, depends_on: [worker], environment: { TARGET: "worker:7000" } }
+`).services;
+    const edges = Object.fromEntries(services.map((s) => [s.name, s.connectsTo]));
+    expect(edges.api).toEqual([{ service: 'search', ports: [] }, { service: 'db', ports: [5432] }, { service: 'kafka', ports: [9092, 8081] }]);
+    expect(edges.wp).toEqual([{ service: 'db', ports: [] }, { service: 'search', ports: [] }]);
+    expect(edges.tool).toEqual([{ service: 'worker', ports: [] }]);
+    const kafka = services.find((s) => s.name === 'kafka')!;
+    expect([kafka.kind, kafka.port, kafka.extraPorts]).toEqual(['web', 8081, [{ name: 'tcp-9092', port: 9092 }]]);
+    const search = services.find((s) => s.name === 'search')!;
+    expect([search.kind, search.port]).toEqual(['web', 9200]);
+    expect(services.find((s) => s.name === 'worker')!.port).toBe(7000);
+  });
+
+  test('the warnings of ports added for a named host, and of a host that cannot get a Service', () => {
+    expect(warnings(`
+services:
+  kafka: { image: kafka:3.7.0, ports: ["8081"] }
+  search: { image: elasticsearch:8.15.0 }
+  jobs: { image: j:1 }
+  cache: { image: redis:7.2.5 }
+  api: { image: a:1, depends_on: [search, jobs], environment: { K: "kafka:9092", R: "redis://cache:6380" } }
+`).filter((w) => w.includes(': ports: '))).toEqual([
+      'kafka: ports: 9092 added to the Service: api connects to kafka:9092 (environment.K); compose reaches every port of a container, a Service only those it lists',
+      'search: ports: 9200 (the port elasticsearch listens on) added, so that its host name resolves for api (depends_on)',
+      'jobs: ports: none, but api (depends_on) name jobs as a host: without a port it gets no Service, so the name does not resolve and the connection is not admitted (add the port it listens on: expose: ["<port>"])',
+      'cache: ports: 6380 not converted: api names cache:6380 (environment.R), but the redis preset serves 6379 only',
+    ]);
   });
 
   test('build: the image docker compose would name, from `name:` or the folder; latest and untagged images are flagged', () => {
