@@ -2,7 +2,8 @@
 // Written once by `habr-k8s import compose` from docker-compose.yml; the code is yours now.
 
 import { App, Chart } from 'cdk8s';
-import { declareExternalObject, MongoStatefulSet, RedisStatefulSet, RestrictedNamespace, WebApp } from '../../lib';
+import { ServiceType } from 'cdk8s-plus-27';
+import { declareExternalObject, MongoStatefulSet, Peer, RedisStatefulSet, RestrictedNamespace, WebApp } from '../../lib';
 import { StageConfig } from './stages';
 
 /**
@@ -49,6 +50,7 @@ export class ComposeExampleStack {
       imagePullPolicy: stage.builtImagePullPolicy,
       replicas: stage.replicas.api,
       port: 8000,
+      serviceType: stage.publishPorts ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP,
       env: { SHOP_ENV: 'dev', SHOP_DB: 'db:27017' },
       readiness: { tcpSocket: {}, periodSeconds: 5 },
       security: { runAsUser: stage.runAsUser },
@@ -60,6 +62,7 @@ export class ComposeExampleStack {
       imagePullPolicy: stage.builtImagePullPolicy,
       replicas: stage.replicas.web,
       port: 3000,
+      serviceType: stage.publishPorts ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP,
       env: { SHOP_API_URL: 'http://api:8000', PORT: '3000' },
       readiness: { tcpSocket: {}, periodSeconds: 5 },
       security: { runAsUser: stage.runAsUser },
@@ -79,6 +82,10 @@ export class ComposeExampleStack {
     this.web.connections.allowTo(this.api);
     this.queue.connections.allowTo(this.db);
     this.queue.connections.allowTo(this.cache);
+
+    // Published ports: reached through a node port (or a load balancer), from addresses outside the cluster.
+    if (stage.publishPorts) this.api.connections.allowFrom(Peer.ipBlock('0.0.0.0/0'), 8000);
+    if (stage.publishPorts) this.web.connections.allowFrom(Peer.ipBlock('0.0.0.0/0'), 3000);
 
     // The root password: kubectl create secret generic mongodb-secret -n <namespace> --from-file=password.txt
     declareExternalObject(app, { kind: 'Secret', name: this.db.passwordSecretMount.secretName, namespace: stage.namespace });

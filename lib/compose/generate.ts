@@ -38,6 +38,8 @@ class GeneratedApp {
   private readonly replicated: readonly ServicePlan[];
   private readonly stored: readonly ServicePlan[];
   private readonly built: readonly ServicePlan[];
+  /** Whether a service has published ports that the stage config chooses to publish. */
+  private readonly publishing: boolean;
   private readonly outputRoot: string;
 
   constructor(private readonly plan: ImportPlan, private readonly options: GenerateOptions) {
@@ -45,6 +47,7 @@ class GeneratedApp {
     this.replicated = plan.services.filter((s) => s.kind === 'web' || s.kind === 'worker' || (s.kind === 'stateful' && !s.database));
     this.stored = plan.services.filter((s) => s.volumeClaims.length);
     this.built = plan.services.filter((s) => s.build);
+    this.publishing = plan.services.some((s) => s.exposure?.byStage);
     this.outputRoot = `dist-${options.appName}`;
   }
 
@@ -81,6 +84,13 @@ class GeneratedApp {
         '  readonly runAsUser: number;',
         '  readonly replicas: Readonly<Record<ReplicatedService, number>>;',
       ] : []),
+      ...(this.publishing ? [
+        '  /**',
+        '   * Publish the ports compose publishes (`ports: ["8080:80"]`): their Services are NodePorts, and their policies admit',
+        '   * any address on those ports. Otherwise they are ClusterIP, reached with `kubectl port-forward`.',
+        '   */',
+        '  readonly publishPorts: boolean;',
+      ] : []),
       ...(this.stored.length ? [
         '  /** Size of each volume claim of a service. */',
         '  readonly storage: Readonly<Record<StoredService, string>>;',
@@ -95,6 +105,7 @@ class GeneratedApp {
       `  images: {\n${images}\n  },`,
       ...(this.built.length ? ['  builtImagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,'] : []),
       ...(this.replicated.length ? ['  runAsUser: 10001,', `  replicas: ${record(this.replicated, (s) => String(s.replicas))},`] : []),
+      ...(this.publishing ? ['  publishPorts: true,'] : []),
       ...(this.stored.length ? [`  storage: ${record(this.stored, (s) => quote(s.storage!))},`] : []),
       '};',
       '',
@@ -110,10 +121,10 @@ class GeneratedApp {
     const needsPeer = services.some((s) => s.ingress);
     const pluses = [
       ...(services.some((s) => !s.build && s.imagePullPolicy) ? ['ImagePullPolicy'] : []),
-      ...(services.some((s) => s.serviceType) ? ['ServiceType'] : []),
+      ...(services.some((s) => s.serviceType || s.exposure) ? ['ServiceType'] : []),
     ];
     const externals = this.externalObjects();
-    const libraryImports = [...constructs, 'RestrictedNamespace', ...(needsPeer ? ['Peer'] : []), ...(externals.length ? ['declareExternalObject'] : [])]
+    const libraryImports = [...constructs, 'RestrictedNamespace', ...(needsPeer || services.some((s) => s.exposure) ? ['Peer'] : []), ...(externals.length ? ['declareExternalObject'] : [])]
       .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
     const body: string[] = [];
     body.push(
@@ -136,6 +147,11 @@ class GeneratedApp {
       `    this.${field(s)}.connections.allowTo(${[`this.${field(this.service(edge.service))}`, ...edge.ports].join(', ')});`));
     const fromIngress = services.filter((s) => s.ingress).map((s) => `    this.${field(s)}.connections.allowFrom(Peer.ingressController());`);
     if (connections.length || fromIngress.length) body.push('', '    // depends_on, links and host names in env values: each client may connect to those services, and nothing else can.', ...connections, ...fromIngress);
+    const fromOutside = services.filter((s) => s.exposure).map((s) => {
+      const allow = `this.${field(s)}.connections.allowFrom(${['Peer.ipBlock(\'0.0.0.0/0\')', ...s.exposure!.ports].join(', ')});`;
+      return s.exposure!.byStage ? `    if (stage.publishPorts) ${allow}` : `    ${allow}`;
+    });
+    if (fromOutside.length) body.push('', '    // Published ports: reached through a node port (or a load balancer), from addresses outside the cluster.', ...fromOutside);
     if (externals.length) body.push('', ...externals);
 
     const lines = [
@@ -242,7 +258,8 @@ class GeneratedApp {
       replicas,
       port: s.port,
       extraPorts: s.extraPorts.length ? s.extraPorts : undefined,
-      serviceType: s.serviceType && expr(`ServiceType.${s.serviceType === 'NodePort' ? 'NODE_PORT' : 'LOAD_BALANCER'}`),
+      serviceType: s.serviceType ? expr(`ServiceType.${s.serviceType === 'NodePort' ? 'NODE_PORT' : 'LOAD_BALANCER'}`)
+        : s.exposure?.byStage && expr('stage.publishPorts ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP'),
       nodePort: s.nodePort,
       ingress: s.ingress && { host: s.ingress.host, ingressClassName: s.ingress.ingressClassName, tls: s.ingress.tlsSecret ? { secretName: s.ingress.tlsSecret } : undefined },
       ...container,

@@ -71,6 +71,12 @@ export interface ServicePlan {
   readonly resources?: ResourceProps;
   readonly serviceType?: 'NodePort' | 'LoadBalancer';
   readonly nodePort?: number;
+  /**
+   * Ports reached from outside the cluster, which the policy admits from any address: the
+   * published ports of a WebApp, through a NodePort Service in the stages that publish them
+   * (`byStage`), or through the Service type of a `kompose.service.type` label.
+   */
+  readonly exposure?: { readonly ports: readonly number[]; readonly byStage: boolean };
   readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
   readonly rootUsername?: string;
@@ -251,11 +257,7 @@ function planService(
     warn('labels', 'kompose.controller.type "statefulset" not converted: a StatefulApp needs a port');
   }
 
-  const published = service.ports.filter((p) => p.published !== undefined && p.protocol === 'tcp');
-  if (published.length && labels.serviceType === undefined && labels.ingress === undefined) {
-    warn('ports', `published ${published.map((p) => `${p.published}:${p.target}`).join(', ')} not reachable from outside the cluster: the Service `
-      + `${name}:${port} is ClusterIP (label kompose.service.type or kompose.service.expose, or kubectl port-forward)`);
-  }
+  const exposure = planExposure(service, kind, name, port, labels, warn);
 
   const volumes = planVolumes(service, kind, known, warn);
   const dependsOn = service.dependsOn.map((d) => d.service);
@@ -306,10 +308,39 @@ function planService(
     resources: planResources(service, known, warn),
     serviceType: labels.serviceType,
     nodePort: labels.nodePort,
+    exposure,
     ingress: labels.ingress,
     imagePullPolicy,
     rootUsername: kind === 'mongo' ? service.environment.find(([key]) => key === 'MONGO_INITDB_ROOT_USERNAME')?.[1] : undefined,
   };
+}
+
+/**
+ * Published ports (`"8080:80"`) of a WebApp become a NodePort Service in the stages that publish
+ * (dev), whose policy admits any address on them; a `kompose.service.type` label makes the Service
+ * type fixed, and admits the published ports (or the main port). An Ingress label needs neither.
+ */
+function planExposure(
+  service: ComposeService, kind: WorkloadKind, name: string, port: number | undefined, labels: KomposeSettings, warn: (key: string, message: string) => void,
+): ServicePlan['exposure'] {
+  const published = service.ports.filter((p) => p.published !== undefined && p.protocol === 'tcp');
+  const shown = published.map((p) => `${p.published}:${p.target}`).join(', ');
+  const targets = [...new Set(published.map((p) => p.target))];
+  if (labels.ingress !== undefined) return undefined;
+  if (kind !== 'web') {
+    if (published.length) {
+      warn('ports', `published ${shown} not reachable from outside the cluster: the ${kind === 'stateful' ? 'StatefulApp' : `${kind} preset`}'s Service `
+        + `${name} is headless (kubectl port-forward service/${name} ${targets[0]} reaches it)`);
+    }
+    return undefined;
+  }
+  if (labels.serviceType !== undefined) {
+    return { ports: targets.length ? targets : [port!], byStage: false };
+  }
+  if (!published.length) return undefined;
+  warn('ports', `published ${shown}: in the dev stage (publishPorts) the Service ${name} is a NodePort whose policy admits any address on `
+    + `${targets.join(', ')}; Kubernetes assigns the node port (kubectl get service ${name}; minikube service ${name} --url)`);
+  return { ports: targets, byStage: true };
 }
 
 function imageRepositoryLabel(image: string): string {
@@ -327,6 +358,12 @@ function checkPinned(image: string, service: ComposeService, warn: (key: string,
 interface KomposeSettings {
   readonly serviceType?: 'NodePort' | 'LoadBalancer';
   readonly nodePort?: number;
+  /**
+   * Ports reached from outside the cluster, which the policy admits from any address: the
+   * published ports of a WebApp, through a NodePort Service in the stages that publish them
+   * (`byStage`), or through the Service type of a `kompose.service.type` label.
+   */
+  readonly exposure?: { readonly ports: readonly number[]; readonly byStage: boolean };
   readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
   readonly pullPolicy?: ServicePlan['imagePullPolicy'];
   readonly storage?: string;

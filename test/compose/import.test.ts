@@ -185,6 +185,24 @@ services:
     ]);
   });
 
+  test('published ports: a NodePort in the stages that publish; a kompose.service.type label fixes the type; an Ingress label or a StatefulSet none', () => {
+    const services = plan(`
+services:
+  web: { image: w:1, ports: ["8080:80", "443:8443", "9100"] }
+  lb: { image: l:1, ports: ["80"], labels: { kompose.service.type: loadbalancer } }
+  site: { image: s:1, ports: ["80:80"], labels: { kompose.service.expose: site.example.com } }
+  db: { image: postgres:16.4, ports: ["5432:5432"] }
+`).services;
+    expect(services.map((s) => [s.name, s.exposure])).toEqual([
+      ['web', { ports: [80, 8443], byStage: true }],
+      ['lb', { ports: [80], byStage: false }],
+      ['site', undefined],
+      ['db', undefined],
+    ]);
+    expect(warnings('services: { db: { image: postgres:16.4, ports: ["5432:5432"] } }')).toContain(
+      'db: ports: published 5432:5432 not reachable from outside the cluster: the StatefulApp\'s Service db is headless (kubectl port-forward service/db 5432 reaches it)');
+  });
+
   test('build: the image docker compose would name, from `name:` or the folder; latest and untagged images are flagged', () => {
     const yaml = 'name: My_Shop\nservices: { api: { build: ./api }, db: { image: "mongo:latest" }, cache: { image: redis } }';
     expect(plan(yaml).services[0].image).toBe('my_shop-api');
