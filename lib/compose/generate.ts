@@ -20,7 +20,7 @@ export interface GeneratedFile {
 }
 
 const CONSTRUCT: Readonly<Record<ServicePlan['kind'], string>> = {
-  mongo: 'MongoStatefulSet', redis: 'RedisStatefulSet', stateful: 'StatefulApp', web: 'WebApp', worker: 'WebApp',
+  mongo: 'MongoStatefulSet', redis: 'RedisStatefulSet', stateful: 'StatefulApp', web: 'WebApp', worker: 'WebApp', job: 'BatchJob',
 };
 
 /** The app's `stages.ts`, `stack.ts` and `main.ts`. */
@@ -38,6 +38,8 @@ class GeneratedApp {
   private readonly replicated: readonly ServicePlan[];
   private readonly stored: readonly ServicePlan[];
   private readonly built: readonly ServicePlan[];
+  /** Whether a service runs as the stage's `runAsUser` (no uid of its own). */
+  private readonly runAsStageUser: boolean;
   /** Whether a service has published ports that the stage config chooses to publish. */
   private readonly publishing: boolean;
   private readonly outputRoot: string;
@@ -48,6 +50,7 @@ class GeneratedApp {
     this.stored = plan.services.filter((s) => s.volumeClaims.length);
     this.built = plan.services.filter((s) => s.build);
     this.publishing = plan.services.some((s) => s.exposure?.byStage);
+    this.runAsStageUser = plan.services.some((s) => s.kind !== 'mongo' && s.kind !== 'redis' && s.runAsUser === undefined);
     this.outputRoot = `dist-${options.appName}`;
   }
 
@@ -75,15 +78,15 @@ class GeneratedApp {
       '  /** Image per service. */',
       '  readonly images: Readonly<Record<Service, string>>;',
       ...(this.built.length ? ['  /** Pull policy of the images compose builds (`Never` for images built inside minikube\'s Docker). */', '  readonly builtImagePullPolicy: ImagePullPolicy;'] : []),
-      ...(this.replicated.length ? [
+      ...(this.runAsStageUser ? [
         '  /**',
         '   * Uid the application images run as. Compose runs them as their image\'s USER, often root; the restricted',
         '   * Pod Security Standard needs a non-root uid, and the root filesystem is read-only with a writable /tmp.',
         '   * An image that needs its own uid or more writable folders gets them in stack.ts (`security`).',
         '   */',
         '  readonly runAsUser: number;',
-        '  readonly replicas: Readonly<Record<ReplicatedService, number>>;',
       ] : []),
+      ...(this.replicated.length ? ['  readonly replicas: Readonly<Record<ReplicatedService, number>>;'] : []),
       ...(this.publishing ? [
         '  /**',
         '   * Publish the ports compose publishes (`ports: ["8080:80"]`): their Services are NodePorts, and their policies admit',
@@ -104,7 +107,8 @@ class GeneratedApp {
       `  namespace: ${quote(this.options.namespace ?? this.options.appName)},`,
       `  images: {\n${images}\n  },`,
       ...(this.built.length ? ['  builtImagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,'] : []),
-      ...(this.replicated.length ? ['  runAsUser: 10001,', `  replicas: ${record(this.replicated, (s) => String(s.replicas))},`] : []),
+      ...(this.runAsStageUser ? ['  runAsUser: 10001,'] : []),
+      ...(this.replicated.length ? [`  replicas: ${record(this.replicated, (s) => String(s.replicas))},`] : []),
       ...(this.publishing ? ['  publishPorts: true,'] : []),
       ...(this.stored.length ? [`  storage: ${record(this.stored, (s) => quote(s.storage!))},`] : []),
       '};',
@@ -222,7 +226,7 @@ class GeneratedApp {
     const security = s.kind === 'mongo' || s.kind === 'redis'
       ? undefined
       : { runAsUser: s.runAsUser ?? expr('stage.runAsUser'), runAsGroup: s.runAsGroup, writablePaths: s.writablePaths };
-    const served = s.kind !== 'worker';
+    const served = s.kind !== 'worker' && s.kind !== 'job';
     const common = {
       name: s.name,
       serviceName: served ? s.name : undefined,
@@ -241,6 +245,7 @@ class GeneratedApp {
     };
     if (s.kind === 'mongo') return { ...common, rootUsername: s.rootUsername, ...claims, ...container };
     if (s.kind === 'redis') return { ...common, ...claims, ...container };
+    if (s.kind === 'job') return { ...common, restartPolicy: s.job!.restartPolicy, backoffLimit: s.job!.backoffLimit, ...container };
     const replicas = s.database ? undefined : expr(key.startsWith("'") ? `stage.replicas[${key}]` : `stage.replicas.${key}`);
     if (s.kind === 'stateful') {
       return {

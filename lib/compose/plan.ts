@@ -22,9 +22,9 @@ export function formatWarning(warning: ImportWarning): string {
 /**
  * The construct a service becomes: the Mongo and Redis presets, a StatefulApp (databases the
  * importer knows, and services with a port that keep data on named volumes), or a WebApp (with a
- * port and its Service; without one, a worker).
+ * port and its Service; without one, a worker, or a BatchJob when compose does not restart it).
  */
-export type WorkloadKind = 'mongo' | 'redis' | 'stateful' | 'web' | 'worker';
+export type WorkloadKind = 'mongo' | 'redis' | 'stateful' | 'web' | 'worker' | 'job';
 
 export interface VolumeClaimPlan {
   readonly name: string;
@@ -37,6 +37,8 @@ export interface ServicePlan {
   /** The base name of the objects: the compose name as a DNS label. */
   readonly name: string;
   readonly kind: WorkloadKind;
+  /** For a BatchJob: compose's `restart` as the pod's restartPolicy, and the retries `on-failure:<n>` allows. */
+  readonly job?: { readonly restartPolicy: 'Never' | 'OnFailure'; readonly backoffLimit: number | undefined };
   /** A database the importer knows (its image's port, data folder and uid): it runs one pod. */
   readonly database: boolean;
   /** The image for the stage config. */
@@ -245,8 +247,9 @@ function planService(
     if (port.range) warn('ports', `the range ${port.range} became its first port, ${port.target}`);
   }
   const named = service.volumes.filter((v) => v.type === 'volume' && v.source !== undefined);
+  const job = planRestart(service, name, ports.length > 0 || known !== undefined, warn);
   const kind: WorkloadKind = known?.preset
-    ?? (known || (ports.length && (named.length || labels.controller === 'statefulset')) ? 'stateful' : ports.length ? 'web' : 'worker');
+    ?? (known || (ports.length && (named.length || labels.controller === 'statefulset')) ? 'stateful' : ports.length ? 'web' : job ? 'job' : 'worker');
   const port = known?.port ?? ports[0]?.target;
   const others = ports.filter((p) => p.target !== port);
   if (kind === 'mongo' || kind === 'redis') {
@@ -272,9 +275,6 @@ function planService(
   }
   const env = planEnvironment(service, kind, known, warn);
   const user = planUser(service, kind, warn);
-  if (service.restart !== undefined && !RESTARTS_AS_KUBERNETES.includes(service.restart)) {
-    warn('restart', `"${service.restart}" not converted: a Deployment's or StatefulSet's pods are always restarted (a one-off task is a BatchJob)`);
-  }
   let imagePullPolicy = labels.pullPolicy;
   if (service.pullPolicy !== undefined) {
     imagePullPolicy = PULL_POLICIES[service.pullPolicy];
@@ -285,6 +285,7 @@ function planService(
     compose: service.name,
     name,
     kind,
+    job,
     database: known !== undefined,
     image,
     build: service.build,
@@ -341,6 +342,34 @@ function planExposure(
   warn('ports', `published ${shown}: in the dev stage (publishPorts) the Service ${name} is a NodePort whose policy admits any address on `
     + `${targets.join(', ')}; Kubernetes assigns the node port (kubectl get service ${name}; minikube service ${name} --url)`);
   return { ports: targets, byStage: true };
+}
+
+/**
+ * compose's `restart: "no"` and `on-failure[:n]` on a service without a port (a run-once task: a
+ * migration, a seeder, an init step) make a BatchJob whose pod is restarted as compose would: never,
+ * or on failure up to n times. A service with a port is a server, which stays a Deployment or
+ * StatefulSet (always restarted) so that its Service keeps its endpoints; both are warned about.
+ */
+function planRestart(service: ComposeService, name: string, serves: boolean, warn: (key: string, message: string) => void): ServicePlan['job'] {
+  const restart = service.restart;
+  if (restart === undefined || RESTARTS_AS_KUBERNETES.includes(restart)) return undefined;
+  const onFailure = /^on-failure(?::(\d+))?$/.exec(restart);
+  if (restart !== 'no' && !onFailure) {
+    warn('restart', `"${restart}" not converted: compose knows no, always, on-failure[:n] and unless-stopped`);
+    return undefined;
+  }
+  if (serves) {
+    warn('restart', `"${restart}" not converted: ${service.name} serves a port, so it stays a server whose pods are always restarted `
+      + '(a pod that is not restarted would leave its Service without endpoints)');
+    return undefined;
+  }
+  const job = onFailure
+    ? { restartPolicy: 'OnFailure' as const, backoffLimit: onFailure[1] === undefined ? undefined : Number(onFailure[1]) }
+    : { restartPolicy: 'Never' as const, backoffLimit: 0 };
+  warn('restart', `"${restart}": a run-once task (no port), so a BatchJob ${name}-job whose pod runs to completion, `
+    + (onFailure ? `restarted on failure${job.backoffLimit === undefined ? ' (up to 6 times, Kubernetes\' default)' : ` up to ${job.backoffLimit} times`}` : 'never restarted (restartPolicy Never, backoffLimit 0)')
+    + '; a changed pod template needs the finished Job deleted before the next apply');
+  return job;
 }
 
 function imageRepositoryLabel(image: string): string {
@@ -478,6 +507,10 @@ function planUser(service: ComposeService, kind: WorkloadKind, warn: (key: strin
 /** compose's healthcheck → a readiness probe (compose never restarts an unhealthy container, so no liveness); a TCP probe otherwise. */
 function planReadiness(check: ComposeHealthcheck | undefined, port: number | undefined, kind: WorkloadKind, warn: (key: string, message: string) => void): ProbeProps | undefined {
   if (check === undefined) return kind === 'web' || (kind === 'stateful' && port !== undefined) ? { tcpSocket: {}, periodSeconds: 5 } : undefined;
+  if (kind === 'job') {
+    if (check.test !== undefined) warn('healthcheck', 'not converted: a BatchJob\'s pod runs to completion, and nothing waits for it to be ready');
+    return undefined;
+  }
   if (check.test === undefined) {
     if (kind === 'mongo' || kind === 'redis') warn('healthcheck', `disabled, not converted: the ${kind} preset keeps its own probes`);
     return undefined;

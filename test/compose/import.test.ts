@@ -203,6 +203,36 @@ services:
       'db: ports: published 5432:5432 not reachable from outside the cluster: the StatefulApp\'s Service db is headless (kubectl port-forward service/db 5432 reaches it)');
   });
 
+  test('restart "no" and on-failure[:n]: a BatchJob for a task without a port, a server otherwise; always and unless-stopped stay servers', () => {
+    const yaml = `
+services:
+  migrate: { image: m:1, restart: "no", healthcheck: { test: "true" } }
+  seed: { image: s:1, restart: on-failure:3 }
+  init: { image: i:1, restart: on-failure }
+  api: { image: a:1, ports: ["80"], restart: "no" }
+  worker: { image: w:1, restart: unless-stopped }
+  odd: { image: o:1, restart: sometimes }
+`;
+    expect(plan(yaml).services.map((s) => [s.name, s.kind, s.job, s.readiness])).toEqual([
+      ['migrate', 'job', { restartPolicy: 'Never', backoffLimit: 0 }, undefined],
+      ['seed', 'job', { restartPolicy: 'OnFailure', backoffLimit: 3 }, undefined],
+      ['init', 'job', { restartPolicy: 'OnFailure', backoffLimit: undefined }, undefined],
+      ['api', 'web', undefined, { tcpSocket: {}, periodSeconds: 5 }],
+      ['worker', 'worker', undefined, undefined],
+      ['odd', 'worker', undefined, undefined],
+    ]);
+    expect(warnings(yaml).filter((w) => /restart|healthcheck/.test(w))).toEqual([
+      expect.stringMatching(/^migrate: restart: "no": a run-once task \(no port\), so a BatchJob migrate-job whose pod runs to completion, never restarted/),
+      'migrate: healthcheck: not converted: a BatchJob\'s pod runs to completion, and nothing waits for it to be ready',
+      expect.stringMatching(/^seed: restart: "on-failure:3": a run-once task \(no port\), so a BatchJob seed-job whose pod runs to completion, restarted on failure up to 3 times;/),
+      expect.stringMatching(/^init: restart: "on-failure": .* restarted on failure \(up to 6 times, Kubernetes' default\);/),
+      'api: restart: "no" not converted: api serves a port, so it stays a server whose pods are always restarted (a pod that is not restarted would leave its Service without endpoints)',
+      'odd: restart: "sometimes" not converted: compose knows no, always, on-failure[:n] and unless-stopped',
+    ]);
+    const stack = renderImport(yaml, 'docker-compose.yml', { out: path.join(os.tmpdir(), 'jobs') }).files.find((f) => f.file === 'stack.ts')!.content;
+    expect(stack).toContain("this.seed = new BatchJob(seedChart, 'Seed', {\n      name: 'seed',\n      image: stage.images.seed,\n      restartPolicy: 'OnFailure',\n      backoffLimit: 3,");
+  });
+
   test('build: the image docker compose would name, from `name:` or the folder; latest and untagged images are flagged', () => {
     const yaml = 'name: My_Shop\nservices: { api: { build: ./api }, db: { image: "mongo:latest" }, cache: { image: redis } }';
     expect(plan(yaml).services[0].image).toBe('my_shop-api');
@@ -240,8 +270,10 @@ services:
       'a: build.args: not converted ({"X":"1"})',
       'a: healthcheck.start_interval: not converted (1s)',
       'a: labels: kompose.service.group not converted',
-      'a: restart: "no" not converted: a Deployment\'s or StatefulSet\'s pods are always restarted (a one-off task is a BatchJob)',
+      'a: restart: "no": a run-once task (no port), so a BatchJob a-job whose pod runs to completion, never restarted (restartPolicy Never, backoffLimit 0); '
+        + 'a changed pod template needs the finished Job deleted before the next apply',
       'a: pull_policy: "build" not converted: the images are built outside Kubernetes',
+      'a: healthcheck: not converted: a BatchJob\'s pod runs to completion, and nothing waits for it to be ready',
     ]);
   });
 });
