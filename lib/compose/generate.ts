@@ -242,6 +242,7 @@ class GeneratedApp {
       security,
       secretMounts: s.secretMount && [{ secretName: s.secretMount.secretName, mountPath: s.secretMount.mountPath }],
       configMapMounts: s.configMounts.length ? s.configMounts.map((m) => ({ configMapName: m.configMapName, mountPath: m.mountPath })) : undefined,
+      hostAliases: s.hostAliases as SourceValue,
     };
     if (s.kind === 'mongo') return { ...common, rootUsername: s.rootUsername, ...claims, ...container };
     if (s.kind === 'redis') return { ...common, ...claims, ...container };

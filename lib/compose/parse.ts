@@ -10,7 +10,7 @@ type Json = Record<string, unknown>;
 
 /** Service keys read into the model; every other key is reported as not converted. */
 const SERVICE_KEYS = new Set([
-  'image', 'build', 'environment', 'entrypoint', 'command', 'ports', 'expose', 'depends_on', 'links', 'healthcheck', 'volumes',
+  'image', 'build', 'environment', 'entrypoint', 'command', 'ports', 'expose', 'depends_on', 'links', 'extra_hosts', 'healthcheck', 'volumes',
   'tmpfs', 'secrets', 'configs', 'deploy', 'labels', 'user', 'pull_policy', 'restart', 'read_only', 'cpus', 'mem_limit',
   'mem_reservation',
 ]);
@@ -149,6 +149,7 @@ class Reader {
         const [linked, alias] = this.string(link, `${at}.links[${i}]`).split(':');
         return { service: linked, alias: alias === undefined || alias === linked ? undefined : alias };
       }),
+      extraHosts: this.extraHosts(service.extra_hosts, `${at}.extra_hosts`),
       healthcheck: service.healthcheck === undefined ? undefined : this.healthcheck(service.healthcheck, `${at}.healthcheck`, unconverted),
       volumes: this.list(service.volumes, `${at}.volumes`).map((mount, i) => this.volume(mount, `${at}.volumes[${i}]`)),
       tmpfs: (typeof service.tmpfs === 'string' ? [service.tmpfs] : this.list(service.tmpfs, `${at}.tmpfs`)).map((t, i) => this.string(t, `${at}.tmpfs[${i}]`).split(':')[0]),
@@ -279,6 +280,20 @@ class Reader {
     const port = first ? Number(first[1]) : NaN;
     if (!(port >= 1 && port <= 65535)) this.fail(field, `"${text}" is not a port from 1 to 65535`);
     return port;
+  }
+
+  /** `["name:ip", "name=ip"]` or `{ name: ip }`; an IPv6 address follows the first separator (`name:::1`). */
+  private extraHosts(value: unknown, field: string): { host: string; ip: string }[] {
+    if (value === undefined || value === null) return [];
+    const entries = Array.isArray(value)
+      ? value.map((entry, i) => {
+        const text = this.string(entry, `${field}[${i}]`);
+        const separator = /[=:]/.exec(text);
+        if (!separator) this.fail(`${field}[${i}]`, `"${text}" is not "host:address" or "host=address"`);
+        return [text.slice(0, separator!.index), text.slice(separator!.index + 1)];
+      })
+      : Object.entries(this.mapping(value, field)).map(([host, ip]) => [host, this.scalar(ip, `${field}.${host}`)]);
+    return entries.map(([host, ip]) => ({ host, ip: ip.replace(/^\[(.*)\]$/, '$1') }));
   }
 
   private dependsOn(value: unknown, field: string): { service: string; condition: string }[] {

@@ -1,11 +1,12 @@
 import * as path from 'path';
-import { ProbeProps, ResourceList, ResourceProps } from '../constructs/pod-template';
+import { APP_CONTAINER_DEFAULTS, ProbeProps, ResourceProps } from '../constructs/pod-template';
+import { isIpAddress } from '../manifest/cidr';
 import { isDns1035Label, isDns1123Label } from '../manifest/names';
 import { parseQuantity } from '../manifest/quantity';
 import { HostReference, hostReferences } from './hosts';
 import { imagePort, imageTag, KnownImage, knownImage } from './known-images';
 import { ComposeHealthcheck, ComposePort, ComposeProject, ComposeService } from './model';
-import { bytesToQuantity, ComposeError, cpusToQuantity } from './values';
+import { bytesToQuantity, ComposeError, cpusToQuantity, javaMaxHeapBytes } from './values';
 
 /** Something of the compose file the import does not convert, or converts with a caveat. */
 export interface ImportWarning {
@@ -81,6 +82,8 @@ export interface ServicePlan {
   readonly exposure?: { readonly ports: readonly number[]; readonly byStage: boolean };
   readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** `extra_hosts`, one entry per address. */
+  readonly hostAliases?: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
   readonly rootUsername?: string;
 }
 
@@ -108,8 +111,8 @@ const CONVERTED_KOMPOSE_LABELS = new Set([
   'kompose.service.nodeport.port', 'kompose.image-pull-policy', 'kompose.volume.size', 'kompose.controller.type',
 ]);
 const DEFAULT_STORAGE = '1Gi';
-/** What WebApp and StatefulApp request when a service says nothing (APP_CONTAINER_DEFAULTS). */
-const DEFAULT_REQUESTS: ResourceList = { cpu: '100m', memory: '128Mi' };
+/** What WebApp, StatefulApp and BatchJob request and limit when a service says nothing. */
+const DEFAULT_RESOURCES: ResourceProps = APP_CONTAINER_DEFAULTS.resources;
 const APP_WRITABLE_PATHS = ['/tmp'];
 
 /** Maps a parsed compose project onto our constructs; throws a ComposeError for what cannot be mapped at all. */
@@ -312,6 +315,7 @@ function planService(
     exposure,
     ingress: labels.ingress,
     imagePullPolicy,
+    hostAliases: planHostAliases(service, warn),
     rootUsername: kind === 'mongo' ? service.environment.find(([key]) => key === 'MONGO_INITDB_ROOT_USERNAME')?.[1] : undefined,
   };
 }
@@ -370,6 +374,21 @@ function planRestart(service: ComposeService, name: string, serves: boolean, war
     + (onFailure ? `restarted on failure${job.backoffLimit === undefined ? ' (up to 6 times, Kubernetes\' default)' : ` up to ${job.backoffLimit} times`}` : 'never restarted (restartPolicy Never, backoffLimit 0)')
     + '; a changed pod template needs the finished Job deleted before the next apply');
   return job;
+}
+
+/** `extra_hosts` as /etc/hosts entries, grouped by address; docker's `host-gateway` has no pod equivalent. */
+function planHostAliases(service: ComposeService, warn: (key: string, message: string) => void): ServicePlan['hostAliases'] {
+  const byIp = new Map<string, string[]>();
+  for (const { host, ip } of service.extraHosts) {
+    if (ip === 'host-gateway') {
+      warn('extra_hosts', `${host}:host-gateway not converted: a pod has no docker host gateway; give the node's address, or reach the service through a Service`);
+    } else if (!isIpAddress(ip)) {
+      warn('extra_hosts', `${host}:${ip} not converted: not an IPv4 or IPv6 address`);
+    } else {
+      byIp.set(ip, [...byIp.get(ip) ?? [], host]);
+    }
+  }
+  return byIp.size ? [...byIp].map(([ip, hostnames]) => ({ ip, hostnames })) : undefined;
 }
 
 function imageRepositoryLabel(image: string): string {
@@ -565,6 +584,12 @@ function planConfigs(project: ComposeProject, service: ComposeService, warn: (ke
   return mounts;
 }
 
+/**
+ * `deploy.resources` (and `cpus`, `mem_limit`, `mem_reservation`) as requests and limits. A memory
+ * limit is always set: the one given, else the construct's default, raised to a reservation above
+ * it (compose has no limit then) and, for a JVM with `-Xmx`, to twice the heap (the JVM's memory
+ * beyond the heap, metaspace, threads, buffers, commonly reaches the heap's size again).
+ */
 function planResources(service: ComposeService, known: KnownImage | undefined, warn: (key: string, message: string) => void): ResourceProps | undefined {
   const convert = (side: 'limits' | 'reservations') => {
     const values = service.resources[side];
@@ -576,15 +601,33 @@ function planResources(service: ComposeService, known: KnownImage | undefined, w
   };
   const limits = convert('limits');
   const reservations = convert('reservations');
+  const defaults = known?.resources ?? DEFAULT_RESOURCES;
+  const heap = javaMaxHeapBytes([...service.environment.map(([, value]) => value ?? ''), ...service.entrypoint ?? [], ...service.command ?? []]);
+  if (heap !== undefined) {
+    const needed = bytesToQuantity(2 * heap)!;
+    const flag = `-Xmx: ${bytesToQuantity(heap)}`;
+    if (limits.memory === undefined) {
+      if (parseQuantity(needed)! > parseQuantity(defaults.limits!.memory!)!) {
+        limits.memory = needed;
+        warn('deploy.resources', `the memory limit is ${needed}, twice the Java heap (${flag}): the JVM needs memory beyond its heap, and the default `
+          + `limit (${defaults.limits!.memory}) would kill it; set deploy.resources.limits.memory to choose another`);
+      }
+    } else if (parseQuantity(limits.memory)! < parseQuantity(needed)!) {
+      warn('deploy.resources.limits.memory', `${limits.memory} leaves the JVM little beyond its heap (${flag}): the container is killed when it needs more; give it ${needed} or a smaller heap`);
+    }
+  }
   if ([limits.cpu, limits.memory, reservations.cpu, reservations.memory].every((v) => v === undefined)) return known?.resources;
-  const defaults = known?.resources?.requests ?? DEFAULT_REQUESTS;
   // Without a reservation the construct's request stays, unless it is above the limit (the API server refuses that).
   const request = (resource: 'cpu' | 'memory') => {
     const reserved = reservations[resource];
     const limit = limits[resource];
     if (reserved !== undefined) return reserved;
-    return limit !== undefined && parseQuantity(limit)! < parseQuantity(defaults[resource]!)! ? limit : undefined;
+    return limit !== undefined && parseQuantity(limit)! < parseQuantity(defaults.requests![resource]!)! ? limit : undefined;
   };
+  // A reservation above the default limit, without a limit of its own: compose has no limit then, and a request above the limit is refused.
+  if (limits.memory === undefined && reservations.memory !== undefined && parseQuantity(reservations.memory)! > parseQuantity(defaults.limits!.memory!)!) {
+    limits.memory = reservations.memory;
+  }
   const requests = compact({ cpu: request('cpu'), memory: request('memory') });
   const limitList = compact(limits);
   return compact({ requests, limits: limitList }) as ResourceProps;

@@ -18,20 +18,35 @@ export function parseDuration(text: string): number | undefined {
   return seconds;
 }
 
-const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, kb: 2 ** 10, m: 2 ** 20, mb: 2 ** 20, g: 2 ** 30, gb: 2 ** 30 };
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
 
 /**
- * A docker byte size (`512m`, `1g`, `1.5G`; units are powers of 1024) as a Kubernetes quantity:
- * `512Mi`, `1Gi`, `1536Mi`, or plain bytes. Undefined when it is not one.
+ * A docker byte size as docker reads it (go-units RAMInBytes: `512m`, `512M`, `512mb`, `512MiB`,
+ * `1.5g`, `1t`, `1000`; units are powers of 1024, case-insensitive) as a Kubernetes quantity:
+ * `512Mi`, `1536Mi`, `1Ti`, or plain bytes. Undefined when it is not one.
  */
 export function bytesToQuantity(text: string | number): string | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(String(text).trim().toLowerCase());
-  if (!match || !(match[2] in BYTE_UNITS)) return undefined;
-  const bytes = Math.round(Number(match[1]) * BYTE_UNITS[match[2]]);
-  for (const [suffix, size] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+  const bytes = bytesOf(String(text));
+  if (bytes === undefined) return undefined;
+  for (const [suffix, size] of [['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size}${suffix}`;
   }
   return String(bytes);
+}
+
+function bytesOf(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/.exec(text.trim().toLowerCase());
+  return match ? Math.round(Number(match[1]) * BYTE_UNITS[match[2] ?? '']) : undefined;
+}
+
+/**
+ * The largest Java heap (`-Xmx512m`, `-Xmx2g`, `-XX:MaxHeapSize=1g`) in `words` (environment
+ * values such as ES_JAVA_OPTS, or a command line), in bytes; undefined when none is set.
+ */
+export function javaMaxHeapBytes(words: readonly string[]): number | undefined {
+  const heaps = words.flatMap((word) => [...word.matchAll(/(?:^|\s)-(?:Xmx|XX:MaxHeapSize=)(\d+)([kKmMgGtT]?)(?=\s|$|["'])/g)])
+    .map((match) => Number(match[1]) * BYTE_UNITS[match[2].toLowerCase()]);
+  return heaps.length ? Math.max(...heaps) : undefined;
 }
 
 /** Docker's `cpus` (`0.5`, `2`) as a Kubernetes CPU quantity: `500m`, `2`. Undefined when it is not a positive number. */

@@ -233,6 +233,48 @@ services:
     expect(stack).toContain("this.seed = new BatchJob(seedChart, 'Seed', {\n      name: 'seed',\n      image: stage.images.seed,\n      restartPolicy: 'OnFailure',\n      backoffLimit: 3,");
   });
 
+  test('deploy.resources become requests and limits; a reservation above the default limit raises it; a Java heap gets twice its size', () => {
+    const services = plan(`
+services:
+  api: { image: a:1, deploy: { resources: { limits: { cpus: "0.5", memory: 512MiB }, reservations: { cpus: "0.25", memory: 256M } } } }
+  big: { image: b:1, deploy: { resources: { reservations: { memory: 1g } } } }
+  search: { image: elasticsearch:8.15.0, environment: { ES_JAVA_OPTS: "-Xms512m -Xmx512m" } }
+  tight: { image: logstash:8.15.0, environment: ["LS_JAVA_OPTS=-Xmx1g"], mem_limit: 1g }
+  small: { image: java:1, command: ["java", "-Xmx64m", "-jar", "app.jar"] }
+`).services;
+    expect(Object.fromEntries(services.map((s) => [s.name, s.resources]))).toEqual({
+      api: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      big: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } },
+      search: { limits: { memory: '1Gi' } },
+      tight: { limits: { memory: '1Gi' } },
+      small: undefined,
+    });
+    expect(warnings(`
+services:
+  search: { image: elasticsearch:8.15.0, environment: { ES_JAVA_OPTS: "-Xms512m -Xmx512m" } }
+  tight: { image: logstash:8.15.0, environment: ["LS_JAVA_OPTS=-Xmx1g"], mem_limit: 1g }
+`).filter((w) => w.includes('deploy.resources'))).toEqual([
+      'search: deploy.resources: the memory limit is 1Gi, twice the Java heap (-Xmx: 512Mi): the JVM needs memory beyond its heap, and the default limit (256Mi) would kill it; set deploy.resources.limits.memory to choose another',
+      'tight: deploy.resources.limits.memory: 1Gi leaves the JVM little beyond its heap (-Xmx: 1Gi): the container is killed when it needs more; give it 2Gi or a smaller heap',
+    ]);
+  });
+
+  test('extra_hosts (list and map forms) become hostAliases grouped by address; host-gateway and non-addresses are warned about', () => {
+    const yaml = `
+services:
+  a: { image: a:1, extra_hosts: ["db.internal:10.0.0.5", "legacy=10.0.0.5", "v6:::1", "host.docker.internal:host-gateway", "bad:nowhere"] }
+  b: { image: b:1, extra_hosts: { api.internal: 10.0.0.6 } }
+`;
+    expect(plan(yaml).services.map((s) => s.hostAliases)).toEqual([
+      [{ ip: '10.0.0.5', hostnames: ['db.internal', 'legacy'] }, { ip: '::1', hostnames: ['v6'] }],
+      [{ ip: '10.0.0.6', hostnames: ['api.internal'] }],
+    ]);
+    expect(warnings(yaml).filter((w) => w.includes('extra_hosts'))).toEqual([
+      'a: extra_hosts: host.docker.internal:host-gateway not converted: a pod has no docker host gateway; give the node\'s address, or reach the service through a Service',
+      'a: extra_hosts: bad:nowhere not converted: not an IPv4 or IPv6 address',
+    ]);
+  });
+
   test('build: the image docker compose would name, from `name:` or the folder; latest and untagged images are flagged', () => {
     const yaml = 'name: My_Shop\nservices: { api: { build: ./api }, db: { image: "mongo:latest" }, cache: { image: redis } }';
     expect(plan(yaml).services[0].image).toBe('my_shop-api');

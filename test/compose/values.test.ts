@@ -1,4 +1,4 @@
-import { bytesToQuantity, ComposeError, cpusToQuantity, interpolate, parseDotEnv, parseDuration, splitCommand } from '../../lib/compose/values';
+import { bytesToQuantity, ComposeError, cpusToQuantity, interpolate, javaMaxHeapBytes, parseDotEnv, parseDuration, splitCommand } from '../../lib/compose/values';
 
 test.each([['30s', 30], ['1m30s', 90], ['500ms', 0.5], ['1h', 3600], ['2m', 120]])('duration %s is %p seconds', (text, seconds) => {
   expect(parseDuration(text)).toBe(seconds);
@@ -7,13 +7,23 @@ test.each(['30', 's', '1x', ''])('%j is not a duration', (text) => {
   expect(parseDuration(text)).toBeUndefined();
 });
 
-test.each([['512M', '512Mi'], ['512m', '512Mi'], ['1g', '1Gi'], ['1.5G', '1536Mi'], ['64kb', '64Ki'], [1000, '1000'], ['12q', undefined]])(
+test.each([
+  ['512M', '512Mi'], ['512m', '512Mi'], ['1g', '1Gi'], ['1.5G', '1536Mi'], ['64kb', '64Ki'], [1000, '1000'], ['12q', undefined],
+  ['512MiB', '512Mi'], ['2GB', '2Gi'], ['1t', '1Ti'], ['100b', '100'], ['512 m', '512Mi'], ['m', undefined], ['-1g', undefined],
+])(
   'docker byte size %p is the quantity %p', (text, quantity) => {
     expect(bytesToQuantity(text)).toBe(quantity);
   });
 
 test.each([['0.5', '500m'], [2, '2'], ['0.25', '250m'], ['-1', undefined], ['many', undefined]])('cpus %p is %p', (cpus, quantity) => {
   expect(cpusToQuantity(cpus)).toBe(quantity);
+});
+
+test('the largest Java heap of environment values and command words', () => {
+  expect(javaMaxHeapBytes(['-Xms512m -Xmx512m', 'other'])).toBe(512 * 2 ** 20);
+  expect(javaMaxHeapBytes(['-Xmx1g', '-XX:MaxHeapSize=2G', '-Xmx100'])).toBe(2 * 2 ** 30);
+  expect(javaMaxHeapBytes(['java', '-jar', 'app.jar', '"-Xmx256k"'])).toBeUndefined();
+  expect(javaMaxHeapBytes(['-Xmxlarge', 'X-Xmx1g'])).toBeUndefined();
 });
 
 test('commands in string form split as a shell would, without expansion', () => {
