@@ -9,6 +9,8 @@
  *   --only=txt  only scenarios whose name contains txt (the baselines always run)
  *   --section=validate  only the validate section: `validate` vs kubeconform on a public-style
  *               corpus and on 10,002 objects (it also ends every run without --only)
+ *   --section=compose-corpus [--corpus=DIR]  only the compose importer's figures on a corpus of
+ *               compose files (default test/fixtures/compose-corpus; see compose-corpus.ts): counts, not times
  *   --deploy    instead: `habr-k8s deploy` against kubectl on a local control plane (see deploy.ts)
  */
 import { buildSync } from 'esbuild';
@@ -231,6 +233,13 @@ function main(): void {
       console.error(error.message);
       process.exitCode = 1;
     });
+    return;
+  }
+  const section = process.argv.find((arg) => arg.startsWith('--section='))?.slice('--section='.length);
+  if (section === 'compose-corpus') {
+    const corpus = resolve(PROJECT_ROOT, process.argv.find((arg) => arg.startsWith('--corpus='))?.slice('--corpus='.length) ?? 'test/fixtures/compose-corpus');
+    const { formatCorpusFigures, measureComposeCorpus } = require('./compose-corpus') as typeof import('./compose-corpus');
+    console.log(formatCorpusFigures(measureComposeCorpus(corpus)));
     return;
   }
   const options = parseOptions(process.argv.slice(2));
