@@ -463,7 +463,13 @@ function planVolumes(service: ComposeService, kind: WorkloadKind, known: KnownIm
       if (mount.target === known.dataPath) claims.push({ name: 'data', mountPath: mount.target });
       else warn('volumes', `named volume ${shown} not converted: the ${kind} preset keeps its data at ${known.dataPath}`);
     } else if (kind === 'stateful') {
-      claims.push({ name: claimName(mount.source), mountPath: mount.target });
+      const base = claimName(mount.source);
+      let name = base;
+      for (let n = 2; claims.some((c) => c.name === name); n++) name = `${base}-${n}`;
+      if (name !== base) {
+        warn('volumes', `named volume ${shown} is mounted a second time: it gets a claim of its own, ${name}, so the two paths no longer share files`);
+      }
+      claims.push({ name, mountPath: mount.target });
     } else {
       warn('volumes', `named volume ${shown} became an emptyDir, lost with the pod: a worker (a service without a port) claims no volume; `
         + 'only a service with a port becomes a StatefulApp with volume claims');

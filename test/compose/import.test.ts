@@ -259,6 +259,12 @@ services:
     ]);
   });
 
+  test('a named volume mounted twice in a StatefulApp gets a second claim, with a warning', () => {
+    const yaml = 'services: { mq: { image: rabbitmq:3.13.7, ports: ["5672"], volumes: ["data:/var/lib/rabbitmq", "data:/var/log/rabbitmq"] } }\nvolumes: { data: {} }';
+    expect(plan(yaml).services[0].volumeClaims).toEqual([{ name: 'data', mountPath: '/var/lib/rabbitmq' }, { name: 'data-2', mountPath: '/var/log/rabbitmq' }]);
+    expect(warnings(yaml)).toContain('mq: volumes: named volume data:/var/log/rabbitmq is mounted a second time: it gets a claim of its own, data-2, so the two paths no longer share files');
+  });
+
   test('extra_hosts (list and map forms) become hostAliases grouped by address; host-gateway and non-addresses are warned about', () => {
     const yaml = `
 services:
