@@ -17,7 +17,6 @@ import { buildSync } from 'esbuild';
 import { join, relative, resolve } from 'path';
 import { measure, RunOptions } from './measure';
 import { formatMb, formatMs, formatRatio, formatTable, ResultRow, workMs } from './report';
-import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { cpus, loadavg } from 'os';
 import { evaluateTargets, verdict } from './targets';
 import {
@@ -61,15 +60,7 @@ function parseOptions(args: readonly string[]): Options {
 
 /** The objects of our pipeline for the `npm run validate` scenario, in charts of 50, as synth writes them. */
 function writeValidateFolder(): void {
-  const { App } = require('cdk8s') as typeof import('cdk8s');
-  const { buildWebAppUnits } = require('./units-webapp') as typeof import('./units-webapp');
-  const { renderApp } = require('../lib/render/synthesize') as typeof import('../lib/render/synthesize');
-  const app = new App();
-  buildWebAppUnits(app, VALIDATE_UNITS, 50);
-  const folder = join(PROJECT_ROOT, VALIDATE_FOLDER);
-  rmSync(folder, { recursive: true, force: true });
-  mkdirSync(folder, { recursive: true });
-  for (const file of renderApp(app).files) writeFileSync(join(folder, file.file), file.content);
+  (require('./validate-folder') as typeof import('./validate-folder')).writeValidateFolder(join(PROJECT_ROOT, VALIDATE_FOLDER));
 }
 
 /** Where esbuild writes the bundle of a project-relative .ts path. */

@@ -8,10 +8,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { PARALLEL_READ_MIN_BYTES } from '../lib/manifest/parallel-read';
 import { ensureKubeconform, ensureKubeconformSchemas } from './kubeconform';
 import { median } from './measure';
 import { formatMb, formatMs, formatRatio, formatTable } from './report';
-import type { ValidatePhases } from './validate-phases';
+import type { ReadWall, ValidatePhases } from './validate-phases';
 
 /** One folder both validators read. */
 export interface ValidateFolder {
@@ -69,10 +70,20 @@ export function measurePair(ours: readonly string[], theirs: readonly string[], 
   return [summary(samples[0]), summary(samples[1])];
 }
 
-function phasesOf(folder: string, cwd: string): ValidatePhases {
-  const outcome = spawnSync(process.execPath, ['scripts/run.js', 'bench/validate-phases.ts', folder], { cwd, encoding: 'utf8', maxBuffer: 1 << 24 });
+function phasesOf<T>(folder: string, cwd: string, ...options: string[]): T {
+  const outcome = spawnSync(process.execPath, ['scripts/run.js', 'bench/validate-phases.ts', folder, ...options], { cwd, encoding: 'utf8', maxBuffer: 1 << 24 });
   if (outcome.status !== 0) throw new Error(`bench/validate-phases.ts ${folder} failed:\n${outcome.stderr}`);
-  return JSON.parse(outcome.stdout.trim().split('\n').pop()!) as ValidatePhases;
+  return JSON.parse(outcome.stdout.trim().split('\n').pop()!) as T;
+}
+
+/** Medians of the wall time of reading `folder` on one thread and on two, alternating, fresh processes. */
+function readWalls(folder: string, runs: number, cwd: string): [number, number] {
+  const samples: [number[], number[]] = [[], []];
+  for (let i = 0; i < runs; i++) {
+    samples[0].push(phasesOf<ReadWall>(folder, cwd, '--read-wall=1').wallMs);
+    samples[1].push(phasesOf<ReadWall>(folder, cwd, '--read-wall=2').wallMs);
+  }
+  return [median(samples[0]), median(samples[1])];
 }
 
 /** The section's text: the comparison table, then our phases. */
@@ -93,9 +104,14 @@ export function runValidateSection(folders: readonly ValidateFolder[], runs: num
       formatMs(their.wallMs), formatMs(their.cpuMs), formatMb(their.maxRssKb),
       formatRatio(our.wallMs, their.wallMs), formatRatio(our.cpuMs, their.cpuMs), formatRatio(our.maxRssKb, their.maxRssKb),
     ]);
-    const phases = phasesOf(folder, cwd);
+    const phases = phasesOf<ValidatePhases>(folder, cwd);
     const perObject = (ms: number) => `${((1000 * ms) / phases.objects).toFixed(0)}`;
-    phaseRows.push([name, String(phases.objects), formatMs(phases.readMs), formatMs(phases.schemaMs), formatMs(phases.validateMs), perObject(phases.readMs), perObject(phases.schemaMs), perObject(phases.validateMs)]);
+    const [oneThread, twoThreads] = readWalls(folder, runs, cwd);
+    phaseRows.push([
+      name, String(phases.objects), formatMs(phases.readMs), formatMs(phases.schemaMs), formatMs(phases.validateMs),
+      perObject(phases.readMs), perObject(phases.schemaMs), perObject(phases.validateMs),
+      formatMs(oneThread), formatMs(twoThreads), formatRatio(twoThreads, oneThread),
+    ]);
   }
   return [
     `validate (node bin/habr-k8s.js validate <folder>) vs kubeconform v0.8.0 (-strict, schemas of Kubernetes ${schemas.version}),`,
@@ -107,8 +123,12 @@ export function runValidateSection(folders: readonly ValidateFolder[], runs: num
     ),
     '',
     'Where validate spends its CPU time, in one process (schema = checkSchema of the target release, loading its definitions included;',
-    'validate = validateObjects: schemas of the target and newer releases and every rule):',
+    'validate = validateObjects: schemas of the target and newer releases and every rule); then the wall time of reading the folder',
+    `on one thread and on two (lib/manifest/parallel-read.ts, which validate uses from ${PARALLEL_READ_MIN_BYTES / (1 << 20)} MB of manifests), medians of ${runs} fresh processes each:`,
     '',
-    formatTable(['folder', 'objects', 'read ms', 'schema ms', 'validate ms', 'read µs/object', 'schema µs/object', 'validate µs/object'], phaseRows),
+    formatTable([
+      'folder', 'objects', 'read ms', 'schema ms', 'validate ms', 'read µs/object', 'schema µs/object', 'validate µs/object',
+      'read wall 1 thread ms', 'read wall 2 threads ms', '2 ÷ 1',
+    ], phaseRows),
   ].join('\n');
 }

@@ -44,6 +44,8 @@ export { WorkloadBase } from './constructs/workload';
 export type { IAutoscalable } from './constructs/workload';
 export type { IConnections, IPodTarget } from './constructs/pod-target';
 export { Peer } from './constructs/peer';
+export { intendedConnections } from './constructs/intended-connections';
+export type { IntendedConnection } from './constructs/intended-connections';
 
 // The pod settings every workload construct shares.
 export type { InitContainerProps, ProbeProps, ResourceProps, SecurityProps } from './constructs/pod-template';

@@ -12,7 +12,7 @@ const ROOT_NAMES = [
   'AppConfig', 'AppConfigProps', 'BatchJob', 'BatchJobProps', 'chartValues', 'ChartValuesOptions', 'Connections', 'declareExternalObject',
   'DefaultDenyEgress', 'DefaultDenyEgressProps', 'DefaultDenyIngress', 'DefaultDenyIngressProps', 'DisruptionBudgetProps',
   'ExternalObject', 'Finding', 'HpaPolicy', 'HpaPolicyProps', 'HttpRoute', 'HttpRouteProps', 'IAutoscalable', 'IConnections',
-  'IngressedService', 'IngressedServiceProps', 'IngressOptions', 'InitContainerProps', 'IPodTarget', 'KubeObject',
+  'IngressedService', 'IngressedServiceProps', 'IngressOptions', 'InitContainerProps', 'IntendedConnection', 'intendedConnections', 'IPodTarget', 'KubeObject',
   'MongoStatefulSet', 'MongoStatefulSetProps', 'NodeAffinityProps', 'Peer', 'PodAffinityProps', 'ProbeProps', 'PropProblem',
   'PropsError', 'RedisStatefulSet', 'RedisStatefulSetProps', 'ReleasedWebApp', 'ReleasedWebAppProps', 'ReleaseStrategy',
   'ReleaseVersion', 'ReleaseVersionSettings', 'renderApp', 'RenderedApp', 'RenderedObjects', 'ResourceProps',

@@ -74,7 +74,7 @@ export class HabrStack {
       secretMounts: [this.mongo.passwordSecretMount],
     };
     const front = stage.front;
-    // The public host of a component: its Ingress, or its HTTPRoute, which admits the Gateway's data plane itself.
+    // The public host of a component: its Ingress or its HTTPRoute, which admit the controller's pods or the Gateway's data plane themselves.
     const publicFront = (host: string, app: string): Pick<WebAppProps, 'ingress' | 'route'> => (front.kind === 'ingress' ? {
       ingress: {
         host,
@@ -84,6 +84,7 @@ export class HabrStack {
           ...(front.tls?.clusterIssuer ? { 'cert-manager.io/cluster-issuer': front.tls.clusterIssuer } : {}),
         },
         tls: front.tls ? { secretName: `${app}-${front.tls.secretSuffix}` } : undefined,
+        controller: Peer.ingressController(front.controllerNamespace),
       },
     } : {
       route: { gateways: [front.gateway], hostnames: [host], dataPlane: Peer.gatewayDataPlane(front.dataPlane) },
@@ -150,11 +151,6 @@ export class HabrStack {
       client.connections.allowTo(this.redis);
     }
     this.backend.connections.allowFrom(this.frontend);
-    if (front.kind === 'ingress') {
-      const ingressController = Peer.ingressController(front.controllerNamespace);
-      this.backend.connections.allowFrom(ingressController);
-      this.frontend.connections.allowFrom(ingressController);
-    }
 
     // Created out of band (`kubectl create secret`), and by cert-manager from the Ingress annotation.
     declareExternalObject(app, { kind: 'Secret', name: CONTRACT.passwordSecret.secretName, namespace });

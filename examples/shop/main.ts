@@ -30,6 +30,8 @@ const cache = new RedisStatefulSet(chart, 'Cache', { name: 'redis' });
 
 const tls = { secretName: tlsSecret };
 const annotations = { 'cert-manager.io/cluster-issuer': 'letsencrypt' };
+// ingress-nginx's pods: each app's NetworkPolicy admits them, since it refuses every peer not declared.
+const controller = Peer.ingressController('ingress-nginx');
 const api = new WebApp(chart, 'Api', {
   name: 'api',
   image: `ghcr.io/example/shop-api:${values.version}`,
@@ -43,7 +45,7 @@ const api = new WebApp(chart, 'Api', {
   secretMounts: [{ secretName: databaseSecret, mountPath: '/etc/shop-db' }],
   readiness: { httpGet: { path: '/healthz' } },
   resources: { requests: { cpu: '200m', memory: '256Mi' }, limits: { memory: '512Mi' } },
-  ingress: { host, path: '/api', ingressClassName: 'nginx', annotations, tls },
+  ingress: { host, path: '/api', ingressClassName: 'nginx', annotations, tls, controller },
 });
 const web = new WebApp(chart, 'Web', {
   name: 'web',
@@ -52,7 +54,7 @@ const web = new WebApp(chart, 'Web', {
   replicas: values.webReplicas,
   env: { API_URL: api.serviceAddress() },
   readiness: { httpGet: { path: '/' } },
-  ingress: { host, ingressClassName: 'nginx', annotations, tls },
+  ingress: { host, ingressClassName: 'nginx', annotations, tls, controller },
 });
 new HpaPolicy(chart, 'ApiAutoscaling', { target: api, minReplicas: 2, maxReplicas: 10, cpuUtilization: 70 });
 
@@ -69,9 +71,6 @@ const cleanup = new ScheduledJob(chart, 'CartCleanup', {
 for (const client of [api, cleanup]) client.connections.allowTo(database);
 api.connections.allowTo(cache);
 api.connections.allowFrom(web);
-const ingressController = Peer.ingressController();
-api.connections.allowFrom(ingressController);
-web.connections.allowFrom(ingressController);
 
 // Created outside this app: the password with `kubectl create secret`, the certificate by cert-manager.
 declareExternalObject(app, { kind: 'Secret', name: databaseSecret, namespace });

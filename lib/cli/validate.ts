@@ -5,6 +5,8 @@ import { formatReport, validateObjects } from '../validation/index';
 import type { RuleScope } from '../validation/scope';
 import { KubectlTarget, runKubectl } from '../validation/kubectl';
 import { readManifestPaths } from '../manifest/load';
+import { parallelFileReader } from '../manifest/parallel-read';
+import { startReadWorker } from './read-worker';
 import { dryRunObjects, serverFindings } from '../validation/server-dry-run';
 import { ExternalObject, Finding } from '../manifest/types';
 
@@ -120,7 +122,7 @@ export async function runValidateCli(args: readonly string[], env: NodeJS.Proces
     return { exitCode: 2, output: `${(error as Error).message}\n${USAGE}` };
   }
   try {
-    const folder = readManifestPaths(parsed.paths, { recursive: parsed.recursive });
+    const folder = readManifestPaths(parsed.paths, { recursive: parsed.recursive, readFiles: parallelFileReader(startReadWorker) });
     const findings: Finding[] = [...folder.findings];
     if (folder.objects.length === 0) {
       findings.push({

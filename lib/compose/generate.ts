@@ -149,8 +149,7 @@ class GeneratedApp {
     }
     const connections = services.flatMap((s) => s.connectsTo.map((edge) =>
       `    this.${field(s)}.connections.allowTo(${[`this.${field(this.service(edge.service))}`, ...edge.ports].join(', ')});`));
-    const fromIngress = services.filter((s) => s.ingress).map((s) => `    this.${field(s)}.connections.allowFrom(Peer.ingressController());`);
-    if (connections.length || fromIngress.length) body.push('', '    // depends_on, links and host names in env values: each client may connect to those services, and nothing else can.', ...connections, ...fromIngress);
+    if (connections.length) body.push('', '    // depends_on, links and host names in env values: each client may connect to those services, and nothing else can.', ...connections);
     const fromOutside = services.filter((s) => s.exposure).map((s) => {
       const allow = `this.${field(s)}.connections.allowFrom(${['Peer.ipBlock(\'0.0.0.0/0\')', ...s.exposure!.ports].join(', ')});`;
       return s.exposure!.byStage ? `    if (stage.publishPorts) ${allow}` : `    ${allow}`;
@@ -267,7 +266,13 @@ class GeneratedApp {
       serviceType: s.serviceType ? expr(`ServiceType.${s.serviceType === 'NodePort' ? 'NODE_PORT' : 'LOAD_BALANCER'}`)
         : s.exposure?.byStage && expr('stage.publishPorts ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP'),
       nodePort: s.nodePort,
-      ingress: s.ingress && { host: s.ingress.host, ingressClassName: s.ingress.ingressClassName, tls: s.ingress.tlsSecret ? { secretName: s.ingress.tlsSecret } : undefined },
+      ingress: s.ingress && {
+        host: s.ingress.host,
+        ingressClassName: s.ingress.ingressClassName,
+        tls: s.ingress.tlsSecret ? { secretName: s.ingress.tlsSecret } : undefined,
+        // The app's NetworkPolicy admits the controller's pods (ingress-nginx's namespace).
+        controller: expr('Peer.ingressController()'),
+      },
       ...container,
     };
   }

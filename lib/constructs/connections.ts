@@ -29,6 +29,7 @@ export const CLUSTER_DNS_EGRESS_RULE: k8s.NetworkPolicyEgressRule = {
 export class Connections implements IConnections {
   private readonly allowed: AllowedConnection[] = [];
   private readonly allowedOut: AllowedEgress[] = [];
+  private egressRestricted?: boolean;
 
   /** @internal */
   constructor(private readonly owner: IPodTarget) {}
@@ -86,12 +87,22 @@ export class Connections implements IConnections {
   }
 
   /**
+   * Whether the policy admits only the declared outgoing edges and DNS (`restrictEgress`);
+   * undefined until {@link createPolicy} made it.
+   * @internal
+   */
+  public get restrictsEgress(): boolean | undefined {
+    return this.egressRestricted;
+  }
+
+  /**
    * The NetworkPolicy that enforces the declared edges; its rules are read at synthesis.
    * @internal
    */
   public createPolicy(scope: Construct, name: string, options: EgressPolicyOptions = {}): k8s.KubeNetworkPolicy {
     const restrictEgress = options.restrictEgress ?? true;
     if (typeof restrictEgress !== 'boolean') throw invalidProp(scope, 'restrictEgress', restrictEgress, 'must be true or false');
+    this.egressRestricted = restrictEgress;
     return createJsonFormObject(k8s.KubeNetworkPolicy, scope, 'NetworkPolicy', {
       metadata: { name },
       spec: {

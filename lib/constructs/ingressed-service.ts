@@ -4,6 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkAll, checkAnnotations, checkDns1123Label, checkDns1123Subdomain, checkOneOf, detachOnError, invalidProp } from './props';
 import { buildService, planService, ServiceOptions, ServicePlan } from './service';
 import { createJsonFormObject } from './json-form';
+import { Peer } from './peer';
 
 /** TLS for an Ingress host. @inline */
 export interface IngressTlsProps {
@@ -25,6 +26,12 @@ export interface IngressOptions {
   readonly annotations?: Readonly<Record<string, string>>;
   /** Serve the host over TLS with this Secret's certificate. @default - plain HTTP */
   readonly tls?: IngressTlsProps;
+  /**
+   * The ingress controller's pods, e.g. `Peer.ingressController('ingress-nginx')`: the NetworkPolicy
+   * of the pods behind the Service admits them on the port it targets. Required: the policy admits
+   * only declared peers, so without it every request the controller forwards would be refused.
+   */
+  readonly controller: Peer;
 }
 
 /** Props of an {@link IngressedService}. */
@@ -40,6 +47,8 @@ export interface IngressPlan {
   readonly ingressClassName?: string;
   readonly annotations?: Readonly<Record<string, string>>;
   readonly tls?: IngressTlsProps;
+  /** The controller's pods, admitted by the target's NetworkPolicy. */
+  readonly controller: Peer;
 }
 
 /**
@@ -60,8 +69,17 @@ export function planIngress(scope: IConstruct, options: IngressOptions, prefix =
     () => options.ingressClassName !== undefined && checkDns1123Subdomain(scope, `${prefix}ingressClassName`, options.ingressClassName),
     () => options.tls && checkDns1123Subdomain(scope, `${prefix}tls.secretName`, options.tls.secretName),
     () => checkAnnotations(scope, `${prefix}annotations`, options.annotations),
+    () => {
+      if (!(options.controller instanceof Peer)) {
+        throw invalidProp(scope, `${prefix}controller`, options.controller,
+          'must be the ingress controller\'s pods, e.g. Peer.ingressController(\'ingress-nginx\') or Peer.ingressController(namespace, podLabels): '
+          + 'the NetworkPolicy admits only declared peers and would refuse every request the controller forwards');
+      }
+    },
   ]);
-  return { host: options.host, path, pathType, ingressClassName: options.ingressClassName, annotations: options.annotations, tls: options.tls };
+  return {
+    host: options.host, path, pathType, ingressClassName: options.ingressClassName, annotations: options.annotations, tls: options.tls, controller: options.controller,
+  };
 }
 
 /** What {@link buildIngress} routes to and labels the Ingress with. @internal */
@@ -101,7 +119,8 @@ export function buildIngress(scope: Construct, id: string, name: string, plan: I
 
 /**
  * A Service in front of a workload's pods plus an Ingress routing a host to it
- * (`<name>-service`, `<name>-ingress`). Refuses a port the pods do not serve.
+ * (`<name>-service`, `<name>-ingress`); the workload's NetworkPolicy admits the ingress
+ * `controller` on the Service's target port. Refuses a port the pods do not serve.
  */
 @detachOnError
 export class IngressedService extends Construct {
@@ -120,6 +139,7 @@ export class IngressedService extends Construct {
       () => (service = planService(this, props, { nameChecked: true })),
     ]);
     ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', service!, props.target, props.labels));
+    props.target.connections.allowFrom(ingress!.controller, service!.served.port);
     this.ingress = buildIngress(this, 'Ingress', props.name, ingress!, { service: this.service, port: this.servicePort, labels: props.labels });
   }
 }

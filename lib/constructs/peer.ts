@@ -14,10 +14,16 @@ export interface GatewayDataPlaneProps {
 
 /** Something outside the stack's workloads that connects in, such as the ingress controller. */
 export class Peer {
-  /** Every pod of the ingress controller's namespace (ingress-nginx's own namespace by default). */
-  public static ingressController(namespace = 'ingress-nginx'): Peer {
-    checkNamespace('Peer.ingressController', namespace);
-    return new Peer(`ingress controller (${namespace})`, { namespaceSelector: namespaceSelector(namespace) });
+  /**
+   * The ingress controller's pods: those with `podLabels` in `namespace` (every pod of the namespace
+   * without labels). An Ingress front's `controller`: the app's NetworkPolicy admits it on the
+   * Service's target port, or it would refuse every request the controller forwards.
+   * @param namespace Namespace of the controller's pods. @default 'ingress-nginx'
+   * @param podLabels Labels that select the controller's pods there, e.g. ingress-nginx's
+   * `{ 'app.kubernetes.io/component': 'controller' }`. @default - every pod of the namespace
+   */
+  public static ingressController(namespace = 'ingress-nginx', podLabels?: Readonly<Record<string, string>>): Peer {
+    return Peer.podsOf('Peer.ingressController', 'ingress controller', namespace, podLabels);
   }
 
   /**
@@ -26,19 +32,7 @@ export class Peer {
    * refuse every request the Gateway forwards.
    */
   public static gatewayDataPlane(props: GatewayDataPlaneProps): Peer {
-    const caller = 'Peer.gatewayDataPlane';
-    checkNamespace(caller, props?.namespace);
-    const podLabels = props.podLabels ?? {};
-    const problems = Object.entries(podLabels).flatMap(([key, value]) => [
-      ...(isQualifiedName(key) ? [] : [{ path: caller, field: 'podLabels key', value: key, allowed: QUALIFIED_NAME_RULE }]),
-      ...(typeof value === 'string' && isLabelValue(value) ? [] : [{ path: caller, field: `podLabels["${key}"]`, value, allowed: LABEL_VALUE_RULE }]),
-    ]);
-    if (problems.length) throw new PropsError(caller, problems);
-    const labels = Object.entries(podLabels).map(([key, value]) => `${key}=${value}`).join(',');
-    return new Peer(`Gateway data plane (${props.namespace}${labels ? ` ${labels}` : ''})`, {
-      namespaceSelector: namespaceSelector(props.namespace),
-      ...(labels ? { podSelector: { matchLabels: { ...podLabels } } } : {}),
-    });
+    return Peer.podsOf('Peer.gatewayDataPlane', 'Gateway data plane', props?.namespace, props?.podLabels);
   }
 
   /**
@@ -57,6 +51,21 @@ export class Peer {
   public static namespace(namespace: string): Peer {
     checkNamespace('Peer.namespace', namespace);
     return new Peer(`namespace ${namespace}`, { namespaceSelector: namespaceSelector(namespace) });
+  }
+
+  /** The pods with `podLabels` (every pod without) in `namespace`, checked, described as `<what> (<namespace> <labels>)`. */
+  private static podsOf(caller: string, what: string, namespace: string, podLabels: Readonly<Record<string, string>> = {}): Peer {
+    checkNamespace(caller, namespace);
+    const problems = Object.entries(podLabels).flatMap(([key, value]) => [
+      ...(isQualifiedName(key) ? [] : [{ path: caller, field: 'podLabels key', value: key, allowed: QUALIFIED_NAME_RULE }]),
+      ...(typeof value === 'string' && isLabelValue(value) ? [] : [{ path: caller, field: `podLabels["${key}"]`, value, allowed: LABEL_VALUE_RULE }]),
+    ]);
+    if (problems.length) throw new PropsError(caller, problems);
+    const labels = Object.entries(podLabels).map(([key, value]) => `${key}=${value}`).join(',');
+    return new Peer(`${what} (${namespace}${labels ? ` ${labels}` : ''})`, {
+      namespaceSelector: namespaceSelector(namespace),
+      ...(labels ? { podSelector: { matchLabels: { ...podLabels } } } : {}),
+    });
   }
 
   private constructor(public readonly description: string, public readonly peer: k8s.NetworkPolicyPeer) {}

@@ -22,7 +22,7 @@ export interface WebFrontProps {
   readonly servicePort?: number;
   /** Fixed node port, for `ServiceType.NODE_PORT`. @default - assigned by Kubernetes */
   readonly nodePort?: number;
-  /** Also route a host name to the Service through an Ingress. @default - no Ingress */
+  /** Also route a host name to the Service through an Ingress, whose `controller` the app's NetworkPolicy admits. @default - no Ingress */
   readonly ingress?: IngressOptions;
   /**
    * Also route requests to the Service through a Gateway API HTTPRoute `<name>-route`, attached
@@ -209,7 +209,7 @@ export interface WebFrontBuild {
   readonly canaryTarget?: Pick<IPodTarget, 'selectorLabels'>;
   /** Labels of every object of the front. */
   readonly labels: Readonly<Record<string, string>>;
-  /** The app's connections, which admit the Gateways' data plane when the front has a route. */
+  /** The app's connections, which admit the ingress controller and the Gateways' data plane of the front's Ingress and route. */
   readonly connections: IConnections;
 }
 
@@ -240,7 +240,10 @@ export class WebFront extends Construct {
     const { plan, labels } = props;
     ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', plan.service, props.target, labels));
     const port = this.servicePort;
-    if (plan.ingress) this.ingress = buildIngress(this, 'Ingress', plan.name, plan.ingress, { service: this.service, port, labels });
+    if (plan.ingress) {
+      props.connections.allowFrom(plan.ingress.controller, plan.service.served.port);
+      this.ingress = buildIngress(this, 'Ingress', plan.name, plan.ingress, { service: this.service, port, labels });
+    }
     const canary = plan.canary;
     if (canary) {
       this.canaryService = buildService(this, 'CanaryService', canary.service, props.canaryTarget!, labels).service;

@@ -33,6 +33,28 @@ export interface LoadOptions {
    * @default true
    */
   readonly recursive?: boolean;
+  /**
+   * Reads the manifest files found, returning what each holds in the order given (parallel-read.ts
+   * spreads them over a worker thread).
+   * @default - one after the other with {@link readManifestFile}
+   */
+  readonly readFiles?: (files: readonly ManifestFile[]) => FileContents[];
+}
+
+/** A manifest file to read: where it is, and the name findings give it. */
+export interface ManifestFile {
+  readonly file: string;
+  readonly source: string;
+}
+
+/** What one manifest file holds, as {@link readManifestFile} reads it. */
+export interface FileContents {
+  /** False when the file itself could not be read (its finding says why). */
+  readonly readable: boolean;
+  readonly objects: KubeObject[];
+  readonly findings: Finding[];
+  /** Objects the file's habr-k8s header declares external. */
+  readonly externalObjects: ExternalObject[];
 }
 
 /** Everything read from a folder: its objects and what stood in the way of reading them. */
@@ -323,9 +345,9 @@ function isHelmChart(dir: string, entries: readonly fs.Dirent[]): boolean {
  * is a finding.
  */
 export function readManifestFolder(dir: string, options: LoadOptions = {}): ManifestFolder {
-  const folder: Reading = { objects: [], findings: [], externalObjects: [], notes: [], files: 0 };
-  readFolderInto(folder, dir, '', options.recursive ?? true);
-  return folder;
+  const found: FoundFiles = { files: [], notes: [] };
+  findFolderFiles(found, dir, '', options.recursive ?? true);
+  return readFoundFiles(found, options);
 }
 
 /**
@@ -335,15 +357,21 @@ export function readManifestFolder(dir: string, options: LoadOptions = {}): Mani
  */
 export function readManifestPaths(paths: readonly string[], options: LoadOptions = {}): ManifestFolder {
   if (paths.length === 1 && fs.statSync(paths[0]).isDirectory()) return readManifestFolder(paths[0], options);
-  const folder: Reading = { objects: [], findings: [], externalObjects: [], notes: [], files: 0 };
+  const found: FoundFiles = { files: [], notes: [] };
   for (const given of paths) {
-    if (fs.statSync(given).isDirectory()) readFolderInto(folder, '', given.replace(/(.)\/+$/, '$1'), options.recursive ?? true);
-    else readFileInto(folder, given, given);
+    if (fs.statSync(given).isDirectory()) findFolderFiles(found, '', given.replace(/(.)\/+$/, '$1'), options.recursive ?? true);
+    else found.files.push({ file: given, source: given });
   }
-  return folder;
+  return readFoundFiles(found, options);
 }
 
-function readFolderInto(folder: Reading, root: string, relative: string, recursive: boolean, entries?: readonly fs.Dirent[]): void {
+/** The manifest files to read, in kubectl's order, and what was left out. */
+interface FoundFiles {
+  readonly files: ManifestFile[];
+  readonly notes: string[];
+}
+
+function findFolderFiles(found: FoundFiles, root: string, relative: string, recursive: boolean, entries?: readonly fs.Dirent[]): void {
   const dir = path.join(root, relative);
   for (const entry of entries ?? sortedEntries(dir)) {
     const source = relative ? `${relative}/${entry.name}` : entry.name;
@@ -353,35 +381,47 @@ function readFolderInto(folder: Reading, root: string, relative: string, recursi
       // Listed once: the checks below and the reading share the list.
       const subEntries = sortedEntries(subfolder);
       if (isSynthesizedOutput(subfolder, subEntries)) {
-        folder.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${subfolder}`);
+        found.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${subfolder}`);
       } else if (isHelmChart(subfolder, subEntries)) {
-        folder.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${subfolder}`);
-      } else readFolderInto(folder, root, source, recursive, subEntries);
+        found.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${subfolder}`);
+      } else findFolderFiles(found, root, source, recursive, subEntries);
     } else if (type === 'linked-folder' && recursive) {
-      folder.notes.push(`${source}/: skipped, a symlinked folder (kubectl apply -R does not follow it either)`);
+      found.notes.push(`${source}/: skipped, a symlinked folder (kubectl apply -R does not follow it either)`);
     } else if (isManifestName(entry.name) && (type === 'file' || type === undefined)) {
-      readFileInto(folder, path.join(root, source), source);
+      found.files.push({ file: path.join(root, source), source });
     }
   }
 }
 
-function readFileInto(folder: Reading, file: string, source: string): void {
+function readFoundFiles(found: FoundFiles, options: LoadOptions): ManifestFolder {
+  const folder: Reading = { objects: [], findings: [], externalObjects: [], notes: found.notes, files: 0 };
+  const contents = (options.readFiles ?? ((files) => files.map(readManifestFile)))(found.files);
+  contents.forEach(({ readable, objects, findings, externalObjects }, i) => {
+    if (readable) folder.files += 1;
+    folder.findings.push(...findings);
+    folder.externalObjects.push(...externalObjects);
+    for (const object of objects) folder.objects.push({ object, source: found.files[i].source, order: folder.objects.length });
+  });
+  return folder;
+}
+
+/** Everything one manifest file holds; what stands in the way of reading it is a finding. */
+export function readManifestFile({ file, source }: ManifestFile): FileContents {
+  const contents: FileContents = { readable: false, objects: [], findings: [], externalObjects: [] };
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (error) {
-    folder.findings.push(fileFinding('manifest-file', source, 'file', `cannot read it: ${(error as Error).message}`));
-    return;
+    contents.findings.push(fileFinding('manifest-file', source, 'file', `cannot read it: ${(error as Error).message}`));
+    return contents;
   }
-  folder.files += 1;
   try {
-    folder.externalObjects.push(...readOutputHeader(text).externalObjects);
+    contents.externalObjects.push(...readOutputHeader(text).externalObjects);
   } catch (badHeader) {
-    folder.findings.push(fileFinding('manifest-file', source, 'header', `bad habr-k8s header: ${(badHeader as Error).message}`));
+    contents.findings.push(fileFinding('manifest-file', source, 'header', `bad habr-k8s header: ${(badHeader as Error).message}`));
   }
-  for (const object of readManifestText(text, source, folder.findings)) {
-    folder.objects.push({ object, source, order: folder.objects.length });
-  }
+  contents.objects.push(...readManifestText(text, source, contents.findings));
+  return { ...contents, readable: true };
 }
 
 /**

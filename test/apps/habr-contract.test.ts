@@ -171,7 +171,7 @@ describe('ingress', () => {
     const froms = (name: string) => find(objects, 'NetworkPolicy', name).spec.ingress.map((rule: Obj) => rule.from[0]);
     const controller = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
     expect(froms('frontend-network-policy')).toEqual([controller]);
-    expect(froms('backend-network-policy')).toEqual([{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'frontend' } } }, controller]);
+    expect(froms('backend-network-policy')).toEqual([controller, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'frontend' } } }]);
     const clients = ['backend', 'worker', 'seed'].map((name) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } }));
     expect(froms('mongodb-network-policy')).toEqual(clients);
     expect(froms('redis-network-policy')).toEqual(clients);

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { outsideProject } from '../outside-project';
 
 export const SHOP_MAIN = `import { App, Chart } from 'cdk8s';
-import { chartValues, RestrictedNamespace, WebApp } from 'habr-k8s';
+import { chartValues, Peer, RestrictedNamespace, WebApp } from 'habr-k8s';
 
 const STAGES = {
   prod: { image: { repository: 'registry.example.com/shop/web', tag: '1.4.0' }, replicas: 3, memory: '256Mi', host: 'shop.example.com' },
@@ -30,7 +30,7 @@ new WebApp(chart, 'Web', {
   replicas: values.replicas,
   port: 8080,
   resources: { requests: { cpu: '50m', memory: values.memory }, limits: { memory: values.memory } },
-  ingress: 'host' in values ? { host: values.host, ingressClassName: 'nginx' } : undefined,
+  ingress: 'host' in values ? { host: values.host, ingressClassName: 'nginx', controller: Peer.ingressController() } : undefined,
 });
 app.synth();
 `;

@@ -41,7 +41,7 @@ function synthRelease(active: 'blue' | 'green'): string {
     name: 'shop',
     port: 8080,
     versions: twoVersions('registry.example.com/shop'),
-    ingress: { host: 'shop.example.com', ingressClassName: 'nginx' },
+    ingress: { controller: Peer.ingressController(), host: 'shop.example.com', ingressClassName: 'nginx' },
     release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'ingress-nginx' } },
   });
   new ReleasedWebApp(chart, 'Edge', {

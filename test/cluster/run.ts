@@ -1,14 +1,18 @@
-// npm run test:cluster [-- jest args]: builds or finds the control plane's binaries, then runs the
+// npm run test:cluster [-- jest args]: builds or finds the control plane's binaries (and helm and
+// netpol-analyzer, the other Go tools the suite runs), then runs the
 // cluster suite with jest. When the binaries can be neither found nor built it says why in one line
 // and fails: the suite is never skipped.
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { BinariesUnavailableError, ensureClusterBinaries, ensureHelm } from '../../tools/cluster/binaries';
+import { ensureNetpolAnalyzer } from '../../tools/netpol-analyzer/analyzer';
 
 try {
   ensureClusterBinaries();
   // The Helm tests run the real helm on dist/helm.
   ensureHelm();
+  // The reachability tests hold the policies to np-guard's analyzer.
+  ensureNetpolAnalyzer();
 } catch (error) {
   if (!(error instanceof BinariesUnavailableError)) throw error;
   console.error(`cluster suite cannot run: ${error.message}`);

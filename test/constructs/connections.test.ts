@@ -174,6 +174,17 @@ describe('Peer', () => {
     expect(() => Peer.ipBlock(cidr)).toThrow(new RegExp(`^${literal(`Peer.ipBlock: invalid cidr ${JSON.stringify(cidr)}: must be an IPv4 or IPv6 CIDR`)}`));
   });
 
+  test('Peer.ingressController selects its namespace, or the pods with its labels there', () => {
+    expect(Peer.ingressController().peer).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
+    const labelled = Peer.ingressController('ingress', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' });
+    expect(labelled.peer).toEqual({
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' } },
+    });
+    expect(labelled.description).toBe('ingress controller (ingress app.kubernetes.io/name=ingress-nginx,app.kubernetes.io/component=controller)');
+    expect(() => Peer.ingressController('ingress-nginx', { app: 'not a value' })).toThrow(PropsError);
+  });
+
   test('Peer.gatewayDataPlane reports every bad pod label at once', () => {
     let error: unknown;
     try {

@@ -1,5 +1,5 @@
 import { HttpIngressPathType, ServiceType } from 'cdk8s-plus-27';
-import { IngressedService, IngressedServiceProps, WebApp } from '../../lib';
+import { IngressedService, IngressedServiceProps, Peer, WebApp } from '../../lib';
 import { find, invalid, newChart, synth } from '../helpers';
 
 function setup() {
@@ -8,7 +8,7 @@ function setup() {
   let count = 0;
   // The first is `Public`, later ones `Public2`…: a refused construct stays in the tree (without objects).
   const make = (props: Partial<IngressedServiceProps> = {}) =>
-    new IngressedService(chart, `Public${++count > 1 ? count : ''}`, { name: 'public', target, host: 'app.example.com', ...props });
+    new IngressedService(chart, `Public${++count > 1 ? count : ''}`, { name: 'public', target, host: 'app.example.com', controller: Peer.ingressController(), ...props });
   return { chart, target, make };
 }
 
@@ -49,6 +49,18 @@ describe('IngressedService', () => {
     expect(service.spec.ports[0]).toMatchObject({ port: 80, targetPort: 'http' });
   });
 
+  test('the target\'s NetworkPolicy admits the controller on the port the Service targets', () => {
+    const chart = newChart();
+    const target = new WebApp(chart, 'App', { name: 'app', image: 'app:1.0', port: 8080 });
+    const controller = Peer.ingressController('ingress-nginx');
+    new IngressedService(chart, 'Public', { name: 'public', target, host: 'app.example.com', controller, port: 80 });
+    expect(target.connections.ingress).toEqual([{ from: controller, ports: [8080] }]);
+    expect(find(synth(chart), 'NetworkPolicy', 'app-network-policy').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+  });
+
   test('refuses a port the pods do not serve', () => {
     const { chart, make } = setup();
     expect(() => make({ targetPort: 9000 })).toThrow(invalid('test/Public', 'targetPort', 9000));
@@ -71,8 +83,8 @@ describe('IngressedService', () => {
   test('a refused IngressedService creates no objects', () => {
     const chart = newChart();
     const target = new WebApp(newChart(), 'App', { name: 'app', image: 'app:1.0', port: 8080 });
-    expect(() => new IngressedService(chart, 'Public', { name: 'public', target, host: 'a.example.com', targetPort: 1 })).toThrow(/^test\/Public/);
-    expect(() => new IngressedService(chart, 'Public2', { name: 'public', target, host: 'a.example.com', path: 'x' })).toThrow(/^test\/Public2/);
+    expect(() => new IngressedService(chart, 'Public', { name: 'public', target, host: 'a.example.com', controller: Peer.ingressController(), targetPort: 1 })).toThrow(/^test\/Public/);
+    expect(() => new IngressedService(chart, 'Public2', { name: 'public', target, host: 'a.example.com', controller: Peer.ingressController(), path: 'x' })).toThrow(/^test\/Public2/);
     expect(synth(chart)).toEqual([]);
   });
 });
@@ -82,15 +94,15 @@ describe('IngressedService TLS with the www redirect', () => {
     const chart = newChart();
     new WebApp(chart, 'Site', {
       name: 'site', image: 'site:1', port: 8080,
-      ingress: { host: 'shop.example.com', annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' }, tls: { secretName: 'site-tls' } },
+      ingress: { controller: Peer.ingressController(), host: 'shop.example.com', annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' }, tls: { secretName: 'site-tls' } },
     });
     expect(find(synth(chart), 'Ingress', 'site-ingress').spec.tls).toEqual([{ hosts: ['shop.example.com', 'www.shop.example.com'], secretName: 'site-tls' }]);
   });
 
   test('a www host gets its bare name added; without the redirect only the host is covered', () => {
     const chart = newChart();
-    new WebApp(chart, 'A', { name: 'a', image: 'a:1', port: 80, ingress: { host: 'www.a.example.com', annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' }, tls: { secretName: 'a-tls' } } });
-    new WebApp(chart, 'B', { name: 'b', image: 'b:1', port: 80, ingress: { host: 'b.example.com', tls: { secretName: 'b-tls' } } });
+    new WebApp(chart, 'A', { name: 'a', image: 'a:1', port: 80, ingress: { controller: Peer.ingressController(), host: 'www.a.example.com', annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' }, tls: { secretName: 'a-tls' } } });
+    new WebApp(chart, 'B', { name: 'b', image: 'b:1', port: 80, ingress: { controller: Peer.ingressController(), host: 'b.example.com', tls: { secretName: 'b-tls' } } });
     const objects = synth(chart);
     expect(find(objects, 'Ingress', 'a-ingress').spec.tls[0].hosts).toEqual(['www.a.example.com', 'a.example.com']);
     expect(find(objects, 'Ingress', 'b-ingress').spec.tls[0].hosts).toEqual(['b.example.com']);

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  AppConfig, BatchJob, HpaPolicy, IngressedService, PropsError, RestrictedNamespace, ScheduledJob, StatefulApp, WebApp,
+  AppConfig, BatchJob, HpaPolicy, IngressedService, Peer, PropsError, RestrictedNamespace, ScheduledJob, StatefulApp, WebApp,
 } from '../../lib';
 import { createService } from '../../lib/constructs/service';
 import { newChart } from '../helpers';
@@ -100,7 +100,7 @@ describe('every bad prop of a construct is reported at once, in one PropsError',
     const error = propsErrorOf(() => new WebApp(chart, 'Api', {
       name: 'api', image: 'api:1', port: 8080, replicas: -1,
       servicePort: 70000, serviceType: ServiceType.CLUSTER_IP, nodePort: 30080,
-      ingress: { host: 'API.example.com', path: 'api', ingressClassName: 'Nginx', tls: { secretName: 'TLS' }, annotations: { 'a b': 'c' } },
+      ingress: { controller: Peer.ingressController(), host: 'API.example.com', path: 'api', ingressClassName: 'Nginx', tls: { secretName: 'TLS' }, annotations: { 'a b': 'c' } },
       disruptionBudget: { maxUnavailable: 0, unhealthyPodEvictionPolicy: 'Never' as never },
       avoidOwnPods: { weight: 0 },
     }));
@@ -130,10 +130,10 @@ describe('every bad prop of a construct is reported at once, in one PropsError',
     const target = new WebApp(chart, 'App', { name: 'app', image: 'app:1', port: 8080 });
     const error = propsErrorOf(() => new IngressedService(chart, 'Public', {
       name: 'Public', target, host: 'https://x', path: 'x', pathType: 'Regex' as never, annotations: { 'a b': 'c' },
-      targetPort: 'admin', port: 0, serviceType: 'ExternalName' as never,
+      controller: 'ingress-nginx' as never, targetPort: 'admin', port: 0, serviceType: 'ExternalName' as never,
     }));
     expect(error.path).toBe('test/Public');
-    expect(fields(error)).toEqual(['name', 'host', 'path', 'pathType', 'annotations key', 'targetPort', 'port', 'serviceType']);
+    expect(fields(error)).toEqual(['name', 'host', 'path', 'pathType', 'annotations key', 'controller', 'targetPort', 'port', 'serviceType']);
     expect(chart.node.tryFindChild('Public')).toBeUndefined();
   });
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import {
-  AppConfig, BatchJob, DefaultDenyIngress, HpaPolicy, IngressedService, MongoStatefulSet, RedisStatefulSet,
+  AppConfig, BatchJob, DefaultDenyIngress, HpaPolicy, IngressedService, MongoStatefulSet, Peer, RedisStatefulSet,
   ScheduledJob, StatefulApp, StatefulAppBase, WebApp, WorkloadDisruptionBudget,
 } from '../../lib';
 import {
@@ -106,7 +106,7 @@ describe('detachOnError: a construct that throws leaves no node behind', () => {
     ['AppConfig', (chart) => new AppConfig(chart, 'Bad', { name: 'bad', data: { 'bad key': 'x' } })],
     ['WorkloadDisruptionBudget', (chart) => new WorkloadDisruptionBudget(chart, 'Bad', { target: target(chart), maxUnavailable: '00%' })],
     ['DefaultDenyIngress', (chart) => new DefaultDenyIngress(chart, 'Bad', { namespace: 'Bad' })],
-    ['IngressedService', (chart) => new IngressedService(chart, 'Bad', { name: 'bad', target: target(chart), host: 'Not A Host' })],
+    ['IngressedService', (chart) => new IngressedService(chart, 'Bad', { name: 'bad', target: target(chart), host: 'Not A Host', controller: Peer.ingressController() })],
   ])('%s', (_, create) => {
     const chart = newChart();
     expect(() => create(chart)).toThrow(/^test\/Bad(\/|:)/);

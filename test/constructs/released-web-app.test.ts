@@ -103,7 +103,7 @@ describe('blue/green', () => {
   });
 
   test('the Ingress, service name and type go to the app Service; the preview stays ClusterIP', () => {
-    const { objects } = make({ serviceName: 'web', serviceType: ServiceType.NODE_PORT, ingress: { host: 'shop.example.com', ingressClassName: 'nginx' } });
+    const { objects } = make({ serviceName: 'web', serviceType: ServiceType.NODE_PORT, ingress: { controller: Peer.ingressController(), host: 'shop.example.com', ingressClassName: 'nginx' } });
     expect(find(objects, 'Service', 'web').spec.type).toBe('NodePort');
     expect(find(objects, 'Service', 'web-preview-service').spec.type).toBe('ClusterIP');
     expect(find(objects, 'Ingress', 'web-ingress').spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'web', port: { number: 8080 } } });
@@ -112,9 +112,9 @@ describe('blue/green', () => {
   test('every strategy synthesizes to objects that pass schema validation and every rule', () => {
     const app = new App();
     const strategies: Partial<ReleasedWebAppProps>[] = [
-      { ingress: { host: 'a.example.com' } },
+      { ingress: { controller: Peer.ingressController(), host: 'a.example.com' } },
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'rainbow', active: 'v1' } },
-      { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, ingress: { host: 'c.example.com' }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 5, router: { kind: 'ingress-nginx' } } },
+      { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, ingress: { controller: Peer.ingressController(), host: 'c.example.com' }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 5, router: { kind: 'ingress-nginx' } } },
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, replicas: 2, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 50 } },
       { versions: { v1: { image: 'a:1' }, v2: { image: 'a:2' } }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 30, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge', namespace: 'gateways' }], hostnames: ['e.example.com'] } } },
     ];
@@ -170,7 +170,7 @@ describe('canary', () => {
   test('ingress-nginx: a canary Ingress on the primary host and path, to a canary Service of the canary version', () => {
     const { objects, app } = make({
       versions,
-      ingress: { host: 'shop.example.com', path: '/shop', ingressClassName: 'nginx', annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' } },
+      ingress: { controller: Peer.ingressController(), host: 'shop.example.com', path: '/shop', ingressClassName: 'nginx', annotations: { 'nginx.ingress.kubernetes.io/from-to-www-redirect': 'true' } },
       release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'ingress-nginx' } },
     });
     expect(selectorOf(objects, 'web-service')).toEqual({ [NAME]: 'web', [VERSION]: 'v1' });
@@ -190,7 +190,7 @@ describe('canary', () => {
   test('Gateway API: an HTTPRoute with weighted backendRefs to the app Service (stable) and the canary Service', () => {
     const { objects, app } = make({
       versions,
-      ingress: { host: 'shop.example.com', path: '/shop' },
+      ingress: { controller: Peer.ingressController(), host: 'shop.example.com', path: '/shop' },
       release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'edge', namespace: 'gateways', sectionName: 'https' }] } },
     });
     const route = find(objects, 'HTTPRoute', 'web-route');
@@ -227,7 +227,7 @@ describe('canary', () => {
 
   test('raising the weight changes only the canary Ingress annotation', () => {
     const props = (weight: number): Partial<ReleasedWebAppProps> => ({
-      versions, ingress: { host: 'shop.example.com' }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight, router: { kind: 'ingress-nginx' } },
+      versions, ingress: { controller: Peer.ingressController(), host: 'shop.example.com' }, release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight, router: { kind: 'ingress-nginx' } },
     });
     const before = make(props(10)).objects;
     const after = make(props(50)).objects;

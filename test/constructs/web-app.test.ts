@@ -1,6 +1,6 @@
 import { App } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { HpaPolicy, PropsError, WebApp, WebAppProps } from '../../lib';
+import { HpaPolicy, Peer, PropsError, WebApp, WebAppProps } from '../../lib';
 import { CLUSTER_DNS_EGRESS_RULE } from '../../lib/constructs/connections';
 import { appManifests } from '../../lib/render/manifests';
 import { allOf, find, has, invalid, invalidAtSynth, newChart, podSpec, synth } from '../helpers';
@@ -111,14 +111,15 @@ describe('Service options', () => {
     expect(build({ port: undefined, servicePort: 80 })).toThrow(invalid('test/App', 'servicePort', 80));
     expect(build({ port: undefined, serviceName: 'app' })).toThrow(invalid('test/App', 'serviceName', 'app'));
     expect(build({ port: undefined, nodePort: 30000 })).toThrow(invalid('test/App', 'nodePort', 30000));
-    expect(build({ port: undefined, ingress: { host: 'a.example.com' } })).toThrow(invalid('test/App', 'ingress', { host: 'a.example.com' }));
+    const ingress = { controller: Peer.ingressController(), host: 'a.example.com' };
+    expect(build({ port: undefined, ingress })).toThrow(invalid('test/App', 'ingress', ingress));
   });
   test('serviceName names the Service exactly, e.g. as the host name clients use; serviceAddress follows it', () => {
     const { objects, app } = make({ serviceName: 'backend' });
     expect(find(objects, 'Service', 'backend').spec.selector).toEqual({ 'app.kubernetes.io/name': 'app' });
     expect(has(objects, 'Service', 'app-service')).toBe(false);
     expect(app.serviceAddress()).toBe('backend.default.svc.cluster.local:8080');
-    const ingressed = make({ serviceName: 'web', ingress: { host: 'a.example.com' } }).objects;
+    const ingressed = make({ serviceName: 'web', ingress: { controller: Peer.ingressController(), host: 'a.example.com' } }).objects;
     expect(find(ingressed, 'Ingress', 'app-ingress').spec.rules[0].http.paths[0].backend.service.name).toBe('web');
   });
   test.each(['1backend', 'Backend', 'my_app', 'a'.repeat(64)])('serviceName %j is refused: not a DNS-1035 label', (serviceName) => {
@@ -172,7 +173,7 @@ describe('Service options', () => {
 
 describe('ingress option', () => {
   test('adds an Ingress routing the host to the Service port', () => {
-    const { objects, app } = make({ servicePort: 80, ingress: { host: 'app.example.com', ingressClassName: 'nginx' } });
+    const { objects, app } = make({ servicePort: 80, ingress: { controller: Peer.ingressController(), host: 'app.example.com', ingressClassName: 'nginx' } });
     const ingress = find(objects, 'Ingress', 'app-ingress');
     expect(ingress.spec.ingressClassName).toBe('nginx');
     expect(ingress.spec.rules).toEqual([{
@@ -268,7 +269,7 @@ describe('a bad prop creates no objects', () => {
     ['bad container prop', { security: { runAsUser: 0 } }],
     ['nodePort with ClusterIP', { nodePort: 30080 }],
     ['nodePort out of range', { serviceType: ServiceType.NODE_PORT, nodePort: 80 }],
-    ['bad ingress host', { ingress: { host: 'Not A Host' } }],
+    ['bad ingress host', { ingress: { controller: Peer.ingressController(), host: 'Not A Host' } }],
     ['budget of zero', { replicas: 2, disruptionBudget: { maxUnavailable: 0 } }],
     ['selector label overridden', { labels: { 'app.kubernetes.io/name': 'other' } }],
   ])('%s', (_, props) => {

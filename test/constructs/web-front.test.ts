@@ -20,7 +20,7 @@ function propsErrorOf(build: (chart: ReturnType<typeof newChart>) => unknown): P
 }
 
 const webApp = (given: Partial<WebAppProps>) => (chart: ReturnType<typeof newChart>) =>
-  new WebApp(chart, 'Api', { name: 'api', image: 'api:1', port: 8080, ingress: { host: 'api.example.com' }, ...given });
+  new WebApp(chart, 'Api', { name: 'api', image: 'api:1', port: 8080, ingress: { controller: Peer.ingressController(), host: 'api.example.com' }, ...given });
 
 const VERSIONS = { v1: { image: 'shop/web:1' }, v2: { image: 'shop/web:2' } };
 const released = (given: Partial<ReleasedWebAppProps>) => (chart: ReturnType<typeof newChart>) =>
@@ -38,7 +38,7 @@ describe('a WebApp with an Ingress reports each bad prop once, on its own path a
   test('every bad Service and Ingress prop together with the others, each once', () => {
     const error = propsErrorOf(webApp({
       replicas: -1, serviceName: 'Api', servicePort: 0, serviceType: ServiceType.CLUSTER_IP, nodePort: 30000,
-      ingress: { host: 'API', path: 'api' },
+      ingress: { controller: Peer.ingressController(), host: 'API', path: 'api' },
     }));
     expect(error.problems.map((p) => `${p.path} ${p.field} ${JSON.stringify(p.value)}`)).toEqual([
       'test/Api replicas -1',
@@ -55,7 +55,7 @@ describe('a WebApp with an Ingress reports each bad prop once, on its own path a
     const hostChecks = jest.spyOn(props, 'checkDns1123Subdomain');
     try {
       new WebApp(newChart(), 'Api', {
-        name: 'api', image: 'api:1', port: 8080, serviceName: 'api', ingress: { host: 'api.example.com', ingressClassName: 'nginx' },
+        name: 'api', image: 'api:1', port: 8080, serviceName: 'api', ingress: { controller: Peer.ingressController(), host: 'api.example.com', ingressClassName: 'nginx' },
       });
       expect(serviceNameChecks.mock.calls.map(([, field, value]) => [field, value])).toEqual([['serviceName', 'api']]);
       expect(hostChecks.mock.calls.map(([, field, value]) => [field, value])).toEqual([['ingress.host', 'api.example.com'], ['ingress.ingressClassName', 'nginx']]);
@@ -71,7 +71,7 @@ describe('a ReleasedWebApp reports the bad props of its front with all the other
     const error = propsErrorOf(released({
       serviceName: '9web',
       nodePort: 30001,
-      ingress: { host: 'shop.example.com', path: '/a//b' },
+      ingress: { controller: Peer.ingressController(), host: 'shop.example.com', path: '/a//b' },
       versions: { v1: { image: 'shop/web:1' }, v2: { image: 'shop/web:2', resources: { requests: { cpu: 'lots' } } } },
       release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [{ name: 'Edge' }], hostnames: ['*.*.example.com'] } },
     }));
@@ -119,6 +119,51 @@ const PLATFORM_GATEWAY = { name: 'public', namespace: 'platform-gateways', secti
 const DATA_PLANE = Peer.gatewayDataPlane({ namespace: 'platform-gateways', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } });
 const CANARY = { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10 } as const;
 
+describe('an Ingress front admits its controller by itself', () => {
+  const NGINX = Peer.ingressController('ingress-nginx', { 'app.kubernetes.io/component': 'controller' });
+  const nginxRule = {
+    from: [{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+      podSelector: { matchLabels: { 'app.kubernetes.io/component': 'controller' } },
+    }],
+    ports: [{ protocol: 'TCP', port: 8080 }],
+  };
+
+  test('a WebApp: the controller\'s pods on the app\'s port, before the edges declared later', () => {
+    const chart = newChart();
+    const api = webApp({ ingress: { host: 'api.example.com', controller: NGINX } })(chart);
+    const web = new WebApp(chart, 'Web', { name: 'web', image: 'web:1', port: 3000 });
+    api.connections.allowFrom(web);
+    expect(api.connections.ingress).toEqual([{ from: NGINX, ports: [8080] }, { from: web, ports: [8080] }]);
+    expect(find(synth(chart), 'NetworkPolicy', 'api-network-policy').spec.ingress).toEqual([
+      nginxRule,
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [{ protocol: 'TCP', port: 8080 }] },
+    ]);
+  });
+
+  test('a canary by ingress-nginx: one rule admits the controller to both versions, whose pods the policy selects', () => {
+    const chart = newChart();
+    released({
+      ingress: { host: 'shop.example.com', controller: NGINX },
+      release: { strategy: 'canary', stable: 'v1', canary: 'v2', weight: 10, router: { kind: 'ingress-nginx' } },
+    })(chart);
+    const policy = find(synth(chart), 'NetworkPolicy', 'web-network-policy');
+    expect(policy.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'web' } });
+    expect(policy.spec.ingress).toEqual([nginxRule]);
+  });
+
+  test('an Ingress without its controller is refused, naming the field and the fix, as is something else in its place', () => {
+    const missing = propsErrorOf(webApp({ ingress: { host: 'api.example.com' } as unknown as WebAppProps['ingress'] }));
+    expect(missing.problems).toEqual([{
+      path: 'test/Api', field: 'ingress.controller', value: undefined,
+      allowed: 'must be the ingress controller\'s pods, e.g. Peer.ingressController(\'ingress-nginx\') or Peer.ingressController(namespace, podLabels): '
+        + 'the NetworkPolicy admits only declared peers and would refuse every request the controller forwards',
+    }]);
+    expect(propsErrorOf(released({ ingress: { host: 'shop.example.com', controller: 'ingress-nginx' as unknown as Peer } })).problems.map((p) => [p.path, p.field, p.value]))
+      .toEqual([['test/Web', 'ingress.controller', 'ingress-nginx']]);
+  });
+});
+
 describe('route: an HTTPRoute through the platform\'s Gateway', () => {
   test('a WebApp: <name>-route attached to the Gateway, matching the hosts and path, to the Service', () => {
     const chart = newChart();
@@ -137,7 +182,7 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
 
   test('hostnames and path default to the Ingress\'s, when the app has both', () => {
     const chart = newChart();
-    new WebApp(chart, 'Api', { name: 'api', image: 'api:1', port: 8080, ingress: { host: 'api.example.com', path: '/v1' }, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE } });
+    new WebApp(chart, 'Api', { name: 'api', image: 'api:1', port: 8080, ingress: { controller: Peer.ingressController(), host: 'api.example.com', path: '/v1' }, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE } });
     const objects = synth(chart);
     expect(find(objects, 'HTTPRoute', 'api-route').spec.hostnames).toEqual(['api.example.com']);
     expect(find(objects, 'HTTPRoute', 'api-route').spec.rules[0].matches).toEqual([{ path: { type: 'PathPrefix', value: '/v1' } }]);
@@ -196,12 +241,12 @@ describe('route: an HTTPRoute through the platform\'s Gateway', () => {
       { path: 'test/Web', field: 'release.router.dataPlane', value: undefined, allowed: expect.stringMatching(/^must be the Gateways' data plane, Peer\.gatewayDataPlane.*would refuse every request the Gateways forward$/) },
     ]);
     expect(propsErrorOf(released({
-      ingress: { host: 'shop.example.com' }, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE }, release: { ...CANARY, router: { kind: 'ingress-nginx' } },
+      ingress: { controller: Peer.ingressController(), host: 'shop.example.com' }, route: { gateways: [PLATFORM_GATEWAY], dataPlane: DATA_PLANE }, release: { ...CANARY, router: { kind: 'ingress-nginx' } },
     })).problems).toEqual([
       { path: 'test/Web', field: 'release.router', value: { kind: 'ingress-nginx' }, allowed: expect.stringMatching(/^splits only the Ingress's traffic.*"http-route"/) },
     ]);
     expect(propsErrorOf(released({
-      ingress: { host: 'shop.example.com', path: 'shop' }, release: { ...CANARY, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [PLATFORM_GATEWAY] } },
+      ingress: { controller: Peer.ingressController(), host: 'shop.example.com', path: 'shop' }, release: { ...CANARY, router: { kind: 'http-route', dataPlane: DATA_PLANE, gateways: [PLATFORM_GATEWAY] } },
     })).problems).toEqual([{ path: 'test/Web', field: 'ingress.path', value: 'shop', allowed: 'must start with "/"' }]);
   });
 

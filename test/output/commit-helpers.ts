@@ -23,7 +23,7 @@ export function readTree(dir: string): Tree | undefined {
 }
 
 /** Writes a plan for the commit driver (test/synth/fixtures/commit-driver.ts) and returns its path. */
-export function writePlan(plan: { commit: OutputCommit; workDir: string; holdMs?: number; timeoutMs?: number }): string {
+export function writePlan(plan: { commit: OutputCommit; workDir: string; holdUntil?: string; timeoutMs?: number }): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'commit-plan-')), 'plan.json');
   fs.writeFileSync(file, JSON.stringify(plan));
   return file;
@@ -35,6 +35,31 @@ export function drive(args: readonly string[], crashAt?: number): SpawnSyncRetur
     encoding: 'utf8',
     env: { ...process.env, HABR_SYNTH_CRASH_AT: crashAt === undefined ? '' : String(crashAt) },
   });
+}
+
+/** A driver run in the background: its exit status and stderr, and a promise of a line on its stderr. */
+export interface BackgroundRun {
+  readonly finished: Promise<{ status: number | null; stderr: string }>;
+  stderrLine(line: string): Promise<void>;
+}
+
+/** Starts the commit driver without waiting for it, so that a test can act while it runs. */
+export function driveInBackground(args: readonly string[]): BackgroundRun {
+  const child = spawn(process.execPath, [...DRIVER_ARGS, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  const waiters: { line: string; resolve: () => void }[] = [];
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const waiter of waiters) if (stderr.split('\n').includes(waiter.line)) waiter.resolve();
+  });
+  const finished = new Promise<{ status: number | null; stderr: string }>((resolve) => child.on('close', (status) => resolve({ status, stderr })));
+  return {
+    finished,
+    stderrLine: (line) => new Promise((resolve, reject) => {
+      waiters.push({ line, resolve });
+      finished.then(() => reject(new Error(`the driver exited without printing ${JSON.stringify(line)}: ${stderr}`)));
+    }),
+  };
 }
 
 /** Starts the commit driver with a plan that holds the lock; resolves once it holds it, with its pid and its exit. */

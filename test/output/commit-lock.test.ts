@@ -4,13 +4,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { formatWrittenRecord, WRITTEN_RECORD } from '../../lib/output/written-record';
-import { drive, readTree, startHolding, Tree, writePlan } from './commit-helpers';
+import { drive, driveInBackground, readTree, startHolding, Tree, writePlan } from './commit-helpers';
 
 function newRoot(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'commit-lock-'));
 }
 
-function planFor(root: string, manifests: Tree, extra: { holdMs?: number; timeoutMs?: number } = {}): string {
+function planFor(root: string, manifests: Tree, extra: { holdUntil?: string; timeoutMs?: number } = {}): string {
   const files = Object.entries(manifests).map(([file, content]) => ({ file, content }));
   return writePlan({ commit: { folder: path.join(root, 'dist'), files }, workDir: path.join(root, '.habr-k8s'), ...extra });
 }
@@ -20,20 +20,26 @@ const SECOND: Tree = { '00-a.yaml': 'kind: A\nwriter: second\n', '02-c.yaml': 'k
 
 test('a second writer waits for the first and then writes its whole output, never a mix', async () => {
   const root = newRoot();
-  const first = await startHolding(planFor(root, FIRST, { holdMs: 500 }));
-  const second = drive([planFor(root, SECOND)]);
+  const release = path.join(root, 'release');
+  const first = await startHolding(planFor(root, FIRST, { holdUntil: release }));
+  const background = driveInBackground([planFor(root, SECOND)]);
+  await background.stderrLine(`waiting for pid ${first.pid}`);
+  fs.writeFileSync(release, '');
   expect(await first.exited).toBe(0);
+  const second = await background.finished;
 
   expect(second.stderr).toBe(`waiting for pid ${first.pid}\n`);
   expect(second.status).toBe(0);
   expect(readTree(path.join(root, 'dist'))).toEqual({ ...SECOND, [WRITTEN_RECORD]: formatWrittenRecord(Object.keys(SECOND)) });
-  expect(fs.readdirSync(root).sort()).toEqual(['dist', 'held.txt']);
+  expect(fs.readdirSync(root).sort()).toEqual(['dist', 'held.txt', 'release']);
 });
 
 test('a writer that waited too long refuses with one line naming the other process', async () => {
   const root = newRoot();
-  const first = await startHolding(planFor(root, FIRST, { holdMs: 1500 }));
+  const release = path.join(root, 'release');
+  const first = await startHolding(planFor(root, FIRST, { holdUntil: release }));
   const second = drive([planFor(root, SECOND, { timeoutMs: 200 })]);
+  fs.writeFileSync(release, '');
   expect(await first.exited).toBe(0);
 
   expect(second.status).toBe(1);

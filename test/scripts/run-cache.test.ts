@@ -124,3 +124,62 @@ test('an entry with a hashbang line that reads __filename builds and runs as the
   fs.writeFileSync(entry, "#!/usr/bin/env node\nimport * as path from 'path';\nconsole.log(require.main === module, path.basename(__filename));\n");
   for (const result of [run(), run()]) expect(result).toMatchObject({ status: 0, stdout: 'true main.ts\n', stderr: '' });
 });
+
+describe("V8's code cache of a bundle (loadEntry with a code cache name, as the bin loads its commands)", () => {
+  const BIN = path.resolve(__dirname, '../../bin/habr-k8s.js');
+
+  function setUpCodeCache() {
+    const { entry, json } = setUpImports();
+    const cacheDir = path.join(path.dirname(entry), 'cache');
+    fs.writeFileSync(entry, "import { where, replicas } from './lib/where';\nexport const answer = `${where()} ${replicas()}`;\n");
+    const load = (name: string) => spawnSync(process.execPath, ['-e', `require(${JSON.stringify(BIN)}).loadRunner().loadEntry(${JSON.stringify(entry)}, ${JSON.stringify(name)}).then((m) => console.log(m.answer))`], {
+      encoding: 'utf8', env: { ...process.env, TS_RUN_CACHE_DIR: cacheDir },
+    });
+    const codeCaches = () => fs.readdirSync(cacheDir).filter((file) => file.endsWith('.v8')).map((file) => path.join(cacheDir, file));
+    return { json, load, codeCaches };
+  }
+
+  test('is written by a run that found none, one per name, and then used as it is', () => {
+    const { load, codeCaches } = setUpCodeCache();
+    expect(load('validate')).toMatchObject({ status: 0, stdout: 'lib/where.ts 2\n', stderr: '' });
+    // The first run built the bundle; the code cache names a bundle read from the cache.
+    expect(codeCaches()).toEqual([]);
+    expect(load('validate')).toMatchObject({ status: 0, stdout: 'lib/where.ts 2\n' });
+    const [written] = codeCaches();
+    const data = fs.readFileSync(written);
+    expect(load('validate')).toMatchObject({ status: 0, stdout: 'lib/where.ts 2\n', stderr: '' });
+    expect(fs.readFileSync(written)).toEqual(data);
+    expect(codeCaches()).toEqual([written]);
+    load('synth');
+    expect(codeCaches()).toHaveLength(2);
+  });
+
+  test.each([
+    ['truncated', (data: Buffer) => data.subarray(0, data.length / 2)],
+    ['one byte of the compiled code changed', (data: Buffer) => Buffer.concat([data.subarray(0, data.length - 8), Buffer.from([data[data.length - 8] ^ 0xff]), data.subarray(data.length - 7)])],
+    ['made for another bundle', (data: Buffer) => Buffer.concat([Buffer.from('0'.repeat(64)), data.subarray(64)])],
+  ])('that is %s is not used, and is written again', (_name, damage) => {
+    const { load, codeCaches } = setUpCodeCache();
+    load('validate');
+    load('validate');
+    const [written] = codeCaches();
+    const good = fs.readFileSync(written);
+    const damaged = damage(good);
+    fs.writeFileSync(written, damaged);
+    expect(load('validate')).toMatchObject({ status: 0, stdout: 'lib/where.ts 2\n', stderr: '' });
+    // V8 compiles the same code to other bytes from run to run: the new cache is the one the next run keeps.
+    const rewritten = fs.readFileSync(written);
+    expect(rewritten.subarray(0, 64)).toEqual(good.subarray(0, 64));
+    expect(rewritten).not.toEqual(damaged);
+    load('validate');
+    expect(fs.readFileSync(written)).toEqual(rewritten);
+  });
+
+  test('does not stand for the bundle: a change to an imported JSON file or module is still picked up', () => {
+    const { json, load } = setUpCodeCache();
+    load('validate');
+    load('validate');
+    fs.writeFileSync(json, '{ "replicas": 3 }');
+    expect(load('validate').stdout).toBe('lib/where.ts 3\n');
+  });
+});

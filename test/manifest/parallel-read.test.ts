@@ -1,0 +1,70 @@
+/**
+ * lib/manifest/parallel-read.ts: a folder read by this thread and a worker thread gives what one
+ * thread reads, in file order, whoever reads which file, and whatever becomes of the worker.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Worker } from 'worker_threads';
+import { writePublicCorpus } from '../../bench/public-corpus';
+import { startReadWorker } from '../../lib/cli/read-worker';
+import { readManifestFolder } from '../../lib/manifest/load';
+import { parallelFileReader, ReadWorkerStarter } from '../../lib/manifest/parallel-read';
+
+const root = fs.mkdtempSync(path.join(os.tmpdir(), 'parallel-read-'));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+/** A public-style corpus (many small files, mistakes included) with a file that cannot be read and one that is no YAML. */
+const corpus = path.join(root, 'corpus');
+writePublicCorpus(corpus, 40);
+fs.writeFileSync(path.join(corpus, 'broken.yaml'), 'kind: [unclosed\n');
+fs.symlinkSync(path.join(root, 'missing.yaml'), path.join(corpus, 'dangling.yaml'));
+const serial = readManifestFolder(corpus);
+
+/** Starts the real worker, then holds this thread until the worker has claimed every file: it reads them all. */
+const workerReadsAll: ReadWorkerStarter = (data, transferList) => {
+  const worker = startReadWorker(data, transferList);
+  const claims = new Int32Array(data.counters);
+  while (Atomics.load(claims, 0) < data.files.length) Atomics.wait(claims, 0, Atomics.load(claims, 0), 50);
+  return worker;
+};
+
+/** A worker that runs `code` (with `files`, `claims` and `port` in scope) instead of the reader. */
+function fakeWorker(code: string): ReadWorkerStarter {
+  return (data, transferList) => new Worker(
+    `const { workerData: { files, counters, port } } = require('worker_threads'); const claims = new Int32Array(counters); ${code}`,
+    { eval: true, workerData: data, transferList },
+  );
+}
+
+describe('parallelFileReader', () => {
+  it('gives what one thread reads when the worker reads every file', () => {
+    expect(serial.findings.map((finding) => finding.rule)).toEqual(expect.arrayContaining(['yaml', 'manifest-file', 'yaml-1.1', 'yaml-duplicate-key']));
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(workerReadsAll, 0) })).toEqual(serial);
+  });
+
+  it('gives what one thread reads when both threads read', () => {
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(startReadWorker, 0) })).toEqual(serial);
+  });
+
+  it('reads with this thread alone below the size that pays for a worker', () => {
+    const never: ReadWorkerStarter = () => {
+      throw new Error('no worker below the minimum');
+    };
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(never) })).toEqual(serial);
+  });
+
+  it('reads here the files of a worker that fails to start', () => {
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(fakeWorker("throw new Error('no reader');"), 0) })).toEqual(serial);
+  });
+
+  it('reads here a file the worker failed on', () => {
+    const failsFirst = fakeWorker("const index = Atomics.add(claims, 0, 1); port.postMessage({ index, failed: 'boom' }); Atomics.add(claims, 1, 1); Atomics.notify(claims, 1);");
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(failsFirst, 0) })).toEqual(serial);
+  });
+
+  it('reads here a file the worker claimed and never posted, once the worker has stalled long enough', () => {
+    const claimsAndDies = fakeWorker('Atomics.add(claims, 0, 1); process.exit(0);');
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(claimsAndDies, 0, 200) })).toEqual(serial);
+  });
+});
