@@ -13,6 +13,7 @@ import { ComposeProject } from '../lib/compose/model';
 import { parseCompose } from '../lib/compose/parse';
 import { ImportPlan, planImport } from '../lib/compose/plan';
 import { parseDotEnv } from '../lib/compose/values';
+import { analyzeFolder } from '../tools/netpol-analyzer/analyzer';
 
 const REPO = path.resolve(__dirname, '..');
 const COMPOSE_FILE = /^(docker-)?compose(\.[\w-]+)?\.ya?ml$/;
@@ -105,8 +106,24 @@ function measureApp(root: string, file: string, appDir: string, outDir: string, 
   }
 }
 
-/** The figures of a corpus as a short report. */
-export function formatCorpusFigures(apps: readonly CorpusApp[]): string {
+/** What np-guard's netpol-analyzer names every address outside the cluster. */
+const EVERY_IPV4_ADDRESS = '0.0.0.0-255.255.255.255';
+
+/**
+ * The check `--reach` runs: of an app's published ports, how many the netpol-analyzer (built by
+ * tools/netpol-analyzer) lists as open to every address outside the cluster, each workload and port once.
+ */
+export function publishedPortsReachable(analyzer: string): SynthesizedFolderCheck {
+  return (folder, app) => {
+    const open = analyzeFolder(analyzer, folder).connections
+      .filter((connection) => connection.src === EVERY_IPV4_ADDRESS)
+      .flatMap((connection) => connection.ports.map((port) => `${connection.dst} ${port}`));
+    return { passed: new Set(open).size, total: app.publishedPorts };
+  };
+}
+
+/** The figures of a corpus as a short report; `checkName` says what the folder check counted. */
+export function formatCorpusFigures(apps: readonly CorpusApp[], checkName = 'folder check'): string {
   const sum = (value: (app: CorpusApp) => number) => apps.reduce((total, app) => total + value(app), 0);
   const imported = apps.filter((a) => a.importError === undefined);
   const synthesized = apps.filter((a) => a.objects !== undefined);
@@ -118,8 +135,8 @@ export function formatCorpusFigures(apps: readonly CorpusApp[]): string {
     `images (not built): ${sum((a) => a.images.length)}; whose port or preset the importer knows: ${sum((a) => a.knownImages)}`,
     `objects written by the apps that synthesized: ${sum((a) => a.objects ?? 0)}`,
     checked.length
-      ? `folder check: ${sum((a) => a.check!.passed)} of ${sum((a) => a.check!.total)} passed in ${checked.length} apps`
-      : 'reachability: not measured here (pass a SynthesizedFolderCheck, e.g. the netpol-analyzer comparison, to measureComposeCorpus)',
+      ? `${checkName}: ${sum((a) => a.check!.passed)} of ${sum((a) => a.check!.total)} in ${checked.length} apps`
+      : 'reachability: not measured (--reach runs the netpol-analyzer on each app)',
     ...apps.filter((a) => a.importError).map((a) => `  not imported: ${a.file}: ${a.importError}`),
     ...apps.filter((a) => a.importError === undefined && a.synthError).map((a) => `  not synthesized: ${a.file}: ${a.synthError}`),
   ];

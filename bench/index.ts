@@ -9,8 +9,9 @@
  *   --only=txt  only scenarios whose name contains txt (the baselines always run)
  *   --section=validate  only the validate section: `validate` vs kubeconform on a public-style
  *               corpus and on 10,002 objects (it also ends every run without --only)
- *   --section=compose-corpus [--corpus=DIR]  only the compose importer's figures on a corpus of
- *               compose files (default test/fixtures/compose-corpus; see compose-corpus.ts): counts, not times
+ *   --section=compose-corpus [--corpus=DIR] [--reach]  only the compose importer's figures on a corpus of
+ *               compose files (default test/fixtures/compose-corpus; see compose-corpus.ts): counts, not times;
+ *               --reach also counts the published ports np-guard's netpol-analyzer finds open from outside
  *   --deploy    instead: `habr-k8s deploy` against kubectl on a local control plane (see deploy.ts)
  */
 import { buildSync } from 'esbuild';
@@ -229,8 +230,10 @@ function main(): void {
   const section = process.argv.find((arg) => arg.startsWith('--section='))?.slice('--section='.length);
   if (section === 'compose-corpus') {
     const corpus = resolve(PROJECT_ROOT, process.argv.find((arg) => arg.startsWith('--corpus='))?.slice('--corpus='.length) ?? 'test/fixtures/compose-corpus');
-    const { formatCorpusFigures, measureComposeCorpus } = require('./compose-corpus') as typeof import('./compose-corpus');
-    console.log(formatCorpusFigures(measureComposeCorpus(corpus)));
+    const { formatCorpusFigures, measureComposeCorpus, publishedPortsReachable } = require('./compose-corpus') as typeof import('./compose-corpus');
+    const { ensureNetpolAnalyzer } = require('../tools/netpol-analyzer/analyzer') as typeof import('../tools/netpol-analyzer/analyzer');
+    const check = process.argv.includes('--reach') ? publishedPortsReachable(ensureNetpolAnalyzer()) : undefined;
+    console.log(formatCorpusFigures(measureComposeCorpus(corpus, check), 'published ports open from outside the cluster (netpol-analyzer)'));
     return;
   }
   const options = parseOptions(process.argv.slice(2));

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { composeFiles, formatCorpusFigures, measureComposeCorpus } from '../../bench/compose-corpus';
+import { composeFiles, formatCorpusFigures, measureComposeCorpus, publishedPortsReachable } from '../../bench/compose-corpus';
+import { ensureNetpolAnalyzer } from '../../tools/netpol-analyzer/analyzer';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/compose');
 
@@ -34,9 +35,19 @@ describe('the compose corpus figures', () => {
       'published TCP ports: 4; exposed by a NodePort or LoadBalancer their policies admit: 3',
       'images (not built): 9; whose port or preset the importer knows: 4',
       'objects written by the apps that synthesized: 40',
-      'folder check: 10 of 12 passed in 2 apps',
+      'folder check: 10 of 12 in 2 apps',
     ]);
   }, 120_000);
+
+  test('--reach: the published ports the netpol-analyzer lists as open from every outside address', () => {
+    const apps = measureComposeCorpus(FIXTURES, publishedPortsReachable(ensureNetpolAnalyzer(() => undefined)));
+    // features: api's 8080 (a NodePort label); admin's 8081:80 goes through its Ingress. shop: api 8000 and web 3000 in dev.
+    expect(apps.map((a) => [a.file, a.check])).toEqual([
+      ['features/docker-compose.yml', { passed: 1, total: 2 }],
+      ['shop/docker-compose.yml', { passed: 2, total: 2 }],
+    ]);
+    expect(formatCorpusFigures(apps, 'open')).toContain('\nopen: 3 of 4 in 2 apps');
+  }, 300_000);
 
   test('a file that does not import, and one whose app does not synthesize, are named with their error', () => {
     const corpus = path.join(scratch, 'bad');
