@@ -124,7 +124,7 @@ export function publishedPortsReachable(analyzer: string): SynthesizedFolderChec
 
 /** The figures of a corpus as a short report; `checkName` says what the folder check counted. */
 export function formatCorpusFigures(apps: readonly CorpusApp[], checkName = 'folder check'): string {
-  const sum = (value: (app: CorpusApp) => number) => apps.reduce((total, app) => total + value(app), 0);
+  const sum = (value: (app: CorpusApp) => number, of = apps) => of.reduce((total, app) => total + value(app), 0);
   const imported = apps.filter((a) => a.importError === undefined);
   const synthesized = apps.filter((a) => a.objects !== undefined);
   const checked = apps.filter((a) => a.check);
@@ -135,7 +135,7 @@ export function formatCorpusFigures(apps: readonly CorpusApp[], checkName = 'fol
     `images (not built): ${sum((a) => a.images.length)}; whose port or preset the importer knows: ${sum((a) => a.knownImages)}`,
     `objects written by the apps that synthesized: ${sum((a) => a.objects ?? 0)}`,
     checked.length
-      ? `${checkName}: ${sum((a) => a.check!.passed)} of ${sum((a) => a.check!.total)} in ${checked.length} apps`
+      ? `${checkName}: ${sum((a) => a.check!.passed, checked)} of ${sum((a) => a.check!.total, checked)} in ${checked.length} apps`
       : 'reachability: not measured (--reach runs the netpol-analyzer on each app)',
     ...apps.filter((a) => a.importError).map((a) => `  not imported: ${a.file}: ${a.importError}`),
     ...apps.filter((a) => a.importError === undefined && a.synthError).map((a) => `  not synthesized: ${a.file}: ${a.synthError}`),
