@@ -11,6 +11,9 @@
  *               corpus and on 10,002 objects (it also ends every run without --only)
  *   --section=deploy (or --deploy)  instead: `habr-k8s deploy` against kubectl on a local control
  *               plane (see deploy.ts)
+ *   --section=compose-corpus [--corpus=DIR] [--reach]  only the compose importer's figures on a corpus of
+ *               compose files in DIR (the repo ships none; see compose-corpus.ts): counts, not times;
+ *               --reach also counts the published ports np-guard's netpol-analyzer finds open from outside
  */
 import { buildSync } from 'esbuild';
 import { join, relative, resolve } from 'path';
@@ -222,6 +225,22 @@ function main(): void {
       console.error(error.message);
       process.exitCode = 1;
     });
+    return;
+  }
+  const section = process.argv.find((arg) => arg.startsWith('--section='))?.slice('--section='.length);
+  if (section === 'compose-corpus') {
+    const given = process.argv.find((arg) => arg.startsWith('--corpus='))?.slice('--corpus='.length);
+    if (!given) {
+      // Public compose files are other people's work: the repo ships none, so the corpus is a folder of your own.
+      console.error('bench: --section=compose-corpus needs --corpus=DIR, a folder of compose files (one per app folder)');
+      process.exitCode = 2;
+      return;
+    }
+    const corpus = resolve(process.env.INIT_CWD ?? process.cwd(), given);
+    const { formatCorpusFigures, measureComposeCorpus, publishedPortsReachable } = require('./compose-corpus') as typeof import('./compose-corpus');
+    const { ensureNetpolAnalyzer } = require('../tools/netpol-analyzer/analyzer') as typeof import('../tools/netpol-analyzer/analyzer');
+    const check = process.argv.includes('--reach') ? publishedPortsReachable(ensureNetpolAnalyzer()) : undefined;
+    console.log(formatCorpusFigures(measureComposeCorpus(corpus, check), 'published ports open from outside the cluster (netpol-analyzer)'));
     return;
   }
   const options = parseOptions(process.argv.slice(2));

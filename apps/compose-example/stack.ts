@@ -2,14 +2,15 @@
 // Written once by `habr-k8s import compose` from docker-compose.yml; the code is yours now.
 
 import { App, Chart } from 'cdk8s';
-import { declareExternalObject, MongoStatefulSet, RedisStatefulSet, RestrictedNamespace, WebApp } from '../../lib';
+import { ServiceType } from 'cdk8s-plus-27';
+import { declareExternalObject, MongoStatefulSet, Peer, RedisStatefulSet, RestrictedNamespace, WebApp } from '../../lib';
 import { StageConfig } from './stages';
 
 /**
  * The services of docker-compose.yml, after a platform chart (the namespace, which enforces the restricted Pod
  * Security Standard, and a default-deny ingress policy). Every Service is named as its compose service, so compose
- * host names such as `db:27017` keep working; `depends_on` became connections (NetworkPolicy edges)
- * and chart dependencies (the apply order).
+ * host names such as `db:27017` keep working; `depends_on`, `links` and host names in env values became
+ * connections (NetworkPolicy edges), and `depends_on` chart dependencies (the apply order).
  */
 export class ComposeExampleStack {
   public readonly charts: readonly Chart[];
@@ -49,6 +50,7 @@ export class ComposeExampleStack {
       imagePullPolicy: stage.builtImagePullPolicy,
       replicas: stage.replicas.api,
       port: 8000,
+      serviceType: stage.publishPorts ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP,
       env: { SHOP_ENV: 'dev', SHOP_DB: 'db:27017' },
       readiness: { tcpSocket: {}, periodSeconds: 5 },
       security: { runAsUser: stage.runAsUser },
@@ -60,6 +62,7 @@ export class ComposeExampleStack {
       imagePullPolicy: stage.builtImagePullPolicy,
       replicas: stage.replicas.web,
       port: 3000,
+      serviceType: stage.publishPorts ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP,
       env: { SHOP_API_URL: 'http://api:8000', PORT: '3000' },
       readiness: { tcpSocket: {}, periodSeconds: 5 },
       security: { runAsUser: stage.runAsUser },
@@ -73,12 +76,16 @@ export class ComposeExampleStack {
       security: { runAsUser: stage.runAsUser },
     });
 
-    // depends_on: each client may connect to the services it depends on, and nothing else can.
+    // depends_on, links and host names in env values: each client may connect to those services, and nothing else can.
     this.api.connections.allowTo(this.db);
     this.api.connections.allowTo(this.cache);
     this.web.connections.allowTo(this.api);
     this.queue.connections.allowTo(this.db);
     this.queue.connections.allowTo(this.cache);
+
+    // Published ports: reached through a node port (or a load balancer), from addresses outside the cluster.
+    if (stage.publishPorts) this.api.connections.allowFrom(Peer.ipBlock('0.0.0.0/0'), 8000);
+    if (stage.publishPorts) this.web.connections.allowFrom(Peer.ipBlock('0.0.0.0/0'), 3000);
 
     // The root password: kubectl create secret generic mongodb-secret -n <namespace> --from-file=password.txt
     declareExternalObject(app, { kind: 'Secret', name: this.db.passwordSecretMount.secretName, namespace: stage.namespace });

@@ -26,6 +26,11 @@ export interface StageConfig {
    */
   readonly runAsUser: number;
   readonly replicas: Readonly<Record<ReplicatedService, number>>;
+  /**
+   * Publish the ports compose publishes (`ports: ["8080:80"]`): their Services are NodePorts, and their policies admit
+   * any address on those ports. Otherwise they are ClusterIP, reached with `kubectl port-forward`.
+   */
+  readonly publishPorts: boolean;
   /** Size of each volume claim of a service. */
   readonly storage: Readonly<Record<StoredService, string>>;
   /** @default - the cluster's default storage class */
@@ -52,6 +57,7 @@ export const DEV: StageConfig = {
     web: 1,
     queue: 1,
   },
+  publishPorts: true,
   storage: {
     db: '1Gi',
   },

@@ -28,6 +28,7 @@ const CONSTRUCT: Readonly<Record<ServicePlan['kind'], string>> = {
   stateful: 'StatefulApp',
   web: 'WebApp',
   worker: 'WebApp',
+  job: 'BatchJob',
 };
 
 /** The app's `stages.ts`, `stack.ts` and `main.ts`. */
@@ -45,6 +46,10 @@ class GeneratedApp {
   private readonly replicated: readonly ServicePlan[];
   private readonly stored: readonly ServicePlan[];
   private readonly built: readonly ServicePlan[];
+  /** Whether a service runs as the stage's `runAsUser` (no uid of its own). */
+  private readonly runAsStageUser: boolean;
+  /** Whether a service has published ports that the stage config chooses to publish. */
+  private readonly publishing: boolean;
   private readonly outputRoot: string;
 
   constructor(private readonly plan: ImportPlan, private readonly options: GenerateOptions) {
@@ -52,6 +57,8 @@ class GeneratedApp {
     this.replicated = plan.services.filter((s) => s.kind === 'web' || s.kind === 'worker' || (s.kind === 'stateful' && !s.database));
     this.stored = plan.services.filter((s) => s.volumeClaims.length);
     this.built = plan.services.filter((s) => s.build);
+    this.publishing = plan.services.some((s) => s.exposure?.byStage);
+    this.runAsStageUser = plan.services.some((s) => !isPreset(s.kind) && s.runAsUser === undefined);
     this.outputRoot = `dist-${options.appName}`;
   }
 
@@ -79,14 +86,21 @@ class GeneratedApp {
       '  /** Image per service. */',
       '  readonly images: Readonly<Record<Service, string>>;',
       ...(this.built.length ? ['  /** Pull policy of the images compose builds (`Never` for images built inside minikube\'s Docker). */', '  readonly builtImagePullPolicy: ImagePullPolicy;'] : []),
-      ...(this.replicated.length ? [
+      ...(this.runAsStageUser ? [
         '  /**',
         '   * Uid the application images run as. Compose runs them as their image\'s USER, often root; the restricted',
         '   * Pod Security Standard needs a non-root uid, and the root filesystem is read-only with a writable /tmp.',
         '   * An image that needs its own uid or more writable folders gets them in stack.ts (`security`).',
         '   */',
         '  readonly runAsUser: number;',
-        '  readonly replicas: Readonly<Record<ReplicatedService, number>>;',
+      ] : []),
+      ...(this.replicated.length ? ['  readonly replicas: Readonly<Record<ReplicatedService, number>>;'] : []),
+      ...(this.publishing ? [
+        '  /**',
+        '   * Publish the ports compose publishes (`ports: ["8080:80"]`): their Services are NodePorts, and their policies admit',
+        '   * any address on those ports. Otherwise they are ClusterIP, reached with `kubectl port-forward`.',
+        '   */',
+        '  readonly publishPorts: boolean;',
       ] : []),
       ...(this.stored.length ? [
         '  /** Size of each volume claim of a service. */',
@@ -101,7 +115,9 @@ class GeneratedApp {
       `  namespace: ${quote(this.options.namespace ?? this.options.appName)},`,
       `  images: {\n${images}\n  },`,
       ...(this.built.length ? ['  builtImagePullPolicy: ImagePullPolicy.IF_NOT_PRESENT,'] : []),
-      ...(this.replicated.length ? ['  runAsUser: 10001,', `  replicas: ${record(this.replicated, (s) => String(s.replicas))},`] : []),
+      ...(this.runAsStageUser ? ['  runAsUser: 10001,'] : []),
+      ...(this.replicated.length ? [`  replicas: ${record(this.replicated, (s) => String(s.replicas))},`] : []),
+      ...(this.publishing ? ['  publishPorts: true,'] : []),
       ...(this.stored.length ? [`  storage: ${record(this.stored, (s) => quote(s.storage!))},`] : []),
       '};',
       '',
@@ -117,10 +133,10 @@ class GeneratedApp {
     const needsPeer = services.some((s) => s.ingress);
     const pluses = [
       ...(services.some((s) => !s.build && s.imagePullPolicy) ? ['ImagePullPolicy'] : []),
-      ...(services.some((s) => s.serviceType) ? ['ServiceType'] : []),
+      ...(services.some((s) => s.serviceType || s.exposure) ? ['ServiceType'] : []),
     ];
     const externals = this.externalObjects();
-    const libraryImports = [...constructs, 'RestrictedNamespace', ...(needsPeer ? ['Peer'] : []), ...(externals.length ? ['declareExternalObject'] : [])]
+    const libraryImports = [...constructs, 'RestrictedNamespace', ...(needsPeer || services.some((s) => s.exposure) ? ['Peer'] : []), ...(externals.length ? ['declareExternalObject'] : [])]
       .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
     const body: string[] = [];
     body.push(
@@ -139,8 +155,14 @@ class GeneratedApp {
     for (const s of services) {
       body.push(`    this.${field(s)} = new ${CONSTRUCT[s.kind]}(${chartVariable(s)}, ${quote(pascalCase(s.name))}, ${source(this.props(s), '    ')});`);
     }
-    const connections = services.flatMap((s) => s.connectsTo.map((d) => `    this.${field(s)}.connections.allowTo(this.${field(this.service(d))});`));
-    if (connections.length) body.push('', '    // depends_on: each client may connect to the services it depends on, and nothing else can.', ...connections);
+    const connections = services.flatMap((s) => s.connectsTo.map((edge) =>
+      `    this.${field(s)}.connections.allowTo(${[`this.${field(this.service(edge.service))}`, ...edge.ports].join(', ')});`));
+    if (connections.length) body.push('', '    // depends_on, links and host names in env values: each client may connect to those services, and nothing else can.', ...connections);
+    const fromOutside = services.filter((s) => s.exposure).map((s) => {
+      const allow = `this.${field(s)}.connections.allowFrom(${['Peer.ipBlock(\'0.0.0.0/0\')', ...s.exposure!.ports].join(', ')});`;
+      return s.exposure!.byStage ? `    if (stage.publishPorts) ${allow}` : `    ${allow}`;
+    });
+    if (fromOutside.length) body.push('', '    // Published ports: reached through a node port (or a load balancer), from addresses outside the cluster.', ...fromOutside);
     if (externals.length) body.push('', ...externals);
 
     const lines = [
@@ -153,8 +175,8 @@ class GeneratedApp {
       '/**',
       ` * The services of ${this.options.composeFile}, after a platform chart (the namespace, which enforces the restricted Pod`,
       ' * Security Standard, and a default-deny ingress policy). Every Service is named as its compose service, so compose',
-      ' * host names such as ' + this.hostExample() + ' keep working; `depends_on` became connections (NetworkPolicy edges)',
-      ' * and chart dependencies (the apply order).',
+      ' * host names such as ' + this.hostExample() + ' keep working; `depends_on`, `links` and host names in env values became',
+      ' * connections (NetworkPolicy edges), and `depends_on` chart dependencies (the apply order).',
       ' */',
       `export class ${this.stackClass} {`,
       '  public readonly charts: readonly Chart[];',
@@ -211,7 +233,7 @@ class GeneratedApp {
     const security = isPreset(s.kind)
       ? undefined
       : { runAsUser: s.runAsUser ?? expr('stage.runAsUser'), runAsGroup: s.runAsGroup, writablePaths: s.writablePaths };
-    const served = s.kind !== 'worker';
+    const served = s.kind !== 'worker' && s.kind !== 'job';
     const common = {
       name: s.name,
       serviceName: served ? s.name : undefined,
@@ -228,6 +250,7 @@ class GeneratedApp {
       // A SQL preset mounts the Secret its password file is in itself; a second mount of it would clash.
       secretMounts: s.secretMount && !s.passwordSecret ? [{ secretName: s.secretMount.secretName, mountPath: s.secretMount.mountPath }] : undefined,
       configMapMounts: s.configMounts.length ? s.configMounts.map((m) => ({ configMapName: m.configMapName, mountPath: m.mountPath })) : undefined,
+      hostAliases: s.hostAliases as SourceValue,
     };
     if (s.kind === 'mongo') return { ...common, rootUsername: s.rootUsername, ...claims, ...container };
     if (s.kind === 'redis') return { ...common, ...claims, ...container };
@@ -242,6 +265,7 @@ class GeneratedApp {
         ...container,
       };
     }
+    if (s.kind === 'job') return { ...common, restartPolicy: s.job!.restartPolicy, backoffLimit: s.job!.backoffLimit, ...container };
     const replicas = s.database ? undefined : expr(key.startsWith("'") ? `stage.replicas[${key}]` : `stage.replicas.${key}`);
     if (s.kind === 'stateful') {
       return {
@@ -249,6 +273,7 @@ class GeneratedApp {
         replicas,
         port: s.port,
         portName: s.portName,
+        extraPorts: s.extraPorts.length ? s.extraPorts : undefined,
         volumeClaims: s.volumeClaims.map((c) => ({ name: c.name, mountPath: c.mountPath, storage: stageField('storage'), storageClassName: expr('stage.storageClassName') })),
         ...container,
       };
@@ -257,7 +282,9 @@ class GeneratedApp {
       ...common,
       replicas,
       port: s.port,
-      serviceType: s.serviceType && expr(`ServiceType.${s.serviceType === 'NodePort' ? 'NODE_PORT' : 'LOAD_BALANCER'}`),
+      extraPorts: s.extraPorts.length ? s.extraPorts : undefined,
+      serviceType: s.serviceType ? expr(`ServiceType.${s.serviceType === 'NodePort' ? 'NODE_PORT' : 'LOAD_BALANCER'}`)
+        : s.exposure?.byStage && expr('stage.publishPorts ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP'),
       nodePort: s.nodePort,
       ingress: s.ingress && {
         host: s.ingress.host,

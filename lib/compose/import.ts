@@ -3,7 +3,7 @@ import * as path from 'path';
 import { GeneratedFile, generateApp } from './generate';
 import { parseCompose } from './parse';
 import { ImportWarning, planImport } from './plan';
-import { ComposeError } from './values';
+import { ComposeError, parseDotEnv } from './values';
 
 export { ComposeError };
 
@@ -23,6 +23,11 @@ export interface ImportOptions {
   readonly repository?: string;
   /** The folder the compose file and `out` are relative to. @default - the process's current folder */
   readonly cwd?: string;
+  /**
+   * What `${NAME}` references in the compose file read. @default - for {@link importCompose}, the
+   * `.env` file next to the compose file, as compose reads it; for {@link renderImport}, none
+   */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 export interface ImportResult {
@@ -44,7 +49,7 @@ function isInside(file: string, folder: string): boolean {
 /** The app's files for the compose file's text, without touching the disk. */
 export function renderImport(text: string, composeFile: string, options: ImportOptions): ImportResult {
   const cwd = options.cwd ?? process.cwd();
-  const project = parseCompose(text, composeFile, path.dirname(path.resolve(cwd, composeFile)));
+  const project = parseCompose(text, composeFile, path.dirname(path.resolve(cwd, composeFile)), options.variables);
   const plan = planImport(project, composeFile);
   const out = path.resolve(cwd, options.out);
   const appName = path.basename(out).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'compose';
@@ -68,7 +73,9 @@ export function importCompose(composeFile: string, options: ImportOptions): Impo
   } catch (error) {
     throw new ComposeError(`${composeFile}: cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
   }
-  const result = renderImport(text, composeFile, options);
+  const dotEnv = path.join(path.dirname(path.resolve(cwd, composeFile)), '.env');
+  const variables = options.variables ?? (fs.existsSync(dotEnv) ? parseDotEnv(fs.readFileSync(dotEnv, 'utf8')) : {});
+  const result = renderImport(text, composeFile, { ...options, variables });
   const out = path.resolve(cwd, options.out);
   if (fs.existsSync(out) && !options.force) {
     throw new ComposeError(`${options.out} exists: the importer never overwrites an app you own (pass --force to replace its files)`);

@@ -2,7 +2,8 @@ import { MONGO_DEFAULTS } from '../constructs/mongo-stateful-set';
 import { MYSQL_DEFAULT_RESOURCES } from '../constructs/mysql-stateful-set';
 import { POSTGRES_DEFAULT_RESOURCES } from '../constructs/postgres-stateful-set';
 import { redisDefaults } from '../constructs/redis-stateful-set';
-import { ResourceList } from '../constructs/pod-template';
+import { ResourceProps } from '../constructs/pod-template';
+import { imageRuntimeNeeds } from '../manifest/image-needs';
 import { imageRuntime, KnownImageName, parseImageReference } from '../manifest/images';
 
 /** What the importer knows about an official database or cache image: the preset that runs it, and the image's facts (lib/manifest/images.ts). */
@@ -13,16 +14,16 @@ export interface KnownImage {
   readonly portName: string;
   /** Where the image keeps its data: the volume claim's mount path. */
   readonly dataPath: string;
-  /** What the preset requests when the service says nothing. */
-  readonly requests: ResourceList;
+  /** The preset's requests and limits when the service says nothing. */
+  readonly resources: ResourceProps;
 }
 
-const PRESET_REQUESTS: Readonly<Record<KnownImageName, ResourceList>> = {
-  mongo: MONGO_DEFAULTS.resources.requests!,
-  redis: redisDefaults(false).resources.requests!,
-  postgres: POSTGRES_DEFAULT_RESOURCES.requests!,
-  mysql: MYSQL_DEFAULT_RESOURCES.requests!,
-  mariadb: MYSQL_DEFAULT_RESOURCES.requests!,
+const PRESET_RESOURCES: Readonly<Record<KnownImageName, ResourceProps>> = {
+  mongo: MONGO_DEFAULTS.resources,
+  redis: redisDefaults(false).resources,
+  postgres: POSTGRES_DEFAULT_RESOURCES,
+  mysql: MYSQL_DEFAULT_RESOURCES,
+  mariadb: MYSQL_DEFAULT_RESOURCES,
 };
 
 /** The image's repository without registry, tag or digest: `docker.io/library/postgres:16` is `postgres`. */
@@ -40,5 +41,28 @@ export function imageTag(image: string): string | undefined {
 export function knownImage(image: string): KnownImage | undefined {
   const runtime = imageRuntime(image);
   if (!runtime) return undefined;
-  return { preset: runtime.name, port: runtime.port, portName: runtime.portName, dataPath: runtime.dataPath, requests: PRESET_REQUESTS[runtime.name] };
+  return { preset: runtime.name, port: runtime.port, portName: runtime.portName, dataPath: runtime.dataPath, resources: PRESET_RESOURCES[runtime.name] };
+}
+
+/**
+ * The port clients use of common images the table of image needs (lib/manifest/image-needs.ts)
+ * does not hold (their Dockerfile's `EXPOSE`, the first of several where it lists more): what a
+ * service without `ports` serves when another service names it as a host. `images` (repository
+ * names) share the entry.
+ */
+const OTHER_IMAGE_PORTS: readonly { readonly images: readonly string[]; readonly port: number }[] = [
+  { images: ['zookeeper'], port: 2181 },
+  { images: ['kafka', 'cp-kafka'], port: 9092 },
+  { images: ['nats'], port: 4222 },
+  { images: ['eclipse-mosquitto'], port: 1883 },
+  { images: ['influxdb'], port: 8086 },
+  { images: ['phpmyadmin'], port: 80 },
+  { images: ['adminer'], port: 8080 },
+  { images: ['ghost'], port: 2368 },
+];
+
+/** The port `image` serves (the table's, or one of {@link OTHER_IMAGE_PORTS}); undefined when the importer does not know it. */
+export function imagePort(image: string): number | undefined {
+  const name = imageRepositoryName(image);
+  return imageRuntimeNeeds(image)?.port ?? OTHER_IMAGE_PORTS.find((entry) => entry.images.includes(name))?.port;
 }

@@ -60,6 +60,10 @@ export interface ComposeService {
   readonly ports: readonly ComposePort[];
   readonly expose: readonly ComposePort[];
   readonly dependsOn: readonly { readonly service: string; readonly condition: string }[];
+  /** `links`: the service linked to, and the alias it was given (`db:database`). */
+  readonly links: readonly { readonly service: string; readonly alias?: string }[];
+  /** `extra_hosts`: a host name and the address it resolves to (`host-gateway` included as written). */
+  readonly extraHosts: readonly { readonly host: string; readonly ip: string }[];
   readonly healthcheck?: ComposeHealthcheck;
   readonly volumes: readonly ComposeVolumeMount[];
   readonly tmpfs: readonly string[];

@@ -4,13 +4,13 @@ import {
   ComposeFileGrant, ComposeFileSource, ComposeHealthcheck, ComposePort, ComposeProject, ComposeResources, ComposeService,
   ComposeVolumeMount, UnconvertedKey,
 } from './model';
-import { ComposeError, interpolate, parseDuration, splitCommand } from './values';
+import { ComposeError, interpolate, parseDuration, splitCommand, Variables } from './values';
 
 type Json = Record<string, unknown>;
 
 /** Service keys read into the model; every other key is reported as not converted. */
 const SERVICE_KEYS = new Set([
-  'image', 'build', 'environment', 'entrypoint', 'command', 'ports', 'expose', 'depends_on', 'healthcheck', 'volumes',
+  'image', 'build', 'environment', 'entrypoint', 'command', 'ports', 'expose', 'depends_on', 'links', 'extra_hosts', 'healthcheck', 'volumes',
   'tmpfs', 'secrets', 'configs', 'deploy', 'labels', 'user', 'pull_policy', 'restart', 'read_only', 'cpus', 'mem_limit',
   'mem_reservation',
 ]);
@@ -20,10 +20,11 @@ const TOP_LEVEL_KEYS = new Set(['version', 'name', 'services', 'volumes', 'secre
 
 /**
  * Reads a compose file's text into a {@link ComposeProject}. `file` names the file in errors;
- * `folder`, the file's folder, gives the project its name without a `name:`, as compose does.
+ * `folder`, the file's folder, gives the project its name without a `name:`, as compose does;
+ * `variables` (its `.env` file) are what `${NAME}` references read.
  * Throws one {@link ComposeError} for anything that is not a valid compose file.
  */
-export function parseCompose(text: string, file: string, folder = path.dirname(path.resolve(file))): ComposeProject {
+export function parseCompose(text: string, file: string, folder = path.dirname(path.resolve(file)), variables: Variables = {}): ComposeProject {
   let document: unknown;
   try {
     document = parseYaml(text, { merge: true });
@@ -31,7 +32,7 @@ export function parseCompose(text: string, file: string, folder = path.dirname(p
     throw new ComposeError(`${file}: not valid YAML: ${(error as Error).message.split('\n')[0]}`);
   }
   const unsetVariables: { name: string; where: string }[] = [];
-  const root = asMapping(interpolateAll(document, '', unsetVariables), file, 'the file');
+  const root = asMapping(interpolateAll(document, { file, variables, unset: unsetVariables }, ''), file, 'the file');
   const reader = new Reader(file);
   const services = reader.mapping(root.services, 'services');
   if (!Object.keys(services).length) throw new ComposeError(`${file}: services: must define at least one service`);
@@ -62,11 +63,24 @@ export function projectName(name: string | undefined, folder: string): string {
   return normalized || 'compose';
 }
 
-function interpolateAll(value: unknown, where: string, unset: { name: string; where: string }[]): unknown {
-  if (typeof value === 'string') return interpolate(value, ({ name }) => unset.push({ name, where: where || '(top level)' }));
-  if (Array.isArray(value)) return value.map((item, i) => interpolateAll(item, `${where}[${i}]`, unset));
+interface Interpolation {
+  readonly file: string;
+  readonly variables: Variables;
+  readonly unset: { name: string; where: string }[];
+}
+
+function interpolateAll(value: unknown, context: Interpolation, where: string): unknown {
+  if (typeof value === 'string') {
+    try {
+      return interpolate(value, context.variables, ({ name }) => context.unset.push({ name, where: where || '(top level)' }));
+    } catch (error) {
+      if (error instanceof ComposeError) throw new ComposeError(`${context.file}: ${where || '(top level)'}: ${error.message}`);
+      throw error;
+    }
+  }
+  if (Array.isArray(value)) return value.map((item, i) => interpolateAll(item, context, `${where}[${i}]`));
   if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateAll(item, where ? `${where}.${key}` : key, unset)]));
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, interpolateAll(item, context, where ? `${where}.${key}` : key)]));
   }
   return value;
 }
@@ -83,16 +97,25 @@ function checkReferences(project: ComposeProject, file: string): void {
     for (const { service: dependency } of service.dependsOn) {
       if (!names.has(dependency)) throw new ComposeError(`${file}: services.${service.name}.depends_on: "${dependency}" is not a service of the file`);
     }
+    for (const { service: linked } of service.links) {
+      if (!names.has(linked)) throw new ComposeError(`${file}: services.${service.name}.links: "${linked}" is not a service of the file`);
+    }
     for (const [kind, defined] of [['secrets', project.secrets], ['configs', project.configs]] as const) {
       for (const grant of service[kind]) {
         if (!(grant.source in defined)) throw new ComposeError(`${file}: services.${service.name}.${kind}: "${grant.source}" is not defined under top-level ${kind}`);
       }
     }
-    for (const mount of service.volumes) {
-      if (mount.type === 'volume' && mount.source !== undefined && !(mount.source in project.volumes)) {
-        throw new ComposeError(`${file}: services.${service.name}.volumes: named volume "${mount.source}" is not defined under top-level volumes`);
+    service.volumes.forEach((mount, i) => {
+      const at = `services.${service.name}.volumes[${i}]`;
+      const emptied = project.unsetVariables.filter((v) => v.where === at || v.where.startsWith(`${at}.`)).map((v) => `\${${v.name}}`);
+      if (emptied.length && (mount.source === '' || mount.target === '')) {
+        throw new ComposeError(`${file}: ${at}: ${[...new Set(emptied)].join(', ')} is not set, and compose makes it empty, leaving no volume ${mount.source === '' ? 'source' : 'target'}: `
+          + 'set it in the .env file next to the compose file, or give it a default (${NAME:-value})');
       }
-    }
+      if (mount.type === 'volume' && mount.source !== undefined && !(mount.source in project.volumes)) {
+        throw new ComposeError(`${file}: ${at}: named volume "${mount.source}" is not defined under top-level volumes`);
+      }
+    });
   }
 }
 
@@ -122,6 +145,11 @@ class Reader {
       ports: this.list(service.ports, `${at}.ports`).map((port, i) => this.port(port, `${at}.ports[${i}]`)),
       expose: this.list(service.expose, `${at}.expose`).map((port, i) => this.exposed(port, `${at}.expose[${i}]`)),
       dependsOn: this.dependsOn(service.depends_on, `${at}.depends_on`),
+      links: this.list(service.links, `${at}.links`).map((link, i) => {
+        const [linked, alias] = this.string(link, `${at}.links[${i}]`).split(':');
+        return { service: linked, alias: alias === undefined || alias === linked ? undefined : alias };
+      }),
+      extraHosts: this.extraHosts(service.extra_hosts, `${at}.extra_hosts`),
       healthcheck: service.healthcheck === undefined ? undefined : this.healthcheck(service.healthcheck, `${at}.healthcheck`, unconverted),
       volumes: this.list(service.volumes, `${at}.volumes`).map((mount, i) => this.volume(mount, `${at}.volumes[${i}]`)),
       tmpfs: (typeof service.tmpfs === 'string' ? [service.tmpfs] : this.list(service.tmpfs, `${at}.tmpfs`)).map((t, i) => this.string(t, `${at}.tmpfs[${i}]`).split(':')[0]),
@@ -252,6 +280,20 @@ class Reader {
     const port = first ? Number(first[1]) : NaN;
     if (!(port >= 1 && port <= 65535)) this.fail(field, `"${text}" is not a port from 1 to 65535`);
     return port;
+  }
+
+  /** `["name:ip", "name=ip"]` or `{ name: ip }`; an IPv6 address follows the first separator (`name:::1`). */
+  private extraHosts(value: unknown, field: string): { host: string; ip: string }[] {
+    if (value === undefined || value === null) return [];
+    const entries = Array.isArray(value)
+      ? value.map((entry, i) => {
+        const text = this.string(entry, `${field}[${i}]`);
+        const separator = /[=:]/.exec(text);
+        if (!separator) this.fail(`${field}[${i}]`, `"${text}" is not "host:address" or "host=address"`);
+        return [text.slice(0, separator!.index), text.slice(separator!.index + 1)];
+      })
+      : Object.entries(this.mapping(value, field)).map(([host, ip]) => [host, this.scalar(ip, `${field}.${host}`)]);
+    return entries.map(([host, ip]) => ({ host, ip: ip.replace(/^\[(.*)\]$/, '$1') }));
   }
 
   private dependsOn(value: unknown, field: string): { service: string; condition: string }[] {

@@ -1,11 +1,13 @@
 import * as path from 'path';
-import { ProbeProps, ResourceList, ResourceProps } from '../constructs/pod-template';
+import { APP_CONTAINER_DEFAULTS, ProbeProps, ResourceProps } from '../constructs/pod-template';
+import { isIpAddress } from '../manifest/cidr';
 import { isDns1035Label, isDns1123Label } from '../manifest/names';
 import { parseQuantity } from '../manifest/quantity';
-import { imageTag, KnownImage, knownImage } from './known-images';
 import { unpinnedReason } from '../manifest/image-reference';
+import { HostReference, hostReferences } from './hosts';
+import { imagePort, imageTag, KnownImage, knownImage } from './known-images';
 import { ComposeHealthcheck, ComposePort, ComposeProject, ComposeService } from './model';
-import { bytesToQuantity, ComposeError, cpusToQuantity } from './values';
+import { bytesToQuantity, ComposeError, cpusToQuantity, javaMaxHeapBytes } from './values';
 
 /** Something of the compose file the import does not convert, or converts with a caveat. */
 export interface ImportWarning {
@@ -22,16 +24,17 @@ export function formatWarning(warning: ImportWarning): string {
 /**
  * The construct a service becomes: a preset for the database and cache images the importer knows
  * (Mongo, Redis, PostgreSQL, MySQL, MariaDB), a StatefulApp (services with a port that keep data
- * on named volumes), or a WebApp (with a port and its Service; without one, a worker).
+ * on named volumes), or a WebApp (with a port and its Service; without one, a worker, or a BatchJob when compose does not
+ * restart it).
  */
-export type WorkloadKind = PresetKind | 'stateful' | 'web' | 'worker';
+export type WorkloadKind = PresetKind | 'stateful' | 'web' | 'worker' | 'job';
 
 /** The presets: MongoStatefulSet, RedisStatefulSet, PostgresStatefulSet, MysqlStatefulSet (flavours mysql and mariadb). */
 export type PresetKind = KnownImage['preset'];
 
 /** Whether the service runs as a preset, which keeps its own user, writable folders and probes. */
 export function isPreset(kind: WorkloadKind): kind is PresetKind {
-  return kind !== 'stateful' && kind !== 'web' && kind !== 'worker';
+  return kind !== 'stateful' && kind !== 'web' && kind !== 'worker' && kind !== 'job';
 }
 
 export interface VolumeClaimPlan {
@@ -45,6 +48,8 @@ export interface ServicePlan {
   /** The base name of the objects: the compose name as a DNS label. */
   readonly name: string;
   readonly kind: WorkloadKind;
+  /** For a BatchJob: compose's `restart` as the pod's restartPolicy, and the retries `on-failure:<n>` allows. */
+  readonly job?: { readonly restartPolicy: 'Never' | 'OnFailure'; readonly backoffLimit: number | undefined };
   /** A database the importer knows (its image's port, data folder and uid): it runs one pod. */
   readonly database: boolean;
   /** The image for the stage config. */
@@ -53,6 +58,8 @@ export interface ServicePlan {
   readonly build?: ComposeService['build'];
   readonly port?: number;
   readonly portName?: string;
+  /** The service's other TCP ports, each on the Service as `tcp-<port>`. */
+  readonly extraPorts: readonly { readonly name: string; readonly port: number }[];
   readonly env: readonly (readonly [string, string])[];
   /** Kubernetes' command (compose's entrypoint) and args (compose's command). */
   readonly command?: readonly string[];
@@ -68,14 +75,25 @@ export interface ServicePlan {
   readonly secretMount?: { readonly secretName: string; readonly mountPath: string; readonly keys: readonly SecretKeyPlan[] };
   readonly configMounts: readonly { readonly configMapName: string; readonly mountPath: string; readonly key: string; readonly file?: string }[];
   readonly dependsOn: readonly string[];
-  /** Services it connects to (those of `dependsOn` that have a port). */
-  readonly connectsTo: readonly string[];
+  /**
+   * Services it connects to (`depends_on`, `links`, host names in env values) that serve a port,
+   * each with the ports named with the host; none means every port of the server.
+   */
+  readonly connectsTo: readonly { readonly service: string; readonly ports: readonly number[] }[];
   readonly replicas: number;
   readonly resources?: ResourceProps;
   readonly serviceType?: 'NodePort' | 'LoadBalancer';
   readonly nodePort?: number;
+  /**
+   * Ports reached from outside the cluster, which the policy admits from any address: the
+   * published ports of a WebApp, through a NodePort Service in the stages that publish them
+   * (`byStage`), or through the Service type of a `kompose.service.type` label.
+   */
+  readonly exposure?: { readonly ports: readonly number[]; readonly byStage: boolean };
   readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  /** `extra_hosts`, one entry per address. */
+  readonly hostAliases?: readonly { readonly ip: string; readonly hostnames: readonly string[] }[];
   readonly rootUsername?: string;
   /** PostgreSQL's superuser (`POSTGRES_USER`). */
   readonly user?: string;
@@ -109,8 +127,8 @@ const CONVERTED_KOMPOSE_LABELS = new Set([
   'kompose.service.nodeport.port', 'kompose.image-pull-policy', 'kompose.volume.size', 'kompose.controller.type',
 ]);
 const DEFAULT_STORAGE = '1Gi';
-/** What WebApp and StatefulApp request when a service says nothing (APP_CONTAINER_DEFAULTS). */
-const DEFAULT_REQUESTS: ResourceList = { cpu: '100m', memory: '128Mi' };
+/** What WebApp, StatefulApp and BatchJob request and limit when a service says nothing. */
+const DEFAULT_RESOURCES: ResourceProps = APP_CONTAINER_DEFAULTS.resources;
 const APP_WRITABLE_PATHS = ['/tmp'];
 
 /** Maps a parsed compose project onto our constructs; throws a ComposeError for what cannot be mapped at all. */
@@ -122,11 +140,12 @@ export function planImport(project: ComposeProject, file: string): ImportPlan {
   for (const [name, volume] of Object.entries(project.volumes)) {
     for (const { key } of volume.unconverted) warn(undefined, `volumes.${name}.${key}`, 'not converted: volume claims use the cluster\'s storage class (stage config `storageClassName`)');
   }
-  const seenVariables = new Set<string>();
-  for (const { name, where } of project.unsetVariables) {
-    if (seenVariables.has(name)) continue;
-    seenVariables.add(name);
-    warn(undefined, 'interpolation', `\${${name}} (first at ${where}) has no default; it became an empty string (give it one: \${${name}:-value})`);
+  const unsetPlaces = new Map<string, string[]>();
+  for (const { name, where } of project.unsetVariables) unsetPlaces.set(name, [...unsetPlaces.get(name) ?? [], where]);
+  for (const [name, places] of unsetPlaces) {
+    const shown = places.length > 3 ? `${places.slice(0, 3).join(', ')} and ${places.length - 3} more` : places.join(', ');
+    warn(undefined, 'interpolation', `\${${name}} is not set (the importer reads the .env file next to the compose file, not the shell) and has no default: `
+      + `it became an empty string, as compose makes it, in ${shown} (set it in .env, or give it a default: \${${name}:-value})`);
   }
 
   const names = new Map<string, string>();
@@ -140,10 +159,11 @@ export function planImport(project: ComposeProject, file: string): ImportPlan {
     if (name !== service.name) warn(service.name, 'name', `the host name becomes "${name}" (a Kubernetes Service name); clients that use "${service.name}" must change`);
     names.set(service.name, name);
   }
-  const byName = new Map(project.services.map((s) => [s.name, s]));
   const ordered = applyOrder(project.services, file);
-  const portOf = new Map(project.services.map((s) => [s.name, servicePorts(s)[0]?.target]));
-  const services = ordered.map((service) => planService(project, service, names, byName, portOf, (key, message) => warn(service.name, key, message)));
+  const references = hostReferences(project);
+  const served = new Map(project.services.map((s) => [s.name, portsServed(s, references, (key, message) => warn(s.name, key, message))]));
+  const services = ordered.map((service) => planService(project, service, names, served.get(service.name)!,
+    connections(service, references, served), (key, message) => warn(service.name, key, message)));
   return { project: project.name, services, warnings };
 }
 
@@ -174,12 +194,64 @@ function servicePorts(service: ComposeService): ComposePort[] {
   });
 }
 
+/**
+ * The TCP ports a service serves: those of `ports` and `expose`, then the ports other services name
+ * with its host (compose reaches every port of a container, a Service only those it lists), and for
+ * a service without any that others name as a host, its image's port when the importer knows it.
+ */
+function portsServed(service: ComposeService, references: readonly HostReference[], warn: (key: string, message: string) => void): ComposePort[] {
+  const known = service.build === undefined ? knownImage(service.image!) : undefined;
+  const declared = servicePorts(service);
+  const ports = known && !declared.some((p) => p.target === known.port) ? [{ target: known.port, protocol: 'tcp' }, ...declared] : declared;
+  const served = new Set(ports.map((p) => p.target));
+  const named = references.filter((r) => r.server === service.name);
+  for (const reference of named) {
+    if (reference.port === undefined || served.has(reference.port)) continue;
+    if (known?.preset) {
+      warn('ports', `${reference.port} not converted: ${reference.client} names ${service.name}:${reference.port} (${reference.where}), but the ${known.preset} preset serves ${known.port} only`);
+      continue;
+    }
+    served.add(reference.port);
+    ports.push({ target: reference.port, protocol: 'tcp' });
+    warn('ports', `${reference.port} added to the Service: ${reference.client} connects to ${service.name}:${reference.port} (${reference.where}); `
+      + 'compose reaches every port of a container, a Service only those it lists');
+  }
+  if (!served.size && named.length) {
+    const clients = [...new Set(named.map((r) => `${r.client} (${r.where})`))].join(', ');
+    const port = service.image === undefined ? undefined : imagePort(service.image);
+    if (port === undefined) {
+      warn('ports', `none, but ${clients} name ${service.name} as a host: without a port it gets no Service, so the name does not resolve `
+        + 'and the connection is not admitted (add the port it listens on: expose: ["<port>"])');
+    } else {
+      ports.push({ target: port, protocol: 'tcp' });
+      warn('ports', `${port} (the port ${imageRepositoryLabel(service.image!)} listens on) added, so that its host name resolves for ${clients}`);
+    }
+  }
+  return ports;
+}
+
+/** The client's connections: one per server that serves a port, on the ports named with it, or on every port when one reference names none. */
+function connections(
+  client: ComposeService, references: readonly HostReference[], served: ReadonlyMap<string, readonly ComposePort[]>,
+): ServicePlan['connectsTo'] {
+  const edges = new Map<string, Set<number> | 'all'>();
+  for (const reference of references.filter((r) => r.client === client.name)) {
+    const ports = served.get(reference.server)!.map((p) => p.target);
+    if (!ports.length) continue;
+    if (reference.port !== undefined && !ports.includes(reference.port)) continue;
+    const edge = edges.get(reference.server);
+    if (reference.port === undefined) edges.set(reference.server, 'all');
+    else if (edge !== 'all') edges.set(reference.server, new Set([...edge ?? [], reference.port]));
+  }
+  return [...edges].map(([service, ports]) => ({ service, ports: ports === 'all' ? [] : [...ports] }));
+}
+
 function planService(
   project: ComposeProject,
   service: ComposeService,
   names: ReadonlyMap<string, string>,
-  byName: ReadonlyMap<string, ComposeService>,
-  portOf: ReadonlyMap<string, number | undefined>,
+  ports: readonly ComposePort[],
+  connectsTo: ServicePlan['connectsTo'],
   warn: (key: string, message: string) => void,
 ): ServicePlan {
   for (const { key, detail } of service.unconverted) warn(key, `not converted${detail === undefined ? '' : ` (${detail})`}`);
@@ -189,29 +261,25 @@ function planService(
   checkPinned(image, service, warn);
 
   const labels = kompose(service, warn);
-  const ports = servicePorts(service);
   for (const port of [...service.ports, ...service.expose]) {
     if (port.protocol !== 'tcp') warn('ports', `${port.target}/${port.protocol} not converted: the constructs serve TCP only`);
     if (port.range) warn('ports', `the range ${port.range} became its first port, ${port.target}`);
   }
   const named = service.volumes.filter((v) => v.type === 'volume' && v.source !== undefined);
+  const job = planRestart(service, name, ports.length > 0 || known !== undefined, warn);
   const kind: WorkloadKind = known?.preset
-    ?? (known || (ports.length && (named.length || labels.controller === 'statefulset')) ? 'stateful' : ports.length ? 'web' : 'worker');
+    ?? (known || (ports.length && (named.length || labels.controller === 'statefulset')) ? 'stateful' : ports.length ? 'web' : job ? 'job' : 'worker');
   const port = known?.port ?? ports[0]?.target;
-  if (known) {
-    for (const other of ports.filter((p) => p.target !== known.port)) warn('ports', `${other.target} not converted: the ${kind === 'stateful' ? imageRepositoryLabel(image) : kind} StatefulSet serves ${known.port}`);
-  } else {
-    for (const other of ports.slice(1)) warn('ports', `${other.target} not converted: a WebApp serves one port (${port})`);
+  const others = ports.filter((p) => p.target !== port);
+  if (isPreset(kind)) {
+    for (const other of others) warn('ports', `${other.target} not converted: the ${kind} preset serves ${port}`);
   }
+  const extraPorts = isPreset(kind) ? [] : others.map((p) => ({ name: `tcp-${p.target}`, port: p.target }));
   if (labels.controller === 'statefulset' && kind !== 'stateful' && !isPreset(kind)) {
     warn('labels', 'kompose.controller.type "statefulset" not converted: a StatefulApp needs a port');
   }
 
-  const published = service.ports.filter((p) => p.published !== undefined && p.protocol === 'tcp');
-  if (published.length && labels.serviceType === undefined && labels.ingress === undefined) {
-    warn('ports', `published ${published.map((p) => `${p.published}:${p.target}`).join(', ')} not reachable from outside the cluster: the Service `
-      + `${name}:${port} is ClusterIP (label kompose.service.type or kompose.service.expose, or kubectl port-forward)`);
-  }
+  const exposure = planExposure(service, kind, name, port, labels, warn);
 
   const volumes = planVolumes(service, kind, known, warn);
   const dependsOn = service.dependsOn.map((d) => d.service);
@@ -232,9 +300,6 @@ function planService(
     warn('environment', `${passwordFile} not converted: it names no file of the service's secrets; the ${kind} preset reads the password from Secret ${name}-secret (key password)`);
   }
   const user = planUser(service, kind, warn);
-  if (service.restart !== undefined && !RESTARTS_AS_KUBERNETES.includes(service.restart)) {
-    warn('restart', `"${service.restart}" not converted: a Deployment's or StatefulSet's pods are always restarted (a one-off task is a BatchJob)`);
-  }
   let imagePullPolicy = labels.pullPolicy;
   if (service.pullPolicy !== undefined) {
     imagePullPolicy = PULL_POLICIES[service.pullPolicy];
@@ -245,11 +310,13 @@ function planService(
     compose: service.name,
     name,
     kind,
+    job,
     database: known !== undefined,
     image,
     build: service.build,
     port,
     portName: known?.portName,
+    extraPorts,
     env,
     command: service.entrypoint,
     args: service.command,
@@ -262,18 +329,91 @@ function planService(
     secretMount,
     configMounts: planConfigs(project, service, warn),
     dependsOn,
-    connectsTo: dependsOn.filter((d) => portOf.get(d) !== undefined || knownImage(byName.get(d)!.image ?? '') !== undefined),
+    connectsTo,
     replicas: known ? 1 : service.replicas ?? 1,
     resources: planResources(service, known, warn),
     serviceType: labels.serviceType,
     nodePort: labels.nodePort,
+    exposure,
     ingress: labels.ingress,
     imagePullPolicy,
+    hostAliases: planHostAliases(service, warn),
     rootUsername: kind === 'mongo' ? service.environment.find(([key]) => key === 'MONGO_INITDB_ROOT_USERNAME')?.[1] : undefined,
     user: kind === 'postgres' ? environmentValue(service, 'POSTGRES_USER') : undefined,
     databaseName: sqlDatabase(service, kind),
     passwordSecret,
   };
+}
+
+/**
+ * Published ports (`"8080:80"`) of a WebApp become a NodePort Service in the stages that publish
+ * (dev), whose policy admits any address on them; a `kompose.service.type` label makes the Service
+ * type fixed, and admits the published ports (or the main port). An Ingress label needs neither.
+ */
+function planExposure(
+  service: ComposeService, kind: WorkloadKind, name: string, port: number | undefined, labels: KomposeSettings, warn: (key: string, message: string) => void,
+): ServicePlan['exposure'] {
+  const published = service.ports.filter((p) => p.published !== undefined && p.protocol === 'tcp');
+  const shown = published.map((p) => `${p.published}:${p.target}`).join(', ');
+  const targets = [...new Set(published.map((p) => p.target))];
+  if (labels.ingress !== undefined) return undefined;
+  if (kind !== 'web') {
+    if (published.length) {
+      warn('ports', `published ${shown} not reachable from outside the cluster: the ${kind === 'stateful' ? 'StatefulApp' : `${kind} preset`}'s Service `
+        + `${name} is headless (kubectl port-forward service/${name} ${targets[0]} reaches it)`);
+    }
+    return undefined;
+  }
+  if (labels.serviceType !== undefined) {
+    return { ports: targets.length ? targets : [port!], byStage: false };
+  }
+  if (!published.length) return undefined;
+  warn('ports', `published ${shown}: in the dev stage (publishPorts) the Service ${name} is a NodePort whose policy admits any address on `
+    + `${targets.join(', ')}; Kubernetes assigns the node port (kubectl get service ${name}; minikube service ${name} --url)`);
+  return { ports: targets, byStage: true };
+}
+
+/**
+ * compose's `restart: "no"` and `on-failure[:n]` on a service without a port (a run-once task: a
+ * migration, a seeder, an init step) make a BatchJob whose pod is restarted as compose would: never,
+ * or on failure up to n times. A service with a port is a server, which stays a Deployment or
+ * StatefulSet (always restarted) so that its Service keeps its endpoints; both are warned about.
+ */
+function planRestart(service: ComposeService, name: string, serves: boolean, warn: (key: string, message: string) => void): ServicePlan['job'] {
+  const restart = service.restart;
+  if (restart === undefined || RESTARTS_AS_KUBERNETES.includes(restart)) return undefined;
+  const onFailure = /^on-failure(?::(\d+))?$/.exec(restart);
+  if (restart !== 'no' && !onFailure) {
+    warn('restart', `"${restart}" not converted: compose knows no, always, on-failure[:n] and unless-stopped`);
+    return undefined;
+  }
+  if (serves) {
+    warn('restart', `"${restart}" not converted: ${service.name} serves a port, so it stays a server whose pods are always restarted `
+      + '(a pod that is not restarted would leave its Service without endpoints)');
+    return undefined;
+  }
+  const job = onFailure
+    ? { restartPolicy: 'OnFailure' as const, backoffLimit: onFailure[1] === undefined ? undefined : Number(onFailure[1]) }
+    : { restartPolicy: 'Never' as const, backoffLimit: 0 };
+  warn('restart', `"${restart}": a run-once task (no port), so a BatchJob ${name}-job whose pod runs to completion, `
+    + (onFailure ? `restarted on failure${job.backoffLimit === undefined ? ' (up to 6 times, Kubernetes\' default)' : ` up to ${job.backoffLimit} times`}` : 'never restarted (restartPolicy Never, backoffLimit 0)')
+    + '; a changed pod template needs the finished Job deleted before the next apply');
+  return job;
+}
+
+/** `extra_hosts` as /etc/hosts entries, grouped by address; docker's `host-gateway` has no pod equivalent. */
+function planHostAliases(service: ComposeService, warn: (key: string, message: string) => void): ServicePlan['hostAliases'] {
+  const byIp = new Map<string, string[]>();
+  for (const { host, ip } of service.extraHosts) {
+    if (ip === 'host-gateway') {
+      warn('extra_hosts', `${host}:host-gateway not converted: a pod has no docker host gateway; give the node's address, or reach the service through a Service`);
+    } else if (!isIpAddress(ip)) {
+      warn('extra_hosts', `${host}:${ip} not converted: not an IPv4 or IPv6 address`);
+    } else {
+      byIp.set(ip, [...byIp.get(ip) ?? [], host]);
+    }
+  }
+  return byIp.size ? [...byIp].map(([ip, hostnames]) => ({ ip, hostnames })) : undefined;
 }
 
 function imageRepositoryLabel(image: string): string {
@@ -290,6 +430,12 @@ function checkPinned(image: string, service: ComposeService, warn: (key: string,
 interface KomposeSettings {
   readonly serviceType?: 'NodePort' | 'LoadBalancer';
   readonly nodePort?: number;
+  /**
+   * Ports reached from outside the cluster, which the policy admits from any address: the
+   * published ports of a WebApp, through a NodePort Service in the stages that publish them
+   * (`byStage`), or through the Service type of a `kompose.service.type` label.
+   */
+  readonly exposure?: { readonly ports: readonly number[]; readonly byStage: boolean };
   readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
   readonly pullPolicy?: ServicePlan['imagePullPolicy'];
   readonly storage?: string;
@@ -341,7 +487,13 @@ function planVolumes(service: ComposeService, kind: WorkloadKind, known: KnownIm
       if (mount.target === known.dataPath) claims.push({ name: 'data', mountPath: mount.target });
       else warn('volumes', `named volume ${shown} not converted: the ${kind} preset keeps its data at ${known.dataPath}`);
     } else if (kind === 'stateful') {
-      claims.push({ name: claimName(mount.source), mountPath: mount.target });
+      const base = claimName(mount.source);
+      let name = base;
+      for (let n = 2; claims.some((c) => c.name === name); n++) name = `${base}-${n}`;
+      if (name !== base) {
+        warn('volumes', `named volume ${shown} is mounted a second time: it gets a claim of its own, ${name}, so the two paths no longer share files`);
+      }
+      claims.push({ name, mountPath: mount.target });
     } else {
       warn('volumes', `named volume ${shown} became an emptyDir, lost with the pod: a worker (a service without a port) claims no volume; `
         + 'only a service with a port becomes a StatefulApp with volume claims');
@@ -436,6 +588,10 @@ function planUser(service: ComposeService, kind: WorkloadKind, warn: (key: strin
 /** compose's healthcheck → a readiness probe (compose never restarts an unhealthy container, so no liveness); a TCP probe otherwise. */
 function planReadiness(check: ComposeHealthcheck | undefined, port: number | undefined, kind: WorkloadKind, warn: (key: string, message: string) => void): ProbeProps | undefined {
   if (check === undefined) return kind === 'web' || (kind === 'stateful' && port !== undefined) ? { tcpSocket: {}, periodSeconds: 5 } : undefined;
+  if (kind === 'job') {
+    if (check.test !== undefined) warn('healthcheck', 'not converted: a BatchJob\'s pod runs to completion, and nothing waits for it to be ready');
+    return undefined;
+  }
   if (check.test !== undefined && PRESET_VARIABLES[kind as PresetKind]) {
     // A compose check such as `pg_isready` on the socket passes during the first start, which listens on the socket only.
     warn('healthcheck', `not converted: the ${kind} preset's readiness probe asks the server on TCP, which it opens once the first start is done`);
@@ -495,6 +651,12 @@ function planConfigs(project: ComposeProject, service: ComposeService, warn: (ke
   return mounts;
 }
 
+/**
+ * `deploy.resources` (and `cpus`, `mem_limit`, `mem_reservation`) as requests and limits. A memory
+ * limit is always set: the one given, else the construct's default, raised to a reservation above
+ * it (compose has no limit then) and, for a JVM with `-Xmx`, to twice the heap (the JVM's memory
+ * beyond the heap, metaspace, threads, buffers, commonly reaches the heap's size again).
+ */
 function planResources(service: ComposeService, known: KnownImage | undefined, warn: (key: string, message: string) => void): ResourceProps | undefined {
   const convert = (side: 'limits' | 'reservations') => {
     const values = service.resources[side];
@@ -506,15 +668,33 @@ function planResources(service: ComposeService, known: KnownImage | undefined, w
   };
   const limits = convert('limits');
   const reservations = convert('reservations');
+  const defaults = known?.resources ?? DEFAULT_RESOURCES;
+  const heap = javaMaxHeapBytes([...service.environment.map(([, value]) => value ?? ''), ...service.entrypoint ?? [], ...service.command ?? []]);
+  if (heap !== undefined) {
+    const needed = bytesToQuantity(2 * heap)!;
+    const flag = `-Xmx: ${bytesToQuantity(heap)}`;
+    if (limits.memory === undefined) {
+      if (parseQuantity(needed)! > parseQuantity(defaults.limits!.memory!)!) {
+        limits.memory = needed;
+        warn('deploy.resources', `the memory limit is ${needed}, twice the Java heap (${flag}): the JVM needs memory beyond its heap, and the default `
+          + `limit (${defaults.limits!.memory}) would kill it; set deploy.resources.limits.memory to choose another`);
+      }
+    } else if (parseQuantity(limits.memory)! < parseQuantity(needed)!) {
+      warn('deploy.resources.limits.memory', `${limits.memory} leaves the JVM little beyond its heap (${flag}): the container is killed when it needs more; give it ${needed} or a smaller heap`);
+    }
+  }
   if ([limits.cpu, limits.memory, reservations.cpu, reservations.memory].every((v) => v === undefined)) return undefined;
-  const defaults = known?.requests ?? DEFAULT_REQUESTS;
   // Without a reservation the construct's request stays, unless it is above the limit (the API server refuses that).
   const request = (resource: 'cpu' | 'memory') => {
     const reserved = reservations[resource];
     const limit = limits[resource];
     if (reserved !== undefined) return reserved;
-    return limit !== undefined && parseQuantity(limit)! < parseQuantity(defaults[resource]!)! ? limit : undefined;
+    return limit !== undefined && parseQuantity(limit)! < parseQuantity(defaults.requests![resource]!)! ? limit : undefined;
   };
+  // A reservation above the default limit, without a limit of its own: compose has no limit then, and a request above the limit is refused.
+  if (limits.memory === undefined && reservations.memory !== undefined && parseQuantity(reservations.memory)! > parseQuantity(defaults.limits!.memory!)!) {
+    limits.memory = reservations.memory;
+  }
   const requests = compact({ cpu: request('cpu'), memory: request('memory') });
   const limitList = compact(limits);
   return compact({ requests, limits: limitList }) as ResourceProps;

@@ -18,20 +18,35 @@ export function parseDuration(text: string): number | undefined {
   return seconds;
 }
 
-const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, b: 1, k: 2 ** 10, kb: 2 ** 10, m: 2 ** 20, mb: 2 ** 20, g: 2 ** 30, gb: 2 ** 30 };
+const BYTE_UNITS: Readonly<Record<string, number>> = { '': 1, k: 2 ** 10, m: 2 ** 20, g: 2 ** 30, t: 2 ** 40, p: 2 ** 50 };
 
 /**
- * A docker byte size (`512m`, `1g`, `1.5G`; units are powers of 1024) as a Kubernetes quantity:
- * `512Mi`, `1Gi`, `1536Mi`, or plain bytes. Undefined when it is not one.
+ * A docker byte size as docker reads it (go-units RAMInBytes: `512m`, `512M`, `512mb`, `512MiB`,
+ * `1.5g`, `1t`, `1000`; units are powers of 1024, case-insensitive) as a Kubernetes quantity:
+ * `512Mi`, `1536Mi`, `1Ti`, or plain bytes. Undefined when it is not one.
  */
 export function bytesToQuantity(text: string | number): string | undefined {
-  const match = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/.exec(String(text).trim().toLowerCase());
-  if (!match || !(match[2] in BYTE_UNITS)) return undefined;
-  const bytes = Math.round(Number(match[1]) * BYTE_UNITS[match[2]]);
-  for (const [suffix, size] of [['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
+  const bytes = bytesOf(String(text));
+  if (bytes === undefined) return undefined;
+  for (const [suffix, size] of [['Pi', 2 ** 50], ['Ti', 2 ** 40], ['Gi', 2 ** 30], ['Mi', 2 ** 20], ['Ki', 2 ** 10]] as const) {
     if (bytes >= size && bytes % size === 0) return `${bytes / size}${suffix}`;
   }
   return String(bytes);
+}
+
+function bytesOf(text: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?) ?([kmgtp])?i?b?$/.exec(text.trim().toLowerCase());
+  return match ? Math.round(Number(match[1]) * BYTE_UNITS[match[2] ?? '']) : undefined;
+}
+
+/**
+ * The largest Java heap (`-Xmx512m`, `-Xmx2g`, `-XX:MaxHeapSize=1g`) in `words` (environment
+ * values such as ES_JAVA_OPTS, or a command line), in bytes; undefined when none is set.
+ */
+export function javaMaxHeapBytes(words: readonly string[]): number | undefined {
+  const heaps = words.flatMap((word) => [...word.matchAll(/(?:^|\s)-(?:Xmx|XX:MaxHeapSize=)(\d+)([kKmMgGtT]?)(?=\s|$|["'])/g)])
+    .map((match) => Number(match[1]) * BYTE_UNITS[match[2].toLowerCase()]);
+  return heaps.length ? Math.max(...heaps) : undefined;
 }
 
 /** Docker's `cpus` (`0.5`, `2`) as a Kubernetes CPU quantity: `500m`, `2`. Undefined when it is not a positive number. */
@@ -74,23 +89,56 @@ export function splitCommand(text: string): string[] | undefined {
   return words;
 }
 
-/** A `${NAME}` reference that had no default: compose would take it from the shell. */
+/** A `${NAME}` reference to a variable that is not set and has no default: compose makes it empty. */
 export interface UnsetVariable {
   readonly name: string;
 }
 
+/** Variables interpolation reads: the `.env` file next to the compose file; never the shell of whoever runs the import. */
+export type Variables = Readonly<Record<string, string>>;
+
 /**
- * Compose's interpolation without a shell environment, so that an import never depends on who
- * runs it: `${NAME:-default}` and `${NAME-default}` become the default, `$$` a `$`, and a
- * reference without a default (`$NAME`, `${NAME}`, `${NAME:?error}`) an empty string, reported
- * through `unset`.
+ * Compose's interpolation of one string (compose-spec "Interpolation"): `${NAME}` and `$NAME`
+ * are the value, or an empty string reported through `unset`; `${NAME:-default}` is the default
+ * when NAME is unset or empty, `${NAME-default}` when it is unset; `${NAME:+other}` is `other`
+ * when NAME is set and not empty, `${NAME+other}` when it is set, else empty; `${NAME:?message}`
+ * (unset or empty) and `${NAME?message}` (unset) are refused with a ComposeError naming NAME;
+ * `$$` is a `$`.
  */
-export function interpolate(text: string, unset: (variable: UnsetVariable) => void): string {
+export function interpolate(text: string, variables: Variables, unset: (variable: UnsetVariable) => void): string {
   return text.replace(/\$(\$|\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g,
     (_match, body: string, braced?: string, operator?: string, argument?: string, bare?: string) => {
       if (body === '$') return '$';
-      if (operator === ':-' || operator === '-') return argument ?? '';
-      unset({ name: (braced ?? bare)! });
-      return '';
+      const name = (braced ?? bare)!;
+      const value = Object.prototype.hasOwnProperty.call(variables, name) ? variables[name] : undefined;
+      const empty = value === undefined || (operator?.startsWith(':') ?? false) && value === '';
+      switch (operator) {
+        case ':-': case '-': return empty ? argument ?? '' : value!;
+        case ':+': case '+': return empty ? '' : argument ?? '';
+        case ':?': case '?':
+          if (empty) throw new ComposeError(`\${${name}} is required${argument ? ` (${argument})` : ''} but ${value === undefined ? 'not set' : 'empty'}: set it in the .env file next to the compose file`);
+          return value!;
+        default:
+          if (value === undefined) unset({ name });
+          return value ?? '';
+      }
     });
+}
+
+/**
+ * The variables of a `.env` file as compose reads it: `NAME=value` lines, `#` comments, an optional
+ * `export `, values in single quotes (literal) or double quotes (with `\\n` escapes), and unquoted
+ * values up to a ` #` comment.
+ */
+export function parseDotEnv(text: string): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const match = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+    if (!match) continue;
+    const raw = match[2];
+    const quoted = /^(['"])(.*)\1\s*(?:#.*)?$/.exec(raw);
+    if (quoted) variables[match[1]] = quoted[1] === '"' ? quoted[2].replace(/\\n/g, '\n').replace(/\\(["\\])/g, '$1') : quoted[2];
+    else variables[match[1]] = raw.replace(/\s+#.*$/, '').trim();
+  }
+  return variables;
 }

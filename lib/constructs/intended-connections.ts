@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { CLUSTER_DNS_EGRESS_RULE, Connections } from './connections';
+import { parseCidr } from '../manifest/cidr';
 import { Peer } from './peer';
 import { IPodTarget } from './pod-target';
 import { WorkloadBase } from './workload';
@@ -85,6 +86,7 @@ function workloadsOf(target: IPodTarget): string[] {
  * then `[all pods]` or `[pod with {key=value,…}]` (keys sorted, as a label selector prints them).
  */
 function peerName(peer: k8s.NetworkPolicyPeer, namespace: string): string {
+  if (peer.ipBlock) return ipBlockName(peer.ipBlock);
   const namespaceLabels = peer.namespaceSelector?.matchLabels ?? {};
   const named = namespaceLabels['kubernetes.io/metadata.name'];
   if (peer.namespaceSelector && (named === undefined || Object.keys(namespaceLabels).length !== 1 || peer.namespaceSelector.matchExpressions?.length)) {
@@ -93,6 +95,18 @@ function peerName(peer: k8s.NetworkPolicyPeer, namespace: string): string {
   const podLabels = Object.entries(peer.podSelector?.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const pods = podLabels.length ? `[pod with {${podLabels.map(([key, value]) => `${key}=${value}`).join(',')}}]` : '[all pods]';
   return `${named ?? namespace}/${pods}`;
+}
+
+/** An IPv4 block as the analyzer names addresses: `first-last` (`0.0.0.0/0` is `0.0.0.0-255.255.255.255`). */
+function ipBlockName(block: k8s.IpBlock): string {
+  const cidr = parseCidr(block.cidr);
+  if (!cidr || cidr.width !== 32 || block.except?.length) {
+    throw new Error(`intendedConnections: only an IPv4 ipBlock without except is named here: ${JSON.stringify(block)}`);
+  }
+  const size = 1n << BigInt(32 - cidr.prefix);
+  const first = (cidr.bits / size) * size;
+  const dotted = (bits: bigint) => [24n, 16n, 8n, 0n].map((shift) => String((bits >> shift) & 255n)).join('.');
+  return `${dotted(first)}-${dotted(first + size - 1n)}`;
 }
 
 function byProtocolAndPort(a: string, b: string): number {

@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-27';
+import { parseCidr } from '../manifest/cidr';
 import {
   DNS1123_LABEL_RULE, invalidValue, isDns1123Label, isLabelValue, isQualifiedName, LABEL_VALUE_RULE, PropsError, QUALIFIED_NAME_RULE,
 } from './props';
@@ -32,6 +33,18 @@ export class Peer {
    */
   public static gatewayDataPlane(props: GatewayDataPlaneProps): Peer {
     return Peer.podsOf('Peer.gatewayDataPlane', 'Gateway data plane', props?.namespace, props?.podLabels);
+  }
+
+  /**
+   * Any source whose address is in `cidr`, e.g. `0.0.0.0/0` for every IPv4 address: what a NodePort
+   * or LoadBalancer Service's pods admit on its port, since the connections come from outside the
+   * cluster (or from a node, after kube-proxy rewrote the source), never from a pod that a selector names.
+   */
+  public static ipBlock(cidr: string): Peer {
+    if (typeof cidr !== 'string' || !parseCidr(cidr)) {
+      throw invalidValue('Peer.ipBlock', 'cidr', cidr, 'must be an IPv4 or IPv6 CIDR such as "0.0.0.0/0", "10.0.0.0/8" or "::/0"');
+    }
+    return new Peer(`addresses ${cidr}`, { ipBlock: { cidr } });
   }
 
   /** Every pod of a namespace. */

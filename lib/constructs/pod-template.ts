@@ -8,6 +8,7 @@ import { intOrStringValue, quantityValue } from './json-form';
 import { checkBoolean, checkDns1123Subdomain, checkLabelKey, checkLabels, checkLabelValue, checkPositiveQuantity } from './props';
 import { AffinityProps, checkAffinity, toAffinity } from './affinity';
 import { NAME_LABEL } from './labels';
+import { isIpAddress } from '../manifest/cidr';
 import { parseQuantity } from '../manifest/quantity';
 import { exactCopy, mergedRecord } from './records';
 import { imageNeedsChecks, imageSecurityDefaults, memoryFlagChecks } from './image-needs';
@@ -270,6 +271,16 @@ export interface PodProps extends AffinityProps {
   readonly volumes?: readonly PodVolumeProps[];
   /** Environment variables of the app container from whole ConfigMaps or Secrets. @default - none */
   readonly envFrom?: readonly EnvFromProps[];
+  /** Entries of the pods' /etc/hosts (compose's `extra_hosts`): host names that resolve to fixed addresses. @default - none */
+  readonly hostAliases?: readonly HostAliasProps[];
+}
+
+/** Host names that resolve to one address in the pods' /etc/hosts. @inline */
+export interface HostAliasProps {
+  /** An IPv4 or IPv6 address. */
+  readonly ip: string;
+  /** The names that resolve to it (DNS-1123 subdomains). */
+  readonly hostnames: readonly string[];
 }
 
 /** The container and pod props of a workload construct. */
@@ -416,6 +427,7 @@ export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8
       affinity: toAffinity(props, { [NAME_LABEL]: input.labels[NAME_LABEL] }),
       priorityClassName: props.priorityClassName,
       terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
+      hostAliases: props.hostAliases?.map((alias) => ({ ip: alias.ip, hostnames: [...alias.hostnames] })),
     },
   };
 }
@@ -585,6 +597,15 @@ function podChecks(
       && checkStringList(scope, 'preStop.command', props.preStop.command, 'must name a command; leave `preStop` out for none'),
     ...(props.volumes ?? []).map((volume, i) => () => checkPodVolume(scope, `volumes[${i}]`, volume)),
     ...envFromChecks(scope, 'envFrom', props.envFrom),
+    ...(props.hostAliases ?? []).flatMap((alias, i) => [
+      () => {
+        if (typeof alias.ip !== 'string' || !isIpAddress(alias.ip)) throw invalidProp(scope, `hostAliases[${i}].ip`, alias.ip, 'must be an IPv4 or IPv6 address');
+      },
+      () => {
+        if (!Array.isArray(alias.hostnames) || !alias.hostnames.length) throw invalidProp(scope, `hostAliases[${i}].hostnames`, alias.hostnames, 'must list at least one host name');
+      },
+      ...(Array.isArray(alias.hostnames) ? alias.hostnames : []).map((hostname, j) => () => checkDns1123Subdomain(scope, `hostAliases[${i}].hostnames[${j}]`, hostname)),
+    ]),
   ];
 }
 

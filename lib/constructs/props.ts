@@ -161,6 +161,22 @@ export function checkPortName(scope: IConstruct, field: string, value: string): 
   return value;
 }
 
+/**
+ * The checks of a workload's `extraPorts`, given all its ports with the main port first: each a
+ * port and a port name, and no number or name twice.
+ */
+export function extraPortChecks(scope: IConstruct, ports: readonly { readonly name: string; readonly port: number }[]): (() => unknown)[] {
+  return ports.slice(1).flatMap((extra, i) => [
+    () => checkPort(scope, `extraPorts[${i}].port`, extra.port),
+    () => checkPortName(scope, `extraPorts[${i}].name`, extra.name),
+    () => {
+      const before = ports.slice(0, i + 1);
+      const same = before.find((p) => p.port === extra.port) ?? before.find((p) => p.name === extra.name);
+      if (same) throw invalidProp(scope, `extraPorts[${i}]`, extra, `must differ in number and name from the container's other port ${same.name}=${same.port}`);
+    },
+  ]);
+}
+
 export function checkInteger(scope: IConstruct, field: string, value: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (!Number.isInteger(value) || value < min || value > max) {
     const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;

@@ -55,6 +55,8 @@ export interface ServicePlan {
   readonly port: number;
   /** The container port it sends traffic to. */
   readonly served: ContainerPort;
+  /** The pods' other container ports, each exposed on its own number and name. */
+  readonly others: readonly ContainerPort[];
   /** `spec.type`; `undefined` for a headless Service. */
   readonly type?: ServiceType;
   /** A headless Service (`clusterIP: None`). */
@@ -116,10 +118,18 @@ export function planService(
     },
   ]);
   const headless = options.headless ?? false;
+  const port = options.port ?? served!.port;
+  const others = target.containerPorts.filter((p) => p !== served);
+  // Without a `port`, a clash is two container ports with one number: the workload's own checks report that.
+  const clash = options.port === undefined ? undefined : others.find((p) => p.port === port);
+  if (clash) {
+    throw invalidProp(scope, fields.port ?? 'port', port, `must differ from the pods' other port ${clash.name}=${clash.port}, which the Service exposes on its own number`);
+  }
   return {
     serviceName,
-    port: options.port ?? served!.port,
+    port,
     served: served!,
+    others,
     type: headless ? undefined : type,
     headless,
     nodePort: options.nodePort,
@@ -145,8 +155,10 @@ function servedPort(scope: IConstruct, options: Pick<ServiceOptions, 'port' | 't
 }
 
 /**
- * A Service selecting `target`'s pods. Refuses a target port the pods do not serve, which
- * Kubernetes would accept and then answer with refused connections.
+ * A Service selecting `target`'s pods: `port` to the target port, and every other port the pods
+ * declare on its own number and name, so that no port of the pods is left unreachable by the
+ * Service's name. Refuses a target port the pods do not serve, which Kubernetes would accept and
+ * then answer with refused connections.
  */
 export function createService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
   return buildService(scope, id, planService(scope, options), options.target, options.labels ?? options.target.labels);
@@ -171,13 +183,10 @@ export function buildService(
       // The API spells it clusterIP; the L1 type calls it clusterIp.
       ...(plan.headless ? { clusterIP: 'None' } : {}),
       selector: mergedRecord(target.selectorLabels),
-      ports: [{
-        name: plan.served.name,
-        port: plan.port,
-        targetPort: intOrStringValue(plan.served.name),
-        protocol: 'TCP',
-        nodePort: plan.nodePort,
-      }],
+      ports: [
+        { name: plan.served.name, port: plan.port, targetPort: intOrStringValue(plan.served.name), protocol: 'TCP', nodePort: plan.nodePort },
+        ...plan.others.map((other) => ({ name: other.name, port: other.port, targetPort: intOrStringValue(other.name), protocol: 'TCP' })),
+      ],
     },
   });
   return { service, port: plan.port };

@@ -4,11 +4,11 @@ import { Construct, IConstruct } from 'constructs';
 import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
 import { ProtectionProps } from './protection';
 import {
-  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, mergeResources, PodTemplateProps, ResourceList,
+  APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import {
   checkAbsolutePath, checkAll, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkPort, checkPortName, checkPositiveQuantity,
-  detachOnError, invalidProp,
+  detachOnError, extraPortChecks, invalidProp,
 } from './props';
 import { buildService, planService, ServicePlan } from './service';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
@@ -45,6 +45,11 @@ export interface StatefulAppProps extends PodTemplateProps, WorkloadMetadataProp
   readonly port: number;
   /** Name of the container port. @default 'tcp' */
   readonly portName?: string;
+  /**
+   * More ports the container listens on: each is on the Service under its own number and name,
+   * and `connections.allowFrom(client)` without ports admits them. @default - none
+   */
+  readonly extraPorts?: readonly ContainerPort[];
   /** @default 1 */
   readonly replicas?: number;
   /** Persistent volumes, one set per pod. @default - none */
@@ -95,7 +100,8 @@ export abstract class StatefulAppBase extends WorkloadBase {
 
   constructor(scope: Construct, id: string, props: StatefulAppProps) {
     const portName = props.portName ?? 'tcp';
-    super(scope, id, { ...props, containerPorts: [{ name: portName, port: props.port }] });
+    const ports = [{ name: portName, port: props.port }, ...props.extraPorts ?? []];
+    super(scope, id, { ...props, containerPorts: ports });
     const defaults = props.defaults ?? STATEFUL_APP_DEFAULTS;
     const claimMounts = (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath }));
     let service: ServicePlan | undefined;
@@ -110,10 +116,11 @@ export abstract class StatefulAppBase extends WorkloadBase {
       () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
       () => checkPort(this, 'port', props.port),
       () => checkPortName(this, 'portName', portName),
+      ...extraPortChecks(this, ports),
       () => checkDns1123Subdomain(this, 'clusterDomain', props.clusterDomain ?? 'cluster.local'),
       ...workloadMetadataChecks(this, props.name, props),
       ...(props.volumeClaims ?? []).map((claim) => () => this.toClaimTemplate(claim)),
-      () => checkPodTemplate(this, { container: props, defaults, ports: [{ name: portName, port: props.port }], claimMounts, containerName: props.name }),
+      () => checkPodTemplate(this, { container: props, defaults, ports, claimMounts, containerName: props.name }),
       () => (service = planService(this, { name: props.name, serviceName: props.serviceName, headless: true, target: this }, { nameChecked: true })),
       () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
       ...(props.presetChecks ?? []).map((check) => () => check(this)),

@@ -3,9 +3,9 @@ import { Construct } from 'constructs';
 import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
 import { ProtectionProps } from './protection';
 import {
-  checkPodTemplate, PodTemplateProps, ResourceList,
+  checkPodTemplate, ContainerPort, PodTemplateProps, ResourceList,
 } from './pod-template';
-import { checkAll, checkInteger, checkPort, checkPortName, detachOnError, invalidProp } from './props';
+import { checkAll, checkInteger, checkPort, checkPortName, detachOnError, extraPortChecks, invalidProp } from './props';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { checkRollout, createWebDeployment, RolloutProps, WEB_APP_DEFAULTS, webContainerRequests } from './web-deployment';
 import { planWebFront, WebFront, WebFrontPlan, WebFrontProps } from './web-front';
@@ -21,6 +21,12 @@ export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, Pr
   readonly port?: number;
   /** Name of the container port (probes and Services refer to it). @default 'http' */
   readonly portName?: string;
+  /**
+   * More ports the container listens on (e.g. a broker's second listener): each is on the Service
+   * under its own number and name, and `connections.allowFrom(client)` without ports admits them.
+   * Needs a `port`. @default - none
+   */
+  readonly extraPorts?: readonly ContainerPort[];
   /** Pods to run; ignored once an HpaPolicy targets the app. @default 1 */
   readonly replicas?: number;
   /** Rolling-update settings. @default - Kubernetes' 25% / 25% */
@@ -30,7 +36,7 @@ export interface WebAppProps extends PodTemplateProps, WorkloadMetadataProps, Pr
 }
 
 /** The props of the Service, Ingress and HTTPRoute, which need a port. */
-const FRONT_FIELDS = ['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress', 'route'] as const;
+const FRONT_FIELDS = ['serviceName', 'serviceType', 'servicePort', 'nodePort', 'ingress', 'route', 'extraPorts'] as const;
 
 /**
  * A stateless application: a Deployment and, when it has a port, a Service (and optionally an
@@ -54,7 +60,7 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     const portName = props.portName ?? 'http';
-    const ports = props.port !== undefined ? [{ name: portName, port: props.port }] : [];
+    const ports = props.port !== undefined ? [{ name: portName, port: props.port }, ...props.extraPorts ?? []] : [];
     super(scope, id, { name: props.name, labels: props.labels, annotations: props.annotations, image: props.image, containerPorts: ports });
     let front: WebFrontPlan | undefined;
     checkAll(this, [
@@ -62,6 +68,7 @@ export class WebApp extends WorkloadBase implements IAutoscalable {
       () => checkInteger(this, 'replicas', props.replicas ?? 1, 0),
       () => props.port !== undefined && checkPort(this, 'port', props.port),
       () => checkPortName(this, 'portName', portName),
+      ...extraPortChecks(this, ports),
       ...workloadMetadataChecks(this, props.name, props),
       () => checkRollout(this, props.rollout),
       ...FRONT_FIELDS.map((field) => () => {

@@ -225,7 +225,7 @@ export function derivedServiceName(scope: IConstruct, name: string, serviceName:
 
 /** A ClusterIP Service like `main`, on the same ports, under another name. @internal */
 export function clusterService(main: ServicePlan, serviceName: string): ServicePlan {
-  return { serviceName, port: main.port, served: main.served, type: ServiceType.CLUSTER_IP, headless: false };
+  return { serviceName, port: main.port, served: main.served, others: main.others, type: ServiceType.CLUSTER_IP, headless: false };
 }
 
 

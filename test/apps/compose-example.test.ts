@@ -20,11 +20,13 @@ test('compose host names keep working: every served service has a Service named 
   expect(find(objects, 'Service', 'api').spec.ports).toEqual([{ name: 'http', port: 8000, targetPort: 'http', protocol: 'TCP' }]);
 });
 
-test('depends_on became NetworkPolicy edges and the apply order', () => {
+test('depends_on became NetworkPolicy edges and the apply order; published ports are NodePorts in dev that admit any address on them', () => {
+  expect(['api', 'web'].map((name) => find(objects, 'Service', name).spec.type)).toEqual(['NodePort', 'NodePort']);
+  type Rule = { from: { podSelector?: { matchLabels: Record<string, string> }; ipBlock?: { cidr: string } }[]; ports: { port: number }[] };
   const from = (name: string) => (find(objects, 'NetworkPolicy', `${name}-network-policy`).spec.ingress ?? [])
-    .map((rule: { from: { podSelector: { matchLabels: Record<string, string> } }[] }) => rule.from[0].podSelector.matchLabels['app.kubernetes.io/name']);
-  expect(from('db')).toEqual(['api', 'queue']);
-  expect(from('api')).toEqual(['web']);
-  expect(from('web')).toEqual([]);
+    .map((rule: Rule) => `${rule.from[0].podSelector?.matchLabels['app.kubernetes.io/name'] ?? rule.from[0].ipBlock?.cidr}:${rule.ports.map((p) => p.port).join(',')}`);
+  expect(from('db')).toEqual(['api:27017', 'queue:27017']);
+  expect(from('api')).toEqual(['web:8000', '0.0.0.0/0:8000']);
+  expect(from('web')).toEqual(['0.0.0.0/0:3000']);
   expect(rendered.files.map((f) => f.file)).toEqual(['00-platform.yaml', '01-db.yaml', '02-cache.yaml', '03-api.yaml', '04-web.yaml', '05-queue.yaml']);
 });

@@ -53,12 +53,24 @@ services:
     expect(service.expose.map((p) => p.target)).toEqual([9100, 9200]);
   });
 
+  test('an unset variable without a default becomes empty, as in compose, with one warning naming it and every place it is used', () => {
+    const yaml = 'services: { a: { image: a:1, environment: ["X=${HOST}:${PORT}", "Y=${HOST}"], command: "run ${HOST}" } }';
+    expect(plan(yaml).services[0].env).toEqual([['X', ':'], ['Y', '']]);
+    expect(warnings(yaml).filter((w) => w.startsWith('interpolation'))).toEqual([
+      'interpolation: ${HOST} is not set (the importer reads the .env file next to the compose file, not the shell) and has no default: '
+        + 'it became an empty string, as compose makes it, in services.a.environment[0], services.a.environment[1], services.a.command '
+        + '(set it in .env, or give it a default: ${HOST:-value})',
+      'interpolation: ${PORT} is not set (the importer reads the .env file next to the compose file, not the shell) and has no default: '
+        + 'it became an empty string, as compose makes it, in services.a.environment[0] (set it in .env, or give it a default: ${PORT:-value})',
+    ]);
+  });
+
   test('depends_on as a list and as a map with conditions; a condition other than service_started is reported', () => {
     const yaml = 'services: { db: { image: postgres:16 }, a: { image: a:1, depends_on: { db: { condition: service_healthy } } }, b: { image: b:1, depends_on: [a] } }';
     const services = parseCompose(yaml, 'f').services;
     expect(services[1].dependsOn).toEqual([{ service: 'db', condition: 'service_healthy' }]);
     expect(services[2].dependsOn).toEqual([{ service: 'a', condition: 'service_started' }]);
-    expect(warnings(yaml).filter((w) => w.includes('depends_on'))).toEqual([expect.stringMatching(/^a: depends_on: db: condition service_healthy not converted/)]);
+    expect(warnings(yaml).filter((w) => /^\w+: depends_on/.test(w))).toEqual([expect.stringMatching(/^a: depends_on: db: condition service_healthy not converted/)]);
   });
 
   test('healthcheck test in string, CMD, CMD-SHELL and NONE forms, with durations', () => {
@@ -136,6 +148,166 @@ secrets: { db_password: { file: ./db_password.txt } }
     expect(warnings(yaml)).toContain('sql: environment: MYSQL_ROOT_PASSWORD not written into code: the mysql preset reads the password from Secret sql-secret (key password)');
   });
 
+  test('every TCP port of a service is on its Service: the first as the main port, the others as tcp-<port>; presets keep their own', () => {
+    const services = plan(`
+services:
+  kafka: { image: kafka:3.7.0, ports: ["8081:8081", "9092:9092", "9092", "9093/udp"], expose: ["9999"] }
+  pg: { image: postgres:16.4, ports: ["5432", "9187"] }
+  cache: { image: redis:7.2.5, expose: ["6379", "16379"] }
+`).services;
+    expect(services.map((s) => [s.name, s.port, s.extraPorts])).toEqual([
+      ['kafka', 8081, [{ name: 'tcp-9092', port: 9092 }, { name: 'tcp-9999', port: 9999 }]],
+      ['pg', 5432, []],
+      ['cache', 6379, []],
+    ]);
+    expect(warnings('services: { pg: { image: postgres:16.4, ports: ["5432", "9187"] } }')).toContain('pg: ports: 9187 not converted: the postgres preset serves 5432');
+    expect(warnings('services: { cache: { image: redis:7.2.5, expose: ["6379", "16379"] } }')).toContain('cache: ports: 16379 not converted: the redis preset serves 6379');
+  });
+
+  test('connections: depends_on, links and env values naming a host (with a port, in a URL, or under a host key), on the named port or every port', () => {
+    const services = plan(`
+services:
+  db: { image: postgres:16.4 }
+  kafka: { image: kafka:3.7.0, ports: ["8081"] }
+  search: { image: elasticsearch:8.15.0 }
+  worker: { image: w:1 }
+  api:
+    image: api:1
+    ports: ["80"]
+    links: ["search:es"]
+    environment:
+      DB_HOST: db:5432
+      BROKERS: kafka:9092,kafka:8081
+      POSTGRES_USER: db
+      NOTE: "the worker says db.example.com and dbx"
+  wp:
+    image: wordpress:6.6.1
+    environment: { WORDPRESS_DB_HOST: db, CACHE: "mongodb://user:pw@search/x" }
+  tool: { image: t:1, depends_on: [worker], environment: { TARGET: "worker:7000" } }
+`).services;
+    const edges = Object.fromEntries(services.map((s) => [s.name, s.connectsTo]));
+    expect(edges.api).toEqual([{ service: 'search', ports: [] }, { service: 'db', ports: [5432] }, { service: 'kafka', ports: [9092, 8081] }]);
+    expect(edges.wp).toEqual([{ service: 'db', ports: [] }, { service: 'search', ports: [] }]);
+    expect(edges.tool).toEqual([{ service: 'worker', ports: [] }]);
+    const kafka = services.find((s) => s.name === 'kafka')!;
+    expect([kafka.kind, kafka.port, kafka.extraPorts]).toEqual(['web', 8081, [{ name: 'tcp-9092', port: 9092 }]]);
+    const search = services.find((s) => s.name === 'search')!;
+    expect([search.kind, search.port]).toEqual(['web', 9200]);
+    expect(services.find((s) => s.name === 'worker')!.port).toBe(7000);
+  });
+
+  test('the warnings of ports added for a named host, and of a host that cannot get a Service', () => {
+    expect(warnings(`
+services:
+  kafka: { image: kafka:3.7.0, ports: ["8081"] }
+  search: { image: elasticsearch:8.15.0 }
+  jobs: { image: j:1 }
+  cache: { image: redis:7.2.5 }
+  api: { image: a:1, depends_on: [search, jobs], environment: { K: "kafka:9092", R: "redis://cache:6380" } }
+`).filter((w) => w.includes(': ports: '))).toEqual([
+      'kafka: ports: 9092 added to the Service: api connects to kafka:9092 (environment.K); compose reaches every port of a container, a Service only those it lists',
+      'search: ports: 9200 (the port elasticsearch listens on) added, so that its host name resolves for api (depends_on)',
+      'jobs: ports: none, but api (depends_on) name jobs as a host: without a port it gets no Service, so the name does not resolve and the connection is not admitted (add the port it listens on: expose: ["<port>"])',
+      'cache: ports: 6380 not converted: api names cache:6380 (environment.R), but the redis preset serves 6379 only',
+    ]);
+  });
+
+  test('published ports: a NodePort in the stages that publish; a kompose.service.type label fixes the type; an Ingress label or a StatefulSet none', () => {
+    const services = plan(`
+services:
+  web: { image: w:1, ports: ["8080:80", "443:8443", "9100"] }
+  lb: { image: l:1, ports: ["80"], labels: { kompose.service.type: loadbalancer } }
+  site: { image: s:1, ports: ["80:80"], labels: { kompose.service.expose: site.example.com } }
+  db: { image: postgres:16.4, ports: ["5432:5432"] }
+`).services;
+    expect(services.map((s) => [s.name, s.exposure])).toEqual([
+      ['web', { ports: [80, 8443], byStage: true }],
+      ['lb', { ports: [80], byStage: false }],
+      ['site', undefined],
+      ['db', undefined],
+    ]);
+    expect(warnings('services: { db: { image: postgres:16.4, ports: ["5432:5432"] } }')).toContain(
+      'db: ports: published 5432:5432 not reachable from outside the cluster: the postgres preset\'s Service db is headless (kubectl port-forward service/db 5432 reaches it)');
+  });
+
+  test('restart "no" and on-failure[:n]: a BatchJob for a task without a port, a server otherwise; always and unless-stopped stay servers', () => {
+    const yaml = `
+services:
+  migrate: { image: m:1, restart: "no", healthcheck: { test: "true" } }
+  seed: { image: s:1, restart: on-failure:3 }
+  init: { image: i:1, restart: on-failure }
+  api: { image: a:1, ports: ["80"], restart: "no" }
+  worker: { image: w:1, restart: unless-stopped }
+  odd: { image: o:1, restart: sometimes }
+`;
+    expect(plan(yaml).services.map((s) => [s.name, s.kind, s.job, s.readiness])).toEqual([
+      ['migrate', 'job', { restartPolicy: 'Never', backoffLimit: 0 }, undefined],
+      ['seed', 'job', { restartPolicy: 'OnFailure', backoffLimit: 3 }, undefined],
+      ['init', 'job', { restartPolicy: 'OnFailure', backoffLimit: undefined }, undefined],
+      ['api', 'web', undefined, { tcpSocket: {}, periodSeconds: 5 }],
+      ['worker', 'worker', undefined, undefined],
+      ['odd', 'worker', undefined, undefined],
+    ]);
+    expect(warnings(yaml).filter((w) => /restart|healthcheck/.test(w))).toEqual([
+      expect.stringMatching(/^migrate: restart: "no": a run-once task \(no port\), so a BatchJob migrate-job whose pod runs to completion, never restarted/),
+      'migrate: healthcheck: not converted: a BatchJob\'s pod runs to completion, and nothing waits for it to be ready',
+      expect.stringMatching(/^seed: restart: "on-failure:3": a run-once task \(no port\), so a BatchJob seed-job whose pod runs to completion, restarted on failure up to 3 times;/),
+      expect.stringMatching(/^init: restart: "on-failure": .* restarted on failure \(up to 6 times, Kubernetes' default\);/),
+      'api: restart: "no" not converted: api serves a port, so it stays a server whose pods are always restarted (a pod that is not restarted would leave its Service without endpoints)',
+      'odd: restart: "sometimes" not converted: compose knows no, always, on-failure[:n] and unless-stopped',
+    ]);
+    const stack = renderImport(yaml, 'docker-compose.yml', { out: path.join(os.tmpdir(), 'jobs') }).files.find((f) => f.file === 'stack.ts')!.content;
+    expect(stack).toContain("this.seed = new BatchJob(seedChart, 'Seed', {\n      name: 'seed',\n      image: stage.images.seed,\n      restartPolicy: 'OnFailure',\n      backoffLimit: 3,");
+  });
+
+  test('deploy.resources become requests and limits; a reservation above the default limit raises it; a Java heap gets twice its size', () => {
+    const services = plan(`
+services:
+  api: { image: a:1, deploy: { resources: { limits: { cpus: "0.5", memory: 512MiB }, reservations: { cpus: "0.25", memory: 256M } } } }
+  big: { image: b:1, deploy: { resources: { reservations: { memory: 1g } } } }
+  search: { image: elasticsearch:8.15.0, environment: { ES_JAVA_OPTS: "-Xms512m -Xmx512m" } }
+  tight: { image: logstash:8.15.0, environment: ["LS_JAVA_OPTS=-Xmx1g"], mem_limit: 1g }
+  small: { image: java:1, command: ["java", "-Xmx64m", "-jar", "app.jar"] }
+`).services;
+    expect(Object.fromEntries(services.map((s) => [s.name, s.resources]))).toEqual({
+      api: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '500m', memory: '512Mi' } },
+      big: { requests: { memory: '1Gi' }, limits: { memory: '1Gi' } },
+      search: { limits: { memory: '1Gi' } },
+      tight: { limits: { memory: '1Gi' } },
+      small: undefined,
+    });
+    expect(warnings(`
+services:
+  search: { image: elasticsearch:8.15.0, environment: { ES_JAVA_OPTS: "-Xms512m -Xmx512m" } }
+  tight: { image: logstash:8.15.0, environment: ["LS_JAVA_OPTS=-Xmx1g"], mem_limit: 1g }
+`).filter((w) => w.includes('deploy.resources'))).toEqual([
+      'search: deploy.resources: the memory limit is 1Gi, twice the Java heap (-Xmx: 512Mi): the JVM needs memory beyond its heap, and the default limit (256Mi) would kill it; set deploy.resources.limits.memory to choose another',
+      'tight: deploy.resources.limits.memory: 1Gi leaves the JVM little beyond its heap (-Xmx: 1Gi): the container is killed when it needs more; give it 2Gi or a smaller heap',
+    ]);
+  });
+
+  test('a named volume mounted twice in a StatefulApp gets a second claim, with a warning', () => {
+    const yaml = 'services: { mq: { image: rabbitmq:3.13.7, ports: ["5672"], volumes: ["data:/var/lib/rabbitmq", "data:/var/log/rabbitmq"] } }\nvolumes: { data: {} }';
+    expect(plan(yaml).services[0].volumeClaims).toEqual([{ name: 'data', mountPath: '/var/lib/rabbitmq' }, { name: 'data-2', mountPath: '/var/log/rabbitmq' }]);
+    expect(warnings(yaml)).toContain('mq: volumes: named volume data:/var/log/rabbitmq is mounted a second time: it gets a claim of its own, data-2, so the two paths no longer share files');
+  });
+
+  test('extra_hosts (list and map forms) become hostAliases grouped by address; host-gateway and non-addresses are warned about', () => {
+    const yaml = `
+services:
+  a: { image: a:1, extra_hosts: ["db.internal:10.0.0.5", "legacy=10.0.0.5", "v6:::1", "host.docker.internal:host-gateway", "bad:nowhere"] }
+  b: { image: b:1, extra_hosts: { api.internal: 10.0.0.6 } }
+`;
+    expect(plan(yaml).services.map((s) => s.hostAliases)).toEqual([
+      [{ ip: '10.0.0.5', hostnames: ['db.internal', 'legacy'] }, { ip: '::1', hostnames: ['v6'] }],
+      [{ ip: '10.0.0.6', hostnames: ['api.internal'] }],
+    ]);
+    expect(warnings(yaml).filter((w) => w.includes('extra_hosts'))).toEqual([
+      'a: extra_hosts: host.docker.internal:host-gateway not converted: a pod has no docker host gateway; give the node\'s address, or reach the service through a Service',
+      'a: extra_hosts: bad:nowhere not converted: not an IPv4 or IPv6 address',
+    ]);
+  });
+
   test('build: the image docker compose would name, from `name:` or the folder; latest and untagged images are flagged', () => {
     const yaml = 'name: My_Shop\nservices: { api: { build: ./api }, db: { image: "mongo:latest" }, cache: { image: redis } }';
     expect(plan(yaml).services[0].image).toBe('my_shop-api');
@@ -173,8 +345,10 @@ services:
       'a: build.args: not converted ({"X":"1"})',
       'a: healthcheck.start_interval: not converted (1s)',
       'a: labels: kompose.service.group not converted',
-      'a: restart: "no" not converted: a Deployment\'s or StatefulSet\'s pods are always restarted (a one-off task is a BatchJob)',
+      'a: restart: "no": a run-once task (no port), so a BatchJob a-job whose pod runs to completion, never restarted (restartPolicy Never, backoffLimit 0); '
+        + 'a changed pod template needs the finished Job deleted before the next apply',
       'a: pull_policy: "build" not converted: the images are built outside Kubernetes',
+      'a: healthcheck: not converted: a BatchJob\'s pod runs to completion, and nothing waits for it to be ready',
     ]);
   });
 });
@@ -192,7 +366,11 @@ describe('an unreadable or invalid compose file is one clear error, and nothing 
     ['a dependency cycle', 'services: { a: { image: a:1, depends_on: [b] }, b: { image: b:1, depends_on: [a] } }', /^bad\.yml: depends_on forms a cycle: a -> b -> a$/],
     ['a bad port', 'services: { a: { image: a:1, ports: ["http"] } }', /^bad\.yml: services\.a\.ports\[0\]: "http" is not a port from 1 to 65535$/],
     ['a bad duration', 'services: { a: { image: a:1, healthcheck: { test: "true", interval: 30 } } }', /^bad\.yml: services\.a\.healthcheck\.interval: must be a string$/],
-    ['an undefined named volume', 'services: { a: { image: a:1, volumes: ["data:/data"] } }', /^bad\.yml: services\.a\.volumes: named volume "data" is not defined under top-level volumes$/],
+    ['an undefined named volume', 'services: { a: { image: a:1, volumes: ["data:/data"] } }', /^bad\.yml: services\.a\.volumes\[0\]: named volume "data" is not defined under top-level volumes$/],
+    ['an unset variable as a volume', 'services: { a: { image: a:1, volumes: ["${DATA_VOLUME}:/data"] } }',
+      /^bad\.yml: services\.a\.volumes\[0\]: \$\{DATA_VOLUME\} is not set, and compose makes it empty, leaving no volume source: set it in the \.env file next to the compose file, or give it a default \(\$\{NAME:-value\}\)$/],
+    ['a required variable', 'services: { a: { image: "a:${TAG:?pin the version}" } }',
+      /^bad\.yml: services\.a\.image: \$\{TAG\} is required \(pin the version\) but not set: set it in the \.env file next to the compose file$/],
   ])('%s', (_what, yaml, message) => {
     const file = path.join(scratch, 'bad.yml');
     fs.writeFileSync(file, yaml);
@@ -207,6 +385,18 @@ describe('an unreadable or invalid compose file is one clear error, and nothing 
     expect((error as Error).message.replace(`${scratch}${path.sep}`, '')).toMatch(message);
     expect((error as Error).message).not.toContain('\n');
     expect(fs.existsSync(out)).toBe(false);
+  });
+
+  test('the .env file next to the compose file is what ${NAME} reads; variables given instead replace it', () => {
+    const folder = path.join(scratch, 'with-env');
+    fs.mkdirSync(folder);
+    fs.writeFileSync(path.join(folder, 'docker-compose.yml'), 'services: { a: { image: "a:${TAG}", volumes: ["${VOLUME}:/data"], ports: ["80"] } }\nvolumes: { data: {} }');
+    fs.writeFileSync(path.join(folder, '.env'), 'TAG=1.2\nVOLUME=data\n');
+    const result = importCompose(path.join(folder, 'docker-compose.yml'), { out: path.join(folder, 'app') });
+    expect(result.warnings.filter((w) => w.key === 'interpolation')).toEqual([]);
+    expect(fs.readFileSync(path.join(folder, 'app', 'stages.ts'), 'utf8')).toContain("a: 'a:1.2',");
+    importCompose(path.join(folder, 'docker-compose.yml'), { out: path.join(folder, 'other'), variables: { TAG: '9', VOLUME: 'data' } });
+    expect(fs.readFileSync(path.join(folder, 'other', 'stages.ts'), 'utf8')).toContain("a: 'a:9',");
   });
 
   test('a missing file', () => {

@@ -159,6 +159,21 @@ describe('Peer', () => {
     expect(Peer.gatewayDataPlane({ namespace: 'gateway-system' }).peer).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'gateway-system' } } });
   });
 
+  test('Peer.ipBlock admits any source in a CIDR (a NodePort\'s clients outside the cluster) on the ports given', () => {
+    const { chart, web } = apps();
+    web.connections.allowFrom(Peer.ipBlock('0.0.0.0/0'), 3000);
+    web.connections.allowFrom(Peer.ipBlock('::/0'));
+    expect(Peer.ipBlock('10.0.0.0/8').description).toBe('addresses 10.0.0.0/8');
+    expect(find(synth(chart), 'NetworkPolicy', 'web-network-policy').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [tcp(3000)] },
+      { from: [{ ipBlock: { cidr: '::/0' } }], ports: [tcp(3000)] },
+    ]);
+  });
+
+  test.each(['0.0.0.0', '10.0.0.0/33', 'anywhere', ''])('Peer.ipBlock refuses %j', (cidr) => {
+    expect(() => Peer.ipBlock(cidr)).toThrow(new RegExp(`^${literal(`Peer.ipBlock: invalid cidr ${JSON.stringify(cidr)}: must be an IPv4 or IPv6 CIDR`)}`));
+  });
+
   test('Peer.ingressController selects its namespace, or the pods with its labels there', () => {
     expect(Peer.ingressController().peer).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } });
     const labelled = Peer.ingressController('ingress', { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' });

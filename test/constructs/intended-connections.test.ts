@@ -59,6 +59,18 @@ describe('intendedConnections', () => {
     ]));
   });
 
+  test('an IPv4 ipBlock peer is the address range the analyzer names; IPv6 is refused', () => {
+    const { app, api } = shop();
+    api.connections.allowFrom(Peer.ipBlock('0.0.0.0/0'), 8080);
+    api.connections.allowFrom(Peer.ipBlock('10.1.2.3/8'), 8080);
+    expect(show(app)).toEqual(expect.arrayContaining([
+      '0.0.0.0-255.255.255.255 => shop/api-deployment[Deployment] : TCP 8080',
+      '10.0.0.0-10.255.255.255 => shop/api-deployment[Deployment] : TCP 8080',
+    ]));
+    api.connections.allowFrom(Peer.ipBlock('::/0'), 8080);
+    expect(() => intendedConnections(app)).toThrow('intendedConnections: only an IPv4 ipBlock without except is named here: {"cidr":"::/0"}');
+  });
+
   test('restrictEgress: false: every destination, in the cluster and outside it, instead of DNS', () => {
     const app = new App();
     new WebApp(new Chart(app, 'c', { namespace: 'shop' }), 'Crawler', { name: 'crawler', image: 'c:1', restrictEgress: false });

@@ -101,11 +101,21 @@ describe('pod settings', () => {
 
   test('none of them is written when left out', () => {
     const pod = podSpec(deploymentOf());
-    for (const field of ['initContainers', 'serviceAccountName', 'imagePullSecrets', 'nodeSelector', 'tolerations', 'priorityClassName', 'terminationGracePeriodSeconds']) {
+    for (const field of ['initContainers', 'serviceAccountName', 'imagePullSecrets', 'nodeSelector', 'tolerations', 'priorityClassName', 'terminationGracePeriodSeconds', 'hostAliases']) {
       expect(pod[field]).toBeUndefined();
     }
     expect(container(deploymentOf()).envFrom).toBeUndefined();
     expect(container(deploymentOf()).lifecycle).toBeUndefined();
+  });
+
+  test('hostAliases become /etc/hosts entries of the pods', () => {
+    const aliases = [{ ip: '10.0.0.5', hostnames: ['db.internal', 'legacy'] }, { ip: 'fd00::1', hostnames: ['v6.internal'] }];
+    expect(podSpec(deploymentOf({ hostAliases: aliases })).hostAliases).toEqual(aliases);
+  });
+
+  test('hostAliases: an address that is none, no host names, or a name that is no DNS-1123 subdomain are refused at once', () => {
+    expect(problemsOf({ hostAliases: [{ ip: 'host-gateway', hostnames: [] }, { ip: '10.0.0.1', hostnames: ['ok', 'Not_OK'] }] }))
+      .toEqual(['hostAliases[0].ip', 'hostAliases[0].hostnames', 'hostAliases[1].hostnames[1]']);
   });
 
   test('bad values are all refused at once', () => {

@@ -13,6 +13,17 @@ function build(props: Partial<StatefulAppProps>) {
 const data = { name: 'data', mountPath: '/var/lib/db', storage: '1Gi' };
 
 describe('StatefulApp', () => {
+  test('extraPorts are on the container and the headless Service', () => {
+    const { objects } = make({ extraPorts: [{ name: 'admin', port: 8081 }] });
+    expect(find(objects, 'Service', 'db-service').spec.ports).toEqual([
+      { name: 'tcp', port: 5432, targetPort: 'tcp', protocol: 'TCP' },
+      { name: 'admin', port: 8081, targetPort: 'admin', protocol: 'TCP' },
+    ]);
+    expect(container(find(objects, 'StatefulSet', 'db-statefulset')).ports).toEqual([
+      { name: 'tcp', containerPort: 5432, protocol: 'TCP' }, { name: 'admin', containerPort: 8081, protocol: 'TCP' },
+    ]);
+    expect(build({ extraPorts: [{ name: 'tcp', port: 1 }] })).toThrow(invalid('test/Db', 'extraPorts[0]', { name: 'tcp', port: 1 }));
+  });
   test('a StatefulSet governed by a headless Service', () => {
     const { objects } = make({ replicas: 3 });
     const service = find(objects, 'Service', 'db-service');

@@ -1,6 +1,6 @@
 import { App, Chart, Testing } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { HpaPolicy, Peer, WebApp, WebAppProps } from '../../lib';
+import { HpaPolicy, Peer, PropsError, WebApp, WebAppProps } from '../../lib';
 import { CLUSTER_DNS_EGRESS_RULE } from '../../lib/constructs/connections';
 import { appManifests } from '../../lib/render/manifests';
 import { allOf, find, has, invalid, invalidAtSynth, newChart, podSpec, synth, testChartLabels } from '../helpers';
@@ -143,6 +143,45 @@ describe('Service options', () => {
   });
   test.each(['1backend', 'Backend', 'my_app', 'a'.repeat(64)])('serviceName %j is refused: not a DNS-1035 label', (serviceName) => {
     expect(build({ serviceName })).toThrow(invalid('test/App', 'serviceName', serviceName));
+  });
+  test('extraPorts: each on the container and the Service under its number and name; a client without ports is admitted on all', () => {
+    const chart = newChart();
+    const { objects } = make({ extraPorts: [{ name: 'metrics', port: 9100 }, { name: 'admin', port: 8081 }], servicePort: 80 }, chart);
+    expect(find(objects, 'Service', 'app-service').spec.ports).toEqual([
+      { name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' },
+      { name: 'metrics', port: 9100, targetPort: 'metrics', protocol: 'TCP' },
+      { name: 'admin', port: 8081, targetPort: 'admin', protocol: 'TCP' },
+    ]);
+    expect(podSpec(find(objects, 'Deployment', 'app-deployment')).containers[0].ports).toEqual([
+      { name: 'http', containerPort: 8080, protocol: 'TCP' },
+      { name: 'metrics', containerPort: 9100, protocol: 'TCP' },
+      { name: 'admin', containerPort: 8081, protocol: 'TCP' },
+    ]);
+    const withClient = newChart();
+    const server = new WebApp(withClient, 'Server', { name: 'server', image: 's:1', port: 8080, extraPorts: [{ name: 'metrics', port: 9100 }] });
+    const client = new WebApp(withClient, 'Client', { name: 'client', image: 'c:1' });
+    client.connections.allowTo(server);
+    client.connections.allowTo(server, 9100);
+    expect(find(synth(withClient), 'NetworkPolicy', 'server-network-policy').spec.ingress.map((rule: { ports: { port: number }[] }) => rule.ports.map((p) => p.port)))
+      .toEqual([[8080, 9100], [9100]]);
+  });
+  test('extraPorts that repeat a number or name, are no port or name, come without a port, or collide with servicePort are refused, all at once', () => {
+    let error: PropsError | undefined;
+    try {
+      make({ extraPorts: [{ name: 'http', port: 9000 }, { name: 'b', port: 8080 }, { name: 'UPPER', port: 70000 }] });
+    } catch (caught) {
+      error = caught as PropsError;
+    }
+    expect(error?.problems.map((p) => [p.field, p.value])).toEqual([
+      ['extraPorts[0]', { name: 'http', port: 9000 }],
+      ['extraPorts[1]', { name: 'b', port: 8080 }],
+      ['extraPorts[2].port', 70000],
+      ['extraPorts[2].name', 'UPPER'],
+    ]);
+    expect(error?.problems[0].allowed).toBe('must differ in number and name from the container\'s other port http=8080');
+    expect(build({ port: undefined, extraPorts: [{ name: 'b', port: 81 }] })).toThrow(invalid('test/App', 'extraPorts', [{ name: 'b', port: 81 }]));
+    expect(build({ servicePort: 9100, extraPorts: [{ name: 'metrics', port: 9100 }] }))
+      .toThrow(/test\/App: invalid servicePort 9100: must differ from the pods' other port metrics=9100, which the Service exposes on its own number/);
   });
   test('serviceAddress is host:port of the Service in the namespace', () => {
     expect(make({ servicePort: 80 }, newChart('shop')).app.serviceAddress()).toBe('app-service.shop.svc.cluster.local:80');

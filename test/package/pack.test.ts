@@ -187,7 +187,7 @@ describe('the packed library', () => {
     expect(imported.status).toBe(0);
     expect(imported.stdout).toBe('imported/stages.ts\nimported/stack.ts\nimported/main.ts\n'
       + 'imported compose.yaml into imported: 3 files, 1 warnings; synthesize with: npx habr-k8s synth --app imported/main.ts\n');
-    expect(imported.stderr).toMatch(/^warning: web: ports: published 8080:8080 not reachable from outside the cluster: [^\n]+\n$/);
+    expect(imported.stderr).toMatch(/^warning: web: ports: published 8080:8080: in the dev stage \(publishPorts\) the Service web is a NodePort [^\n]+\n$/);
     expect(fs.readFileSync(path.join(consumer, 'imported/stack.ts'), 'utf8')).toMatch(/from 'habr-k8s';$/m);
     run(process.execPath, [path.join(consumer, 'node_modules/typescript/bin/tsc'), '--strict', '--noEmit', '--module', 'commonjs', '--target', 'ES2022', '--types', 'node', 'imported/main.ts'], consumer);
     const synth = habr(...imported.stdout.match(/synthesize with: npx habr-k8s (.+)$/m)![1].split(' '));
