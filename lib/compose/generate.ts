@@ -58,7 +58,7 @@ class GeneratedApp {
     this.stored = plan.services.filter((s) => s.volumeClaims.length);
     this.built = plan.services.filter((s) => s.build);
     this.publishing = plan.services.some((s) => s.exposure?.byStage);
-    this.runAsStageUser = plan.services.some((s) => !isPreset(s.kind) && s.runAsUser === undefined);
+    this.runAsStageUser = plan.services.some((s) => !isPreset(s.kind) && s.runAsUser === undefined && !s.imageKnowsUser);
     this.outputRoot = `dist-${options.appName}`;
   }
 
@@ -232,7 +232,12 @@ class GeneratedApp {
     const claims = s.volumeClaims.length ? { storage: stageField('storage'), storageClassName: expr('stage.storageClassName') } : {};
     const security = isPreset(s.kind)
       ? undefined
-      : { runAsUser: s.runAsUser ?? expr('stage.runAsUser'), runAsGroup: s.runAsGroup, writablePaths: s.writablePaths };
+      : {
+        runAsUser: s.runAsUser ?? (s.imageKnowsUser ? undefined : expr('stage.runAsUser')),
+        runAsGroup: s.runAsGroup,
+        writablePaths: s.writablePaths,
+        readOnlyRootFilesystem: s.writableRoot ? false : undefined,
+      };
     const served = s.kind !== 'worker' && s.kind !== 'job';
     const common = {
       name: s.name,

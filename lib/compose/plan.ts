@@ -3,6 +3,7 @@ import { APP_CONTAINER_DEFAULTS, ProbeProps, ResourceProps } from '../constructs
 import { isIpAddress } from '../manifest/cidr';
 import { isDns1035Label, isDns1123Label } from '../manifest/names';
 import { parseQuantity } from '../manifest/quantity';
+import { imageRuntimeNeeds } from '../manifest/image-needs';
 import { unpinnedReason } from '../manifest/image-reference';
 import { HostReference, hostReferences } from './hosts';
 import { imagePort, imageTag, KnownImage, knownImage } from './known-images';
@@ -72,6 +73,10 @@ export interface ServicePlan {
   readonly writablePaths?: readonly string[];
   readonly runAsUser?: number;
   readonly runAsGroup?: number;
+  /** The table of image needs knows the image's own user, which the construct fills in (so not the stage's runAsUser). */
+  readonly imageKnowsUser?: boolean;
+  /** The image writes among its own files (the table's `writableRoot`): its root filesystem stays writable. */
+  readonly writableRoot?: boolean;
   readonly secretMount?: { readonly secretName: string; readonly mountPath: string; readonly keys: readonly SecretKeyPlan[] };
   readonly configMounts: readonly { readonly configMapName: string; readonly mountPath: string; readonly key: string; readonly file?: string }[];
   readonly dependsOn: readonly string[];
@@ -300,6 +305,10 @@ function planService(
     warn('environment', `${passwordFile} not converted: it names no file of the service's secrets; the ${kind} preset reads the password from Secret ${name}-secret (key password)`);
   }
   const user = planUser(service, kind, warn);
+  const needs = service.build === undefined && !isPreset(kind) ? imageRuntimeNeeds(image) : undefined;
+  if (needs?.writableRoot !== undefined) {
+    warn('image', `${image} needs a writable root filesystem (${needs.writableRoot}): it gets one (security.readOnlyRootFilesystem: false), and still runs without root or capabilities`);
+  }
   let imagePullPolicy = labels.pullPolicy;
   if (service.pullPolicy !== undefined) {
     imagePullPolicy = PULL_POLICIES[service.pullPolicy];
@@ -326,6 +335,8 @@ function planService(
     writablePaths: volumes.writablePaths,
     runAsUser: user?.uid,
     runAsGroup: user?.gid,
+    imageKnowsUser: needs?.uid !== undefined || undefined,
+    writableRoot: needs?.writableRoot !== undefined || undefined,
     secretMount,
     configMounts: planConfigs(project, service, warn),
     dependsOn,
@@ -338,7 +349,7 @@ function planService(
     ingress: labels.ingress,
     imagePullPolicy,
     hostAliases: planHostAliases(service, warn),
-    rootUsername: kind === 'mongo' ? service.environment.find(([key]) => key === 'MONGO_INITDB_ROOT_USERNAME')?.[1] : undefined,
+    rootUsername: kind === 'mongo' ? environmentValue(service, 'MONGO_INITDB_ROOT_USERNAME') : undefined,
     user: kind === 'postgres' ? environmentValue(service, 'POSTGRES_USER') : undefined,
     databaseName: sqlDatabase(service, kind),
     passwordSecret,
@@ -526,8 +537,9 @@ const PRESET_VARIABLES: Readonly<Partial<Record<PresetKind, { readonly props: re
   },
 };
 
+/** A variable of the service's environment; empty counts as unset, as the official images' entrypoints read it (`${POSTGRES_USER:-postgres}`). */
 function environmentValue(service: ComposeService, key: string): string | undefined {
-  return service.environment.find(([name]) => name === key)?.[1];
+  return service.environment.find(([name]) => name === key)?.[1] || undefined;
 }
 
 function sqlDatabase(service: ComposeService, kind: WorkloadKind): string | undefined {

@@ -31,11 +31,11 @@ function isUnder(path: string, mounts: readonly string[]): boolean {
 }
 
 /**
- * The paths the image writes (its writable paths, and its data path when no claim or volume is
- * mounted there), for the construct to give each an emptyDir.
+ * The paths the image writes that no claim or volume is mounted at (its writable paths, and its
+ * data path), for the construct to give each an emptyDir.
  */
 function neededWritablePaths(needs: ImageRuntimeNeeds, mounts: readonly string[]): string[] {
-  const paths = [...needs.writablePaths];
+  const paths = needs.writablePaths.filter((path) => !isUnder(path, mounts));
   if (needs.dataPath !== undefined && !isUnder(needs.dataPath, mounts) && !paths.includes(needs.dataPath)) paths.push(needs.dataPath);
   return paths;
 }

@@ -40,6 +40,10 @@ function build(overrides: Partial<HttpRouteProps> = {}): Built {
   const chart = new Chart(app, 'shop', { disableResourceNameHashes: true, namespace: NAMESPACE });
   const stable = new WebApp(chart, 'Stable', { name: 'web-blue', image: 'example/web:1.0.0', port: 8080, servicePort: 80 });
   const canary = new WebApp(chart, 'Canary', { name: 'web-green', image: 'example/web:1.1.0', port: 8080, servicePort: 80 });
+  // A bare HttpRoute admits nothing by itself: its backends admit the Gateway's data plane (here in the app's namespace).
+  const dataPlane = Peer.gatewayDataPlane({ namespace: NAMESPACE, podLabels: { 'gateway.envoyproxy.io/owning-gateway-name': 'public' } });
+  stable.connections.allowFrom(dataPlane);
+  canary.connections.allowFrom(dataPlane);
   new HttpRoute(chart, 'Route', {
     name: 'web',
     gateways: [{ name: 'public', sectionName: 'http' }],

@@ -353,6 +353,28 @@ services:
   });
 });
 
+describe('what the table of image needs tells the importer', () => {
+  test('an image that writes among its own files keeps a writable root, with a warning; one with a user of its own runs as it', () => {
+    const { services, warnings: found } = plan(`
+services:
+  search: { image: elasticsearch:8.15.0, ports: ["9200:9200"] }
+  dash: { image: grafana/grafana:11.2.0, ports: ["3000:3000"] }
+  app: { image: app:1.0, ports: ["8080:8080"] }
+`);
+    expect(services.map((s) => [s.name, s.writableRoot, s.imageKnowsUser])).toEqual([
+      ['search', true, true], ['dash', undefined, true], ['app', undefined, undefined],
+    ]);
+    expect(found.map(formatWarning).filter((w) => w.startsWith('search: image:'))).toEqual([
+      expect.stringMatching(/^search: image: elasticsearch:8\.15\.0 needs a writable root filesystem \(.+\): it gets one \(security\.readOnlyRootFilesystem: false\), and still runs without root or capabilities$/),
+    ]);
+  });
+
+  test('an empty POSTGRES_USER (an unset variable) leaves the preset its default user, as the image does', () => {
+    const [db] = plan('services: { db: { image: "postgres:16.4", environment: { POSTGRES_USER: "", POSTGRES_DB: "" } } }').services;
+    expect([db.kind, db.user, db.databaseName]).toEqual(['postgres', undefined, undefined]);
+  });
+});
+
 describe('an unreadable or invalid compose file is one clear error, and nothing is written', () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-import-'));
   afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));

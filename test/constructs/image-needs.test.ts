@@ -42,6 +42,16 @@ describe('images the table of image needs knows', () => {
     expect(mountPaths(deployment)).toEqual(['/tmp']);
   });
 
+  test('a path the image writes that a claim is mounted at gets no emptyDir over it', () => {
+    const chart = newChart();
+    new StatefulApp(chart, 'Mq', {
+      name: 'mq', image: 'rabbitmq:3.13.7', port: 5672,
+      volumeClaims: [{ name: 'logs', mountPath: '/var/log/rabbitmq', storage: '1Gi' }, { name: 'data', mountPath: '/var/lib/rabbitmq', storage: '1Gi' }],
+    });
+    const set = find(synth(chart), 'StatefulSet', 'mq-statefulset');
+    expect(mountPaths(set).sort()).toEqual(['/tmp', '/var/lib/rabbitmq', '/var/log/rabbitmq']);
+  });
+
   test('wordpress and httpd on port 80 are refused too, without a variant to name', () => {
     expect(webAppError({ image: 'wordpress:6.6', port: 80 })).toMatch(/listens on port 80 \(Apache binds port 80 as root.*Fix: configure it to listen/);
     expect(webAppError({ image: 'httpd:2.4', port: 80 })).toMatch(invalid('test/App', 'image', 'httpd:2.4'));
