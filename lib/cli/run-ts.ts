@@ -48,11 +48,7 @@ function loadEsbuild(): typeof esbuildApi {
   return esbuild;
 }
 
-function sha256(text: string): string {
-  return crypto.createHash('sha256').update(text).digest('hex');
-}
-
-function sha256Bytes(data: Uint8Array): string {
+function sha256(data: string | Uint8Array): string {
   return crypto.createHash('sha256').update(data).digest('hex');
 }
 
@@ -129,11 +125,11 @@ class Cache {
     }
     const data = entry.subarray(130);
     const header = entry.toString('latin1', 0, 130);
-    return header === `${sourceHash}\n${sha256Bytes(data)}\n` ? data : undefined;
+    return header === `${sourceHash}\n${sha256(data)}\n` ? data : undefined;
   }
 
   writeCodeCache(key: string, sourceHash: string, data: Buffer): void {
-    this.writeFile(key, 'v8', Buffer.concat([Buffer.from(`${sourceHash}\n${sha256Bytes(data)}\n`, 'latin1'), data]));
+    this.writeFile(key, 'v8', Buffer.concat([Buffer.from(`${sourceHash}\n${sha256(data)}\n`, 'latin1'), data]));
   }
 
   private writeFile(key: string, extension: 'js' | 'v8', content: string | Buffer): void {

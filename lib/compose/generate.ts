@@ -1,4 +1,4 @@
-import { ImportPlan, isPreset, ServicePlan } from './plan';
+import { ImportPlan, isPreset, isSqlPreset, ServicePlan } from './plan';
 import { camelCase, expr, pascalCase, propertyKey, quote, source, SourceValue } from './source';
 
 /** Where the generated app lives and how it names itself. */
@@ -259,7 +259,7 @@ class GeneratedApp {
     };
     if (s.kind === 'mongo') return { ...common, rootUsername: s.rootUsername, ...claims, ...container };
     if (s.kind === 'redis') return { ...common, ...claims, ...container };
-    if (s.kind === 'postgres' || s.kind === 'mysql' || s.kind === 'mariadb') {
+    if (isSqlPreset(s.kind)) {
       return {
         ...common,
         flavour: s.kind === 'mariadb' ? 'mariadb' : undefined,
@@ -317,7 +317,7 @@ class GeneratedApp {
         declare('Secret', expr(`this.${field(s)}.passwordSecretMount.secretName`),
           'The root password: kubectl create secret generic mongodb-secret -n <namespace> --from-file=password.txt');
       }
-      if ((s.kind === 'postgres' || s.kind === 'mysql' || s.kind === 'mariadb') && !s.passwordSecret) {
+      if (isSqlPreset(s.kind) && !s.passwordSecret) {
         declare('Secret', expr(`this.${field(s)}.passwordSecretMount.secretName`),
           `The ${s.kind === 'postgres' ? 'superuser\'s' : 'root'} password: kubectl create secret generic ${s.name}-secret -n <namespace> --from-file=password`);
       }

@@ -33,6 +33,11 @@ export type WorkloadKind = PresetKind | 'stateful' | 'web' | 'worker' | 'job';
 /** The presets: MongoStatefulSet, RedisStatefulSet, PostgresStatefulSet, MysqlStatefulSet (flavours mysql and mariadb). */
 export type PresetKind = KnownImage['preset'];
 
+/** Whether the service runs as a SQL preset (PostgresStatefulSet, MysqlStatefulSet), whose password comes from a Secret file. */
+export function isSqlPreset(kind: WorkloadKind): kind is 'postgres' | 'mysql' | 'mariadb' {
+  return kind === 'postgres' || kind === 'mysql' || kind === 'mariadb';
+}
+
 /** Whether the service runs as a preset, which keeps its own user, writable folders and probes. */
 export function isPreset(kind: WorkloadKind): kind is PresetKind {
   return kind !== 'stateful' && kind !== 'web' && kind !== 'worker' && kind !== 'job';
@@ -441,12 +446,6 @@ function checkPinned(image: string, service: ComposeService, warn: (key: string,
 interface KomposeSettings {
   readonly serviceType?: 'NodePort' | 'LoadBalancer';
   readonly nodePort?: number;
-  /**
-   * Ports reached from outside the cluster, which the policy admits from any address: the
-   * published ports of a WebApp, through a NodePort Service in the stages that publish them
-   * (`byStage`), or through the Service type of a `kompose.service.type` label.
-   */
-  readonly exposure?: { readonly ports: readonly number[]; readonly byStage: boolean };
   readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
   readonly pullPolicy?: ServicePlan['imagePullPolicy'];
   readonly storage?: string;

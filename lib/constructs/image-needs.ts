@@ -88,7 +88,7 @@ export function imageNeedsChecks(
       const given = props.security?.writablePaths;
       if (given === undefined || writableRoot) return;
       const mounts = [...given, ...writableMounts(props, claimMounts)];
-      const missing = neededWritablePaths(needs, mounts).filter((path) => !isUnder(path, mounts));
+      const missing = neededWritablePaths(needs, mounts);
       if (!missing.length) return;
       throw invalidProp(scope, 'security.writablePaths', given, `leaves ${missing.join(', ')} read-only, which image "${image}" writes: under a read-only root `
         + `filesystem it fails to start. Fix: ${variantFix(needs)}add ${missing.length > 1 ? 'them' : 'it'} to security.writablePaths (leave writablePaths out to get `

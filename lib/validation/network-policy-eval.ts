@@ -23,6 +23,7 @@
  */
 import { asArray, asRecord, asString, Json, matchesLabelSelector } from '../manifest/objects';
 import { cidrContains, parseCidr } from '../manifest/cidr';
+import { declaredPorts } from './ports';
 import { IndexedObject, IndexedPodTemplate, ObjectIndex, pushTo } from './rule';
 import { hasKnownOperators } from './selectors';
 
@@ -233,9 +234,8 @@ export class NetworkPolicyEvaluator {
 
   /** Whether `connection` is allowed: the source's egress and the destination's ingress. */
   public connection(connection: Connection): ConnectionVerdict {
-    const protocol = connection.protocol ?? 'TCP';
-    const egress = this.direction('Egress', connection.from, connection.to, connection.to, connection.port, protocol);
-    const ingress = this.direction('Ingress', connection.to, connection.from, connection.to, connection.port, protocol);
+    const egress = this.egress(connection);
+    const ingress = this.ingress(connection);
     return { allowed: and(egress.allowed, ingress.allowed), egress, ingress };
   }
 
@@ -362,10 +362,8 @@ function namedPortIs(name: string, protocol: string, destination: NetworkPeer, p
   if (destination.kind === 'address') return 'no';
   if (!destination.template) return 'maybe';
   for (const { container } of destination.template.servingContainers) {
-    for (const raw of asArray(container.ports)) {
-      const declared = asRecord(raw) ?? {};
-      if (declared.name === name) return truth(declared.containerPort === port && (asString(declared.protocol) ?? 'TCP') === protocol);
-    }
+    const declared = declaredPorts(container).find((p) => p.name === name);
+    if (declared) return truth(declared.containerPort === port && declared.protocol === protocol);
   }
   return 'no';
 }

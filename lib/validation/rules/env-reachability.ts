@@ -162,13 +162,14 @@ function checkValue(index: ObjectIndex, evaluator: NetworkPolicyEvaluator, sourc
     const service = serviceNamed(index, host, source.namespace);
     if (!service || asRecord(service.object.spec)?.type === 'ExternalName') continue;
     for (const destination of index.podTemplatesSelectedBy(service) ?? []) {
-      if (destination === source || reported.has(`${service.label}\u0000${destination.owner.label}\u0000${port}`)) continue;
+      const key = `${service.label}\u0000${destination.owner.label}\u0000${port}`;
+      if (destination === source || reported.has(key)) continue;
       const reached = portsReached(service, destination, port);
       if (reached.length === 0) continue;
       const verdicts = reached.map((target) => ({ ...target, verdict: evaluator.connection({ from: podOf(source), to: podOf(destination), ...target }) }));
       // Without a port, one port the policies allow is enough.
       if (verdicts.some(({ verdict }) => verdict.allowed !== 'no')) continue;
-      reported.add(`${service.label}\u0000${destination.owner.label}\u0000${port}`);
+      reported.add(key);
       const [first] = verdicts;
       const from = `${source.owner.kind} ${source.owner.name}'s pods`;
       const to = `${destination.owner.kind} ${destination.owner.name}'s pods`;

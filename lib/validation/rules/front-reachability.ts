@@ -70,10 +70,10 @@ function checkIngress(index: ObjectIndex, evaluator: NetworkPolicyEvaluator, ing
   for (const ref of backendsOf(ingress)) {
     for (const routed of routedService(index, ingress, ref.path, ingress.namespace!, ref.serviceName, ref.port)) {
       for (const { template, port, protocol } of targetsOf(index, routed)) {
-        const controller = somePodOutside(template.namespace);
-        const verdict = evaluator.connection({ from: controller, to: podOf(template), port, protocol });
         const key = `${template.owner.label}\u0000${port}/${protocol}`;
-        if (verdict.allowed !== 'no' || reported.has(key)) continue;
+        if (reported.has(key)) continue;
+        const verdict = evaluator.connection({ from: somePodOutside(template.namespace), to: podOf(template), port, protocol });
+        if (verdict.allowed !== 'no') continue;
         reported.add(key);
         findings.push(finding(frontReachability, ingress, ref.path,
           `${describeRoute(routed, port, protocol)}, but ${describeDenial(verdict, 'the ingress controller (a pod of another namespace)', podsOf(template), port, protocol)}; ${ACCEPTS}. `
@@ -121,8 +121,9 @@ function checkRoute(index: ObjectIndex, evaluator: NetworkPolicyEvaluator, route
     for (const { template, port, protocol } of targetsOf(index, routed)) {
       for (const [namespace, { gateway }] of gateways) {
         const key = `${template.owner.label}\u0000${port}/${protocol}\u0000${namespace}`;
+        if (reported.has(key)) continue;
         const verdict: ConnectionVerdict = evaluator.connection({ from: somePodOfNamespace(namespace), to: podOf(template), port, protocol });
-        if (verdict.allowed !== 'no' || reported.has(key)) continue;
+        if (verdict.allowed !== 'no') continue;
         reported.add(key);
         const dataPlane = `the data plane of Gateway ${gateway} (a pod of namespace ${namespace})`;
         const denial = describeDenial(verdict, dataPlane, podsOf(template), port, protocol);
