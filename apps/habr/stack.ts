@@ -4,6 +4,7 @@ import {
   BatchJob, declareExternalObject, HpaPolicy, MongoStatefulSet, Peer, ProbeProps, RedisStatefulSet, ReleasedWebApp,
   ReleaseStrategy, ResourceProps, RestrictedNamespace, WebApp, WebAppProps,
 } from '../../lib';
+import { CERT_MANAGER_CLUSTER_ISSUER_ANNOTATION } from '../../lib/constructs/https-gateway';
 import { PART_OF_LABEL } from '../../lib/constructs/labels';
 import { checkPinnedImage } from '../../lib/constructs/props';
 import { expectContract, HABR_IMAGE_CONTRACT as CONTRACT } from './contract';
@@ -87,7 +88,7 @@ export class HabrStack {
         ingressClassName: front.ingressClassName,
         annotations: {
           ...front.annotations,
-          ...(front.tls?.clusterIssuer ? { 'cert-manager.io/cluster-issuer': front.tls.clusterIssuer } : {}),
+          ...(front.tls?.clusterIssuer ? { [CERT_MANAGER_CLUSTER_ISSUER_ANNOTATION]: front.tls.clusterIssuer } : {}),
         },
         tls: front.tls ? { secretName: `${app}-${front.tls.secretSuffix}` } : undefined,
         controller: Peer.ingressController(front.controllerNamespace),

@@ -130,7 +130,7 @@ export function buildHttpRoute(scope: Construct, id: string, props: HttpRouteBui
       annotations: props.annotations && { ...props.annotations },
     },
     spec: {
-      parentRefs: match.gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName })),
+      parentRefs: parentRefsOf(match.gateways),
       hostnames: match.hostnames?.length ? [...match.hostnames] : undefined,
       rules: [{
         matches: [{ path: { type: match.pathType as HttpRouteImport.HttpRouteSpecRulesMatchesPathType, value: match.path } }],
@@ -158,6 +158,11 @@ export interface RedirectRouteBuild {
   readonly labels?: Readonly<Record<string, string>>;
 }
 
+/** The route's `parentRefs`: each Gateway (and its listener) it attaches to. */
+function parentRefsOf(gateways: readonly GatewayRef[]) {
+  return gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName }));
+}
+
 /**
  * An HTTPRoute that answers every request for `fromHost` with a permanent redirect (301, a status
  * every Gateway API implementation supports) to `toHost`, and sends nothing to a backend: the
@@ -167,7 +172,7 @@ export function buildRedirectRoute(scope: Construct, id: string, props: Redirect
   return createJsonFormObject(httpRouteL1(), scope, id, {
     metadata: { name: `${props.name}-route`, namespace: Chart.of(scope).namespace, labels: props.labels && { ...props.labels } },
     spec: {
-      parentRefs: props.gateways.map((gateway) => ({ name: gateway.name, namespace: gateway.namespace, sectionName: gateway.sectionName })),
+      parentRefs: parentRefsOf(props.gateways),
       hostnames: [props.fromHost],
       rules: [{
         matches: [{ path: { type: 'PathPrefix' as HttpRouteImport.HttpRouteSpecRulesMatchesPathType, value: '/' } }],

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { envVarNameProblem, isDns1035Label, isDns1123Label, isDns1123Subdomain, labelKeyProblem, labelValueProblem, PORT_NAME_RULE, portNameProblem } from '../manifest/names';
 import { parseQuantity } from '../manifest/quantity';
-import { parseImageReference, unpinnedReason } from '../manifest/image-reference';
+import { IMAGE_TAG_PATTERN, parseImageReference, unpinnedReason } from '../manifest/image-reference';
 import { show } from '../validation/field-checks';
 
 export { isDns1035Label, isDns1123Label, isDns1123Subdomain };
@@ -264,7 +264,7 @@ export function checkOneOf<T extends string>(scope: IConstruct, field: string, v
 const IMAGE_PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const REGISTRY_HOST_LABEL = '[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?';
 const REGISTRY_HOST = new RegExp(`^${REGISTRY_HOST_LABEL}(?:\\.${REGISTRY_HOST_LABEL})*(?::\\d+)?$`);
-const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const IMAGE_TAG = new RegExp(IMAGE_TAG_PATTERN);
 
 /**
  * An image pinned to a version ({@link unpinnedReason}: a digest, or a tag other than `latest`). Production stages use it

@@ -20,22 +20,24 @@ export interface RedisStatefulSetProps extends StatefulPresetProps {
   readonly replicas?: number;
 }
 
-export const REDIS_PORT = runtimeOf('redis', 'redis').port;
-
 /** The default image. */
 export const REDIS_IMAGE = 'redis:7.0.11-alpine';
+
+/** The table's facts of the default image (lib/manifest/image-needs.ts). */
+const REDIS = runtimeOf('redis', REDIS_IMAGE);
+
+export const REDIS_PORT = REDIS.port;
 
 /**
  * The official redis image's user is uid 999; started directly as that user it only writes its
  * dump to /data (its working directory), an emptyDir unless the data is persistent.
  */
 export function redisDefaults(persistent: boolean): ContainerDefaults {
-  const runtime = runtimeOf('redis', REDIS_IMAGE);
-  const defaults = imageDefaults(runtime, { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } }, {
+  const defaults = imageDefaults(REDIS, { requests: { cpu: '50m', memory: '64Mi' }, limits: { memory: '256Mi' } }, {
     liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 3 },
     readiness: { exec: { command: ['redis-cli', 'ping'] }, periodSeconds: 5 },
   });
-  return { ...defaults, security: { ...defaults.security, writablePaths: persistent ? [] : [runtime.dataPath] } };
+  return { ...defaults, security: { ...defaults.security, writablePaths: persistent ? [] : [REDIS.dataPath] } };
 }
 
 /** A single Redis server: StatefulSet and headless Service, /data on an emptyDir or a volume. */
@@ -44,16 +46,15 @@ export class RedisStatefulSet extends StatefulAppBase {
   constructor(scope: Construct, id: string, props: RedisStatefulSetProps = {}) {
     const persistent = props.storage !== undefined;
     const image = props.image ?? REDIS_IMAGE;
-    const runtime = runtimeOf('redis', REDIS_IMAGE);
     super(scope, id, {
       ...props,
       name: props.name ?? 'redis',
       labels: { [COMPONENT_LABEL]: 'cache', ...props.labels },
       image,
-      port: runtime.port,
-      portName: runtime.portName,
+      port: REDIS.port,
+      portName: REDIS.portName,
       defaults: redisDefaults(persistent),
-      volumeClaims: persistent ? [{ name: 'data', mountPath: runtime.dataPath, storage: props.storage!, storageClassName: props.storageClassName }] : [],
+      volumeClaims: persistent ? [{ name: 'data', mountPath: REDIS.dataPath, storage: props.storage!, storageClassName: props.storageClassName }] : [],
     });
     if (this.replicas !== 1) {
       throw invalidProp(this, 'replicas', this.replicas, 'must be 1: more pods would be independent Redis servers, not replicas');

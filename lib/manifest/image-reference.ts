@@ -3,6 +3,9 @@
  * reads them (the distribution/reference grammar), and the one definition of a pinned image.
  */
 
+/** An image tag (the OCI distribution spec's grammar). */
+export const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
+
 /** The parts of an image reference. @inline */
 export interface ImageReference {
   /** Registry host (with port) when the first component looks like one (has `.` or `:`, or is `localhost`), as Docker decides. */

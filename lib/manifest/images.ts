@@ -3,7 +3,7 @@
  * PostgresStatefulSet, MysqlStatefulSet) and the compose importer run: a view of the table of image
  * needs (image-needs.ts), which holds each fact once and cites its source.
  */
-import { imageRuntimeNeeds } from './image-needs';
+import { imageRuntimeNeeds, ImageRuntimeNeeds } from './image-needs';
 import { parseImageReference as parseReference } from './image-reference';
 
 /** The parts of an image reference `[registry/]path[:tag][@digest]` the presets use. */
@@ -53,14 +53,7 @@ const KNOWN_IMAGE_NAMES: readonly string[] = ['mongo', 'redis', 'postgres', 'mys
  */
 export function runtimeOf(name: KnownImageName, image: string): ImageRuntime {
   const { tag } = parseImageReference(image);
-  const needs = imageRuntimeNeeds(tag === undefined ? name : `${name}:${tag}`);
-  if (!needs || needs.uid === undefined || needs.gid === undefined || needs.port === undefined || needs.portName === undefined || needs.dataPath === undefined) {
-    throw new Error(`the table of image needs has no complete entry for ${name} (lib/manifest/image-needs.ts)`);
-  }
-  return {
-    port: needs.port, portName: needs.portName, dataPath: needs.dataPath, uid: needs.uid, gid: needs.gid,
-    writablePaths: needs.writablePaths, source: needs.sources[0],
-  };
+  return toRuntime(name, imageRuntimeNeeds(tag === undefined ? name : `${name}:${tag}`));
 }
 
 /** What the table knows about `image` when it is a Docker Hub image with a preset (`postgres:16-alpine` is postgres' alpine variant). */
@@ -68,5 +61,15 @@ export function imageRuntime(image: string): (ImageRuntime & { readonly name: Kn
   const needs = imageRuntimeNeeds(image);
   if (!needs || !KNOWN_IMAGE_NAMES.includes(needs.image)) return undefined;
   const name = needs.image as KnownImageName;
-  return { ...runtimeOf(name, image), name };
+  return { ...toRuntime(name, needs), name };
+}
+
+function toRuntime(name: KnownImageName, needs: ImageRuntimeNeeds | undefined): ImageRuntime {
+  if (!needs || needs.uid === undefined || needs.gid === undefined || needs.port === undefined || needs.portName === undefined || needs.dataPath === undefined) {
+    throw new Error(`the table of image needs has no complete entry for ${name} (lib/manifest/image-needs.ts)`);
+  }
+  return {
+    port: needs.port, portName: needs.portName, dataPath: needs.dataPath, uid: needs.uid, gid: needs.gid,
+    writablePaths: needs.writablePaths, source: needs.sources[0],
+  };
 }

@@ -7,6 +7,7 @@
  * selectors (or the route's weights), and values.schema.json refuses a version the app does not have.
  */
 import type { ReleasedWebApp, ReleaseStrategy } from '../../constructs/released-web-app';
+import { IMAGE_TAG_PATTERN } from '../../manifest/image-reference';
 import { JsonSchema } from './knobs';
 import { ChartValuesOptions } from './values';
 
@@ -58,9 +59,6 @@ export function releaseFromValues<V extends { readonly image: string }>(
     ])),
   };
 }
-
-/** An image tag (the OCI distribution spec's grammar). */
-export const IMAGE_TAG_PATTERN = '^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$';
 
 /**
  * The JSON Schema of {@link releaseChartValues}' values: `active` one of the version names,
