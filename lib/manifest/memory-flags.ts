@@ -1,7 +1,9 @@
 /**
  * Memory sizes a process is told to use, read from a container's environment and arguments:
- * the JVM's `-Xmx`, Node's `--max-old-space-size`, Redis' `--maxmemory`. A size above the
- * container's memory limit gets the container OOM-killed once the process grows to it.
+ * the JVM's `-Xmx` (or `-XX:MaxHeapSize=`), Node's `--max-old-space-size`, Redis' `--maxmemory`.
+ * A size above the container's memory limit gets the container OOM-killed once the process grows
+ * to it. The one parser of these flags: the constructs, the `memory-flags` rule and the compose
+ * importer (which sizes a memory limit from the Java heap) read them here.
  */
 
 /** One memory flag found in a container. */
@@ -22,22 +24,28 @@ export interface MemoryFlag {
 const OPTION_VARIABLE = /(?:^|_)(?:JAVA_OPTS|JAVA_OPTIONS|JAVA_TOOL_OPTIONS|CATALINA_OPTS|HEAP_OPTS|NODE_OPTIONS)$/;
 
 const JVM_UNITS: Readonly<Record<string, number>> = { '': 1, 'k': 2 ** 10, 'm': 2 ** 20, 'g': 2 ** 30, 't': 2 ** 40 };
-/** `-Xmx512m`: the JVM's maximum heap, in bytes or with k, m, g, t (either case, powers of 1024). */
-const JVM_MAX_HEAP = /^-Xmx(\d+)([kKmMgGtT]?)$/;
+/** `-Xmx512m` or `-XX:MaxHeapSize=512m`: the JVM's maximum heap, in bytes or with k, m, g, t (either case, powers of 1024). */
+const JVM_MAX_HEAP = /^-(?:Xmx|XX:MaxHeapSize=)(\d+)([kKmMgGtT]?)$/;
 /** `--max-old-space-size=512` (or with `_`): V8's old generation, in MiB. */
 const NODE_OLD_SPACE = /^--max[-_]old[-_]space[-_]size(?:=(\d+))?$/;
 /** Redis units (redis.conf): `1k` = 1000, `1kb` = 1024, and so on; a bare number is bytes. */
 const REDIS_SIZE = /^(\d+)(k|kb|m|mb|g|gb)?$/i;
 const REDIS_UNITS: Readonly<Record<string, number>> = { '': 1, 'k': 1e3, 'kb': 2 ** 10, 'm': 1e6, 'mb': 2 ** 20, 'g': 1e9, 'gb': 2 ** 30 };
 
+/** The maximum heap the JVM option `word` sets, in bytes; undefined when it is not `-Xmx` or `-XX:MaxHeapSize=` with a size. */
+function jvmMaxHeapBytes(word: string): number | undefined {
+  const heap = JVM_MAX_HEAP.exec(word);
+  return heap ? Number(heap[1]) * JVM_UNITS[heap[2].toLowerCase()] : undefined;
+}
+
 /** The memory flags among `words` (a command line split on whitespace). */
 function flagsIn(words: readonly string[], where: string): MemoryFlag[] {
   const flags: MemoryFlag[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
-    const heap = JVM_MAX_HEAP.exec(word);
-    if (heap) {
-      flags.push({ flag: word, where, bytes: Number(heap[1]) * JVM_UNITS[heap[2].toLowerCase()] });
+    const heap = jvmMaxHeapBytes(word);
+    if (heap !== undefined) {
+      flags.push({ flag: word, where, bytes: heap });
       continue;
     }
     const oldSpace = NODE_OLD_SPACE.exec(word);
@@ -56,6 +64,16 @@ function flagsIn(words: readonly string[], where: string): MemoryFlag[] {
 
 function words(text: string): string[] {
   return text.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The largest Java heap (`-Xmx512m`, `-XX:MaxHeapSize=1g`) set in `texts` (environment values such
+ * as `ES_JAVA_OPTS`, or the words of a command line; each split on whitespace), in bytes; undefined
+ * when none is set. A word must be the option alone: `"-Xmx1g"` in quotes is not read.
+ */
+export function javaMaxHeapBytes(texts: readonly string[]): number | undefined {
+  const heaps = texts.flatMap(words).map(jvmMaxHeapBytes).filter((bytes): bytes is number => bytes !== undefined);
+  return heaps.length ? Math.max(...heaps) : undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { formatBytes, memoryFlags, memoryFlagsAboveLimit } from '../../lib/manifest/memory-flags';
+import { formatBytes, javaMaxHeapBytes, memoryFlags, memoryFlagsAboveLimit } from '../../lib/manifest/memory-flags';
 
 describe('memoryFlags', () => {
   it('reads -Xmx in every unit, from args and from the JVM option variables', () => {
@@ -11,6 +11,13 @@ describe('memoryFlags', () => {
       { flag: '-Xmx512m', where: 'env ES_JAVA_OPTS', bytes: 512 * 2 ** 20 },
       { flag: '-Xmx1048576k', where: 'env JAVA_TOOL_OPTIONS', bytes: 2 ** 30 },
       { flag: '-Xmx1073741824', where: 'env LS_JAVA_OPTS', bytes: 2 ** 30 },
+    ]);
+  });
+
+  it('reads -XX:MaxHeapSize= as the JVM heap too, in args and the JVM option variables', () => {
+    expect(memoryFlags({ args: ['java', '-XX:MaxHeapSize=2G', '-jar', 'app.jar'], env: [['JAVA_OPTS', '-XX:MaxHeapSize=512m -XX:MaxHeapSize=']] })).toEqual([
+      { flag: '-XX:MaxHeapSize=2G', where: 'args', bytes: 2 * 2 ** 30 },
+      { flag: '-XX:MaxHeapSize=512m', where: 'env JAVA_OPTS', bytes: 512 * 2 ** 20 },
     ]);
   });
 
@@ -31,6 +38,14 @@ describe('memoryFlags', () => {
 
   it('skips values that are not literal strings (a Secret reference)', () => {
     expect(memoryFlags({ env: [['JAVA_OPTS', undefined]] })).toEqual([]);
+  });
+});
+
+describe('javaMaxHeapBytes', () => {
+  it('is the largest heap the memory flags parser reads in any of the texts, whatever the variable', () => {
+    expect(javaMaxHeapBytes(['-Xms1g -Xmx512m', 'java -XX:MaxHeapSize=768m -jar app.jar'])).toBe(768 * 2 ** 20);
+    expect(javaMaxHeapBytes(['-Xmx1G'])).toBe(memoryFlags({ args: ['-Xmx1G'] })[0].bytes);
+    expect(javaMaxHeapBytes(['--max-old-space-size=4096', '--maxmemory 1gb', '-Xmx', "'-Xmx1g'"])).toBeUndefined();
   });
 });
 

@@ -24,7 +24,7 @@ function checkContainer(template: IndexedPodTemplate, ref: ContainerRef): readon
 
 export const memoryFlags: Rule = {
   id: 'memory-flags',
-  summary: 'A JVM heap (`-Xmx` in args or `JAVA_OPTS`, `ES_JAVA_OPTS`, …), Node\'s `--max-old-space-size` or Redis\' `--maxmemory` stays within the container\'s memory limit.',
+  summary: 'A JVM heap (`-Xmx` or `-XX:MaxHeapSize=` in args or `JAVA_OPTS`, `ES_JAVA_OPTS`, …), Node\'s `--max-old-space-size` or Redis\' `--maxmemory` stays within the container\'s memory limit.',
   breaks: 'The process is allowed to grow past the memory limit: the kernel OOM-kills the container, which restarts and is killed again under load.',
   apiServer: 'accepts',
   check: (index: ObjectIndex) => findingsOf(index.podTemplates, (template) => findingsOf(template.containers, (ref) => checkContainer(template, ref))),
