@@ -6,12 +6,20 @@
  * importer (which sizes a memory limit from the Java heap) read them here.
  */
 
+/**
+ * Where a memory flag is: the container's `command` or `args`, or the value of an environment
+ * variable, named and at its position among the variables given to {@link memoryFlags}.
+ */
+export type MemoryFlagPlace =
+  | { readonly field: 'command' | 'args' }
+  | { readonly field: 'env'; readonly variable: string; readonly index: number };
+
 /** One memory flag found in a container. */
 export interface MemoryFlag {
   /** As written, e.g. `-Xmx512m`, `--maxmemory 1gb`. */
   readonly flag: string;
-  /** Where: `env JAVA_OPTS`, `args`, `command`. */
-  readonly where: string;
+  /** Where it is: callers build their paths from these fields, the message from {@link placeText}. */
+  readonly where: MemoryFlagPlace;
   /** The size in bytes. */
   readonly bytes: number;
 }
@@ -39,7 +47,7 @@ function jvmMaxHeapBytes(word: string): number | undefined {
 }
 
 /** The memory flags among `words` (a command line split on whitespace). */
-function flagsIn(words: readonly string[], where: string): MemoryFlag[] {
+function flagsIn(words: readonly string[], where: MemoryFlagPlace): MemoryFlag[] {
   const flags: MemoryFlag[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
@@ -89,12 +97,19 @@ export function memoryFlags(container: {
   const flags: MemoryFlag[] = [];
   for (const key of ['command', 'args'] as const) {
     const line = (container[key] ?? []).filter((item): item is string => typeof item === 'string').flatMap(words);
-    flags.push(...flagsIn(line, key));
+    flags.push(...flagsIn(line, { field: key }));
   }
+  let index = 0;
   for (const [name, value] of container.env ?? []) {
-    if (typeof value === 'string' && OPTION_VARIABLE.test(name)) flags.push(...flagsIn(words(value), `env ${name}`));
+    if (typeof value === 'string' && OPTION_VARIABLE.test(name)) flags.push(...flagsIn(words(value), { field: 'env', variable: name, index }));
+    index++;
   }
   return flags;
+}
+
+/** `where` as the messages name it: `command`, `args`, `env JAVA_OPTS`. */
+function placeText(where: MemoryFlagPlace): string {
+  return where.field === 'env' ? `env ${where.variable}` : where.field;
 }
 
 /** A size in bytes as people write it: `512Mi`, `1.5Gi`, `300000000 bytes`. */
@@ -118,7 +133,7 @@ export interface MemoryFlagAboveLimit {
 export function memoryFlagsAboveLimit(container: Parameters<typeof memoryFlags>[0], limit: string, limitBytes: number): MemoryFlagAboveLimit[] {
   return memoryFlags(container).filter((flag) => flag.bytes > limitBytes).map((flag) => ({
     flag,
-    message: `${flag.where}: ${flag.flag} lets the process use ${formatBytes(flag.bytes)}, above the container's memory limit ${limit}; `
+    message: `${placeText(flag.where)}: ${flag.flag} lets the process use ${formatBytes(flag.bytes)}, above the container's memory limit ${limit}; `
       + 'the container is OOM-killed once the process grows to it (the JVM and Node need room beyond their heap too). Lower the flag or raise the memory limit.',
   }));
 }

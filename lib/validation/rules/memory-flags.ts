@@ -15,9 +15,7 @@ function checkContainer(template: IndexedPodTemplate, ref: ContainerRef): readon
   });
   const above = memoryFlagsAboveLimit({ command: asArray(ref.container.command), args: asArray(ref.container.args), env }, String(limit), limitBytes);
   return above.map(({ flag, message }) => {
-    const path = flag.where.startsWith('env ')
-      ? `${ref.path}.env[${env.findIndex(([name]) => `env ${name}` === flag.where)}].value`
-      : `${ref.path}.${flag.where}`;
+    const path = flag.where.field === 'env' ? `${ref.path}.env[${flag.where.index}].value` : `${ref.path}.${flag.where.field}`;
     return finding(memoryFlags, template.owner, path, `container ${String(ref.container.name)}: ${message}`);
   });
 }

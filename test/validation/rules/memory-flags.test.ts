@@ -34,4 +34,12 @@ describe('memory-flags', () => {
     expect(summarize(findings)).toEqual([{ rule: 'memory-flags', path: 'spec.template.spec.containers[0].env[0].value', severity: 'error' }]);
     expect(findings[0].message).toContain('-XX:MaxHeapSize=1g lets the process use 1Gi, above the container\'s memory limit 512Mi');
   });
+
+  it('points at the variable the flag is in, also when an earlier variable has the same name', () => {
+    const findings = runRule(memoryFlags, [deployment({ containers: [container({
+      env: [{ name: 'JAVA_OPTS', value: '-Xmx128m' }, { name: 'TZ', value: 'UTC' }, { name: 'JAVA_OPTS', value: '-Xmx1g' }],
+      resources: { limits: { memory: '512Mi' } },
+    })] })]);
+    expect(summarize(findings)).toEqual([{ rule: 'memory-flags', path: 'spec.template.spec.containers[0].env[2].value', severity: 'error' }]);
+  });
 });
