@@ -90,6 +90,8 @@ describe('releaseChartValues', () => {
     expect(() => splitImage('registry.example.com:5000/web')).toThrow('image registry.example.com:5000/web: a chart value needs a repository and a tag');
     expect(() => splitImage('web:1@sha256:abc')).toThrow('a chart value needs a repository and a tag');
     expect(splitImage('registry.example.com:5000/web:1.0')).toEqual({ repository: 'registry.example.com:5000/web', tag: '1.0' });
+    expect(splitImage('nginx:1.27')).toEqual({ repository: 'nginx', tag: '1.27' });
+    expect(splitImage('localhost/team/web:1.0')).toEqual({ repository: 'localhost/team/web', tag: '1.0' });
   });
 
   test('releaseValuesSchema: an enum of the version names, or a weight from 0 to 100, and a tag per version', () => {
