@@ -86,7 +86,7 @@ export class MongoStatefulSet extends StatefulAppBase {
         singleReplicaCheck(props.replicas, 'mongod'),
       ],
     });
-    this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
+    this.passwordSecretMount = secret.mount;
     this.passwordFile = secret.file;
     this.rootUsername = rootUsername;
   }
