@@ -1,6 +1,6 @@
 import { KubeObject, SourcedObject } from '../manifest/types';
 import { loadManifestFolder } from '../manifest/load';
-import { apiGroupOf, effectiveNamespace, isRecord, joinPath, objectLabel } from '../manifest/objects';
+import { apiGroupOf, compareText, effectiveNamespace, isRecord, joinPath, objectLabel } from '../manifest/objects';
 
 /** One difference inside an object. `before` is absent for an added field, `after` for a removed one. */
 export interface ObjectChange {
@@ -152,12 +152,7 @@ function identityKey(identity: ObjectIdentity): string {
 }
 
 function sortById<T extends { readonly id: string }>(items: T[]): T[] {
-  return items.sort((a, b) => compareStrings(a.id, b.id));
-}
-
-/** Locale-independent, so the output is the same on every machine. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return items.sort((a, b) => compareText(a.id, b.id));
 }
 
 function diffValues(before: unknown, after: unknown, path: string): ObjectChange[] {

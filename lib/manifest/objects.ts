@@ -119,6 +119,11 @@ export function isClusterScoped(kind: string): boolean {
   return clusterScopedKinds.has(kind);
 }
 
+/** Strings in code-unit order, not the locale's: output sorted with it is the same on every machine. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /**
  * The API group of an `apiVersion`: `apps` of `apps/v1`, the core group `''` of `v1`. Split at the
  * first `/`, as Kubernetes' ParseGroupVersion does (it refuses a second one: such an object is no
