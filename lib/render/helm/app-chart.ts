@@ -11,7 +11,7 @@ import { appManifests, ChartManifest } from '../manifests';
 import { renderObjects, RenderOptions, SynthesisError } from '../synthesize';
 import { ChartOutput, helmChart, profileOf } from './chart';
 import { JsonSchema, Knob, KnobRegistry, STRING_PLACEHOLDER } from './knobs';
-import { switchedManifests } from './switches';
+import { nameOf, switchedManifests } from './switches';
 import { chartValuesOf, ChartValuesDeclaration, kindOf, SwitchValues, switchVariants, valueLeaves, ValuesTree, withPlaceholders } from './values';
 
 /** The app of a stage built under `withPlaceholders` with some of its choices and ranges set to another value. */
@@ -151,9 +151,8 @@ function checkRendersStage(stage: ChartStage, declaration: ChartValuesDeclaratio
     index = Math.min(real.length, templated.length);
   }
   const object = real[index] ?? templated[index];
-  const where = `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
   const field = real[index] && templated[index] ? ` ${firstDifference(real[index], templated[index])}` : '';
-  throw new UserError(`stage ${stage.name}: the chart would not render it: ${where}${field} differs from what the templates make of its values; `
+  throw new UserError(`stage ${stage.name}: the chart would not render it: ${nameOf(object)}${field} differs from what the templates make of its values; `
     + 'a field derived from a value cannot be templated: keep that value fixed, out of chartValues');
 }
 
