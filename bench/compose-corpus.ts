@@ -7,11 +7,10 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderImport } from '../lib/compose/import';
+import { planComposeText, renderPlan } from '../lib/compose/import';
 import { imagePort, knownImage } from '../lib/compose/known-images';
 import { ComposeProject } from '../lib/compose/model';
-import { parseCompose } from '../lib/compose/parse';
-import { ImportPlan, planImport } from '../lib/compose/plan';
+import { ImportPlan } from '../lib/compose/plan';
 import { parseDotEnv } from '../lib/compose/values';
 import { analyzeFolder } from '../tools/netpol-analyzer/analyzer';
 
@@ -72,13 +71,12 @@ function measureApp(root: string, file: string, appDir: string, outDir: string, 
   const variables = fs.existsSync(dotEnv) ? parseDotEnv(fs.readFileSync(dotEnv, 'utf8')) : {};
   const empty = { file, services: 0, publishedPorts: 0, exposedPorts: 0, images: [], knownImages: 0 };
   const text = fs.readFileSync(composeFile, 'utf8');
-  let imported: ReturnType<typeof renderImport>;
+  let imported: ReturnType<typeof renderPlan>;
   let plan: ImportPlan;
   let project: ComposeProject;
   try {
-    imported = renderImport(text, composeFile, { out: appDir, variables });
-    project = parseCompose(text, composeFile, path.dirname(composeFile), variables);
-    plan = planImport(project, composeFile);
+    ({ project, plan } = planComposeText(text, composeFile, { variables }));
+    imported = renderPlan(plan, composeFile, { out: appDir });
   } catch (error) {
     return { ...empty, importError: (error as Error).message };
   }

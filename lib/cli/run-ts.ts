@@ -265,8 +265,8 @@ interface StoredBundle {
   readonly hash: string;
 }
 
-/** The bundle of `entry`: the cached one when its sources are unchanged, else built and cached. */
-function cachedBundle(entry: string): { stored?: StoredBundle; build: () => Promise<string> } {
+/** The bundle of `entry`: the cached one when its sources are unchanged, else built and cached; and the cache it is kept in. */
+function cachedBundle(entry: string): { cache: Cache; stored?: StoredBundle; build: () => Promise<string> } {
   const cache = cacheFor(entry);
   registerTsExtension(cache);
   const key = cache.key('bundle', entry);
@@ -276,15 +276,15 @@ function cachedBundle(entry: string): { stored?: StoredBundle; build: () => Prom
     return code;
   };
   const stored = cache.readHashed(key);
-  if (stored === undefined) return { build };
+  if (stored === undefined) return { cache, build };
   const newline = stored.code.indexOf('\n');
   let inputs: unknown;
   try {
     inputs = JSON.parse(stored.code.slice(0, newline));
   } catch {
-    return { build };
+    return { cache, build };
   }
-  return inputsUnchanged(inputs) ? { stored: { code: stored.code.slice(newline + 1), hash: stored.hash }, build } : { build };
+  return inputsUnchanged(inputs) ? { cache, stored: { code: stored.code.slice(newline + 1), hash: stored.hash }, build } : { cache, build };
 }
 
 /** Where V8's compiled code of a bundle is kept between runs, and the bundle it was made for. */
@@ -337,9 +337,8 @@ export async function loadEntry(entry: string, codeCacheName?: string): Promise<
     delete require.cache[require.resolve(file)];
     return require(file) as unknown;
   }
-  const { stored, build } = cachedBundle(file);
+  const { cache, stored, build } = cachedBundle(file);
   if (!stored) return compileModule(file, await build(), false).exports;
-  const cache = cacheFor(file);
   const codeCache = codeCacheName === undefined ? undefined : { cache, key: cache.key('v8', file, codeCacheName), bundleHash: stored.hash };
   return compileModule(file, stored.code, false, codeCache).exports;
 }

@@ -112,7 +112,7 @@ export function memoryFlagChecks(
   if (limit === undefined || limitBytes === undefined || limitBytes <= 0) return [];
   const env = Object.entries(container.env ?? {}).map(([name, value]) => [name, typeof value === 'string' ? value : value?.value] as const);
   return memoryFlagsAboveLimit({ command: container.command, args: container.args, env }, limit, limitBytes).map(({ flag, message }) => () => {
-    const field = flag.where.startsWith('env ') ? `env["${flag.where.slice('env '.length)}"]` : flag.where;
+    const field = flag.where.field === 'env' ? `env["${flag.where.variable}"]` : flag.where.field;
     throw invalidProp(scope, field, flag.flag, message);
   });
 }

@@ -74,7 +74,7 @@ export class PostgresStatefulSet extends StatefulAppBase {
         singleReplicaCheck(props.replicas, 'PostgreSQL server'),
       ],
     });
-    this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
+    this.passwordSecretMount = secret.mount;
     this.passwordFile = secret.file;
     this.user = user;
     this.database = database;

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { composeFiles, formatCorpusFigures, measureComposeCorpus, publishedPortsReachable } from '../../bench/compose-corpus';
+import * as composeParse from '../../lib/compose/parse';
 import { ensureNetpolAnalyzer } from '../../tools/netpol-analyzer/analyzer';
 
 const FIXTURES = path.resolve(__dirname, '../fixtures/compose');
@@ -20,6 +21,7 @@ describe('the compose corpus figures', () => {
 
   test('the fixtures: every file imports and synthesizes; ports, images and objects are counted; the folder check sees each output', () => {
     const folders: string[] = [];
+    const parses = jest.spyOn(composeParse, 'parseCompose');
     const apps = measureComposeCorpus(FIXTURES, (folder, app) => {
       folders.push(...fs.readdirSync(folder).filter((f) => f.endsWith('.yaml')).map((f) => `${app.file}:${f}`));
       return { passed: app.services - 1, total: app.services };
@@ -29,6 +31,9 @@ describe('the compose corpus figures', () => {
       ['shop/docker-compose.yml', 5, 2, 2, 2, 2, 17, undefined, undefined],
     ]);
     expect(folders).toContain('shop/docker-compose.yml:00-platform.yaml');
+    // Each file is parsed once, for its import and its figures alike.
+    expect(parses.mock.calls.map(([, file]) => path.relative(FIXTURES, file))).toEqual(['features/docker-compose.yml', 'shop/docker-compose.yml']);
+    parses.mockRestore();
     expect(formatCorpusFigures(apps).split('\n')).toEqual([
       'compose files: 2; imported: 2; synthesized and validated with no error: 2',
       'services (one workload each): 12',
