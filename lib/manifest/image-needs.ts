@@ -6,12 +6,6 @@
  */
 import { dockerHubName, parseImageReference } from './image-reference';
 
-/** Requests and limits an image needs at least, as Kubernetes quantities. @inline */
-export interface ImageResources {
-  readonly requests?: { readonly cpu?: string; readonly memory?: string };
-  readonly limits?: { readonly cpu?: string; readonly memory?: string };
-}
-
 /** The run-time needs of one image (one variant of its tags, where they differ). */
 export interface ImageRuntimeNeeds {
   /** Docker Hub name, e.g. `nginx`, `nginxinc/nginx-unprivileged`. */
@@ -40,16 +34,11 @@ export interface ImageRuntimeNeeds {
   readonly env?: Readonly<Record<string, string>>;
   /** A database or cache the importer runs as a StatefulSet with a claim at `dataPath`. @default false */
   readonly database?: boolean;
-  /** Requests and limits it needs at least. @default - the construct's defaults */
-  readonly resources?: ImageResources;
   /** An image of the same software built to run unprivileged, and the port it listens on. @default - none */
   readonly unprivilegedVariant?: { readonly image: string; readonly port: number };
   /** Where each fact comes from: URL and the line that shows it. */
   readonly sources: readonly string[];
 }
-
-/** MySQL and MariaDB start with buffers above the construct defaults' 256Mi. */
-const MYSQL_RESOURCES: ImageResources = { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } };
 
 /** What mysql and mariadb share; their socket folders differ. */
 const MYSQL = {
@@ -60,7 +49,6 @@ const MYSQL = {
   portName: 'mysql',
   dataPath: '/var/lib/mysql',
   database: true,
-  resources: MYSQL_RESOURCES,
 } as const;
 
 const isAlpine = (tag: string) => tag.includes('alpine');
