@@ -338,7 +338,8 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
     sources: [
       'https://www.elastic.co/guide/en/elasticsearch/reference/8.17/docker.html: "By default, Elasticsearch runs inside the container as user elasticsearch using uid:gid 1000:0", '
         + '"this user must have write access to the config, data and log dirs (Elasticsearch needs write access to the config directory so that it can generate a keystore)"',
-      'https://github.com/docker-library/repo-info/blob/master/repos/elasticsearch/remote/8.17.10.md: "USER 1000:0", "EXPOSE 9200 9300"',
+      'https://github.com/docker-library/repo-info/blob/master/repos/elasticsearch/remote/8.19.22.md: "useradd --uid 1000 --gid 1000 … elasticsearch", '
+        + '"chown elasticsearch bin config config/jvm.options.d data logs plugins", "EXPOSE map[9200/tcp:{} 9300/tcp:{}]", "USER 1000:0"',
       'https://www.elastic.co/guide/en/elasticsearch/reference/7.6/gc-logging.html: "By default, Elasticsearch enables GC logs. These are configured in jvm.options and output '
         + 'to the same default location as the Elasticsearch logs" (logs/ under its home)',
       'https://www.elastic.co/guide/en/elasticsearch/reference/8.17/important-settings.html#es-tmpdir: by default the startup script makes a private temporary directory '
