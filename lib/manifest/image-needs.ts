@@ -118,7 +118,8 @@ const REDIS = {
 
 /** How every redis variant starts as root; it writes nothing outside /data (its WORKDIR, where the RDB and AOF files go). */
 const REDIS_ENTRYPOINT_SOURCE = 'https://github.com/docker-library/redis/blob/master/docker-entrypoint.sh: as root, "find . \\! -user redis -exec chown redis \'{}\' +" in /data, '
-  + 'then it re-runs itself as redis (with gosu, su-exec or setpriv, by version)';
+  + 'then it re-runs itself as redis (with gosu, su-exec or setpriv, by version); redis 8 images drop the VOLUME line '
+  + '(https://github.com/docker-library/repo-info/blob/master/repos/redis/remote/8-alpine.md) but keep "WORKDIR /data", where redis writes its files';
 
 /** What the rabbitmq variants share; they differ in their user (999:999 on Ubuntu, 100:101 on alpine). */
 const RABBITMQ = {
