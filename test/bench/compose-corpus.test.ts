@@ -57,9 +57,9 @@ describe('the compose corpus figures', () => {
     const folder = path.join(scratch, 'reach');
     fs.mkdirSync(folder, { recursive: true });
     const policy = (name: string, port: number) => [
-      'apiVersion: apps/v1', 'kind: Deployment', `metadata: { name: ${name}-deployment, namespace: n }`,
+      'apiVersion: apps/v1', 'kind: Deployment', `metadata: { name: ${name}-deployment, namespace: shop }`,
       `spec: { selector: { matchLabels: { app: ${name} } }, template: { metadata: { labels: { app: ${name} } }, spec: { containers: [{ name: c, image: i, ports: [{ containerPort: ${port} }] }] } } }`,
-      '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', `metadata: { name: ${name}, namespace: n }`,
+      '---', 'apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', `metadata: { name: ${name}, namespace: shop }`,
       `spec: { podSelector: { matchLabels: { app: ${name} } }, policyTypes: [Ingress], ingress: [{ from: [{ ipBlock: { cidr: 0.0.0.0/0 } }], ports: [{ port: ${port} }] }] }`,
     ].join('\n');
     fs.writeFileSync(path.join(folder, 'a.yaml'), `${policy('web', 8080)}\n---\n${policy('db', 80)}\n`);
