@@ -99,6 +99,16 @@ describe('the published fixture: port 80 and StatefulSets\' published ports unde
     expect(pods.map((pod) => pod.spec.securityContext.runAsNonRoot)).toEqual([true, true, true]);
   });
 
+  test('the control: the proxy\'s pod with a sysctl Pod Security does not allow (net.ipv4.ip_forward) is refused in that namespace', () => {
+    const proxy = objectsIn(publishedManifests).find((o) => o.kind === 'Deployment' && o.metadata?.name === 'proxy-deployment')!;
+    const template = (proxy.spec as Json).template;
+    const spec = { ...template.spec, securityContext: { ...template.spec.securityContext, sysctls: [{ name: 'net.ipv4.ip_forward', value: '1' }] } };
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'forbidden-sysctl', namespace: PUBLISHED }, spec };
+    const result = cluster.kubectl(['apply', '--server-side', '-f', '-'], JSON.stringify(pod));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/pods "forbidden-sysctl" is forbidden: violates PodSecurity "restricted:[^"]+": forbidden sysctls \(net\.ipv4\.ip_forward\)/);
+  });
+
   test('every published port is on a NodePort Service: the proxy\'s own, and app-nodeport and db-nodeport beside the headless ones', async () => {
     const objects = objectsIn(publishedManifests);
     const services = objects.filter((o) => o.kind === 'Service');
