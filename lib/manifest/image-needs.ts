@@ -147,7 +147,7 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
     image: 'nginx',
     uid: 101,
     gid: 101,
-    rootFor: 'its master process binds port 80 and starts the workers as user nginx (101); started as 101 it runs, on a port from 1024 up',
+    rootFor: 'its master process binds port 80 and starts the workers as user nginx (101); started as 101 it runs (port 80 through the pod\'s net.ipv4.ip_unprivileged_port_start)',
     port: 80,
     portName: 'http',
     // Temp files (client_temp, proxy_temp, …) go to /var/cache/nginx, the pid file to /run (/var/run links there).
@@ -157,6 +157,7 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
       'https://github.com/nginxinc/docker-nginx/blob/master/mainline/debian/Dockerfile: "addgroup --system --gid 101 nginx", "adduser --system … --uid 101 nginx", "EXPOSE 80" (no USER)',
       'https://github.com/nginxinc/docker-nginx/blob/master/mainline/debian/nginx.conf: "pid /run/nginx.pid;" (/var/run/nginx.pid before 1.27)',
       'https://github.com/nginxinc/docker-nginx-unprivileged/blob/main/mainline/debian/Dockerfile: "sed -i \'s,/var/run/nginx.pid,/tmp/nginx.pid,\'" and the temp paths moved to /tmp: the stock config writes /var/cache/nginx',
+      'https://github.com/nginxinc/docker-nginx/blob/master/entrypoint/10-listen-on-ipv6-by-default.sh: "touch /$DEFAULT_CONF_FILE 2>/dev/null || { entrypoint_log \"$ME: info: can not modify /$DEFAULT_CONF_FILE (read-only file system?)\"; exit 0; }": the entrypoint starts on a read-only root',
     ],
   },
   {
@@ -173,7 +174,7 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
   },
   {
     image: 'httpd',
-    rootFor: 'it binds port 80 as root and serves as user daemon (`User daemon` in httpd.conf); started non-root it keeps its own uid, on a port from 1024 up (`Listen`)',
+    rootFor: 'it binds port 80 as root and serves as user daemon (`User daemon` in httpd.conf); started non-root it keeps its own uid (port 80 through the pod\'s net.ipv4.ip_unprivileged_port_start)',
     port: 80,
     portName: 'http',
     // The pid file: `PidFile` defaults to logs/httpd.pid under ServerRoot /usr/local/apache2.
@@ -181,6 +182,7 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
     sources: [
       'https://github.com/docker-library/httpd/blob/master/2.4/Dockerfile: "ENV HTTPD_PREFIX /usr/local/apache2", "EXPOSE 80", "CMD [\\"httpd-foreground\\"]" (no USER)',
       'https://httpd.apache.org/docs/2.4/mod/mpm_common.html#pidfile: "PidFile … Default: PidFile logs/httpd.pid"',
+      'https://github.com/docker-library/httpd/blob/master/2.4/alpine/httpd-foreground: "rm -f /usr/local/apache2/logs/httpd.pid", "exec /usr/local/apache2/bin/httpd -DFOREGROUND" (nothing else as root)',
     ],
   },
   {
@@ -315,7 +317,7 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
     image: 'wordpress',
     uid: 33,
     gid: 33,
-    rootFor: 'Apache binds port 80 as root and serves as www-data (33); the entrypoint, as root, copies WordPress into /var/www/html and chowns it',
+    rootFor: 'Apache binds port 80 as root and serves as www-data (33); started as 33 the entrypoint copies WordPress into /var/www/html as that user (port 80 through the pod\'s net.ipv4.ip_unprivileged_port_start)',
     port: 80,
     portName: 'http',
     dataPath: '/var/www/html',
@@ -324,6 +326,8 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
     sources: [
       'https://github.com/docker-library/wordpress/blob/master/latest/php8.3/apache/Dockerfile: "FROM php:8.3-apache", "VOLUME /var/www/html", "chown -R www-data:www-data /var/www/html"',
       'https://github.com/docker-library/php/blob/master/8.3/bookworm/apache/Dockerfile: "ENV APACHE_ENVVARS $APACHE_CONFDIR/envvars", "EXPOSE 80", "chown -R www-data:www-data … \\"$APACHE_RUN_DIR\\" \\"$APACHE_LOCK_DIR\\""',
+      'https://github.com/docker-library/php/blob/master/8.3/bookworm/apache/Dockerfile: "# allow running as an arbitrary user (https://github.com/docker-library/php/issues/743)", "chmod 1777 \\"$dir\\"" (the lock, run and log folders), "ln -sfT /dev/stderr \\"$APACHE_LOG_DIR/error.log\\""',
+      'https://github.com/docker-library/wordpress/blob/master/beta/php8.3/apache/docker-entrypoint.sh: (the entrypoint of every apache variant, from one template) "if [ \\"$uid\\" = \'0\' ]; then … else user=\\"$uid\\" group=\\"$gid\\"", "targetTarArgs+=( --no-overwrite-dir )" (non-root it copies WordPress as itself)',
     ],
   },
   {
@@ -405,7 +409,7 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
   },
   {
     image: 'traefik',
-    rootFor: 'it runs as root and its default entry point binds port 80; non-root it needs entry points on ports from 1024 up',
+    rootFor: 'it runs as root and its default entry point binds port 80; non-root it runs as any uid (port 80 through the pod\'s net.ipv4.ip_unprivileged_port_start)',
     port: 80,
     portName: 'http',
     writablePaths: ['/tmp'],

@@ -27,13 +27,15 @@ describe('images the table of image needs knows', () => {
     expect(podSpec(deployment).containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
   });
 
-  test('nginx on port 80 is refused, naming the image, the port and both fixes', () => {
-    const message = webAppError({ image: 'nginx:1.27.0', port: 80 });
-    expect(message).toMatch(invalid('test/App', 'image', 'nginx:1.27.0'));
-    expect(message).toContain('listens on port 80 (its master process binds port 80');
-    expect(message).toContain('NET_BIND_SERVICE');
-    expect(message).toContain('use nginxinc/nginx-unprivileged (built to run unprivileged; it listens on 8080, so set port: 8080)');
-    expect(message).toContain('configure it to listen on a port from 1024 up');
+  test('nginx on port 80 runs as 101 too: the pod lowers net.ipv4.ip_unprivileged_port_start to 80, with no capability and no root', () => {
+    const deployment = webApp({ image: 'nginx:1.27.0', port: 80 });
+    expect(podSpec(deployment).securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, seccompProfile: { type: 'RuntimeDefault' },
+      sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }],
+    });
+    expect(podSpec(deployment).containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(podSpec(deployment).hostNetwork).toBeUndefined();
+    expect(mountPaths(deployment)).toEqual(['/var/cache/nginx', '/run', '/tmp']);
   });
 
   test('the unprivileged variant just works: uid 101, only /tmp writable', () => {
@@ -72,9 +74,15 @@ describe('images the table of image needs knows', () => {
     expect(mountPaths(deployment)).toEqual(['/tmp', '/var/lib/grafana']);
   });
 
-  test('wordpress and httpd on port 80 are refused too, without a variant to name', () => {
-    expect(webAppError({ image: 'wordpress:6.6', port: 80 })).toMatch(/listens on port 80 \(Apache binds port 80 as root.*Fix: configure it to listen/);
-    expect(webAppError({ image: 'httpd:2.4', port: 80 })).toMatch(invalid('test/App', 'image', 'httpd:2.4'));
+  test('wordpress, httpd and traefik on port 80 run non-root the same way, each with the paths it writes', () => {
+    const sysctls = (props: Partial<WebAppProps>) => podSpec(webApp(props)).securityContext.sysctls;
+    for (const image of ['wordpress:6.6', 'httpd:2.4', 'traefik:2.2']) {
+      expect(sysctls({ image, port: 80 })).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    }
+    const wordpress = webApp({ image: 'wordpress:6.6', port: 80 });
+    expect(podSpec(wordpress).securityContext).toMatchObject({ runAsUser: 33, runAsGroup: 33 });
+    expect(mountPaths(wordpress)).toEqual(['/var/run/apache2', '/var/lock/apache2', '/tmp', '/var/www/html']);
+    expect(mountPaths(webApp({ image: 'httpd:2.4', port: 80 }))).toEqual(['/usr/local/apache2/logs', '/tmp']);
   });
 
   test('writable paths given for a known image must cover what it writes, or it is refused naming the paths and the fixes', () => {

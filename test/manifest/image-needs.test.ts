@@ -80,7 +80,7 @@ function docRow(needs: ImageRuntimeNeeds): string {
   const user = needs.uid === undefined ? 'none of its own (10001)' : `${needs.uid}:${needs.gid}`;
   const lowPort = needs.port !== undefined && needs.port < 1024;
   const underDefaults = [
-    ...(lowPort ? [`refused on port ${needs.port}: ${needs.unprivilegedVariant ? `use \`${needs.unprivilegedVariant.image}\` (${needs.unprivilegedVariant.port}) or ` : ''}configure a port ≥ 1024`] : []),
+    ...(lowPort ? [`runs on port ${needs.port}: the pod sets \`net.ipv4.ip_unprivileged_port_start=${needs.port}\``] : []),
     ...(needs.writableRoot ? ['refused unless `readOnlyRootFilesystem: false`'] : []),
   ];
   return `| ${image} | ${user} | ${needs.port ?? '—'} | ${needs.dataPath ? `\`${needs.dataPath}\`` : '—'} | `
