@@ -1,4 +1,4 @@
-import { MongoStatefulSet, RedisStatefulSet, StatefulApp, WebApp, WebAppProps } from '../../lib';
+import { MongoStatefulSet, MysqlStatefulSet, RedisStatefulSet, StatefulApp, WebApp, WebAppProps } from '../../lib';
 import { find, invalid, newChart, podSpec, synth } from '../helpers';
 
 function webApp(props: Partial<WebAppProps>) {
@@ -48,10 +48,30 @@ describe('images the table of image needs knows', () => {
     const chart = newChart();
     new StatefulApp(chart, 'Mq', {
       name: 'mq', image: 'rabbitmq:3.13.7', port: 5672,
-      volumeClaims: [{ name: 'logs', mountPath: '/var/log/rabbitmq', storage: '1Gi' }, { name: 'data', mountPath: '/var/lib/rabbitmq', storage: '1Gi' }],
+      volumeClaims: [{ name: 'scratch', mountPath: '/tmp', storage: '1Gi' }, { name: 'data', mountPath: '/var/lib/rabbitmq', storage: '1Gi' }],
     });
     const set = find(synth(chart), 'StatefulSet', 'mq-statefulset');
-    expect(mountPaths(set).sort()).toEqual(['/tmp', '/var/lib/rabbitmq', '/var/log/rabbitmq']);
+    expect((podSpec(set).volumes ?? []).filter((v: Obj) => v.emptyDir)).toEqual([]);
+    expect(mountPaths(set).sort()).toEqual(['/tmp', '/var/lib/rabbitmq']);
+  });
+
+  test('rabbitmq runs as its own user: 999:999 on Ubuntu, 100:101 in the alpine images; only /tmp and its data writable (it logs to the console)', () => {
+    const chart = newChart();
+    for (const [name, image] of [['ubuntu', 'rabbitmq:4.0.9'], ['alpine', 'rabbitmq:4.0.9-alpine']]) {
+      new StatefulApp(chart, name, { name, image, port: 5672, volumeClaims: [{ name: 'data', mountPath: '/var/lib/rabbitmq', storage: '1Gi' }] });
+    }
+    const objects = synth(chart);
+    const ubuntu = find(objects, 'StatefulSet', 'ubuntu-statefulset');
+    const alpine = find(objects, 'StatefulSet', 'alpine-statefulset');
+    expect(podSpec(ubuntu).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
+    expect(podSpec(alpine).securityContext).toMatchObject({ runAsUser: 100, runAsGroup: 101, fsGroup: 101 });
+    expect(mountPaths(alpine)).toEqual(['/var/lib/rabbitmq', '/tmp']);
+  });
+
+  test('grafana logs to the console: its data path and /tmp are its only writable paths', () => {
+    const deployment = webApp({ image: 'grafana/grafana:11.3.1', port: 3000 });
+    expect(podSpec(deployment).securityContext).toMatchObject({ runAsUser: 472, runAsGroup: 0, fsGroup: 0 });
+    expect(mountPaths(deployment)).toEqual(['/tmp', '/var/lib/grafana']);
   });
 
   test('wordpress, httpd and traefik on port 80 run non-root the same way, each with the paths it writes', () => {
@@ -126,6 +146,15 @@ describe('presets read the table', () => {
     const chart = newChart();
     new RedisStatefulSet(chart, 'M', { name: 'mirror', image: 'mirror.example.com/redis:7.0.11-alpine' });
     expect(podSpec(find(synth(chart), 'StatefulSet', 'mirror-statefulset')).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 1000 });
+  });
+
+  test('MysqlStatefulSet on a mariadb UBI image makes its socket folder /run/mariadb writable, not the Ubuntu image\'s /run/mysqld', () => {
+    const chart = newChart();
+    new MysqlStatefulSet(chart, 'Db', { image: 'mariadb:11.4-ubi' });
+    const statefulSet = find(synth(chart), 'StatefulSet', 'mariadb-statefulset');
+    expect(mountPaths(statefulSet)).toContain('/run/mariadb');
+    expect(mountPaths(statefulSet)).not.toContain('/run/mysqld');
+    expect(podSpec(statefulSet).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
   });
 
   test('MongoStatefulSet: uid 999, /tmp and /data/configdb writable, the claim at /data/db', () => {
