@@ -155,7 +155,7 @@ const IMAGE_NEEDS: readonly ImageRuntimeNeeds[] = [
     unprivilegedVariant: { image: 'nginxinc/nginx-unprivileged', port: 8080 },
     sources: [
       'https://github.com/nginxinc/docker-nginx/blob/master/mainline/debian/Dockerfile: "addgroup --system --gid 101 nginx", "adduser --system … --uid 101 nginx", "EXPOSE 80" (no USER)',
-      'https://github.com/nginxinc/docker-nginx/blob/master/mainline/debian/nginx.conf: "pid /run/nginx.pid;" (/var/run/nginx.pid before 1.27)',
+      'https://github.com/nginxinc/docker-nginx-unprivileged/blob/main/mainline/debian/Dockerfile: "sed -i \'s,/var/run/nginx.pid,/tmp/nginx.pid,\' /etc/nginx/nginx.conf": the stock config (from nginx\'s own package) writes its pid file to /var/run, which links to /run on Debian',
       'https://github.com/nginxinc/docker-nginx-unprivileged/blob/main/mainline/debian/Dockerfile: "sed -i \'s,/var/run/nginx.pid,/tmp/nginx.pid,\'" and the temp paths moved to /tmp: the stock config writes /var/cache/nginx',
       'https://github.com/nginxinc/docker-nginx/blob/master/entrypoint/10-listen-on-ipv6-by-default.sh: "touch /$DEFAULT_CONF_FILE 2>/dev/null || { entrypoint_log \"$ME: info: can not modify /$DEFAULT_CONF_FILE (read-only file system?)\"; exit 0; }": the entrypoint starts on a read-only root',
     ],
