@@ -30,7 +30,7 @@ export interface ImageRuntimeNeeds {
   readonly writablePaths: readonly string[];
   /** Why it needs a writable root filesystem (it writes among the image's own files, which an emptyDir would hide). @default - a read-only root works */
   readonly writableRoot?: string;
-  /** Environment the importer sets to run it on a volume claim. @default - none */
+  /** Environment the presets (and so the importer) set to run it on a volume claim. @default - none */
   readonly env?: Readonly<Record<string, string>>;
   /** A database or cache the importer runs as a StatefulSet with a claim at `dataPath`. @default false */
   readonly database?: boolean;

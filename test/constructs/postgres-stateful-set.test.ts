@@ -72,6 +72,12 @@ describe('PostgresStatefulSet', () => {
     expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } });
   });
 
+  test('postgres 18 keeps the image\'s own PGDATA, already one folder below its volume at /var/lib/postgresql', () => {
+    const set18 = find(make({ image: 'postgres:18.1' }).objects, 'StatefulSet', 'postgres-statefulset');
+    expect(envOf(set18).PGDATA).toBeUndefined();
+    expect(mountAt(set18, '/var/lib/postgresql').mount).toEqual({ name: 'data', mountPath: '/var/lib/postgresql' });
+  });
+
   test('an alpine image runs as its uid 70', () => {
     const alpine = find(make({ image: 'postgres:16.4-alpine' }).objects, 'StatefulSet', 'postgres-statefulset');
     expect(podSpec(alpine).securityContext).toMatchObject({ runAsUser: 70, runAsGroup: 70, fsGroup: 70 });
