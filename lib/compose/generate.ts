@@ -137,7 +137,7 @@ class GeneratedApp {
       ...(services.some((s) => s.serviceType || exposedByOwnService(s)) ? ['ServiceType'] : []),
     ];
     const externals = this.externalObjects();
-    const libraryImports = [...constructs, 'RestrictedNamespace', ...(needsPeer || services.some(exposedByOwnService) ? ['Peer'] : []), ...(externals.length ? ['declareExternalObject'] : [])]
+    const libraryImports = [...constructs, 'RestrictedNamespace', ...(needsPeer ? ['Peer'] : []), ...(externals.length ? ['declareExternalObject'] : [])]
       .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
     const body: string[] = [];
     body.push(
@@ -159,11 +159,6 @@ class GeneratedApp {
     const connections = services.flatMap((s) => s.connectsTo.map((edge) =>
       `    this.${field(s)}.connections.allowTo(${[`this.${field(this.service(edge.service))}`, ...edge.ports].join(', ')});`));
     if (connections.length) body.push('', '    // depends_on, links and host names in env values: each client may connect to those services, and nothing else can.', ...connections);
-    const fromOutside = services.filter(exposedByOwnService).map((s) => {
-      const allow = `this.${field(s)}.connections.allowFrom(${['Peer.ipBlock(\'0.0.0.0/0\')', ...s.exposure!.ports].join(', ')});`;
-      return s.exposure!.byStage ? `    if (stage.publishPorts) ${allow}` : `    ${allow}`;
-    });
-    if (fromOutside.length) body.push('', '    // Published ports: reached through a node port (or a load balancer), from addresses outside the cluster.', ...fromOutside);
     if (externals.length) body.push('', ...externals);
 
     const lines = [
@@ -349,7 +344,7 @@ function pullPolicyMember(policy: NonNullable<ServicePlan['imagePullPolicy']>): 
 
 /**
  * Whether the service is exposed through its own Service (a WebApp's NodePort or LoadBalancer),
- * which the stack admits with `allowFrom`; a StatefulSet's headless Service cannot be, so its
+ * whose ports the WebApp admits from every address; a StatefulSet's headless Service cannot be, so its
  * published ports get a NodePort Service of their own (`nodePorts`), which its construct admits.
  */
 function exposedByOwnService(s: ServicePlan): boolean {

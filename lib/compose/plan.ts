@@ -97,8 +97,9 @@ export interface ServicePlan {
   /**
    * Ports reached from outside the cluster, which the policy admits from any address: the
    * published ports of a WebApp, through a NodePort Service in the stages that publish them
-   * (`byStage`), or through the Service type of a `kompose.service.type` label; those of a
-   * StatefulSet through a NodePort Service of their own (`nodePorts`) in the stages that publish them.
+   * (`byStage`), or through the Service type of a `kompose.service.type` label (the WebApp admits
+   * every port of such a Service itself, these among them); those of a StatefulSet through a
+   * NodePort Service of their own (`nodePorts`) in the stages that publish them.
    */
   readonly exposure?: { readonly ports: readonly number[]; readonly byStage: boolean };
   readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
@@ -363,9 +364,9 @@ function planService(
 }
 
 /**
- * Published ports (`"8080:80"`) of a WebApp become a NodePort Service in the stages that publish
- * (dev), whose policy admits any address on them; a `kompose.service.type` label makes the Service
- * type fixed, and admits the published ports (or the main port). An Ingress label needs neither.
+ * Published ports (`"8080:80"`) of a WebApp make its Service a NodePort in the stages that publish
+ * (dev), and the WebApp's policy admits any address on every port of that Service; a
+ * `kompose.service.type` label makes the Service type fixed, with the same policy. An Ingress label needs neither.
  * Those of a StatefulSet (a preset, a StatefulApp), whose Service is headless, get a NodePort Service
  * of their own beside it in the same stages (`nodePorts`), among the ports it `serves`.
  */
@@ -389,8 +390,10 @@ function planExposure(
     return { ports: targets.length ? targets : [port!], byStage: false };
   }
   if (!published.length) return undefined;
+  // Every port of a NodePort Service is open on the nodes, and the WebApp admits any address on each, the published ones among them.
+  const open = serves.filter((p): p is number => p !== undefined);
   warn('ports', `published ${shown}: in the dev stage (publishPorts) the Service ${name} is a NodePort whose policy admits any address on `
-    + `${targets.join(', ')}; Kubernetes assigns the node port (kubectl get service ${name}; minikube service ${name} --url)`);
+    + `its port${open.length > 1 ? 's' : ''} ${open.join(', ')}; Kubernetes assigns the node port (kubectl get service ${name}; minikube service ${name} --url)`);
   return { ports: targets, byStage: true };
 }
 

@@ -10,8 +10,7 @@ import {
   checkAbsolutePath, checkAll, checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkPort, checkPortName, checkPositiveQuantity,
   detachOnError, extraPortChecks, invalidProp,
 } from './props';
-import { Peer } from './peer';
-import { buildService, planService, ServicePlan } from './service';
+import { admitFromOutside, buildService, planService, ServicePlan } from './service';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject, quantityValue } from './json-form';
 
@@ -54,8 +53,8 @@ export interface StatefulAppProps extends PodTemplateProps, WorkloadMetadataProp
   /**
    * Container ports published outside the cluster (compose's `ports: ["5432:5432"]`): a NodePort
    * Service of their own, `<service name>-nodeport`, beside the headless Service (which cannot be a
-   * NodePort), and the NetworkPolicy admits every address (`Peer.ipBlock('0.0.0.0/0')`) on them.
-   * Kubernetes assigns the node ports.
+   * NodePort), and the NetworkPolicy admits every IPv4 address (`Peer.ipBlock('0.0.0.0/0')`) on them,
+   * as a WebApp's NodePort or LoadBalancer `serviceType` does. Kubernetes assigns the node ports.
    * @default - none: the pods are reached from inside the cluster only
    */
   readonly nodePorts?: readonly number[];
@@ -155,7 +154,7 @@ export abstract class StatefulAppBase extends WorkloadBase {
     this.service = buildService(this, 'Service', service!, this, labels).service;
     if (published) {
       this.nodePortService = buildService(this, 'NodePortService', published, this, labels).service;
-      this.connections.allowFrom(Peer.ipBlock('0.0.0.0/0'), ...props.nodePorts!);
+      admitFromOutside(this.connections, published);
     }
     const template = buildPodTemplate(this, {
       containerName: this.name,

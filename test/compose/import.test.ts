@@ -240,11 +240,12 @@ volumes: { data: {} }
       + 'and the policy admits any address on them; Kubernetes assigns the node ports (kubectl get service db-nodeport)');
   });
 
-  test('a StatefulSet\'s published ports: nodePorts in the stages that publish, no allowFrom of its own (the construct admits them)', () => {
+  test('published ports: a StatefulSet\'s nodePorts and a WebApp\'s NodePort in the stages that publish, no allowFrom in the stack (the constructs admit them)', () => {
     const stack = importedSource('services: { db: { image: postgres:16.4, ports: ["5432:5432"] }, api: { image: a:1, ports: ["8080:8080"], depends_on: [db] } }', 'stack.ts');
     expect(stack).toContain('nodePorts: stage.publishPorts ? [5432] : undefined,');
-    expect(stack).toContain('if (stage.publishPorts) this.api.connections.allowFrom(Peer.ipBlock(\'0.0.0.0/0\'), 8080);');
-    expect(stack).not.toContain('this.db.connections.allowFrom');
+    expect(stack).toContain('serviceType: stage.publishPorts ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP,');
+    expect(stack).not.toContain('connections.allowFrom');
+    expect(stack).not.toContain('Peer');
     expect(importedSource('services: { db: { image: postgres:16.4, ports: ["5432:5432"] } }', 'stages.ts')).toContain('publishPorts: true,');
   });
 
