@@ -69,6 +69,25 @@ describe('deploy', () => {
     expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'by-hand', namespace: 'default' })).toBeDefined();
   });
 
+  test('the tail: the prune, then the parent\'s final contents, then the revision; the timings name each step', async () => {
+    const cluster = healthyCluster();
+    await run(cluster, sourced([configMap('settings'), configMap('old-a'), configMap('old-b'), deployment('web')]));
+    cluster.changes.length = 0;
+    let steps: string[] = [];
+    const result = await run(cluster, app(), { timings: (times) => (steps = times.map((time) => time.step)) });
+    expect(result.exitCode).toBe(0);
+    expect(cluster.changes.map((change) => `${change.verb} ${change.label}`)).toEqual([
+      'create Lease default/habr-k8s-deploy-dev',
+      'apply Secret default/habr-k8s-dev',
+      'delete ConfigMap default/old-a',
+      'delete ConfigMap default/old-b',
+      'apply Secret default/habr-k8s-dev',
+      'create Secret default/habr-k8s-dev-r2',
+      'delete Lease default/habr-k8s-deploy-dev',
+    ]);
+    expect(steps).toEqual(['lease', 'plan', 'parent', 'apply', 'wait', 'prune', 'revision']);
+  });
+
   test('a kind the app no longer has is pruned and leaves the parent\'s kinds', async () => {
     const cluster = healthyCluster();
     await run(cluster, app());
