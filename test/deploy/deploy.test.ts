@@ -248,6 +248,14 @@ describe('apply order and waiting', () => {
     ]);
   });
 
+  test('within a group the workloads are sent first, the rest in file order', async () => {
+    const objects = sourced([configMap('a'), deployment('web'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' } }, deployment('api'), configMap('b')]);
+    const plan = await planDeploy(objects, new FakeCluster(), { parent });
+    expect(applyGroups(plan.objects).map((group) => group.map((item) => item.label))).toEqual([
+      ['Deployment default/web', 'Deployment default/api', 'ConfigMap default/a', 'Service default/web', 'ConfigMap default/b'],
+    ]);
+  });
+
   test('an API server that cannot be reached for a while is retried; one that stays away fails with a clear message', async () => {
     const cluster = healthyCluster();
     await run(cluster, app());
