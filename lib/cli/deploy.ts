@@ -15,7 +15,7 @@ import { ClusterApi } from '../deploy/cluster-api';
 import { connectCluster } from '../deploy/kube-client';
 import { deploy } from '../deploy/deploy';
 import { DEFAULT_KEPT_REVISIONS, listRevisions, readRevision } from '../deploy/history';
-import { SYSTEM_CLOCK } from '../deploy/wait';
+import { SYSTEM_CLOCK } from '../deploy/clock';
 import { CliCommand, CommandIo } from './io';
 import { packageVersion } from './package-version';
 

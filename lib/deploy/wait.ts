@@ -10,31 +10,8 @@ import { ClusterApi, ObjectRef, refOf } from './cluster-api';
 import { containerProblems, objectStatus, ObjectStatus } from './status';
 import { DEFAULT_CONCURRENCY } from './parallel';
 import type { LiveRead } from './read-live';
+import type { Clock } from './clock';
 import { AwaitedReads, WatchedReads } from './watched-reads';
-
-/** Time as the waits see it: real in the command, simulated in the unit tests. */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  /** Resolves after `milliseconds`, or as soon as `signal` aborts. */
-  sleep(milliseconds: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  sleep: (milliseconds, signal) => new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const wake = () => {
-      clearTimeout(timer);
-      resolve();
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', wake);
-      resolve();
-    }, milliseconds);
-    signal?.addEventListener('abort', wake, { once: true });
-  }),
-};
 
 export interface WaitOptions {
   readonly clock: Clock;

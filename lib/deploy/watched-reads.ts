@@ -13,7 +13,7 @@ import type { KubeObject } from '../manifest/types';
 import { asRecord, asString } from '../manifest/objects';
 import { ApiError, ClusterApi, ObjectRef, WatchEvent } from './cluster-api';
 import { LiveRead, readLive } from './read-live';
-import type { Clock } from './wait';
+import type { Clock } from './clock';
 
 /** How a reader of awaited objects is used by the wait: read, then settle until something changed or the interval is over. */
 export interface AwaitedReads {

@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../lib/manifest/types';
 import { ApiError, ApplyRequest, ClusterApi, groupOf, ObjectRef, refOf, VersionedList, WatchEvent, WatchHandlers } from '../../lib/deploy/cluster-api';
 import { isClusterScoped, isRecord, stringMap } from '../../lib/manifest/objects';
-import { Clock } from '../../lib/deploy/wait';
+import type { Clock } from '../../lib/deploy/clock';
 
 type Json = Record<string, unknown>;
 
