@@ -3,7 +3,8 @@
  * local control plane, in the same run: the demo's dev stage (dist/), and N units (Deployment +
  * Service + HPA, charts of 50). kubectl's time is `kubectl apply --server-side -f <folder>`
  * followed by `kubectl rollout status` of each Deployment and StatefulSet, one after another; ours
- * is the whole deploy command (plan, apply, wait, prune, revision). Peak RSS of both from GNU time
+ * is the whole deploy command (plan, apply, wait, prune, revision), with its own time per step
+ * (`--timings`). Peak RSS of both from GNU time
  * (kubectl's: the largest of its processes). Where the time goes is read from the cluster after each
  * run: when the first and the last object were created, and when the last pod got Ready (the
  * controllers' share, the same for both tools), each from the command's start, to the second.
@@ -13,7 +14,7 @@
  *   --deploy-units=1000   units of the second scenario
  *   --runs=3              measured runs per tool and scenario (after one warm-up of ours on the demo)
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { median } from './measure';
@@ -40,7 +41,12 @@ interface Timeline {
 interface Timing extends Timeline {
   readonly wallMs: number;
   readonly maxRssKb: number;
+  /** Ours only: seconds per step of the deploy, as its `--timings` tells them. */
+  readonly steps?: Readonly<Record<string, number>>;
 }
+
+/** The steps `habr-k8s deploy --timings` names, in their order. */
+const STEPS = ['lease', 'plan', 'parent', 'apply', 'wait', 'prune', 'revision'];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = Record<string, any>;
@@ -79,10 +85,20 @@ function kubectlDeploy(cluster: LocalCluster, folder: string): Timing {
   return { wallMs, maxRssKb, ...timeline(cluster, startMs) };
 }
 
+/** The step times of a `--timings` line (`timings: plan 1.2 s, apply 3.4 s, …`), in seconds. */
+function stepsOf(stderr: string): Record<string, number> {
+  const line = stderr.split('\n').find((text) => text.startsWith('timings: ')) ?? '';
+  return Object.fromEntries([...line.matchAll(/(\w+) ([\d.]+) s/g)].map((match) => [match[1], Number(match[2])]));
+}
+
 function ourDeploy(cluster: LocalCluster, folder: string, stage: string): Timing {
+  const stderrFile = join(tmpdir(), `bench-deploy-stderr-${process.pid}.txt`);
   const startMs = Date.now();
-  const usage = runMeasured([process.execPath, DEPLOY_BIN, 'deploy', folder, '--stage', stage, '--timeout', '10m'], PROJECT_ROOT, [0]);
-  return { wallMs: usage.wallMs, maxRssKb: usage.maxRssKb, ...timeline(cluster, startMs) };
+  // `exec` keeps GNU time measuring the deploy itself; its stderr (the --timings line) goes to a file.
+  const usage = runMeasured(['sh', '-c', 'exec "$@" 2>"$0"', stderrFile, process.execPath, DEPLOY_BIN, 'deploy', folder, '--stage', stage, '--timeout', '10m', '--timings'], PROJECT_ROOT, [0]);
+  const steps = stepsOf(readFileSync(stderrFile, 'utf8'));
+  rmSync(stderrFile, { force: true });
+  return { wallMs: usage.wallMs, maxRssKb: usage.maxRssKb, steps, ...timeline(cluster, startMs) };
 }
 
 /**
@@ -119,8 +135,11 @@ interface Row {
 
 /** The median of each field over the runs. */
 function medianTiming(timings: readonly Timing[]): Timing {
-  const of = (key: keyof Timing) => median(timings.map((timing) => timing[key]));
-  return { wallMs: of('wallMs'), maxRssKb: of('maxRssKb'), firstCreated: of('firstCreated'), lastCreated: of('lastCreated'), lastPodReady: of('lastPodReady') };
+  const of = (key: Exclude<keyof Timing, 'steps'>) => median(timings.map((timing) => timing[key]));
+  const steps = timings.some((timing) => timing.steps)
+    ? Object.fromEntries(STEPS.map((step) => [step, median(timings.map((timing) => timing.steps?.[step] ?? 0))]))
+    : undefined;
+  return { wallMs: of('wallMs'), maxRssKb: of('maxRssKb'), firstCreated: of('firstCreated'), lastCreated: of('lastCreated'), lastPodReady: of('lastPodReady'), ...(steps ? { steps } : {}) };
 }
 
 /** `warmUp`: one discarded deploy first, which also builds the command's cached bundle. */
@@ -185,6 +204,8 @@ export async function runDeployBench(args: readonly string[]): Promise<void> {
     console.log(formatTable(['scenario', 'tool', 'first object', 'last object', 'last pod Ready', 'exit'], rows.flatMap((row) => (['kubectl', 'ours'] as const).map((tool) => [
       row.scenario, tool, seconds(row[tool].firstCreated), seconds(row[tool].lastCreated), seconds(row[tool].lastPodReady), seconds(row[tool].wallMs / 1000),
     ]))));
+    console.log('\nOur steps, seconds (habr-k8s deploy --timings; the revision\'s reads overlap the wait, prune and parent):\n');
+    console.log(formatTable(['scenario', ...STEPS], rows.map((row) => [row.scenario, ...STEPS.map((step) => (row.ours.steps?.[step] ?? NaN).toFixed(1))])));
     const unitsRow = rows[1];
     const ratio = unitsRow.ours.wallMs / unitsRow.kubectl.wallMs;
     console.log(`\nTarget (issue 26): ${units} units at most ${UNITS_TARGET}× kubectl's wall time: ${ratio.toFixed(2)}× — ${ratio <= UNITS_TARGET ? 'met' : 'NOT met'}`);

@@ -15,7 +15,7 @@ import { ClusterApi } from '../deploy/cluster-api';
 import { connectCluster } from '../deploy/kube-client';
 import { deploy } from '../deploy/deploy';
 import { DEFAULT_KEPT_REVISIONS, listRevisions, readRevision } from '../deploy/history';
-import { SYSTEM_CLOCK } from '../deploy/wait';
+import { SYSTEM_CLOCK } from '../deploy/clock';
 import { CliCommand, CommandIo } from './io';
 import { packageVersion } from './package-version';
 
@@ -113,10 +113,11 @@ const RUN_HELP = [
   '  --prune-namespaces   prune a Namespace that left the app (kept otherwise)',
   '  --prune-claims       prune a PersistentVolumeClaim that left the app (kept otherwise)',
   `  --keep-revisions N   revisions kept in the cluster (default: ${DEFAULT_KEPT_REVISIONS})`,
+  '  --timings            at the end, how long each step took (lease, plan, parent, apply, wait, prune, revision), on stderr',
 ];
 
 const RUN_VALUES = ['--stage', '--timeout', '--lock-timeout', '--kubeconfig', '--context', '--namespace', '--keep-revisions'];
-const RUN_FLAGS = ['--dry-run', '--force-conflicts', '--prune-namespaces', '--prune-claims'];
+const RUN_FLAGS = ['--dry-run', '--force-conflicts', '--prune-namespaces', '--prune-claims', '--timings'];
 
 /** The run options that need no cluster, checked before connecting. */
 function runSettings(parsed: ParsedOptions): { stage: string; keep?: number; timeoutSeconds: number; lockWaitSeconds: number } {
@@ -146,6 +147,7 @@ async function runDeployOf(objects: readonly SourcedObject[], description: strin
     toolingVersion: `v${packageVersion()}`,
     clock: SYSTEM_CLOCK,
     log: (line) => io.out(line),
+    timings: parsed.flags.has('--timings') ? (steps) => io.err(`timings: ${steps.map(({ step, milliseconds }) => `${step} ${(milliseconds / 1000).toFixed(1)} s`).join(', ')}`) : undefined,
     progress: io.interactive ? (line) => {
       if (line !== shown) io.err(line);
       shown = line;

@@ -1,7 +1,7 @@
 /**
  * Applies a plan's objects with server-side apply, in apply order: Namespaces and CRDs first (the
  * CRDs awaited until Established, so their custom resources can be applied), then each output file
- * in turn, the objects of one file in parallel (bounded).
+ * in turn, the objects of one file in parallel (bounded), its workloads sent first.
  * @module
  */
 import type { KubeObject } from '../manifest/types';
@@ -29,7 +29,17 @@ export interface ApplyResult {
 
 const FIRST_KINDS = new Set(['Namespace', 'CustomResourceDefinition']);
 
-/** The groups applied one after another: Namespaces and CRDs, then one group per output file in order. */
+/**
+ * Kinds whose controllers start work when they are applied (ReplicaSets, pods): the long pole after
+ * the apply. Sent first within their group, so that work starts while the rest of the group is applied.
+ */
+const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job']);
+
+/**
+ * The groups applied one after another: Namespaces and CRDs, then one group per output file in
+ * order. Within a group (applied in parallel, so in no order the server could rely on) workloads
+ * come first, the rest in file order.
+ */
 export function applyGroups(objects: readonly PlannedObject[]): PlannedObject[][] {
   const first = objects.filter((item) => FIRST_KINDS.has(item.object.kind));
   const bySource = new Map<string, PlannedObject[]>();
@@ -39,7 +49,8 @@ export function applyGroups(objects: readonly PlannedObject[]): PlannedObject[][
     group.push(item);
     bySource.set(item.source, group);
   }
-  return [first, ...bySource.values()].filter((group) => group.length > 0);
+  const workloadsFirst = (group: PlannedObject[]) => [...group.filter((item) => WORKLOAD_KINDS.has(item.object.kind)), ...group.filter((item) => !WORKLOAD_KINDS.has(item.object.kind))];
+  return [first, ...[...bySource.values()].map(workloadsFirst)].filter((group) => group.length > 0);
 }
 
 /** Applies what the plan creates or changes; unchanged objects are not sent again. */

@@ -54,6 +54,27 @@ export interface ApplyRequest {
   readonly force: boolean;
 }
 
+/** One event of a watch: an object added, changed or deleted, a bookmark (a newer resourceVersion), or an error Status (410 Gone: the version is too old). */
+export interface WatchEvent {
+  readonly type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+  /** The object; for `ERROR` the server's Status (`code` 410 when the resourceVersion is gone). */
+  readonly object: KubeObject;
+}
+
+/** A list with the collection's resourceVersion, the point a watch starts from. */
+export interface VersionedList {
+  readonly items: KubeObject[];
+  readonly resourceVersion: string;
+}
+
+/** Where a watch's events go. */
+export interface WatchHandlers {
+  /** Each event in the server's order. */
+  event(event: WatchEvent): void;
+  /** The watch ended: `undefined` when the stream closed (the server ends watches now and then), else why it failed. */
+  end(error?: Error): void;
+}
+
 /** The verbs the deploy engine uses; every object in and out is plain JSON. */
 export interface ClusterApi {
   /** Server-side apply of `object`; resolves with the object as stored (or as it would be, on a dry-run). */
@@ -62,6 +83,14 @@ export interface ClusterApi {
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
   /** The objects of one kind in one namespace (every namespace is not used), or cluster-wide for a cluster-scoped kind. */
   list(apiVersion: string, kind: string, namespace: string | undefined, labelSelector?: string): Promise<KubeObject[]>;
+  /** As {@link list} without a selector, with the collection's resourceVersion to watch from. */
+  listVersioned(apiVersion: string, kind: string, namespace: string | undefined): Promise<VersionedList>;
+  /**
+   * Watches the objects of one kind in one namespace from `resourceVersion` (bookmarks allowed).
+   * Resolves once the server accepted the watch, with the function that stops it; a watch the server
+   * refuses or cannot be reached rejects. Later failures and the stream's end go to `handlers.end`.
+   */
+  watch(apiVersion: string, kind: string, namespace: string | undefined, resourceVersion: string, handlers: WatchHandlers): Promise<() => void>;
   /** Creates `object`; an existing one is a conflict (409). */
   create(object: KubeObject): Promise<KubeObject>;
   /** Replaces `object`, which carries the resourceVersion it was read at; a newer one is a conflict (409). */

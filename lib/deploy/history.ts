@@ -66,32 +66,55 @@ export async function listRevisions(api: ClusterApi, parent: ApplySetParent, sta
   return (await revisionSecrets(api, parent, stage)).map(({ revision }) => revision);
 }
 
-/** Records `objects` as the stage's next revision and deletes the oldest beyond `keep`; returns the new revision. */
-export async function recordRevision(
-  api: ClusterApi, parent: ApplySetParent, stage: string, objects: readonly SourcedObject[],
-  details: { readonly description: string; readonly deployedAt: string; readonly keep?: number },
-): Promise<Revision> {
+/** The next revision of a stage, prepared while the deploy's last steps run: recorded only after they worked. */
+export interface PendingRevision {
+  /** Whether the objects are exactly what the latest revision recorded (nothing to record). */
+  readonly unchanged: boolean;
+  /** Records the objects as the next revision, unless unchanged, and deletes the oldest beyond `keep`. */
+  record(details: { readonly description: string; readonly deployedAt: string; readonly keep?: number }): Promise<Revision | undefined>;
+}
+
+/** Reads the stage's revisions once and compresses `objects`: what recording them takes besides the writes. */
+export async function prepareRevision(api: ClusterApi, parent: ApplySetParent, stage: string, objects: readonly SourcedObject[]): Promise<PendingRevision> {
   const existing = await revisionSecrets(api, parent, stage);
-  const number = (existing.at(-1)?.revision.number ?? 0) + 1;
-  const payload = gzipSync(JSON.stringify(objects.map(({ object, source }) => ({ source, object }))));
-  await api.create({
-    apiVersion: 'v1',
-    kind: 'Secret',
-    type: REVISION_TYPE,
-    metadata: {
-      name: revisionName(parent, number),
-      namespace: parent.namespace,
-      labels: { [STAGE_LABEL]: stage, [REVISION_LABEL]: String(number) },
-      annotations: { [DEPLOYED_AT]: details.deployedAt, [DESCRIPTION]: details.description, 'habr-k8s.io/objects': String(objects.length) },
+  const shape = (items: readonly SourcedObject[]) => JSON.stringify(items.map(({ object, source }) => ({ source, object })));
+  const json = shape(objects);
+  const latest = existing.at(-1);
+  const unchanged = latest !== undefined && shape(decodeRevision(latest.secret, latest.revision.number, stage)) === json;
+  return {
+    unchanged,
+    async record(details) {
+      if (unchanged) return undefined;
+      const number = (latest?.revision.number ?? 0) + 1;
+      await api.create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        type: REVISION_TYPE,
+        metadata: {
+          name: revisionName(parent, number),
+          namespace: parent.namespace,
+          labels: { [STAGE_LABEL]: stage, [REVISION_LABEL]: String(number) },
+          annotations: { [DEPLOYED_AT]: details.deployedAt, [DESCRIPTION]: details.description, 'habr-k8s.io/objects': String(objects.length) },
+        },
+        data: { [MANIFESTS_KEY]: gzipSync(json).toString('base64') },
+      });
+      const keep = details.keep ?? DEFAULT_KEPT_REVISIONS;
+      const old = existing.slice(0, Math.max(0, existing.length + 1 - keep));
+      await Promise.all(old.map(({ secret }) => api.delete({ apiVersion: 'v1', kind: 'Secret', name: asString(secret.metadata?.name) ?? '', namespace: parent.namespace })));
+      return { number, deployedAt: details.deployedAt, description: details.description, objectCount: objects.length };
     },
-    data: { [MANIFESTS_KEY]: payload.toString('base64') },
+  };
+}
+
+/** The objects a revision Secret holds, in their recorded order. */
+function decodeRevision(secret: KubeObject, number: number, stage: string): SourcedObject[] {
+  const data = asString(field(secret, 'data', MANIFESTS_KEY));
+  if (!data) throw new UserError(`revision ${number} of stage ${stage} (Secret ${asString(secret.metadata?.name)}) has no ${MANIFESTS_KEY}`);
+  const entries: unknown = JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8'));
+  return (Array.isArray(entries) ? entries : []).flatMap((entry, order): SourcedObject[] => {
+    const object = asRecord(entry)?.object;
+    return isRecord(object) ? [{ object: object as unknown as KubeObject, source: asString(asRecord(entry)?.source) ?? `revision-${number}`, order }] : [];
   });
-  const keep = details.keep ?? DEFAULT_KEPT_REVISIONS;
-  const all = [...existing.map(({ secret }) => secret)];
-  for (const secret of all.slice(0, Math.max(0, all.length + 1 - keep))) {
-    await api.delete({ apiVersion: 'v1', kind: 'Secret', name: asString(secret.metadata?.name) ?? '', namespace: parent.namespace });
-  }
-  return { number, deployedAt: details.deployedAt, description: details.description, objectCount: objects.length };
 }
 
 /** The objects of revision `number` (the one before the latest when absent), in their recorded order. */
@@ -102,21 +125,5 @@ export async function readRevision(api: ClusterApi, parent: ApplySetParent, stag
   if (wanted === undefined) throw new UserError(`stage ${stage} has one revision (${revisions[0].revision.number}): there is none before it to roll back to`);
   const found = revisions.find(({ revision }) => revision.number === wanted);
   if (!found) throw new UserError(`stage ${stage} has no revision ${wanted}; kept: ${revisions.map(({ revision }) => revision.number).join(', ')}`);
-  const data = asString(field(found.secret, 'data', MANIFESTS_KEY));
-  if (!data) throw new UserError(`revision ${wanted} of stage ${stage} (Secret ${asString(found.secret.metadata?.name)}) has no ${MANIFESTS_KEY}`);
-  const entries: unknown = JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8'));
-  const objects = (Array.isArray(entries) ? entries : []).flatMap((entry, order): SourcedObject[] => {
-    const object = asRecord(entry)?.object;
-    return isRecord(object) ? [{ object: object as unknown as KubeObject, source: asString(asRecord(entry)?.source) ?? `revision-${wanted}`, order }] : [];
-  });
-  return { revision: found.revision, objects };
-}
-
-/** Whether `objects` are exactly what the latest revision of the stage recorded (nothing to record again). */
-export async function sameAsLatest(api: ClusterApi, parent: ApplySetParent, stage: string, objects: readonly SourcedObject[]): Promise<boolean> {
-  const latest = (await listRevisions(api, parent, stage)).at(-1);
-  if (!latest) return false;
-  const recorded = await readRevision(api, parent, stage, latest.number);
-  const shape = (items: readonly SourcedObject[]) => JSON.stringify(items.map(({ object, source }) => ({ source, object })));
-  return shape(recorded.objects) === shape(objects);
+  return { revision: found.revision, objects: decodeRevision(found.secret, wanted, stage) };
 }

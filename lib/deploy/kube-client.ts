@@ -11,7 +11,7 @@ import * as https from 'https';
 import type { KubeObject } from '../manifest/types';
 import { asRecord, asString, records } from '../manifest/objects';
 import { UserError } from '../errors';
-import { ApiError, ApplyRequest, ClusterApi, ObjectRef } from './cluster-api';
+import { ApiError, ApplyRequest, ClusterApi, ObjectRef, VersionedList, WatchEvent } from './cluster-api';
 import { ConnectionOptions, kubeconfigFiles, KubeconfigParts, mergeKubeconfigs } from './kubeconfig';
 
 /** Connections to the API server at most; requests beyond wait for one (the server's own limit is 400 in flight). */
@@ -56,6 +56,13 @@ function apiError(status: number, text: string, what: string): ApiError {
   const record = asRecord(body);
   const causes = records(asRecord(record?.details)?.causes).map((cause) => ({ reason: asString(cause.reason), message: asString(cause.message), field: asString(cause.field) }));
   return new ApiError(status, asString(record?.reason) ?? '', asString(record?.message) ?? `${what}: HTTP ${status} ${text.slice(0, 200)}`, causes);
+}
+
+/** A failed watch request as an {@link ApiError} when the server answered (the client keeps only the HTTP status), else the error itself. */
+function watchError(error: unknown, path: string): Error {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number') return new ApiError(status, (error as Error).message, `watch of ${path}: HTTP ${status} ${(error as Error).message}`);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 interface Resource {
@@ -136,15 +143,18 @@ export function connectCluster(options: ConnectionOptions, env: NodeJS.ProcessEn
   };
   const { HttpMethod } = api;
 
-  const list = async (apiVersion: string, kind: string, namespace: string | undefined, labelSelector?: string, fieldSelector?: string): Promise<KubeObject[]> => {
+  const list = async (apiVersion: string, kind: string, namespace: string | undefined, labelSelector?: string, fieldSelector?: string): Promise<VersionedList> => {
     const items: KubeObject[] = [];
     let continueToken: string | undefined;
+    let resourceVersion = '';
     do {
       const page = asRecord(await request(HttpMethod.GET, await urlOf({ apiVersion, kind, namespace }), { labelSelector, fieldSelector, limit: '500', continue: continueToken }));
       for (const item of records(page?.items)) items.push({ ...item, apiVersion, kind } as KubeObject);
+      // Every page of a paginated list is read at the first page's resourceVersion.
+      resourceVersion = asString(asRecord(page?.metadata)?.resourceVersion) ?? resourceVersion;
       continueToken = asString(asRecord(page?.metadata)?.continue) || undefined;
     } while (continueToken);
-    return items;
+    return { items, resourceVersion };
   };
 
   return {
@@ -161,7 +171,29 @@ export function connectCluster(options: ConnectionOptions, env: NodeJS.ProcessEn
         throw error;
       }
     },
-    list: (apiVersion, kind, namespace, labelSelector) => list(apiVersion, kind, namespace, labelSelector),
+    list: async (apiVersion, kind, namespace, labelSelector) => (await list(apiVersion, kind, namespace, labelSelector)).items,
+    listVersioned: (apiVersion, kind, namespace) => list(apiVersion, kind, namespace),
+    async watch(apiVersion, kind, namespace, resourceVersion, handlers) {
+      const path = await urlOf({ apiVersion, kind, namespace });
+      let opened = false;
+      let stopped = false;
+      let refused: Error | undefined;
+      // The official client's watch: one streamed GET ?watch=true, an event per line.
+      const controller = await new api.Watch(config).watch(path, { resourceVersion, allowWatchBookmarks: true }, (type: string, object: KubeObject) => {
+        if (stopped) return;
+        handlers.event({ type: type as WatchEvent['type'], object: type === 'ERROR' || type === 'BOOKMARK' ? object : { ...object, apiVersion, kind } });
+      }, (error: unknown) => {
+        const failure = error ? watchError(error, path) : undefined;
+        if (!opened) refused = failure ?? new Error(`watch of ${path} ended before it started`);
+        else if (!stopped) handlers.end(failure);
+      });
+      if (refused) throw refused;
+      opened = true;
+      return () => {
+        stopped = true;
+        controller.abort();
+      };
+    },
     async create(object: KubeObject) {
       return await request(HttpMethod.POST, await urlOf({ apiVersion: object.apiVersion, kind: object.kind, namespace: asString(object.metadata?.namespace) }), {},
         { contentType: 'application/json', value: object }) as KubeObject;
@@ -179,7 +211,7 @@ export function connectCluster(options: ConnectionOptions, env: NodeJS.ProcessEn
     },
     async events(ref: ObjectRef) {
       const selector = `involvedObject.kind=${ref.kind},involvedObject.name=${ref.name}`;
-      const events = await list('v1', 'Event', ref.namespace ?? 'default', undefined, selector);
+      const { items: events } = await list('v1', 'Event', ref.namespace ?? 'default', undefined, selector);
       const time = (event: KubeObject) => String(asRecord(event)?.lastTimestamp ?? asRecord(event)?.eventTime ?? asRecord(event.metadata)?.creationTimestamp ?? '');
       return events.sort((a, b) => (time(a) < time(b) ? -1 : time(a) > time(b) ? 1 : 0));
     },

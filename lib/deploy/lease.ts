@@ -11,7 +11,7 @@ import { asString, field } from '../manifest/objects';
 import { UserError } from '../errors';
 import { ClusterApi, isConflict, isNotFound, ObjectRef } from './cluster-api';
 import { ApplySetParent } from './applyset';
-import { Clock } from './wait';
+import type { Clock } from './clock';
 
 /** A Lease not renewed for this long belongs to a dead deploy. */
 export const LEASE_SECONDS = 30;

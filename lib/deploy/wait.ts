@@ -9,27 +9,21 @@ import { asString, field, identify, records, stringMap } from '../manifest/objec
 import { ClusterApi, ObjectRef, refOf } from './cluster-api';
 import { containerProblems, objectStatus, ObjectStatus } from './status';
 import { DEFAULT_CONCURRENCY } from './parallel';
-import { LiveRead, readLive } from './read-live';
-
-/** Time as the waits see it: real in the command, simulated in the unit tests. */
-export interface Clock {
-  /** Milliseconds since the epoch. */
-  now(): number;
-  sleep(milliseconds: number): Promise<void>;
-}
-
-export const SYSTEM_CLOCK: Clock = {
-  now: () => Date.now(),
-  sleep: (milliseconds) => new Promise((resolve) => setTimeout(resolve, milliseconds)),
-};
+import type { LiveRead } from './read-live';
+import type { Clock } from './clock';
+import { AwaitedReads, WatchedReads } from './watched-reads';
 
 export interface WaitOptions {
   readonly clock: Clock;
   /** Give up after this long. */
   readonly timeoutSeconds: number;
-  /** Between two looks at the pending objects. @default 1 */
+  /**
+   * The objects are watched, and looked at again as soon as one changes; this is the longest time
+   * between two looks, the interval of progress lines, and the poll's interval for a kind the server
+   * does not let us watch. @default 1
+   */
   readonly pollSeconds?: number;
-  /** Called after each look with what is still awaited (the command shows it as a live line on a terminal). */
+  /** Called with what is still awaited, at most once per `pollSeconds` (the command shows it as a live line on a terminal). */
   readonly progress?: (line: string) => void;
   /** Requests in flight at once. @default DEFAULT_CONCURRENCY (32) */
   readonly concurrency?: number;
@@ -98,24 +92,43 @@ interface Look {
   readonly unreadable?: boolean;
 }
 
+/** The look at an object read from a watch is the same until the object changes: each is judged once. */
+const looksAt = new WeakMap<KubeObject, Look>();
+
 function lookAt(read: LiveRead): Look {
   if (read instanceof Error) return { error: `cannot read it: ${read.message.split('\n')[0]}`, unreadable: true };
-  return read ? { object: read, status: objectStatus(read) } : { error: 'it does not exist (deleted by someone else?)' };
+  if (!read) return { error: 'it does not exist (deleted by someone else?)' };
+  let look = looksAt.get(read);
+  if (!look) looksAt.set(read, look = { object: read, status: objectStatus(read) });
+  return look;
 }
 
 /**
- * Looks at every object until each is ready, one fails, or the time is up. An object that fails
- * (e.g. `ProgressDeadlineExceeded`) is reported at once; errors reaching the server (an API
- * server restarting) are retried until the time is up.
+ * Looks at every object until each is ready, one fails, or the time is up: the objects are watched
+ * (watched-reads.ts), and looked at each time one changes. An object that fails (e.g.
+ * `ProgressDeadlineExceeded`) is reported at once; errors reaching the server (an API server
+ * restarting) are retried until the time is up.
  */
 export async function waitForReady(objects: readonly KubeObject[], api: ClusterApi, options: WaitOptions): Promise<NotReady[]> {
+  const pollMilliseconds = (options.pollSeconds ?? 1) * 1000;
+  const reads = new WatchedReads(api, { clock: options.clock, retryMilliseconds: pollMilliseconds, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
+  try {
+    return await waitWith(reads, objects, api, options);
+  } finally {
+    reads.close();
+  }
+}
+
+async function waitWith(reads: AwaitedReads, objects: readonly KubeObject[], api: ClusterApi, options: WaitOptions): Promise<NotReady[]> {
+  const pollMilliseconds = (options.pollSeconds ?? 1) * 1000;
   const deadline = options.clock.now() + options.timeoutSeconds * 1000;
   let pending = objects.map((object) => ({ ref: refOf(object), label: identify(object).label }));
   const lastSeen = new Map<string, Look>();
   const failures: NotReady[] = [];
   let unreadableBefore = false;
+  let progressAt: number | undefined;
   for (;;) {
-    const looks = (await readLive(api, pending.map((item) => item.ref), options.concurrency ?? DEFAULT_CONCURRENCY)).map(lookAt);
+    const looks = (await reads.read(pending.map((item) => item.ref))).map(lookAt);
     const unreadableNow = looks.filter((seen) => seen.unreadable);
     if (unreadableNow.length && !unreadableBefore) {
       options.notice?.(`${unreadableNow.length} of ${pending.length} awaited objects: ${unreadableNow[0].error}; trying again until the timeout`);
@@ -140,13 +153,16 @@ export async function waitForReady(objects: readonly KubeObject[], api: ClusterA
     }
     pending = stillPending;
     if (pending.length === 0) return failures;
-    const shown = pending.slice(0, PROGRESS_ITEMS).map((item) => {
-      const seen = lastSeen.get(item.label);
-      return seen?.status ? progressItem(item.ref, seen.status) : `${item.ref.name} ${seen?.error ?? ''}`;
-    });
-    options.progress?.(`waiting for ${pending.length}: ${shown.join(', ')}${pending.length > PROGRESS_ITEMS ? `, ${pending.length - PROGRESS_ITEMS} more` : ''}`);
+    if (options.progress && (progressAt === undefined || options.clock.now() - progressAt >= pollMilliseconds)) {
+      progressAt = options.clock.now();
+      const shown = pending.slice(0, PROGRESS_ITEMS).map((item) => {
+        const seen = lastSeen.get(item.label);
+        return seen?.status ? progressItem(item.ref, seen.status) : `${item.ref.name} ${seen?.error ?? ''}`;
+      });
+      options.progress(`waiting for ${pending.length}: ${shown.join(', ')}${pending.length > PROGRESS_ITEMS ? `, ${pending.length - PROGRESS_ITEMS} more` : ''}`);
+    }
     if (options.clock.now() >= deadline) break;
-    await options.clock.sleep(Math.min((options.pollSeconds ?? 1) * 1000, Math.max(0, deadline - options.clock.now())));
+    await reads.settle(Math.min(pollMilliseconds, Math.max(0, deadline - options.clock.now())));
   }
   for (const item of pending) {
     const seen = lastSeen.get(item.label);

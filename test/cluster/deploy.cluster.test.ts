@@ -94,8 +94,9 @@ describe('dev stage', () => {
     const job = getJson(cluster, ['job/seed-job']);
     expect(job.status.succeeded).toBe(1);
     const before = generations(cluster);
-    const again = habr(cluster, ['deploy']);
+    const again = habr(cluster, ['deploy', '--timings']);
     expect(again.status).toBe(0);
+    expect(again.stderr).toMatch(/^timings: lease [\d.]+ s, plan [\d.]+ s, parent [\d.]+ s, apply [\d.]+ s, wait [\d.]+ s, prune [\d.]+ s, revision [\d.]+ s\n$/);
     expect(again.stdout).toBe(`no changes\ndeployed stage dev: 0 created, 0 updated, 0 pruned, ${objects.length} ready\n`);
     expect(generations(cluster)).toEqual(before);
   });

@@ -7,7 +7,7 @@ import { planDeploy } from '../../lib/deploy/plan';
 import { waitForReady } from '../../lib/deploy/wait';
 import { ApiError } from '../../lib/deploy/cluster-api';
 import type { KubeObject, SourcedObject } from '../../lib/manifest/types';
-import { FakeCluster, FakeClock } from './fake-cluster';
+import { FakeCluster, FakeClock, StoppedClock } from './fake-cluster';
 import { configMap, deployment, rolledOut, sourced } from './objects';
 
 const parent = { name: 'habr-k8s-dev', namespace: 'default' };
@@ -69,6 +69,25 @@ describe('deploy', () => {
     expect(await cluster.get({ apiVersion: 'v1', kind: 'ConfigMap', name: 'by-hand', namespace: 'default' })).toBeDefined();
   });
 
+  test('the tail: the prune, then the parent\'s final contents, then the revision; the timings name each step', async () => {
+    const cluster = healthyCluster();
+    await run(cluster, sourced([configMap('settings'), configMap('old-a'), configMap('old-b'), deployment('web')]));
+    cluster.changes.length = 0;
+    let steps: string[] = [];
+    const result = await run(cluster, app(), { timings: (times) => (steps = times.map((time) => time.step)) });
+    expect(result.exitCode).toBe(0);
+    expect(cluster.changes.map((change) => `${change.verb} ${change.label}`)).toEqual([
+      'create Lease default/habr-k8s-deploy-dev',
+      'apply Secret default/habr-k8s-dev',
+      'delete ConfigMap default/old-a',
+      'delete ConfigMap default/old-b',
+      'apply Secret default/habr-k8s-dev',
+      'create Secret default/habr-k8s-dev-r2',
+      'delete Lease default/habr-k8s-deploy-dev',
+    ]);
+    expect(steps).toEqual(['lease', 'plan', 'parent', 'apply', 'wait', 'prune', 'revision']);
+  });
+
   test('a kind the app no longer has is pruned and leaves the parent\'s kinds', async () => {
     const cluster = healthyCluster();
     await run(cluster, app());
@@ -121,18 +140,16 @@ describe('deploy', () => {
   test('progress lines say what is awaited', async () => {
     const cluster = new FakeCluster();
     const progress: string[] = [];
-    let looks = 0;
-    cluster.onApplied = () => undefined;
-    const get = cluster.get.bind(cluster);
-    cluster.get = async (ref) => {
-      const live = await get(ref);
-      if (live?.kind !== 'Deployment') return live;
-      looks += 1;
-      return looks < 3 ? { ...live, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 1 } } : rolledOut(live);
+    cluster.onApplied = (object) => {
+      if (object.kind === 'Deployment') cluster.put({ ...object, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 1 } });
     };
-    const result = await run(cluster, app(), { progress: (line) => progress.push(line) });
+    const clock = new FakeClock();
+    clock.onSleep = (elapsed) => {
+      if (elapsed === 3000) cluster.put(rolledOut(cluster.objects.get(JSON.stringify(['apps', 'Deployment', 'default', 'web']))!));
+    };
+    const result = await run(cluster, app(), { clock, progress: (line) => progress.push(line) });
     expect(result.exitCode).toBe(0);
-    expect(progress[0]).toBe('waiting for 1: web 1/2 updated');
+    expect(progress).toEqual(['waiting for 1: web 1/2 updated', 'waiting for 1: web 1/2 updated', 'waiting for 1: web 1/2 updated']);
   });
 
   test('a revision is kept per changed deploy, at most keepRevisions; rollback reads the one before the latest', async () => {
@@ -231,31 +248,44 @@ describe('apply order and waiting', () => {
     ]);
   });
 
+  test('within a group the workloads are sent first, the rest in file order', async () => {
+    const objects = sourced([configMap('a'), deployment('web'), { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' } }, deployment('api'), configMap('b')]);
+    const plan = await planDeploy(objects, new FakeCluster(), { parent });
+    expect(applyGroups(plan.objects).map((group) => group.map((item) => item.label))).toEqual([
+      ['Deployment default/web', 'Deployment default/api', 'ConfigMap default/a', 'Service default/web', 'ConfigMap default/b'],
+    ]);
+  });
+
   test('an API server that cannot be reached for a while is retried; one that stays away fails with a clear message', async () => {
     const cluster = healthyCluster();
     await run(cluster, app());
-    const get = cluster.get.bind(cluster);
-    let failing = 3;
-    cluster.get = async (ref) => {
-      if (failing-- > 0) throw new Error('connect ECONNREFUSED 127.0.0.1:6443');
-      return get(ref);
+    const web = await cluster.get({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'default' });
+    cluster.put({ ...web!, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 1 } });
+    const refused = new Error('connect ECONNREFUSED 127.0.0.1:6443');
+    const clock = new FakeClock();
+    // Away from the 2nd to the 5th second, the Deployment rolled out meanwhile.
+    clock.onSleep = (elapsed) => {
+      if (elapsed === 2000) cluster.setAway(refused);
+      if (elapsed === 4000) cluster.put(rolledOut(web!));
+      if (elapsed === 5000) cluster.setAway(undefined);
     };
     const objects = [deployment('web')];
     const notices: string[] = [];
-    expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 10, notice: (line) => notices.push(line) })).toEqual([]);
+    expect(await waitForReady(objects, cluster, { clock, timeoutSeconds: 10, notice: (line) => notices.push(line) })).toEqual([]);
     // Told once when the reads start failing and once when they work again, not at every look.
     expect(notices).toEqual([
       '1 of 1 awaited objects: cannot read it: connect ECONNREFUSED 127.0.0.1:6443; trying again until the timeout',
       'the awaited objects can be read again; waiting for 1',
     ]);
-    failing = Infinity;
+    cluster.setAway(refused);
     expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 5 })).toEqual([{
       label: 'Deployment default/web', reason: 'Unreachable', message: 'not ready after 5s: cannot read it: connect ECONNREFUSED 127.0.0.1:6443', details: [],
     }]);
   });
 
-  test('many objects of a kind in a namespace are read with one list per look; the progress line names five and counts the rest', async () => {
+  test('a server that refuses watches is polled: many objects of a kind in a namespace are read with one list per look; the progress line names five and counts the rest', async () => {
     const cluster = healthyCluster();
+    cluster.watchRefusal = new ApiError(403, 'Forbidden', 'deployments.apps is forbidden: User "ci" cannot watch resource "deployments"');
     const objects = Array.from({ length: 12 }, (_, i) => deployment(`web-${i}`));
     for (const object of objects) cluster.put({ ...object, metadata: { ...object.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 1 } });
     const calls: string[] = [];
@@ -264,7 +294,7 @@ describe('apply order and waiting', () => {
     cluster.list = async (...args) => {
       calls.push(`list ${args[1]}`);
       const found = await list(...args);
-      return calls.length > 1 ? found.map(rolledOut) : found;
+      return calls.length > 2 ? found.map(rolledOut) : found;
     };
     cluster.get = async (ref) => {
       calls.push(`get ${ref.name}`);
@@ -272,7 +302,96 @@ describe('apply order and waiting', () => {
     };
     const progress: string[] = [];
     expect(await waitForReady(objects, cluster, { clock: new FakeClock(), timeoutSeconds: 10, progress: (line) => progress.push(line) })).toEqual([]);
-    expect(calls).toEqual(['list Deployment', 'list Deployment']);
+    // The list before the refused watch, then one list per look.
+    expect(calls).toEqual(['list Deployment', 'list Deployment', 'list Deployment']);
+    expect(cluster.watchRequests).toEqual(['Deployment default from 12']);
+    // The second look follows the refusal at once, within the second: one progress line a second.
     expect(progress).toEqual(['waiting for 12: web-0 1/2 updated, web-1 1/2 updated, web-2 1/2 updated, web-3 1/2 updated, web-4 1/2 updated, 7 more']);
+  });
+});
+
+describe('waiting by watches', () => {
+  /** A cluster with `names` as Deployments half rolled out, and the object each one is. */
+  function halfRolledOut(names: readonly string[]): { cluster: FakeCluster; objects: KubeObject[] } {
+    const cluster = new FakeCluster();
+    const objects = names.map((name) => deployment(name));
+    for (const object of objects) cluster.put({ ...object, metadata: { ...object.metadata, generation: 1 }, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 1 } });
+    return { cluster, objects };
+  }
+
+  function counted(cluster: FakeCluster): string[] {
+    const calls: string[] = [];
+    const list = cluster.list.bind(cluster);
+    const get = cluster.get.bind(cluster);
+    cluster.list = async (...args) => {
+      calls.push(`list ${args[1]}`);
+      return list(...args);
+    };
+    cluster.get = async (ref) => {
+      calls.push(`get ${ref.name}`);
+      return get(ref);
+    };
+    return calls;
+  }
+
+  test('readiness is noticed when the watch reports it: no time passes, one list, one watch, no other read', async () => {
+    const { cluster, objects } = halfRolledOut(['web-0', 'web-1', 'web-2']);
+    const calls = counted(cluster);
+    const clock = new StoppedClock();
+    const waiting = waitForReady(objects, cluster, { clock, timeoutSeconds: 60 });
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const object of objects) cluster.put(rolledOut({ ...object, metadata: { ...object.metadata, generation: 1 } }));
+    expect(await waiting).toEqual([]);
+    expect(calls).toEqual(['list Deployment']);
+    expect(cluster.watchRequests).toEqual(['Deployment default from 3']);
+  });
+
+  test('a watch the server closes is started again from the last version seen: no list, no change lost', async () => {
+    const { cluster, objects } = halfRolledOut(['web']);
+    const calls = counted(cluster);
+    const waiting = waitForReady(objects, cluster, { clock: new StoppedClock(), timeoutSeconds: 60 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const halfway = cluster.objects.get(JSON.stringify(['apps', 'Deployment', 'default', 'web']))!;
+    cluster.put({ ...halfway, status: { observedGeneration: 1, replicas: 2, updatedReplicas: 2 } });
+    cluster.closeWatches();
+    // Changed before the watch is started again: the new watch replays it from the version it starts at.
+    cluster.put(rolledOut({ ...objects[0], metadata: { ...objects[0].metadata, generation: 1 } }));
+    expect(await waiting).toEqual([]);
+    expect(calls).toEqual(['list Deployment']);
+    expect(cluster.watchRequests).toEqual(['Deployment default from 1', 'Deployment default from 2']);
+  });
+
+  test('410 Gone (the version is too old, e.g. after an API server restart): listed again, then watched from the new version', async () => {
+    const { cluster, objects } = halfRolledOut(['web']);
+    const calls = counted(cluster);
+    const waiting = waitForReady(objects, cluster, { clock: new StoppedClock(), timeoutSeconds: 60 });
+    await new Promise((resolve) => setImmediate(resolve));
+    cluster.put({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'unrelated', namespace: 'default' } });
+    cluster.compact();
+    await new Promise((resolve) => setImmediate(resolve));
+    cluster.put(rolledOut({ ...objects[0], metadata: { ...objects[0].metadata, generation: 1 } }));
+    expect(await waiting).toEqual([]);
+    expect(calls).toEqual(['list Deployment', 'list Deployment']);
+    expect(cluster.watchRequests).toEqual(['Deployment default from 1', 'Deployment default from 2']);
+  });
+
+  test('a kind no longer awaited stops being watched; the wait ends with no watch left open', async () => {
+    const { cluster, objects } = halfRolledOut(['web']);
+    cluster.put(configMap('settings'));
+    const stops: string[] = [];
+    const watch = cluster.watch.bind(cluster);
+    cluster.watch = async (apiVersion, kind, ...rest) => {
+      const stop = await watch(apiVersion, kind, ...rest);
+      return () => {
+        stops.push(kind);
+        stop();
+      };
+    };
+    const waiting = waitForReady([configMap('settings'), ...objects], cluster, { clock: new StoppedClock(), timeoutSeconds: 60 });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(stops).toEqual(['ConfigMap']);
+    cluster.put(rolledOut({ ...objects[0], metadata: { ...objects[0].metadata, generation: 1 } }));
+    expect(await waiting).toEqual([]);
+    expect(stops).toEqual(['ConfigMap', 'Deployment']);
   });
 });
