@@ -7,11 +7,11 @@ import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { renderImport } from '../lib/compose/import';
+import { planComposeText, renderPlan } from '../lib/compose/import';
 import { imagePort, knownImage } from '../lib/compose/known-images';
+import { imageRuntimeNeeds } from '../lib/manifest/image-needs';
 import { ComposeProject } from '../lib/compose/model';
-import { parseCompose } from '../lib/compose/parse';
-import { ImportPlan, planImport } from '../lib/compose/plan';
+import { ImportPlan } from '../lib/compose/plan';
 import { parseDotEnv } from '../lib/compose/values';
 import { analyzeFolder } from '../tools/netpol-analyzer/analyzer';
 
@@ -31,16 +31,27 @@ export interface CorpusApp {
   /** The import's error, when the file did not import. */
   readonly importError?: string;
   readonly services: number;
-  /** Published TCP ports of the file (`ports: ["8080:80"]`), and those that became an exposure its policies admit (NodePort, LoadBalancer). */
-  readonly publishedPorts: number;
+  /**
+   * Published TCP ports of the file (`ports: ["8080:80"]`), each as the workload it became (its
+   * base name, `<name>-deployment`, `<name>-statefulset`) and the container port it targets.
+   */
+  readonly published: readonly PublishedPort[];
+  /** How many of them became an exposure its policies admit (NodePort, LoadBalancer). */
   readonly exposedPorts: number;
-  /** Images named by `image:` (built ones excluded), and those whose port or preset the importer knows. */
+  /** Images named by `image:` (built ones excluded), those whose port or preset the importer knows, and those the table of image needs knows. */
   readonly images: readonly string[];
   readonly knownImages: number;
+  readonly tableImages: number;
   /** `habr-k8s synth` (which validates): the objects written, or its first error line. */
   readonly objects?: number;
   readonly synthError?: string;
   readonly check?: { readonly passed: number; readonly total: number };
+}
+
+/** A published port: the workload's base name and the container port compose publishes. */
+export interface PublishedPort {
+  readonly workload: string;
+  readonly port: number;
 }
 
 /** The compose files under `root`, sorted, relative to it. */
@@ -70,15 +81,14 @@ function measureApp(root: string, file: string, appDir: string, outDir: string, 
   const composeFile = path.join(root, file);
   const dotEnv = path.join(path.dirname(composeFile), '.env');
   const variables = fs.existsSync(dotEnv) ? parseDotEnv(fs.readFileSync(dotEnv, 'utf8')) : {};
-  const empty = { file, services: 0, publishedPorts: 0, exposedPorts: 0, images: [], knownImages: 0 };
+  const empty = { file, services: 0, published: [], exposedPorts: 0, images: [], knownImages: 0, tableImages: 0 };
   const text = fs.readFileSync(composeFile, 'utf8');
-  let imported: ReturnType<typeof renderImport>;
+  let imported: ReturnType<typeof renderPlan>;
   let plan: ImportPlan;
   let project: ComposeProject;
   try {
-    imported = renderImport(text, composeFile, { out: appDir, variables });
-    project = parseCompose(text, composeFile, path.dirname(composeFile), variables);
-    plan = planImport(project, composeFile);
+    ({ project, plan } = planComposeText(text, composeFile, { variables }));
+    imported = renderPlan(plan, composeFile, { out: appDir });
   } catch (error) {
     return { ...empty, importError: (error as Error).message };
   }
@@ -86,10 +96,14 @@ function measureApp(root: string, file: string, appDir: string, outDir: string, 
   const figures = {
     file,
     services: plan.services.length,
-    publishedPorts: project.services.reduce((sum, s) => sum + s.ports.filter((p) => p.published !== undefined && p.protocol === 'tcp').length, 0),
+    published: project.services.flatMap((s) => {
+      const workload = plan.services.find((p) => p.compose === s.name)!.name;
+      return s.ports.filter((p) => p.published !== undefined && p.protocol === 'tcp').map((p) => ({ workload, port: p.target }));
+    }),
     exposedPorts: plan.services.reduce((sum, s) => sum + (s.exposure?.ports.length ?? 0), 0),
     images,
     knownImages: images.filter((image) => knownImage(image) !== undefined || imagePort(image) !== undefined).length,
+    tableImages: images.filter((image) => imageRuntimeNeeds(image) !== undefined).length,
   };
   fs.mkdirSync(appDir, { recursive: true });
   try {
@@ -109,16 +123,24 @@ function measureApp(root: string, file: string, appDir: string, outDir: string, 
 /** What np-guard's netpol-analyzer names every address outside the cluster. */
 const EVERY_IPV4_ADDRESS = '0.0.0.0-255.255.255.255';
 
+/** A workload as the analyzer names it, `<namespace>/<name>-deployment[Deployment]` (or a StatefulSet): its base name. */
+const ANALYZED_WORKLOAD = /^[^/]+\/(.+)-(?:deployment\[Deployment\]|statefulset\[StatefulSet\])$/;
+
 /**
- * The check `--reach` runs: of an app's published ports, how many the netpol-analyzer (built by
- * tools/netpol-analyzer) lists as open to every address outside the cluster, each workload and port once.
+ * The check `--reach` runs: of an app's published ports, how many are reachable, port by port: the
+ * netpol-analyzer (built by tools/netpol-analyzer) lists a connection from every address outside
+ * the cluster to the pods of the workload the port's service became, on the container port it publishes.
  */
 export function publishedPortsReachable(analyzer: string): SynthesizedFolderCheck {
   return (folder, app) => {
-    const open = analyzeFolder(analyzer, folder).connections
+    const open = new Set(analyzeFolder(analyzer, folder).connections
       .filter((connection) => connection.src === EVERY_IPV4_ADDRESS)
-      .flatMap((connection) => connection.ports.map((port) => `${connection.dst} ${port}`));
-    return { passed: new Set(open).size, total: app.publishedPorts };
+      .flatMap((connection) => {
+        const workload = ANALYZED_WORKLOAD.exec(connection.dst)?.[1];
+        return workload === undefined ? [] : connection.ports.map((port) => `${workload} ${port}`);
+      }));
+    const reachable = app.published.filter(({ workload, port }) => open.has(`${workload} TCP ${port}`) || open.has(`${workload} All Connections`));
+    return { passed: reachable.length, total: app.published.length };
   };
 }
 
@@ -131,8 +153,9 @@ export function formatCorpusFigures(apps: readonly CorpusApp[], checkName = 'fol
   const lines = [
     `compose files: ${apps.length}; imported: ${imported.length}; synthesized and validated with no error: ${synthesized.length}`,
     `services (one workload each): ${sum((a) => a.services)}`,
-    `published TCP ports: ${sum((a) => a.publishedPorts)}; exposed by a NodePort or LoadBalancer their policies admit: ${sum((a) => a.exposedPorts)}`,
-    `images (not built): ${sum((a) => a.images.length)}; whose port or preset the importer knows: ${sum((a) => a.knownImages)}`,
+    `published TCP ports: ${sum((a) => a.published.length)}; exposed by a NodePort or LoadBalancer their policies admit: ${sum((a) => a.exposedPorts)}`,
+    `images (not built): ${sum((a) => a.images.length)}; whose port or preset the importer knows: ${sum((a) => a.knownImages)}; `
+      + `in the table of image needs: ${sum((a) => a.tableImages)}`,
     `objects written by the apps that synthesized: ${sum((a) => a.objects ?? 0)}`,
     checked.length
       ? `${checkName}: ${sum((a) => a.check!.passed, checked)} of ${sum((a) => a.check!.total, checked)} in ${checked.length} apps`

@@ -13,7 +13,8 @@
  *               plane (see deploy.ts)
  *   --section=compose-corpus [--corpus=DIR] [--reach]  only the compose importer's figures on a corpus of
  *               compose files in DIR (the repo ships none; see compose-corpus.ts): counts, not times;
- *               --reach also counts the published ports np-guard's netpol-analyzer finds open from outside
+ *               --reach also counts the published ports np-guard's netpol-analyzer finds reachable from
+ *               outside, each on its workload's container port
  */
 import { buildSync } from 'esbuild';
 import { join, relative, resolve } from 'path';
@@ -240,7 +241,7 @@ function main(): void {
     const { formatCorpusFigures, measureComposeCorpus, publishedPortsReachable } = require('./compose-corpus') as typeof import('./compose-corpus');
     const { ensureNetpolAnalyzer } = require('../tools/netpol-analyzer/analyzer') as typeof import('../tools/netpol-analyzer/analyzer');
     const check = process.argv.includes('--reach') ? publishedPortsReachable(ensureNetpolAnalyzer()) : undefined;
-    console.log(formatCorpusFigures(measureComposeCorpus(corpus, check), 'published ports open from outside the cluster (netpol-analyzer)'));
+    console.log(formatCorpusFigures(measureComposeCorpus(corpus, check), 'published ports reachable from outside the cluster, port by port (netpol-analyzer)'));
     return;
   }
   const options = parseOptions(process.argv.slice(2));

@@ -3,7 +3,7 @@
 
 import { App, Chart } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-27';
-import { declareExternalObject, MongoStatefulSet, Peer, RedisStatefulSet, RestrictedNamespace, WebApp } from '../../lib';
+import { declareExternalObject, MongoStatefulSet, RedisStatefulSet, RestrictedNamespace, WebApp } from '../../lib';
 import { StageConfig } from './stages';
 
 /**
@@ -82,10 +82,6 @@ export class ComposeExampleStack {
     this.web.connections.allowTo(this.api);
     this.queue.connections.allowTo(this.db);
     this.queue.connections.allowTo(this.cache);
-
-    // Published ports: reached through a node port (or a load balancer), from addresses outside the cluster.
-    if (stage.publishPorts) this.api.connections.allowFrom(Peer.ipBlock('0.0.0.0/0'), 8000);
-    if (stage.publishPorts) this.web.connections.allowFrom(Peer.ipBlock('0.0.0.0/0'), 3000);
 
     // The root password: kubectl create secret generic mongodb-secret -n <namespace> --from-file=password.txt
     declareExternalObject(app, { kind: 'Secret', name: this.db.passwordSecretMount.secretName, namespace: stage.namespace });

@@ -27,8 +27,9 @@ export interface StageConfig {
   readonly runAsUser: number;
   readonly replicas: Readonly<Record<ReplicatedService, number>>;
   /**
-   * Publish the ports compose publishes (`ports: ["8080:80"]`): their Services are NodePorts, and their policies admit
-   * any address on those ports. Otherwise they are ClusterIP, reached with `kubectl port-forward`.
+   * Publish the ports compose publishes (`ports: ["8080:80"]`): their Services are NodePorts (a StatefulSet's get a
+   * `<name>-nodeport` Service beside the headless one), and their policies admit any address on those ports.
+   * Otherwise they are reached from inside the cluster, or with `kubectl port-forward`.
    */
   readonly publishPorts: boolean;
   /** Size of each volume claim of a service. */

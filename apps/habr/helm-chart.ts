@@ -8,11 +8,11 @@
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { ResourceProps } from '../../lib';
-import { helmChartOf } from '../../lib/render/helm/app-chart';
+import { chartStage, helmChartOf } from '../../lib/render/helm/app-chart';
 import { ChartOutput } from '../../lib/render/helm/chart';
 import { JsonSchema, KnobRegistry } from '../../lib/render/helm/knobs';
 import { ReleaseChartValues, releaseChartValues, releaseFromValues, ReleaseValues, releaseValuesSchema, splitImage } from '../../lib/render/helm/releases';
-import { chartValues, chartValuesOf, switchVariants, withPlaceholders } from '../../lib/render/helm/values';
+import { chartValues } from '../../lib/render/helm/values';
 import { RenderedObjects, renderObjects, SynthesisError } from '../../lib/render/synthesize';
 import { KubeObject } from '../../lib/manifest/types';
 import { IMAGE_TAG_PATTERN } from '../../lib/manifest/image-reference';
@@ -372,14 +372,6 @@ export const CHART_STAGES: readonly StageConfig[] = [PROD, DEV];
 /** The whole chart, as `npm run synth:helm` writes it (`habr-k8s helm --app apps/habr/chart.ts --stage prod --stage dev`). */
 export function habrChart(): ChartOutput {
   const registry = new KnobRegistry();
-  const stages = CHART_STAGES.map((stage) => {
-    const app = habrChartApp(stage);
-    return {
-      name: stage.name,
-      app,
-      placeholders: withPlaceholders(registry, () => habrChartApp(stage)),
-      variants: switchVariants(chartValuesOf(app)).map((switches) => withPlaceholders(registry, () => habrChartApp(stage), switches)),
-    };
-  });
+  const stages = CHART_STAGES.map((stage) => chartStage(stage.name, registry, () => habrChartApp(stage)));
   return helmChartOf(stages, registry, { folder: CHART_FOLDER, source: 'apps/habr/chart.ts' });
 }

@@ -3,9 +3,9 @@ import * as path from 'path';
 import { App } from 'cdk8s';
 import { UsageError } from '../errors';
 import { commitOutput, recoverOutput } from '../output/write';
-import { helmChartOf, ChartStage } from '../render/helm/app-chart';
+import { chartStage, ChartStage, helmChartOf } from '../render/helm/app-chart';
 import { KnobRegistry } from '../render/helm/knobs';
-import { chartValuesOf, switchVariants, withPlaceholders } from '../render/helm/values';
+import { chartValuesOf } from '../render/helm/values';
 import { SynthesisError } from '../render/synthesize';
 import { formatReport } from '../validation';
 import { AppOptions, AppTarget, captureApp, parseAppOptions, resolveApp, shownPath, withProcessState, workDirOf } from './app-entry';
@@ -66,14 +66,7 @@ export function helmCommand(loadApp: AppLoader): CliCommand {
       const registry = new KnobRegistry();
       const stages: ChartStage[] = [];
       for (const stage of parsed.stages) {
-        const stageTarget = { ...target, stage };
-        const app = await loadApp(stageTarget, io);
-        const placeholders = await withPlaceholders(registry, () => loadApp(stageTarget, io));
-        const variants = [];
-        for (const switches of switchVariants(chartValuesOf(app))) {
-          variants.push(await withPlaceholders(registry, () => loadApp(stageTarget, io), switches));
-        }
-        stages.push({ name: stage ?? 'default', app, placeholders, variants });
+        stages.push(await chartStage(stage ?? 'default', registry, () => loadApp({ ...target, stage }, io)));
       }
       const name = chartValuesOf(stages[0].app)?.options.name ?? path.basename(path.dirname(target.entry));
       const folder = parsed.options.output !== undefined ? path.resolve(io.cwd, parsed.options.output) : path.join(target.output, 'helm', name);

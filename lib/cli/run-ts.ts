@@ -297,8 +297,8 @@ interface StoredBundle {
   readonly hash: string;
 }
 
-/** The bundle of `entry`: the cached one when its sources are unchanged, else built and cached. */
-function cachedBundle(entry: string): { stored?: StoredBundle; build: () => Promise<string> } {
+/** The bundle of `entry`: the cached one when its sources are unchanged, else built and cached; and the cache it is kept in. */
+function cachedBundle(entry: string): { cache: Cache; stored?: StoredBundle; build: () => Promise<string> } {
   const cache = cacheFor(entry);
   registerTsExtension(cache);
   const key = cache.key('bundle', entry);
@@ -308,22 +308,22 @@ function cachedBundle(entry: string): { stored?: StoredBundle; build: () => Prom
     return code;
   };
   const stored = cache.readHashed(key);
-  if (stored === undefined) return { build };
+  if (stored === undefined) return { cache, build };
   const newline = stored.code.indexOf('\n');
   let inputs: unknown;
   try {
     inputs = JSON.parse(stored.code.slice(0, newline));
   } catch {
-    return { build };
+    return { cache, build };
   }
   const checked = checkInputs(inputs);
-  if (checked === undefined) return { build };
+  if (checked === undefined) return { cache, build };
   const code = stored.code.slice(newline + 1);
-  if (!checked.touched) return { stored: { code, hash: stored.hash }, build };
+  if (!checked.touched) return { cache, stored: { code, hash: stored.hash }, build };
   // The same sources, written again (a checkout, a save without a change): recorded, so the next run reads none of them.
   const rewritten = `${JSON.stringify(checked.inputs)}\n${code}`;
   cache.write(key, rewritten);
-  return { stored: { code, hash: sha256(rewritten) }, build };
+  return { cache, stored: { code, hash: sha256(rewritten) }, build };
 }
 
 /** Where V8's compiled code of a bundle is kept between runs, and the bundle it was made for. */
@@ -376,9 +376,8 @@ export async function loadEntry(entry: string, codeCacheName?: string): Promise<
     delete require.cache[require.resolve(file)];
     return require(file) as unknown;
   }
-  const { stored, build } = cachedBundle(file);
+  const { cache, stored, build } = cachedBundle(file);
   if (!stored) return compileModule(file, await build(), false).exports;
-  const cache = cacheFor(file);
   const codeCache = codeCacheName === undefined ? undefined : { cache, key: cache.key('v8', file, codeCacheName), bundleHash: stored.hash };
   return compileModule(file, stored.code, false, codeCache).exports;
 }

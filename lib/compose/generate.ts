@@ -97,8 +97,9 @@ class GeneratedApp {
       ...(this.replicated.length ? ['  readonly replicas: Readonly<Record<ReplicatedService, number>>;'] : []),
       ...(this.publishing ? [
         '  /**',
-        '   * Publish the ports compose publishes (`ports: ["8080:80"]`): their Services are NodePorts, and their policies admit',
-        '   * any address on those ports. Otherwise they are ClusterIP, reached with `kubectl port-forward`.',
+        '   * Publish the ports compose publishes (`ports: ["8080:80"]`): their Services are NodePorts (a StatefulSet\'s get a',
+        '   * `<name>-nodeport` Service beside the headless one), and their policies admit any address on those ports.',
+        '   * Otherwise they are reached from inside the cluster, or with `kubectl port-forward`.',
         '   */',
         '  readonly publishPorts: boolean;',
       ] : []),
@@ -133,10 +134,10 @@ class GeneratedApp {
     const needsPeer = services.some((s) => s.ingress);
     const pluses = [
       ...(services.some((s) => !s.build && s.imagePullPolicy) ? ['ImagePullPolicy'] : []),
-      ...(services.some((s) => s.serviceType || s.exposure) ? ['ServiceType'] : []),
+      ...(services.some((s) => s.serviceType || exposedByOwnService(s)) ? ['ServiceType'] : []),
     ];
     const externals = this.externalObjects();
-    const libraryImports = [...constructs, 'RestrictedNamespace', ...(needsPeer || services.some((s) => s.exposure) ? ['Peer'] : []), ...(externals.length ? ['declareExternalObject'] : [])]
+    const libraryImports = [...constructs, 'RestrictedNamespace', ...(needsPeer ? ['Peer'] : []), ...(externals.length ? ['declareExternalObject'] : [])]
       .sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
     const body: string[] = [];
     body.push(
@@ -158,11 +159,6 @@ class GeneratedApp {
     const connections = services.flatMap((s) => s.connectsTo.map((edge) =>
       `    this.${field(s)}.connections.allowTo(${[`this.${field(this.service(edge.service))}`, ...edge.ports].join(', ')});`));
     if (connections.length) body.push('', '    // depends_on, links and host names in env values: each client may connect to those services, and nothing else can.', ...connections);
-    const fromOutside = services.filter((s) => s.exposure).map((s) => {
-      const allow = `this.${field(s)}.connections.allowFrom(${['Peer.ipBlock(\'0.0.0.0/0\')', ...s.exposure!.ports].join(', ')});`;
-      return s.exposure!.byStage ? `    if (stage.publishPorts) ${allow}` : `    ${allow}`;
-    });
-    if (fromOutside.length) body.push('', '    // Published ports: reached through a node port (or a load balancer), from addresses outside the cluster.', ...fromOutside);
     if (externals.length) body.push('', ...externals);
 
     const lines = [
@@ -239,9 +235,12 @@ class GeneratedApp {
         readOnlyRootFilesystem: s.writableRoot ? false : undefined,
       };
     const served = s.kind !== 'worker' && s.kind !== 'job';
+    // A StatefulSet's published ports: the construct adds their NodePort Service and admits them.
+    const nodePorts = s.exposure && !exposedByOwnService(s) ? expr(`stage.publishPorts ? [${s.exposure.ports.join(', ')}] : undefined`) : undefined;
     const common = {
       name: s.name,
       serviceName: served ? s.name : undefined,
+      nodePorts,
       image: stageField('images'),
       imagePullPolicy: s.build ? expr('stage.builtImagePullPolicy') : s.imagePullPolicy && expr(`ImagePullPolicy.${pullPolicyMember(s.imagePullPolicy)}`),
     };
@@ -341,6 +340,15 @@ function contextPath(context: string): string {
 
 function pullPolicyMember(policy: NonNullable<ServicePlan['imagePullPolicy']>): string {
   return policy === 'IfNotPresent' ? 'IF_NOT_PRESENT' : policy.toUpperCase();
+}
+
+/**
+ * Whether the service is exposed through its own Service (a WebApp's NodePort or LoadBalancer),
+ * whose ports the WebApp admits from every address; a StatefulSet's headless Service cannot be, so its
+ * published ports get a NodePort Service of their own (`nodePorts`), which its construct admits.
+ */
+function exposedByOwnService(s: ServicePlan): boolean {
+  return s.exposure !== undefined && s.kind === 'web';
 }
 
 function field(s: ServicePlan): string {

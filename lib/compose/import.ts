@@ -2,7 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { GeneratedFile, generateApp } from './generate';
 import { parseCompose } from './parse';
-import { ImportWarning, planImport } from './plan';
+import { ComposeProject } from './model';
+import { ImportPlan, ImportWarning, planImport } from './plan';
 import { ComposeError, parseDotEnv } from './values';
 
 export { ComposeError };
@@ -46,11 +47,20 @@ function isInside(file: string, folder: string): boolean {
   return relative !== '' && relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
 }
 
+/** The compose file's text read (its relative paths from the file's folder) and planned, as {@link renderImport} reads it. */
+export function planComposeText(text: string, composeFile: string, options: Pick<ImportOptions, 'cwd' | 'variables'>): { project: ComposeProject; plan: ImportPlan } {
+  const project = parseCompose(text, composeFile, path.dirname(path.resolve(options.cwd ?? process.cwd(), composeFile)), options.variables);
+  return { project, plan: planImport(project, composeFile) };
+}
+
 /** The app's files for the compose file's text, without touching the disk. */
 export function renderImport(text: string, composeFile: string, options: ImportOptions): ImportResult {
+  return renderPlan(planComposeText(text, composeFile, options).plan, composeFile, options);
+}
+
+/** The app's files for the plan of a compose file ({@link planComposeText}), without touching the disk. */
+export function renderPlan(plan: ImportPlan, composeFile: string, options: ImportOptions): ImportResult {
   const cwd = options.cwd ?? process.cwd();
-  const project = parseCompose(text, composeFile, path.dirname(path.resolve(cwd, composeFile)), options.variables);
-  const plan = planImport(project, composeFile);
   const out = path.resolve(cwd, options.out);
   const appName = path.basename(out).toLowerCase().replace(/[^a-z0-9-]/g, '-').replace(/^-+|-+$/g, '') || 'compose';
   const repository = path.resolve(options.repository ?? REPOSITORY);

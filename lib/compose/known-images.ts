@@ -1,4 +1,4 @@
-import { MONGO_DEFAULTS } from '../constructs/mongo-stateful-set';
+import { MONGO_DEFAULT_RESOURCES } from '../constructs/mongo-stateful-set';
 import { MYSQL_DEFAULT_RESOURCES } from '../constructs/mysql-stateful-set';
 import { POSTGRES_DEFAULT_RESOURCES } from '../constructs/postgres-stateful-set';
 import { redisDefaults } from '../constructs/redis-stateful-set';
@@ -19,7 +19,7 @@ export interface KnownImage {
 }
 
 const PRESET_RESOURCES: Readonly<Record<KnownImageName, ResourceProps>> = {
-  mongo: MONGO_DEFAULTS.resources,
+  mongo: MONGO_DEFAULT_RESOURCES,
   redis: redisDefaults(false).resources,
   postgres: POSTGRES_DEFAULT_RESOURCES,
   mysql: MYSQL_DEFAULT_RESOURCES,

@@ -97,7 +97,9 @@ export interface ServicePlan {
   /**
    * Ports reached from outside the cluster, which the policy admits from any address: the
    * published ports of a WebApp, through a NodePort Service in the stages that publish them
-   * (`byStage`), or through the Service type of a `kompose.service.type` label.
+   * (`byStage`), or through the Service type of a `kompose.service.type` label (the WebApp admits
+   * every port of such a Service itself, these among them); those of a StatefulSet through a
+   * NodePort Service of their own (`nodePorts`) in the stages that publish them.
    */
   readonly exposure?: { readonly ports: readonly number[]; readonly byStage: boolean };
   readonly ingress?: { readonly host: string; readonly ingressClassName?: string; readonly tlsSecret?: string };
@@ -289,7 +291,7 @@ function planService(
     warn('labels', 'kompose.controller.type "statefulset" not converted: a StatefulApp needs a port');
   }
 
-  const exposure = planExposure(service, kind, name, port, labels, warn);
+  const exposure = planExposure(service, kind, name, port, [port, ...extraPorts.map((p) => p.port)], labels, warn);
 
   const volumes = planVolumes(service, kind, known, warn);
   const dependsOn = service.dependsOn.map((d) => d.service);
@@ -362,30 +364,36 @@ function planService(
 }
 
 /**
- * Published ports (`"8080:80"`) of a WebApp become a NodePort Service in the stages that publish
- * (dev), whose policy admits any address on them; a `kompose.service.type` label makes the Service
- * type fixed, and admits the published ports (or the main port). An Ingress label needs neither.
+ * Published ports (`"8080:80"`) of a WebApp make its Service a NodePort in the stages that publish
+ * (dev), and the WebApp's policy admits any address on every port of that Service; a
+ * `kompose.service.type` label makes the Service type fixed, with the same policy. An Ingress label needs neither.
+ * Those of a StatefulSet (a preset, a StatefulApp), whose Service is headless, get a NodePort Service
+ * of their own beside it in the same stages (`nodePorts`), among the ports it `serves`.
  */
 function planExposure(
-  service: ComposeService, kind: WorkloadKind, name: string, port: number | undefined, labels: KomposeSettings, warn: (key: string, message: string) => void,
+  service: ComposeService, kind: WorkloadKind, name: string, port: number | undefined, serves: readonly (number | undefined)[], labels: KomposeSettings,
+  warn: (key: string, message: string) => void,
 ): ServicePlan['exposure'] {
   const published = service.ports.filter((p) => p.published !== undefined && p.protocol === 'tcp');
   const shown = published.map((p) => `${p.published}:${p.target}`).join(', ');
   const targets = [...new Set(published.map((p) => p.target))];
   if (labels.ingress !== undefined) return undefined;
   if (kind !== 'web') {
-    if (published.length) {
-      warn('ports', `published ${shown} not reachable from outside the cluster: the ${kind === 'stateful' ? 'StatefulApp' : `${kind} preset`}'s Service `
-        + `${name} is headless (kubectl port-forward service/${name} ${targets[0]} reaches it)`);
-    }
-    return undefined;
+    // A preset's other ports were warned about as not converted: only the ones it serves are published.
+    const open = targets.filter((target) => serves.includes(target));
+    if (!open.length) return undefined;
+    warn('ports', `published ${shown}: in the dev stage (publishPorts) the NodePort Service ${name}-nodeport, beside the headless Service ${name}, `
+      + `publishes ${open.join(', ')}, and the policy admits any address on them; Kubernetes assigns the node ports (kubectl get service ${name}-nodeport)`);
+    return { ports: open, byStage: true };
   }
   if (labels.serviceType !== undefined) {
     return { ports: targets.length ? targets : [port!], byStage: false };
   }
   if (!published.length) return undefined;
+  // Every port of a NodePort Service is open on the nodes, and the WebApp admits any address on each, the published ones among them.
+  const open = serves.filter((p): p is number => p !== undefined);
   warn('ports', `published ${shown}: in the dev stage (publishPorts) the Service ${name} is a NodePort whose policy admits any address on `
-    + `${targets.join(', ')}; Kubernetes assigns the node port (kubectl get service ${name}; minikube service ${name} --url)`);
+    + `its port${open.length > 1 ? 's' : ''} ${open.join(', ')}; Kubernetes assigns the node port (kubectl get service ${name}; minikube service ${name} --url)`);
   return { ports: targets, byStage: true };
 }
 

@@ -39,15 +39,8 @@ function bytesOf(text: string): number | undefined {
   return match ? Math.round(Number(match[1]) * BYTE_UNITS[match[2] ?? '']) : undefined;
 }
 
-/**
- * The largest Java heap (`-Xmx512m`, `-Xmx2g`, `-XX:MaxHeapSize=1g`) in `words` (environment
- * values such as ES_JAVA_OPTS, or a command line), in bytes; undefined when none is set.
- */
-export function javaMaxHeapBytes(words: readonly string[]): number | undefined {
-  const heaps = words.flatMap((word) => [...word.matchAll(/(?:^|\s)-(?:Xmx|XX:MaxHeapSize=)(\d+)([kKmMgGtT]?)(?=\s|$|["'])/g)])
-    .map((match) => Number(match[1]) * BYTE_UNITS[match[2].toLowerCase()]);
-  return heaps.length ? Math.max(...heaps) : undefined;
-}
+/** The largest Java heap in environment values and command words: parsed where the `memory-flags` rule parses it. */
+export { javaMaxHeapBytes } from '../manifest/memory-flags';
 
 /** Docker's `cpus` (`0.5`, `2`) as a Kubernetes CPU quantity: `500m`, `2`. Undefined when it is not a positive number. */
 export function cpusToQuantity(cpus: string | number): string | undefined {

@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { ImageRuntime } from '../manifest/images';
 import { COMPONENT_LABEL } from './labels';
-import { ContainerDefaults, ProbeProps, ResourceProps } from './pod-template';
+import { ContainerDefaults, ProbeProps, ResourceProps, SecretMount } from './pod-template';
 import { invalidProp } from './props';
 import { StatefulAppProps, StatefulPresetProps, VolumeClaimProps } from './stateful-app';
 
@@ -20,20 +20,19 @@ export interface PasswordSecret {
   readonly mountPath?: string;
 }
 
-/** A {@link PasswordSecret} with every field, and the path of the password file. */
+/** A {@link PasswordSecret} with every field: the key, the Secret's mount (the server's, and what clients mount) and the path of the password file. */
 export interface ResolvedPasswordSecret {
-  readonly secretName: string;
   readonly key: string;
-  readonly mountPath: string;
+  readonly mount: SecretMount;
   readonly file: string;
 }
 
-/** `given` over the preset's `defaults`, and the file the password is read from. */
+/** `given` over the preset's `defaults`, the Secret's mount, and the file the password is read from. */
 export function resolvePasswordSecret(given: PasswordSecret | undefined, defaults: Required<PasswordSecret>): ResolvedPasswordSecret {
   const secretName = given?.secretName ?? defaults.secretName;
   const key = given?.key ?? defaults.key;
   const mountPath = given?.mountPath ?? defaults.mountPath;
-  return { secretName, key, mountPath, file: `${mountPath.replace(/\/$/, '')}/${key}` };
+  return { key, mount: { secretName, mountPath }, file: `${mountPath.replace(/\/$/, '')}/${key}` };
 }
 
 /**
@@ -99,7 +98,7 @@ export function databaseStatefulProps(props: StatefulPresetProps & DatabaseStora
     port: runtime.port,
     portName: runtime.portName,
     defaults: imageDefaults(runtime, server.resources, { liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 6 }, readiness: server.readiness }),
-    secretMounts: [{ secretName: secret.secretName, mountPath: secret.mountPath }, ...(props.secretMounts ?? [])],
+    secretMounts: [secret.mount, ...(props.secretMounts ?? [])],
     volumeClaims: [dataClaim(props, runtime.dataPath)],
   };
 }

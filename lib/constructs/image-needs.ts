@@ -59,26 +59,18 @@ function variantFix(needs: ImageRuntimeNeeds): string {
 }
 
 /**
- * The checks of a known image under the restricted defaults: a port below 1024 it binds by
- * default, a writable root it needs, and paths it writes that the props leave read-only. Each
- * error names the image, what it needs and both fixes (its unprivileged variant, where there is
- * one, or the props).
+ * The checks of a known image under the restricted defaults: a writable root it needs, and paths it
+ * writes that the props leave read-only. Each error names the image, what it needs and both fixes
+ * (its unprivileged variant, where there is one, or the props). A port below 1024 it binds is no
+ * error: the pod lowers `net.ipv4.ip_unprivileged_port_start` to it (pod-template.ts).
  * @internal
  */
-export function imageNeedsChecks(
-  scope: IConstruct, props: ImageNeedsInput, ports: readonly { readonly port: number }[], claimMounts: readonly k8s.VolumeMount[] | undefined,
-): (() => unknown)[] {
+export function imageNeedsChecks(scope: IConstruct, props: ImageNeedsInput, claimMounts: readonly k8s.VolumeMount[] | undefined): (() => unknown)[] {
   const needs = needsOf(props.image);
   if (!needs) return [];
   const image = props.image;
   const writableRoot = props.security?.readOnlyRootFilesystem === false;
   return [
-    () => {
-      if (needs.port === undefined || needs.port >= 1024 || !ports.some((p) => p.port === needs.port)) return;
-      throw invalidProp(scope, 'image', image, `listens on port ${needs.port}${needs.rootFor ? ` (${needs.rootFor})` : ''}; the restricted defaults drop every `
-        + 'capability, NET_BIND_SERVICE included, so no process of the container (root or not) may bind a port below 1024 unless the node\'s runtime '
-        + `lowers net.ipv4.ip_unprivileged_port_start. Fix: ${variantFix(needs)}configure it to listen on a port from 1024 up (e.g. a configMapMount over its config) and set \`port\` to it`);
-    },
     () => {
       if (needs.writableRoot === undefined || writableRoot) return;
       throw invalidProp(scope, 'image', image, `needs a writable root filesystem: ${needs.writableRoot}, which an emptyDir there would hide. `
@@ -112,7 +104,7 @@ export function memoryFlagChecks(
   if (limit === undefined || limitBytes === undefined || limitBytes <= 0) return [];
   const env = Object.entries(container.env ?? {}).map(([name, value]) => [name, typeof value === 'string' ? value : value?.value] as const);
   return memoryFlagsAboveLimit({ command: container.command, args: container.args, env }, limit, limitBytes).map(({ flag, message }) => () => {
-    const field = flag.where.startsWith('env ') ? `env["${flag.where.slice('env '.length)}"]` : flag.where;
+    const field = flag.where.field === 'env' ? `env["${flag.where.variable}"]` : flag.where.field;
     throw invalidProp(scope, field, flag.flag, message);
   });
 }

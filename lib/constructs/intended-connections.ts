@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import { CLUSTER_DNS_EGRESS_RULE, Connections } from './connections';
 import { parseCidr } from '../manifest/cidr';
+import { compareText } from '../manifest/objects';
 import { Peer } from './peer';
 import { IPodTarget } from './pod-target';
 import { WorkloadBase } from './workload';
@@ -92,7 +93,7 @@ function peerName(peer: k8s.NetworkPolicyPeer, namespace: string): string {
   if (peer.namespaceSelector && (named === undefined || Object.keys(namespaceLabels).length !== 1 || peer.namespaceSelector.matchExpressions?.length)) {
     throw new Error(`intendedConnections: a peer must select its namespace by name (kubernetes.io/metadata.name): ${JSON.stringify(peer)}`);
   }
-  const podLabels = Object.entries(peer.podSelector?.matchLabels ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const podLabels = Object.entries(peer.podSelector?.matchLabels ?? {}).sort(([a], [b]) => compareText(a, b));
   const pods = podLabels.length ? `[pod with {${podLabels.map(([key, value]) => `${key}=${value}`).join(',')}}]` : '[all pods]';
   return `${named ?? namespace}/${pods}`;
 }

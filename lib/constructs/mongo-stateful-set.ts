@@ -1,11 +1,11 @@
 import { Construct } from 'constructs';
-import { ContainerDefaults, mergeResources, ProbeProps, ResourceProps, SecretMount } from './pod-template';
+import { mergeResources, ProbeProps, ResourceProps, SecretMount } from './pod-template';
 import { runtimeOf } from '../manifest/images';
 import { parseQuantity } from '../manifest/quantity';
 import { checkNonEmpty, detachOnError, invalidProp } from './props';
 import { StatefulAppBase, StatefulPresetProps } from './stateful-app';
 import {
-  databaseStatefulProps, DatabaseStorageProps, imageDefaults, PasswordSecret, passwordSecretKeyCheck, resolvePasswordSecret, singleReplicaCheck,
+  databaseStatefulProps, DatabaseStorageProps, PasswordSecret, passwordSecretKeyCheck, resolvePasswordSecret, singleReplicaCheck,
 } from './database-preset';
 
 /** Where MongoDB's root password comes from. @default - Secret `mongodb-secret`, key `password.txt`, at `/run/secrets/mongodb` @inline */
@@ -33,20 +33,21 @@ export interface MongoStatefulSetProps extends StatefulPresetProps, DatabaseStor
   readonly startup?: ProbeProps;
 }
 
-const MONGO = runtimeOf('mongo', 'mongo');
-export const MONGO_PORT = MONGO.port;
-export const MONGO_UID = MONGO.uid;
-
 /**
  * The official mongo image runs as its own user when started directly non-root; its entrypoint
  * writes a temporary config to /tmp, mongod its data to the /data/db volume (also the image's
  * HOME, where mongosh keeps its state), and /data/configdb is the image's other volume: all from
- * the table of image needs.
+ * the table of image needs, which {@link databaseStatefulProps} makes the container's defaults.
  */
-export const MONGO_DEFAULTS: ContainerDefaults = imageDefaults(MONGO, { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } }, {
-  liveness: { tcpSocket: {}, periodSeconds: 10, failureThreshold: 6 },
-  readiness: { tcpSocket: {}, periodSeconds: 5 },
-});
+const MONGO = runtimeOf('mongo', 'mongo');
+export const MONGO_PORT = MONGO.port;
+export const MONGO_UID = MONGO.uid;
+
+/** What the server gets when `resources` says nothing. */
+export const MONGO_DEFAULT_RESOURCES: ResourceProps = { requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } };
+
+/** Ready once mongod accepts connections. */
+const MONGO_READINESS: ProbeProps = { tcpSocket: {}, periodSeconds: 5 };
 
 /**
  * A single MongoDB server: StatefulSet, headless Service, a data volume at /data/db, and the root
@@ -63,8 +64,8 @@ export class MongoStatefulSet extends StatefulAppBase {
   constructor(scope: Construct, id: string, props: MongoStatefulSetProps = {}) {
     const secret = resolvePasswordSecret(props.passwordSecret, { secretName: 'mongodb-secret', key: 'password.txt', mountPath: '/run/secrets/mongodb' });
     const rootUsername = props.rootUsername ?? 'root';
-    const cacheSizeGB = props.wiredTigerCacheSizeGB ?? defaultCacheSizeGB(mergeResources(MONGO_DEFAULTS.resources, props.resources));
-    const server = { name: props.name ?? 'mongodb', image: props.image ?? 'mongo:6.0.6', runtime: MONGO, resources: MONGO_DEFAULTS.resources, readiness: MONGO_DEFAULTS.readiness!, secret };
+    const cacheSizeGB = props.wiredTigerCacheSizeGB ?? defaultCacheSizeGB(mergeResources(MONGO_DEFAULT_RESOURCES, props.resources));
+    const server = { name: props.name ?? 'mongodb', image: props.image ?? 'mongo:6.0.6', runtime: MONGO, resources: MONGO_DEFAULT_RESOURCES, readiness: MONGO_READINESS, secret };
     super(scope, id, {
       ...databaseStatefulProps(props, server),
       // The entrypoint runs `mongod` with these when the first argument is an option.
@@ -85,7 +86,7 @@ export class MongoStatefulSet extends StatefulAppBase {
         singleReplicaCheck(props.replicas, 'mongod'),
       ],
     });
-    this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
+    this.passwordSecretMount = secret.mount;
     this.passwordFile = secret.file;
     this.rootUsername = rootUsername;
   }

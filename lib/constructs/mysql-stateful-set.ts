@@ -99,7 +99,7 @@ export class MysqlStatefulSet extends StatefulAppBase {
       ],
     });
     this.flavour = flavour;
-    this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
+    this.passwordSecretMount = secret.mount;
     this.passwordFile = secret.file;
   }
 }

@@ -126,8 +126,9 @@ export interface ContainerProps {
   /**
    * Image reference, e.g. `mongo:6.0.6` or `registry.example.com/app@sha256:…`. An official image
    * the table of image needs knows (`nginx`, `postgres`, … on Docker Hub) runs as its own user with
-   * the paths it writes made writable, or is refused naming what it needs (a port below 1024, a
-   * writable root) and the fixes.
+   * the paths it writes made writable, or is refused naming what it needs (a writable root) and the
+   * fixes. A container port below 1024 (`nginx` on 80) lowers the pod's
+   * `net.ipv4.ip_unprivileged_port_start` sysctl to it, so that it binds without root or capabilities.
    */
   readonly image: string;
   /** @default ImagePullPolicy.IF_NOT_PRESENT */
@@ -354,7 +355,7 @@ export function checkPodTemplate(scope: IConstruct, input: PodTemplateChecks): v
     () => checkSecurity(scope, security),
     () => checkResources(scope, resources),
     () => podVolumes(scope, props, security, input.claimMounts),
-    ...imageNeedsChecks(scope, props, input.ports, input.claimMounts),
+    ...imageNeedsChecks(scope, props, input.claimMounts),
     ...memoryFlagChecks(scope, props, resources.limits?.memory),
     ...podChecks(scope, props, defaults, security, input.containerName),
   ]);
@@ -414,6 +415,7 @@ export function buildPodTemplate(scope: IConstruct, input: PodTemplateInput): k8
         runAsGroup: gid,
         fsGroup: security.fsGroup ?? gid,
         seccompProfile: RUNTIME_DEFAULT_SECCOMP,
+        sysctls: lowPortSysctls(input.ports),
       },
       initContainers: initContainers.length ? initContainers : undefined,
       containers: [container],
@@ -479,6 +481,26 @@ function restrictedContainerContext(readOnlyRoot: boolean): k8s.SecurityContext 
  * may change them (objects are rendered from copies, see JsonFormObject).
  */
 const RUNTIME_DEFAULT_SECCOMP: k8s.SeccompProfile = Object.freeze({ type: 'RuntimeDefault' });
+
+/** The first port an unprivileged process may bind, per network namespace (so per pod). */
+export const UNPRIVILEGED_PORT_START_SYSCTL = 'net.ipv4.ip_unprivileged_port_start';
+
+/**
+ * Lets the pod's processes bind its ports below 1024 without any capability: the restricted
+ * defaults drop every capability, NET_BIND_SERVICE included, so without it no process (root or not)
+ * may bind port 80. The sysctl is lowered to the lowest such port, and only when there is one.
+ * It is namespaced (it changes the pod's own network namespace, never the node's: the pods never
+ * use hostNetwork), a "safe" sysctl the kubelet allows by default since Kubernetes 1.22
+ * (https://github.com/kubernetes/kubernetes/blob/master/pkg/kubelet/sysctl/safe_sysctls.go,
+ * https://kubernetes.io/docs/tasks/administer-cluster/sysctl-cluster/), and one the baseline Pod
+ * Security Standard allows, and so the restricted one
+ * (https://github.com/kubernetes/kubernetes/blob/master/staging/src/k8s.io/pod-security-admission/policy/check_sysctls.go:
+ * `sysctls_allowed_1_0` lists it).
+ */
+function lowPortSysctls(ports: readonly ContainerPort[]): k8s.Sysctl[] | undefined {
+  const low = ports.map((p) => p.port).filter((port) => port < 1024);
+  return low.length ? [{ name: UNPRIVILEGED_PORT_START_SYSCTL, value: String(Math.min(...low)) }] : undefined;
+}
 const EMPTY_DIR: k8s.EmptyDirVolumeSource = Object.freeze({});
 const RESTRICTED_READ_ONLY_CONTEXT = restrictedContext(true);
 const RESTRICTED_WRITABLE_CONTEXT = restrictedContext(false);

@@ -35,8 +35,9 @@ export const POSTGRES_DEFAULT_RESOURCES: ResourceProps = { requests: { cpu: '250
  * A single PostgreSQL server: StatefulSet, headless Service, a data volume, and the superuser whose
  * password is read from an existing Secret mounted as a file (`POSTGRES_PASSWORD_FILE`). It runs as
  * the image's own user (uid 999, 70 for the alpine images), with the socket folder
- * /var/run/postgresql and /tmp writable; the data lives in `pgdata` one folder below the volume's
- * root, which may hold `lost+found` (initdb refuses a non-empty folder). Ready once `pg_isready`
+ * /var/run/postgresql and /tmp writable; the data lives one folder below the volume's root, which
+ * may hold `lost+found` (initdb refuses a non-empty folder): `pgdata` up to 17, the image's own
+ * `18/docker` from 18 on. Ready once `pg_isready`
  * answers on TCP, which the image's first-start server does not listen on.
  */
 @detachOnError
@@ -64,7 +65,7 @@ export class PostgresStatefulSet extends StatefulAppBase {
         POSTGRES_USER: user,
         POSTGRES_DB: database,
         POSTGRES_PASSWORD_FILE: secret.file,
-        PGDATA: `${runtime.dataPath}/pgdata`,
+        ...runtime.env,
         ...props.env,
       },
       presetChecks: [
@@ -74,7 +75,7 @@ export class PostgresStatefulSet extends StatefulAppBase {
         singleReplicaCheck(props.replicas, 'PostgreSQL server'),
       ],
     });
-    this.passwordSecretMount = { secretName: secret.secretName, mountPath: secret.mountPath };
+    this.passwordSecretMount = secret.mount;
     this.passwordFile = secret.file;
     this.user = user;
     this.database = database;

@@ -3,7 +3,8 @@ import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerPort } from './pod-template';
 import { checkAll, checkDns1035Label, checkOneOf, checkPort, invalidProp, isDns1123Label } from './props';
-import { findPort, IPodTarget } from './pod-target';
+import { Peer } from './peer';
+import { findPort, IConnections, IPodTarget } from './pod-target';
 import { createJsonFormObject, intOrStringValue } from './json-form';
 import { mergedRecord } from './records';
 
@@ -154,14 +155,35 @@ function servedPort(scope: IConstruct, options: Pick<ServiceOptions, 'port' | 't
   return served;
 }
 
+/** Every IPv4 address, as a NetworkPolicy `ipBlock`: the sources a Service reached from outside the cluster admits. */
+export const EVERY_IPV4_ADDRESS = '0.0.0.0/0';
+
+/**
+ * Admits every IPv4 address ({@link EVERY_IPV4_ADDRESS}) on each container port a NodePort or
+ * LoadBalancer Service sends traffic to, and does nothing for a ClusterIP or headless Service:
+ * connections through a node port or a load balancer come from outside the cluster (or from a node,
+ * after kube-proxy rewrote the source), never from a pod that a selector names, so without this
+ * rule a policy that admits only declared peers refuses them all. Every port of such a Service is
+ * open on the nodes, so every one is admitted.
+ * @internal
+ */
+export function admitFromOutside(connections: IConnections, plan: ServicePlan): void {
+  if (plan.type !== ServiceType.NODE_PORT && plan.type !== ServiceType.LOAD_BALANCER) return;
+  connections.allowFrom(Peer.ipBlock(EVERY_IPV4_ADDRESS), ...[plan.served, ...plan.others].map((p) => p.port));
+}
+
 /**
  * A Service selecting `target`'s pods: `port` to the target port, and every other port the pods
  * declare on its own number and name, so that no port of the pods is left unreachable by the
  * Service's name. Refuses a target port the pods do not serve, which Kubernetes would accept and
- * then answer with refused connections.
+ * then answer with refused connections. A NodePort or LoadBalancer Service makes the target's
+ * policy admit every IPv4 address on its ports, as a WebApp's does.
  */
 export function createService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
-  return buildService(scope, id, planService(scope, options), options.target, options.labels ?? options.target.labels);
+  const plan = planService(scope, options);
+  const created = buildService(scope, id, plan, options.target, options.labels ?? options.target.labels);
+  admitFromOutside(options.target.connections, plan);
+  return created;
 }
 
 /**

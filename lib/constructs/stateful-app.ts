@@ -1,5 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import { k8s } from 'cdk8s-plus-27';
+import { k8s, ServiceType } from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
 import { checkDisruptionBudget, WorkloadDisruptionBudget } from './disruption-budget';
 import { ProtectionProps } from './protection';
@@ -7,10 +7,10 @@ import {
   APP_CONTAINER_DEFAULTS, buildPodTemplate, checkPodTemplate, ContainerDefaults, ContainerPort, mergeResources, PodTemplateProps, ResourceList,
 } from './pod-template';
 import {
-  checkAbsolutePath, checkAll, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkPort, checkPortName, checkPositiveQuantity,
+  checkAbsolutePath, checkAll, checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkPort, checkPortName, checkPositiveQuantity,
   detachOnError, extraPortChecks, invalidProp,
 } from './props';
-import { buildService, planService, ServicePlan } from './service';
+import { admitFromOutside, buildService, planService, ServicePlan } from './service';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject, quantityValue } from './json-form';
 
@@ -50,6 +50,14 @@ export interface StatefulAppProps extends PodTemplateProps, WorkloadMetadataProp
    * and `connections.allowFrom(client)` without ports admits them. @default - none
    */
   readonly extraPorts?: readonly ContainerPort[];
+  /**
+   * Container ports published outside the cluster (compose's `ports: ["5432:5432"]`): a NodePort
+   * Service of their own, `<service name>-nodeport`, beside the headless Service (which cannot be a
+   * NodePort), and the NetworkPolicy admits every IPv4 address (`Peer.ipBlock('0.0.0.0/0')`) on them,
+   * as a WebApp's NodePort or LoadBalancer `serviceType` does. Kubernetes assigns the node ports.
+   * @default - none: the pods are reached from inside the cluster only
+   */
+  readonly nodePorts?: readonly number[];
   /** @default 1 */
   readonly replicas?: number;
   /** Persistent volumes, one set per pod. @default - none */
@@ -71,7 +79,7 @@ export interface StatefulAppProps extends PodTemplateProps, WorkloadMetadataProp
  * workload-level props.
  */
 export interface StatefulPresetProps extends Partial<PodTemplateProps>, Pick<StatefulAppProps,
-'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget' | 'serviceName'> {}
+'labels' | 'annotations' | 'podAnnotations' | 'networkPolicy' | 'clusterDomain' | 'disruptionBudget' | 'serviceName' | 'nodePorts'> {}
 
 const ACCESS_MODES = ['ReadWriteOnce', 'ReadOnlyMany', 'ReadWriteMany', 'ReadWriteOncePod'];
 
@@ -92,6 +100,8 @@ export abstract class StatefulAppBase extends WorkloadBase {
   public readonly statefulSet: ApiObject;
   /** The headless governing Service. */
   public readonly service: ApiObject;
+  /** The NodePort Service of the published ports (`nodePorts`), when there are any. */
+  public readonly nodePortService?: ApiObject;
   public readonly disruptionBudget?: WorkloadDisruptionBudget;
   public readonly containerRequests: readonly ResourceList[];
   public readonly scaleTargetRef: { readonly apiVersion: string; readonly kind: string; readonly name: string };
@@ -105,6 +115,7 @@ export abstract class StatefulAppBase extends WorkloadBase {
     const defaults = props.defaults ?? STATEFUL_APP_DEFAULTS;
     const claimMounts = (props.volumeClaims ?? []).map((claim) => ({ name: claim.name, mountPath: claim.mountPath }));
     let service: ServicePlan | undefined;
+    let published: ServicePlan | undefined;
     checkAll(this, [
       () => {
         checkWorkloadName(this, props.name);
@@ -121,7 +132,10 @@ export abstract class StatefulAppBase extends WorkloadBase {
       ...workloadMetadataChecks(this, props.name, props),
       ...(props.volumeClaims ?? []).map((claim) => () => this.toClaimTemplate(claim)),
       () => checkPodTemplate(this, { container: props, defaults, ports, claimMounts, containerName: props.name }),
-      () => (service = planService(this, { name: props.name, serviceName: props.serviceName, headless: true, target: this }, { nameChecked: true })),
+      () => {
+        service = planService(this, { name: props.name, serviceName: props.serviceName, headless: true, target: this }, { nameChecked: true });
+        published = nodePortPlan(this, service, props.nodePorts);
+      },
       () => props.disruptionBudget && checkDisruptionBudget(this, props.disruptionBudget),
       ...(props.presetChecks ?? []).map((check) => () => check(this)),
     ]);
@@ -138,6 +152,10 @@ export abstract class StatefulAppBase extends WorkloadBase {
     const labels = this.labels;
 
     this.service = buildService(this, 'Service', service!, this, labels).service;
+    if (published) {
+      this.nodePortService = buildService(this, 'NodePortService', published, this, labels).service;
+      admitFromOutside(this.connections, published);
+    }
     const template = buildPodTemplate(this, {
       containerName: this.name,
       container: props,
@@ -194,6 +212,30 @@ export abstract class StatefulAppBase extends WorkloadBase {
       },
     };
   }
+}
+
+/**
+ * The NodePort Service of `nodePorts`, named after the headless Service: each a distinct port the
+ * pods declare, the first one served on its number and the others beside it.
+ */
+function nodePortPlan(scope: IConstruct, headless: ServicePlan, nodePorts: readonly number[] | undefined): ServicePlan | undefined {
+  if (nodePorts === undefined) return undefined;
+  const ports = [headless.served, ...headless.others];
+  const problems: (() => unknown)[] = [
+    () => {
+      if (!Array.isArray(nodePorts) || !nodePorts.length) throw invalidProp(scope, 'nodePorts', nodePorts, 'must list at least one container port; leave it out to publish none');
+    },
+    ...(Array.isArray(nodePorts) ? nodePorts : []).map((port, i) => () => {
+      if (!ports.some((p) => p.port === port)) {
+        throw invalidProp(scope, `nodePorts[${i}]`, port, `must be a port the pods declare (${ports.map((p) => `${p.name}=${p.port}`).join(', ')})`);
+      }
+      if (nodePorts.indexOf(port) !== i) throw invalidProp(scope, `nodePorts[${i}]`, port, 'is listed twice');
+    }),
+    () => checkDns1035Label(scope, 'nodePorts Service name (as "<service name>-nodeport")', `${headless.serviceName}-nodeport`),
+  ];
+  checkAll(scope, problems);
+  const [served, ...others] = nodePorts.map((port) => ports.find((p) => p.port === port)!);
+  return { serviceName: `${headless.serviceName}-nodeport`, port: served.port, served, others, type: ServiceType.NODE_PORT, headless: false };
 }
 
 /**

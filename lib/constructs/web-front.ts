@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { GatewayRef, HttpRouteMatchPlan, buildHttpRoute, buildRedirectRoute, planHttpRouteMatch } from './http-route';
 import { buildIngress, IngressOptions, IngressPlan, planIngress } from './ingressed-service';
 import { checkAll, checkDns1035Label, detachOnError, invalidProp, isDns1123Label } from './props';
-import { buildService, planService, ServicePlan, ServiceTargetPorts } from './service';
+import { admitFromOutside, buildService, planService, ServicePlan, ServiceTargetPorts } from './service';
 import { NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_MIXED_VERSIONS_ANNOTATION } from '../manifest/release-labels';
 import { Peer } from './peer';
 import { IConnections, IPodTarget } from './pod-target';
@@ -16,7 +16,11 @@ export interface WebFrontProps {
    * compose service): a DNS-1035 label. Needs a `port`. @default `<name>-service`
    */
   readonly serviceName?: string;
-  /** Service type. @default ServiceType.CLUSTER_IP */
+  /**
+   * Service type. A NodePort or LoadBalancer Service is reached from outside the cluster, so the
+   * app's NetworkPolicy admits every IPv4 address (`Peer.ipBlock('0.0.0.0/0')`) on each of the
+   * Service's ports by itself (IPv6 sources are not admitted). @default ServiceType.CLUSTER_IP
+   */
   readonly serviceType?: ServiceType;
   /** Port the Service exposes. @default - the container port */
   readonly servicePort?: number;
@@ -238,7 +242,10 @@ export interface WebFrontBuild {
   readonly canaryTarget?: Pick<IPodTarget, 'selectorLabels'>;
   /** Labels of every object of the front. */
   readonly labels: Readonly<Record<string, string>>;
-  /** The app's connections, which admit the ingress controller and the Gateways' data plane of the front's Ingress and route. */
+  /**
+   * The app's connections, which admit the ingress controller and the Gateways' data plane of the
+   * front's Ingress and route, and every address on the ports of a NodePort or LoadBalancer Service.
+   */
   readonly connections: IConnections;
 }
 
@@ -270,6 +277,7 @@ export class WebFront extends Construct {
     super(scope, id);
     const { plan, labels } = props;
     ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', plan.service, props.target, labels));
+    admitFromOutside(props.connections, plan.service);
     const port = this.servicePort;
     if (plan.ingress) {
       props.connections.allowFrom(plan.ingress.controller, plan.service.served.port);

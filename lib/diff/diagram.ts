@@ -1,4 +1,4 @@
-import { field, isRecord, matchesLabelMap, matchesLabelSelector, records, stringMap } from '../manifest/objects';
+import { compareText, field, isRecord, matchesLabelMap, matchesLabelSelector, records, stringMap } from '../manifest/objects';
 import { NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_VERSION_LABEL } from '../manifest/release-labels';
 import { KubeObject, SourcedObject } from '../manifest/types';
 
@@ -561,9 +561,9 @@ function portLabels(ports: unknown): string[] {
 // ---- Rendering ----
 
 function renderFlowchart(graph: Graph): string[] {
-  const nodes = [...graph.nodes.values()].sort((a, b) => compareStrings(a.idBase, b.idBase) || compareStrings(a.key, b.key));
+  const nodes = [...graph.nodes.values()].sort((a, b) => compareText(a.idBase, b.idBase) || compareText(a.key, b.key));
   const ids = assignIds(nodes);
-  const namespaces = [...new Set(nodes.flatMap((node) => (node.namespace === undefined ? [] : [node.namespace])))].sort(compareStrings);
+  const namespaces = [...new Set(nodes.flatMap((node) => (node.namespace === undefined ? [] : [node.namespace])))].sort(compareText);
   const lines = ['flowchart LR'];
 
   if (namespaces.length > 1) {
@@ -587,8 +587,8 @@ function renderFlowchart(graph: Graph): string[] {
   edges.sort(
     (a, b) =>
       EDGE_KIND_ORDER.indexOf(a.edge.kind) - EDGE_KIND_ORDER.indexOf(b.edge.kind) ||
-      compareStrings(a.from, b.from) ||
-      compareStrings(a.to, b.to),
+      compareText(a.from, b.from) ||
+      compareText(a.to, b.to),
   );
   for (const { edge, from, to } of edges) {
     lines.push(`  ${renderEdge(from, to, edge)}`);
@@ -647,10 +647,6 @@ function escapeLabel(text: string): string {
   return text.replace(/"/g, '#quot;');
 }
 
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /** Port numbers in numeric order (`6379` before `27017`), anything else after them as text. */
 function comparePortsOrText(a: string, b: string): number {
   const [portA, portB] = [parseInt(a, 10), parseInt(b, 10)];
@@ -660,5 +656,5 @@ function comparePortsOrText(a: string, b: string): number {
   if (Number.isNaN(portA) !== Number.isNaN(portB)) {
     return Number.isNaN(portA) ? 1 : -1;
   }
-  return compareStrings(a, b);
+  return compareText(a, b);
 }

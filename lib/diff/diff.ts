@@ -1,6 +1,6 @@
 import { KubeObject, SourcedObject } from '../manifest/types';
 import { loadManifestFolder } from '../manifest/load';
-import { effectiveNamespace, isRecord, joinPath, objectLabel } from '../manifest/objects';
+import { apiGroupOf, compareText, effectiveNamespace, isRecord, joinPath, objectLabel } from '../manifest/objects';
 
 /** One difference inside an object. `before` is absent for an added field, `after` for a removed one. */
 export interface ObjectChange {
@@ -140,8 +140,7 @@ function indexByIdentity(objects: readonly SourcedObject[]): Map<string, Indexed
 }
 
 function identify(object: KubeObject, source: string): ObjectIdentity {
-  const slash = object.apiVersion.indexOf('/');
-  const group = slash === -1 ? '' : object.apiVersion.slice(0, slash);
+  const group = apiGroupOf(object.apiVersion);
   const name = object.metadata?.name ?? '';
   const namespace = effectiveNamespace(object);
   const id = objectLabel(object.kind, namespace, name);
@@ -153,12 +152,7 @@ function identityKey(identity: ObjectIdentity): string {
 }
 
 function sortById<T extends { readonly id: string }>(items: T[]): T[] {
-  return items.sort((a, b) => compareStrings(a.id, b.id));
-}
-
-/** Locale-independent, so the output is the same on every machine. */
-function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return items.sort((a, b) => compareText(a.id, b.id));
 }
 
 function diffValues(before: unknown, after: unknown, path: string): ObjectChange[] {

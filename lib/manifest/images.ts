@@ -38,6 +38,8 @@ export interface ImageRuntime {
   readonly gid: number;
   /** Folders the image writes besides its data (sockets, pid and temporary files): emptyDirs. */
   readonly writablePaths: readonly string[];
+  /** Environment the image needs to run on a volume claim (PGDATA one folder below the volume's root). */
+  readonly env: Readonly<Record<string, string>>;
   /** Where the facts come from (the first source of the table's entry). */
   readonly source: string;
 }
@@ -70,6 +72,6 @@ function toRuntime(name: KnownImageName, needs: ImageRuntimeNeeds | undefined): 
   }
   return {
     port: needs.port, portName: needs.portName, dataPath: needs.dataPath, uid: needs.uid, gid: needs.gid,
-    writablePaths: needs.writablePaths, source: needs.sources[0],
+    writablePaths: needs.writablePaths, env: needs.env ?? {}, source: needs.sources[0],
   };
 }

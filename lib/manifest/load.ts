@@ -5,7 +5,7 @@ import type { Scalar } from 'yaml';
 import { readOutputHeader } from './output-header';
 import { readSubsetYaml, SubsetDocument } from './subset-yaml';
 import { describeScalar, DocumentNotes, DuplicateKey, KUBECTL_PARSE_OPTIONS, plainScalarChangesType, TypeChange } from './kubectl-yaml';
-import { isRecord, joinPath, labelOf } from './objects';
+import { compareText, isRecord, joinPath, labelOf } from './objects';
 import { ExternalObject, Finding, KubeObject, SourcedObject } from './types';
 
 /**
@@ -300,7 +300,7 @@ function entryType(dir: string, entry: fs.Dirent): 'file' | 'folder' | 'linked-f
 }
 
 function sortedEntries(dir: string): fs.Dirent[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
 }
 
 /** The manifest files among the entries of `dir` (symlinked files too), in lexical order. */

@@ -119,6 +119,22 @@ export function isClusterScoped(kind: string): boolean {
   return clusterScopedKinds.has(kind);
 }
 
+/** Strings in code-unit order, not the locale's: output sorted with it is the same on every machine. */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * The API group of an `apiVersion`: `apps` of `apps/v1`, the core group `''` of `v1`. Split at the
+ * first `/`, as Kubernetes' ParseGroupVersion does (it refuses a second one: such an object is no
+ * built-in kind's, whatever follows).
+ */
+export function apiGroupOf(apiVersion: unknown): string {
+  const text = String(apiVersion ?? '');
+  const slash = text.indexOf('/');
+  return slash < 0 ? '' : text.slice(0, slash);
+}
+
 /** `Kind namespace/name`, or `Kind name` without a namespace: how findings, diffs and reports name an object. */
 export function objectLabel(kind: string, namespace: string | undefined, name: string): string {
   return namespace === undefined ? `${kind} ${name}` : `${kind} ${namespace}/${name}`;

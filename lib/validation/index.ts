@@ -6,6 +6,7 @@ import { buildIndex, Rule, RuleContext } from './rule';
 import { mergeCopies, RuleScope, scopeGroups } from './scope';
 import { checkSchemaReleases, DEFAULT_SCHEMA_VERSION, SCHEMA_VERSIONS } from './schema';
 import { compareKubernetesVersions } from '../manifest/api/load';
+import { compareText } from '../manifest/objects';
 import { ExternalObject, Finding, SourcedObject } from '../manifest/types';
 import { configReferences } from './rules/config-references';
 import { hpaRule } from './rules/hpa';
@@ -116,10 +117,6 @@ export interface ValidationReport {
   readonly findings: readonly Finding[];
   readonly errors: number;
   readonly warnings: number;
-}
-
-function compareText(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Sorts by apply order of the object, then path, rule and message, so reports diff cleanly. */

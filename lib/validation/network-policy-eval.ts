@@ -48,7 +48,8 @@ export interface PodPeer {
 /** An address outside the cluster's pods (matched by `ipBlock` peers only). */
 export interface AddressPeer {
   readonly kind: 'address';
-  readonly ip: string;
+  /** The address; `undefined` for some address outside the cluster, which is unknown (see {@link someAddressOutside}). */
+  readonly ip: string | undefined;
 }
 
 export type NetworkPeer = PodPeer | AddressPeer;
@@ -61,6 +62,15 @@ export function podOf(template: IndexedPodTemplate): PodPeer {
 /** Some pod of `namespace` whose labels are unknown (a Gateway's data plane). */
 export function somePodOfNamespace(namespace: string): PodPeer {
   return { kind: 'pod', namespace, labels: undefined };
+}
+
+/**
+ * Some address outside the cluster, unknown (the client of a NodePort or LoadBalancer Service): an
+ * `ipBlock` may cover it (`yes` for `0.0.0.0/0` or `::/0` with no `except`), a pod or namespace
+ * selector never does.
+ */
+export function someAddressOutside(): AddressPeer {
+  return { kind: 'address', ip: undefined };
 }
 
 /** Some pod of a namespace other than `namespace`, labels unknown (an ingress controller installed elsewhere). */
@@ -320,7 +330,10 @@ export class NetworkPolicyEvaluator {
 
   private peerMatches(peer: Json, other: NetworkPeer, policyNamespace: string): Reachability {
     const ipBlock = asRecord(peer.ipBlock);
-    if (ipBlock) return other.kind === 'address' ? truth(ipBlockContains(ipBlock, other.ip)) : 'maybe';
+    if (ipBlock) {
+      if (other.kind !== 'address') return 'maybe';
+      return other.ip === undefined ? ipBlockMayContainSome(ipBlock) : truth(ipBlockContains(ipBlock, other.ip));
+    }
     if (other.kind === 'address') return 'no';
     // A host-network pod's traffic carries its node's address, which selectors do not match (and its own node is admitted).
     if (isHostNetwork(other)) return 'maybe';
@@ -375,6 +388,13 @@ function ipBlockContains(ipBlock: Json, ip: string): boolean {
     const except = typeof raw === 'string' ? parseCidr(raw) : undefined;
     return except !== undefined && cidrContains(except, ip);
   });
+}
+
+/** Whether an unknown address outside the cluster is in `ipBlock`: `yes` for `0.0.0.0/0` or `::/0` without `except`, `maybe` for another valid block. */
+function ipBlockMayContainSome(ipBlock: Json): Reachability {
+  const cidr = typeof ipBlock.cidr === 'string' ? parseCidr(ipBlock.cidr) : undefined;
+  if (!cidr) return 'no';
+  return cidr.prefix === 0 && !asArray(ipBlock.except).length ? 'yes' : 'maybe';
 }
 
 /** `NetworkPolicy default/a, default/b`: the policies a verdict names. */

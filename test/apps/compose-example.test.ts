@@ -26,7 +26,8 @@ test('depends_on became NetworkPolicy edges and the apply order; published ports
   const from = (name: string) => (find(objects, 'NetworkPolicy', `${name}-network-policy`).spec.ingress ?? [])
     .map((rule: Rule) => `${rule.from[0].podSelector?.matchLabels['app.kubernetes.io/name'] ?? rule.from[0].ipBlock?.cidr}:${rule.ports.map((p) => p.port).join(',')}`);
   expect(from('db')).toEqual(['api:27017', 'queue:27017']);
-  expect(from('api')).toEqual(['web:8000', '0.0.0.0/0:8000']);
+  // The WebApp admits every address on its NodePort Service's port itself, before the edges the stack declares.
+  expect(from('api')).toEqual(['0.0.0.0/0:8000', 'web:8000']);
   expect(from('web')).toEqual(['0.0.0.0/0:3000']);
   expect(rendered.files.map((f) => f.file)).toEqual(['00-platform.yaml', '01-db.yaml', '02-cache.yaml', '03-api.yaml', '04-web.yaml', '05-queue.yaml']);
 });

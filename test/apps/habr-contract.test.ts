@@ -171,11 +171,13 @@ describe('ingress', () => {
     expect(find(objects, 'Service', 'frontend-service').spec.type).toBe('NodePort');
     expect(find(objects, 'Service', 'backend-service').spec.type).toBe('NodePort');
   });
-  test('the network policies admit the ingress controller to both, and the frontend to the backend', () => {
+  test('the network policies admit any address to both NodePorts, the ingress controller to both, and the frontend to the backend', () => {
     const froms = (name: string) => find(objects, 'NetworkPolicy', name).spec.ingress.map((rule: Obj) => rule.from[0]);
     const controller = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } };
-    expect(froms('frontend-network-policy')).toEqual([controller]);
-    expect(froms('backend-network-policy')).toEqual([controller, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'frontend' } } }]);
+    // `minikube service frontend --url` goes through the node port: from outside the cluster, or from a node after kube-proxy's rewrite.
+    const anyAddress = { ipBlock: { cidr: '0.0.0.0/0' } };
+    expect(froms('frontend-network-policy')).toEqual([anyAddress, controller]);
+    expect(froms('backend-network-policy')).toEqual([anyAddress, controller, { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'frontend' } } }]);
     const clients = ['backend', 'worker', 'seed'].map((name) => ({ podSelector: { matchLabels: { 'app.kubernetes.io/name': name } } }));
     expect(froms('mongodb-network-policy')).toEqual(clients);
     expect(froms('redis-network-policy')).toEqual(clients);

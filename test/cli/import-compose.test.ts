@@ -91,7 +91,7 @@ describe('an app imported outside this repository', () => {
     const run = await runCli(['import', 'compose', SHOP, '--out', 'shop'], { cwd: project });
     expect(run.exitCode).toBe(0);
     const stack = fs.readFileSync(path.join(project, 'shop/stack.ts'), 'utf8');
-    expect(stack).toContain("import { declareExternalObject, MongoStatefulSet, Peer, RedisStatefulSet, RestrictedNamespace, WebApp } from 'habr-k8s';");
+    expect(stack).toContain("import { declareExternalObject, MongoStatefulSet, RedisStatefulSet, RestrictedNamespace, WebApp } from 'habr-k8s';");
     expect(fs.readFileSync(path.join(project, 'shop/main.ts'), 'utf8')).toMatch(/\napp\.synth\(\);\n$/);
     expect(typeCheck(project)).toEqual({ output: '', status: 0 });
 

@@ -18,7 +18,8 @@ import { HabrStack } from '../../apps/habr/stack';
 import { DEV, PROD } from '../../apps/habr/stages';
 import { ComposeExampleStack } from '../../apps/compose-example/stack';
 import { DEV as COMPOSE_EXAMPLE_DEV } from '../../apps/compose-example/stages';
-import { BatchJob, IngressedService, Peer, RestrictedNamespace, ScheduledJob, StatefulApp, WebApp } from '../../lib';
+import { ServiceType } from 'cdk8s-plus-27';
+import { BatchJob, IngressedService, Peer, ReleasedWebApp, RestrictedNamespace, ScheduledJob, StatefulApp, WebApp } from '../../lib';
 import { importCompose } from '../../lib/compose/import';
 import { IntendedConnection, intendedConnections } from '../../lib/constructs/intended-connections';
 import { synthesize } from '../../lib/render/synthesize';
@@ -28,6 +29,8 @@ import { DEV_DIST, PROD_DIST, REPO, temporaryFolder } from './cluster';
 jest.mock('habr-k8s', () => jest.requireActual('../../lib'), { virtual: true });
 
 const CONTROLLER = 'ingress-nginx/[all pods]';
+/** How the analyzer names every address outside the cluster. */
+const EVERY_ADDRESS = '0.0.0.0-255.255.255.255';
 let analyzer: string;
 
 beforeAll(() => {
@@ -75,7 +78,7 @@ function expectIntended(analysis: FolderAnalysis, intended: readonly IntendedCon
 }
 
 describe('the habr demo: the committed dist/ against the stack\'s declared connections', () => {
-  test('dev (dist/): the ingress controller reaches frontend (both canary versions) and backend, and nothing else reaches in from outside', () => {
+  test('dev (dist/): the ingress controller reaches frontend (both canary versions) and backend, and so does every address through their NodePort Services', () => {
     const app = new App();
     new HabrStack(app, DEV);
     const intended = intendedConnections(app);
@@ -88,6 +91,12 @@ describe('the habr demo: the committed dist/ against the stack\'s declared conne
     ]);
     expect(analysis.ingressBackendsClosedToAnyPod).toEqual([
       'default/backend-deployment[Deployment]', 'default/frontend-v1-deployment[Deployment]', 'default/frontend-v2-deployment[Deployment]',
+    ]);
+    // The dev stage's Services are NodePorts (minikube): their pods admit every address, and nothing else outside the cluster reaches in.
+    expect(show(analysis.connections.filter((c) => c.src === EVERY_ADDRESS))).toEqual([
+      `${EVERY_ADDRESS} => default/backend-deployment[Deployment] : TCP 40001`,
+      `${EVERY_ADDRESS} => default/frontend-v1-deployment[Deployment] : TCP 40002`,
+      `${EVERY_ADDRESS} => default/frontend-v2-deployment[Deployment] : TCP 40002`,
     ]);
   });
 
@@ -147,6 +156,25 @@ test('every kind of edge intendedConnections models: across namespaces, labelled
   expect(show(analysis.connections)).toEqual(show(intended));
   expect(analysis.ingressBackendsClosedToAnyPod).toEqual(['shop/api-deployment[Deployment]']);
   expect(analysis.otherWarnings).toEqual([]);
+});
+
+test('a NodePort WebApp and a LoadBalancer ReleasedWebApp are reached from every address on their Services\' ports, with no allowFrom of their own', () => {
+  const app = new App();
+  new RestrictedNamespace(new Chart(app, 'platform'), 'Shop', { name: 'shop' });
+  const shop = new Chart(app, 'shop', { namespace: 'shop', disableResourceNameHashes: true });
+  new WebApp(shop, 'Admin', { name: 'admin', image: 'admin:1', port: 9000, extraPorts: [{ name: 'metrics', port: 9090 }], serviceType: ServiceType.NODE_PORT, servicePort: 80 });
+  new ReleasedWebApp(shop, 'Web', {
+    name: 'web', port: 3000, serviceType: ServiceType.LOAD_BALANCER, versions: { blue: { image: 'web:1' }, green: { image: 'web:2' } }, release: { strategy: 'blue-green', active: 'blue' },
+  });
+  new WebApp(shop, 'Internal', { name: 'internal', image: 'internal:1', port: 8080 });
+  const intended = intendedConnections(app);
+  const analysis = analyzeFolder(analyzer, synthesized(app));
+  expectIntended(analysis, intended);
+  expect(show(analysis.connections.filter((c) => c.src === EVERY_ADDRESS))).toEqual([
+    `${EVERY_ADDRESS} => shop/admin-deployment[Deployment] : TCP 9000,TCP 9090`,
+    `${EVERY_ADDRESS} => shop/web-blue-deployment[Deployment] : TCP 3000`,
+    `${EVERY_ADDRESS} => shop/web-green-deployment[Deployment] : TCP 3000`,
+  ]);
 });
 
 test('examples/shop: the README\'s example', () => {

@@ -20,6 +20,11 @@ function plan(yaml: string) {
   return planImport(parseCompose(yaml, 'docker-compose.yml'), 'docker-compose.yml');
 }
 
+/** One generated file of the import of `yaml`. */
+function importedSource(yaml: string, file: string): string {
+  return renderImport(yaml, 'docker-compose.yml', { out: path.join(os.tmpdir(), 'app') }).files.find((f) => f.file === file)!.content;
+}
+
 function warnings(yaml: string): string[] {
   return plan(yaml).warnings.map(formatWarning);
 }
@@ -212,22 +217,36 @@ services:
     ]);
   });
 
-  test('published ports: a NodePort in the stages that publish; a kompose.service.type label fixes the type; an Ingress label or a StatefulSet none', () => {
+  test('published ports: a NodePort in the stages that publish; a kompose.service.type label fixes the type; an Ingress label none; a StatefulSet a NodePort Service of its own', () => {
     const services = plan(`
 services:
   web: { image: w:1, ports: ["8080:80", "443:8443", "9100"] }
   lb: { image: l:1, ports: ["80"], labels: { kompose.service.type: loadbalancer } }
   site: { image: s:1, ports: ["80:80"], labels: { kompose.service.expose: site.example.com } }
-  db: { image: postgres:16.4, ports: ["5432:5432"] }
+  db: { image: postgres:16.4, ports: ["5432:5432", "9187:9187"] }
+  git: { image: gitea/gitea:1.22.1, ports: ["3000:3000", "2222:22", "8080"], volumes: ["data:/data"] }
+volumes: { data: {} }
 `).services;
-    expect(services.map((s) => [s.name, s.exposure])).toEqual([
-      ['web', { ports: [80, 8443], byStage: true }],
-      ['lb', { ports: [80], byStage: false }],
-      ['site', undefined],
-      ['db', undefined],
+    expect(services.map((s) => [s.name, s.kind, s.exposure])).toEqual([
+      ['web', 'web', { ports: [80, 8443], byStage: true }],
+      ['lb', 'web', { ports: [80], byStage: false }],
+      ['site', 'web', undefined],
+      // The preset serves 5432 only (9187 is warned about as not converted); the StatefulApp every port it declares.
+      ['db', 'postgres', { ports: [5432], byStage: true }],
+      ['git', 'stateful', { ports: [3000, 22], byStage: true }],
     ]);
     expect(warnings('services: { db: { image: postgres:16.4, ports: ["5432:5432"] } }')).toContain(
-      'db: ports: published 5432:5432 not reachable from outside the cluster: the postgres preset\'s Service db is headless (kubectl port-forward service/db 5432 reaches it)');
+      'db: ports: published 5432:5432: in the dev stage (publishPorts) the NodePort Service db-nodeport, beside the headless Service db, publishes 5432, '
+      + 'and the policy admits any address on them; Kubernetes assigns the node ports (kubectl get service db-nodeport)');
+  });
+
+  test('published ports: a StatefulSet\'s nodePorts and a WebApp\'s NodePort in the stages that publish, no allowFrom in the stack (the constructs admit them)', () => {
+    const stack = importedSource('services: { db: { image: postgres:16.4, ports: ["5432:5432"] }, api: { image: a:1, ports: ["8080:8080"], depends_on: [db] } }', 'stack.ts');
+    expect(stack).toContain('nodePorts: stage.publishPorts ? [5432] : undefined,');
+    expect(stack).toContain('serviceType: stage.publishPorts ? ServiceType.NODE_PORT : ServiceType.CLUSTER_IP,');
+    expect(stack).not.toContain('connections.allowFrom');
+    expect(stack).not.toContain('Peer');
+    expect(importedSource('services: { db: { image: postgres:16.4, ports: ["5432:5432"] } }', 'stages.ts')).toContain('publishPorts: true,');
   });
 
   test('restart "no" and on-failure[:n]: a BatchJob for a task without a port, a server otherwise; always and unless-stopped stay servers', () => {

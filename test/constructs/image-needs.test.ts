@@ -1,4 +1,4 @@
-import { MongoStatefulSet, RedisStatefulSet, StatefulApp, WebApp, WebAppProps } from '../../lib';
+import { MongoStatefulSet, MysqlStatefulSet, RedisStatefulSet, StatefulApp, WebApp, WebAppProps } from '../../lib';
 import { find, invalid, newChart, podSpec, synth } from '../helpers';
 
 function webApp(props: Partial<WebAppProps>) {
@@ -27,13 +27,15 @@ describe('images the table of image needs knows', () => {
     expect(podSpec(deployment).containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
   });
 
-  test('nginx on port 80 is refused, naming the image, the port and both fixes', () => {
-    const message = webAppError({ image: 'nginx:1.27.0', port: 80 });
-    expect(message).toMatch(invalid('test/App', 'image', 'nginx:1.27.0'));
-    expect(message).toContain('listens on port 80 (its master process binds port 80');
-    expect(message).toContain('NET_BIND_SERVICE');
-    expect(message).toContain('use nginxinc/nginx-unprivileged (built to run unprivileged; it listens on 8080, so set port: 8080)');
-    expect(message).toContain('configure it to listen on a port from 1024 up');
+  test('nginx on port 80 runs as 101 too: the pod lowers net.ipv4.ip_unprivileged_port_start to 80, with no capability and no root', () => {
+    const deployment = webApp({ image: 'nginx:1.27.0', port: 80 });
+    expect(podSpec(deployment).securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 101, runAsGroup: 101, fsGroup: 101, seccompProfile: { type: 'RuntimeDefault' },
+      sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }],
+    });
+    expect(podSpec(deployment).containers[0].securityContext).toEqual({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
+    expect(podSpec(deployment).hostNetwork).toBeUndefined();
+    expect(mountPaths(deployment)).toEqual(['/var/cache/nginx', '/run', '/tmp']);
   });
 
   test('the unprivileged variant just works: uid 101, only /tmp writable', () => {
@@ -46,15 +48,41 @@ describe('images the table of image needs knows', () => {
     const chart = newChart();
     new StatefulApp(chart, 'Mq', {
       name: 'mq', image: 'rabbitmq:3.13.7', port: 5672,
-      volumeClaims: [{ name: 'logs', mountPath: '/var/log/rabbitmq', storage: '1Gi' }, { name: 'data', mountPath: '/var/lib/rabbitmq', storage: '1Gi' }],
+      volumeClaims: [{ name: 'scratch', mountPath: '/tmp', storage: '1Gi' }, { name: 'data', mountPath: '/var/lib/rabbitmq', storage: '1Gi' }],
     });
     const set = find(synth(chart), 'StatefulSet', 'mq-statefulset');
-    expect(mountPaths(set).sort()).toEqual(['/tmp', '/var/lib/rabbitmq', '/var/log/rabbitmq']);
+    expect((podSpec(set).volumes ?? []).filter((v: Obj) => v.emptyDir)).toEqual([]);
+    expect(mountPaths(set).sort()).toEqual(['/tmp', '/var/lib/rabbitmq']);
   });
 
-  test('wordpress and httpd on port 80 are refused too, without a variant to name', () => {
-    expect(webAppError({ image: 'wordpress:6.6', port: 80 })).toMatch(/listens on port 80 \(Apache binds port 80 as root.*Fix: configure it to listen/);
-    expect(webAppError({ image: 'httpd:2.4', port: 80 })).toMatch(invalid('test/App', 'image', 'httpd:2.4'));
+  test('rabbitmq runs as its own user: 999:999 on Ubuntu, 100:101 in the alpine images; only /tmp and its data writable (it logs to the console)', () => {
+    const chart = newChart();
+    for (const [name, image] of [['ubuntu', 'rabbitmq:4.0.9'], ['alpine', 'rabbitmq:4.0.9-alpine']]) {
+      new StatefulApp(chart, name, { name, image, port: 5672, volumeClaims: [{ name: 'data', mountPath: '/var/lib/rabbitmq', storage: '1Gi' }] });
+    }
+    const objects = synth(chart);
+    const ubuntu = find(objects, 'StatefulSet', 'ubuntu-statefulset');
+    const alpine = find(objects, 'StatefulSet', 'alpine-statefulset');
+    expect(podSpec(ubuntu).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
+    expect(podSpec(alpine).securityContext).toMatchObject({ runAsUser: 100, runAsGroup: 101, fsGroup: 101 });
+    expect(mountPaths(alpine)).toEqual(['/var/lib/rabbitmq', '/tmp']);
+  });
+
+  test('grafana logs to the console: its data path and /tmp are its only writable paths', () => {
+    const deployment = webApp({ image: 'grafana/grafana:11.3.1', port: 3000 });
+    expect(podSpec(deployment).securityContext).toMatchObject({ runAsUser: 472, runAsGroup: 0, fsGroup: 0 });
+    expect(mountPaths(deployment)).toEqual(['/tmp', '/var/lib/grafana']);
+  });
+
+  test('wordpress, httpd and traefik on port 80 run non-root the same way, each with the paths it writes', () => {
+    const sysctls = (props: Partial<WebAppProps>) => podSpec(webApp(props)).securityContext.sysctls;
+    for (const image of ['wordpress:6.6', 'httpd:2.4', 'traefik:2.2']) {
+      expect(sysctls({ image, port: 80 })).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    }
+    const wordpress = webApp({ image: 'wordpress:6.6', port: 80 });
+    expect(podSpec(wordpress).securityContext).toMatchObject({ runAsUser: 33, runAsGroup: 33 });
+    expect(mountPaths(wordpress)).toEqual(['/var/run/apache2', '/var/lock/apache2', '/tmp', '/var/www/html']);
+    expect(mountPaths(webApp({ image: 'httpd:2.4', port: 80 }))).toEqual(['/usr/local/apache2/logs', '/tmp']);
   });
 
   test('writable paths given for a known image must cover what it writes, or it is refused naming the paths and the fixes', () => {
@@ -118,6 +146,15 @@ describe('presets read the table', () => {
     const chart = newChart();
     new RedisStatefulSet(chart, 'M', { name: 'mirror', image: 'mirror.example.com/redis:7.0.11-alpine' });
     expect(podSpec(find(synth(chart), 'StatefulSet', 'mirror-statefulset')).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 1000 });
+  });
+
+  test('MysqlStatefulSet on a mariadb UBI image makes its socket folder /run/mariadb writable, not the Ubuntu image\'s /run/mysqld', () => {
+    const chart = newChart();
+    new MysqlStatefulSet(chart, 'Db', { image: 'mariadb:11.4-ubi' });
+    const statefulSet = find(synth(chart), 'StatefulSet', 'mariadb-statefulset');
+    expect(mountPaths(statefulSet)).toContain('/run/mariadb');
+    expect(mountPaths(statefulSet)).not.toContain('/run/mysqld');
+    expect(podSpec(statefulSet).securityContext).toMatchObject({ runAsUser: 999, runAsGroup: 999, fsGroup: 999 });
   });
 
   test('MongoStatefulSet: uid 999, /tmp and /data/configdb writable, the claim at /data/db', () => {

@@ -1,4 +1,5 @@
 import { App, Chart } from 'cdk8s';
+import { ServiceType } from 'cdk8s-plus-27';
 import { BatchJob, intendedConnections, Peer, ReleasedWebApp, ScheduledJob, StatefulApp, WebApp } from '../../lib';
 
 const show = (app: App) => intendedConnections(app).map((c) => `${c.src} => ${c.dst} : ${c.ports.join(',')}`);
@@ -45,6 +46,20 @@ describe('intendedConnections', () => {
       'shop/web-blue-deployment[Deployment] => shop/api-deployment[Deployment] : TCP 8080',
       `shop/web-green-deployment[Deployment] => ${DNS}`,
       'shop/web-green-deployment[Deployment] => shop/api-deployment[Deployment] : TCP 8080',
+    ]);
+  });
+
+  test('a NodePort or LoadBalancer front lists every address on its ports, for each version of a released app', () => {
+    const { app, chart } = shop();
+    new WebApp(chart, 'Admin', { name: 'admin', image: 'admin:1', port: 9000, serviceType: ServiceType.NODE_PORT });
+    new ReleasedWebApp(chart, 'Web', {
+      name: 'web', port: 3000, serviceType: ServiceType.LOAD_BALANCER, versions: { blue: { image: 'web:1' }, green: { image: 'web:2' } }, release: { strategy: 'blue-green', active: 'blue' },
+    });
+    new StatefulApp(chart, 'Cache', { name: 'cache', image: 'redis:7.2.5', port: 6379 });
+    expect(show(app).filter((line) => line.startsWith('0.0.0.0'))).toEqual([
+      '0.0.0.0-255.255.255.255 => shop/admin-deployment[Deployment] : TCP 9000',
+      '0.0.0.0-255.255.255.255 => shop/web-blue-deployment[Deployment] : TCP 3000',
+      '0.0.0.0-255.255.255.255 => shop/web-green-deployment[Deployment] : TCP 3000',
     ]);
   });
 

@@ -58,6 +58,8 @@ describe('MongoStatefulSet', () => {
     const c = container(set);
     expect(c.livenessProbe.tcpSocket).toEqual({ port: 'mongodb' });
     expect(c.readinessProbe.tcpSocket).toEqual({ port: 'mongodb' });
+    expect(c.livenessProbe).toMatchObject({ periodSeconds: 10, failureThreshold: 6 });
+    expect(c.readinessProbe).toMatchObject({ periodSeconds: 5 });
     expect(c.startupProbe).toEqual({ tcpSocket: { port: 'mongodb' }, periodSeconds: 5, failureThreshold: 60 });
     expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '512Mi' }, limits: { memory: '1Gi' } });
   });

@@ -229,6 +229,29 @@ describe('security defaults (restricted)', () => {
   });
 });
 
+describe('ports below 1024: the pod sysctl net.ipv4.ip_unprivileged_port_start', () => {
+  const sysctls = (workload: Record<string, any>) => podSpec(workload).securityContext.sysctls;
+  test('a port below 1024 lowers it to that port, so the non-root process binds it with every capability dropped', () => {
+    const d = deploymentOf({ port: 80 });
+    expect(sysctls(d)).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    expect(podSpec(d).securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: DEFAULT_APP_UID });
+    expect(container(d).securityContext.capabilities).toEqual({ drop: ['ALL'] });
+    expect(podSpec(d).hostNetwork).toBeUndefined();
+  });
+  test('several low ports: the lowest of them, extra ports included', () => {
+    expect(sysctls(deploymentOf({ port: 8443, portName: 'alt', extraPorts: [{ name: 'https', port: 443 }, { name: 'http', port: 80 }] })))
+      .toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '80' }]);
+    expect(sysctls(deploymentOf({ port: 1023 }))).toEqual([{ name: 'net.ipv4.ip_unprivileged_port_start', value: '1023' }]);
+  });
+  test('only then: ports from 1024 up, and a worker without ports, leave the sysctl out', () => {
+    expect(sysctls(deploymentOf({ port: 1024 }))).toBeUndefined();
+    expect(sysctls(deploymentOf({ port: 8080, extraPorts: [{ name: 'metrics', port: 9090 }] }))).toBeUndefined();
+    const chart = newChart();
+    new WebApp(chart, 'Worker', { name: 'worker', image: 'worker:1.0' });
+    expect(sysctls(find(synth(chart), 'Deployment', 'worker-deployment'))).toBeUndefined();
+  });
+});
+
 describe('security overrides', () => {
   test('runAsUser sets the group and fsGroup too unless they are given', () => {
     expect(podSpec(deploymentOf({ security: { runAsUser: 2000 } })).securityContext)

@@ -20,6 +20,13 @@ describe('PostgresStatefulSet', () => {
   const { postgres, objects } = make();
   const set = find(objects, 'StatefulSet', 'postgres-statefulset');
 
+  test('nodePorts passes through to StatefulApp: postgres-service-nodeport on 5432, admitted from any address; another port is refused', () => {
+    const published = make({ nodePorts: [5432] }).objects;
+    expect(find(published, 'Service', 'postgres-service-nodeport').spec).toMatchObject({ type: 'NodePort', ports: [{ name: 'postgres', port: 5432, targetPort: 'postgres', protocol: 'TCP' }] });
+    expect(find(published, 'NetworkPolicy', 'postgres-network-policy').spec.ingress).toEqual([{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 5432, protocol: 'TCP' }] }]);
+    expect(problemsOf({ nodePorts: [9187] })).toEqual(['nodePorts[0] 9187']);
+  });
+
   test('defaults: postgres-statefulset with the pinned image, governed by the headless postgres-service on 5432', () => {
     const service = find(objects, 'Service', 'postgres-service');
     expect(service.spec.clusterIP).toBe('None');
@@ -63,6 +70,12 @@ describe('PostgresStatefulSet', () => {
     expect(c.livenessProbe).toEqual({ tcpSocket: { port: 'postgres' }, periodSeconds: 10, failureThreshold: 6 });
     expect(c.startupProbe).toEqual({ tcpSocket: { port: 'postgres' }, periodSeconds: 5, failureThreshold: 60 });
     expect(c.resources).toEqual({ requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '512Mi' } });
+  });
+
+  test('postgres 18 keeps the image\'s own PGDATA, already one folder below its volume at /var/lib/postgresql', () => {
+    const set18 = find(make({ image: 'postgres:18.1' }).objects, 'StatefulSet', 'postgres-statefulset');
+    expect(envOf(set18).PGDATA).toBeUndefined();
+    expect(mountAt(set18, '/var/lib/postgresql').mount).toEqual({ name: 'data', mountPath: '/var/lib/postgresql' });
   });
 
   test('an alpine image runs as its uid 70', () => {

@@ -110,6 +110,11 @@ describe('blue/green', () => {
     expect(find(objects, 'Service', 'web').spec.type).toBe('NodePort');
     expect(find(objects, 'Service', 'web-preview-service').spec.type).toBe('ClusterIP');
     expect(find(objects, 'Ingress', 'web-ingress').spec.rules[0].http.paths[0].backend).toEqual({ service: { name: 'web', port: { number: 8080 } } });
+    // The NodePort's pods (every version) admit every address, and the controller of the Ingress.
+    expect(find(objects, 'NetworkPolicy', 'web-network-policy').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
   });
 
   test('every strategy synthesizes to objects that pass schema validation and every rule', () => {

@@ -1,6 +1,6 @@
 import { ServiceType } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
-import { StatefulApp, WebApp } from '../../lib';
+import { Peer, StatefulApp, WebApp } from '../../lib';
 import { createService, ServiceOptions } from '../../lib/constructs/service';
 import { find, invalid, newChart, synth } from '../helpers';
 
@@ -52,6 +52,16 @@ describe('createService', () => {
     expect(() => make({ serviceType: ServiceType.NODE_PORT, nodePort: 29999 })).toThrow(invalid('test/Extra', 'nodePort', 29999));
     expect(() => make({ serviceType: ServiceType.LOAD_BALANCER, nodePort: 32768 })).toThrow(invalid('test/Extra', 'nodePort', 32768));
     expect(() => make({ nodePort: 30000 })).toThrow(invalid('test/Extra', 'nodePort', 30000));
+  });
+  test('a NodePort or LoadBalancer Service makes the target admit every IPv4 address on its ports; a ClusterIP one does not', () => {
+    for (const serviceType of [ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER]) {
+      const { make, target } = setup();
+      make({ serviceType, port: 80 });
+      expect(target.connections.ingress.map((edge) => [(edge.from as Peer).peer, edge.ports])).toEqual([[{ ipBlock: { cidr: '0.0.0.0/0' } }, [8080]]]);
+    }
+    const { make, target } = setup();
+    make({ port: 80 });
+    expect(target.connections.ingress).toEqual([]);
   });
   test('node ports 30000 and 32767 are accepted', () => {
     expect(() => setup().make({ serviceType: ServiceType.NODE_PORT, nodePort: 30000 })).not.toThrow();

@@ -24,6 +24,41 @@ describe('StatefulApp', () => {
     ]);
     expect(build({ extraPorts: [{ name: 'tcp', port: 1 }] })).toThrow(invalid('test/Db', 'extraPorts[0]', { name: 'tcp', port: 1 }));
   });
+  test('nodePorts: a NodePort Service of the published ports beside the headless one, and the policy admits every address on them', () => {
+    const { objects, app } = make({ serviceName: 'db', extraPorts: [{ name: 'admin', port: 8081 }, { name: 'metrics', port: 9187 }], nodePorts: [8081, 5432] });
+    const published = find(objects, 'Service', 'db-nodeport');
+    expect(app.nodePortService?.name).toBe('db-nodeport');
+    expect(published.spec).toEqual({
+      type: 'NodePort',
+      selector: { 'app.kubernetes.io/name': 'db' },
+      ports: [{ name: 'admin', port: 8081, targetPort: 'admin', protocol: 'TCP' }, { name: 'tcp', port: 5432, targetPort: 'tcp', protocol: 'TCP' }],
+    });
+    expect(published.metadata.labels).toEqual(find(objects, 'Service', 'db').metadata.labels);
+    expect(find(objects, 'Service', 'db').spec.clusterIP).toBe('None');
+    expect(find(objects, 'NetworkPolicy', 'db-network-policy').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8081, protocol: 'TCP' }, { port: 5432, protocol: 'TCP' }] },
+    ]);
+  });
+  test('without nodePorts there is no NodePort Service and the policy admits nothing', () => {
+    const { objects, app } = make();
+    expect(objects.filter((o) => o.kind === 'Service').map((o) => o.metadata.name)).toEqual(['db-service']);
+    expect(app.nodePortService).toBeUndefined();
+  });
+  test('nodePorts must be distinct ports the pods declare, and at least one; every problem at once', () => {
+    const error = (() => {
+      try {
+        make({ nodePorts: [5432, 8080, 5432] });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return '';
+    })();
+    expect(error).toMatch(invalid('test/Db', 'nodePorts[1]', 8080));
+    expect(error).toContain('must be a port the pods declare (tcp=5432)');
+    expect(error).toContain('\ntest/Db: invalid nodePorts[2] 5432: is listed twice');
+    expect(build({ nodePorts: [] })).toThrow(invalid('test/Db', 'nodePorts', []));
+    expect(build({ serviceName: `s${'x'.repeat(54)}`, nodePorts: [5432] })).toThrow(/nodePorts Service name/);
+  });
   test('a StatefulSet governed by a headless Service', () => {
     const { objects } = make({ replicas: 3 });
     const service = find(objects, 'Service', 'db-service');

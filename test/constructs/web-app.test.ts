@@ -117,6 +117,29 @@ describe('Service options', () => {
   test('LoadBalancer', () => {
     expect(find(make({ serviceType: ServiceType.LOAD_BALANCER }).objects, 'Service', 'app-service').spec.type).toBe('LoadBalancer');
   });
+  test.each([ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER])('%s: the policy admits every IPv4 address on each container port of the Service, by itself', (serviceType) => {
+    const { objects } = make({ serviceType, servicePort: 80, extraPorts: [{ name: 'metrics', port: 9090 }] });
+    expect(find(objects, 'Service', 'app-service').spec.ports.map((p: { port: number }) => p.port)).toEqual([80, 9090]);
+    // The policy is on the pods' ports (8080, 9090), not the Service's (80): kube-proxy has translated the port by then.
+    expect(find(objects, 'NetworkPolicy', 'app-network-policy').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8080, protocol: 'TCP' }, { port: 9090, protocol: 'TCP' }] },
+    ]);
+  });
+  test('ClusterIP (the default) admits no address: only declared clients', () => {
+    expect(find(make().objects, 'NetworkPolicy', 'app-network-policy').spec.ingress).toBeUndefined();
+    expect(find(make({ serviceType: ServiceType.CLUSTER_IP }).objects, 'NetworkPolicy', 'app-network-policy').spec.ingress).toBeUndefined();
+  });
+  test('a NodePort with an Ingress admits both the addresses and the controller; edges declared later follow', () => {
+    const chart = newChart();
+    const client = new WebApp(chart, 'Client', { name: 'client', image: 'c:1' });
+    const { app } = make({ serviceType: ServiceType.NODE_PORT, ingress: { controller: Peer.ingressController(), host: 'a.example.com' } }, chart);
+    app.connections.allowFrom(client);
+    expect(find(synth(chart), 'NetworkPolicy', 'app-network-policy').spec.ingress).toEqual([
+      { from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+      { from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+      { from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'client' } } }], ports: [{ port: 8080, protocol: 'TCP' }] },
+    ]);
+  });
   test('nodePort out of range or with ClusterIP is refused', () => {
     expect(build({ serviceType: ServiceType.NODE_PORT, nodePort: 8080 })).toThrow(invalid('test/App', 'nodePort', 8080));
     expect(build({ serviceType: ServiceType.NODE_PORT, nodePort: 32768 })).toThrow(invalid('test/App', 'nodePort', 32768));

@@ -15,16 +15,18 @@ describe('imageRuntimeNeeds', () => {
     ['postgres', { uid: 999, gid: 999, port: 5432, dataPath: '/var/lib/postgresql', writablePaths: ['/tmp', '/var/run/postgresql'] }],
     ['mysql:8.4', { uid: 999, gid: 999, port: 3306, dataPath: '/var/lib/mysql', writablePaths: ['/tmp', '/var/run/mysqld'] }],
     ['mariadb:11.4', { uid: 999, gid: 999, port: 3306, dataPath: '/var/lib/mysql', writablePaths: ['/tmp', '/run/mysqld'] }],
+    ['mariadb:11.4-ubi', { uid: 999, gid: 999, port: 3306, dataPath: '/var/lib/mysql', writablePaths: ['/tmp', '/run/mariadb'] }],
     ['redis:7.2.5', { uid: 999, gid: 999, port: 6379, dataPath: '/data', writablePaths: [] }],
     ['redis:7.2.5-alpine', { uid: 999, gid: 1000, port: 6379, dataPath: '/data', writablePaths: [] }],
     ['mongo:7.0.14', { uid: 999, gid: 999, port: 27017, dataPath: '/data/db', writablePaths: ['/tmp', '/data/configdb'] }],
     ['wordpress:6.6', { uid: 33, gid: 33, port: 80, dataPath: '/var/www/html', writablePaths: ['/var/run/apache2', '/var/lock/apache2', '/tmp'] }],
     ['elasticsearch:8.17.0', { uid: 1000, gid: 0, port: 9200, dataPath: '/usr/share/elasticsearch/data', writablePaths: ['/usr/share/elasticsearch/logs', '/tmp'] }],
     ['opensearchproject/opensearch:2.17.0', { uid: 1000, gid: 1000, port: 9200, dataPath: '/usr/share/opensearch/data', writablePaths: ['/usr/share/opensearch/logs', '/tmp'] }],
-    ['rabbitmq:4.0', { uid: 999, gid: 999, port: 5672, dataPath: '/var/lib/rabbitmq', writablePaths: ['/var/log/rabbitmq', '/tmp'] }],
+    ['rabbitmq:4.0', { uid: 999, gid: 999, port: 5672, dataPath: '/var/lib/rabbitmq', writablePaths: ['/tmp'] }],
+    ['rabbitmq:4.0-alpine', { uid: 100, gid: 101, port: 5672, dataPath: '/var/lib/rabbitmq', writablePaths: ['/tmp'] }],
     ['memcached:1.6', { uid: 11211, gid: 11211, port: 11211, dataPath: undefined, writablePaths: [] }],
     ['traefik:v3.1', { uid: undefined, gid: undefined, port: 80, dataPath: undefined, writablePaths: ['/tmp'] }],
-    ['grafana/grafana:11.3.1', { uid: 472, gid: 0, port: 3000, dataPath: '/var/lib/grafana', writablePaths: ['/var/log/grafana', '/tmp'] }],
+    ['grafana/grafana:11.3.1', { uid: 472, gid: 0, port: 3000, dataPath: '/var/lib/grafana', writablePaths: ['/tmp'] }],
     ['prom/prometheus:v2.54.1', { uid: 65534, gid: 65534, port: 9090, dataPath: '/prometheus', writablePaths: [] }],
     ['node:22', { uid: 1000, gid: 1000, port: undefined, dataPath: undefined, writablePaths: ['/tmp'] }],
     ['python:3.12', { uid: undefined, gid: undefined, port: undefined, dataPath: undefined, writablePaths: ['/tmp'] }],
@@ -36,6 +38,13 @@ describe('imageRuntimeNeeds', () => {
   it('sets PGDATA below the volume root only for postgres up to 17 (18 moved it there itself)', () => {
     expect(imageRuntimeNeeds('postgres:17.2')!.env).toEqual({ PGDATA: '/var/lib/postgresql/data/pgdata' });
     expect(imageRuntimeNeeds('postgres:18.1')!.env).toBeUndefined();
+  });
+
+  it('tells the rabbitmq alpine images (user 100:101) and the mariadb UBI images (socket in /run/mariadb) from the others by their tag', () => {
+    expect(imageRuntimeNeeds('rabbitmq:3.13.7-management-alpine')).toMatchObject({ uid: 100, gid: 101 });
+    expect(imageRuntimeNeeds('rabbitmq:3.13.7-management')).toMatchObject({ uid: 999, gid: 999 });
+    expect(imageRuntimeNeeds('docker.io/library/mariadb:lts-ubi9')!.writablePaths).toEqual(['/tmp', '/run/mariadb']);
+    expect(imageRuntimeNeeds('mariadb:lts-noble')!.writablePaths).toEqual(['/tmp', '/run/mysqld']);
   });
 
   it('names the unprivileged variant of nginx and the port it listens on', () => {
@@ -54,10 +63,10 @@ describe('imageRuntimeNeeds', () => {
     expect(imageRuntimeNeeds('example/app:1.0')).toBeUndefined();
   });
 
-  it('covers 18 images (22 entries: four variants of postgres, two of redis, one each of the others), each citing its source', () => {
+  it('covers 18 images (24 entries: four variants of postgres, two each of mariadb, redis and rabbitmq, one each of the others), each citing its source', () => {
     const entries = knownImageNeeds();
     expect(new Set(entries.map((e) => e.image)).size).toBe(18);
-    expect(entries).toHaveLength(22);
+    expect(entries).toHaveLength(24);
     for (const entry of entries) {
       expect(entry.sources.length).toBeGreaterThan(0);
       for (const source of entry.sources) expect(source).toMatch(/^https:\/\/[^ ]+: ./);
@@ -71,7 +80,7 @@ function docRow(needs: ImageRuntimeNeeds): string {
   const user = needs.uid === undefined ? 'none of its own (10001)' : `${needs.uid}:${needs.gid}`;
   const lowPort = needs.port !== undefined && needs.port < 1024;
   const underDefaults = [
-    ...(lowPort ? [`refused on port ${needs.port}: ${needs.unprivilegedVariant ? `use \`${needs.unprivilegedVariant.image}\` (${needs.unprivilegedVariant.port}) or ` : ''}configure a port ≥ 1024`] : []),
+    ...(lowPort ? [`runs on port ${needs.port}: the pod sets \`net.ipv4.ip_unprivileged_port_start=${needs.port}\``] : []),
     ...(needs.writableRoot ? ['refused unless `readOnlyRootFilesystem: false`'] : []),
   ];
   return `| ${image} | ${user} | ${needs.port ?? '—'} | ${needs.dataPath ? `\`${needs.dataPath}\`` : '—'} | `

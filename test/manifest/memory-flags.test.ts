@@ -1,4 +1,4 @@
-import { formatBytes, memoryFlags, memoryFlagsAboveLimit } from '../../lib/manifest/memory-flags';
+import { formatBytes, javaMaxHeapBytes, memoryFlags, memoryFlagsAboveLimit } from '../../lib/manifest/memory-flags';
 
 describe('memoryFlags', () => {
   it('reads -Xmx in every unit, from args and from the JVM option variables', () => {
@@ -7,30 +7,45 @@ describe('memoryFlags', () => {
       env: [['ES_JAVA_OPTS', '-Xms512m -Xmx512m'], ['JAVA_TOOL_OPTIONS', '-Xmx1048576k'], ['LS_JAVA_OPTS', '-Xmx1073741824'], ['OTHER', '-Xmx9g']],
     });
     expect(flags).toEqual([
-      { flag: '-Xmx2g', where: 'args', bytes: 2 * 2 ** 30 },
-      { flag: '-Xmx512m', where: 'env ES_JAVA_OPTS', bytes: 512 * 2 ** 20 },
-      { flag: '-Xmx1048576k', where: 'env JAVA_TOOL_OPTIONS', bytes: 2 ** 30 },
-      { flag: '-Xmx1073741824', where: 'env LS_JAVA_OPTS', bytes: 2 ** 30 },
+      { flag: '-Xmx2g', where: { field: 'args' }, bytes: 2 * 2 ** 30 },
+      { flag: '-Xmx512m', where: { field: 'env', variable: 'ES_JAVA_OPTS', index: 0 }, bytes: 512 * 2 ** 20 },
+      { flag: '-Xmx1048576k', where: { field: 'env', variable: 'JAVA_TOOL_OPTIONS', index: 1 }, bytes: 2 ** 30 },
+      { flag: '-Xmx1073741824', where: { field: 'env', variable: 'LS_JAVA_OPTS', index: 2 }, bytes: 2 ** 30 },
+    ]);
+  });
+
+  it('reads -XX:MaxHeapSize= as the JVM heap too, in args and the JVM option variables', () => {
+    expect(memoryFlags({ args: ['java', '-XX:MaxHeapSize=2G', '-jar', 'app.jar'], env: [['JAVA_OPTS', '-XX:MaxHeapSize=512m -XX:MaxHeapSize=']] })).toEqual([
+      { flag: '-XX:MaxHeapSize=2G', where: { field: 'args' }, bytes: 2 * 2 ** 30 },
+      { flag: '-XX:MaxHeapSize=512m', where: { field: 'env', variable: 'JAVA_OPTS', index: 0 }, bytes: 512 * 2 ** 20 },
     ]);
   });
 
   it('reads Redis --maxmemory in its own units, also inside a shell command line', () => {
     expect(memoryFlags({ command: ['sh', '-c', 'redis-server --maxmemory 1gb --port 6379'] })).toEqual([
-      { flag: '--maxmemory 1gb', where: 'command', bytes: 2 ** 30 },
+      { flag: '--maxmemory 1gb', where: { field: 'command' }, bytes: 2 ** 30 },
     ]);
-    expect(memoryFlags({ args: ['--maxmemory', '100m'] })).toEqual([{ flag: '--maxmemory 100m', where: 'args', bytes: 100e6 }]);
+    expect(memoryFlags({ args: ['--maxmemory', '100m'] })).toEqual([{ flag: '--maxmemory 100m', where: { field: 'args' }, bytes: 100e6 }]);
     expect(memoryFlags({ args: ['--maxmemory', 'lots'] })).toEqual([]);
   });
 
   it('reads Node --max-old-space-size (MiB) written with = or a space, in args and NODE_OPTIONS', () => {
     expect(memoryFlags({ args: ['node', '--max-old-space-size=4096', 'server.js'], env: [['NODE_OPTIONS', '--max_old_space_size 512']] })).toEqual([
-      { flag: '--max-old-space-size=4096', where: 'args', bytes: 4096 * 2 ** 20 },
-      { flag: '--max_old_space_size 512', where: 'env NODE_OPTIONS', bytes: 512 * 2 ** 20 },
+      { flag: '--max-old-space-size=4096', where: { field: 'args' }, bytes: 4096 * 2 ** 20 },
+      { flag: '--max_old_space_size 512', where: { field: 'env', variable: 'NODE_OPTIONS', index: 0 }, bytes: 512 * 2 ** 20 },
     ]);
   });
 
   it('skips values that are not literal strings (a Secret reference)', () => {
     expect(memoryFlags({ env: [['JAVA_OPTS', undefined]] })).toEqual([]);
+  });
+});
+
+describe('javaMaxHeapBytes', () => {
+  it('is the largest heap the memory flags parser reads in any of the texts, whatever the variable', () => {
+    expect(javaMaxHeapBytes(['-Xms1g -Xmx512m', 'java -XX:MaxHeapSize=768m -jar app.jar'])).toBe(768 * 2 ** 20);
+    expect(javaMaxHeapBytes(['-Xmx1G'])).toBe(memoryFlags({ args: ['-Xmx1G'] })[0].bytes);
+    expect(javaMaxHeapBytes(['--max-old-space-size=4096', '--maxmemory 1gb', '-Xmx', "'-Xmx1g'"])).toBeUndefined();
   });
 });
 

@@ -1,7 +1,7 @@
 import { customResources } from '../../lib/validation/schema/crd';
 import { resourceScope, SCHEMA_VERSIONS } from '../../lib/validation/schema';
 import {
-  asArray, asRecord, asString, effectiveNamespace, field, isClusterScoped, isRecord, joinPath, matchesLabelMap, matchesLabelSelector, objectLabel,
+  apiGroupOf, asArray, compareText, asRecord, asString, effectiveNamespace, field, isClusterScoped, isRecord, joinPath, matchesLabelMap, matchesLabelSelector, objectLabel,
   records, stringMap,
 } from '../../lib/manifest/objects';
 import { loadSchema } from '../../lib/manifest/api/load';
@@ -83,4 +83,12 @@ describe('the plain-object toolkit', () => {
     expect(objectLabel('Namespace', undefined, 'shop')).toBe('Namespace shop');
     expect(objectLabel('Service', 'shop', 'api')).toBe('Service shop/api');
   });
+});
+
+test('apiGroupOf: the group before the first slash, the core group of v1, and no group of a missing apiVersion', () => {
+  expect(['apps/v1', 'networking.k8s.io/v1', 'v1', 'apps/v1/extra', undefined].map(apiGroupOf)).toEqual(['apps', 'networking.k8s.io', '', 'apps', '']);
+});
+
+test('compareText: code-unit order, whatever the locale (upper case before "_" before lower case)', () => {
+  expect(['b', 'a', '_', 'B', 'a'].sort(compareText)).toEqual(['B', '_', 'a', 'a', 'b']);
 });

@@ -173,7 +173,7 @@ describe('the packed library', () => {
     fs.writeFileSync(path.join(consumer, 'compose.yaml'), [
       'services:',
       '  web:',
-      // nginx itself binds port 80, which the restricted defaults refuse (naming this variant).
+      // The unprivileged variant of nginx, built to listen on 8080.
       '    image: nginxinc/nginx-unprivileged:1.27.3',
       '    ports: ["8080:8080"]',
       '    environment:',

@@ -4,10 +4,10 @@
  */
 import { ApiObject, App, Chart } from 'cdk8s';
 import { declareExternalObject, Peer, ReleasedWebApp, ReleaseStrategy, RestrictedNamespace } from '../../lib';
-import { helmChartOf } from '../../lib/render/helm/app-chart';
+import { chartStage, helmChartOf } from '../../lib/render/helm/app-chart';
 import { KnobRegistry } from '../../lib/render/helm/knobs';
 import { releaseChartValues, releaseFromValues, releaseValuesSchema, splitImage } from '../../lib/render/helm/releases';
-import { chartValues, chartValuesOf, ChartValuesOptions, switchVariants, withPlaceholders } from '../../lib/render/helm/values';
+import { chartValues, chartValuesOf, ChartValuesOptions, switchVariants } from '../../lib/render/helm/values';
 
 const VERSIONS = { blue: { image: 'registry.example.com/web:1.0.0' }, green: { image: 'registry.example.com/web:1.1.0' } };
 
@@ -46,14 +46,7 @@ function releasedApp(release: ReleaseStrategy, extra: Extra = {}): App {
 /** The chart of one stage built by `build`, as `habr-k8s helm` builds it. */
 function chartOf(build: () => App) {
   const registry = new KnobRegistry();
-  const app = build();
-  const stage = {
-    name: 'default',
-    app,
-    placeholders: withPlaceholders(registry, build),
-    variants: switchVariants(chartValuesOf(app)).map((switches) => withPlaceholders(registry, build, switches)),
-  };
-  return helmChartOf([stage], registry, { folder: 'chart', source: 'web/main.ts' });
+  return helmChartOf([chartStage('default', registry, build)], registry, { folder: 'chart', source: 'web/main.ts' });
 }
 
 const templates = (chart: ReturnType<typeof chartOf>) => chart.templates.map((t) => t.content).join('');
@@ -90,6 +83,8 @@ describe('releaseChartValues', () => {
     expect(() => splitImage('registry.example.com:5000/web')).toThrow('image registry.example.com:5000/web: a chart value needs a repository and a tag');
     expect(() => splitImage('web:1@sha256:abc')).toThrow('a chart value needs a repository and a tag');
     expect(splitImage('registry.example.com:5000/web:1.0')).toEqual({ repository: 'registry.example.com:5000/web', tag: '1.0' });
+    expect(splitImage('nginx:1.27')).toEqual({ repository: 'nginx', tag: '1.27' });
+    expect(splitImage('localhost/team/web:1.0')).toEqual({ repository: 'localhost/team/web', tag: '1.0' });
   });
 
   test('releaseValuesSchema: an enum of the version names, or a weight from 0 to 100, and a tag per version', () => {
@@ -190,5 +185,24 @@ describe('a release in the chart', () => {
     chartValues(app, { mode: 'b', weight: 0, other: 50 }, { choices: { mode: ['a', 'b', 'c'] }, ranges: { weight: { minimum: 0, maximum: 100 }, other: { minimum: 0, maximum: 100 } } });
     expect(switchVariants(chartValuesOf(app))).toEqual([{ mode: 'a' }, { mode: 'c' }, { weight: 100 }, { weight: 50 }, { other: 0 }, { other: 100 }]);
     expect(switchVariants(undefined)).toEqual([]);
+  });
+
+  test('chartStage: the app, then under placeholders, then once per switch variant with its switches, the same whether the build is sync or async', async () => {
+    const seen: unknown[] = [];
+    const build = () => {
+      const app = new App();
+      seen.push(chartValues(app, { mode: 'b', weight: 0 }, { choices: { mode: ['a', 'b'] }, ranges: { weight: { minimum: 0, maximum: 100 } } }));
+      return app;
+    };
+    const registry = new KnobRegistry();
+    const stage = chartStage('dev', registry, build);
+    const builds = [{ mode: 'b', weight: 0 }, { mode: 'b', weight: 0 }, { mode: 'a', weight: 0 }, { mode: 'b', weight: 100 }, { mode: 'b', weight: 50 }];
+    expect(seen.splice(0)).toEqual(builds);
+    expect(stage.name).toBe('dev');
+    expect(stage.variants.map((variant) => variant.switches)).toEqual([{ mode: 'a' }, { weight: 100 }, { weight: 50 }]);
+    expect(stage.variants.map((variant) => variant.switches)).toEqual(switchVariants(chartValuesOf(stage.app)));
+    const loaded = await chartStage('dev', registry, async () => build());
+    expect(seen).toEqual(builds);
+    expect(loaded.variants.map((variant) => variant.switches)).toEqual([{ mode: 'a' }, { weight: 100 }, { weight: 50 }]);
   });
 });

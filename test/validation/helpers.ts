@@ -59,6 +59,8 @@ export interface ServiceOptions {
   selector?: Record<string, string>;
   ports?: Record<string, unknown>[];
   clusterIP?: string;
+  /** `spec.type`. @default - none (ClusterIP) */
+  type?: string;
 }
 
 export function service(options: ServiceOptions = {}): KubeObject {
@@ -70,6 +72,7 @@ export function service(options: ServiceOptions = {}): KubeObject {
       ...(options.selector === undefined ? { selector: { app: 'web' } } : Object.keys(options.selector).length ? { selector: options.selector } : {}),
       ports: options.ports ?? [{ name: 'http', port: 80, targetPort: 'http' }],
       ...(options.clusterIP ? { clusterIP: options.clusterIP } : {}),
+      ...(options.type ? { type: options.type } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { buildIndex, IndexedPodTemplate, ObjectIndex } from '../../lib/validation/rule';
 import {
-  AddressPeer, NetworkPolicyEvaluator, networkPolicyEvaluator, podOf, somePodOfNamespace, somePodOutside,
+  AddressPeer, NetworkPolicyEvaluator, networkPolicyEvaluator, podOf, someAddressOutside, somePodOfNamespace, somePodOutside,
 } from '../../lib/validation/network-policy-eval';
 import { KubeObject } from '../../lib/manifest/types';
 import { container, deployment, networkPolicy, sourced } from './helpers';
@@ -185,6 +185,20 @@ describe('NetworkPolicyEvaluator: peers', () => {
     expect(webToApi(w)[2]).toBe('maybe');
     // Selectors never match an address.
     expect(apiAdmits([{ namespaceSelector: {} }]).evaluator.ingress({ from: from('203.0.113.5'), to: podOf(w.pod('api')), port: 8080 }).allowed).toBe('no');
+  });
+
+  it('answers for some unknown address outside the cluster: yes for every address, maybe for a narrower block, no for selectors alone', () => {
+    const verdict = (from: unknown[], ports?: unknown[]) => {
+      const w = world(api(), policy('api', { podSelector: API, ingress: [{ from, ...(ports ? { ports } : {}) }] }));
+      return w.evaluator.ingress({ from: someAddressOutside(), to: podOf(w.pod('api')), port: 8080 }).allowed;
+    };
+    expect(verdict([{ ipBlock: { cidr: '0.0.0.0/0' } }])).toBe('yes');
+    expect(verdict([{ ipBlock: { cidr: '::/0' } }])).toBe('yes');
+    expect(verdict([{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }])).toBe('maybe');
+    expect(verdict([{ ipBlock: { cidr: '10.0.0.0/8' } }])).toBe('maybe');
+    expect(verdict([{ ipBlock: { cidr: 'not-a-cidr' } }])).toBe('no');
+    expect(verdict([{ ipBlock: { cidr: '0.0.0.0/0' } }], [{ port: 9090 }])).toBe('no');
+    expect(verdict([{ namespaceSelector: {} }, { podSelector: {} }])).toBe('no');
   });
 
   it('answers for a pod of an unknown namespace other than one: an ingress controller installed elsewhere', () => {

@@ -251,6 +251,12 @@ describe('checkSchema', () => {
     ]);
   });
 
+  it('reads the group of an apiVersion up to its first slash, as Kubernetes does: apps/v1/extra is refused as a built-in group\'s, not taken for a custom resource', () => {
+    expect(checkSchema(sourced({ ...deployment, apiVersion: 'apps/v1/extra' }))).toMatchObject([
+      { rule: 'schema-unknown-kind', severity: 'error', path: 'apiVersion', message: expect.stringContaining('use apiVersion: apps/v1'), apiServer: 'rejects' },
+    ]);
+  });
+
   it('says when an API is served only by a later release', () => {
     const serviceCidr: KubeObject = {
       apiVersion: 'networking.k8s.io/v1',

@@ -11,10 +11,18 @@ import { appManifests, ChartManifest } from '../manifests';
 import { renderObjects, RenderOptions, SynthesisError } from '../synthesize';
 import { ChartOutput, helmChart, profileOf } from './chart';
 import { JsonSchema, Knob, KnobRegistry, STRING_PLACEHOLDER } from './knobs';
-import { switchedManifests } from './switches';
-import { chartValuesOf, ChartValuesDeclaration, kindOf, switchVariants, valueLeaves, ValuesTree } from './values';
+import { nameOf, switchedManifests } from './switches';
+import { chartValuesOf, ChartValuesDeclaration, kindOf, SwitchValues, switchVariants, valueLeaves, ValuesTree, withPlaceholders } from './values';
 
-/** One stage of an app, built twice. */
+/** The app of a stage built under `withPlaceholders` with some of its choices and ranges set to another value. */
+export interface SwitchVariantBuild {
+  /** The values set: one of `switchVariants(chartValuesOf(app))`. */
+  readonly switches: SwitchValues;
+  /** The app built with them. */
+  readonly app: App;
+}
+
+/** One stage of an app, built as {@link chartStage} builds it. */
 export interface ChartStage {
   /** The stage's name: with more than one stage, the value of `.Values.profile` that selects it. */
   readonly name: string;
@@ -22,12 +30,34 @@ export interface ChartStage {
   readonly app: App;
   /** The same app built under `withPlaceholders`. */
   readonly placeholders: App;
-  /**
-   * The same app built under `withPlaceholders` with each of `switchVariants(chartValuesOf(app))`,
-   * in that order, which find the fields its choices and ranges change.
-   * @default - none: the app declares no choices or ranges
-   */
-  readonly variants?: readonly App[];
+  /** The same app built under `withPlaceholders` once per switch variant of its values, which find the fields its choices and ranges change. */
+  readonly variants: readonly SwitchVariantBuild[];
+}
+
+/**
+ * The builds of one stage a chart needs, `build` (the stage's entry) run one after another: as it
+ * is, under placeholders, and under placeholders with each of `switchVariants` of the values it
+ * declares. When `build` returns a promise (`habr-k8s helm` runs an entry file), so does this.
+ */
+export function chartStage(name: string, registry: KnobRegistry, build: () => App): ChartStage;
+export function chartStage(name: string, registry: KnobRegistry, build: () => Promise<App>): Promise<ChartStage>;
+export function chartStage(name: string, registry: KnobRegistry, build: () => App | Promise<App>): ChartStage | Promise<ChartStage> {
+  return then(build(), (app) => then(withPlaceholders(registry, build), (placeholders) => {
+    const variants: SwitchVariantBuild[] = [];
+    const rest = (wanted: readonly SwitchValues[]): ChartStage | Promise<ChartStage> => {
+      if (!wanted.length) return { name, app, placeholders, variants };
+      return then(withPlaceholders(registry, build, wanted[0]), (variant) => {
+        variants.push({ switches: wanted[0], app: variant });
+        return rest(wanted.slice(1));
+      });
+    };
+    return rest(switchVariants(chartValuesOf(app)));
+  }));
+}
+
+/** `next` of `value`: at once, or when `value` is a promise, once it resolves. */
+function then<T, U>(value: T | Promise<T>, next: (value: T) => U | Promise<U>): U | Promise<U> {
+  return value instanceof Promise ? value.then(next) : next(value);
 }
 
 export interface AppChartOptions extends RenderOptions {
@@ -121,9 +151,8 @@ function checkRendersStage(stage: ChartStage, declaration: ChartValuesDeclaratio
     index = Math.min(real.length, templated.length);
   }
   const object = real[index] ?? templated[index];
-  const where = `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
   const field = real[index] && templated[index] ? ` ${firstDifference(real[index], templated[index])}` : '';
-  throw new UserError(`stage ${stage.name}: the chart would not render it: ${where}${field} differs from what the templates make of its values; `
+  throw new UserError(`stage ${stage.name}: the chart would not render it: ${nameOf(object)}${field} differs from what the templates make of its values; `
     + 'a field derived from a value cannot be templated: keep that value fixed, out of chartValues');
 }
 
@@ -141,9 +170,7 @@ export function helmChartOf(stages: readonly ChartStage[], registry: KnobRegistr
   const declarations = stages.map((stage) => chartValuesOf(stage.app) ?? NO_VALUES);
   stages.forEach((stage, i) => checkRendersStage(stage, declarations[i], registry.knobs));
   const templated = stages.map((stage, i) => {
-    const wanted = switchVariants(declarations[i]);
-    if ((stage.variants ?? []).length !== wanted.length) throw new Error(`stage ${stage.name}: ${wanted.length} switch variants needed, ${(stage.variants ?? []).length} given`);
-    const variants = wanted.map((switches, v) => ({ switches, manifests: appManifests(stage.variants![v]) }));
+    const variants = stage.variants.map(({ switches, app }) => ({ switches, manifests: appManifests(app) }));
     try {
       return switchedManifests(appManifests(stage.placeholders), variants, declarations[i], registry);
     } catch (error) {

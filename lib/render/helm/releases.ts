@@ -7,7 +7,7 @@
  * selectors (or the route's weights), and values.schema.json refuses a version the app does not have.
  */
 import type { ReleasedWebApp, ReleaseStrategy } from '../../constructs/released-web-app';
-import { IMAGE_TAG_PATTERN } from '../../manifest/image-reference';
+import { IMAGE_TAG_PATTERN, parseImageReference } from '../../manifest/image-reference';
 import { JsonSchema } from './knobs';
 import { ChartValuesOptions } from './values';
 
@@ -26,12 +26,11 @@ export interface ReleaseChartValues extends Required<Pick<ChartValuesOptions, 'c
   readonly values: ReleaseValues;
 }
 
-/** `repository:tag` of an image reference with a tag (no digest). */
+/** `repository:tag` of an image reference with a tag (no digest), read by {@link parseImageReference}. */
 export function splitImage(image: string): { repository: string; tag: string } {
-  const slash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
-  if (colon <= slash || image.includes('@')) throw new Error(`image ${image}: a chart value needs a repository and a tag`);
-  return { repository: image.slice(0, colon), tag: image.slice(colon + 1) };
+  const { registry, path, tag, digest } = parseImageReference(image);
+  if (tag === undefined || digest !== undefined) throw new Error(`image ${image}: a chart value needs a repository and a tag`);
+  return { repository: registry === undefined ? path : `${registry}/${path}`, tag };
 }
 
 /**

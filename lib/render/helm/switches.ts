@@ -29,7 +29,8 @@ interface SwitchedField {
   readonly values: Map<string | number, Scalar>;
 }
 
-function nameOf(object: KubeObject): string {
+/** `Kind namespace/name` as the object is written (no namespace when it names none): how the chart's errors name an object. */
+export function nameOf(object: KubeObject): string {
   return `${object.kind} ${object.metadata?.namespace ? `${object.metadata.namespace}/` : ''}${object.metadata?.name}`;
 }
 

@@ -1,12 +1,6 @@
 import { finding, IndexedObject, ObjectIndex, Rule } from '../rule';
+import { apiGroupOf } from '../../manifest/objects';
 import { Finding } from '../../manifest/types';
-
-/** The API group of an apiVersion: `apps` of `apps/v1`, the core group ("") of `v1`. */
-function groupOf(apiVersion: unknown): string {
-  const text = String(apiVersion ?? '');
-  const slash = text.indexOf('/');
-  return slash < 0 ? '' : text.slice(0, slash);
-}
 
 /** The objects seen so far with each name: a name has a few (a Deployment, its Service, its HPA), so a scan of them beats a key string per object. */
 type SeenByName = Map<string, { readonly group: string; readonly object: IndexedObject }[]>;
@@ -35,7 +29,7 @@ export const duplicateObjects: Rule = {
       if (object.object.metadata?.name === undefined) continue; // generateName: the server picks a fresh name each time
       const apiVersion = object.object.apiVersion;
       let group = groups.get(apiVersion);
-      if (group === undefined) groups.set(apiVersion, (group = groupOf(apiVersion)));
+      if (group === undefined) groups.set(apiVersion, (group = apiGroupOf(apiVersion)));
       const earlier = earlierOf(seen, object, group);
       if (!earlier) continue;
       findings.push(finding(duplicateObjects, object, 'metadata.name',

@@ -1,6 +1,7 @@
 /**
  * Rule `front-reachability`: the pods behind a front (an Ingress, an HTTPRoute) admit the
- * controller that forwards the front's requests.
+ * controller that forwards the front's requests, and those of a NodePort or LoadBalancer Service
+ * admit addresses outside the cluster.
  *
  * What is knowable from the manifests:
  * - **Ingress.** The ingress controller is not in the manifests, nor is its namespace (an
@@ -15,6 +16,12 @@
  *   when another one is (Envoy Gateway runs it in its controller's namespace, `envoy-gateway-system`,
  *   by default). Egress policies of the Gateway's namespace count when the manifests hold them.
  *
+ * - **NodePort and LoadBalancer Services.** Their clients are outside the cluster (or a node, after
+ *   kube-proxy rewrote the source): only an `ipBlock` peer, or a rule without `from`, admits them.
+ *   The pods are unreachable when the ingress rules of the policies selecting them have neither on
+ *   the target port; an `ipBlock` narrower than every address may cover the clients, so it is never
+ *   reported.
+ *
  * Pods selected by no policy are open; a selector on labels we do not know (the controller's) may
  * match, so it is never reported. A controller on the host network reaches the pods of its own
  * node whatever the policies say (traffic from the local node is admitted): for it, what fails is
@@ -27,7 +34,7 @@ import { HTTP_ROUTE_API_VERSION, isGatewayParentRef } from '../http-route';
 import { findServicePort, targetContainerPort } from '../ports';
 import { backendsOf } from './ingress-backend';
 import {
-  ConnectionVerdict, describeDenial, NetworkPolicyEvaluator, networkPolicyEvaluator, podOf, somePodOfNamespace, somePodOutside,
+  ConnectionVerdict, describeDenial, NetworkPolicyEvaluator, networkPolicyEvaluator, podOf, someAddressOutside, somePodOfNamespace, somePodOutside,
 } from '../network-policy-eval';
 
 const ACCEPTS = 'the API server accepts it, but every request the front forwards to those pods fails: the controller cannot connect to them';
@@ -144,16 +151,53 @@ function checkRoute(index: ObjectIndex, evaluator: NetworkPolicyEvaluator, route
   return findings;
 }
 
+/** The Service types whose clients come from outside the cluster. */
+const OUTSIDE_TYPES: ReadonlySet<string> = new Set(['NodePort', 'LoadBalancer']);
+
+function checkExposedService(index: ObjectIndex, evaluator: NetworkPolicyEvaluator, service: IndexedObject): Finding[] {
+  const spec = asRecord(service.object.spec) ?? {};
+  const type = asString(spec.type);
+  if (type === undefined || !OUTSIDE_TYPES.has(type)) return [];
+  const templates = index.podTemplatesSelectedBy(service) ?? [];
+  const findings: Finding[] = [];
+  const reported = new Set<string>();
+  asArray(spec.ports).forEach((raw, i) => {
+    const servicePort = asRecord(raw);
+    if (!servicePort) return;
+    for (const template of templates) {
+      // A target port no container declares is service-target-port's finding.
+      const target = targetContainerPort(template, servicePort);
+      if (!target) continue;
+      const { port, protocol } = target;
+      const key = `${template.owner.label}\u0000${port}/${protocol}`;
+      if (reported.has(key)) continue;
+      const verdict = evaluator.connection({ from: someAddressOutside(), to: podOf(template), port, protocol });
+      if (verdict.allowed !== 'no') continue;
+      reported.add(key);
+      const nodePort = typeof servicePort.nodePort === 'number' ? `, node port ${servicePort.nodePort}` : '';
+      const through = type === 'LoadBalancer' ? 'the load balancer and the node ports' : 'the node port';
+      findings.push(finding(frontReachability, service, `spec.ports[${i}]`,
+        `${type} Service ${service.name} port ${String(servicePort.port)}${nodePort} reaches container port ${port}/${protocol} of ${podsOf(template)}, `
+        + `but ${describeDenial(verdict, 'an address outside the cluster', podsOf(template), port, protocol)}; `
+        + `the API server accepts it, but every connection through ${through} fails: its clients are outside the cluster (or a node, after kube-proxy's rewrite), which only an ipBlock admits. `
+        + `Admit them on the workload that owns ${template.owner.kind} ${template.owner.name}: with our constructs, a WebApp's serviceType ${type} (or a StatefulApp's nodePorts) does it by itself; `
+        + `in plain manifests, an ingress rule from: [{ ipBlock: { cidr: 0.0.0.0/0 } }] on port ${port} in one of those policies, or make the Service ClusterIP.`));
+    }
+  });
+  return findings;
+}
+
 export const frontReachability: Rule = {
   id: 'front-reachability',
-  summary: 'The pods behind every Ingress backend and HTTPRoute backendRef admit, by their NetworkPolicies, the ingress controller (a pod of another namespace) or the Gateway\'s data plane (a pod of the Gateway\'s namespace) on the target port.',
-  breaks: 'Every request through the front fails: the controller cannot connect to the pods.',
+  summary: 'The pods behind every Ingress backend and HTTPRoute backendRef admit, by their NetworkPolicies, the ingress controller (a pod of another namespace) or the Gateway\'s data plane (a pod of the Gateway\'s namespace) on the target port; those of a NodePort or LoadBalancer Service admit addresses outside the cluster.',
+  breaks: 'Every request through the front fails: the controller, or the client outside the cluster, cannot connect to the pods.',
   apiServer: 'accepts',
   check: (index) => {
     const evaluator = networkPolicyEvaluator(index);
     return [
       ...findingsOf(index.byKind('Ingress'), (ingress) => checkIngress(index, evaluator, ingress)),
       ...findingsOf(index.byKind('HTTPRoute'), (route) => checkRoute(index, evaluator, route)),
+      ...findingsOf(index.byKind('Service'), (service) => checkExposedService(index, evaluator, service)),
     ];
   },
 };

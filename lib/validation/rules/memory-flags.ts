@@ -15,16 +15,14 @@ function checkContainer(template: IndexedPodTemplate, ref: ContainerRef): readon
   });
   const above = memoryFlagsAboveLimit({ command: asArray(ref.container.command), args: asArray(ref.container.args), env }, String(limit), limitBytes);
   return above.map(({ flag, message }) => {
-    const path = flag.where.startsWith('env ')
-      ? `${ref.path}.env[${env.findIndex(([name]) => `env ${name}` === flag.where)}].value`
-      : `${ref.path}.${flag.where}`;
+    const path = flag.where.field === 'env' ? `${ref.path}.env[${flag.where.index}].value` : `${ref.path}.${flag.where.field}`;
     return finding(memoryFlags, template.owner, path, `container ${String(ref.container.name)}: ${message}`);
   });
 }
 
 export const memoryFlags: Rule = {
   id: 'memory-flags',
-  summary: 'A JVM heap (`-Xmx` in args or `JAVA_OPTS`, `ES_JAVA_OPTS`, …), Node\'s `--max-old-space-size` or Redis\' `--maxmemory` stays within the container\'s memory limit.',
+  summary: 'A JVM heap (`-Xmx` or `-XX:MaxHeapSize=` in args or `JAVA_OPTS`, `ES_JAVA_OPTS`, …), Node\'s `--max-old-space-size` or Redis\' `--maxmemory` stays within the container\'s memory limit.',
   breaks: 'The process is allowed to grow past the memory limit: the kernel OOM-kills the container, which restarts and is killed again under load.',
   apiServer: 'accepts',
   check: (index: ObjectIndex) => findingsOf(index.podTemplates, (template) => findingsOf(template.containers, (ref) => checkContainer(template, ref))),

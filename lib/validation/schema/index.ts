@@ -21,7 +21,7 @@ import { groupsOfRemovedApis, releaseThatRemoved } from './removed-apis';
 import { closestName } from './suggest';
 import { checkCrdValue, customResource, CustomResource } from './crd';
 import { describeValue } from './describe';
-import { DEFAULT_NAMESPACE, isRecord, joinPath, objectLabel } from '../../manifest/objects';
+import { apiGroupOf, DEFAULT_NAMESPACE, isRecord, joinPath, objectLabel } from '../../manifest/objects';
 import { NO_FINDINGS } from '../rule';
 
 export type { ResourceScope } from '../../manifest/api/load';
@@ -405,7 +405,7 @@ function missingTypeFinding(object: KubeObject, field: 'apiVersion' | 'kind', so
 
 function unknownKindFinding(object: KubeObject, source: string, schema: Schema): Finding {
   const { apiVersion, kind } = object;
-  const builtIn = builtInGroups().has(groupOf(apiVersion));
+  const builtIn = builtInGroups().has(apiGroupOf(apiVersion));
   const kindServedInApiVersion = [...schema.resources.values()].some((resource) => resource.apiVersion === apiVersion);
   return {
     rule: 'schema-unknown-kind',
@@ -436,10 +436,10 @@ function availability(apiVersion: string, kind: string, schema: Schema): string 
 }
 
 function replacementHint(apiVersion: string, kind: string, schema: Schema): string {
-  const group = groupOf(apiVersion);
+  const group = apiGroupOf(apiVersion);
   const served = [...schema.resources.values()];
   const inSameGroupFirst = (a: Resource, b: Resource): number =>
-    Number(groupOf(b.apiVersion) === group) - Number(groupOf(a.apiVersion) === group);
+    Number(apiGroupOf(b.apiVersion) === group) - Number(apiGroupOf(a.apiVersion) === group);
   const sameKind = served
     .filter((resource) => resource.kind === kind)
     .sort((a, b) => inSameGroupFirst(a, b) || compareApiVersionPriority(a.apiVersion, b.apiVersion));
@@ -449,15 +449,9 @@ function replacementHint(apiVersion: string, kind: string, schema: Schema): stri
   const suggestion = closestName(kind, kindsOfApiVersion);
   if (suggestion) return `did you mean kind: ${suggestion}?`;
 
-  const versionsOfGroup = new Set(served.filter((r) => groupOf(r.apiVersion) === group).map((r) => r.apiVersion));
+  const versionsOfGroup = new Set(served.filter((r) => apiGroupOf(r.apiVersion) === group).map((r) => r.apiVersion));
   if (!versionsOfGroup.size) return `no version of kind ${kind} is served`;
   return `API versions served for group "${group || 'core'}": ${[...versionsOfGroup].sort(compareApiVersionPriority).join(', ')}`;
-}
-
-/** `apps/v1` -> `apps`; `v1` (the core group) -> ``. */
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.lastIndexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
 /** Kubernetes' own order: GA before beta before alpha, then the higher version first. */
@@ -483,7 +477,7 @@ function builtInGroups(): ReadonlySet<string> {
     '',
     ...groupsOfRemovedApis(),
     ...SCHEMA_VERSIONS.flatMap((version) =>
-      [...loadSchema(version).resources.values()].map((resource) => groupOf(resource.apiVersion))),
+      [...loadSchema(version).resources.values()].map((resource) => apiGroupOf(resource.apiVersion))),
   ]);
   return builtInGroupsCache;
 }

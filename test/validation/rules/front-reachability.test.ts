@@ -110,3 +110,60 @@ describe('front-reachability: HTTPRoute', () => {
     expect(runRule(frontReachability, [web(), webService(), route([PUBLIC], { name: 'web', kind: 'Bucket', group: 'example.com' }), DENY_INGRESS])).toEqual([]);
   });
 });
+
+describe('front-reachability: NodePort and LoadBalancer Services', () => {
+  const exposed = (type: string, ports: Record<string, unknown>[] = [{ name: 'http', port: 80, targetPort: 'http', nodePort: 30080 }]) => service({ namespace: NS, type, ports });
+  const ANY_ADDRESS = { ipBlock: { cidr: '0.0.0.0/0' } };
+
+  it('reports a NodePort whose pods admit no address on the target port, naming the Service, ports, pods, policies and fix', () => {
+    const findings = runRule(frontReachability, [web(), exposed('NodePort'), DENY_INGRESS, admitWeb({ from: [{ podSelector: { matchLabels: { app: 'api' } } }] })]);
+    expect(summarize(findings)).toEqual([{ rule: 'front-reachability', path: 'spec.ports[0]', severity: 'error' }]);
+    expect(findings[0]).toMatchObject({ object: 'Service shop/web', apiServer: 'accepts' });
+    expect(findings[0].message).toContain('NodePort Service web port 80, node port 30080 reaches container port 8080/TCP of Deployment web\'s pods');
+    expect(findings[0].message).toContain('the ingress NetworkPolicies selecting Deployment web\'s pods (shop/default-deny-ingress, shop/web) admit nothing from an address outside the cluster on port 8080/TCP');
+    expect(findings[0].message).toContain('the API server accepts it, but every connection through the node port fails');
+    expect(findings[0].message).toContain('a WebApp\'s serviceType NodePort (or a StatefulApp\'s nodePorts) does it by itself');
+    expect(findings[0].message).toContain('from: [{ ipBlock: { cidr: 0.0.0.0/0 } }] on port 8080');
+  });
+
+  it('reports a LoadBalancer the same way, through the load balancer', () => {
+    const findings = runRule(frontReachability, [web(), exposed('LoadBalancer', [{ name: 'http', port: 443, targetPort: 8080 }]), DENY_INGRESS]);
+    expect(summarize(findings)).toEqual([{ rule: 'front-reachability', path: 'spec.ports[0]', severity: 'error' }]);
+    expect(findings[0].message).toContain('LoadBalancer Service web port 443 reaches container port 8080/TCP');
+    expect(findings[0].message).toContain('every connection through the load balancer and the node ports fails');
+    expect(findings[0].message).toContain('serviceType LoadBalancer');
+  });
+
+  it('passes pods whose policy admits every address, an ipBlock that may cover the clients, or all sources on the port', () => {
+    for (const rule of [
+      { from: [ANY_ADDRESS], ports: [{ port: 8080 }] },
+      { from: [{ ipBlock: { cidr: '10.0.0.0/8' } }] },
+      { from: [{ ipBlock: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } }] },
+      { ports: [{ port: 8080 }] },
+    ]) {
+      expect(runRule(frontReachability, [web(), exposed('NodePort'), DENY_INGRESS, admitWeb(rule)])).toEqual([]);
+      expect(runRule(frontReachability, [web(), exposed('LoadBalancer'), DENY_INGRESS, admitWeb(rule)])).toEqual([]);
+    }
+  });
+
+  it('passes pods no policy selects, ClusterIP and headless Services, and Services that select no pods or no declared port', () => {
+    const elsewhere = networkPolicy('db', { podSelector: { matchLabels: { app: 'db' } }, policyTypes: ['Ingress'] }, NS);
+    expect(runRule(frontReachability, [web(), exposed('NodePort'), elsewhere])).toEqual([]);
+    expect(runRule(frontReachability, [web(), exposed('ClusterIP'), DENY_INGRESS])).toEqual([]);
+    expect(runRule(frontReachability, [web(), webService(), DENY_INGRESS])).toEqual([]);
+    expect(runRule(frontReachability, [exposed('NodePort'), DENY_INGRESS])).toEqual([]);
+    expect(runRule(frontReachability, [web(), exposed('NodePort', [{ name: 'grpc', port: 81, targetPort: 'grpc' }]), DENY_INGRESS])).toEqual([]);
+  });
+
+  it('resolves named target ports on the pods, and a policy\'s named port on the destination; reports each port it does not admit', () => {
+    const twoPorts = () => deployment({ namespace: NS, containers: [{ name: 'app', image: 'example/app:1.0', ports: [{ containerPort: 8080, name: 'http' }, { containerPort: 9090, name: 'metrics' }] }] });
+    const service = exposed('NodePort', [{ name: 'http', port: 80, targetPort: 'http' }, { name: 'metrics', port: 9090, targetPort: 'metrics' }]);
+    const findings = runRule(frontReachability, [twoPorts(), service, DENY_INGRESS, admitWeb({ from: [ANY_ADDRESS], ports: [{ port: 'http' }] })]);
+    expect(summarize(findings)).toEqual([{ rule: 'front-reachability', path: 'spec.ports[1]', severity: 'error' }]);
+    expect(findings[0].message).toContain('NodePort Service web port 9090 reaches container port 9090/TCP');
+    // A named policy port that resolves to another container port admits nothing on 8080.
+    const wrongName = runRule(frontReachability, [twoPorts(), exposed('NodePort', [{ name: 'http', port: 80, targetPort: 'http' }]), DENY_INGRESS, admitWeb({ from: [ANY_ADDRESS], ports: [{ port: 'metrics' }] })]);
+    expect(summarize(wrongName)).toEqual([{ rule: 'front-reachability', path: 'spec.ports[0]', severity: 'error' }]);
+    expect(wrongName[0].message).toContain('container port 8080/TCP');
+  });
+});

@@ -26,4 +26,20 @@ describe('memory-flags', () => {
     expect(findings[2].message).toContain('--max-old-space-size=4096 lets the process use 4Gi, above the container\'s memory limit 2Gi');
     expect(findings[0].apiServer).toBe('accepts');
   });
+
+  it('reads -XX:MaxHeapSize= as a JVM heap, as the constructs do', () => {
+    const findings = runRule(memoryFlags, [deployment({ containers: [
+      container({ env: [{ name: 'JAVA_TOOL_OPTIONS', value: '-XX:MaxHeapSize=1g' }], resources: { limits: { memory: '512Mi' } } }),
+    ] })]);
+    expect(summarize(findings)).toEqual([{ rule: 'memory-flags', path: 'spec.template.spec.containers[0].env[0].value', severity: 'error' }]);
+    expect(findings[0].message).toContain('-XX:MaxHeapSize=1g lets the process use 1Gi, above the container\'s memory limit 512Mi');
+  });
+
+  it('points at the variable the flag is in, also when an earlier variable has the same name', () => {
+    const findings = runRule(memoryFlags, [deployment({ containers: [container({
+      env: [{ name: 'JAVA_OPTS', value: '-Xmx128m' }, { name: 'TZ', value: 'UTC' }, { name: 'JAVA_OPTS', value: '-Xmx1g' }],
+      resources: { limits: { memory: '512Mi' } },
+    })] })]);
+    expect(summarize(findings)).toEqual([{ rule: 'memory-flags', path: 'spec.template.spec.containers[0].env[2].value', severity: 'error' }]);
+  });
 });
