@@ -87,6 +87,18 @@ function readWalls(folder: string, runs: number, cwd: string): [number, number] 
   return [median(samples[0]), median(samples[1])];
 }
 
+/**
+ * Node 20 reads and parses every certificate of NODE_EXTRA_CA_CERTS when a process starts, before
+ * any of its code runs (https://github.com/nodejs/node/pull/23354; made lazy upstream by
+ * https://github.com/nodejs/node/pull/44529); kubeconform reads none. The table says when the
+ * environment sets it, since it is part of every `validate` time then.
+ */
+export function extraCaCertsNote(env: NodeJS.ProcessEnv): string[] {
+  const file = env.NODE_EXTRA_CA_CERTS;
+  if (!file) return [];
+  return [`NODE_EXTRA_CA_CERTS is set (${file}): each validate process parses those certificates at start-up; run with \`env -u NODE_EXTRA_CA_CERTS\` to measure without.`];
+}
+
 /** The section's text: the comparison table, then our phases. */
 export function runValidateSection(folders: readonly ValidateFolder[], runs: number, warmups: number, cwd: string): string {
   const kubeconform = ensureKubeconform((line) => process.stderr.write(`${line}\n`));
@@ -117,6 +129,7 @@ export function runValidateSection(folders: readonly ValidateFolder[], runs: num
   return [
     `validate (node bin/habr-k8s.js validate <folder>) vs kubeconform v0.8.0 (-strict, schemas of Kubernetes ${schemas.version}),`,
     `medians of ${runs} alternating runs after ${warmups} warm-up; CPU = user + system; RSS = peak; ratios = ours ÷ kubeconform, same run.`,
+    ...extraCaCertsNote(process.env),
     '',
     formatTable(
       ['folder', 'objects', 'ours wall ms', 'ours CPU ms', 'ours RSS MB', 'kubeconform wall ms', 'kc CPU ms', 'kc RSS MB', 'wall ×', 'CPU ×', 'RSS ×'],

@@ -90,15 +90,16 @@ class Cache {
   /** The code of a cache entry and its hash (the entry's first line), or undefined as {@link read}. */
   readHashed(key: string): { code: string; hash: string } | undefined {
     const file = path.join(this.dir, `${key}.js`);
-    let entry: string;
+    let entry: Buffer;
     try {
-      entry = fs.readFileSync(file, 'utf8');
+      entry = fs.readFileSync(file);
     } catch {
       return undefined;
     }
-    const newline = entry.indexOf('\n');
-    const code = entry.slice(newline + 1);
-    if (newline === 64 && entry.slice(0, 64) === sha256(code)) return { code, hash: entry.slice(0, 64) };
+    // The bytes are hashed as read: hashing the decoded code would encode it again (a bundle with one
+    // character outside ASCII decodes to a string of two bytes a character).
+    const hash = entry.toString('latin1', 0, 64);
+    if (entry[64] === 10 && hash === sha256(entry.subarray(65))) return { code: entry.toString('utf8', 65), hash };
     try {
       fs.rmSync(file, { force: true });
     } catch {
@@ -194,15 +195,44 @@ function registerTsExtension(cache: Cache): void {
   };
 }
 
-/** Whether every input of a bundle still has the source it was built from. */
-function inputsUnchanged(inputs: unknown): boolean {
-  return Array.isArray(inputs) && inputs.every(([file, hash]: [string, string]) => {
-    try {
-      return sha256(fs.readFileSync(file, 'utf8')) === hash;
-    } catch {
-      return false;
+/** An input of a bundle: its file, the hash of the source bundled, and the file's {@link fileSignature} when it was hashed. */
+type BundleInput = [file: string, hash: string, signature?: string];
+
+/**
+ * What changes whenever a file is written, without reading it: its size, modification and change
+ * times and inode (the change time cannot be set back, so an edit that keeps the size and resets
+ * the modification time still shows). Undefined for a missing file.
+ */
+function fileSignature(file: string): string | undefined {
+  const stat = fs.statSync(file, { throwIfNoEntry: false });
+  return stat && `${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`;
+}
+
+/**
+ * Whether every input of a bundle still has the source it was built from: an input whose file has
+ * its recorded signature is taken as unchanged without reading it; any other is read and hashed.
+ * Returns the inputs with fresh signatures when all are unchanged, `touched` when one of those
+ * differs from the recorded one (a file written again with the same source), else undefined.
+ */
+function checkInputs(inputs: unknown): { inputs: BundleInput[]; touched: boolean } | undefined {
+  if (!Array.isArray(inputs)) return undefined;
+  const checked: BundleInput[] = [];
+  let touched = false;
+  for (const [file, hash, signature] of inputs as BundleInput[]) {
+    // The signature is taken before the file is read: a write after it shows as a new signature next time.
+    const current = fileSignature(file);
+    if (current === undefined) return undefined;
+    if (current !== signature) {
+      try {
+        if (sha256(fs.readFileSync(file, 'utf8')) !== hash) return undefined;
+      } catch {
+        return undefined;
+      }
+      touched = true;
     }
-  });
+    checked.push([file, hash, current]);
+  }
+  return { inputs: checked, touched };
 }
 
 /** Gives every bundled module the __dirname and __filename of its own file, and leaves JSON files to be read at run time. */
@@ -232,7 +262,7 @@ export class BundleError extends Error {
   }
 }
 
-async function buildBundle(entry: string): Promise<{ inputs: [string, string][]; code: string }> {
+async function buildBundle(entry: string): Promise<{ inputs: BundleInput[]; code: string }> {
   let result: esbuildApi.BuildResult & { metafile: esbuildApi.Metafile; outputFiles: esbuildApi.OutputFile[] };
   try {
     result = await loadEsbuild().build({
@@ -252,9 +282,11 @@ async function buildBundle(entry: string): Promise<{ inputs: [string, string][];
     });
     throw new BundleError(lines.length ? lines : [(error as Error).message]);
   }
-  const inputs = Object.keys(result.metafile.inputs).map((input): [string, string] => {
+  const inputs = Object.keys(result.metafile.inputs).map((input): BundleInput => {
     const file = path.resolve(path.dirname(entry), input);
-    return [file, sha256(fs.readFileSync(file, 'utf8'))];
+    const signature = fileSignature(file);
+    const hash = sha256(fs.readFileSync(file, 'utf8'));
+    return signature === undefined ? [file, hash] : [file, hash, signature];
   });
   return { inputs, code: result.outputFiles[0].text };
 }
@@ -284,7 +316,14 @@ function cachedBundle(entry: string): { cache: Cache; stored?: StoredBundle; bui
   } catch {
     return { cache, build };
   }
-  return inputsUnchanged(inputs) ? { cache, stored: { code: stored.code.slice(newline + 1), hash: stored.hash }, build } : { cache, build };
+  const checked = checkInputs(inputs);
+  if (checked === undefined) return { cache, build };
+  const code = stored.code.slice(newline + 1);
+  if (!checked.touched) return { cache, stored: { code, hash: stored.hash }, build };
+  // The same sources, written again (a checkout, a save without a change): recorded, so the next run reads none of them.
+  const rewritten = `${JSON.stringify(checked.inputs)}\n${code}`;
+  cache.write(key, rewritten);
+  return { cache, stored: { code, hash: sha256(rewritten) }, build };
 }
 
 /** Where V8's compiled code of a bundle is kept between runs, and the bundle it was made for. */

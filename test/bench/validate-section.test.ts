@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { schemaFileName, standaloneStrictSchema } from '../../bench/kubeconform';
+import { extraCaCertsNote } from '../../bench/validate-section';
 import { writePublicCorpus } from '../../bench/public-corpus';
 import { readManifestFolder } from '../../lib/manifest/load';
 import { readSubsetYaml } from '../../lib/manifest/subset-yaml';
@@ -60,5 +61,16 @@ describe('public-style corpus', () => {
     expect(read.objects).toHaveLength(objects);
     const rules = new Set([...read.findings, ...validateObjects(read.objects, { scope: 'file' }).findings].map((finding) => finding.rule));
     expect([...rules].sort()).toEqual(expect.arrayContaining(['pod-spec-fields', 'yaml-1.1', 'yaml-duplicate-key']));
+  });
+});
+
+describe('the validate section', () => {
+  it('says when NODE_EXTRA_CA_CERTS is set, which every node process then parses at start-up, and how to measure without it', () => {
+    expect(extraCaCertsNote({})).toEqual([]);
+    expect(extraCaCertsNote({ NODE_EXTRA_CA_CERTS: '' })).toEqual([]);
+    const [note, ...rest] = extraCaCertsNote({ NODE_EXTRA_CA_CERTS: '/etc/ssl/certs/ca-certificates.crt' });
+    expect(rest).toEqual([]);
+    expect(note).toContain('NODE_EXTRA_CA_CERTS is set (/etc/ssl/certs/ca-certificates.crt)');
+    expect(note).toContain('env -u NODE_EXTRA_CA_CERTS');
   });
 });

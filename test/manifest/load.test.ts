@@ -151,6 +151,28 @@ describe('folders as kubectl apply -R reads them', () => {
     expect(folder.findings).toEqual([expect.objectContaining({ rule: 'manifest-file', source: 'd.yaml', message: expect.stringMatching(/^cannot read it: ENOENT/) })]);
   });
 
+  it('opens each file by the path path.join gives, however the folder is written (a message that quotes it is the same)', () => {
+    const target = tempFolder({});
+    const dir = tempFolder({ 'sub/a.yaml': configMap('a') });
+    fs.symlinkSync(path.join(target, 'missing.yaml'), path.join(dir, 'sub', 'd.yaml'));
+    const relative = path.relative(process.cwd(), dir);
+    for (const root of [dir, `${dir}/`, `${dir}/./`, `${dir}//sub/..`, relative, `./${relative}/`]) {
+      const folder = readManifestFolder(root);
+      expect(names(folder)).toEqual(['sub/a.yaml a']);
+      expect(folder.findings).toEqual([expect.objectContaining({ source: 'sub/d.yaml', message: expect.stringContaining(`'${path.join(root, 'sub/d.yaml')}'`) })]);
+    }
+    const cwd = process.cwd();
+    try {
+      process.chdir(dir);
+      fs.symlinkSync(path.join(target, 'missing.yaml'), 'e.yaml');
+      expect(readManifestFolder('.').findings.map((finding) => finding.message)).toEqual([
+        expect.stringContaining("'e.yaml'"), expect.stringContaining("'sub/d.yaml'"),
+      ]);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
   it('skips a subfolder with its own synthesized output, and reads the external objects an output declares', () => {
     const header = outputHeader([{ kind: 'Secret', namespace: 'default', name: 'db' }]);
     const dir = tempFolder({ '00-app.yaml': header + configMap('dev'), 'prod/00-app.yaml': outputHeader([]) + configMap('prod'), 'extra/x.yaml': configMap('x') });

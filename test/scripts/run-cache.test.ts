@@ -1,6 +1,7 @@
 /**
  * scripts/run.js: the entry bundled with the project files it imports, cached; a bad entry is
- * rebuilt silently, a changed import rebuilds it, a dead writer's temporary file is swept.
+ * rebuilt silently, a changed import rebuilds it (an unchanged one is known by its size, times and
+ * inode without being read), a dead writer's temporary file is swept.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -85,6 +86,41 @@ test('a change to an imported file is picked up by the next run', () => {
   run();
   fs.writeFileSync(module, fs.readFileSync(module, 'utf8').replace("path.basename(__dirname) + '/' + path.basename(__filename)", "'moved'"));
   expect(run()).toMatchObject({ status: 0, stdout: `moved 2 ${entry}\n` });
+});
+
+test('an edit that keeps the size and sets the modification time back is still picked up', () => {
+  const { entry, module, run } = setUpImports();
+  // A whole second, which utimes sets exactly.
+  const earlier = new Date(Math.floor(Date.now() / 1000) * 1000 - 60_000);
+  fs.utimesSync(module, earlier, earlier);
+  run();
+  // The same length, another source, the same modification time: only the change time, which cannot be set back, tells.
+  fs.writeFileSync(module, fs.readFileSync(module, 'utf8').replace("+ '/' +", "+ ':' +"));
+  fs.utimesSync(module, earlier, earlier);
+  expect(fs.statSync(module).mtimeMs).toBe(earlier.getTime());
+  expect(run()).toMatchObject({ status: 0, stdout: `lib:where.ts 2 ${entry}\n` });
+});
+
+test('an import written again with the same source keeps the bundle and is not read again', () => {
+  const { entry, module, run } = setUpImports();
+  const cacheDir = path.join(path.dirname(entry), 'cache');
+  run();
+  const bundleEntry = () => fs.readdirSync(cacheDir).filter((name) => name.endsWith('.js')).map((name) => fs.readFileSync(path.join(cacheDir, name), 'utf8'))
+    .find((text) => text.includes('where.ts'))!;
+  const recorded = (text: string) => (JSON.parse(text.split('\n')[1]) as string[][]).find(([file]) => file === module)!;
+  const code = (text: string) => text.split('\n').slice(2).join('\n');
+  const before = bundleEntry();
+  fs.writeFileSync(module, fs.readFileSync(module, 'utf8'));
+  fs.utimesSync(module, new Date(), new Date(Date.now() + 5000));
+
+  expect(run()).toMatchObject({ status: 0, stdout: `lib/where.ts 2 ${entry}\n` });
+  const after = bundleEntry();
+  expect(code(after)).toBe(code(before));
+  expect(recorded(after)[1]).toBe(recorded(before)[1]);
+  // The file's new size, times and inode are recorded, so the next run takes it as unchanged without reading it.
+  const stat = fs.statSync(module);
+  expect(recorded(after)[2]).toBe(`${stat.size}:${stat.mtimeMs}:${stat.ctimeMs}:${stat.ino}`);
+  expect(recorded(after)[2]).not.toBe(recorded(before)[2]);
 });
 
 test('what the entry throws is an uncaught exception, on a cache miss as on a hit', () => {
