@@ -178,7 +178,11 @@ export async function runDeployBench(args: readonly string[]): Promise<void> {
   const value = (name: string) => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   const units = Number(value('deploy-units') ?? 1000);
   const runs = Number(value('runs') ?? 3);
-  const cluster = await LocalCluster.start({ nodes: nodesFor(units), binaries: ensureClusterBinaries(), log: (line) => process.stderr.write(`${line}\n`) });
+  const controllerQps = value('controller-qps');
+  const controllerManagerQps = controllerQps === undefined ? undefined : Number(controllerQps);
+  const cluster = await LocalCluster.start({
+    nodes: nodesFor(units), binaries: ensureClusterBinaries(), controllerManagerQps, log: (line) => process.stderr.write(`${line}\n`),
+  });
   const folder = unitsFolder(units);
   process.env.KUBECONFIG = cluster.kubeconfig;
   try {
@@ -190,11 +194,12 @@ export async function runDeployBench(args: readonly string[]): Promise<void> {
     cluster.kubectlOk(['apply', '--server-side', '-f', '-'], volumes.join('\n'));
     kubectl(cluster, ['create', 'secret', 'generic', 'mongodb-secret', '--from-literal=password.txt=bench-only']);
     process.stderr.write(`Deploy benchmark on Kubernetes ${cluster.version}, ${runs} runs per tool:\n`);
+    const controllerRate = controllerManagerQps === undefined ? 'its default 20 requests a second' : `${controllerManagerQps} requests a second (--controller-qps)`;
     const rows = [
       measureScenario(cluster, 'demo dev stage (dist/)', join(PROJECT_ROOT, 'dist'), 'bench-demo', runs, true),
       measureScenario(cluster, `${units} units, charts of 50`, folder, 'bench-units', runs, false),
     ];
-    console.log(`\nDeploy: medians of ${runs} runs per tool on one local control plane (${nodesFor(units)} kwok nodes), same run.`);
+    console.log(`\nDeploy: medians of ${runs} runs per tool on one local control plane (${nodesFor(units)} kwok nodes, kube-controller-manager at ${controllerRate}), same run.`);
     console.log('kubectl = apply --server-side -f + rollout status of each workload; ours = habr-k8s deploy (plan, apply, wait, prune, revision).\n');
     console.log(formatTable(['scenario', 'objects', 'kubectl ms', 'ours ms', 'ours × kubectl', 'kubectl RSS MB', 'ours RSS MB'], rows.map((row) => [
       row.scenario, String(row.objects), formatMs(row.kubectl.wallMs), formatMs(row.ours.wallMs), formatRatio(row.ours.wallMs, row.kubectl.wallMs),

@@ -24,6 +24,12 @@ export interface LocalClusterOptions {
   readonly binaries?: ClusterBinaries;
   /** How long each component may take to become ready, in seconds. @default 120 */
   readonly readyTimeoutSeconds?: number;
+  /**
+   * Requests a second kube-controller-manager may send to the API server (its `--kube-api-qps`;
+   * `--kube-api-burst` is twice that), for benchmarks that ask how far its client limit bounds them.
+   * @default - the controller-manager's own default, 20 a second (burst 30)
+   */
+  readonly controllerManagerQps?: number;
 }
 
 interface Component {
@@ -37,6 +43,13 @@ interface Component {
 export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 
 const CONTROLLER_CLIENTS = ['kube-controller-manager', 'kube-scheduler', 'kwok'];
+
+/** kube-controller-manager's client rate flags for {@link LocalClusterOptions.controllerManagerQps}: none for its default. */
+export function controllerManagerRateFlags(qps: number | undefined): string[] {
+  if (qps === undefined) return [];
+  if (!Number.isInteger(qps) || qps < 1) throw new Error(`controllerManagerQps must be a whole number of requests a second from 1 up, not ${qps}`);
+  return [`--kube-api-qps=${qps}`, `--kube-api-burst=${2 * qps}`];
+}
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -99,7 +112,7 @@ export class LocalCluster {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'habr-k8s-cluster-'));
     const cluster = new LocalCluster(dir, binaries, log, options.readyTimeoutSeconds ?? 120);
     try {
-      await cluster.boot(options.nodes ?? 3);
+      await cluster.boot(options.nodes ?? 3, options.controllerManagerQps);
       return cluster;
     } catch (error) {
       await cluster.stop();
@@ -177,7 +190,7 @@ export class LocalCluster {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 
-  private async boot(nodeCount: number): Promise<void> {
+  private async boot(nodeCount: number, controllerManagerQps: number | undefined): Promise<void> {
     const started = Date.now();
     const certs = makeCertificates(path.join(this.dir, 'pki'), CONTROLLER_CLIENTS);
     const [etcdClient, etcdPeer, apiPort] = await Promise.all([freePort(), freePort(), freePort()]);
@@ -234,6 +247,7 @@ export class LocalCluster {
       `--cluster-signing-cert-file=${certs.caCert}`,
       `--cluster-signing-key-file=${certs.caKey}`,
       '--cluster-name=habr-k8s-local',
+      ...controllerManagerRateFlags(controllerManagerQps),
       '--v=0',
     ]);
     this.launch('kube-scheduler', this.binaries['kube-scheduler'], [
