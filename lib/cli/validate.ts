@@ -7,6 +7,7 @@ import { KubectlTarget, runKubectl } from '../validation/kubectl';
 import { readManifestPaths } from '../manifest/load';
 import { parallelFileReader } from '../manifest/parallel-read';
 import { startReadWorker } from './read-worker';
+import { lowerTiersForSmallInput } from './v8-tiers';
 import { dryRunObjects, serverFindings } from '../validation/server-dry-run';
 import { ExternalObject, Finding } from '../manifest/types';
 
@@ -121,8 +122,12 @@ export async function runValidateCli(args: readonly string[], env: NodeJS.Proces
   } catch (error) {
     return { exitCode: 2, output: `${(error as Error).message}\n${USAGE}` };
   }
+  let restoreTiers = (): void => undefined;
   try {
-    const folder = readManifestPaths(parsed.paths, { recursive: parsed.recursive, readFiles: parallelFileReader(startReadWorker) });
+    const readFiles = parallelFileReader(startReadWorker, undefined, undefined, () => {
+      restoreTiers = lowerTiersForSmallInput();
+    });
+    const folder = readManifestPaths(parsed.paths, { recursive: parsed.recursive, readFiles });
     const findings: Finding[] = [...folder.findings];
     if (folder.objects.length === 0) {
       findings.push({
@@ -148,5 +153,7 @@ export async function runValidateCli(args: readonly string[], env: NodeJS.Proces
     return { exitCode: report.errors > 0 ? 1 : 0, output: [...lines, formatReport(report)].join('\n') };
   } catch (error) {
     return { exitCode: 2, output: `cannot validate ${parsed.paths.join(' ')}: ${(error as Error).message}` };
+  } finally {
+    restoreTiers();
   }
 }

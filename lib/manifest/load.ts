@@ -282,8 +282,10 @@ export function parseManifestText(text: string, file: string, problems?: Finding
   return objects;
 }
 
+/** Whether a name from a folder's listing (no `/`) ends in a manifest extension, as `path.extname` finds it (a leading dot starts no extension). */
 function isManifestName(name: string): boolean {
-  return MANIFEST_EXTENSIONS.has(path.extname(name).toLowerCase());
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && MANIFEST_EXTENSIONS.has(name.slice(dot).toLowerCase());
 }
 
 /** What an entry of a folder is once symlinks are followed; `undefined` for a broken link. */
@@ -315,10 +317,10 @@ export function manifestFiles(dir: string): string[] {
 
 /** Whether `dir` (with these entries) holds a synthesized output of its own: its first manifest file opens with the output marker. */
 function isSynthesizedOutput(dir: string, entries: readonly fs.Dirent[]): boolean {
-  const [first] = manifestEntries(dir, entries);
+  const first = entries.find((entry) => isManifestName(entry.name) && entryType(dir, entry) !== 'folder');
   if (!first) return false;
   try {
-    const fd = fs.openSync(entryPath(dir, first), 'r');
+    const fd = fs.openSync(entryPath(dir, first.name), 'r');
     try {
       const head = Buffer.alloc(256);
       return readOutputHeader(head.toString('utf8', 0, fs.readSync(fd, head, 0, head.length, 0))).output;
@@ -380,9 +382,14 @@ function entryPath(dir: string, name: string): string {
   return dir === '.' || dir === '' || dir.endsWith(path.sep) ? path.join(dir, name) : `${dir}${path.sep}${name}`;
 }
 
-function findFolderFiles(found: FoundFiles, root: string, relative: string, recursive: boolean, entries?: readonly fs.Dirent[]): void {
-  const dir = path.join(root, relative);
-  for (const entry of entries ?? sortedEntries(dir)) {
+/**
+ * Adds the manifest files of `path.join(root, relative)` and its subfolders to `found`. A subfolder
+ * is named by the path its parent's was joined to ({@link entryPath}): `path.join` for each of them
+ * normalized the whole path again, in JavaScript, which cost more than listing the folder.
+ */
+function findFolderFiles(found: FoundFiles, root: string, relative: string, recursive: boolean, listed?: { dir: string; entries: readonly fs.Dirent[] }): void {
+  const dir = listed?.dir ?? path.join(root, relative);
+  for (const entry of listed?.entries ?? sortedEntries(dir)) {
     const source = relative ? `${relative}/${entry.name}` : entry.name;
     const type = entryType(dir, entry);
     if (type === 'folder' && recursive) {
@@ -393,7 +400,7 @@ function findFolderFiles(found: FoundFiles, root: string, relative: string, recu
         found.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${subfolder}`);
       } else if (isHelmChart(subfolder, subEntries)) {
         found.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${subfolder}`);
-      } else findFolderFiles(found, root, source, recursive, subEntries);
+      } else findFolderFiles(found, root, source, recursive, { dir: subfolder, entries: subEntries });
     } else if (type === 'linked-folder' && recursive) {
       found.notes.push(`${source}/: skipped, a symlinked folder (kubectl apply -R does not follow it either)`);
     } else if (isManifestName(entry.name) && (type === 'file' || type === undefined)) {

@@ -67,14 +67,20 @@ function holdAtLeast(files: readonly ManifestFile[], minBytes: number): boolean 
 
 /**
  * A reader for {@link LoadOptions.readFiles}: files of at least `minBytes` in all are read by this
- * thread and a worker started with `startWorker`, fewer by this thread alone.
+ * thread and a worker started with `startWorker`, fewer by this thread alone, after `onSmall` (the
+ * CLI lowers V8's tiers for so small an input: lib/cli/v8-tiers.ts).
  */
 export function parallelFileReader(
   startWorker: ReadWorkerStarter,
   minBytes = PARALLEL_READ_MIN_BYTES,
   stalledWorkerMs = STALLED_WORKER_MS,
+  onSmall?: () => void,
 ): (files: readonly ManifestFile[]) => FileContents[] {
-  return (files) => (files.length > 1 && holdAtLeast(files, minBytes) ? readInParallel(files, startWorker, stalledWorkerMs) : files.map(readManifestFile));
+  return (files) => {
+    const large = holdAtLeast(files, minBytes);
+    if (!large) onSmall?.();
+    return large && files.length > 1 ? readInParallel(files, startWorker, stalledWorkerMs) : files.map(readManifestFile);
+  };
 }
 
 function readInParallel(files: readonly ManifestFile[], startWorker: ReadWorkerStarter, stalledWorkerMs: number): FileContents[] {

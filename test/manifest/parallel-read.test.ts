@@ -54,6 +54,17 @@ describe('parallelFileReader', () => {
     expect(readManifestFolder(corpus, { readFiles: parallelFileReader(never) })).toEqual(serial);
   });
 
+  it('says when the files are below the size that pays for a worker, and only then', () => {
+    let small = 0;
+    const onSmall = () => {
+      small += 1;
+    };
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(startReadWorker, undefined, undefined, onSmall) })).toEqual(serial);
+    expect(small).toBe(1);
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(startReadWorker, 0, undefined, onSmall) })).toEqual(serial);
+    expect(small).toBe(1);
+  });
+
   it('reads here the files of a worker that fails to start', () => {
     expect(readManifestFolder(corpus, { readFiles: parallelFileReader(fakeWorker("throw new Error('no reader');"), 0) })).toEqual(serial);
   });
