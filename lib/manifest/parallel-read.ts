@@ -1,17 +1,17 @@
 /**
- * Reads manifest files on two cores: this thread and one worker thread take the next unread file
+ * Reads manifest files on two cores once they are many: after the first {@link PARALLEL_READ_MIN_BYTES},
+ * which this thread reads alone, this thread and one worker thread take the next unread file
  * from a shared counter until none is left, so neither waits for the other and a worker that starts
  * late (or never) only leaves more files to this thread. The worker posts what each file holds as
  * soon as it is read; the results come back in file order, as {@link readManifestFile} gives them.
  * This module is also the worker's: {@link serveManifestReads} is its loop.
  */
-import * as fs from 'fs';
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
 import { FileContents, ManifestFile, readManifestFile } from './load';
 
 /**
- * Below this many bytes of manifests, one thread reads them all: starting a worker and loading the
- * reader in it costs more than it saves (bench: `npm run bench -- --section=validate`, phases).
+ * This thread reads files alone until they have held this many bytes: below it, starting a worker
+ * and loading the reader in it costs more than it saves (bench: `npm run bench -- --section=validate`, phases).
  */
 export const PARALLEL_READ_MIN_BYTES = 1 << 20;
 
@@ -55,31 +55,32 @@ export function serveManifestReads({ files, counters, port }: ReadWorkerData): v
   port.close();
 }
 
-/** Whether the files hold at least `minBytes` in all (counted until they do). */
-function holdAtLeast(files: readonly ManifestFile[], minBytes: number): boolean {
-  let total = 0;
-  for (const { file } of files) {
-    if (total >= minBytes) return true;
-    total += fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-  }
-  return total >= minBytes;
-}
-
 /**
- * A reader for {@link LoadOptions.readFiles}: files of at least `minBytes` in all are read by this
- * thread and a worker started with `startWorker`, fewer by this thread alone, after `onSmall` (the
- * CLI lowers V8's tiers for so small an input: lib/cli/v8-tiers.ts).
+ * A reader for {@link LoadOptions.readFiles}. This thread reads the files in order until they have
+ * held `minBytes`; the rest, if there is more than one, this thread and a worker started with
+ * `startWorker` read together. So no file is looked at twice to learn the size of the whole.
+ * `smallInput`, when given, is called before the first file and returns what ends it, which is
+ * called once the files read reach `minBytes` (the CLI lowers V8's tiers meanwhile: lib/cli/v8-tiers.ts).
  */
 export function parallelFileReader(
   startWorker: ReadWorkerStarter,
   minBytes = PARALLEL_READ_MIN_BYTES,
   stalledWorkerMs = STALLED_WORKER_MS,
-  onSmall?: () => void,
+  smallInput?: () => () => void,
 ): (files: readonly ManifestFile[]) => FileContents[] {
   return (files) => {
-    const large = holdAtLeast(files, minBytes);
-    if (!large) onSmall?.();
-    return large && files.length > 1 ? readInParallel(files, startWorker, stalledWorkerMs) : files.map(readManifestFile);
+    const endSmallInput = smallInput?.();
+    const results: FileContents[] = [];
+    let bytes = 0;
+    while (results.length < files.length && bytes < minBytes) {
+      const contents = readManifestFile(files[results.length]);
+      bytes += contents.bytes;
+      results.push(contents);
+    }
+    if (results.length === files.length) return results;
+    endSmallInput?.();
+    const rest = files.slice(results.length);
+    return results.concat(rest.length > 1 ? readInParallel(rest, startWorker, stalledWorkerMs) : rest.map(readManifestFile));
   };
 }
 

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { writePublicCorpus } from '../../bench/public-corpus';
 import { startReadWorker } from '../../lib/cli/read-worker';
-import { readManifestFolder } from '../../lib/manifest/load';
+import { readManifestFile, readManifestFolder } from '../../lib/manifest/load';
 import { parallelFileReader, ReadWorkerStarter } from '../../lib/manifest/parallel-read';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'parallel-read-'));
@@ -54,15 +54,37 @@ describe('parallelFileReader', () => {
     expect(readManifestFolder(corpus, { readFiles: parallelFileReader(never) })).toEqual(serial);
   });
 
-  it('says when the files are below the size that pays for a worker, and only then', () => {
-    let small = 0;
-    const onSmall = () => {
-      small += 1;
+  it('ends the small-input mode once the files read reach the minimum, and only then', () => {
+    let started = 0;
+    let ended = 0;
+    const smallInput = () => {
+      started += 1;
+      return () => {
+        ended += 1;
+      };
     };
-    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(startReadWorker, undefined, undefined, onSmall) })).toEqual(serial);
-    expect(small).toBe(1);
-    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(startReadWorker, 0, undefined, onSmall) })).toEqual(serial);
-    expect(small).toBe(1);
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(startReadWorker, undefined, undefined, smallInput) })).toEqual(serial);
+    expect([started, ended]).toEqual([1, 0]);
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(startReadWorker, 0, undefined, smallInput) })).toEqual(serial);
+    expect([started, ended]).toEqual([2, 1]);
+  });
+
+  it('reads the first files here until they hold the minimum, and hands the worker only the rest', () => {
+    const handed: string[][] = [];
+    const recording: ReadWorkerStarter = (data, transferList) => {
+      handed.push(data.files.map(({ file }) => file));
+      return startReadWorker(data, transferList);
+    };
+    // kubectl's order of the files, as the reader is handed them.
+    let order: string[] = [];
+    readManifestFolder(corpus, {
+      readFiles: (files) => {
+        order = files.map(({ file }) => file);
+        return files.map(readManifestFile);
+      },
+    });
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(recording, fs.statSync(order[0]).size) })).toEqual(serial);
+    expect(handed).toEqual([order.slice(1)]);
   });
 
   it('reads here the files of a worker that fails to start', () => {
