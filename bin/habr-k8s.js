@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The `habr-k8s` command. Installed, it runs the compiled build/lib/cli/main.js (validate-main.js
-// for `habr-k8s validate`: see entryName). In a checkout (lib/cli/main.ts is there; the package
-// ships no .ts), it runs the sources, so that the repo's
+// for `habr-k8s validate`: see entryName), bundled by the runner (build/lib/cli/run-ts.js) and kept
+// with V8's code cache in node_modules/.cache/habr-k8s when that folder is writable. In a checkout
+// (lib/cli/main.ts is there; the package ships no .ts), it runs the sources, so that the repo's
 // npm scripts need no `npm run build`: esbuild strips the types of the runner, lib/cli/run-ts.ts
 // (a file that imports no other), and the runner bundles main.ts, cached.
 'use strict';
@@ -70,9 +71,10 @@ function entryName(args) {
 async function loadMain() {
   const name = entryName(process.argv.slice(2));
   const source = path.join(sources, `${name}.ts`);
-  if (!fs.existsSync(source)) return require(path.join(root, 'build', 'lib', 'cli', `${name}.js`));
   // The command names the code cache: each command compiles other functions of the bundle.
-  return loadRunner().loadEntry(source, codeCacheName(process.argv[2]));
+  const cacheName = codeCacheName(process.argv[2]);
+  if (!fs.existsSync(source)) return loadRunner().loadEntry(path.join(root, 'build', 'lib', 'cli', `${name}.js`), cacheName);
+  return loadRunner().loadEntry(source, cacheName);
 }
 
 if (require.main === module) {
