@@ -6,7 +6,8 @@
  * soon as it is read; the results come back in file order, as {@link readManifestFile} gives them.
  * This module is also the worker's: {@link serveManifestReads} is its loop.
  */
-import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import type { MessagePort, Worker } from 'worker_threads';
+import type * as workerThreads from 'worker_threads';
 import { FileContents, ManifestFile, readManifestFile } from './load';
 
 /**
@@ -87,6 +88,8 @@ export function parallelFileReader(
 function readInParallel(files: readonly ManifestFile[], startWorker: ReadWorkerStarter, stalledWorkerMs: number): FileContents[] {
   const counters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const shared = new Int32Array(counters);
+  // Loaded here: a small input never starts a worker, and worker_threads costs about 3 ms to load.
+  const { MessageChannel, receiveMessageOnPort } = require('worker_threads') as typeof workerThreads;
   const { port1, port2 } = new MessageChannel();
   const worker = startWorker({ files, counters, port: port2 }, [port2]);
   // A worker that fails to start or load leaves its files to this thread; the process never waits for it.
