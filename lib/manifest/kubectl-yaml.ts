@@ -89,7 +89,8 @@ const LETTER_WORDS = new Map<string, boolean | null>([
 export function resolvePlainScalar(source: string): unknown {
   const first = source.charCodeAt(0);
   if ((first >= 65 && first <= 90) || (first >= 97 && first <= 122)) {
-    const word = LETTER_WORDS.get(source);
+    // No such word is longer than five letters: a longer scalar is a string without a lookup.
+    const word = source.length > 5 ? undefined : LETTER_WORDS.get(source);
     return word === undefined ? source : word;
   }
   for (const tag of KUBECTL_TAGS) {

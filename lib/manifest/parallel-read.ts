@@ -1,18 +1,19 @@
 /**
- * Reads manifest files on two cores once they are many: after the first {@link PARALLEL_READ_MIN_BYTES},
- * which this thread reads alone, this thread and one worker thread take the next unread file
+ * Reads manifest files on two cores when they are many (see {@link parallelFileReader}): this thread
+ * and one worker thread take the next unread file
  * from a shared counter until none is left, so neither waits for the other and a worker that starts
  * late (or never) only leaves more files to this thread. The worker posts what each file holds as
  * soon as it is read; the results come back in file order, as {@link readManifestFile} gives them.
  * This module is also the worker's: {@link serveManifestReads} is its loop.
  */
+import * as fs from 'fs';
 import type { MessagePort, Worker } from 'worker_threads';
 import type * as workerThreads from 'worker_threads';
 import { FileContents, ManifestFile, readManifestFile } from './load';
 
 /**
- * This thread reads files alone until they have held this many bytes: below it, starting a worker
- * and loading the reader in it costs more than it saves (bench: `npm run bench -- --section=validate`, phases).
+ * Below this many bytes of manifests, one thread reads them all: starting a worker and loading the
+ * reader in it costs more than it saves (bench: `npm run bench -- --section=validate`, phases).
  */
 export const PARALLEL_READ_MIN_BYTES = 1 << 20;
 
@@ -56,12 +57,25 @@ export function serveManifestReads({ files, counters, port }: ReadWorkerData): v
   port.close();
 }
 
+/** Whether `files` would hold at least `minBytes`, `known` bytes being in the first `count` of them (the rest at their average size). */
+function holdAtLeast(files: readonly ManifestFile[], known: number, count: number, minBytes: number): boolean {
+  return known >= minBytes || known * files.length >= minBytes * count;
+}
+
+/** The size of a file to read, 0 when it cannot be read (its reading will say why). */
+function sizeOf({ file, text }: ManifestFile): number {
+  return text !== undefined ? Buffer.byteLength(text) : fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+}
+
 /**
- * A reader for {@link LoadOptions.readFiles}. This thread reads the files in order until they have
- * held `minBytes`; the rest, if there is more than one, this thread and a worker started with
- * `startWorker` read together. So no file is looked at twice to learn the size of the whole.
- * `smallInput`, when given, is called before the first file and returns what ends it, which is
- * called once the files read reach `minBytes` (the CLI lowers V8's tiers meanwhile: lib/cli/v8-tiers.ts).
+ * A reader for {@link LoadOptions.readFiles}: files that hold `minBytes` or more are read by this
+ * thread and a worker started with `startWorker` together, fewer by this thread alone. Their size
+ * is told as they are read, from the first one on (all of them as large as the first, then as
+ * those read so far): no file is looked at twice to learn the size of the whole. A folder whose
+ * first file tells it is large starts with two threads; one that turns out large while this thread
+ * reads it goes on with two from there. `smallInput`, when given, is called when the files look
+ * small and returns what ends that, which is called if they turn out large (the CLI lowers V8's
+ * tiers meanwhile: lib/cli/v8-tiers.ts).
  */
 export function parallelFileReader(
   startWorker: ReadWorkerStarter,
@@ -70,16 +84,18 @@ export function parallelFileReader(
   smallInput?: () => () => void,
 ): (files: readonly ManifestFile[]) => FileContents[] {
   return (files) => {
-    const endSmallInput = smallInput?.();
     const results: FileContents[] = [];
-    let bytes = 0;
-    while (results.length < files.length && bytes < minBytes) {
-      const contents = readManifestFile(files[results.length]);
-      bytes += contents.bytes;
-      results.push(contents);
+    if (files.length > 0 && !holdAtLeast(files, sizeOf(files[0]), 1, minBytes)) {
+      const endSmallInput = smallInput?.();
+      let bytes = 0;
+      while (results.length < files.length && (results.length === 0 || !holdAtLeast(files, bytes, results.length, minBytes))) {
+        const contents = readManifestFile(files[results.length]);
+        bytes += contents.bytes;
+        results.push(contents);
+      }
+      if (results.length === files.length) return results;
+      endSmallInput?.();
     }
-    if (results.length === files.length) return results;
-    endSmallInput?.();
     const rest = files.slice(results.length);
     return results.concat(rest.length > 1 ? readInParallel(rest, startWorker, stalledWorkerMs) : rest.map(readManifestFile));
   };
