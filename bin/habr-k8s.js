@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The `habr-k8s` command. Installed, it runs the compiled build/lib/cli/main.js. In a checkout
+// The `habr-k8s` command. Installed, it runs the compiled build/lib/cli/main.js (validate-main.js
+// for `habr-k8s validate`: see entryName), bundled by the runner (build/lib/cli/run-ts.js) and kept
+// with V8's code cache in node_modules/.cache/habr-k8s when that folder is writable. In a checkout
 // (lib/cli/main.ts is there; the package ships no .ts), it runs the sources, so that the repo's
 // npm scripts need no `npm run build`: esbuild strips the types of the runner, lib/cli/run-ts.ts
 // (a file that imports no other), and the runner bundles main.ts, cached.
@@ -55,11 +57,24 @@ function codeCacheName(firstArgument) {
   return /^[a-z][a-z-]{0,31}$/.test(firstArgument || '') ? firstArgument : 'other';
 }
 
+/**
+ * The commands with an entry of their own (lib/cli/<command>-main.ts), which runs that command
+ * alone and loads less at start than the entry of every command (lib/cli/main.ts).
+ */
+const OWN_ENTRIES = new Set(['validate']);
+
+/** The entry module (without extension) that runs the command line `args`. */
+function entryName(args) {
+  return OWN_ENTRIES.has(args[0]) ? `${args[0]}-main` : 'main';
+}
+
 async function loadMain() {
-  const source = path.join(sources, 'main.ts');
-  if (!fs.existsSync(source)) return require(path.join(root, 'build', 'lib', 'cli', 'main.js'));
+  const name = entryName(process.argv.slice(2));
+  const source = path.join(sources, `${name}.ts`);
   // The command names the code cache: each command compiles other functions of the bundle.
-  return loadRunner().loadEntry(source, codeCacheName(process.argv[2]));
+  const cacheName = codeCacheName(process.argv[2]);
+  if (!fs.existsSync(source)) return loadRunner().loadEntry(path.join(root, 'build', 'lib', 'cli', `${name}.js`), cacheName);
+  return loadRunner().loadEntry(source, cacheName);
 }
 
 if (require.main === module) {
@@ -69,4 +84,4 @@ if (require.main === module) {
   });
 }
 
-module.exports = { loadRunner };
+module.exports = { loadRunner, entryName };

@@ -4,7 +4,7 @@
  * with a code cache of its own.
  */
 import * as path from 'path';
-import { Worker } from 'worker_threads';
+import type * as workerThreads from 'worker_threads';
 import type { ReadWorkerStarter } from '../manifest/parallel-read';
 
 const fromSources = path.extname(__filename) === '.ts';
@@ -21,7 +21,7 @@ reader.then((module) => module.serveManifestReads(workerData));
 `;
 
 /** Starts a worker that reads manifest files with this thread (see parallelFileReader). */
-export const startReadWorker: ReadWorkerStarter = (data, transferList) => new Worker(BOOTSTRAP, {
+export const startReadWorker: ReadWorkerStarter = (data, transferList) => new (require('worker_threads') as typeof workerThreads).Worker(BOOTSTRAP, {
   eval: true,
   workerData: { ...data, reader: READER, bin: BIN },
   transferList,

@@ -64,6 +64,17 @@ export function cacheDirFor(entry: string, env: NodeJS.ProcessEnv = process.env)
   }
 }
 
+/** Whether this process can create files in `dir` (made if missing). */
+function canWrite(dir: string): boolean {
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The hash-checked entries of one cache folder, written through a temporary file each. */
 class Cache {
   /** Entries being written, named `<key>.<pid>.tmp`; those of dead processes are swept at start. */
@@ -244,12 +255,13 @@ const modulePathsPlugin: esbuildApi.Plugin = {
       if (!args.path.startsWith('.') && !path.isAbsolute(args.path)) return undefined;
       return { path: path.resolve(args.resolveDir, args.path), external: true };
     });
-    build.onLoad({ filter: /\.ts$/ }, (args) => {
+    build.onLoad({ filter: /\.[jt]s$/ }, (args) => {
       const source = fs.readFileSync(args.path, 'utf8');
-      if (!/\b__(dirname|filename)\b/.test(source)) return { contents: source, loader: 'ts' };
+      const loader = args.path.endsWith('.ts') ? 'ts' : 'js';
+      if (!/\b__(dirname|filename)\b/.test(source)) return { contents: source, loader };
       // On the first line, so that line numbers stay those of the source; a hashbang there becomes a comment after them.
       const paths = `var __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)}; `;
-      return { contents: paths + (source.startsWith('#!') ? `//${source}` : source), loader: 'ts' };
+      return { contents: paths + (source.startsWith('#!') ? `//${source}` : source), loader };
     });
   },
 };
@@ -365,14 +377,18 @@ function compileModule(entry: string, code: string, asMain: boolean, codeCache?:
 }
 
 /**
- * Runs `entry` (TypeScript, bundled and cached; JavaScript as it is) in this process and returns
- * its exports. An entry already loaded is run again: each call is a fresh module. With
- * `codeCacheName`, V8's compiled code of the bundle is kept under that name and used next time.
+ * Runs `entry` in this process and returns its exports: TypeScript bundled and cached; JavaScript
+ * as it is, or bundled and cached too when given `codeCacheName` and the cache folder is writable.
+ * An entry already loaded is run again: each call is a fresh module. With `codeCacheName`, V8's
+ * compiled code of the bundle is kept under that name and used next time.
  */
 export async function loadEntry(entry: string, codeCacheName?: string): Promise<unknown> {
   const file = path.resolve(entry);
   if (process.env.DEBUG) process.setSourceMapsEnabled(true);
-  if (!file.endsWith('.ts')) {
+  // JavaScript is bundled too when its compiled code is to be kept (the installed bin's commands):
+  // one file and V8's code cache load faster than the modules one by one. Not when nothing can be
+  // kept, which would bundle it again at every run.
+  if (!file.endsWith('.ts') && (codeCacheName === undefined || !canWrite(cacheDirFor(file)))) {
     delete require.cache[require.resolve(file)];
     return require(file) as unknown;
   }

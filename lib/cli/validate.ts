@@ -126,6 +126,7 @@ export async function runValidateCli(args: readonly string[], env: NodeJS.Proces
   try {
     const readFiles = parallelFileReader(startReadWorker, undefined, undefined, () => {
       restoreTiers = lowerTiersForSmallInput();
+      return restoreTiers;
     });
     const folder = readManifestPaths(parsed.paths, { recursive: parsed.recursive, readFiles });
     const findings: Finding[] = [...folder.findings];

@@ -49,6 +49,11 @@ export function scalarType(value: unknown): ScalarType {
   return 'string';
 }
 
+/** The words go-yaml v2 reads as null (besides the empty scalar), true and false. */
+const NULL_WORDS = ['~', 'null', 'Null', 'NULL'];
+const TRUE_WORDS = ['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'];
+const FALSE_WORDS = ['n', 'N', 'no', 'No', 'NO', 'false', 'False', 'FALSE', 'off', 'Off', 'OFF'];
+
 /** The tags of go-yaml v2's plain-scalar resolution. */
 function kubectlTags(): ScalarTag[] {
   const tag = (id: string, test: RegExp, type: ScalarType, resolve: (source: string) => unknown): ScalarTag => ({
@@ -58,10 +63,11 @@ function kubectlTags(): ScalarTag[] {
     identify: (value) => value !== undefined && scalarType(value) === type,
     resolve,
   });
+  const words = (list: readonly string[], orEmpty = false) => new RegExp(`^(?:${list.join('|')})${orEmpty ? '?' : ''}$`);
   return [
-    tag('null', /^(?:~|null|Null|NULL)?$/, 'null', () => null),
-    tag('bool', /^(?:y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/, 'boolean', () => true),
-    tag('bool', /^(?:n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/, 'boolean', () => false),
+    tag('null', words(NULL_WORDS, true), 'null', () => null),
+    tag('bool', words(TRUE_WORDS), 'boolean', () => true),
+    tag('bool', words(FALSE_WORDS), 'boolean', () => false),
     tag('float', /^(?:[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/, 'number', (s) => (/nan/i.test(s) ? NaN : s.startsWith('-') ? -Infinity : Infinity)),
     tag('int', GO_INT, 'number', goInt),
     tag('float', GO_FLOAT, 'number', (s) => Number(s.replace(/_/g, ''))),
@@ -69,15 +75,24 @@ function kubectlTags(): ScalarTag[] {
 }
 
 const KUBECTL_TAGS = kubectlTags();
-/** The letters a null or boolean of go-yaml v2 starts with (none of them is longer than five characters). */
-const NON_STRING_INITIALS = new Set(['n', 'N', 'y', 'Y', 't', 'T', 'f', 'F', 'o', 'O']);
+/**
+ * What a plain scalar that starts with a letter reads as: the null and boolean words; any other such
+ * scalar is a string (numbers start with a digit, a sign or `.`). One lookup instead of the tags' patterns.
+ */
+const LETTER_WORDS = new Map<string, boolean | null>([
+  ...NULL_WORDS.map((word): [string, null] => [word, null]),
+  ...TRUE_WORDS.map((word): [string, boolean] => [word, true]),
+  ...FALSE_WORDS.map((word): [string, boolean] => [word, false]),
+]);
 
 /** The value kubectl reads from a plain (unquoted, untagged) scalar: the first of go-yaml v2's tags whose pattern matches, else the string. */
 export function resolvePlainScalar(source: string): unknown {
-  // Every null, boolean and number starts with one of "~nNyYtTfFoO", a digit, a sign or "."; most keys and words start with another letter.
   const first = source.charCodeAt(0);
-  const letter = (first >= 65 && first <= 90) || (first >= 97 && first <= 122);
-  if (letter && (source.length > 5 || !NON_STRING_INITIALS.has(source[0]))) return source;
+  if ((first >= 65 && first <= 90) || (first >= 97 && first <= 122)) {
+    // No such word is longer than five letters: a longer scalar is a string without a lookup.
+    const word = source.length > 5 ? undefined : LETTER_WORDS.get(source);
+    return word === undefined ? source : word;
+  }
   for (const tag of KUBECTL_TAGS) {
     if ((tag.test as RegExp).test(source)) return tag.resolve(source, () => undefined, {});
   }

@@ -45,12 +45,16 @@ export interface LoadOptions {
 export interface ManifestFile {
   readonly file: string;
   readonly source: string;
+  /** The file's text when it was read already (the first file of a subfolder, read whole to check its header). */
+  readonly text?: string;
 }
 
 /** What one manifest file holds, as {@link readManifestFile} reads it. */
 export interface FileContents {
   /** False when the file itself could not be read (its finding says why). */
   readonly readable: boolean;
+  /** The bytes read from the file (0 when it could not be read). */
+  readonly bytes: number;
   readonly objects: KubeObject[];
   readonly findings: Finding[];
   /** Objects the file's habr-k8s header declares external. */
@@ -315,15 +319,26 @@ export function manifestFiles(dir: string): string[] {
   return manifestEntries(dir, sortedEntries(dir));
 }
 
-/** Whether `dir` (with these entries) holds a synthesized output of its own: its first manifest file opens with the output marker. */
-function isSynthesizedOutput(dir: string, entries: readonly fs.Dirent[]): boolean {
+/** A file this long or shorter is read whole where only its first lines are needed, so that it is not opened again to be read. */
+const HEAD_READ_BYTES = 64 * 1024;
+let headBuffer: Buffer | undefined;
+
+/**
+ * Whether `dir` (with these entries) holds a synthesized output of its own: its first manifest file
+ * opens with the output marker. That file's text is kept in `found.texts` when it was read whole.
+ */
+function isSynthesizedOutput(found: FoundFiles, dir: string, entries: readonly fs.Dirent[]): boolean {
   const first = entries.find((entry) => isManifestName(entry.name) && entryType(dir, entry) !== 'folder');
   if (!first) return false;
+  const file = entryPath(dir, first.name);
   try {
-    const fd = fs.openSync(entryPath(dir, first.name), 'r');
+    const fd = fs.openSync(file, 'r');
     try {
-      const head = Buffer.alloc(256);
-      return readOutputHeader(head.toString('utf8', 0, fs.readSync(fd, head, 0, head.length, 0))).output;
+      headBuffer ??= Buffer.allocUnsafe(HEAD_READ_BYTES + 1);
+      const length = fs.readSync(fd, headBuffer, 0, headBuffer.length, 0);
+      const text = headBuffer.toString('utf8', 0, length);
+      if (length <= HEAD_READ_BYTES) found.texts.set(file, text);
+      return readOutputHeader(text).output;
     } finally {
       fs.closeSync(fd);
     }
@@ -347,7 +362,7 @@ function isHelmChart(dir: string, entries: readonly fs.Dirent[]): boolean {
  * is a finding.
  */
 export function readManifestFolder(dir: string, options: LoadOptions = {}): ManifestFolder {
-  const found: FoundFiles = { files: [], notes: [] };
+  const found: FoundFiles = { files: [], notes: [], texts: new Map() };
   findFolderFiles(found, dir, '', options.recursive ?? true);
   return readFoundFiles(found, options);
 }
@@ -359,7 +374,7 @@ export function readManifestFolder(dir: string, options: LoadOptions = {}): Mani
  */
 export function readManifestPaths(paths: readonly string[], options: LoadOptions = {}): ManifestFolder {
   if (paths.length === 1 && fs.statSync(paths[0]).isDirectory()) return readManifestFolder(paths[0], options);
-  const found: FoundFiles = { files: [], notes: [] };
+  const found: FoundFiles = { files: [], notes: [], texts: new Map() };
   for (const given of paths) {
     if (fs.statSync(given).isDirectory()) findFolderFiles(found, '', given.replace(/(.)\/+$/, '$1'), options.recursive ?? true);
     else found.files.push({ file: given, source: given });
@@ -371,6 +386,8 @@ export function readManifestPaths(paths: readonly string[], options: LoadOptions
 interface FoundFiles {
   readonly files: ManifestFile[];
   readonly notes: string[];
+  /** Texts of files read whole while looking for the folders to skip, by path. */
+  readonly texts: Map<string, string>;
 }
 
 /**
@@ -396,7 +413,7 @@ function findFolderFiles(found: FoundFiles, root: string, relative: string, recu
       const subfolder = entryPath(dir, entry.name);
       // Listed once: the checks below and the reading share the list.
       const subEntries = sortedEntries(subfolder);
-      if (isSynthesizedOutput(subfolder, subEntries)) {
+      if (isSynthesizedOutput(found, subfolder, subEntries)) {
         found.notes.push(`${source}/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${subfolder}`);
       } else if (isHelmChart(subfolder, subEntries)) {
         found.notes.push(`${source}/: skipped, a Helm chart (its templates are no manifests); render it first: helm template ${subfolder}`);
@@ -404,7 +421,9 @@ function findFolderFiles(found: FoundFiles, root: string, relative: string, recu
     } else if (type === 'linked-folder' && recursive) {
       found.notes.push(`${source}/: skipped, a symlinked folder (kubectl apply -R does not follow it either)`);
     } else if (isManifestName(entry.name) && (type === 'file' || type === undefined)) {
-      found.files.push({ file: entryPath(dir, entry.name), source });
+      const file = entryPath(dir, entry.name);
+      const text = found.texts.get(file);
+      found.files.push(text === undefined ? { file, source } : { file, source, text });
     }
   }
 }
@@ -422,11 +441,11 @@ function readFoundFiles(found: FoundFiles, options: LoadOptions): ManifestFolder
 }
 
 /** Everything one manifest file holds; what stands in the way of reading it is a finding. */
-export function readManifestFile({ file, source }: ManifestFile): FileContents {
-  const contents: FileContents = { readable: false, objects: [], findings: [], externalObjects: [] };
+export function readManifestFile({ file, source, text: readAlready }: ManifestFile): FileContents {
+  const contents: FileContents = { readable: false, bytes: 0, objects: [], findings: [], externalObjects: [] };
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    text = readAlready ?? fs.readFileSync(file, 'utf8');
   } catch (error) {
     contents.findings.push(fileFinding('manifest-file', source, 'file', `cannot read it: ${(error as Error).message}`));
     return contents;
@@ -437,7 +456,7 @@ export function readManifestFile({ file, source }: ManifestFile): FileContents {
     contents.findings.push(fileFinding('manifest-file', source, 'header', `bad habr-k8s header: ${(badHeader as Error).message}`));
   }
   contents.objects.push(...readManifestText(text, source, contents.findings));
-  return { ...contents, readable: true };
+  return { ...contents, readable: true, bytes: Buffer.byteLength(text) };
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
- * Reads manifest files on two cores: this thread and one worker thread take the next unread file
+ * Reads manifest files on two cores when they are many (see {@link parallelFileReader}): this thread
+ * and one worker thread take the next unread file
  * from a shared counter until none is left, so neither waits for the other and a worker that starts
  * late (or never) only leaves more files to this thread. The worker posts what each file holds as
  * soon as it is read; the results come back in file order, as {@link readManifestFile} gives them.
  * This module is also the worker's: {@link serveManifestReads} is its loop.
  */
 import * as fs from 'fs';
-import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from 'worker_threads';
+import type { MessagePort, Worker } from 'worker_threads';
+import type * as workerThreads from 'worker_threads';
 import { FileContents, ManifestFile, readManifestFile } from './load';
 
 /**
@@ -55,37 +57,55 @@ export function serveManifestReads({ files, counters, port }: ReadWorkerData): v
   port.close();
 }
 
-/** Whether the files hold at least `minBytes` in all (counted until they do). */
-function holdAtLeast(files: readonly ManifestFile[], minBytes: number): boolean {
-  let total = 0;
-  for (const { file } of files) {
-    if (total >= minBytes) return true;
-    total += fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
-  }
-  return total >= minBytes;
+/** Whether `files` would hold at least `minBytes`, `known` bytes being in the first `count` of them (the rest at their average size). */
+function holdAtLeast(files: readonly ManifestFile[], known: number, count: number, minBytes: number): boolean {
+  return known >= minBytes || known * files.length >= minBytes * count;
+}
+
+/** The size of a file to read, 0 when it cannot be read (its reading will say why). */
+function sizeOf({ file, text }: ManifestFile): number {
+  return text !== undefined ? Buffer.byteLength(text) : fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;
 }
 
 /**
- * A reader for {@link LoadOptions.readFiles}: files of at least `minBytes` in all are read by this
- * thread and a worker started with `startWorker`, fewer by this thread alone, after `onSmall` (the
- * CLI lowers V8's tiers for so small an input: lib/cli/v8-tiers.ts).
+ * A reader for {@link LoadOptions.readFiles}: files that hold `minBytes` or more are read by this
+ * thread and a worker started with `startWorker` together, fewer by this thread alone. Their size
+ * is told as they are read, from the first one on (all of them as large as the first, then as
+ * those read so far): no file is looked at twice to learn the size of the whole. A folder whose
+ * first file tells it is large starts with two threads; one that turns out large while this thread
+ * reads it goes on with two from there. `smallInput`, when given, is called when the files look
+ * small and returns what ends that, which is called if they turn out large (the CLI lowers V8's
+ * tiers meanwhile: lib/cli/v8-tiers.ts).
  */
 export function parallelFileReader(
   startWorker: ReadWorkerStarter,
   minBytes = PARALLEL_READ_MIN_BYTES,
   stalledWorkerMs = STALLED_WORKER_MS,
-  onSmall?: () => void,
+  smallInput?: () => () => void,
 ): (files: readonly ManifestFile[]) => FileContents[] {
   return (files) => {
-    const large = holdAtLeast(files, minBytes);
-    if (!large) onSmall?.();
-    return large && files.length > 1 ? readInParallel(files, startWorker, stalledWorkerMs) : files.map(readManifestFile);
+    const results: FileContents[] = [];
+    if (files.length > 0 && !holdAtLeast(files, sizeOf(files[0]), 1, minBytes)) {
+      const endSmallInput = smallInput?.();
+      let bytes = 0;
+      while (results.length < files.length && (results.length === 0 || !holdAtLeast(files, bytes, results.length, minBytes))) {
+        const contents = readManifestFile(files[results.length]);
+        bytes += contents.bytes;
+        results.push(contents);
+      }
+      if (results.length === files.length) return results;
+      endSmallInput?.();
+    }
+    const rest = files.slice(results.length);
+    return results.concat(rest.length > 1 ? readInParallel(rest, startWorker, stalledWorkerMs) : rest.map(readManifestFile));
   };
 }
 
 function readInParallel(files: readonly ManifestFile[], startWorker: ReadWorkerStarter, stalledWorkerMs: number): FileContents[] {
   const counters = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
   const shared = new Int32Array(counters);
+  // Loaded here: a small input never starts a worker, and worker_threads costs about 3 ms to load.
+  const { MessageChannel, receiveMessageOnPort } = require('worker_threads') as typeof workerThreads;
   const { port1, port2 } = new MessageChannel();
   const worker = startWorker({ files, counters, port: port2 }, [port2]);
   // A worker that fails to start or load leaves its files to this thread; the process never waits for it.

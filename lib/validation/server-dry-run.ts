@@ -3,7 +3,7 @@
  * --dry-run=server`, so it passes authentication, defaulting, strict field validation, the kind's
  * validation and every admission plugin (PodSecurity included), and nothing is stored.
  */
-import { spawn } from 'child_process';
+import type * as childProcess from 'child_process';
 import { KubectlTarget, kubectlWarnings } from './kubectl';
 import { objectLabel } from '../manifest/objects';
 import { labelOf } from './rule';
@@ -53,6 +53,7 @@ function dryRunOne(object: KubeObject, target: KubectlTarget, fieldManager: stri
     'apply', '--server-side', '--dry-run=server', `--field-manager=${fieldManager}`, '-o', 'name', '-f', '-',
   ];
   return new Promise((resolve) => {
+    const { spawn } = require('child_process') as typeof childProcess; // loaded only for --server, as in kubectl.ts
     const child = spawn(target.kubectl ?? 'kubectl', args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';

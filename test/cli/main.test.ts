@@ -4,7 +4,7 @@ import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import { CliCommand } from '../../lib/cli/io';
 import { COMMANDS } from '../../lib/cli/commands';
-import { findCommand, generalHelp } from '../../lib/cli/main';
+import { findCommand, generalHelp } from '../../lib/cli/dispatch';
 import { packageVersion } from '../../lib/cli/package-version';
 import { UsageError, UserError } from '../../lib/errors';
 import { WebApp } from '../../lib';

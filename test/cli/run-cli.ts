@@ -1,5 +1,5 @@
 /** Runs the bin's dispatcher in this process, its lines collected: what `habr-k8s <args>` would print and exit with. */
-import { dispatch } from '../../lib/cli/main';
+import { dispatch } from '../../lib/cli/dispatch';
 import { CliCommand } from '../../lib/cli/io';
 import { COMMANDS } from '../../lib/cli/commands';
 

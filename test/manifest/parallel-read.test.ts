@@ -8,7 +8,7 @@ import * as path from 'path';
 import { Worker } from 'worker_threads';
 import { writePublicCorpus } from '../../bench/public-corpus';
 import { startReadWorker } from '../../lib/cli/read-worker';
-import { readManifestFolder } from '../../lib/manifest/load';
+import { readManifestFile, readManifestFolder } from '../../lib/manifest/load';
 import { parallelFileReader, ReadWorkerStarter } from '../../lib/manifest/parallel-read';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'parallel-read-'));
@@ -54,15 +54,79 @@ describe('parallelFileReader', () => {
     expect(readManifestFolder(corpus, { readFiles: parallelFileReader(never) })).toEqual(serial);
   });
 
-  it('says when the files are below the size that pays for a worker, and only then', () => {
-    let small = 0;
-    const onSmall = () => {
-      small += 1;
+  /** kubectl's order of the corpus's files, as the reader is handed them. */
+  function fileOrder(): string[] {
+    let order: string[] = [];
+    readManifestFolder(corpus, {
+      readFiles: (files) => {
+        order = files.map(({ file }) => file);
+        return files.map(readManifestFile);
+      },
+    });
+    return order;
+  }
+
+  /** The real worker, recording the files it is handed. */
+  function recordingWorker(handed: string[][]): ReadWorkerStarter {
+    return (data, transferList) => {
+      handed.push(data.files.map(({ file }) => file));
+      return startReadWorker(data, transferList);
     };
-    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(startReadWorker, undefined, undefined, onSmall) })).toEqual(serial);
-    expect(small).toBe(1);
-    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(startReadWorker, 0, undefined, onSmall) })).toEqual(serial);
-    expect(small).toBe(1);
+  }
+
+  it('tells a large folder by its first file: two threads from the start, no small-input mode', () => {
+    const order = fileOrder();
+    const first = fs.statSync(order[0]).size;
+    const handed: string[][] = [];
+    let small = 0;
+    const smallInput = () => {
+      small += 1;
+      return () => undefined;
+    };
+    // All the files at the first one's size would hold the minimum.
+    for (const minBytes of [0, first, first * order.length]) {
+      expect(readManifestFolder(corpus, { readFiles: parallelFileReader(recordingWorker(handed), minBytes, undefined, smallInput) })).toEqual(serial);
+    }
+    expect(handed).toEqual([order, order, order]);
+    expect(small).toBe(0);
+  });
+
+  it('reads a folder that looks small here, and goes on with two threads from where it turns out large', () => {
+    const order = fileOrder();
+    const sizes = order.map((file) => fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0);
+    const minBytes = sizes.reduce((total, size) => total + size, 0) - sizes[sizes.length - 1];
+    expect(sizes[0] * order.length).toBeLessThan(minBytes);
+    const handed: string[][] = [];
+    let started = 0;
+    let ended = 0;
+    const smallInput = () => {
+      started += 1;
+      return () => {
+        ended += 1;
+      };
+    };
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(recordingWorker(handed), minBytes, undefined, smallInput) })).toEqual(serial);
+    expect([started, ended]).toEqual([1, 1]);
+    expect(handed).toHaveLength(1);
+    expect(handed[0].length).toBeGreaterThan(1);
+    expect(handed[0]).toEqual(order.slice(order.length - handed[0].length));
+    expect(handed[0]).not.toContain(order[1]);
+  });
+
+  it('stays in the small-input mode to the end below the minimum', () => {
+    let started = 0;
+    let ended = 0;
+    const smallInput = () => {
+      started += 1;
+      return () => {
+        ended += 1;
+      };
+    };
+    const never: ReadWorkerStarter = () => {
+      throw new Error('no worker below the minimum');
+    };
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(never, undefined, undefined, smallInput) })).toEqual(serial);
+    expect([started, ended]).toEqual([1, 0]);
   });
 
   it('reads here the files of a worker that fails to start', () => {

@@ -219,3 +219,40 @@ describe("V8's code cache of a bundle (loadEntry with a code cache name, as the 
     expect(load('validate').stdout).toBe('lib/where.ts 3\n');
   });
 });
+
+describe('a JavaScript entry with a code cache name (the installed bin runs its compiled commands so)', () => {
+  const BIN = path.resolve(__dirname, '../../bin/habr-k8s.js');
+
+  /** CommonJS as tsc writes it: an entry, a module of another folder reading its own __dirname, and a JSON file beside it. */
+  function setUpCompiled(cacheDir?: string) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-run-js-'));
+    fs.mkdirSync(path.join(dir, 'lib'));
+    const entry = path.join(dir, 'main.js');
+    fs.writeFileSync(entry, '"use strict";\nconst where_1 = require("./lib/where");\nexports.answer = `${where_1.where()} ${where_1.replicas()}`;\n');
+    fs.writeFileSync(path.join(dir, 'lib', 'where.js'), '"use strict";\nconst path = require("path");\nexports.where = () => path.basename(__dirname) + "/" + path.basename(__filename);\nexports.replicas = () => require("./settings.json").replicas;\n');
+    fs.writeFileSync(path.join(dir, 'lib', 'settings.json'), '{ "replicas": 2 }');
+    const cache = cacheDir ?? path.join(dir, 'cache');
+    const load = () => spawnSync(process.execPath, ['-e', `require(${JSON.stringify(BIN)}).loadRunner().loadEntry(${JSON.stringify(entry)}, 'validate').then((m) => console.log(m.answer))`], {
+      encoding: 'utf8', env: { ...process.env, TS_RUN_CACHE_DIR: cache },
+    });
+    return { dir, cache, load };
+  }
+
+  test('is bundled and its compiled code kept, each module with its own __dirname', () => {
+    const { cache, load } = setUpCompiled();
+    for (let run = 0; run < 3; run++) expect(load()).toMatchObject({ status: 0, stdout: 'lib/where.js 2\n', stderr: '' });
+    // Besides the runner the bin compiled in this checkout: the bundle, and V8's code of it.
+    const kept = fs.readdirSync(cache).filter((name) => !name.startsWith('run-ts-'));
+    expect(kept.filter((name) => name.endsWith('.js'))).toHaveLength(1);
+    expect(kept.filter((name) => name.endsWith('.v8'))).toHaveLength(1);
+  });
+
+  test('is run as it is where the cache folder cannot be written, which would bundle it again at every run', () => {
+    const blocked = fs.mkdtempSync(path.join(os.tmpdir(), 'ts-run-blocked-'));
+    fs.writeFileSync(path.join(blocked, 'file'), '');
+    // Under a file: no folder can be made there, whoever runs the test.
+    const { load } = setUpCompiled(path.join(blocked, 'file', 'cache'));
+    expect(load()).toMatchObject({ status: 0, stdout: 'lib/where.js 2\n', stderr: '' });
+    expect(fs.readdirSync(blocked)).toEqual(['file']);
+  });
+});
