@@ -66,6 +66,19 @@ describe('parallelFileReader', () => {
     return order;
   }
 
+  /** A small-input callback that counts how often the mode starts and ends: counts() is [started, ended]. */
+  function smallInputCounter() {
+    let started = 0;
+    let ended = 0;
+    const smallInput = () => {
+      started += 1;
+      return () => {
+        ended += 1;
+      };
+    };
+    return { smallInput, counts: () => [started, ended] };
+  }
+
   /** The real worker, recording the files it is handed. */
   function recordingWorker(handed: string[][]): ReadWorkerStarter {
     return (data, transferList) => {
@@ -78,17 +91,13 @@ describe('parallelFileReader', () => {
     const order = fileOrder();
     const first = fs.statSync(order[0]).size;
     const handed: string[][] = [];
-    let small = 0;
-    const smallInput = () => {
-      small += 1;
-      return () => undefined;
-    };
+    const small = smallInputCounter();
     // All the files at the first one's size would hold the minimum.
     for (const minBytes of [0, first, first * order.length]) {
-      expect(readManifestFolder(corpus, { readFiles: parallelFileReader(recordingWorker(handed), minBytes, undefined, smallInput) })).toEqual(serial);
+      expect(readManifestFolder(corpus, { readFiles: parallelFileReader(recordingWorker(handed), minBytes, undefined, small.smallInput) })).toEqual(serial);
     }
     expect(handed).toEqual([order, order, order]);
-    expect(small).toBe(0);
+    expect(small.counts()).toEqual([0, 0]);
   });
 
   it('reads a folder that looks small here, and goes on with two threads from where it turns out large', () => {
@@ -97,16 +106,9 @@ describe('parallelFileReader', () => {
     const minBytes = sizes.reduce((total, size) => total + size, 0) - sizes[sizes.length - 1];
     expect(sizes[0] * order.length).toBeLessThan(minBytes);
     const handed: string[][] = [];
-    let started = 0;
-    let ended = 0;
-    const smallInput = () => {
-      started += 1;
-      return () => {
-        ended += 1;
-      };
-    };
-    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(recordingWorker(handed), minBytes, undefined, smallInput) })).toEqual(serial);
-    expect([started, ended]).toEqual([1, 1]);
+    const small = smallInputCounter();
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(recordingWorker(handed), minBytes, undefined, small.smallInput) })).toEqual(serial);
+    expect(small.counts()).toEqual([1, 1]);
     expect(handed).toHaveLength(1);
     expect(handed[0].length).toBeGreaterThan(1);
     expect(handed[0]).toEqual(order.slice(order.length - handed[0].length));
@@ -114,19 +116,12 @@ describe('parallelFileReader', () => {
   });
 
   it('stays in the small-input mode to the end below the minimum', () => {
-    let started = 0;
-    let ended = 0;
-    const smallInput = () => {
-      started += 1;
-      return () => {
-        ended += 1;
-      };
-    };
+    const small = smallInputCounter();
     const never: ReadWorkerStarter = () => {
       throw new Error('no worker below the minimum');
     };
-    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(never, undefined, undefined, smallInput) })).toEqual(serial);
-    expect([started, ended]).toEqual([1, 0]);
+    expect(readManifestFolder(corpus, { readFiles: parallelFileReader(never, undefined, undefined, small.smallInput) })).toEqual(serial);
+    expect(small.counts()).toEqual([1, 0]);
   });
 
   it('reads here the files of a worker that fails to start', () => {
