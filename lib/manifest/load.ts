@@ -53,7 +53,7 @@ export interface ManifestFile {
 export interface FileContents {
   /** False when the file itself could not be read (its finding says why). */
   readonly readable: boolean;
-  /** The bytes read from the file (0 when it could not be read). */
+  /** The size of the file's text in UTF-8, its size on disk unless that is no valid UTF-8 (0 when it could not be read). */
   readonly bytes: number;
   readonly objects: KubeObject[];
   readonly findings: Finding[];

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { outputHeader } from '../../lib/manifest/output-header';
-import { loadManifestFolder, manifestFiles, parseManifestText, readManifestFolder, readManifestPaths } from '../../lib/manifest/load';
+import { loadManifestFolder, ManifestFile, manifestFiles, parseManifestText, readManifestFile, readManifestFolder, readManifestPaths } from '../../lib/manifest/load';
 import { Finding } from '../../lib/manifest/types';
 
 const MIXED = path.join(__dirname, '../fixtures/broken/mixed');
@@ -181,6 +181,24 @@ describe('folders as kubectl apply -R reads them', () => {
     expect(folder.externalObjects).toEqual([{ kind: 'Secret', namespace: 'default', name: 'db' }]);
     expect(folder.notes).toEqual([`prod/: skipped, it holds a synthesized output of its own (another stage); validate it by itself: npx habr-k8s validate ${path.join(dir, 'prod')}`]);
     expect(names(readManifestFolder(path.join(dir, 'prod')))).toEqual(['00-app.yaml prod']);
+  });
+
+  it('reads the first file of a subfolder once: looking for an output header keeps its text, up to 64 KB', () => {
+    // A ConfigMap whose data makes the file larger than what the header check keeps.
+    const large = configMap('large', `big: ${'x'.repeat(70 * 1024)}`);
+    const dir = tempFolder({ 'small/a.yaml': configMap('a'), 'small/b.yaml': configMap('b'), 'large/a.yaml': large });
+    let handed: readonly ManifestFile[] = [];
+    const folder = readManifestFolder(dir, {
+      readFiles: (files) => {
+        handed = files;
+        return files.map(readManifestFile);
+      },
+    });
+    expect(names(folder)).toEqual(['large/a.yaml large', 'small/a.yaml a', 'small/b.yaml b']);
+    expect(handed.map(({ source, text }) => [source, text])).toEqual([['large/a.yaml', undefined], ['small/a.yaml', configMap('a')], ['small/b.yaml', undefined]]);
+    // A file handed with its text is not read again: here it no longer exists.
+    fs.rmSync(path.join(dir, 'small/a.yaml'));
+    expect(readManifestFile(handed[1])).toMatchObject({ readable: true, bytes: configMap('a').length, findings: [] });
   });
 });
 
