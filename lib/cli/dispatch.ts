@@ -4,6 +4,7 @@
  * 0 clean, 1 findings or errors, 2 usage errors. It imports no command: each entry of the bin
  * (main.ts, validate-main.ts) passes the commands it offers.
  */
+import * as fs from 'fs';
 import { describeError } from './command';
 import { CliCommand, CommandIo } from './io';
 import { packageVersion } from './package-version';
@@ -89,18 +90,58 @@ export async function dispatch(args: readonly string[], io: CommandIo, commands:
   }
 }
 
-/**
- * The io of this process: its folder, environment, stdout and stderr. Started by an npm script,
- * the folder is the one the user ran npm in (INIT_CWD), not the package's that npm moves to.
- */
+/** The folder the command was started in: where the user ran npm for an npm script (INIT_CWD), not the package's that npm moves to. */
+function processCwd(): string {
+  return process.env.npm_lifecycle_event && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+}
+
+/** The io of this process: its folder ({@link processCwd}), environment, stdout and stderr. */
 export function processIo(): CommandIo {
   return {
-    cwd: process.env.npm_lifecycle_event && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd(),
+    cwd: processCwd(),
     env: process.env,
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     interactive: Boolean(process.stderr.isTTY),
   };
+}
+
+/**
+ * The io of this process writing straight to its file descriptors, each call one synchronous write,
+ * without `process.stdout` and `process.stderr`: their streams cost a short command several
+ * milliseconds to set up on a pipe or a terminal (docs/validate-performance.md). Once a command
+ * has returned, all it printed is out. A reader that stops early (`| head`) ends the process with
+ * its exit code so far, as {@link runCli} does.
+ */
+export function directProcessIo(): CommandIo {
+  return {
+    cwd: processCwd(),
+    env: process.env,
+    out: (text) => writeAll(1, `${text}\n`),
+    err: (text) => writeAll(2, `${text}\n`),
+    // Only when asked: process.stderr is the stream this io does without.
+    get interactive() {
+      return Boolean(process.stderr.isTTY);
+    },
+  };
+}
+
+/** A value nobody changes: Atomics.wait on it sleeps this thread for the time given. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
+/** Writes all of `text` to the file descriptor `fd`, waiting for a full non-blocking pipe to drain. */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  for (let written = 0; written < bytes.length;) {
+    try {
+      written += fs.writeSync(fd, bytes, written);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (code !== 'EAGAIN') throw error;
+      Atomics.wait(PAUSE, 0, 0, 1);
+    }
+  }
 }
 
 /** Runs `args` with `commands` in this process and sets its exit code: what the bin's entries do. */
