@@ -71,10 +71,9 @@ function entryName(args) {
 async function loadMain() {
   const name = entryName(process.argv.slice(2));
   const source = path.join(sources, `${name}.ts`);
+  const entry = fs.existsSync(source) ? source : path.join(root, 'build', 'lib', 'cli', `${name}.js`);
   // The command names the code cache: each command compiles other functions of the bundle.
-  const cacheName = codeCacheName(process.argv[2]);
-  if (!fs.existsSync(source)) return loadRunner().loadEntry(path.join(root, 'build', 'lib', 'cli', `${name}.js`), cacheName);
-  return loadRunner().loadEntry(source, cacheName);
+  return loadRunner().loadEntry(entry, codeCacheName(process.argv[2]));
 }
 
 if (require.main === module) {

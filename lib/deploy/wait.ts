@@ -113,14 +113,13 @@ export async function waitForReady(objects: readonly KubeObject[], api: ClusterA
   const pollMilliseconds = (options.pollSeconds ?? 1) * 1000;
   const reads = new WatchedReads(api, { clock: options.clock, retryMilliseconds: pollMilliseconds, concurrency: options.concurrency ?? DEFAULT_CONCURRENCY });
   try {
-    return await waitWith(reads, objects, api, options);
+    return await waitWith(reads, objects, api, options, pollMilliseconds);
   } finally {
     reads.close();
   }
 }
 
-async function waitWith(reads: AwaitedReads, objects: readonly KubeObject[], api: ClusterApi, options: WaitOptions): Promise<NotReady[]> {
-  const pollMilliseconds = (options.pollSeconds ?? 1) * 1000;
+async function waitWith(reads: AwaitedReads, objects: readonly KubeObject[], api: ClusterApi, options: WaitOptions, pollMilliseconds: number): Promise<NotReady[]> {
   const deadline = options.clock.now() + options.timeoutSeconds * 1000;
   let pending = objects.map((object) => ({ ref: refOf(object), label: identify(object).label }));
   const lastSeen = new Map<string, Look>();

@@ -309,9 +309,14 @@ function sortedEntries(dir: string): fs.Dirent[] {
   return fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => compareText(a.name, b.name));
 }
 
+/** Whether an entry of `dir` is a manifest file (a symlinked one too). */
+function isManifestEntry(dir: string, entry: fs.Dirent): boolean {
+  return isManifestName(entry.name) && entryType(dir, entry) !== 'folder';
+}
+
 /** The manifest files among the entries of `dir` (symlinked files too), in lexical order. */
 function manifestEntries(dir: string, entries: readonly fs.Dirent[]): string[] {
-  return entries.filter((entry) => isManifestName(entry.name) && entryType(dir, entry) !== 'folder').map((entry) => entry.name);
+  return entries.filter((entry) => isManifestEntry(dir, entry)).map((entry) => entry.name);
 }
 
 /** The *.yaml, *.yml and *.json files at the top of `dir` (symlinked files too), in lexical order. */
@@ -328,7 +333,7 @@ let headBuffer: Buffer | undefined;
  * opens with the output marker. That file's text is kept in `found.texts` when it was read whole.
  */
 function isSynthesizedOutput(found: FoundFiles, dir: string, entries: readonly fs.Dirent[]): boolean {
-  const first = entries.find((entry) => isManifestName(entry.name) && entryType(dir, entry) !== 'folder');
+  const first = entries.find((entry) => isManifestEntry(dir, entry));
   if (!first) return false;
   const file = entryPath(dir, first.name);
   try {

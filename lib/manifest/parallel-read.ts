@@ -7,7 +7,6 @@
  * This module is also the worker's: {@link serveManifestReads} is its loop.
  */
 import * as fs from 'fs';
-import type { MessagePort, Worker } from 'worker_threads';
 import type * as workerThreads from 'worker_threads';
 import { FileContents, ManifestFile, readManifestFile } from './load';
 
@@ -28,7 +27,7 @@ export interface ReadWorkerData {
   readonly files: readonly ManifestFile[];
   /** Int32 [next file to claim, results posted]. */
   readonly counters: SharedArrayBuffer;
-  readonly port: MessagePort;
+  readonly port: workerThreads.MessagePort;
 }
 
 /** One file read by the worker, or the message of what it threw (this thread reads that file again, and throws as it would). */
@@ -38,7 +37,7 @@ const NEXT = 0;
 const POSTED = 1;
 
 /** Starts a worker thread that loads this module and calls {@link serveManifestReads} with `data` (how depends on how the program runs: the CLI knows). */
-export type ReadWorkerStarter = (data: ReadWorkerData, transferList: MessagePort[]) => Worker;
+export type ReadWorkerStarter = (data: ReadWorkerData, transferList: workerThreads.MessagePort[]) => workerThreads.Worker;
 
 /** The worker's loop: claims files until none is left, posting what each holds. */
 export function serveManifestReads({ files, counters, port }: ReadWorkerData): void {
