@@ -139,7 +139,7 @@ export class IngressedService extends Construct {
       () => (service = planService(this, props, { nameChecked: true })),
     ]);
     const labels = props.labels ?? props.target.labels;
-    ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', service!, props.target, labels));
+    ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', service!, props.target, labels, props.target.connections));
     props.target.connections.allowFrom(ingress!.controller, service!.served.port);
     this.ingress = buildIngress(this, 'Ingress', props.name, ingress!, { service: this.service, port: this.servicePort, labels });
   }

@@ -208,7 +208,7 @@ export class ReleasedWebApp extends WorkloadBase {
 
     const services: Record<string, ApiObject> = {};
     for (const { id: serviceId, serviceName, version } of versionServices) {
-      services[version] = buildService(this, serviceId, clusterService(front!.service, serviceName), versions[version], labels).service;
+      services[version] = buildService(this, serviceId, clusterService(front!.service, serviceName), versions[version], labels, this.connections).service;
     }
     if (release.strategy === 'blue-green') this.previewService = Object.values(services)[0];
     this.versionServices = release.strategy === 'rainbow' ? services : {};

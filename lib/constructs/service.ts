@@ -165,9 +165,8 @@ export const EVERY_IPV4_ADDRESS = '0.0.0.0/0';
  * after kube-proxy rewrote the source), never from a pod that a selector names, so without this
  * rule a policy that admits only declared peers refuses them all. Every port of such a Service is
  * open on the nodes, so every one is admitted.
- * @internal
  */
-export function admitFromOutside(connections: IConnections, plan: ServicePlan): void {
+function admitFromOutside(connections: IConnections, plan: ServicePlan): void {
   if (plan.type !== ServiceType.NODE_PORT && plan.type !== ServiceType.LOAD_BALANCER) return;
   connections.allowFrom(Peer.ipBlock(EVERY_IPV4_ADDRESS), ...[plan.served, ...plan.others].map((p) => p.port));
 }
@@ -180,20 +179,19 @@ export function admitFromOutside(connections: IConnections, plan: ServicePlan): 
  * policy admit every IPv4 address on its ports, as a WebApp's does.
  */
 export function createService(scope: Construct, id: string, options: ServiceOptions): CreatedService {
-  const plan = planService(scope, options);
-  const created = buildService(scope, id, plan, options.target, options.labels ?? options.target.labels);
-  admitFromOutside(options.target.connections, plan);
-  return created;
+  return buildService(scope, id, planService(scope, options), options.target, options.labels ?? options.target.labels, options.target.connections);
 }
 
 /**
  * The Service of a {@link ServicePlan}, selecting `target`'s pods and labelled `labels`: the plan
- * was checked when it was made, nothing is checked again.
+ * was checked when it was made, nothing is checked again. A NodePort or LoadBalancer Service makes
+ * `connections`, the policy of the pods it sends to, admit every address on its ports ({@link admitFromOutside}).
  * @internal
  */
 export function buildService(
-  scope: Construct, id: string, plan: ServicePlan, target: Pick<IPodTarget, 'selectorLabels'>, labels: Readonly<Record<string, string>>,
+  scope: Construct, id: string, plan: ServicePlan, target: Pick<IPodTarget, 'selectorLabels'>, labels: Readonly<Record<string, string>>, connections: IConnections,
 ): CreatedService {
+  admitFromOutside(connections, plan);
   const service = createJsonFormObject(k8s.KubeService, scope, id, {
     metadata: {
       name: plan.serviceName,

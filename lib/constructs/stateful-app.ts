@@ -10,7 +10,7 @@ import {
   checkAbsolutePath, checkAll, checkDns1035Label, checkDns1123Label, checkDns1123Subdomain, checkInteger, checkPort, checkPortName, checkPositiveQuantity,
   detachOnError, extraPortChecks, invalidProp,
 } from './props';
-import { admitFromOutside, buildService, planService, ServicePlan } from './service';
+import { buildService, planService, ServicePlan } from './service';
 import { checkWorkloadName, IAutoscalable, WorkloadBase, workloadMetadataChecks, WorkloadMetadataProps } from './workload';
 import { createJsonFormObject, quantityValue } from './json-form';
 
@@ -151,11 +151,8 @@ export abstract class StatefulAppBase extends WorkloadBase {
     this.scaleTargetRef = { apiVersion: 'apps/v1', kind: 'StatefulSet', name: statefulSetName };
     const labels = this.labels;
 
-    this.service = buildService(this, 'Service', service!, this, labels).service;
-    if (published) {
-      this.nodePortService = buildService(this, 'NodePortService', published, this, labels).service;
-      admitFromOutside(this.connections, published);
-    }
+    this.service = buildService(this, 'Service', service!, this, labels, this.connections).service;
+    if (published) this.nodePortService = buildService(this, 'NodePortService', published, this, labels, this.connections).service;
     const template = buildPodTemplate(this, {
       containerName: this.name,
       container: props,

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { GatewayRef, HttpRouteMatchPlan, buildHttpRoute, buildRedirectRoute, planHttpRouteMatch } from './http-route';
 import { buildIngress, IngressOptions, IngressPlan, planIngress } from './ingressed-service';
 import { checkAll, checkDns1035Label, detachOnError, invalidProp, isDns1123Label } from './props';
-import { admitFromOutside, buildService, planService, ServicePlan, ServiceTargetPorts } from './service';
+import { buildService, planService, ServicePlan, ServiceTargetPorts } from './service';
 import { NGINX_CANARY_ANNOTATION, NGINX_CANARY_WEIGHT_ANNOTATION, RELEASE_MIXED_VERSIONS_ANNOTATION } from '../manifest/release-labels';
 import { Peer } from './peer';
 import { IConnections, IPodTarget } from './pod-target';
@@ -276,8 +276,7 @@ export class WebFront extends Construct {
   constructor(scope: Construct, id: string, props: WebFrontBuild) {
     super(scope, id);
     const { plan, labels } = props;
-    ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', plan.service, props.target, labels));
-    admitFromOutside(props.connections, plan.service);
+    ({ service: this.service, port: this.servicePort } = buildService(this, 'Service', plan.service, props.target, labels, props.connections));
     const port = this.servicePort;
     if (plan.ingress) {
       props.connections.allowFrom(plan.ingress.controller, plan.service.served.port);
@@ -285,7 +284,7 @@ export class WebFront extends Construct {
     }
     const canary = plan.canary;
     if (canary) {
-      this.canaryService = buildService(this, 'CanaryService', canary.service, props.canaryTarget!, labels).service;
+      this.canaryService = buildService(this, 'CanaryService', canary.service, props.canaryTarget!, labels, props.connections).service;
       if (canary.router === 'ingress-nginx') {
         // ingress-nginx adds the canary Ingress (same class, host and path) to the primary's server.
         const canaryRouting = { ...plan.ingress!, tls: undefined, annotations: { [NGINX_CANARY_ANNOTATION]: 'true', [NGINX_CANARY_WEIGHT_ANNOTATION]: String(canary.weight) } };

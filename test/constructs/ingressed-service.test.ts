@@ -61,6 +61,17 @@ describe('IngressedService', () => {
     }]);
   });
 
+  test('a NodePort or LoadBalancer Service makes the target admit every IPv4 address on its ports besides the controller', () => {
+    for (const serviceType of [ServiceType.NODE_PORT, ServiceType.LOAD_BALANCER]) {
+      const { make, target } = setup();
+      make({ serviceType, port: 80 });
+      expect(target.connections.ingress.map((edge) => [(edge.from as Peer).peer, edge.ports])).toEqual([
+        [{ ipBlock: { cidr: '0.0.0.0/0' } }, [8080]],
+        [Peer.ingressController().peer, [8080]],
+      ]);
+    }
+  });
+
   test('refuses a port the pods do not serve', () => {
     const { chart, make } = setup();
     expect(() => make({ targetPort: 9000 })).toThrow(invalid('test/Public', 'targetPort', 9000));
